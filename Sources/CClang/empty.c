@@ -1,0 +1,1 @@
+/* CClang exposes libclang's C API (Debian libclang-dev) to Swift; it has no code of its own. */

@@ -1,0 +1,1 @@
+// The TTCodegen module. See docs/DESIGN.md.

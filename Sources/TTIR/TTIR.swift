@@ -1,0 +1,1 @@
+// The TTIR module. See docs/DESIGN.md.

@@ -1,0 +1,1 @@
+// The TTInterpreter module. See docs/DESIGN.md.

@@ -1,0 +1,225 @@
+import Foundation
+
+/// Elementwise functions of one tensor.
+public enum UnaryOp: Hashable, Sendable {
+  case neg, exp, log, sqrt, abs, square, reciprocal, sin, cos
+  case relu, sigmoid, tanh
+  /// GELU with the exact `erf` form: `x·Φ(x)`.
+  case geluErf
+  /// GELU with the tanh approximation of Hendrycks & Gimpel.
+  case geluTanh
+  case leakyRelu(slope: Float)
+  case clamp(min: Float, max: Float)
+  case powScalar(Float)
+  case mulScalar(Float)
+  case addScalar(Float)
+
+  /// Applies the function to one value.
+  @inlinable
+  public func apply(_ x: Float) -> Float {
+    switch self {
+    case .neg: return -x
+    case .exp: return Foundation.exp(x)
+    case .log: return Foundation.log(x)
+    case .sqrt: return x.squareRoot()
+    case .abs: return Swift.abs(x)
+    case .square: return x * x
+    case .reciprocal: return 1 / x
+    case .sin: return Foundation.sin(x)
+    case .cos: return Foundation.cos(x)
+    case .relu: return x > 0 ? x : 0
+    case .sigmoid: return Activation.sigmoid(x)
+    case .tanh: return Foundation.tanh(x)
+    case .geluErf: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
+    case .geluTanh:
+      return 0.5 * x * (1 + Foundation.tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+    case .leakyRelu(let slope): return x > 0 ? x : slope * x
+    case .clamp(let lo, let hi): return Swift.min(Swift.max(x, lo), hi)
+    case .powScalar(let p):
+      if p == 2 { return x * x }
+      if p == 1 { return x }
+      if p == 0.5 { return x.squareRoot() }
+      return Foundation.pow(x, p)
+    case .mulScalar(let s): return x * s
+    case .addScalar(let s): return x + s
+    }
+  }
+}
+
+/// Scalar activation helpers in their numerically stable forms.
+public enum Activation {
+  /// Logistic sigmoid, computed without overflow for large `|x|`.
+  @inlinable
+  public static func sigmoid(_ x: Float) -> Float {
+    if x >= 0 {
+      return 1 / (1 + Foundation.exp(-x))
+    }
+    let e = Foundation.exp(x)
+    return e / (1 + e)
+  }
+}
+
+/// Elementwise functions of two tensors (NumPy broadcasting). Comparisons give 1 or 0.
+public enum BinaryOp: String, CaseIterable, Sendable {
+  case add, sub, mul, div, pow, maximum, minimum
+  case equal, notEqual, less, lessEqual, greater, greaterEqual
+
+  /// Applies the function to one pair of values.
+  @inlinable
+  public func apply(_ a: Float, _ b: Float) -> Float {
+    switch self {
+    case .add: return a + b
+    case .sub: return a - b
+    case .mul: return a * b
+    case .div: return a / b
+    case .pow: return b == 2 ? a * a : Foundation.pow(a, b)
+    case .maximum: return Swift.max(a, b)
+    case .minimum: return Swift.min(a, b)
+    case .equal: return a == b ? 1 : 0
+    case .notEqual: return a != b ? 1 : 0
+    case .less: return a < b ? 1 : 0
+    case .lessEqual: return a <= b ? 1 : 0
+    case .greater: return a > b ? 1 : 0
+    case .greaterEqual: return a >= b ? 1 : 0
+    }
+  }
+}
+
+/// Elementwise kernels.
+public enum Elementwise {
+  /// `out[i] = op(x[i])` for `count` elements.
+  public static func unary(
+    _ op: UnaryOp, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    switch op {
+    case .relu:
+      for i in 0..<count { out[i] = x[i] > 0 ? x[i] : 0 }
+    case .neg:
+      for i in 0..<count { out[i] = -x[i] }
+    case .square:
+      for i in 0..<count { out[i] = x[i] * x[i] }
+    case .mulScalar(let s):
+      for i in 0..<count { out[i] = x[i] * s }
+    case .addScalar(let s):
+      for i in 0..<count { out[i] = x[i] + s }
+    default:
+      for i in 0..<count { out[i] = op.apply(x[i]) }
+    }
+  }
+
+  /// `out = op(a, b)` with NumPy broadcasting; `outShape` must be the broadcast shape.
+  public static func binary(
+    _ op: BinaryOp,
+    _ a: UnsafePointer<Float>, _ aShape: [Int],
+    _ b: UnsafePointer<Float>, _ bShape: [Int],
+    _ out: UnsafeMutablePointer<Float>, _ outShape: [Int]
+  ) {
+    let n = ShapeMath.count(outShape)
+    if n == 0 { return }
+    let aCount = ShapeMath.count(aShape)
+    let bCount = ShapeMath.count(bShape)
+    if aCount == n && bCount == n {
+      binaryLoop(op, a, 1, b, 1, out, n)
+      return
+    }
+    if bCount == 1 && aCount == n {
+      binaryLoop(op, a, 1, b, 0, out, n)
+      return
+    }
+    if aCount == 1 && bCount == n {
+      binaryLoop(op, a, 0, b, 1, out, n)
+      return
+    }
+    // General case: walk the outer axes with an odometer, run the innermost axis as a loop.
+    let rank = outShape.count
+    let sa = ShapeMath.broadcastStrides(aShape, to: outShape)
+    let sb = ShapeMath.broadcastStrides(bShape, to: outShape)
+    let inner = outShape[rank - 1]
+    let outer = n / inner
+    var index = [Int](repeating: 0, count: rank)
+    var offA = 0
+    var offB = 0
+    for o in 0..<outer {
+      binaryLoop(op, a + offA, sa[rank - 1], b + offB, sb[rank - 1], out + o * inner, inner)
+      // Advance the odometer over axes 0..<rank-1.
+      var axis = rank - 2
+      while axis >= 0 {
+        index[axis] += 1
+        offA += sa[axis]
+        offB += sb[axis]
+        if index[axis] < outShape[axis] { break }
+        offA -= sa[axis] * outShape[axis]
+        offB -= sb[axis] * outShape[axis]
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+  }
+
+  @inline(__always)
+  static func binaryLoop(
+    _ op: BinaryOp,
+    _ a: UnsafePointer<Float>, _ strideA: Int,
+    _ b: UnsafePointer<Float>, _ strideB: Int,
+    _ out: UnsafeMutablePointer<Float>, _ n: Int
+  ) {
+    switch (op, strideA, strideB) {
+    case (.add, 1, 1): for i in 0..<n { out[i] = a[i] + b[i] }
+    case (.add, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] + s }
+    case (.sub, 1, 1): for i in 0..<n { out[i] = a[i] - b[i] }
+    case (.sub, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] - s }
+    case (.mul, 1, 1): for i in 0..<n { out[i] = a[i] * b[i] }
+    case (.mul, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] * s }
+    case (.mul, 0, 1): let s = a[0]; for i in 0..<n { out[i] = s * b[i] }
+    case (.div, 1, 1): for i in 0..<n { out[i] = a[i] / b[i] }
+    case (.div, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] / s }
+    default:
+      for i in 0..<n { out[i] = op.apply(a[i * strideA], b[i * strideB]) }
+    }
+  }
+
+  /// Sums `grad` (of shape `from`) down to `to`, undoing a broadcast. `to` must broadcast to `from`.
+  public static func reduceToShape(
+    _ grad: UnsafePointer<Float>, from: [Int], _ out: UnsafeMutablePointer<Float>, to: [Int]
+  ) {
+    let n = ShapeMath.count(from)
+    let m = ShapeMath.count(to)
+    out.update(repeating: 0, count: m)
+    if n == 0 { return }
+    if m == n {
+      out.update(from: grad, count: n)
+      return
+    }
+    if m == 1 {
+      var s: Float = 0
+      for i in 0..<n { s += grad[i] }
+      out[0] = s
+      return
+    }
+    let rank = from.count
+    let st = ShapeMath.broadcastStrides(to, to: from)
+    let inner = from[rank - 1]
+    let innerStride = st[rank - 1]
+    var index = [Int](repeating: 0, count: rank)
+    var off = 0
+    for o in 0..<(n / inner) {
+      let g = grad + o * inner
+      if innerStride == 0 {
+        var s: Float = 0
+        for i in 0..<inner { s += g[i] }
+        out[off] += s
+      } else {
+        for i in 0..<inner { out[off + i] += g[i] }
+      }
+      var axis = rank - 2
+      while axis >= 0 {
+        index[axis] += 1
+        off += st[axis]
+        if index[axis] < from[axis] { break }
+        off -= st[axis] * from[axis]
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+  }
+}

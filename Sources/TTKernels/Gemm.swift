@@ -1,0 +1,153 @@
+/// Single-precision matrix multiplication on row-major buffers.
+///
+/// `C = op(A)·op(B)` (or `C += …` when `accumulate`), where `op` optionally transposes.
+/// B is packed into zero-padded panels of 16 columns, and a 4×16 register tile of SIMD
+/// accumulators walks each panel; rows are split across cores for large products.
+public enum Gemm {
+  static let panelWidth = 16
+  static let tileRows = 4
+
+  /// Computes `C[m×n] (+)= op(A)[m×k] · op(B)[k×n]`.
+  ///
+  /// - Parameters:
+  ///   - transposeA: read A as `k×m` (row stride `lda`) and use its transpose.
+  ///   - transposeB: read B as `n×k` (row stride `ldb`) and use its transpose.
+  public static func multiply(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+    b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false
+  ) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+      if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+      return
+    }
+    // A must be row-major m×k with unit column stride; transpose it into scratch otherwise.
+    var aPacked: UnsafeMutablePointer<Float>? = nil
+    var aRows = a
+    var aStride = lda
+    if transposeA {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+      for kk in 0..<k {
+        let row = a + kk * lda
+        for i in 0..<m { p[i * k + kk] = row[i] }
+      }
+      aPacked = p
+      aRows = UnsafePointer(p)
+      aStride = k
+    }
+    defer { aPacked?.deallocate() }
+
+    let panels = (n + panelWidth - 1) / panelWidth
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: panels * k * panelWidth)
+    defer { packed.deallocate() }
+    packB(b, ldb: ldb, transposed: transposeB, k: k, n: n, into: packed)
+
+    let rowBlocks = (m + tileRows - 1) / tileRows
+    let chunks = min(rowBlocks, 2)
+    parallelFor(chunks: chunks, work: m * n * k) { chunk in
+      let lo = rowBlocks * chunk / chunks * tileRows
+      let hi = min(m, rowBlocks * (chunk + 1) / chunks * tileRows)
+      var i = lo
+      while i < hi {
+        let rows = min(tileRows, hi - i)
+        for p in 0..<panels {
+          let cols = min(panelWidth, n - p * panelWidth)
+          tile(
+            rows: rows, cols: cols, k: k, a: aRows + i * aStride, lda: aStride,
+            panel: packed + p * k * panelWidth, c: c + i * ldc + p * panelWidth, ldc: ldc,
+            accumulate: accumulate)
+        }
+        i += rows
+      }
+    }
+  }
+
+  /// Copies B (or Bᵀ) into panels of `panelWidth` columns, each stored k-major and zero-padded.
+  static func packB(
+    _ b: UnsafePointer<Float>, ldb: Int, transposed: Bool, k: Int, n: Int,
+    into packed: UnsafeMutablePointer<Float>
+  ) {
+    let panels = (n + panelWidth - 1) / panelWidth
+    for p in 0..<panels {
+      let dst = packed + p * k * panelWidth
+      let j0 = p * panelWidth
+      let cols = min(panelWidth, n - j0)
+      for kk in 0..<k {
+        let d = dst + kk * panelWidth
+        if transposed {
+          for j in 0..<cols { d[j] = b[(j0 + j) * ldb + kk] }
+        } else {
+          let src = b + kk * ldb + j0
+          for j in 0..<cols { d[j] = src[j] }
+        }
+        for j in cols..<panelWidth { d[j] = 0 }
+      }
+    }
+  }
+
+  /// One register tile: up to 4 rows of A against one packed 16-wide panel of B.
+  @inline(__always)
+  static func tile(
+    rows: Int, cols: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+    panel: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool
+  ) {
+    var acc0 = SIMD16<Float>()
+    var acc1 = SIMD16<Float>()
+    var acc2 = SIMD16<Float>()
+    var acc3 = SIMD16<Float>()
+    let raw = UnsafeRawPointer(panel)
+    if rows == 4 {
+      let a0 = a
+      let a1 = a + lda
+      let a2 = a + 2 * lda
+      let a3 = a + 3 * lda
+      for kk in 0..<k {
+        let bv = raw.loadUnaligned(fromByteOffset: kk * 64, as: SIMD16<Float>.self)
+        acc0.addProduct(SIMD16(repeating: a0[kk]), bv)
+        acc1.addProduct(SIMD16(repeating: a1[kk]), bv)
+        acc2.addProduct(SIMD16(repeating: a2[kk]), bv)
+        acc3.addProduct(SIMD16(repeating: a3[kk]), bv)
+      }
+    } else {
+      for kk in 0..<k {
+        let bv = raw.loadUnaligned(fromByteOffset: kk * 64, as: SIMD16<Float>.self)
+        acc0.addProduct(SIMD16(repeating: a[kk]), bv)
+        if rows > 1 { acc1.addProduct(SIMD16(repeating: a[lda + kk]), bv) }
+        if rows > 2 { acc2.addProduct(SIMD16(repeating: a[2 * lda + kk]), bv) }
+      }
+    }
+    store(acc0, c, cols, accumulate)
+    if rows > 1 { store(acc1, c + ldc, cols, accumulate) }
+    if rows > 2 { store(acc2, c + 2 * ldc, cols, accumulate) }
+    if rows > 3 { store(acc3, c + 3 * ldc, cols, accumulate) }
+  }
+
+  @inline(__always)
+  static func store(
+    _ v: SIMD16<Float>, _ c: UnsafeMutablePointer<Float>, _ cols: Int, _ accumulate: Bool
+  ) {
+    if cols == 16 {
+      let raw = UnsafeMutableRawPointer(c)
+      if accumulate {
+        let old = raw.loadUnaligned(as: SIMD16<Float>.self)
+        raw.storeBytes(of: old + v, as: SIMD16<Float>.self)
+      } else {
+        raw.storeBytes(of: v, as: SIMD16<Float>.self)
+      }
+    } else if accumulate {
+      for j in 0..<cols { c[j] += v[j] }
+    } else {
+      for j in 0..<cols { c[j] = v[j] }
+    }
+  }
+}
+
+extension SIMD16 where Scalar == Float {
+  @inline(__always)
+  mutating func addProduct(_ a: SIMD16<Float>, _ b: SIMD16<Float>) {
+    self = self.addingProduct(a, b)
+  }
+}

@@ -1,0 +1,1 @@
+// The TTLoader module. See docs/DESIGN.md.

@@ -1,0 +1,1 @@
+// The TTPasses module. See docs/DESIGN.md.

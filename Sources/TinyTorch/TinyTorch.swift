@@ -1,0 +1,1 @@
+// TinyTorch: the eager framework.

@@ -1,0 +1,1 @@
+print("ttc: not yet built")
