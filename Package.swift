@@ -55,6 +55,14 @@ let package = Package(
       name: "xor-1969", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/XOR1969"),
     .executableTarget(
       name: "mlp-1986", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/MLP1986"),
+    .executableTarget(
+      name: "cnn-1998", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/CNN1998"),
+    .executableTarget(
+      name: "attention-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
+      path: "Examples/Attention2017"),
+    .executableTarget(
+      name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
+      path: "Examples/TinyTalks2017"),
 
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels"]),

@@ -1,0 +1,109 @@
+/// The backward rule of one recorded operation: which tensors it consumed, and how to turn the
+/// gradient of its output into gradients of those inputs.
+final class GradFunction {
+  /// A short name for error messages and debugging, e.g. `"matmul"`.
+  let name: String
+  /// The operation's tensor inputs, in order.
+  let inputs: [Tensor]
+  /// Maps the output gradient to one gradient per input (`nil` where no gradient flows).
+  let backward: (Tensor) throws -> [Tensor?]
+
+  init(name: String, inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) {
+    self.name = name
+    self.inputs = inputs
+    self.backward = backward
+  }
+}
+
+/// Scoped switches for gradient tracking, visible to the current task only.
+public enum GradMode {
+  /// Whether new operations record backward rules. Defaults to `true`.
+  @TaskLocal public static var isEnabled = true
+}
+
+/// Runs `body` with gradient tracking off (like `torch.no_grad()`), e.g. for evaluation.
+public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
+  try GradMode.$isEnabled.withValue(false, operation: body)
+}
+
+extension Tensor {
+  /// Wraps a freshly computed result, attaching a backward rule when any input tracks gradients.
+  ///
+  /// Every differentiable operation funnels through here, so this is also the one place where
+  /// a trace of the operation is recorded (see ``Tracer``).
+  static func result(
+    _ scalars: [Float], shape: [Int], op: TracedOp, inputs: [Tensor],
+    backward: @escaping (Tensor) throws -> [Tensor?]
+  ) -> Tensor {
+    let out = Tensor(uncheckedShape: shape, scalars: scalars)
+    if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+      out.requiresGrad = true
+      out.gradFunction = GradFunction(name: op.name, inputs: inputs, backward: backward)
+    }
+    Tracer.current?.record(op, inputs: inputs, output: out)
+    return out
+  }
+
+  /// Runs reverse-mode differentiation from this tensor.
+  ///
+  /// - Parameter seed: the gradient of the final objective with respect to this tensor. It may be
+  ///   omitted only for a one-element tensor (the seed is then 1).
+  /// Gradients accumulate (`+=`) into the `grad` of every leaf that requires them.
+  public func backward(seed: Tensor? = nil) throws {
+    guard requiresGrad else {
+      throw TensorError.invalidArgument(
+        "backward: tensor does not require grad (no parameter with requiresGrad was involved)")
+    }
+    let seedGrad: Tensor
+    if let seed {
+      guard seed.shape == shape else { throw TensorError.shapeMismatch(op: "backward", shape, seed.shape) }
+      seedGrad = seed
+    } else {
+      guard count == 1 else {
+        throw TensorError.invalidArgument(
+          "backward: an explicit seed gradient is needed for a non-scalar tensor of shape \(shape)")
+      }
+      seedGrad = Tensor.ones(shape)
+    }
+    try withNoGrad {
+      var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seedGrad]
+      for node in topologicalOrder() {
+        guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+        guard let fn = node.gradFunction else {
+          node.grad = try node.grad.map { try $0 + g } ?? g.detached()
+          continue
+        }
+        let inputGrads = try fn.backward(g)
+        for (input, inputGrad) in zip(fn.inputs, inputGrads) {
+          guard input.requiresGrad, let inputGrad else { continue }
+          guard inputGrad.shape == input.shape else {
+            throw TensorError.invalidArgument(
+              "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape \(input.shape)")
+          }
+          let key = ObjectIdentifier(input)
+          grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad
+        }
+      }
+    }
+  }
+
+  /// Tensors reachable from this one through backward rules, outputs before inputs.
+  /// Iterative depth-first search, so deep graphs cannot overflow the stack.
+  func topologicalOrder() -> [Tensor] {
+    var order: [Tensor] = []
+    var visited: Set<ObjectIdentifier> = []
+    var stack: [(Tensor, Bool)] = [(self, false)]
+    while let (node, expanded) = stack.popLast() {
+      if expanded {
+        order.append(node)
+        continue
+      }
+      guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+      stack.append((node, true))
+      for input in node.gradFunction?.inputs ?? [] where input.requiresGrad {
+        if !visited.contains(ObjectIdentifier(input)) { stack.append((input, false)) }
+      }
+    }
+    return order.reversed()
+  }
+}

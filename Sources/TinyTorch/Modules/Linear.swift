@@ -1,0 +1,112 @@
+import Foundation
+
+/// How a layer's weights are initialized. `fanIn`/`fanOut` are the input/output sizes.
+public enum WeightInitialization: Sendable {
+  /// Uniform in ±√(6 / fanIn): He/Kaiming for ReLU networks.
+  case kaimingUniform
+  /// Normal with std √(2 / fanIn).
+  case kaimingNormal
+  /// Uniform in ±√(6 / (fanIn + fanOut)): Glorot/Xavier for tanh/sigmoid networks.
+  case xavierUniform
+  /// Normal with std √(2 / (fanIn + fanOut)).
+  case xavierNormal
+  /// Normal with std √(1 / fanIn) (the original TinyTorch's choice).
+  case lecunNormal
+
+  /// A freshly initialized tensor of `shape`.
+  public func make(
+    _ shape: [Int], fanIn: Int, fanOut: Int, using generator: inout RandomGenerator
+  ) -> Tensor {
+    let fi = Float(max(fanIn, 1))
+    let fo = Float(max(fanOut, 1))
+    switch self {
+    case .kaimingUniform:
+      let b = (6 / fi).squareRoot()
+      return .uniform(shape, low: -b, high: b, using: &generator, requiresGrad: true)
+    case .kaimingNormal:
+      return .randn(shape, std: (2 / fi).squareRoot(), using: &generator, requiresGrad: true)
+    case .xavierUniform:
+      let b = (6 / (fi + fo)).squareRoot()
+      return .uniform(shape, low: -b, high: b, using: &generator, requiresGrad: true)
+    case .xavierNormal:
+      return .randn(shape, std: (2 / (fi + fo)).squareRoot(), using: &generator, requiresGrad: true)
+    case .lecunNormal:
+      return .randn(shape, std: (1 / fi).squareRoot(), using: &generator, requiresGrad: true)
+    }
+  }
+}
+
+/// A fully connected layer: `y = x·W + b` with `W` of shape `[in, out]` and `b` of shape `[out]`.
+public final class Linear: Module {
+  /// Weights, shape `[inFeatures, outFeatures]`.
+  public let weight: Tensor
+  /// Bias, shape `[outFeatures]`, or nil.
+  public let bias: Tensor?
+
+  /// Input width.
+  public var inFeatures: Int { weight.shape[0] }
+  /// Output width.
+  public var outFeatures: Int { weight.shape[1] }
+
+  /// Creates a layer with freshly initialized weights and a zero bias.
+  /// - Parameter seed: seeds the initializer; the global generator is used when nil.
+  public init(
+    _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
+    initialization: WeightInitialization = .kaimingUniform, seed: UInt64? = nil
+  ) {
+    weight = Tensor.withGenerator(seed) {
+      initialization.make([inFeatures, outFeatures], fanIn: inFeatures, fanOut: outFeatures, using: &$0)
+    }
+    self.bias = bias ? Tensor.zeros([outFeatures], requiresGrad: true) : nil
+    super.init()
+  }
+
+  public override func forward(_ input: Tensor) throws -> Tensor {
+    try input.linear(weight: weight, bias: bias)
+  }
+}
+
+/// Runs modules one after another.
+public final class Sequential: Module {
+  /// The modules, in order.
+  public let layers: [Module]
+
+  public init(_ layers: [Module]) {
+    self.layers = layers
+    super.init()
+  }
+
+  public convenience init(_ layers: Module...) { self.init(layers) }
+
+  public override func forward(_ input: Tensor) throws -> Tensor {
+    try layers.reduce(input) { try $1($0) }
+  }
+}
+
+/// Inverted dropout: in training, zeroes each value with probability `p` and scales the rest by
+/// `1/(1-p)`, so evaluation needs no rescaling. In evaluation mode it is the identity.
+public final class Dropout: Module {
+  /// The probability of zeroing a value.
+  public let probability: Float
+  private var generator: RandomGenerator?
+
+  /// - Parameter seed: seeds this layer's own mask generator; the global one is used when nil.
+  public init(_ probability: Float = 0.5, seed: UInt64? = nil) {
+    precondition((0...1).contains(probability), "dropout probability must be in [0, 1]")
+    self.probability = probability
+    self.generator = seed.map(RandomGenerator.init(seed:))
+    super.init()
+  }
+
+  public override func forward(_ input: Tensor) throws -> Tensor {
+    guard isTraining, probability > 0 else { return input }
+    if probability == 1 { return input * 0 }
+    let keep = 1 - probability
+    func draw(_ g: inout RandomGenerator) -> [Float] {
+      (0..<input.count).map { _ in g.nextUniform() < keep ? 1 / keep : 0 }
+    }
+    let mask: [Float]
+    if generator != nil { mask = draw(&generator!) } else { mask = RandomGenerator.withGlobal(draw) }
+    return try input * Tensor(uncheckedShape: input.shape, scalars: mask)
+  }
+}

@@ -1,0 +1,107 @@
+/// The base class of every layer and model, like PyTorch's `nn.Module`.
+///
+/// Subclasses store their parameters (tensors with `requiresGrad`), buffers (other tensors) and
+/// submodules as ordinary properties and override ``forward(_:)``. Parameters are discovered by
+/// reflection in declaration order and named by property path, e.g. `"fc1.weight"`; arrays of
+/// modules are named by index (`"blocks.0.attention.query.weight"`).
+///
+/// ```swift
+/// final class MLP: Module {
+///   let fc1 = Linear(64, 128)
+///   let fc2 = Linear(128, 10)
+///   override func forward(_ x: Tensor) throws -> Tensor { try fc2(fc1(x).relu()) }
+/// }
+/// ```
+open class Module {
+  /// Whether the module is in training mode (affects dropout and batch norm).
+  public private(set) var isTraining = true
+
+  public init() {}
+
+  /// The computation of the module. Subclasses override this.
+  open func forward(_ input: Tensor) throws -> Tensor {
+    throw TensorError.invalidArgument("\(type(of: self)) does not implement forward(_:)")
+  }
+
+  /// Runs ``forward(_:)``.
+  public func callAsFunction(_ input: Tensor) throws -> Tensor { try forward(input) }
+
+  /// Direct submodules with their property names, in declaration order.
+  public func namedChildren() -> [(String, Module)] {
+    reflectedMembers().compactMap { name, value in (value as? Module).map { (name, $0) } }
+  }
+
+  /// Tensors owned directly by this module (not by submodules), with their property names.
+  func ownTensors() -> [(String, Tensor)] {
+    reflectedMembers().compactMap { name, value in (value as? Tensor).map { (name, $0) } }
+  }
+
+  /// All trainable parameters with dotted names, this module's first, then submodules'.
+  public func namedParameters() -> [(String, Tensor)] {
+    namedTensors().filter { $0.1.requiresGrad }
+  }
+
+  /// All trainable parameters.
+  public func parameters() -> [Tensor] { namedParameters().map { $0.1 } }
+
+  /// Total number of trainable scalar values.
+  public var parameterCount: Int { parameters().reduce(0) { $0 + $1.count } }
+
+  /// Every tensor of the module tree (parameters and buffers) with dotted names.
+  public func namedTensors() -> [(String, Tensor)] {
+    var result = ownTensors()
+    for (name, child) in namedChildren() {
+      result += child.namedTensors().map { ("\(name).\($0.0)", $0.1) }
+    }
+    // A tensor shared by two properties (weight tying) is listed once, under its first name.
+    var seen: Set<ObjectIdentifier> = []
+    return result.filter { seen.insert(ObjectIdentifier($0.1)).inserted }
+  }
+
+  /// This module and all submodules, depth first.
+  public func modules() -> [Module] {
+    [self] + namedChildren().flatMap { $0.1.modules() }
+  }
+
+  /// Switches this module and its submodules to training mode.
+  public func train() { modules().forEach { $0.isTraining = true } }
+
+  /// Switches this module and its submodules to evaluation mode.
+  public func eval() { modules().forEach { $0.isTraining = false } }
+
+  /// Clears the gradients of all parameters.
+  public func zeroGrad() { parameters().forEach { $0.zeroGrad() } }
+
+  /// Stored properties that are tensors, modules, or arrays/optionals of them.
+  func reflectedMembers() -> [(String, Any)] {
+    var members: [(String, Any)] = []
+    var mirrors: [Mirror] = []
+    var mirror: Mirror? = Mirror(reflecting: self)
+    while let m = mirror {
+      mirrors.insert(m, at: 0)  // superclass properties first
+      mirror = m.superclassMirror
+    }
+    for m in mirrors {
+      for child in m.children {
+        guard let label = child.label else { continue }
+        let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
+        Module.flatten(child.value, name: name, into: &members)
+      }
+    }
+    return members
+  }
+
+  static func flatten(_ value: Any, name: String, into members: inout [(String, Any)]) {
+    switch value {
+    case let tensor as Tensor: members.append((name, tensor))
+    case let module as Module: members.append((name, module))
+    case let array as [Any]:
+      for (i, element) in array.enumerated() { flatten(element, name: "\(name).\(i)", into: &members) }
+    default:
+      let mirror = Mirror(reflecting: value)
+      if mirror.displayStyle == .optional, let wrapped = mirror.children.first {
+        flatten(wrapped.value, name: name, into: &members)
+      }
+    }
+  }
+}

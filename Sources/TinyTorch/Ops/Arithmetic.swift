@@ -1,0 +1,109 @@
+import TTKernels
+
+extension Tensor {
+  /// Applies a broadcasting binary kernel and records its backward rule.
+  func binary(_ op: BinaryOp, _ other: Tensor) throws -> Tensor {
+    guard let outShape = ShapeMath.broadcast(shape, other.shape) else {
+      throw TensorError.shapeMismatch(op: op.rawValue, shape, other.shape)
+    }
+    var out = [Float](repeating: 0, count: ShapeMath.count(outShape))
+    scalars.withUnsafeBufferPointer { a in
+      other.scalars.withUnsafeBufferPointer { b in
+        out.withUnsafeMutableBufferPointer { o in
+          Elementwise.binary(op, a.baseAddress!, shape, b.baseAddress!, other.shape, o.baseAddress!, outShape)
+        }
+      }
+    }
+    let (a, b) = (self, other)
+    return Tensor.result(out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b]) { g in
+      switch op {
+      case .add:
+        return [try g.sumToShape(a.shape), try g.sumToShape(b.shape)]
+      case .sub:
+        return [try g.sumToShape(a.shape), try (-g).sumToShape(b.shape)]
+      case .mul:
+        return [
+          a.requiresGrad ? try (g * b).sumToShape(a.shape) : nil,
+          b.requiresGrad ? try (g * a).sumToShape(b.shape) : nil,
+        ]
+      case .div:
+        return [
+          a.requiresGrad ? try (g / b).sumToShape(a.shape) : nil,
+          b.requiresGrad ? try (-(g * a) / (b * b)).sumToShape(b.shape) : nil,
+        ]
+      case .pow:
+        // d/da a^b = b·a^(b-1);  d/db a^b = a^b·ln a
+        let y = Tensor(uncheckedShape: outShape, scalars: out)
+        return [
+          a.requiresGrad ? try (g * b * (a ** (b - 1))).sumToShape(a.shape) : nil,
+          b.requiresGrad ? try (g * y * a.log()).sumToShape(b.shape) : nil,
+        ]
+      case .maximum, .minimum:
+        // The gradient goes to the selected operand (to `a` on ties).
+        let pickA = try a.binary(op == .maximum ? .greaterEqual : .lessEqual, b)
+        return [
+          try (g * pickA).sumToShape(a.shape),
+          try (g * (1 - pickA)).sumToShape(b.shape),
+        ]
+      default:
+        return [nil, nil]  // comparisons are piecewise constant
+      }
+    }
+  }
+
+  /// Sums a gradient over broadcast axes so it matches `target` (the inverse of broadcasting).
+  func sumToShape(_ target: [Int]) throws -> Tensor {
+    if target == shape { return self }
+    guard ShapeMath.broadcast(target, shape) == shape else {
+      throw TensorError.shapeMismatch(op: "sumToShape", shape, target)
+    }
+    var out = [Float](repeating: 0, count: ShapeMath.count(target))
+    scalars.withUnsafeBufferPointer { g in
+      out.withUnsafeMutableBufferPointer { o in
+        Elementwise.reduceToShape(g.baseAddress!, from: shape, o.baseAddress!, to: target)
+      }
+    }
+    return Tensor(uncheckedShape: target, scalars: out)
+  }
+
+  public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.add, b) }
+  public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.sub, b) }
+  public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.mul, b) }
+  public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.div, b) }
+  /// Elementwise power with broadcasting.
+  public static func ** (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.pow, b) }
+
+  // Scalars on either side broadcast like rank-0 tensors; these cannot fail.
+  public static func + (a: Tensor, b: Float) -> Tensor { try! a.binary(.add, Tensor(b)) }
+  public static func + (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.add, b) }
+  public static func - (a: Tensor, b: Float) -> Tensor { try! a.binary(.sub, Tensor(b)) }
+  public static func - (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.sub, b) }
+  public static func * (a: Tensor, b: Float) -> Tensor { try! a.binary(.mul, Tensor(b)) }
+  public static func * (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.mul, b) }
+  public static func / (a: Tensor, b: Float) -> Tensor { try! a.binary(.div, Tensor(b)) }
+  public static func / (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.div, b) }
+  public static func ** (a: Tensor, b: Float) -> Tensor { try! a.binary(.pow, Tensor(b)) }
+
+  /// Elementwise maximum with broadcasting.
+  public func maximum(_ other: Tensor) throws -> Tensor { try binary(.maximum, other) }
+  /// Elementwise minimum with broadcasting.
+  public func minimum(_ other: Tensor) throws -> Tensor { try binary(.minimum, other) }
+
+  // Comparisons give 1 where true and 0 elsewhere; they carry no gradient.
+  public func eq(_ other: Tensor) throws -> Tensor { try binary(.equal, other) }
+  public func ne(_ other: Tensor) throws -> Tensor { try binary(.notEqual, other) }
+  public func lt(_ other: Tensor) throws -> Tensor { try binary(.less, other) }
+  public func le(_ other: Tensor) throws -> Tensor { try binary(.lessEqual, other) }
+  public func gt(_ other: Tensor) throws -> Tensor { try binary(.greater, other) }
+  public func ge(_ other: Tensor) throws -> Tensor { try binary(.greaterEqual, other) }
+  public func eq(_ value: Float) -> Tensor { try! binary(.equal, Tensor(value)) }
+  public func lt(_ value: Float) -> Tensor { try! binary(.less, Tensor(value)) }
+  public func gt(_ value: Float) -> Tensor { try! binary(.greater, Tensor(value)) }
+}
+
+/// Exponentiation binds tighter than multiplication, as in mathematics.
+precedencegroup PowerPrecedence {
+  higherThan: MultiplicationPrecedence
+  associativity: right
+}
+infix operator ** : PowerPrecedence

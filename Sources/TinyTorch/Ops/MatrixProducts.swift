@@ -1,0 +1,126 @@
+import TTKernels
+
+extension Tensor {
+  /// Matrix product. 2-D operands multiply as matrices; higher ranks are batches of matrices
+  /// whose leading (batch) axes broadcast. A 1-D left operand is treated as a row vector and a
+  /// 1-D right operand as a column vector (that axis is dropped from the result), as in NumPy.
+  public func matmul(_ other: Tensor) throws -> Tensor {
+    if rank == 1 {
+      return try unsqueezed(axis: 0).matmul(other).squeezed(axis: -2)
+    }
+    if other.rank == 1 {
+      return try matmul(other.unsqueezed(axis: 1)).squeezed(axis: -1)
+    }
+    guard rank >= 2, other.rank >= 2, let outShape = MatMul.outputShape(shape, other.shape) else {
+      throw TensorError.invalidArgument(
+        "matmul: shapes \(shape) and \(other.shape) are not compatible "
+          + "(inner dimensions \(shape.last ?? 0) and \(other.rank >= 2 ? other.shape[other.rank - 2] : 0) must match, batch dimensions must broadcast)"
+      )
+    }
+    let (a, b) = (self, other)
+    let out = Tensor.product(a, b, outShape: outShape)
+    return Tensor.result(out, shape: outShape, op: TracedOp("matmul"), inputs: [a, b]) { g in
+      // dA = g·Bᵀ, dB = Aᵀ·g, each summed over broadcast batch axes.
+      var da: Tensor? = nil
+      var db: Tensor? = nil
+      if a.requiresGrad {
+        let full = Array(outShape.dropLast(2)) + [a.shape[a.rank - 2], a.shape[a.rank - 1]]
+        da = try Tensor(uncheckedShape: full, scalars: Tensor.product(g, b, transposeB: true, outShape: full))
+          .sumToShape(a.shape)
+      }
+      if b.requiresGrad {
+        let full = Array(outShape.dropLast(2)) + [b.shape[b.rank - 2], b.shape[b.rank - 1]]
+        db = try Tensor(uncheckedShape: full, scalars: Tensor.product(a, g, transposeA: true, outShape: full))
+          .sumToShape(b.shape)
+      }
+      return [da, db]
+    }
+  }
+
+  /// Runs the batched GEMM kernel and returns the values.
+  static func product(
+    _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, outShape: [Int]
+  ) -> [Float] {
+    var out = [Float](repeating: 0, count: ShapeMath.count(outShape))
+    a.scalars.withUnsafeBufferPointer { pa in
+      b.scalars.withUnsafeBufferPointer { pb in
+        out.withUnsafeMutableBufferPointer { po in
+          MatMul.batched(
+            pa.baseAddress!, a.shape, transposeA: transposeA, pb.baseAddress!, b.shape,
+            transposeB: transposeB, po.baseAddress!)
+        }
+      }
+    }
+    return out
+  }
+
+  /// The affine map `x·W + b` of a fully connected layer, as one fused operation.
+  ///
+  /// - Parameters:
+  ///   - weight: shape `[in, out]`.
+  ///   - bias: shape `[out]`, optional.
+  /// `x` has shape `[..., in]`; the result has shape `[..., out]`.
+  public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
+    guard weight.rank == 2, rank >= 1, shape[rank - 1] == weight.shape[0] else {
+      throw TensorError.invalidArgument(
+        "linear: input shape \(shape) does not match weight shape \(weight.shape) (expected [..., \(weight.rank == 2 ? weight.shape[0] : 0)])"
+      )
+    }
+    let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
+    if let bias, bias.shape != [outFeatures] {
+      throw TensorError.shapeMismatch(op: "linear bias", bias.shape, [outFeatures])
+    }
+    let rows = count / Swift.max(inFeatures, 1)
+    let outShape = Array(shape.dropLast()) + [outFeatures]
+    var out = [Float](repeating: 0, count: rows * outFeatures)
+    if let bias {
+      for r in 0..<rows { for j in 0..<outFeatures { out[r * outFeatures + j] = bias.scalars[j] } }
+    }
+    scalars.withUnsafeBufferPointer { x in
+      weight.scalars.withUnsafeBufferPointer { w in
+        out.withUnsafeMutableBufferPointer { o in
+          Gemm.multiply(
+            m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
+            b: w.baseAddress!, ldb: outFeatures, c: o.baseAddress!, ldc: outFeatures,
+            accumulate: bias != nil)
+        }
+      }
+    }
+    let x = self
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tensor.result(out, shape: outShape, op: TracedOp("linear"), inputs: inputs) { g in
+      var dx: Tensor? = nil
+      var dw: Tensor? = nil
+      if x.requiresGrad {
+        var v = [Float](repeating: 0, count: x.count)
+        g.scalars.withUnsafeBufferPointer { pg in
+          weight.scalars.withUnsafeBufferPointer { pw in
+            v.withUnsafeMutableBufferPointer { pv in
+              Gemm.multiply(
+                m: rows, n: inFeatures, k: outFeatures, a: pg.baseAddress!, lda: outFeatures,
+                b: pw.baseAddress!, ldb: outFeatures, transposeB: true, c: pv.baseAddress!,
+                ldc: inFeatures)
+            }
+          }
+        }
+        dx = Tensor(uncheckedShape: x.shape, scalars: v)
+      }
+      if weight.requiresGrad {
+        var v = [Float](repeating: 0, count: weight.count)
+        x.scalars.withUnsafeBufferPointer { px in
+          g.scalars.withUnsafeBufferPointer { pg in
+            v.withUnsafeMutableBufferPointer { pv in
+              Gemm.multiply(
+                m: inFeatures, n: outFeatures, k: rows, a: px.baseAddress!, lda: inFeatures,
+                transposeA: true, b: pg.baseAddress!, ldb: outFeatures, c: pv.baseAddress!,
+                ldc: outFeatures)
+            }
+          }
+        }
+        dw = Tensor(uncheckedShape: weight.shape, scalars: v)
+      }
+      let db = bias?.requiresGrad == true ? try g.sumToShape([outFeatures]) : nil
+      return bias == nil ? [dx, dw] : [dx, dw, db]
+    }
+  }
+}

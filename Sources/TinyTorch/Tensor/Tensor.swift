@@ -1,0 +1,145 @@
+import TTKernels
+
+/// An n-dimensional array of `Float` values that can record the operations applied to it, so
+/// that gradients can flow back through them (reverse-mode automatic differentiation).
+///
+/// `Tensor` has reference semantics, like a PyTorch tensor: parameters are shared between a
+/// module and its optimizer, and `grad` accumulates on the same object. Values are stored
+/// contiguously in row-major (C) order.
+///
+/// ```swift
+/// let w = Tensor.randn([3, 2], seed: 0, requiresGrad: true)
+/// let x = Tensor([[1, 2, 3]])
+/// let loss = try x.matmul(w).relu().sum()
+/// try loss.backward()
+/// print(w.grad!)
+/// ```
+public final class Tensor {
+  /// The extent of each axis; `[]` for a scalar.
+  public let shape: [Int]
+  /// The element type. Eager tensors are `Float32`; the IR also knows f16, i8, i32 and i64.
+  public var dtype: ScalarType { .float32 }
+  /// The values, row-major.
+  public internal(set) var scalars: [Float]
+  /// Whether gradients are tracked for this tensor.
+  public var requiresGrad: Bool
+  /// The accumulated gradient after ``backward(seed:)``; same shape as the tensor.
+  public var grad: Tensor?
+  /// The operation that produced this tensor, when it was produced under gradient tracking.
+  var gradFunction: GradFunction?
+
+  /// Creates a tensor from row-major values and a shape. Throws when the counts differ.
+  public convenience init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) throws {
+    guard shape.allSatisfy({ $0 >= 0 }) else {
+      throw TensorError.invalidArgument("negative dimension in shape \(shape)")
+    }
+    guard ShapeMath.count(shape) == scalars.count else {
+      throw TensorError.invalidArgument(
+        "shape \(shape) needs \(ShapeMath.count(shape)) values, got \(scalars.count)")
+    }
+    self.init(uncheckedShape: shape, scalars: scalars, requiresGrad: requiresGrad)
+  }
+
+  /// Creates a tensor whose shape is known to match `scalars.count`.
+  init(uncheckedShape shape: [Int], scalars: [Float], requiresGrad: Bool = false) {
+    self.shape = shape
+    self.scalars = scalars
+    self.requiresGrad = requiresGrad
+  }
+
+  /// A scalar (rank-0) tensor.
+  public convenience init(_ value: Float, requiresGrad: Bool = false) {
+    self.init(uncheckedShape: [], scalars: [value], requiresGrad: requiresGrad)
+  }
+
+  /// A vector.
+  public convenience init(_ values: [Float], requiresGrad: Bool = false) {
+    self.init(uncheckedShape: [values.count], scalars: values, requiresGrad: requiresGrad)
+  }
+
+  /// A matrix from rows. Rows of different lengths are a programming error.
+  public convenience init(_ rows: [[Float]], requiresGrad: Bool = false) {
+    let width = rows.first?.count ?? 0
+    precondition(rows.allSatisfy { $0.count == width }, "ragged rows in a matrix literal")
+    self.init(
+      uncheckedShape: [rows.count, width], scalars: rows.flatMap { $0 }, requiresGrad: requiresGrad)
+  }
+
+  /// A rank-3 tensor from nested arrays.
+  public convenience init(_ planes: [[[Float]]], requiresGrad: Bool = false) {
+    let rows = planes.first?.count ?? 0
+    let width = planes.first?.first?.count ?? 0
+    precondition(
+      planes.allSatisfy { $0.count == rows && $0.allSatisfy { $0.count == width } },
+      "ragged nested array literal")
+    self.init(
+      uncheckedShape: [planes.count, rows, width], scalars: planes.flatMap { $0.flatMap { $0 } },
+      requiresGrad: requiresGrad)
+  }
+
+  /// Number of axes.
+  public var rank: Int { shape.count }
+  /// Number of elements.
+  public var count: Int { scalars.count }
+  /// The single value of a one-element tensor.
+  public var item: Float {
+    precondition(scalars.count == 1, "item needs a one-element tensor, shape is \(shape)")
+    return scalars[0]
+  }
+  /// Whether this tensor is a leaf of the autograd graph (created by the user, not an op).
+  public var isLeaf: Bool { gradFunction == nil }
+
+  /// A tensor sharing these values but cut from the autograd graph.
+  public func detached() -> Tensor {
+    Tensor(uncheckedShape: shape, scalars: scalars)
+  }
+
+  /// Resets the accumulated gradient.
+  public func zeroGrad() { grad = nil }
+
+  /// Replaces the values in place (shapes must match), e.g. when loading a state dict.
+  public func assign(_ other: Tensor) throws {
+    guard other.shape == shape else {
+      throw TensorError.shapeMismatch(op: "assign", shape, other.shape)
+    }
+    scalars = other.scalars
+  }
+
+  /// Applies `body` to the values in place; used by optimizers.
+  public func updateScalars(_ body: (inout UnsafeMutableBufferPointer<Float>) -> Void) {
+    scalars.withUnsafeMutableBufferPointer { body(&$0) }
+  }
+}
+
+/// Element types a tensor can hold.
+public enum ScalarType: String, Sendable {
+  case float32 = "f32"
+  case float16 = "f16"
+  case int8 = "i8"
+  case int32 = "i32"
+  case int64 = "i64"
+}
+
+extension Tensor: CustomStringConvertible {
+  /// A NumPy-like rendering, abbreviated for large tensors.
+  public var description: String {
+    func fmt(_ v: Float) -> String {
+      let r = (v * 10000).rounded() / 10000
+      return r == r.rounded() && Swift.abs(r) < 1e7 ? String(Int(r)) + "." : String(r)
+    }
+    if shape.isEmpty { return "tensor(\(fmt(scalars[0])))" }
+    let strides = ShapeMath.strides(shape)
+    func render(_ axis: Int, _ offset: Int) -> String {
+      let n = shape[axis]
+      let shown = n > 8 ? [0, 1, 2, -1, n - 3, n - 2, n - 1] : Array(0..<n)
+      let parts = shown.map { i -> String in
+        if i < 0 { return "..." }
+        return axis == shape.count - 1
+          ? fmt(scalars[offset + i]) : render(axis + 1, offset + i * strides[axis])
+      }
+      return "[" + parts.joined(separator: axis == shape.count - 1 ? ", " : ",\n ") + "]"
+    }
+    let grad = requiresGrad ? ", requiresGrad" : ""
+    return "tensor(\(count == 0 ? "[]" : render(0, 0)), shape: \(shape)\(grad))"
+  }
+}

@@ -1,1 +1,0 @@
-// TinyTorch: the eager framework.
