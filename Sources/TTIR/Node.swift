@@ -16,6 +16,10 @@ public struct Node: Hashable, Sendable, CustomStringConvertible {
   public var attributes: [String: AttributeValue]
 
   /// Creates a node.
+  ///
+  /// Attribute values are stored in the kind the op's schema declares when they convert
+  /// losslessly (`"max": 6` on `clamp` is stored as `.float(6)`), so a node reads back from
+  /// `model.json` equal to the node that was written.
   public init(
     name: String, op: Op, inputs: [String], outputs: [String], attributes: [String: AttributeValue] = [:]
   ) {
@@ -23,7 +27,11 @@ public struct Node: Hashable, Sendable, CustomStringConvertible {
     self.op = op
     self.inputs = inputs
     self.outputs = outputs
-    self.attributes = attributes
+    let schema = op.schema
+    self.attributes = attributes.reduce(into: [:]) { result, entry in
+      let kind = schema.attribute(named: entry.key)?.kind
+      result[entry.key] = kind.flatMap { entry.value.converted(to: $0) } ?? entry.value
+    }
   }
 
   /// The attribute called `name` as set on the node, or else the op's default for it.
