@@ -49,7 +49,8 @@ public enum CostModel {
       let q = inputTypes[0].shape
       let v = inputTypes[2].shape
       let (d, dv) = (q[q.count - 1], v[v.count - 1])
-      let scores = outputType.shape.dropLast().reduce(1, *) * inputTypes[1].shape[inputTypes[1].rank - 2]
+      let scores =
+        outputType.shape.dropLast().reduce(1, *) * inputTypes[1].shape[inputTypes[1].rank - 2]
       return 2 * scores * d + 2 * scores * dv + 6 * scores + (inputTypes.count == 4 ? scores : 0)
     case .dataMovement:
       return 0

@@ -54,7 +54,8 @@ public struct GraphBuilder: Sendable {
   ) -> String {
     let nodeName = name ?? freshName(for: op)
     let outputName = output ?? nodeName
-    let node = Node(name: nodeName, op: op, inputs: inputs, outputs: [outputName], attributes: attributes)
+    let node = Node(
+      name: nodeName, op: op, inputs: inputs, outputs: [outputName], attributes: attributes)
     graph.nodes.append(node)
     nodeNames.insert(nodeName)
     let inputTypes = inputs.compactMap { types[$0] }

@@ -9,24 +9,29 @@ public enum GraphvizExporter {
   /// The DOT text for `graph`. Types are shown when shape inference succeeds.
   public static func dot(_ graph: Graph) -> String {
     let types = (try? graph.valueTypes()) ?? [:]
-    var lines = ["digraph \(quote(graph.name)) {", "  rankdir=TB;", "  node [fontname=\"Helvetica\"];"]
+    var lines = [
+      "digraph \(quote(graph.name)) {", "  rankdir=TB;", "  node [fontname=\"Helvetica\"];",
+    ]
     var source: [String: String] = [:]
     for (index, input) in graph.inputs.enumerated() {
       let id = "in\(index)"
       source[input.name] = id
       lines.append(
-        "  \(id) [shape=invhouse, style=filled, fillcolor=lightblue, label=\(quote("\(input.name)\n\(input.type)"))];")
+        "  \(id) [shape=invhouse, style=filled, fillcolor=lightblue, label=\(quote("\(input.name)\n\(input.type)"))];"
+      )
     }
     for (index, name) in graph.weights.keys.sorted().enumerated() {
       let id = "w\(index)"
       source[name] = id
       lines.append(
-        "  \(id) [shape=note, style=filled, fillcolor=lightyellow, label=\(quote("\(name)\n\(graph.weights[name]!.type)"))];")
+        "  \(id) [shape=note, style=filled, fillcolor=lightyellow, label=\(quote("\(name)\n\(graph.weights[name]!.type)"))];"
+      )
     }
     for (index, node) in graph.nodes.enumerated() {
       let id = "n\(index)"
       let type = types[node.outputs[0]].map { "\n\($0)" } ?? ""
-      lines.append("  \(id) [shape=box, style=rounded, label=\(quote("\(node.name)\n\(node.op)\(type)"))];")
+      lines.append(
+        "  \(id) [shape=box, style=rounded, label=\(quote("\(node.name)\n\(node.op)\(type)"))];")
       for input in node.inputs {
         if let from = source[input] { lines.append("  \(from) -> \(id);") }
       }
@@ -35,7 +40,8 @@ public enum GraphvizExporter {
     for (index, output) in graph.outputs.enumerated() {
       let id = "out\(index)"
       lines.append(
-        "  \(id) [shape=house, style=filled, fillcolor=lightgreen, label=\(quote("\(output.name)\n\(output.type)"))];")
+        "  \(id) [shape=house, style=filled, fillcolor=lightgreen, label=\(quote("\(output.name)\n\(output.type)"))];"
+      )
       if let from = source[output.name] { lines.append("  \(from) -> \(id);") }
     }
     lines.append("}")
@@ -44,8 +50,10 @@ public enum GraphvizExporter {
 
   /// A DOT string literal: quotes and backslashes escaped, newlines as `\n`.
   static func quote(_ text: String) -> String {
-    let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-      .replacingOccurrences(of: "\n", with: "\\n")
+    let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+      of: "\"", with: "\\\""
+    )
+    .replacingOccurrences(of: "\n", with: "\\n")
     return "\"\(escaped)\""
   }
 }

@@ -22,7 +22,9 @@ struct JSONParser {
     parser.skipWhitespace()
     let value = try parser.parseValue()
     parser.skipWhitespace()
-    guard parser.position == bytes.count else { throw parser.error("unexpected text after the document") }
+    guard parser.position == bytes.count else {
+      throw parser.error("unexpected text after the document")
+    }
     return value
   }
 
@@ -45,7 +47,9 @@ struct JSONParser {
   private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
   private mutating func skipWhitespace() {
-    while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
+    while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+      position += 1
+    }
   }
 
   private mutating func expect(_ literal: String, _ value: JSON) throws(SyntaxError) -> JSON {
@@ -72,7 +76,9 @@ struct JSONParser {
 
   private mutating func enter() throws(SyntaxError) {
     depth += 1
-    guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+    guard depth <= Self.maximumDepth else {
+      throw error("nesting deeper than \(Self.maximumDepth)")
+    }
   }
 
   private mutating func parseObject() throws(SyntaxError) -> JSON {
@@ -228,12 +234,16 @@ struct JSONParser {
     }
     let text = String(decoding: bytes[start..<position], as: UTF8.self)
     if isInteger, let value = Int(text) { return .int(value) }
-    guard let value = Double(text), value.isFinite else { throw error("number \(text) is out of range") }
+    guard let value = Double(text), value.isFinite else {
+      throw error("number \(text) is out of range")
+    }
     return .double(value)
   }
 
   private mutating func skipDigits() {
-    while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { position += 1 }
+    while let byte = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+      position += 1
+    }
   }
 
   private mutating func skipRequiredDigits() -> Bool {

@@ -25,26 +25,34 @@ struct ModelDecoder {
     } catch {
       throw fail("not a model file: \(error)")
     }
-    guard case .object = document else { throw fail("not a model file: the document is \(document.typeName), not an object") }
+    guard case .object = document else {
+      throw fail("not a model file: the document is \(document.typeName), not an object")
+    }
     guard case .string(let format)? = document["format"] else {
       throw fail("not a model file: missing \"format\": \"\(ModelFile.format)\"")
     }
     guard format == ModelFile.format else {
       throw fail("format is \"\(format)\", expected \"\(ModelFile.format)\"")
     }
-    guard case .int(let version)? = document["version"] else { throw fail("\"version\" must be an integer") }
+    guard case .int(let version)? = document["version"] else {
+      throw fail("\"version\" must be an integer")
+    }
     guard version == ModelFile.version else {
       throw fail("unsupported version \(version) (this build reads version \(ModelFile.version))")
     }
-    try checkKeys(document, ["format", "version", "name", "inputs", "outputs", "nodes", "weights"], "the model")
+    try checkKeys(
+      document, ["format", "version", "name", "inputs", "outputs", "nodes", "weights"], "the model")
     let name = try string(document["name"], "name")
-    let inputs = try array(document["inputs"], "inputs").enumerated().map { index, value throws(ModelFileError) in
+    let inputs = try array(document["inputs"], "inputs").enumerated().map {
+      index, value throws(ModelFileError) in
       try valueInfo(value, "inputs[\(index)]")
     }
-    let outputs = try array(document["outputs"], "outputs").enumerated().map { index, value throws(ModelFileError) in
+    let outputs = try array(document["outputs"], "outputs").enumerated().map {
+      index, value throws(ModelFileError) in
       try valueInfo(value, "outputs[\(index)]")
     }
-    let nodes = try array(document["nodes"], "nodes").enumerated().map { index, value throws(ModelFileError) in
+    let nodes = try array(document["nodes"], "nodes").enumerated().map {
+      index, value throws(ModelFileError) in
       try node(value, "nodes[\(index)]")
     }
     let weights = try weightsSection(document["weights"])
@@ -90,7 +98,8 @@ struct ModelDecoder {
         throw fail("\(subject).attrs must be an object, got \(attrs.typeName)")
       }
       for member in members {
-        node.attributes[member.key] = try attribute(member.value, spec: op.schema.attribute(named: member.key), node)
+        node.attributes[member.key] = try attribute(
+          member.value, spec: op.schema.attribute(named: member.key), node)
       }
     }
     return node
@@ -98,7 +107,9 @@ struct ModelDecoder {
 
   /// Decodes an attribute as its schema declares it (integers widen to floats); attributes the
   /// op does not declare decode by their JSON form and are reported by the verifier.
-  private func attribute(_ json: JSON, spec: AttributeSpec?, _ node: Node) throws(ModelFileError) -> AttributeValue {
+  private func attribute(_ json: JSON, spec: AttributeSpec?, _ node: Node) throws(ModelFileError)
+    -> AttributeValue
+  {
     let generic: AttributeValue?
     switch json {
     case .int(let number): generic = .int(number)
@@ -125,23 +136,31 @@ struct ModelDecoder {
     }
     let name = spec?.name ?? "?"
     guard let generic else {
-      throw ModelFileError(path: path, GraphError(node: node, "attribute '\(name)' has unsupported JSON value \(json.typeName)"))
+      throw ModelFileError(
+        path: path,
+        GraphError(node: node, "attribute '\(name)' has unsupported JSON value \(json.typeName)"))
     }
     guard let spec else { return generic }
     guard let converted = generic.converted(to: spec.kind) else {
-      throw ModelFileError(path: path, GraphError(node: node, "attribute '\(name)' must be \(spec.kind), got \(generic)"))
+      throw ModelFileError(
+        path: path,
+        GraphError(node: node, "attribute '\(name)' must be \(spec.kind), got \(generic)"))
     }
     return converted
   }
 
   private func weightsSection(_ json: JSON?) throws(ModelFileError) -> Weights {
-    guard let json else { throw fail("missing \"weights\" (use {\"inline\": {}} for a model without weights)") }
+    guard let json else {
+      throw fail("missing \"weights\" (use {\"inline\": {}} for a model without weights)")
+    }
     guard json["inline"] != nil || json["file"] != nil else {
       throw fail("\"weights\" must be {\"file\": ..., \"tensors\": [...]} or {\"inline\": {...}}")
     }
     if let inline = json["inline"] {
       try checkKeys(json, ["inline"], "weights")
-      guard case .object(let entries) = inline else { throw fail("weights.inline must be an object") }
+      guard case .object(let entries) = inline else {
+        throw fail("weights.inline must be an object")
+      }
       var tensors: [String: TensorData] = [:]
       for entry in entries {
         tensors[entry.key] = try inlineTensor(entry.value, "weights.inline['\(entry.key)']")
@@ -153,7 +172,8 @@ struct ModelDecoder {
     guard !file.isEmpty, !file.hasPrefix("/") else {
       throw fail("weights.file \"\(file)\" must be a path relative to the model file")
     }
-    let tensors = try array(json["tensors"], "weights.tensors").enumerated().map { index, value throws(ModelFileError) in
+    let tensors = try array(json["tensors"], "weights.tensors").enumerated().map {
+      index, value throws(ModelFileError) in
       try valueInfo(value, "weights.tensors[\(index)]")
     }
     return .file(file, tensors)
@@ -163,7 +183,9 @@ struct ModelDecoder {
     try checkKeys(json, ["dtype", "shape", "data"], context)
     let type = try tensorType(json, context)
     let encoded = try string(json["data"], "\(context).data")
-    guard let data = Data(base64Encoded: encoded) else { throw fail("\(context).data is not valid base64") }
+    guard let data = Data(base64Encoded: encoded) else {
+      throw fail("\(context).data is not valid base64")
+    }
     do {
       return try TensorData(type: type, bytes: [UInt8](data))
     } catch {
@@ -173,33 +195,47 @@ struct ModelDecoder {
 
   // MARK: Primitive readers
 
-  private func checkKeys(_ json: JSON, _ allowed: [String], _ context: String) throws(ModelFileError) {
-    guard case .object(let members) = json else { throw fail("\(context) must be an object, got \(json.typeName)") }
+  private func checkKeys(_ json: JSON, _ allowed: [String], _ context: String)
+    throws(ModelFileError)
+  {
+    guard case .object(let members) = json else {
+      throw fail("\(context) must be an object, got \(json.typeName)")
+    }
     if let unknown = members.first(where: { !allowed.contains($0.key) }) {
-      throw fail("\(context) has unknown key \"\(unknown.key)\" (allowed: \(allowed.joined(separator: ", ")))")
+      throw fail(
+        "\(context) has unknown key \"\(unknown.key)\" (allowed: \(allowed.joined(separator: ", ")))"
+      )
     }
   }
 
   private func string(_ json: JSON?, _ context: String) throws(ModelFileError) -> String {
-    guard case .string(let text)? = json else { throw fail("\(context) must be a string, got \(json?.typeName ?? "nothing")") }
+    guard case .string(let text)? = json else {
+      throw fail("\(context) must be a string, got \(json?.typeName ?? "nothing")")
+    }
     return text
   }
 
   private func array(_ json: JSON?, _ context: String) throws(ModelFileError) -> [JSON] {
-    guard case .array(let elements)? = json else { throw fail("\(context) must be an array, got \(json?.typeName ?? "nothing")") }
+    guard case .array(let elements)? = json else {
+      throw fail("\(context) must be an array, got \(json?.typeName ?? "nothing")")
+    }
     return elements
   }
 
   private func strings(_ json: JSON?, _ context: String) throws(ModelFileError) -> [String] {
     try array(json, context).map { element throws(ModelFileError) in
-      guard case .string(let text) = element else { throw fail("\(context) must contain only strings") }
+      guard case .string(let text) = element else {
+        throw fail("\(context) must contain only strings")
+      }
       return text
     }
   }
 
   private func ints(_ json: JSON?, _ context: String) throws(ModelFileError) -> [Int] {
     try array(json, context).map { element throws(ModelFileError) in
-      guard case .int(let number) = element else { throw fail("\(context) must contain only integers") }
+      guard case .int(let number) = element else {
+        throw fail("\(context) must contain only integers")
+      }
       return number
     }
   }

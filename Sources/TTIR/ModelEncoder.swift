@@ -21,7 +21,10 @@ enum ModelEncoder {
   }
 
   private static func valueInfo(_ info: ValueInfo) -> JSON {
-    .object(["name": .string(info.name), "dtype": .string(info.type.dtype.rawValue), "shape": shape(info.type)])
+    .object([
+      "name": .string(info.name), "dtype": .string(info.type.dtype.rawValue),
+      "shape": shape(info.type),
+    ])
   }
 
   private static func shape(_ type: TensorType) -> JSON { .array(type.shape.map(JSON.int)) }
@@ -34,7 +37,9 @@ enum ModelEncoder {
       .init(key: "outputs", value: .array(node.outputs.map(JSON.string))),
     ]
     if !node.attributes.isEmpty {
-      let attributes = node.attributes.keys.sorted().map { JSON.Member(key: $0, value: attribute(node.attributes[$0]!)) }
+      let attributes = node.attributes.keys.sorted().map {
+        JSON.Member(key: $0, value: attribute(node.attributes[$0]!))
+      }
       members.append(.init(key: "attrs", value: .object(attributes)))
     }
     return .object(members)
@@ -57,7 +62,9 @@ enum ModelEncoder {
     case .file(let file):
       let tensors = names.map { name -> JSON in
         let type = graph.weights[name]!.type
-        return .object(["name": .string(name), "dtype": .string(type.dtype.rawValue), "shape": shape(type)])
+        return .object([
+          "name": .string(name), "dtype": .string(type.dtype.rawValue), "shape": shape(type),
+        ])
       }
       return .object(["file": .string(file), "tensors": .array(tensors)])
     case .inline:

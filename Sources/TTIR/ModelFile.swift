@@ -90,7 +90,8 @@ public enum ModelFile {
     case .inline(let tensors):
       graph.weights = tensors
     case .file(let file, let declared):
-      graph.weights = try loadWeights(declared, from: url.deletingLastPathComponent().appendingPathComponent(file), modelURL: url)
+      graph.weights = try loadWeights(
+        declared, from: url.deletingLastPathComponent().appendingPathComponent(file), modelURL: url)
     }
     do {
       try graph.verify()
@@ -115,7 +116,8 @@ public enum ModelFile {
         throw ModelFileError(path: modelURL.path, "weight '\(info.name)' is declared twice")
       }
       guard let tensor = file.tensors[info.name] else {
-        throw ModelFileError(path: modelURL.path, "weight '\(info.name)' is missing from \(weightsURL.path)")
+        throw ModelFileError(
+          path: modelURL.path, "weight '\(info.name)' is missing from \(weightsURL.path)")
       }
       guard tensor.type == info.type else {
         throw ModelFileError(

@@ -21,7 +21,8 @@ public struct Node: Hashable, Sendable, CustomStringConvertible {
   /// losslessly (`"max": 6` on `clamp` is stored as `.float(6)`), so a node reads back from
   /// `model.json` equal to the node that was written.
   public init(
-    name: String, op: Op, inputs: [String], outputs: [String], attributes: [String: AttributeValue] = [:]
+    name: String, op: Op, inputs: [String], outputs: [String],
+    attributes: [String: AttributeValue] = [:]
   ) {
     self.name = name
     self.op = op
@@ -56,6 +57,7 @@ public struct Node: Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     let attrs = attributes.keys.sorted().map { "\($0)=\(attributes[$0]!)" }
     let suffix = attrs.isEmpty ? "" : " {\(attrs.joined(separator: ", "))}"
-    return "\(outputs.joined(separator: ", ")) = \(op)(\(inputs.joined(separator: ", ")))\(suffix)  # \(name)"
+    return
+      "\(outputs.joined(separator: ", ")) = \(op)(\(inputs.joined(separator: ", ")))\(suffix)  # \(name)"
   }
 }

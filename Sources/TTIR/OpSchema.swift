@@ -16,7 +16,8 @@ public struct AttributeSpec: Hashable, Sendable {
   public static func required(_ name: String, _ kind: AttributeKind, allowedValues: [String]? = nil)
     -> AttributeSpec
   {
-    AttributeSpec(name: name, kind: kind, isRequired: true, defaultValue: nil, allowedValues: allowedValues)
+    AttributeSpec(
+      name: name, kind: kind, isRequired: true, defaultValue: nil, allowedValues: allowedValues)
   }
 
   /// An optional attribute with an optional default.
@@ -25,7 +26,8 @@ public struct AttributeSpec: Hashable, Sendable {
     allowedValues: [String]? = nil
   ) -> AttributeSpec {
     AttributeSpec(
-      name: name, kind: kind, isRequired: false, defaultValue: defaultValue, allowedValues: allowedValues)
+      name: name, kind: kind, isRequired: false, defaultValue: defaultValue,
+      allowedValues: allowedValues)
   }
 }
 
@@ -42,7 +44,9 @@ public struct OpSchema: Sendable {
   public let attributes: [AttributeSpec]
 
   /// Creates a schema.
-  public init(inputNames: [String], minInputs: Int, maxInputs: Int?, attributes: [AttributeSpec] = []) {
+  public init(
+    inputNames: [String], minInputs: Int, maxInputs: Int?, attributes: [AttributeSpec] = []
+  ) {
     self.inputNames = inputNames
     self.minInputs = minInputs
     self.maxInputs = maxInputs
@@ -64,7 +68,8 @@ public struct OpSchema: Sendable {
   }
 
   fileprivate static func fixed(_ names: [String], _ attributes: [AttributeSpec] = []) -> OpSchema {
-    OpSchema(inputNames: names, minInputs: names.count, maxInputs: names.count, attributes: attributes)
+    OpSchema(
+      inputNames: names, minInputs: names.count, maxInputs: names.count, attributes: attributes)
   }
 }
 
@@ -72,14 +77,19 @@ extension Op {
   /// The op's inputs and attributes.
   public var schema: OpSchema {
     let pool2d: [AttributeSpec] = [
-      .required("kernel", .ints), .optional("stride", .ints), .optional("padding", .ints, default: [0, 0]),
+      .required("kernel", .ints), .optional("stride", .ints),
+      .optional("padding", .ints, default: [0, 0]),
     ]
-    let reduce: [AttributeSpec] = [.optional("axes", .ints), .optional("keepdims", .bool, default: false)]
+    let reduce: [AttributeSpec] = [
+      .optional("axes", .ints), .optional("keepdims", .bool, default: false),
+    ]
     switch self {
     case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh:
       return .fixed(["x"])
     case .gelu:
-      return .fixed(["x"], [.optional("approximate", .string, default: "none", allowedValues: ["none", "tanh"])])
+      return .fixed(
+        ["x"],
+        [.optional("approximate", .string, default: "none", allowedValues: ["none", "tanh"])])
     case .leakyRelu:
       return .fixed(["x"], [.optional("alpha", .float, default: 0.01)])
     case .clamp:
@@ -94,7 +104,8 @@ extension Op {
       return OpSchema(
         inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3,
         attributes: [
-          .optional("stride", .ints, default: [1, 1]), .optional("padding", .ints, default: [0, 0]),
+          .optional("stride", .ints, default: [1, 1]),
+          .optional("padding", .ints, default: [0, 0]),
           .optional("dilation", .ints, default: [1, 1]), .optional("groups", .int, default: 1),
         ])
     case .maxPool2d:
@@ -103,7 +114,8 @@ extension Op {
       return .fixed(["x"], pool2d + [.optional("count_include_pad", .bool, default: true)])
     case .batchNorm:
       return .fixed(
-        ["x", "scale", "bias", "running_mean", "running_var"], [.optional("eps", .float, default: 1e-5)])
+        ["x", "scale", "bias", "running_mean", "running_var"],
+        [.optional("eps", .float, default: 1e-5)])
     case .softmax, .logSoftmax:
       return .fixed(["x"], [.optional("axis", .int, default: -1)])
     case .layerNorm:
@@ -115,9 +127,11 @@ extension Op {
     case .transpose:
       return .fixed(["x"], [.required("perm", .ints)])
     case .flatten:
-      return .fixed(["x"], [.optional("start_dim", .int, default: 1), .optional("end_dim", .int, default: -1)])
+      return .fixed(
+        ["x"], [.optional("start_dim", .int, default: 1), .optional("end_dim", .int, default: -1)])
     case .concat:
-      return OpSchema(inputNames: ["inputs"], minInputs: 1, maxInputs: nil, attributes: [.required("axis", .int)])
+      return OpSchema(
+        inputNames: ["inputs"], minInputs: 1, maxInputs: nil, attributes: [.required("axis", .int)])
     case .slice:
       return .fixed(
         ["x"], [.required("starts", .ints), .required("ends", .ints), .optional("steps", .ints)])
@@ -132,7 +146,8 @@ extension Op {
         inputNames: ["q", "k", "v", "mask"], minInputs: 3, maxInputs: 4,
         attributes: [.optional("causal", .bool, default: false), .optional("scale", .float)])
     case .cast:
-      return .fixed(["x"], [.required("to", .string, allowedValues: DType.allCases.map(\.rawValue))])
+      return .fixed(
+        ["x"], [.required("to", .string, allowedValues: DType.allCases.map(\.rawValue))])
     case .quantizeLinear, .dequantizeLinear:
       return .fixed(["x"], [.required("scale", .float), .required("zero_point", .int)])
     }

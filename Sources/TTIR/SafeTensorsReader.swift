@@ -14,12 +14,14 @@ struct SafeTensorsReader {
 
   func read() throws(SafeTensorsError) -> SafeTensors {
     guard bytes.count >= 8 else {
-      throw fail("file is \(bytes.count) bytes, too short for the 8-byte header length (truncated?)")
+      throw fail(
+        "file is \(bytes.count) bytes, too short for the 8-byte header length (truncated?)")
     }
     let headerLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     let available = bytes.count - 8
     guard headerLength <= UInt64(available) else {
-      throw fail("header length \(headerLength) exceeds the \(available) bytes after it (truncated?)")
+      throw fail(
+        "header length \(headerLength) exceeds the \(available) bytes after it (truncated?)")
     }
     let dataStart = 8 + Int(headerLength)
     guard headerLength > 0, bytes[8] == UInt8(ascii: "{") else {
@@ -58,7 +60,8 @@ struct SafeTensorsReader {
     var metadata: [String: String] = [:]
     for member in members {
       guard case .string(let text) = member.value else {
-        throw fail("__metadata__ value for '\(member.key)' is \(member.value.typeName), not a string")
+        throw fail(
+          "__metadata__ value for '\(member.key)' is \(member.value.typeName), not a string")
       }
       metadata[member.key] = text
     }
@@ -88,7 +91,9 @@ struct SafeTensorsReader {
       byteCount = product
     }
     guard byteCount == offsets[1] - offsets[0] else {
-      throw bad("\(dtypeName) \(shape) needs \(byteCount) bytes but data_offsets \(offsets) span \(offsets[1] - offsets[0])")
+      throw bad(
+        "\(dtypeName) \(shape) needs \(byteCount) bytes but data_offsets \(offsets) span \(offsets[1] - offsets[0])"
+      )
     }
     return Entry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
   }
@@ -108,13 +113,16 @@ struct SafeTensorsReader {
         throw fail("tensors '\(previous.name)' and '\(entry.name)' overlap")
       }
       guard entry.begin == expectedBegin else {
-        throw fail("gap before tensor '\(entry.name)': data_offsets begin at \(entry.begin), expected \(expectedBegin)")
+        throw fail(
+          "gap before tensor '\(entry.name)': data_offsets begin at \(entry.begin), expected \(expectedBegin)"
+        )
       }
       expectedBegin = entry.end
       previous = entry
     }
     guard expectedBegin == dataSize else {
-      throw fail("\(dataSize - expectedBegin) bytes after the last tensor are not described by the header")
+      throw fail(
+        "\(dataSize - expectedBegin) bytes after the last tensor are not described by the header")
     }
   }
 

@@ -2,7 +2,9 @@
 enum SafeTensorsWriter {
   static func encode(_ file: SafeTensors) -> [UInt8] {
     let ordered = file.tensors.sorted { left, right in
-      let (l, r) = (SafeTensorsDType(left.value.dtype).sortRank, SafeTensorsDType(right.value.dtype).sortRank)
+      let (l, r) = (
+        SafeTensorsDType(left.value.dtype).sortRank, SafeTensorsDType(right.value.dtype).sortRank
+      )
       if l != r { return l > r }
       return left.key.utf8.lexicographicallyPrecedes(right.key.utf8)
     }

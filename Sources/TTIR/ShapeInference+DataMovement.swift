@@ -25,7 +25,8 @@ extension Rule {
         shape.append(1)
       case 0:
         guard index < x.rank else {
-          throw error("shape \(target) copies dimension \(index) (0) but the input \(x) has rank \(x.rank)")
+          throw error(
+            "shape \(target) copies dimension \(index) (0) but the input \(x) has rank \(x.rank)")
         }
         shape.append(x.shape[index])
       case ..<0:
@@ -43,7 +44,8 @@ extension Rule {
       }
       shape[inferred] = x.elementCount / known
     } else if known != x.elementCount {
-      throw error("cannot reshape \(x) (\(x.elementCount) elements) to \(shape) (\(known) elements)")
+      throw error(
+        "cannot reshape \(x) (\(x.elementCount) elements) to \(shape) (\(known) elements)")
     }
     return shape
   }
@@ -87,13 +89,16 @@ extension Rule {
     let starts = node.ints("starts") ?? []
     let ends = node.ints("ends") ?? []
     let steps = node.ints("steps") ?? Array(repeating: 1, count: x.rank)
-    for (name, list) in [("starts", starts), ("ends", ends), ("steps", steps)] where list.count != x.rank {
+    for (name, list) in [("starts", starts), ("ends", ends), ("steps", steps)]
+    where list.count != x.rank {
       throw error("attribute '\(name)' must have one entry per axis (\(x.rank)), got \(list)")
     }
     guard !steps.contains(0) else { throw error("steps \(steps) must not contain 0") }
     return x.shape.indices.map { axis in
-      ShapeInference.sliceRange(start: starts[axis], end: ends[axis], step: steps[axis], length: x.shape[axis])
-        .count
+      ShapeInference.sliceRange(
+        start: starts[axis], end: ends[axis], step: steps[axis], length: x.shape[axis]
+      )
+      .count
     }
   }
 

@@ -59,7 +59,9 @@ extension Rule {
         input: x[2 + axis], kernel: w[2 + axis], stride: stride[axis], padding: padding[axis],
         dilation: dilation[axis])
       guard size >= 1 else {
-        throw error("kernel \(Array(w[2...])) with dilation \(dilation) does not fit padded input \(Array(x[2...]))")
+        throw error(
+          "kernel \(Array(w[2...])) with dilation \(dilation) does not fit padded input \(Array(x[2...]))"
+        )
       }
       spatial.append(size)
     }
@@ -81,7 +83,9 @@ extension Rule {
     for axis in 0..<2 {
       let size = ShapeInference.windowOutputSize(
         input: x[2 + axis], kernel: kernel[axis], stride: stride[axis], padding: padding[axis])
-      guard size >= 1 else { throw error("kernel \(kernel) does not fit padded input \(Array(x[2...]))") }
+      guard size >= 1 else {
+        throw error("kernel \(kernel) does not fit padded input \(Array(x[2...]))")
+      }
       spatial.append(size)
     }
     return TensorType(inputs[0].dtype, [x[0], x[1]] + spatial)
@@ -107,7 +111,8 @@ extension Rule {
     guard let qk = ShapeInference.broadcast(batches[0], batches[1]),
       let batch = ShapeInference.broadcast(qk, batches[2])
     else {
-      throw error("batch dimensions \(batches[0]), \(batches[1]) and \(batches[2]) do not broadcast")
+      throw error(
+        "batch dimensions \(batches[0]), \(batches[1]) and \(batches[2]) do not broadcast")
     }
     if let mask = optionalInput(3) {
       let scores = batch + [sq, sk]

@@ -13,7 +13,9 @@ extension Rule {
       _ = try axis(node.int("axis") ?? -1, rank: x.rank)
     default:  // layer_norm
       try requireRank(0, atLeast: 1)
-      for index in inputs.indices.dropFirst() { try requireShape(index, [x.shape[x.rank - 1]], "last axis") }
+      for index in inputs.indices.dropFirst() {
+        try requireShape(index, [x.shape[x.rank - 1]], "last axis")
+      }
     }
     if let eps = node.float("eps"), eps < 0 { throw error("eps must be ≥ 0, got \(eps)") }
     return x

@@ -13,7 +13,9 @@ extension Rule {
       let axes = node.ints("axes") ?? []
       for value in axes {
         let normalized = try axis(value, rank: x.rank, attribute: "axes entry")
-        guard reduced.insert(normalized).inserted else { throw error("axes \(axes) repeat axis \(normalized)") }
+        guard reduced.insert(normalized).inserted else {
+          throw error("axes \(axes) repeat axis \(normalized)")
+        }
       }
       if axes.isEmpty { reduced = Set(0..<x.rank) }
     }

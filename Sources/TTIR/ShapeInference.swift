@@ -7,7 +7,9 @@ public enum ShapeInference {
   /// The output types of `node` given the types of its inputs (in order).
   ///
   /// Checks the node's signature (``Node/checkSignature()``) first.
-  public static func outputTypes(of node: Node, inputTypes: [TensorType]) throws(GraphError) -> [TensorType] {
+  public static func outputTypes(of node: Node, inputTypes: [TensorType]) throws(GraphError)
+    -> [TensorType]
+  {
     try node.checkSignature()
     precondition(inputTypes.count == node.inputs.count, "one type per input")
     let rule = Rule(node: node, inputs: inputTypes)
@@ -60,7 +62,9 @@ public enum ShapeInference {
   /// Python's `slice.indices`. Returns the first index and the number of selected elements.
   ///
   /// - Precondition: `step != 0`.
-  public static func sliceRange(start: Int, end: Int, step: Int, length: Int) -> (start: Int, count: Int) {
+  public static func sliceRange(start: Int, end: Int, step: Int, length: Int) -> (
+    start: Int, count: Int
+  ) {
     precondition(step != 0, "slice step must not be zero")
     let lower = step < 0 ? -1 : 0
     let upper = step < 0 ? length - 1 : length
@@ -79,7 +83,9 @@ public enum ShapeInference {
 
   /// The output extent of a convolution or pooling window along one axis:
   /// `(input + 2·padding − dilation·(kernel − 1) − 1) / stride + 1`.
-  public static func windowOutputSize(input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int = 1)
+  public static func windowOutputSize(
+    input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int = 1
+  )
     -> Int
   {
     let span = input + 2 * padding - dilation * (kernel - 1) - 1

@@ -48,21 +48,27 @@ public struct TensorData: Hashable, Sendable {
   ///
   /// - Precondition: `values.count` equals the element count of `shape`.
   public init(int8s values: [Int8], shape: [Int]) {
-    self.init(checked: TensorType(.i8, shape), count: values.count, bits: values.map(UInt8.init(bitPattern:)))
+    self.init(
+      checked: TensorType(.i8, shape), count: values.count,
+      bits: values.map(UInt8.init(bitPattern:)))
   }
 
   /// Creates an `i32` tensor.
   ///
   /// - Precondition: `values.count` equals the element count of `shape`.
   public init(int32s values: [Int32], shape: [Int]) {
-    self.init(checked: TensorType(.i32, shape), count: values.count, bits: values.map(UInt32.init(bitPattern:)))
+    self.init(
+      checked: TensorType(.i32, shape), count: values.count,
+      bits: values.map(UInt32.init(bitPattern:)))
   }
 
   /// Creates an `i64` tensor.
   ///
   /// - Precondition: `values.count` equals the element count of `shape`.
   public init(int64s values: [Int64], shape: [Int]) {
-    self.init(checked: TensorType(.i64, shape), count: values.count, bits: values.map(UInt64.init(bitPattern:)))
+    self.init(
+      checked: TensorType(.i64, shape), count: values.count,
+      bits: values.map(UInt64.init(bitPattern:)))
   }
 
   private init<Bits: FixedWidthInteger>(checked type: TensorType, count: Int, bits: [Bits]) {

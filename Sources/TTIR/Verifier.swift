@@ -17,7 +17,9 @@ public enum Verifier {
 
   /// Where a value name is defined.
   private enum Definition {
-    case input, weight, node(Int)
+    case input
+    case weight
+    case node(Int)
 
     func describe(in graph: Graph) -> String {
       switch self {
@@ -33,7 +35,9 @@ public enum Verifier {
     var definitions: [String: Definition] = [:]
     for input in graph.inputs {
       guard !input.name.isEmpty else { throw fail("an input has an empty name") }
-      guard definitions[input.name] == nil else { throw fail("input '\(input.name)' is listed twice") }
+      guard definitions[input.name] == nil else {
+        throw fail("input '\(input.name)' is listed twice")
+      }
       guard input.type.checkedByteCount != nil else {
         throw fail("input '\(input.name)' has invalid shape \(input.type.shape)")
       }
@@ -55,7 +59,8 @@ public enum Verifier {
       for output in node.outputs {
         guard !output.isEmpty else { throw GraphError(node: node, "an output has an empty name") }
         if let existing = definitions[output] {
-          throw GraphError(node: node, "output '\(output)' is already defined by \(existing.describe(in: graph))")
+          throw GraphError(
+            node: node, "output '\(output)' is already defined by \(existing.describe(in: graph))")
         }
         definitions[output] = .node(index)
       }
@@ -63,12 +68,15 @@ public enum Verifier {
     return definitions
   }
 
-  private static func checkOrder(_ graph: Graph, definitions: [String: Definition]) throws(GraphError) {
+  private static func checkOrder(_ graph: Graph, definitions: [String: Definition])
+    throws(GraphError)
+  {
     for (index, node) in graph.nodes.enumerated() {
       for input in node.inputs {
         guard let definition = definitions[input] else {
           throw GraphError(
-            node: node, "input '\(input)' is not defined (no graph input, weight or node output has this name)")
+            node: node,
+            "input '\(input)' is not defined (no graph input, weight or node output has this name)")
         }
         guard case .node(let producer) = definition, producer >= index else { continue }
         if let cycle = cycle(through: index, in: graph, definitions: definitions) {
@@ -84,7 +92,9 @@ public enum Verifier {
   }
 
   /// A path of node indices from `start` back to `start` along data dependencies, if any.
-  private static func cycle(through start: Int, in graph: Graph, definitions: [String: Definition]) -> [Int]? {
+  private static func cycle(through start: Int, in graph: Graph, definitions: [String: Definition])
+    -> [Int]?
+  {
     var visited: Set<Int> = []
     func search(_ path: [Int]) -> [Int]? {
       guard let current = path.last else { return nil }
@@ -105,11 +115,13 @@ public enum Verifier {
         throw GraphError(graph: graph.name, "output '\(output.name)' is listed twice")
       }
       guard let type = types[output.name] else {
-        throw GraphError(graph: graph.name, "output '\(output.name)' is not defined by any input, weight or node")
+        throw GraphError(
+          graph: graph.name, "output '\(output.name)' is not defined by any input, weight or node")
       }
       guard type == output.type else {
         throw GraphError(
-          graph: graph.name, "output '\(output.name)' is declared \(output.type) but computed as \(type)")
+          graph: graph.name,
+          "output '\(output.name)' is declared \(output.type) but computed as \(type)")
       }
     }
   }

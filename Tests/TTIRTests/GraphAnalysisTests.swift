@@ -46,10 +46,14 @@ final class GraphAnalysisTests: XCTestCase {
     b.add(.exp, [x], name: "unused")
     b.output(b.add(.neg, [x], name: "used"))
     let analysis = try b.build().analysis()
-    XCTAssertEqual(analysis.liveBytes, [1_024, 1_024], "a dead value is freed right after its step")
+    XCTAssertEqual(
+      analysis.liveBytes, [1_024, 1_024], "a dead value is freed right after its step")
     XCTAssertEqual(analysis.parameterCount, 0)
-    let empty = try Graph(name: "e", inputs: [ValueInfo("x", .f32, [1])], outputs: [ValueInfo("x", .f32, [1])], nodes: [])
-      .analysis()
+    let empty = try Graph(
+      name: "e", inputs: [ValueInfo("x", .f32, [1])], outputs: [ValueInfo("x", .f32, [1])],
+      nodes: []
+    )
+    .analysis()
     XCTAssertEqual(empty.peakIntermediateBytes, 0)
     XCTAssertNil(empty.peakNodeIndex)
   }
@@ -58,14 +62,22 @@ final class GraphAnalysisTests: XCTestCase {
     let dot = try makeMLP().dot()
     XCTAssertTrue(dot.hasPrefix("digraph \"mlp\" {\n"))
     XCTAssertTrue(dot.hasSuffix("}\n"))
-    XCTAssertTrue(dot.contains(#"in0 [shape=invhouse, style=filled, fillcolor=lightblue, label="x\nf32[1, 64]"];"#))
-    XCTAssertTrue(dot.contains(#"[shape=note, style=filled, fillcolor=lightyellow, label="fc1.weight\nf32[64, 128]"];"#))
-    XCTAssertTrue(dot.contains(#"n0 [shape=box, style=rounded, label="fc1\nlinear\nf32[1, 128]"];"#))
-    XCTAssertTrue(dot.contains(#"out0 [shape=house, style=filled, fillcolor=lightgreen, label="probs\nf32[1, 10]"];"#))
+    XCTAssertTrue(
+      dot.contains(
+        #"in0 [shape=invhouse, style=filled, fillcolor=lightblue, label="x\nf32[1, 64]"];"#))
+    XCTAssertTrue(
+      dot.contains(
+        #"[shape=note, style=filled, fillcolor=lightyellow, label="fc1.weight\nf32[64, 128]"];"#))
+    XCTAssertTrue(
+      dot.contains(#"n0 [shape=box, style=rounded, label="fc1\nlinear\nf32[1, 128]"];"#))
+    XCTAssertTrue(
+      dot.contains(
+        #"out0 [shape=house, style=filled, fillcolor=lightgreen, label="probs\nf32[1, 10]"];"#))
     XCTAssertTrue(dot.contains("in0 -> n0;"))
     XCTAssertTrue(dot.contains("n3 -> out0;"))
     let edges = dot.split(separator: "\n").filter { $0.contains(" -> ") }
-    XCTAssertEqual(edges.count, 3 + 1 + 3 + 1 + 1, "fc1: 3 inputs, relu 1, fc2 3, softmax 1, output 1")
+    XCTAssertEqual(
+      edges.count, 3 + 1 + 3 + 1 + 1, "fc1: 3 inputs, relu 1, fc2 3, softmax 1, output 1")
     XCTAssertEqual(GraphvizExporter.quote("a\"b\\c\nd"), #""a\"b\\c\nd""#)
   }
 

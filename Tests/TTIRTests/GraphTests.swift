@@ -11,20 +11,24 @@ final class GraphTests: XCTestCase {
     XCTAssertEqual(r, "relu_0")
     XCTAssertEqual(s, "relu_1")
     XCTAssertEqual(b.type(of: s), t(.f32, 2, 3))
-    let y = b.add(.reduceSum, [s], attributes: ["axes": [1], "keepdims": true], name: "total", output: "y")
+    let y = b.add(
+      .reduceSum, [s], attributes: ["axes": [1], "keepdims": true], name: "total", output: "y")
     XCTAssertEqual(y, "y")
     b.output(y)
     let graph = try b.build()
     XCTAssertEqual(graph.outputs, [ValueInfo("y", .f32, [2, 1])])
     XCTAssertEqual(graph.nodes.map(\.name), ["relu_0", "relu_1", "total"])
-    XCTAssertEqual(graph.nodes[2].description, "y = reduce_sum(relu_1) {axes=[1], keepdims=true}  # total")
+    XCTAssertEqual(
+      graph.nodes[2].description, "y = reduce_sum(relu_1) {axes=[1], keepdims=true}  # total")
   }
 
   func testBuilderReportsFirstError() {
     var b = GraphBuilder(name: "g")
     b.add(.relu, ["ghost"], name: "r")
     b.output("r")
-    assertThrows("node 'r' (relu): input 'ghost' is not defined before this node") { _ = try b.build() }
+    assertThrows("node 'r' (relu): input 'ghost' is not defined before this node") {
+      _ = try b.build()
+    }
   }
 
   func testUseDefHelpers() throws {
@@ -49,7 +53,8 @@ final class GraphTests: XCTestCase {
   }
 
   func testNodeAttributeDefaults() {
-    let conv = Node(name: "c", op: .conv2d, inputs: ["x", "w"], outputs: ["y"], attributes: ["stride": [2, 2]])
+    let conv = Node(
+      name: "c", op: .conv2d, inputs: ["x", "w"], outputs: ["y"], attributes: ["stride": [2, 2]])
     XCTAssertEqual(conv.ints("stride"), [2, 2])
     XCTAssertEqual(conv.ints("padding"), [0, 0])
     XCTAssertEqual(conv.int("groups"), 1)
@@ -58,7 +63,8 @@ final class GraphTests: XCTestCase {
     let clamp = Node(name: "c", op: .clamp, inputs: ["x"], outputs: ["y"], attributes: ["max": 6])
     XCTAssertNil(clamp.float("min"))
     XCTAssertEqual(clamp.float("max"), 6)
-    XCTAssertEqual(Node(name: "g", op: .gelu, inputs: [], outputs: []).string("approximate"), "none")
+    XCTAssertEqual(
+      Node(name: "g", op: .gelu, inputs: [], outputs: []).string("approximate"), "none")
   }
 
   func testAttributeValues() {
@@ -96,13 +102,16 @@ final class GraphTests: XCTestCase {
     XCTAssertEqual(TensorData(halves: [1, -2.5, 65504], shape: [3]).floats(), [1, -2.5, 65504])
     XCTAssertEqual(TensorData([2.9, -2.9], shape: [2]).int64s(), [2, -2])
     XCTAssertThrowsError(try TensorData(type: t(.f32, 2), bytes: [0, 0, 0]))
-    assertThrows("f32[2] needs 8 bytes but 3 were given") { _ = try TensorData(type: t(.f32, 2), bytes: [0, 0, 0]) }
+    assertThrows("f32[2] needs 8 bytes but 3 were given") {
+      _ = try TensorData(type: t(.f32, 2), bytes: [0, 0, 0])
+    }
   }
 
   func testHalfConversion() {
     let cases: [(Float, UInt16)] = [
       (0, 0x0000), (-0.0, 0x8000), (1, 0x3C00), (-2, 0xC000), (65504, 0x7BFF), (65520, 0x7C00),
-      (.infinity, 0x7C00), (0x1p-24, 0x0001), (0x1p-25, 0x0000), (0x1.8p-25, 0x0001), (0x1p-14, 0x0400),
+      (.infinity, 0x7C00), (0x1p-24, 0x0001), (0x1p-25, 0x0000), (0x1.8p-25, 0x0001),
+      (0x1p-14, 0x0400),
       (1.0009765625, 0x3C01), (1.00048828125, 0x3C00), (1.00146484375, 0x3C02),
     ]
     for (value, bits) in cases {

@@ -6,7 +6,9 @@ final class JSONTests: XCTestCase {
   private func parse(_ text: String) throws -> JSON { try JSONParser.parse(Array(text.utf8)) }
 
   func testParsesValues() throws {
-    let json = try parse(#" {"a": [1, -2.5, 3e2, 0, -0], "b": {"c": null, "d": true, "e": false}, "s": "x\n\u00e9\ud83d\ude00\/"} "#)
+    let json = try parse(
+      #" {"a": [1, -2.5, 3e2, 0, -0], "b": {"c": null, "d": true, "e": false}, "s": "x\n\u00e9\ud83d\ude00\/"} "#
+    )
     XCTAssertEqual(json["a"], .array([.int(1), .double(-2.5), .double(300), .int(0), .int(0)]))
     XCTAssertEqual(json["b"]?["c"], .null)
     XCTAssertEqual(json["b"]?["d"], .bool(true))
@@ -37,7 +39,10 @@ final class JSONTests: XCTestCase {
   }
 
   func testWriterRoundTripsDoublesExactly() throws {
-    let values: [Double] = [0.1, 1e-5, 1.0, -0.0, 123456789.125, 5e-324, 1.7976931348623157e308, Double(Float(0.1))]
+    let values: [Double] = [
+      0.1, 1e-5, 1.0, -0.0, 123456789.125, .leastNonzeroMagnitude, 1.7976931348623157e308,
+      Double(Float(0.1)),
+    ]
     let json = JSON.array(values.map(JSON.double))
     let text = JSONWriter.string(json, style: .compact)
     guard case .array(let parsed) = try parse(text) else { return XCTFail("not an array") }
@@ -54,7 +59,8 @@ final class JSONTests: XCTestCase {
       "nodes": .array([.object(["a": .int(1), "b": .object([:])])]),
     ])
     XCTAssertEqual(
-      JSONWriter.string(json, style: .compact), #"{"name":"q\"/\u0001é","list":[1,2],"nodes":[{"a":1,"b":{}}]}"#)
+      JSONWriter.string(json, style: .compact),
+      #"{"name":"q\"/\u0001é","list":[1,2],"nodes":[{"a":1,"b":{}}]}"#)
     XCTAssertEqual(
       JSONWriter.string(json, style: .readable),
       """

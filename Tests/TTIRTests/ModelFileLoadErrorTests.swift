@@ -43,7 +43,8 @@ final class ModelFileLoadErrorTests: XCTestCase {
   }
 
   func testValidMinimalModelLoads() throws {
-    let url = try write(model(nodes: #"[{"name": "r", "op": "relu", "inputs": ["x"], "outputs": ["y"]}]"#))
+    let url = try write(
+      model(nodes: #"[{"name": "r", "op": "relu", "inputs": ["x"], "outputs": ["y"]}]"#))
     XCTAssertEqual(try ModelFile.load(from: url).nodes.count, 1)
   }
 
@@ -53,16 +54,24 @@ final class ModelFileLoadErrorTests: XCTestCase {
   }
 
   func testNotJSON() throws {
-    try assertLoadFails("<model/>", "not a model file: invalid JSON at line 1, column 1: unexpected character '<'")
+    try assertLoadFails(
+      "<model/>", "not a model file: invalid JSON at line 1, column 1: unexpected character '<'")
   }
 
   func testWrongShape() throws {
     try assertLoadFails("[1, 2]", "not a model file: the document is an array, not an object")
-    try assertLoadFails(#"{"format": "ttc-model", "version": 1, "name": "m", "inputs": {}}"#, "inputs must be an array, got an object")
-    try assertLoadFails(model(nodes: #"[{"name": "r", "op": "relu", "inputs": "x", "outputs": ["y"]}]"#), "node 'r'.inputs must be an array")
-    try assertLoadFails(model(nodes: "[]", extra: #", "producer": "me""#), "the model has unknown key \"producer\"")
     try assertLoadFails(
-      model(nodes: #"[{"name": "r", "op": "relu", "inputs": ["x"], "outputs": ["y"], "attributes": {}}]"#),
+      #"{"format": "ttc-model", "version": 1, "name": "m", "inputs": {}}"#,
+      "inputs must be an array, got an object")
+    try assertLoadFails(
+      model(nodes: #"[{"name": "r", "op": "relu", "inputs": "x", "outputs": ["y"]}]"#),
+      "node 'r'.inputs must be an array")
+    try assertLoadFails(
+      model(nodes: "[]", extra: #", "producer": "me""#), "the model has unknown key \"producer\"")
+    try assertLoadFails(
+      model(
+        nodes:
+          #"[{"name": "r", "op": "relu", "inputs": ["x"], "outputs": ["y"], "attributes": {}}]"#),
       "node 'r' has unknown key \"attributes\" (allowed: name, op, inputs, outputs, attrs)")
     try assertLoadFails(
       model(nodes: "[]").replacingOccurrences(of: #""shape": [1, 4]"#, with: #""shape": ["N", 4]"#),
@@ -73,7 +82,9 @@ final class ModelFileLoadErrorTests: XCTestCase {
   }
 
   func testWrongFormat() throws {
-    try assertLoadFails(model(nodes: "[]").replacingOccurrences(of: "ttc-model", with: "onnx"), "format is \"onnx\", expected \"ttc-model\"")
+    try assertLoadFails(
+      model(nodes: "[]").replacingOccurrences(of: "ttc-model", with: "onnx"),
+      "format is \"onnx\", expected \"ttc-model\"")
     try assertLoadFails(#"{"version": 1}"#, "not a model file: missing \"format\": \"ttc-model\"")
   }
 
@@ -86,7 +97,8 @@ final class ModelFileLoadErrorTests: XCTestCase {
   func testUnknownOp() throws {
     try assertLoadFails(
       model(nodes: #"[{"name": "s", "op": "swish", "inputs": ["x"], "outputs": ["y"]}]"#),
-      "node 's': unknown op 'swish' (supported ops: neg, exp, log,", "scaled_dot_product_attention", "dequantize_linear)")
+      "node 's': unknown op 'swish' (supported ops: neg, exp, log,", "scaled_dot_product_attention",
+      "dequantize_linear)")
   }
 
   func testMissingAttribute() throws {
@@ -97,7 +109,10 @@ final class ModelFileLoadErrorTests: XCTestCase {
 
   func testAttributeOfWrongKind() throws {
     try assertLoadFails(
-      model(nodes: #"[{"name": "sm", "op": "softmax", "inputs": ["x"], "outputs": ["y"], "attrs": {"axis": 1.5}}]"#),
+      model(
+        nodes:
+          #"[{"name": "sm", "op": "softmax", "inputs": ["x"], "outputs": ["y"], "attrs": {"axis": 1.5}}]"#
+      ),
       "node 'sm' (softmax): attribute 'axis' must be int, got 1.5")
   }
 
@@ -109,28 +124,31 @@ final class ModelFileLoadErrorTests: XCTestCase {
 
   func testDuplicateOutputName() throws {
     try assertLoadFails(
-      model(nodes: """
-        [{"name": "a", "op": "relu", "inputs": ["x"], "outputs": ["y"]},
-         {"name": "b", "op": "neg", "inputs": ["x"], "outputs": ["y"]}]
-        """),
+      model(
+        nodes: """
+          [{"name": "a", "op": "relu", "inputs": ["x"], "outputs": ["y"]},
+           {"name": "b", "op": "neg", "inputs": ["x"], "outputs": ["y"]}]
+          """),
       "node 'b' (neg): output 'y' is already defined by node 'a'")
   }
 
   func testCycle() throws {
     try assertLoadFails(
-      model(nodes: """
-        [{"name": "a", "op": "relu", "inputs": ["v"], "outputs": ["u"]},
-         {"name": "b", "op": "relu", "inputs": ["u"], "outputs": ["v"]}]
-        """),
+      model(
+        nodes: """
+          [{"name": "a", "op": "relu", "inputs": ["v"], "outputs": ["u"]},
+           {"name": "b", "op": "relu", "inputs": ["u"], "outputs": ["v"]}]
+          """),
       "node 'a' (relu): cycle: a → b → a")
   }
 
   func testShapeMismatchBetweenNodes() throws {
     try assertLoadFails(
-      model(nodes: """
-        [{"name": "t", "op": "transpose", "inputs": ["x"], "outputs": ["xt"], "attrs": {"perm": [1, 0]}},
-         {"name": "fc2", "op": "matmul", "inputs": ["x", "x"], "outputs": ["y"]}]
-        """),
+      model(
+        nodes: """
+          [{"name": "t", "op": "transpose", "inputs": ["x"], "outputs": ["xt"], "attrs": {"perm": [1, 0]}},
+           {"name": "fc2", "op": "matmul", "inputs": ["x", "x"], "outputs": ["y"]}]
+          """),
       "node 'fc2' (matmul): inner dimensions 4 and 1 differ")
   }
 
@@ -145,14 +163,21 @@ final class ModelFileLoadErrorTests: XCTestCase {
   func testInlineWeightErrors() throws {
     let base = model(nodes: "[]")
     try assertLoadFails(
-      base.replacingOccurrences(of: #"{"inline": {}}"#, with: #"{"inline": {"w": {"dtype": "f32", "shape": [2], "data": "AAAAPw=="}}}"#),
+      base.replacingOccurrences(
+        of: #"{"inline": {}}"#,
+        with: #"{"inline": {"w": {"dtype": "f32", "shape": [2], "data": "AAAAPw=="}}}"#),
       "weights.inline['w']: f32[2] needs 8 bytes but 4 were given")
     try assertLoadFails(
-      base.replacingOccurrences(of: #"{"inline": {}}"#, with: #"{"inline": {"w": {"dtype": "f32", "shape": [1], "data": "%%%"}}}"#),
+      base.replacingOccurrences(
+        of: #"{"inline": {}}"#,
+        with: #"{"inline": {"w": {"dtype": "f32", "shape": [1], "data": "%%%"}}}"#),
       "weights.inline['w'].data is not valid base64")
-    try assertLoadFails(base.replacingOccurrences(of: #", "weights": {"inline": {}}"#, with: ""), "missing \"weights\"")
     try assertLoadFails(
-      base.replacingOccurrences(of: #"{"inline": {}}"#, with: #"{"file": "/etc/passwd", "tensors": []}"#),
+      base.replacingOccurrences(of: #", "weights": {"inline": {}}"#, with: ""),
+      "missing \"weights\"")
+    try assertLoadFails(
+      base.replacingOccurrences(
+        of: #"{"inline": {}}"#, with: #"{"file": "/etc/passwd", "tensors": []}"#),
       "weights.file \"/etc/passwd\" must be a path relative to the model file")
   }
 
@@ -173,7 +198,8 @@ final class ModelFileLoadErrorTests: XCTestCase {
     } catch {
       XCTAssertTrue(error.description.hasPrefix(url.path + ": "), error.description, line: line)
       for fragment in fragments {
-        XCTAssertTrue(error.description.contains(fragment), "'\(error)' lacks '\(fragment)'", line: line)
+        XCTAssertTrue(
+          error.description.contains(fragment), "'\(error)' lacks '\(fragment)'", line: line)
       }
     }
   }
@@ -181,7 +207,8 @@ final class ModelFileLoadErrorTests: XCTestCase {
   func testWeightsFileMissing() throws {
     let url = try savedMLP()
     try FileManager.default.removeItem(at: ModelFile.weightsURL(for: url))
-    assertLoadFails(url, "weights: safetensors '\(ModelFile.weightsURL(for: url).path)': cannot read file")
+    assertLoadFails(
+      url, "weights: safetensors '\(ModelFile.weightsURL(for: url).path)': cannot read file")
   }
 
   func testWeightsFileTruncated() throws {
@@ -199,7 +226,9 @@ final class ModelFileLoadErrorTests: XCTestCase {
     var tensors = try SafeTensors(contentsOf: ModelFile.weightsURL(for: url)).tensors
     tensors["fc2.bias"] = TensorData([Float](repeating: 0, count: 12), shape: [12])
     try SafeTensors(tensors: tensors).write(to: ModelFile.weightsURL(for: url))
-    assertLoadFails(url, "weight 'fc2.bias' in \(ModelFile.weightsURL(for: url).path) is f32[12], expected f32[10]")
+    assertLoadFails(
+      url,
+      "weight 'fc2.bias' in \(ModelFile.weightsURL(for: url).path) is f32[12], expected f32[10]")
   }
 
   func testWeightOfWrongDType() throws {
@@ -215,7 +244,8 @@ final class ModelFileLoadErrorTests: XCTestCase {
     var tensors = try SafeTensors(contentsOf: ModelFile.weightsURL(for: url)).tensors
     tensors["fc1.weight"] = nil
     try SafeTensors(tensors: tensors).write(to: ModelFile.weightsURL(for: url))
-    assertLoadFails(url, "weight 'fc1.weight' is missing from \(ModelFile.weightsURL(for: url).path)")
+    assertLoadFails(
+      url, "weight 'fc1.weight' is missing from \(ModelFile.weightsURL(for: url).path)")
   }
 
   func testDeclaredWeightTypeInconsistentWithGraph() throws {
@@ -225,7 +255,9 @@ final class ModelFileLoadErrorTests: XCTestCase {
     tensors["fc1.weight"] = TensorData([Float](repeating: 0, count: 6400), shape: [64, 100])
     try SafeTensors(tensors: tensors).write(to: ModelFile.weightsURL(for: url))
     let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
-      .replacingOccurrences(of: #"{"name": "fc1.weight", "dtype": "f32", "shape": [64, 128]}"#, with: #"{"name": "fc1.weight", "dtype": "f32", "shape": [64, 100]}"#)
+      .replacingOccurrences(
+        of: #"{"name": "fc1.weight", "dtype": "f32", "shape": [64, 128]}"#,
+        with: #"{"name": "fc1.weight", "dtype": "f32", "shape": [64, 100]}"#)
     try Data(text.utf8).write(to: url)
     assertLoadFails(url, "node 'fc1' (linear): bias must have shape [100] ([out]), got f32[128]")
   }

@@ -27,10 +27,12 @@ final class ModelFileTests: XCTestCase {
       let firstText = String(decoding: try bytes(first), as: UTF8.self)
       let secondText = String(decoding: try bytes(second), as: UTF8.self)
       XCTAssertEqual(
-        firstText.replacingOccurrences(of: "\(graph.name).safetensors", with: "\(graph.name)-again.safetensors"),
+        firstText.replacingOccurrences(
+          of: "\(graph.name).safetensors", with: "\(graph.name)-again.safetensors"),
         secondText, graph.name)
       if !graph.weights.isEmpty {
-        let same = try bytes(ModelFile.weightsURL(for: first)) == bytes(ModelFile.weightsURL(for: second))
+        let same =
+          try bytes(ModelFile.weightsURL(for: first)) == bytes(ModelFile.weightsURL(for: second))
         XCTAssertTrue(same, "\(graph.name): weights files differ")
       }
       // Saving over the same path again yields the same bytes.
@@ -112,7 +114,9 @@ final class ModelFileTests: XCTestCase {
     let loaded = try ModelFile.load(from: url)
     XCTAssertEqual(loaded.nodes[0].float("alpha")?.bitPattern, odd.bitPattern)
     XCTAssertEqual(loaded.nodes[1].attributes["min"], .float(-1e-300))
-    XCTAssertEqual(loaded.nodes[1].attributes["max"], .float(1), "ints become floats where the schema says float")
+    XCTAssertEqual(
+      loaded.nodes[1].attributes["max"], .float(1), "ints become floats where the schema says float"
+    )
   }
 
   // MARK: Save failures
@@ -121,7 +125,9 @@ final class ModelFileTests: XCTestCase {
     let url = directory.appendingPathComponent("bad.json")
     var graph = try makeMLP()
     graph.nodes[2].inputs[1] = "fc1.weight"
-    assertThrows("\(url.path): node 'fc2' (linear): input features 128 do not match weight [in, out] = [64, 128]") {
+    assertThrows(
+      "\(url.path): node 'fc2' (linear): input features 128 do not match weight [in, out] = [64, 128]"
+    ) {
       try ModelFile.save(graph, to: url)
     }
     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [])
@@ -137,7 +143,11 @@ final class ModelFileTests: XCTestCase {
     let unchanged = try bytes(url) == before
     XCTAssertTrue(unchanged, "model.json was modified by a failed save")
     let missingFolder = directory.appendingPathComponent("no/such/dir/model.json")
-    assertThrows("\(missingFolder.path): cannot") { try ModelFile.save(try makeMLP(), to: missingFolder) }
-    XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)), ["model.json", "model.safetensors"])
+    assertThrows("\(missingFolder.path): cannot") {
+      try ModelFile.save(try makeMLP(), to: missingFolder)
+    }
+    XCTAssertEqual(
+      Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)),
+      ["model.json", "model.safetensors"])
   }
 }

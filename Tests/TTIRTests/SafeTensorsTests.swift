@@ -43,12 +43,15 @@ final class SafeTensorsTests: XCTestCase {
   }
 
   func testRoundTripAndPadding() throws {
-    let file = SafeTensors(tensors: ["a": TensorData([1, 2, 3], shape: [3]), "b/c": TensorData(int64s: [4], shape: [])])
+    let file = SafeTensors(tensors: [
+      "a": TensorData([1, 2, 3], shape: [3]), "b/c": TensorData(int64s: [4], shape: []),
+    ])
     let bytes = file.encoded()
     let headerLength = Int(bytes[0]) | Int(bytes[1]) << 8
     XCTAssertEqual((8 + headerLength) % 8, 0, "data starts 8-byte aligned")
     XCTAssertEqual(try SafeTensors(bytes: bytes), file)
-    XCTAssertEqual(SafeTensors(tensors: [:]).encoded(), [8, 0, 0, 0, 0, 0, 0, 0] + Array("{}      ".utf8))
+    XCTAssertEqual(
+      SafeTensors(tensors: [:]).encoded(), [8, 0, 0, 0, 0, 0, 0, 0] + Array("{}      ".utf8))
   }
 
   func testWrittenFileReadsInPython() throws {
@@ -74,7 +77,9 @@ final class SafeTensorsTests: XCTestCase {
     try process.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    if output.contains("No module named 'safetensors'") { throw XCTSkip("safetensors not installed") }
+    if output.contains("No module named 'safetensors'") {
+      throw XCTSkip("safetensors not installed")
+    }
     XCTAssertEqual(process.terminationStatus, 0, output)
   }
 
@@ -83,7 +88,8 @@ final class SafeTensorsTests: XCTestCase {
   /// Builds a file from a header string and a data section.
   private func file(header: String, data: [UInt8] = []) -> [UInt8] {
     let headerBytes = Array(header.utf8)
-    return withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian, Array.init) + headerBytes + data
+    return withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian, Array.init) + headerBytes
+      + data
   }
 
   func testRejectsMalformedFiles() throws {
@@ -92,25 +98,52 @@ final class SafeTensorsTests: XCTestCase {
       ([1, 2, 3], "file is 3 bytes, too short for the 8-byte header length"),
       (Array(valid.dropLast(1)), "data_offsets [0, 8] exceed the 7-byte data section (truncated?)"),
       (Array(valid.prefix(20)), "header length 56 exceeds the 12 bytes after it"),
-      ([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0], "header length 18446744073709551615 exceeds"),
+      (
+        [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0],
+        "header length 18446744073709551615 exceeds"
+      ),
       (file(header: "[1]"), "header does not start with '{'"),
       (file(header: "{\"w\": "), "header is not valid JSON: invalid JSON at line 1, column 7"),
-      (file(header: #"{"w":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}"#, data: [0, 0]),
-       "tensor 'w': unsupported dtype BF16"),
-      (file(header: #"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8)),
-       "tensor 'w': F32 [3] needs 12 bytes but data_offsets [0, 8] span 8"),
-      (file(header: #"{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
-       "tensor 'w': 'shape' must be an array of non-negative integers"),
-      (file(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#, data: [0, 0, 0, 0]),
-       "'data_offsets' must be [begin, end]"),
-      (file(
-        header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
-        data: Array(repeating: 0, count: 8)), "tensors 'a' and 'b' overlap"),
-      (file(header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: Array(repeating: 0, count: 8)),
-       "gap before tensor 'w'"),
-      (file(header: #"{"w":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}"#, data: [0, 0]),
-       "1 bytes after the last tensor are not described by the header"),
-      (file(header: #"{"__metadata__":{"k":1}}"#), "__metadata__ value for 'k' is a number, not a string"),
+      (
+        file(header: #"{"w":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}"#, data: [0, 0]),
+        "tensor 'w': unsupported dtype BF16"
+      ),
+      (
+        file(
+          header: #"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#,
+          data: Array(repeating: 0, count: 8)),
+        "tensor 'w': F32 [3] needs 12 bytes but data_offsets [0, 8] span 8"
+      ),
+      (
+        file(
+          header: #"{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]),
+        "tensor 'w': 'shape' must be an array of non-negative integers"
+      ),
+      (
+        file(
+          header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#, data: [0, 0, 0, 0]),
+        "'data_offsets' must be [begin, end]"
+      ),
+      (
+        file(
+          header:
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+          data: Array(repeating: 0, count: 8)), "tensors 'a' and 'b' overlap"
+      ),
+      (
+        file(
+          header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+          data: Array(repeating: 0, count: 8)),
+        "gap before tensor 'w'"
+      ),
+      (
+        file(header: #"{"w":{"dtype":"I8","shape":[1],"data_offsets":[0,1]}}"#, data: [0, 0]),
+        "1 bytes after the last tensor are not described by the header"
+      ),
+      (
+        file(header: #"{"__metadata__":{"k":1}}"#),
+        "__metadata__ value for 'k' is a number, not a string"
+      ),
       (file(header: #"{"w":[]}"#), "tensor 'w': entry is an array, not an object"),
     ]
     for (bytes, fragment) in cases {
@@ -122,7 +155,9 @@ final class SafeTensorsTests: XCTestCase {
     let directory = try temporaryDirectory(for: self)
     let url = directory.appendingPathComponent("bad.safetensors")
     try Data([1, 2, 3]).write(to: url)
-    assertThrows("safetensors '\(url.path)': file is 3 bytes") { _ = try SafeTensors(contentsOf: url) }
+    assertThrows("safetensors '\(url.path)': file is 3 bytes") {
+      _ = try SafeTensors(contentsOf: url)
+    }
     assertThrows("safetensors '\(directory.path)/missing.safetensors': cannot read file") {
       _ = try SafeTensors(contentsOf: directory.appendingPathComponent("missing.safetensors"))
     }

@@ -10,17 +10,23 @@ final class SchemaTests: XCTestCase {
   }
 
   func testOpEnumMatchesOp() throws {
-    guard case .array(let names)? = try schema()["$defs"]?["op"]?["enum"] else { return XCTFail("no op enum") }
+    guard case .array(let names)? = try schema()["$defs"]?["op"]?["enum"] else {
+      return XCTFail("no op enum")
+    }
     XCTAssertEqual(names, Op.allCases.map { JSON.string($0.rawValue) })
   }
 
   func testDTypeEnumMatchesDType() throws {
-    guard case .array(let names)? = try schema()["$defs"]?["dtype"]?["enum"] else { return XCTFail("no dtype enum") }
+    guard case .array(let names)? = try schema()["$defs"]?["dtype"]?["enum"] else {
+      return XCTFail("no dtype enum")
+    }
     XCTAssertEqual(names, DType.allCases.map { JSON.string($0.rawValue) })
   }
 
   func testSchemaRejectsBrokenModels() throws {
-    guard SchemaValidator.isAvailable else { throw XCTSkip("python3 with jsonschema is not available") }
+    guard SchemaValidator.isAvailable else {
+      throw XCTSkip("python3 with jsonschema is not available")
+    }
     let directory = try temporaryDirectory(for: self)
     let url = directory.appendingPathComponent("ok.json")
     try saveValidated(try TestModels.cnn(), to: url)
@@ -43,7 +49,8 @@ final class SchemaTests: XCTestCase {
     }
     let report = try XCTUnwrap(try SchemaValidator.failures(broken))
     for (file, mutation) in zip(broken, mutations) {
-      XCTAssertTrue(report.contains(file.path + ": "), "schema accepted \(mutation.0) → \(mutation.1)")
+      XCTAssertTrue(
+        report.contains(file.path + ": "), "schema accepted \(mutation.0) → \(mutation.1)")
     }
   }
 }

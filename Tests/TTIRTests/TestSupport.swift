@@ -7,15 +7,19 @@ import XCTest
 func t(_ dtype: DType, _ shape: Int...) -> TensorType { TensorType(dtype, shape) }
 
 /// Runs shape inference for a single node whose inputs have `types`.
-func infer(_ op: Op, _ types: [TensorType], _ attributes: [String: AttributeValue] = [:]) throws -> TensorType {
+func infer(_ op: Op, _ types: [TensorType], _ attributes: [String: AttributeValue] = [:]) throws
+  -> TensorType
+{
   let node = Node(
-    name: "n", op: op, inputs: types.indices.map { "v\($0)" }, outputs: ["out"], attributes: attributes)
+    name: "n", op: op, inputs: types.indices.map { "v\($0)" }, outputs: ["out"],
+    attributes: attributes)
   return try ShapeInference.outputTypes(of: node, inputTypes: types)[0]
 }
 
 /// Asserts that `body` throws an error whose description contains every fragment.
 func assertThrows(
-  _ fragments: String..., file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
+  _ fragments: String..., file: StaticString = #filePath, line: UInt = #line,
+  _ body: () throws -> Void
 ) {
   do {
     try body()
@@ -23,7 +27,8 @@ func assertThrows(
   } catch {
     let text = String(describing: error)
     for fragment in fragments {
-      XCTAssertTrue(text.contains(fragment), "'\(text)' does not contain '\(fragment)'", file: file, line: line)
+      XCTAssertTrue(
+        text.contains(fragment), "'\(text)' does not contain '\(fragment)'", file: file, line: line)
     }
     XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
   }
@@ -31,7 +36,8 @@ func assertThrows(
 
 /// A fresh temporary directory, removed when the test ends.
 func temporaryDirectory(for testCase: XCTestCase) throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("ttir-tests-\(UUID().uuidString)")
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "ttir-tests-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
   return url
@@ -70,7 +76,8 @@ func makeMLP(batch: Int = 1) throws -> Graph {
 /// Validates JSON files against docs/model.schema.json with Python's `jsonschema`.
 enum SchemaValidator {
   static let schemaURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/model.schema.json")
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "docs/model.schema.json")
 
   private static let script = """
     import json, sys
@@ -94,9 +101,12 @@ enum SchemaValidator {
   }
 
   /// Fails the test if `files` do not validate; skips silently when the validator is missing.
-  static func assertValid(_ files: [URL], file: StaticString = #filePath, line: UInt = #line) throws {
+  static func assertValid(_ files: [URL], file: StaticString = #filePath, line: UInt = #line) throws
+  {
     guard isAvailable else { return }
-    if let report = try failures(files) { XCTFail("schema validation failed:\n\(report)", file: file, line: line) }
+    if let report = try failures(files) {
+      XCTFail("schema validation failed:\n\(report)", file: file, line: line)
+    }
   }
 
   private static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -116,7 +126,8 @@ enum SchemaValidator {
 /// Saves `graph` like ``ModelFile/save(_:to:weights:)`` and validates the JSON against the schema.
 @discardableResult
 func saveValidated(
-  _ graph: Graph, to url: URL, weights: ModelFile.WeightStorage = .external, file: StaticString = #filePath,
+  _ graph: Graph, to url: URL, weights: ModelFile.WeightStorage = .external,
+  file: StaticString = #filePath,
   line: UInt = #line
 ) throws -> URL {
   try ModelFile.save(graph, to: url, weights: weights)

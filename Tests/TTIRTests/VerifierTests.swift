@@ -3,8 +3,12 @@ import XCTest
 @testable import TTIR
 
 final class VerifierTests: XCTestCase {
-  private func graph(_ nodes: [Node], outputs: [ValueInfo] = [], weights: [String: TensorData] = [:]) -> Graph {
-    Graph(name: "g", inputs: [ValueInfo("x", .f32, [1, 4])], outputs: outputs, nodes: nodes, weights: weights)
+  private func graph(
+    _ nodes: [Node], outputs: [ValueInfo] = [], weights: [String: TensorData] = [:]
+  ) -> Graph {
+    Graph(
+      name: "g", inputs: [ValueInfo("x", .f32, [1, 4])], outputs: outputs, nodes: nodes,
+      weights: weights)
   }
 
   private func relu(_ name: String, _ input: String, _ output: String) -> Node {
@@ -12,21 +16,26 @@ final class VerifierTests: XCTestCase {
   }
 
   func testValidGraphPasses() throws {
-    let g = graph([relu("a", "x", "h"), relu("b", "h", "y")], outputs: [ValueInfo("y", .f32, [1, 4])])
+    let g = graph(
+      [relu("a", "x", "h"), relu("b", "h", "y")], outputs: [ValueInfo("y", .f32, [1, 4])])
     XCTAssertNoThrow(try g.verify())
     XCTAssertNoThrow(try makeMLP().verify())
   }
 
   func testDanglingInput() {
     let g = graph([relu("a", "missing", "y")])
-    assertThrows("node 'a' (relu): input 'missing' is not defined (no graph input, weight or node output has this name)") {
+    assertThrows(
+      "node 'a' (relu): input 'missing' is not defined (no graph input, weight or node output has this name)"
+    ) {
       try g.verify()
     }
   }
 
   func testOutOfOrderWithoutCycle() {
     let g = graph([relu("a", "h", "y"), relu("b", "x", "h")])
-    assertThrows("node 'a' (relu): input 'h' is produced by later node 'b' (nodes must be in topological order)") {
+    assertThrows(
+      "node 'a' (relu): input 'h' is produced by later node 'b' (nodes must be in topological order)"
+    ) {
       try g.verify()
     }
   }
@@ -54,7 +63,9 @@ final class VerifierTests: XCTestCase {
     assertThrows("graph 'g': weight 'x' is already defined by graph input") {
       try self.graph([], weights: ["x": TensorData([1], shape: [1])]).verify()
     }
-    let twice = Graph(name: "g", inputs: [ValueInfo("x", .f32, [1]), ValueInfo("x", .f32, [1])], outputs: [], nodes: [])
+    let twice = Graph(
+      name: "g", inputs: [ValueInfo("x", .f32, [1]), ValueInfo("x", .f32, [1])], outputs: [],
+      nodes: [])
     assertThrows("graph 'g': input 'x' is listed twice") { try twice.verify() }
   }
 
@@ -69,7 +80,9 @@ final class VerifierTests: XCTestCase {
       try self.graph([Node(name: "r", op: .reshape, inputs: ["x"], outputs: ["y"])]).verify()
     }
     assertThrows("node 'a' (relu): unknown attribute 'alpha' (it takes none)") {
-      try self.graph([Node(name: "a", op: .relu, inputs: ["x"], outputs: ["y"], attributes: ["alpha": 0.1])]).verify()
+      try self.graph([
+        Node(name: "a", op: .relu, inputs: ["x"], outputs: ["y"], attributes: ["alpha": 0.1])
+      ]).verify()
     }
   }
 
@@ -79,7 +92,9 @@ final class VerifierTests: XCTestCase {
     let w = b.weight("w", TensorData([Float](repeating: 0, count: 640), shape: [64, 10]))
     b.output(b.add(.matmul, [x, w], name: "fc2"))
     assertThrows("node 'fc2' (matmul): inner dimensions 128 and 64 differ") { _ = try b.build() }
-    assertThrows("node 'fc2' (matmul): inner dimensions 128 and 64 differ") { try b.unverifiedGraph.verify() }
+    assertThrows("node 'fc2' (matmul): inner dimensions 128 and 64 differ") {
+      try b.unverifiedGraph.verify()
+    }
   }
 
   func testDTypeRules() {
@@ -100,7 +115,8 @@ final class VerifierTests: XCTestCase {
       let y = ValueInfo("y", .f32, [1, 4])
       try self.graph([self.relu("a", "x", "y")], outputs: [y, y]).verify()
     }
-    XCTAssertNoThrow(try graph([], outputs: [ValueInfo("x", .f32, [1, 4])]).verify(), "an input may be an output")
+    XCTAssertNoThrow(
+      try graph([], outputs: [ValueInfo("x", .f32, [1, 4])]).verify(), "an input may be an output")
   }
 
   func testInvalidInputShape() {
