@@ -68,7 +68,8 @@ final class ElementwiseTests: XCTestCase {
 
   func testStableSigmoid() {
     XCTAssertEqual(Activation.sigmoid(100), 1)
-    XCTAssertEqual(Activation.sigmoid(-100), 0, accuracy: 1e-40)
+    XCTAssertLessThan(Activation.sigmoid(-100), 1e-30)
+    XCTAssertGreaterThanOrEqual(Activation.sigmoid(-100), 0)
     XCTAssertEqual(Activation.sigmoid(-1000), 0)
     XCTAssertEqual(Activation.sigmoid(0), 0.5)
   }
