@@ -17,6 +17,15 @@ final class SoftmaxKernelTests: XCTestCase {
       absolute: 1e-2)
   }
 
+  func testLogSoftmaxKeepsSmallDifferencesOfLargeLogits() {
+    // x − (m + log s) would round log s away next to m = 1e8 and give 0.
+    let x: [Float] = [1e8, 1e8, 1e8 - 64]
+    var lp = [Float](repeating: .nan, count: 3)
+    Softmax.forward(x, shape: [3], axis: 0, log: true, &lp)
+    let logS = Foundation.log(2 + Foundation.exp(Float(-64)))
+    assertClose(lp, [-logS, -logS, -64 - logS], absolute: 1e-6)
+  }
+
   func testFullyMaskedRowIsFinite() {
     let x: [Float] = [-.infinity, -.infinity]
     var p = [Float](repeating: .nan, count: 2)
