@@ -40,6 +40,9 @@ public struct Conv2DGeometry: Sendable, Equatable {
 
   /// A description of the first invalid setting, or nil when the convolution is well formed.
   public var problem: String? {
+    if inChannels < 1 || outChannels < 1 {
+      return "channel counts must be positive, got \(inChannels) in and \(outChannels) out"
+    }
     if groups < 1 { return "groups must be ≥ 1, got \(groups)" }
     if inChannels % groups != 0 || outChannels % groups != 0 {
       return "groups \(groups) must divide both the input channels \(inChannels) "
