@@ -99,9 +99,13 @@ func l2Distance(_ a: [Float], _ b: [Float]) -> Float {
 let dataDirectory = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   .appendingPathComponent("Data/tinydigits")
-let trainImages = try loadNumpy(dataDirectory.appendingPathComponent("train_images.npy")).reshaped([-1, 1, 8, 8])
+let trainImages = try loadNumpy(dataDirectory.appendingPathComponent("train_images.npy")).reshaped([
+  -1, 1, 8, 8,
+])
 let trainLabels = try loadNumpy(dataDirectory.appendingPathComponent("train_labels.npy"))
-let testImages = try loadNumpy(dataDirectory.appendingPathComponent("test_images.npy")).reshaped([-1, 1, 8, 8])
+let testImages = try loadNumpy(dataDirectory.appendingPathComponent("test_images.npy")).reshaped([
+  -1, 1, 8, 8,
+])
 let testLabels = try loadNumpy(dataDirectory.appendingPathComponent("test_labels.npy"))
 
 let seeds: [UInt64] = [1, 2, 3]
@@ -143,7 +147,8 @@ for seed in seeds {
     samplesSeen += trainCount
     model.eval()
     let test = try accuracy(model, testImages, testLabels)
-    let line = String(format: "  epoch %2d  loss %.4f  test accuracy %.1f%%", epoch, lossSum / Float(batches), test * 100)
+    let line = String(
+      format: "  epoch %2d  loss %.4f  test accuracy %.1f%%", epoch, lossSum / Float(batches), test * 100)
     print(line)
   }
   let accuracy = try accuracy(model, testImages, testLabels)
@@ -158,9 +163,31 @@ for seed in seeds {
 let mean = accuracies.reduce(0, +) / Float(accuracies.count)
 let samplesPerSecond = Double(samplesSeen) / trainSeconds
 print(String(format: "mean test accuracy %.2f%% over %d seeds", mean * 100, seeds.count))
-print(String(format: "training: %.2f s for %d samples (%.0f samples/s)", trainSeconds, samplesSeen, samplesPerSecond))
+print(
+  String(
+    format: "training: %.2f s for %d samples (%.0f samples/s)", trainSeconds, samplesSeen, samplesPerSecond))
+
+// Benchmark: forward + backward (input, weight and bias gradients) of the two convolutions
+// alone, at the training batch size.
+let benchModel = try LeNet(seed: 0)
+let benchInput = try trainImages.slice(axis: 0, start: 0, end: batchSize)
+let benchHidden = Tensor.randn([batchSize, 8, 4, 4], seed: 0, requiresGrad: true)
+let benchIterations = 500
+let benchStart = Date()
+for _ in 0..<benchIterations {
+  for (conv, input) in [(benchModel.conv1, benchInput), (benchModel.conv2, benchHidden)] {
+    let y = try conv(input)
+    try y.backward(seed: Tensor.ones(y.shape))
+  }
+}
+let convSamplesPerSecond = Double(benchIterations * batchSize) / Date().timeIntervalSince(benchStart)
+print(
+  String(
+    format: "conv2d forward+backward (conv1 + conv2, batch %d): %.0f samples/s", batchSize,
+    convSamplesPerSecond))
 
 let metrics: [String: Any] = [
+  "conv_forward_backward_samples_per_second": convSamplesPerSecond,
   "milestone": "1998-cnn", "mean_test_accuracy": Double(mean), "seeds": seeds.map { Int($0) },
   "accuracies": accuracies.map { Double($0) }, "train_seconds": trainSeconds,
   "samples_per_second": samplesPerSecond,

@@ -135,7 +135,9 @@ public enum AvgPool2D {
   }
 
   @inline(__always)
-  static func divisor(_ g: Pool2DGeometry, _ rows: Range<Int>, _ columns: Range<Int>, _ includePad: Bool) -> Float {
+  static func divisor(_ g: Pool2DGeometry, _ rows: Range<Int>, _ columns: Range<Int>, _ includePad: Bool)
+    -> Float
+  {
     includePad ? Float(g.window.kernelHeight * g.window.kernelWidth) : Float(rows.count * columns.count)
   }
 }

@@ -6,9 +6,9 @@ import XCTest
 final class ConvolutionTests: XCTestCase {
   /// Deterministic pseudo-random values in [-1, 1).
   static func values(_ count: Int, seed: UInt64) -> [Float] {
-    var state = seed &* 6364136223846793005 &+ 1442695040888963407
+    var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
     return (0..<count).map { _ in
-      state = state &* 6364136223846793005 &+ 1442695040888963407
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Float(state >> 40) / Float(1 << 23) - 1
     }
   }
@@ -104,7 +104,8 @@ final class ConvolutionTests: XCTestCase {
     check(geometry(inChannels: 2, size: (9, 7), outChannels: 3, kernel: (3, 2), stride: (2, 3)), bias: true)
     check(geometry(inChannels: 2, size: (5, 6), outChannels: 4, kernel: (3, 3), padding: (1, 2)), bias: true)
     check(
-      geometry(inChannels: 3, size: (9, 9), outChannels: 2, kernel: (3, 3), padding: (2, 1), dilation: (2, 3)),
+      geometry(
+        inChannels: 3, size: (9, 9), outChannels: 2, kernel: (3, 3), padding: (2, 1), dilation: (2, 3)),
       bias: true)
     check(
       geometry(inChannels: 2, size: (6, 5), outChannels: 2, kernel: (2, 3), stride: (2, 2), padding: (1, 1)),
@@ -112,8 +113,12 @@ final class ConvolutionTests: XCTestCase {
   }
 
   func testGroupedAndDepthwiseConvolutionMatchReference() {
-    check(geometry(inChannels: 4, size: (6, 6), outChannels: 6, groups: 2, kernel: (3, 3), padding: (1, 1)), bias: true)
-    check(geometry(inChannels: 3, size: (5, 5), outChannels: 3, groups: 3, kernel: (3, 3), stride: (2, 2)), bias: true)
+    check(
+      geometry(inChannels: 4, size: (6, 6), outChannels: 6, groups: 2, kernel: (3, 3), padding: (1, 1)),
+      bias: true)
+    check(
+      geometry(inChannels: 3, size: (5, 5), outChannels: 3, groups: 3, kernel: (3, 3), stride: (2, 2)),
+      bias: true)
   }
 
   func testKernelEqualToPaddedInputGivesOnePixel() {

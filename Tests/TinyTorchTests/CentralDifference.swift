@@ -36,7 +36,8 @@ func assertGradientsMatchCentralDifferences(
       let analytic = grad.scalars[i]
       XCTAssertLessThanOrEqual(
         abs(numeric - analytic), tolerance * max(1, abs(numeric)),
-        "input \(index) shape \(input.shape), element \(i): autograd \(analytic), central difference \(numeric)",
+        "input \(index) shape \(input.shape), element \(i): "
+          + "autograd \(analytic), central difference \(numeric)",
         file: file, line: line)
     }
   }

@@ -48,9 +48,11 @@ final class PoolingOpTests: XCTestCase {
     let records = tracer.records
     XCTAssertEqual(records.map(\.op.name), ["max_pool2d", "avg_pool2d", "avg_pool2d"])
     XCTAssertEqual(
-      records[0].op.attributes, ["kernel": .ints([3, 3]), "stride": .ints([2, 2]), "padding": .ints([1, 1])])
+      records[0].op.attributes,
+      ["kernel": .ints([3, 3]), "stride": .ints([2, 2]), "padding": .ints([1, 1])])
     XCTAssertEqual(
-      records[1].op.attributes, ["kernel": .ints([2, 3]), "stride": .ints([2, 3]), "padding": .ints([0, 0])])
+      records[1].op.attributes,
+      ["kernel": .ints([2, 3]), "stride": .ints([2, 3]), "padding": .ints([0, 0])])
     XCTAssertEqual(records[2].op.attributes["count_include_pad"], .bool(false))
   }
 }

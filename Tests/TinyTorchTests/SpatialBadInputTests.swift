@@ -8,7 +8,9 @@ final class SpatialBadInputTests: XCTestCase {
   ) {
     XCTAssertThrowsError(try body(), file: file, line: line) { error in
       let message = "\(error)"
-      XCTAssertTrue(message.contains(fragment), "“\(message)” does not mention “\(fragment)”", file: file, line: line)
+      XCTAssertTrue(
+        message.contains(fragment), "“\(message)” does not mention “\(fragment)”", file: file,
+        line: line)
     }
   }
 
@@ -24,7 +26,9 @@ final class SpatialBadInputTests: XCTestCase {
     }
     assertThrows("expects 3 input channels") { try Tensor.zeros([1, 2, 8, 8]).conv2d(weight: w) }
     assertThrows("conv2d bias") { try Tensor.zeros([1, 3, 8, 8]).conv2d(weight: w, bias: Tensor.zeros([3])) }
-    assertThrows("weight must have shape") { try Tensor.zeros([1, 3, 8, 8]).conv2d(weight: Tensor.zeros([4, 3])) }
+    assertThrows("weight must have shape") {
+      try Tensor.zeros([1, 3, 8, 8]).conv2d(weight: Tensor.zeros([4, 3]))
+    }
   }
 
   func testKernelLargerThanPaddedInput() throws {
@@ -39,7 +43,9 @@ final class SpatialBadInputTests: XCTestCase {
   }
 
   func testGroupsMustDivideChannels() throws {
-    assertThrows("groups 2 must divide both the input channels 3") { try Conv2d(3, 4, kernelSize: 1, groups: 2) }
+    assertThrows("groups 2 must divide both the input channels 3") {
+      try Conv2d(3, 4, kernelSize: 1, groups: 2)
+    }
     assertThrows("output channels 5") { try Conv2d(4, 5, kernelSize: 1, groups: 2) }
     assertThrows("groups 2 must divide") {
       try Tensor.zeros([1, 3, 4, 4]).conv2d(weight: Tensor.zeros([4, 1, 1, 1]), groups: 2)
@@ -65,7 +71,8 @@ final class SpatialBadInputTests: XCTestCase {
     assertThrows("more than one value per channel") { try bn(Tensor.zeros([1, 3, 1, 1])) }
     assertThrows("running_var must have shape [3]") {
       try Tensor.zeros([2, 3]).batchNorm(
-        scale: Tensor.ones([3]), bias: Tensor.zeros([3]), runningMean: Tensor.zeros([3]), runningVar: Tensor.ones([2]))
+        scale: Tensor.ones([3]), bias: Tensor.zeros([3]), runningMean: Tensor.zeros([3]),
+        runningVar: Tensor.ones([2]))
     }
   }
 }

@@ -21,11 +21,14 @@ extension Tensor {
     momentum: Float = 0.1, eps: Float = 1e-5
   ) throws -> Tensor {
     guard rank >= 2 else {
-      throw TensorError.invalidArgument("batch_norm: input must have shape [batch, channels, …], got \(shape)")
+      throw TensorError.invalidArgument(
+        "batch_norm: input must have shape [batch, channels, …], got \(shape)")
     }
     let (batch, channels) = (shape[0], shape[1])
     let spatial = ShapeMath.count(Array(shape.dropFirst(2)))
-    for (name, t) in [("scale", scale), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar)]
+    for (name, t) in [
+      ("scale", scale), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar),
+    ]
     where t.shape != [channels] {
       throw TensorError.invalidArgument(
         "batch_norm: \(name) must have shape [\(channels)] for input \(shape), got \(t.shape)")
@@ -38,7 +41,8 @@ extension Tensor {
         throw TensorError.invalidArgument(
           "batch_norm: training needs more than one value per channel, input shape is \(shape)")
       }
-      BatchNorm.statistics(scalars, batch: batch, channels: channels, spatial: spatial, mean: &mean, variance: &variance)
+      BatchNorm.statistics(
+        scalars, batch: batch, channels: channels, spatial: spatial, mean: &mean, variance: &variance)
       let unbiased = Float(m) / Float(m - 1)
       for c in 0..<channels {
         runningMean.scalars[c] = (1 - momentum) * runningMean.scalars[c] + momentum * mean[c]
@@ -52,7 +56,8 @@ extension Tensor {
         mean: mean, variance: variance, eps: eps, &out)
     }
     let x = self
-    let traced = training
+    let traced =
+      training
       ? TracedOp("batch_norm_training", ["eps": .float(Double(eps)), "momentum": .float(Double(momentum))])
       : TracedOp("batch_norm", ["eps": .float(Double(eps))])
     let inputs = training ? [x, scale, bias] : [x, scale, bias, runningMean, runningVar]

@@ -36,7 +36,8 @@ public final class Conv2d: Module {
     dilation: Size2D = 1, groups: Int = 1, bias: Bool = true,
     initialization: WeightInitialization = .kaimingUniform, seed: UInt64? = nil
   ) throws {
-    let sizes = [inChannels, outChannels, kernelSize.height, kernelSize.width, stride.height, stride.width]
+    let sizes =
+      [inChannels, outChannels, kernelSize.height, kernelSize.width, stride.height, stride.width]
       + [dilation.height, dilation.width, groups]
     guard sizes.allSatisfy({ $0 >= 1 }), padding.height >= 0, padding.width >= 0 else {
       throw TensorError.invalidArgument(
@@ -51,7 +52,8 @@ public final class Conv2d: Module {
     let taps = kernelSize.height * kernelSize.width
     let shape = [outChannels, inChannels / groups, kernelSize.height, kernelSize.width]
     weight = Tensor.withGenerator(seed) {
-      initialization.make(shape, fanIn: inChannels / groups * taps, fanOut: outChannels / groups * taps, using: &$0)
+      initialization.make(
+        shape, fanIn: inChannels / groups * taps, fanOut: outChannels / groups * taps, using: &$0)
     }
     self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
     self.stride = stride

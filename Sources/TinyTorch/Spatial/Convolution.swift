@@ -88,7 +88,9 @@ extension Tensor {
         dx.isEmpty ? nil : Tensor(uncheckedShape: x.shape, scalars: dx),
         dw.isEmpty ? nil : Tensor(uncheckedShape: weight.shape, scalars: dw),
       ]
-      if bias != nil { grads.append(db.isEmpty ? nil : Tensor(uncheckedShape: [geometry.outChannels], scalars: db)) }
+      if bias != nil {
+        grads.append(db.isEmpty ? nil : Tensor(uncheckedShape: [geometry.outChannels], scalars: db))
+      }
       return grads
     }
   }

@@ -57,13 +57,18 @@ extension Tensor {
   }
 
   /// Validates a pooling of this tensor and returns its geometry.
-  func poolGeometry(_ name: String, kernel: Size2D, stride: Size2D?, padding: Size2D) throws -> Pool2DGeometry {
+  func poolGeometry(_ name: String, kernel: Size2D, stride: Size2D?, padding: Size2D) throws -> Pool2DGeometry
+  {
     guard rank == 4 else {
-      throw TensorError.invalidArgument("\(name): input must have shape [batch, channels, height, width], got \(shape)")
+      throw TensorError.invalidArgument(
+        "\(name): input must have shape [batch, channels, height, width], got \(shape)")
     }
     let window = Window2D(kernel: kernel.tuple, stride: (stride ?? kernel).tuple, padding: padding.tuple)
-    let geometry = Pool2DGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], window: window)
-    if let problem = geometry.problem { throw TensorError.invalidArgument("\(name): \(problem) (input \(shape))") }
+    let geometry = Pool2DGeometry(
+      batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], window: window)
+    if let problem = geometry.problem {
+      throw TensorError.invalidArgument("\(name): \(problem) (input \(shape))")
+    }
     return geometry
   }
 

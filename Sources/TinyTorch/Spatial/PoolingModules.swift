@@ -27,7 +27,8 @@ public final class AvgPool2d: Module {
   public let countIncludePad: Bool
 
   /// - Parameter stride: defaults to `kernelSize` (non-overlapping windows).
-  public init(_ kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, countIncludePad: Bool = true) {
+  public init(_ kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, countIncludePad: Bool = true)
+  {
     self.kernelSize = kernelSize
     self.stride = stride ?? kernelSize
     self.padding = padding
@@ -36,6 +37,7 @@ public final class AvgPool2d: Module {
   }
 
   public override func forward(_ input: Tensor) throws -> Tensor {
-    try input.avgPool2d(kernel: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad)
+    try input.avgPool2d(
+      kernel: kernelSize, stride: stride, padding: padding, countIncludePad: countIncludePad)
   }
 }
