@@ -2,14 +2,22 @@
 /// `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`, output
 /// `[batch, outChannels, outputHeight, outputWidth]`.
 public struct Conv2DGeometry: Sendable, Equatable {
+  /// Images in the batch.
   public var batch: Int
+  /// Input channels.
   public var inChannels: Int
+  /// Input height.
   public var height: Int
+  /// Input width.
   public var width: Int
+  /// Output channels.
   public var outChannels: Int
+  /// Independent channel groups; must divide both channel counts.
   public var groups: Int
+  /// Kernel, stride, padding and dilation.
   public var window: Window2D
 
+  /// A convolution geometry; check ``problem`` before running kernels with it.
   public init(
     batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int, groups: Int = 1,
     window: Window2D
@@ -23,7 +31,9 @@ public struct Conv2DGeometry: Sendable, Equatable {
     self.window = window
   }
 
+  /// Output height.
   public var outputHeight: Int { window.outputHeight(height) }
+  /// Output width.
   public var outputWidth: Int { window.outputWidth(width) }
   /// Input channels seen by each group.
   public var groupInChannels: Int { inChannels / groups }

@@ -1,12 +1,18 @@
 /// The shapes of a 2-D pooling: input `[batch, channels, height, width]`, output
 /// `[batch, channels, outputHeight, outputWidth]`, one window per output value.
 public struct Pool2DGeometry: Sendable, Equatable {
+  /// Images in the batch.
   public var batch: Int
+  /// Channels (each pooled independently).
   public var channels: Int
+  /// Input height.
   public var height: Int
+  /// Input width.
   public var width: Int
+  /// Kernel, stride and padding (dilation must be 1).
   public var window: Window2D
 
+  /// A pooling geometry; check ``problem`` before running kernels with it.
   public init(batch: Int, channels: Int, height: Int, width: Int, window: Window2D) {
     self.batch = batch
     self.channels = channels
@@ -15,7 +21,9 @@ public struct Pool2DGeometry: Sendable, Equatable {
     self.window = window
   }
 
+  /// Output height.
   public var outputHeight: Int { window.outputHeight(height) }
+  /// Output width.
   public var outputWidth: Int { window.outputWidth(width) }
   /// The output shape `[batch, channels, outputHeight, outputWidth]`.
   public var outputShape: [Int] { [batch, channels, outputHeight, outputWidth] }

@@ -1,15 +1,24 @@
 /// The sliding window of a 2-D convolution or pooling over the last two axes of an NCHW tensor:
 /// kernel extent, stride, symmetric zero padding and dilation, each as (height, width).
 public struct Window2D: Sendable, Equatable {
+  /// Kernel rows.
   public var kernelHeight: Int
+  /// Kernel columns.
   public var kernelWidth: Int
+  /// Vertical step between windows.
   public var strideHeight: Int
+  /// Horizontal step between windows.
   public var strideWidth: Int
+  /// Zero rows added above and below the input.
   public var paddingHeight: Int
+  /// Zero columns added left and right of the input.
   public var paddingWidth: Int
+  /// Vertical spacing between kernel taps (1 = adjacent).
   public var dilationHeight: Int
+  /// Horizontal spacing between kernel taps (1 = adjacent).
   public var dilationWidth: Int
 
+  /// A window from `(height, width)` pairs.
   public init(
     kernel: (Int, Int), stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
     dilation: (Int, Int) = (1, 1)

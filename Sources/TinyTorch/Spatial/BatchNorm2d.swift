@@ -22,6 +22,7 @@ public final class BatchNorm2d: Module {
   /// The number of channels.
   public var numFeatures: Int { weight.count }
 
+  /// A layer for `numFeatures` channels with γ = 1, β = 0, running mean 0 and variance 1.
   public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
     weight = Tensor.ones([numFeatures], requiresGrad: true)
     bias = Tensor.zeros([numFeatures], requiresGrad: true)
