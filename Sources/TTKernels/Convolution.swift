@@ -67,10 +67,10 @@ public struct Conv2DGeometry: Sendable, Equatable {
 /// Patches of the input are unfolded into a column matrix (`im2col`, rows = one weight tap
 /// `(channel, ky, kx)`, columns = one output pixel of one image); the convolution of a group is
 /// then `weight[O/g, K] · columns[K, images·pixels]`. Images are processed in chunks that keep
-/// the column matrix below ``columnBudget`` values.
+/// the column matrix below `columnBudget` values (at least one image per chunk).
 public enum Convolution {
-  /// The largest column matrix (in values) built at once; larger batches are split.
-  public static let columnBudget = 1 << 22
+  /// The default bound on the column matrix (in values) built at once; larger batches are split.
+  public static let defaultColumnBudget = 1 << 22
 
   /// `out = conv(x, weight) + bias`.
   ///
@@ -81,11 +81,12 @@ public enum Convolution {
   ///   - out: `geometry.outputShape`, overwritten.
   public static func forward(
     _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>
+    geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>,
+    columnBudget: Int = defaultColumnBudget
   ) {
     let pixels = g.outputHeight * g.outputWidth
     let (k, og) = (g.patchSize, g.groupOutChannels)
-    forEachChunk(g) { first, images in
+    forEachChunk(g, columnBudget) { first, images in
       let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * images * pixels)
       let product = UnsafeMutablePointer<Float>.allocate(capacity: og * images * pixels)
       defer {
@@ -117,14 +118,15 @@ public enum Convolution {
   public static func backward(
     _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
     geometry g: Conv2DGeometry, dx: UnsafeMutablePointer<Float>?,
-    dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?
+    dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?,
+    columnBudget: Int = defaultColumnBudget
   ) {
     let pixels = g.outputHeight * g.outputWidth
     let (k, og) = (g.patchSize, g.groupOutChannels)
     dx?.update(repeating: 0, count: g.batch * g.inChannels * g.height * g.width)
     dweight?.update(repeating: 0, count: g.outChannels * k)
     dbias?.update(repeating: 0, count: g.outChannels)
-    forEachChunk(g) { first, images in
+    forEachChunk(g, columnBudget) { first, images in
       let n = images * pixels
       let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
       let gradient = UnsafeMutablePointer<Float>.allocate(capacity: og * n)
@@ -165,7 +167,7 @@ public enum Convolution {
   }
 
   /// Calls `body(firstImage, imageCount)` for consecutive chunks of the batch.
-  static func forEachChunk(_ g: Conv2DGeometry, _ body: (Int, Int) -> Void) {
+  static func forEachChunk(_ g: Conv2DGeometry, _ columnBudget: Int, _ body: (Int, Int) -> Void) {
     let perImage = max(1, g.patchSize * g.outputHeight * g.outputWidth)
     let chunk = max(1, min(g.batch, columnBudget / perImage))
     var first = 0

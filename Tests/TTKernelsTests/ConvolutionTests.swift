@@ -44,7 +44,10 @@ final class ConvolutionTests: XCTestCase {
     }
   }
 
-  func check(_ g: Conv2DGeometry, bias hasBias: Bool, file: StaticString = #filePath, line: UInt = #line) {
+  func check(
+    _ g: Conv2DGeometry, bias hasBias: Bool, columnBudget: Int = Convolution.defaultColumnBudget,
+    file: StaticString = #filePath, line: UInt = #line
+  ) {
     XCTAssertNil(g.problem, file: file, line: line)
     let x = Self.values(g.batch * g.inChannels * g.height * g.width, seed: 1)
     let w = Self.values(ShapeMath.count(g.weightShape), seed: 2)
@@ -70,9 +73,11 @@ final class ConvolutionTests: XCTestCase {
     var dw = [Float](repeating: .nan, count: w.count)
     var db = [Float](repeating: .nan, count: g.outChannels)
     b.withUnsafeBufferPointer { pb in
-      Convolution.forward(x, weight: w, bias: hasBias ? pb.baseAddress : nil, geometry: g, &out)
+      Convolution.forward(
+        x, weight: w, bias: hasBias ? pb.baseAddress : nil, geometry: g, &out, columnBudget: columnBudget)
     }
-    Convolution.backward(x, weight: w, dy: dy, geometry: g, dx: &dx, dweight: &dw, dbias: &db)
+    Convolution.backward(
+      x, weight: w, dy: dy, geometry: g, dx: &dx, dweight: &dw, dbias: &db, columnBudget: columnBudget)
     assertClose(out, expected, file: file, line: line)
     assertClose(dx, dxRef, file: file, line: line)
     assertClose(dw, dwRef, file: file, line: line)
@@ -119,6 +124,13 @@ final class ConvolutionTests: XCTestCase {
     check(
       geometry(inChannels: 3, size: (5, 5), outChannels: 3, groups: 3, kernel: (3, 3), stride: (2, 2)),
       bias: true)
+  }
+
+  func testBatchSplitIntoChunksMatchesReference() {
+    // A budget of one value forces one image per chunk; 100 gives chunks of two images and a remainder.
+    let g = geometry(batch: 5, inChannels: 2, size: (4, 4), outChannels: 4, groups: 2, kernel: (2, 2))
+    check(g, bias: true, columnBudget: 1)
+    check(g, bias: true, columnBudget: 100)
   }
 
   func testKernelEqualToPaddedInputGivesOnePixel() {
