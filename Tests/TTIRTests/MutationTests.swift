@@ -50,7 +50,8 @@ final class MutationTests: XCTestCase {
   }
 
   func testCorruptedSafeTensors() throws {
-    let original = SafeTensors(tensors: try TestModels.cnn().weights, metadata: ["k": "v"]).encoded()
+    let original = SafeTensors(tensors: try TestModels.cnn().weights, metadata: ["k": "v"])
+      .encoded()
     let alphabet = Array("0123456789-[]{}\":,".utf8)
     var mutator = Mutator(state: 7)
     for _ in 0..<1_000 {
