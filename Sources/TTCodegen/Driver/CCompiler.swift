@@ -80,7 +80,7 @@ public struct CCompiler: Sendable, Hashable {
   /// - Returns: The object paths, relative to `directory`.
   /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
   public func compileObjects(_ sources: [String], in directory: String) throws(CodegenError) -> [String] {
-    try invoke(compileFlags + ["-c"] + sources, in: directory, keptSource: sources.first ?? directory)
+    try invoke(compileFlags + ["-c"] + sources, in: directory, keptSource: directory + "/" + (sources.first ?? ""))
     return sources.map { String($0.dropLast(2)) + ".o" }
   }
 
