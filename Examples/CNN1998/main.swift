@@ -2,8 +2,10 @@
 //
 // conv(1→8, 3×3, pad 1) → ReLU → maxpool 2 → conv(8→16, 3×3, pad 1) → ReLU → maxpool 2
 // → flatten (64) → linear 64→32 → ReLU → linear 32→10, trained with Adam on 1000 images and
-// evaluated on 200, for three seeds. Run: `swift run -c release cnn-1998`.
+// evaluated on 200, for three seeds. Run: `swift run -c release cnn-1998`; `--export DIR` also
+// saves the last seed's model as DIR/lenet.json for ttc.
 import Foundation
+import MilestoneSupport
 import TinyTorch
 
 // MARK: - Temporary stand-ins until the foundation branch (optimizers, npy reader) is merged.
@@ -114,6 +116,9 @@ let batchSize = 32
 let trainCount = trainImages.shape[0]
 print("1998 CNN (LeNet-style) on tinydigits: \(trainCount) train / \(testImages.shape[0]) test images, 8×8")
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+let exportDirectory = arguments.firstIndex(of: "--export").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+var lastModel: LeNet?
 var accuracies: [Float] = []
 var trainSeconds = 0.0
 var samplesSeen = 0
@@ -153,6 +158,7 @@ for seed in seeds {
   }
   let accuracy = try accuracy(model, testImages, testLabels)
   accuracies.append(accuracy)
+  lastModel = model
   let change = l2Distance(initialConv1, model.conv1.weight.scalars)
   print(
     String(
@@ -160,6 +166,9 @@ for seed in seeds {
       accuracy * 100, change, l2Distance(initialConv1, [Float](repeating: 0, count: initialConv1.count))))
 }
 
+if let exportDirectory, let lastModel {
+  try exportModel(lastModel, example: Tensor.zeros([1, 1, 8, 8]), name: "lenet", to: exportDirectory)
+}
 let mean = accuracies.reduce(0, +) / Float(accuracies.count)
 let samplesPerSecond = Double(samplesSeen) / trainSeconds
 print(String(format: "mean test accuracy %.2f%% over %d seeds", mean * 100, seeds.count))

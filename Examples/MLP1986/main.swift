@@ -47,6 +47,7 @@ runMilestone {
       "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
       "epochs": "N  training epochs (default 20)", "seed": "N  weight and shuffle seed (default 1986)",
       "iterations": "N  timed steps for --bench (default 5000)",
+      "export": "DIR  save the trained model as DIR/digits-mlp.json for ttc",
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   let seed = UInt64(try arguments.integer("seed", default: 1986))
@@ -86,6 +87,9 @@ runMilestone {
       ("step_median_us", .double(microseconds(0.5))), ("step_p10_us", .double(microseconds(0.1))),
       ("step_p90_us", .double(microseconds(0.9))),
     ]
+  }
+  if let directory = arguments.options["export"] {
+    try exportModel(model, example: Tensor.zeros([1, 64]), name: "digits-mlp", to: directory)
   }
   metrics.append(("passed", .bool(passed)))
   print(metricsLine(metrics))

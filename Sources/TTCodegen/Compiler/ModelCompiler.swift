@@ -23,8 +23,8 @@ public enum ModelCompiler {
     if options.useCache, options.emitCPath == nil, let entry = cache.entry(forKey: digest) {
       return CompiledArtifact(
         libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
-        cacheHit: true, timings: [("total", now() - start)], libraryBytes: entry.libraryBytes, arenaBytes: 0,
-        unsharedBytes: 0)
+        cacheHit: true, timings: [("total", now() - start)], libraryBytes: entry.libraryBytes,
+        arenaBytes: entry.arenaBytes, unsharedBytes: entry.unsharedBytes)
     }
 
     var timings: [(stage: String, seconds: Double)] = []
@@ -60,7 +60,7 @@ public enum ModelCompiler {
       throw .compilationFailed(command: command, diagnostics: diagnostics, keptSource: keptSource)
     }
     lap("clang")
-    let entry = try cache.commit(buildDirectory: build, library: library, key: digest)
+    let entry = try cache.commit(buildDirectory: build, library: library, key: digest, plan: output.plan)
     timings.append(("total", now() - start))
     return CompiledArtifact(
       libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
