@@ -1,0 +1,22 @@
+import Foundation
+import TTIR
+import TTInterpreter
+
+/// Loads `path` with ``TTIR/ModelFile/load(from:)``; errors name the file as the user wrote it,
+/// e.g. `model.json: node 'fc2' (matmul): inner dimensions 128 and 64 differ`.
+func loadModel(_ path: String) throws -> Graph {
+  do {
+    return try ModelFile.load(from: URL(fileURLWithPath: path))
+  } catch {
+    throw CommandFailure("\(path): \(error.message)")
+  }
+}
+
+/// Prepares `graph` for interpretation; errors name the model file.
+func makeInterpreter(_ graph: Graph, modelPath: String) throws -> Interpreter {
+  do {
+    return try Interpreter(graph: graph)
+  } catch {
+    throw CommandFailure("\(modelPath): \(error)")
+  }
+}
