@@ -77,6 +77,14 @@ public final class Tensor {
       requiresGrad: requiresGrad)
   }
 
+  /// Releases the autograd graph behind this tensor without recursion (see ``GraphRelease``).
+  deinit {
+    guard gradFunction != nil else { return }
+    let mustDrain = GraphRelease.enqueue(gradFunction!)
+    gradFunction = nil
+    if mustDrain { GraphRelease.drain() }
+  }
+
   /// Number of axes.
   public var rank: Int { shape.count }
   /// Number of elements.

@@ -99,12 +99,32 @@ final class AutogradEngineTests: XCTestCase {
     assertThrowsTensorError(["backward", "require"]) { try Tensor([1]).sum().backward() }
   }
 
-  func testDeepChainDoesNotOverflowTheStack() throws {
+  /// Builds a 10,000-op chain, differentiates it and frees it; returns dy/dx.
+  static func deepChainGradient() throws -> Float {
     let x = Tensor(1, requiresGrad: true)
     var y = x
     for _ in 0..<10_000 { y = y * 1.0001 }
     try y.backward()
-    XCTAssertEqual(x.grad!.item, Float(pow(1.0001, 10_000.0)), accuracy: 1e-3)
+    y = x  // frees the chain
+    return x.grad!.item
+  }
+
+  func testDeepChainDoesNotOverflowTheStack() throws {
+    XCTAssertEqual(try Self.deepChainGradient(), Float(pow(1.0001, 10_000.0)), accuracy: 1e-3)
+  }
+
+  func testDeepChainOnASmallStackThread() throws {
+    // Neither the topological sort nor the release of the graph may recurse per op.
+    nonisolated(unsafe) var gradient: Float? = nil
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      gradient = try? Self.deepChainGradient()
+      done.signal()
+    }
+    thread.stackSize = 256 * 1024
+    thread.start()
+    done.wait()
+    XCTAssertEqual(try XCTUnwrap(gradient), Float(pow(1.0001, 10_000.0)), accuracy: 1e-3)
   }
 
   func testDiamondCountsEachPathOnce() throws {
