@@ -62,4 +62,18 @@ final class ArithmeticGradientTests: XCTestCase {
     let x = TestTensors.uniform([3], seed: 9)
     assertGradientsMatch([x]) { try $0[0] * $0[0] + $0[0] / ($0[0] * $0[0] + 2) }
   }
+
+  // Gradients of `**` where the textbook formulas meet 0·∞.
+
+  func testPowZeroExponentHasZeroGradientEvenAtZero() throws {
+    let x = Tensor([0, 1, 2], requiresGrad: true)
+    try (x ** 0).sum().backward()
+    XCTAssertEqual(x.grad!.scalars, [0, 0, 0])
+  }
+
+  func testPowExponentGradientAtBaseZero() throws {
+    let p = Tensor([2, 3], requiresGrad: true)
+    try (Tensor([0, 2]) ** p).sum().backward()
+    assertValues(p.grad!, [2], [0, 8 * Float(log(2.0))])
+  }
 }
