@@ -23,6 +23,19 @@ final class ArithmeticGradientTests: XCTestCase {
     }
   }
 
+  func testRandomBroadcastShapes() {
+    var shapes = RandomShapes(seed: 2024)
+    for i in 0..<20 {
+      let (sa, sb) = shapes.broadcastPair()
+      let a = TestTensors.uniform(sa, seed: UInt64(100 + i), low: 0.5, high: 2)
+      let b = TestTensors.uniform(sb, seed: UInt64(200 + i), low: 0.5, high: 2)
+      assertGradientsMatch([a, b], "\(sa) ⊕ \(sb)") { x in
+        let (a, b) = (x[0], x[1])
+        return try (a + b) * (a - b) / b + a ** b
+      }
+    }
+  }
+
   func testAdd() { check("add") { try $0 + $1 } }
   func testSub() { check("sub") { try $0 - $1 } }
   func testMul() { check("mul") { try $0 * $1 } }
