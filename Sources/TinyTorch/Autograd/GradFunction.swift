@@ -65,24 +65,30 @@ extension Tensor {
       }
       seedGrad = Tensor.ones(shape)
     }
-    try withNoGrad {
-      var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seedGrad]
-      for node in topologicalOrder() {
-        guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
-        guard let fn = node.gradFunction else {
-          node.grad = try node.grad.map { try $0 + g } ?? g.detached()
-          continue
+    // Backward rules are built from ordinary ops: record neither a graph nor a trace of them.
+    try Tracer.$current.withValue(nil) {
+      try withNoGrad { try propagate(seedGrad) }
+    }
+  }
+
+  /// Pushes `seedGrad` back through the graph, accumulating into the leaves' `grad`.
+  private func propagate(_ seedGrad: Tensor) throws {
+    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seedGrad]
+    for node in topologicalOrder() {
+      guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+      guard let fn = node.gradFunction else {
+        node.grad = try node.grad.map { try $0 + g } ?? g.detached()
+        continue
+      }
+      let inputGrads = try fn.backward(g)
+      for (input, inputGrad) in zip(fn.inputs, inputGrads) {
+        guard input.requiresGrad, let inputGrad else { continue }
+        guard inputGrad.shape == input.shape else {
+          throw TensorError.invalidArgument(
+            "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape \(input.shape)")
         }
-        let inputGrads = try fn.backward(g)
-        for (input, inputGrad) in zip(fn.inputs, inputGrads) {
-          guard input.requiresGrad, let inputGrad else { continue }
-          guard inputGrad.shape == input.shape else {
-            throw TensorError.invalidArgument(
-              "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape \(input.shape)")
-          }
-          let key = ObjectIdentifier(input)
-          grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad
-        }
+        let key = ObjectIdentifier(input)
+        grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad
       }
     }
   }

@@ -61,6 +61,17 @@ final class AutogradEngineTests: XCTestCase {
     XCTAssertFalse(z.isLeaf)
   }
 
+  func testBackwardInsideATraceRecordsOnlyTheForwardOps() throws {
+    let tracer = Tracer()
+    let x = Tensor([[1, 2], [3, 4]], requiresGrad: true)
+    try Tracer.$current.withValue(tracer) {
+      let y = try x.max(axis: 1).reshaped([1, 2]).softmax()
+      try y.backward(seed: Tensor([[1, -1]]))
+    }
+    XCTAssertEqual(tracer.records.map(\.op.name), ["reduce_max", "reshape", "softmax"])
+    XCTAssertNotNil(x.grad)
+  }
+
   func testDetachedCutsTheGraph() throws {
     let x = Tensor([1, 2], requiresGrad: true)
     let y = x * 3
