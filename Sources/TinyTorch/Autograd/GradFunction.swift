@@ -29,14 +29,15 @@ public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
 extension Tensor {
   /// Wraps a freshly computed result, attaching a backward rule when any input tracks gradients.
   ///
-  /// Every differentiable operation funnels through here, so this is also the one place where
-  /// a trace of the operation is recorded (see ``Tracer``).
+  /// Every operation funnels through here, so this is also the one place where a trace of the
+  /// operation is recorded (see ``Tracer``). A `nil` backward rule marks a non-differentiable
+  /// operation (comparisons, argmax): its result never requires grad, as in PyTorch.
   static func result(
     _ scalars: [Float], shape: [Int], op: TracedOp, inputs: [Tensor],
-    backward: @escaping (Tensor) throws -> [Tensor?]
+    backward: ((Tensor) throws -> [Tensor?])?
   ) -> Tensor {
     let out = Tensor(uncheckedShape: shape, scalars: scalars)
-    if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+    if let backward, GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
       out.requiresGrad = true
       out.gradFunction = GradFunction(name: op.name, inputs: inputs, backward: backward)
     }

@@ -16,7 +16,8 @@ extension Tensor {
       }
     }
     let (a, b) = (self, other)
-    return Tensor.result(out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b]) { g in
+    let differentiable = ![.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+    let rule: (Tensor) throws -> [Tensor?] = { g in
       switch op {
       case .add:
         return [try g.sumToShape(a.shape), try g.sumToShape(b.shape)]
@@ -55,9 +56,11 @@ extension Tensor {
           try (g * (1 - pickA)).sumToShape(b.shape),
         ]
       default:
-        return [nil, nil]  // comparisons are piecewise constant
+        return [nil, nil]  // comparisons are piecewise constant and have no backward rule
       }
     }
+    return Tensor.result(
+      out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b], backward: differentiable ? rule : nil)
   }
 
   /// Sums a gradient over broadcast axes so it matches `target` (the inverse of broadcasting).

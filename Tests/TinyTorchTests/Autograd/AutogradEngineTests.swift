@@ -72,6 +72,22 @@ final class AutogradEngineTests: XCTestCase {
     XCTAssertNotNil(x.grad)
   }
 
+  func testNonDifferentiableOpsGiveResultsThatDoNotRequireGrad() throws {
+    let x = Tensor([[-1, 2], [3, -4]], requiresGrad: true)
+    let masks = [
+      try x.eq(x), try x.ne(x), try x.lt(x), try x.le(x), try x.gt(x), try x.ge(x), x.gt(0), x.lt(0), x.eq(2),
+      try x.argmax(),
+    ]
+    for mask in masks {
+      XCTAssertFalse(mask.requiresGrad)
+      XCTAssertTrue(mask.isLeaf)
+    }
+    assertThrowsTensorError(["backward", "require"]) { try x.gt(0).sum().backward() }
+    // A mask still gates the gradient of the tensor it multiplies.
+    try (x * x.gt(0)).sum().backward()
+    XCTAssertEqual(x.grad!.scalars, [0, 1, 1, 0])
+  }
+
   func testDetachedCutsTheGraph() throws {
     let x = Tensor([1, 2], requiresGrad: true)
     let y = x * 3
