@@ -97,6 +97,8 @@ final class AutogradEngineTests: XCTestCase {
     XCTAssertEqual(d.scalars, y.scalars)
     try (y * d).sum().backward()  // d is a constant: d/dx (3x · 3x₀) = 9x₀
     XCTAssertEqual(x.grad!.scalars, [9, 18])
+    d.updateScalars { $0[0] = 100 }  // a copy, not a view
+    XCTAssertEqual(y.scalars, [3, 6])
   }
 
   func testBackwardWithAnExplicitSeed() throws {
