@@ -86,7 +86,8 @@ extension Tensor {
         guard input.requiresGrad, let inputGrad else { continue }
         guard inputGrad.shape == input.shape else {
           throw TensorError.invalidArgument(
-            "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape \(input.shape)")
+            "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape "
+              + "\(input.shape)")
         }
         let key = ObjectIdentifier(input)
         grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad

@@ -8,10 +8,10 @@ extension Tensor {
     let a = rank == 1 ? try unsqueezed(axis: 0) : self
     let b = other.rank == 1 ? try other.unsqueezed(axis: 1) : other
     guard a.rank >= 2, b.rank >= 2, let outShape = MatMul.outputShape(a.shape, b.shape) else {
+      let inner = other.rank >= 2 ? other.shape[other.rank - 2] : other.shape.first ?? 0
       throw TensorError.invalidArgument(
         "matmul: shapes \(shape) and \(other.shape) are not compatible (inner dimensions "
-          + "\(shape.last ?? 0) and \(other.rank >= 2 ? other.shape[other.rank - 2] : other.shape.first ?? 0) "
-          + "must match, batch dimensions must broadcast)")
+          + "\(shape.last ?? 0) and \(inner) must match, batch dimensions must broadcast)")
     }
     var product = Tensor.matmul(a, b, outShape: outShape)
     // Drop the axes that were added to 1-D operands, the column's first.
