@@ -82,14 +82,16 @@ extension Tensor {
     var values = scalars
     var current = shape
     for axis in normalized.reversed() {
-      var out = [Float](repeating: 0, count: ShapeMath.count(current) / Swift.max(current[axis], 1))
+      var reducedShape = current
+      reducedShape[axis] = 1
+      var out = [Float](repeating: 0, count: ShapeMath.count(reducedShape))
       values.withUnsafeBufferPointer { x in
         out.withUnsafeMutableBufferPointer { o in
           Reduce.reduce(op, x.baseAddress!, shape: current, axis: axis, o.baseAddress!)
         }
       }
       values = out
-      current[axis] = 1
+      current = reducedShape
     }
     let keepShape = current
     let outShape = keepDims ? keepShape : shape.indices.filter { !normalized.contains($0) }.map { shape[$0] }

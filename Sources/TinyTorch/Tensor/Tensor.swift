@@ -124,8 +124,10 @@ extension Tensor: CustomStringConvertible {
   /// A NumPy-like rendering, abbreviated for large tensors.
   public var description: String {
     func fmt(_ v: Float) -> String {
+      // Round to 4 decimals only where that cannot overflow; large values print as they are.
+      guard Swift.abs(v) < 1e7 else { return String(v) }
       let r = (v * 10000).rounded() / 10000
-      return r == r.rounded() && Swift.abs(r) < 1e7 ? String(Int(r)) + "." : String(r)
+      return r == r.rounded() ? String(Int(r)) + "." : String(r)
     }
     if shape.isEmpty { return "tensor(\(fmt(scalars[0])))" }
     let strides = ShapeMath.strides(shape)

@@ -1,0 +1,97 @@
+/// Keys and values of already processed positions, kept across generation steps so that each
+/// new token costs one position's work instead of a pass over the whole context.
+///
+/// Memory is allocated once: per layer, a key and a value buffer of shape
+/// `[batchSize, headCount, maxLength, headDimension]` (see ``memoryBytes``). Each attention
+/// layer appends its new keys/values at position ``length`` with
+/// ``append(layer:key:value:)``; once every layer has run, the model calls ``advance(by:)``.
+public final class KVCache {
+  public let layerCount: Int
+  public let batchSize: Int
+  public let headCount: Int
+  /// Capacity in positions.
+  public let maxLength: Int
+  public let headDimension: Int
+  /// Number of positions stored so far.
+  public private(set) var length = 0
+  private var keys: [[Float]]
+  private var values: [[Float]]
+
+  /// Preallocates zeroed buffers for `layerCount` layers.
+  public init(layerCount: Int, batchSize: Int, headCount: Int, maxLength: Int, headDimension: Int) {
+    precondition(
+      [layerCount, batchSize, headCount, maxLength, headDimension].allSatisfy { $0 > 0 },
+      "KVCache sizes must be positive")
+    (self.layerCount, self.batchSize, self.headCount) = (layerCount, batchSize, headCount)
+    (self.maxLength, self.headDimension) = (maxLength, headDimension)
+    let size = batchSize * headCount * maxLength * headDimension
+    keys = Array(repeating: [Float](repeating: 0, count: size), count: layerCount)
+    values = keys
+  }
+
+  /// Bytes held by the key and value buffers of all layers (Float32).
+  public var memoryBytes: Int {
+    2 * layerCount * batchSize * headCount * maxLength * headDimension * MemoryLayout<Float>.stride
+  }
+
+  /// Positions still free.
+  public var remaining: Int { maxLength - length }
+
+  /// Writes `key`/`value` (`[batchSize, headCount, newLength, headDimension]`) at positions
+  /// `length..<length + newLength` of `layer`, and returns all keys and values of that layer up
+  /// to and including them (`[batchSize, headCount, length + newLength, headDimension]`).
+  /// - Throws: for a wrong layer index or shape, or when the new positions do not fit.
+  public func append(layer: Int, key: Tensor, value: Tensor) throws -> (key: Tensor, value: Tensor) {
+    guard (0..<layerCount).contains(layer) else {
+      throw TensorError.indexOutOfRange(op: "KVCache layer", index: layer, bound: layerCount)
+    }
+    let newLength = key.rank == 4 ? key.shape[2] : 0
+    let expected = [batchSize, headCount, newLength, headDimension]
+    guard key.shape == expected, value.shape == expected else {
+      throw TensorError.invalidArgument(
+        "KVCache: key \(key.shape) and value \(value.shape) must both be [\(batchSize), \(headCount), new, \(headDimension)]")
+    }
+    guard newLength <= remaining else {
+      throw TensorError.invalidArgument(
+        "KVCache: \(newLength) new positions do not fit (\(length) of \(maxLength) used); crop the context or reset the cache")
+    }
+    let total = length + newLength
+    return (
+      Self.write(key, into: &keys[layer], at: length, total: total, maxLength: maxLength, depth: headDimension),
+      Self.write(value, into: &values[layer], at: length, total: total, maxLength: maxLength, depth: headDimension)
+    )
+  }
+
+  /// Marks `count` more positions as stored (after every layer has appended them).
+  public func advance(by count: Int) throws {
+    guard count >= 0, count <= remaining else {
+      throw TensorError.invalidArgument("KVCache: cannot advance by \(count) with \(remaining) positions free")
+    }
+    length += count
+  }
+
+  /// Forgets every stored position (the buffers stay allocated).
+  public func reset() { length = 0 }
+
+  /// Copies `new` into the per-(batch, head) rows of `buffer` at `start`, and returns the first
+  /// `total` positions of every row as a tensor.
+  private static func write(
+    _ new: Tensor, into buffer: inout [Float], at start: Int, total: Int, maxLength: Int, depth: Int
+  ) -> Tensor {
+    let rows = new.shape[0] * new.shape[1]
+    let newLength = new.shape[2]
+    var out = [Float](repeating: 0, count: rows * total * depth)
+    buffer.withUnsafeMutableBufferPointer { buf in
+      new.scalars.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+          for r in 0..<rows {
+            let row = buf.baseAddress! + r * maxLength * depth
+            (row + start * depth).update(from: src.baseAddress! + r * newLength * depth, count: newLength * depth)
+            (dst.baseAddress! + r * total * depth).update(from: row, count: total * depth)
+          }
+        }
+      }
+    }
+    return Tensor(uncheckedShape: [new.shape[0], new.shape[1], total, depth], scalars: out)
+  }
+}

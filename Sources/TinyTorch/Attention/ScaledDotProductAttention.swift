@@ -1,0 +1,106 @@
+import Foundation
+import TTKernels
+
+/// Attention weights `softmax(Q·Kᵀ · scale + maskBias)` over the last axis.
+///
+/// - Parameters:
+///   - query: shape `[..., queryLength, depth]`.
+///   - key: shape `[..., keyLength, depth]`; leading (batch/head) axes broadcast with `query`.
+///   - mask: optional keep-mask, **1 = attend, 0 = blocked**, whose shape broadcasts to the
+///     scores' shape `[..., queryLength, keyLength]` (e.g. `[keyLength]`, `[batch, 1, 1,
+///     keyLength]` for padding, `[queryLength, keyLength]`). Values must be 0 or 1.
+///   - isCausal: block keys in the future of each query. Queries are aligned with the *last*
+///     `queryLength` keys: query `i` may attend to key `j` iff `j ≤ i + keyLength − queryLength`
+///     (the usual lower-triangular mask when the lengths agree; with a KV cache, the new queries
+///     see every cached key and themselves).
+///   - scale: defaults to `1/√depth`.
+/// - Returns: weights of shape `[..., queryLength, keyLength]`. Blocked positions get exactly
+///   zero weight. A query whose keys are *all* blocked gets an all-zero row (not NaN), so its
+///   attention output is the zero vector and no gradient flows through it.
+/// - Throws: for incompatible shapes, a mask that does not broadcast to the scores' shape, or
+///   mask values other than 0 and 1.
+public func attentionWeights(
+  query: Tensor, key: Tensor, mask: Tensor? = nil, isCausal: Bool = false, scale: Float? = nil
+) throws -> Tensor {
+  guard query.rank >= 2, key.rank >= 2, query.shape[query.rank - 1] == key.shape[key.rank - 1] else {
+    throw TensorError.invalidArgument(
+      "attention: query \(query.shape) and key \(key.shape) must be [..., length, depth] with equal depth")
+  }
+  let depth = query.shape[query.rank - 1]
+  let s = scale ?? 1 / Float(depth).squareRoot()
+  var scores = try (query * s).matmul(key.transposed())
+  if let bias = try maskBias(mask, isCausal: isCausal, scoresShape: scores.shape) {
+    scores = try scores + bias
+  }
+  return try scores.softmax(axis: -1)
+}
+
+/// Scaled dot-product attention: `attentionWeights(query, key, …) · value`.
+///
+/// `value` has shape `[..., keyLength, valueDepth]`; the result `[..., queryLength, valueDepth]`.
+/// See ``attentionWeights(query:key:mask:isCausal:scale:)`` for the mask convention (1 = attend)
+/// and for fully masked rows, whose output is zero. Built from differentiable operations
+/// (matmul, softmax, add), so it needs no backward rule of its own.
+public func scaledDotProductAttention(
+  query: Tensor, key: Tensor, value: Tensor, mask: Tensor? = nil, isCausal: Bool = false,
+  scale: Float? = nil
+) throws -> Tensor {
+  guard value.rank >= 2, value.shape[value.rank - 2] == key.shape[key.rank - 2] else {
+    throw TensorError.invalidArgument(
+      "attention: value \(value.shape) must have as many positions as key \(key.shape)")
+  }
+  return try attentionWeights(query: query, key: key, mask: mask, isCausal: isCausal, scale: scale)
+    .matmul(value)
+}
+
+/// The additive bias (0 where attending, −∞ where blocked) of a keep-mask and/or causal
+/// structure, shaped to broadcast against `scoresShape`; nil when nothing is blocked.
+func maskBias(_ mask: Tensor?, isCausal: Bool, scoresShape: [Int]) throws -> Tensor? {
+  let rank = scoresShape.count
+  let (queryLength, keyLength) = (scoresShape[rank - 2], scoresShape[rank - 1])
+  if let mask {
+    guard mask.rank <= rank, ShapeMath.broadcast(mask.shape, scoresShape) == scoresShape else {
+      throw TensorError.invalidArgument(
+        "attention mask: shape \(mask.shape) does not broadcast to the attention scores' shape \(scoresShape) "
+          + "([..., queryLength, keyLength])")
+    }
+    guard mask.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+      throw TensorError.invalidArgument("attention mask: values must be 1 (attend) or 0 (blocked)")
+    }
+  }
+  guard mask != nil || isCausal else { return nil }
+  // The bias covers the mask's own axes, widened to [queryLength, keyLength] when causal.
+  var shape = mask?.shape ?? [1, 1]
+  if shape.count < 2 { shape = [Int](repeating: 1, count: 2 - shape.count) + shape }
+  if isCausal {
+    shape[shape.count - 2] = queryLength
+    shape[shape.count - 1] = keyLength
+  }
+  let maskStrides = mask.map { ShapeMath.broadcastStrides($0.shape, to: shape) }
+  let (rows, cols) = (shape[shape.count - 2], shape[shape.count - 1])
+  let outer = ShapeMath.count(shape) / max(rows * cols, 1)
+  let outerStrides = ShapeMath.strides(Array(shape.dropLast(2)))
+  var bias = [Float](repeating: 0, count: ShapeMath.count(shape))
+  let causalOffset = keyLength - queryLength
+  for o in 0..<outer {
+    var maskOffset = 0
+    if let maskStrides {
+      var rem = o
+      for axis in 0..<outerStrides.count {
+        let index = rem / outerStrides[axis]
+        rem -= index * outerStrides[axis]
+        maskOffset += index * maskStrides[axis]
+      }
+    }
+    for i in 0..<rows {
+      for j in 0..<cols {
+        var keep = !isCausal || j <= i + causalOffset
+        if let mask, let st = maskStrides {
+          keep = keep && mask.scalars[maskOffset + i * st[st.count - 2] + j * st[st.count - 1]] != 0
+        }
+        if !keep { bias[(o * rows + i) * cols + j] = -.infinity }
+      }
+    }
+  }
+  return Tensor(uncheckedShape: shape, scalars: bias)
+}

@@ -1,0 +1,123 @@
+/// A decoder-only transformer language model (GPT-2 layout): token embeddings plus learned
+/// position embeddings, `layerCount` causal pre-norm ``TransformerBlock``s, a final
+/// ``LayerNorm`` and a linear output head over the vocabulary (optionally tied to the token
+/// embedding table).
+///
+/// ```swift
+/// let gpt = try GPT(.init(vocabularySize: 65, dimension: 128, layerCount: 2, headCount: 4,
+///                         maxSequenceLength: 64), seed: 0)
+/// let logits = try gpt(Tensor.tokenIDs([[1, 2, 3]]))          // [1, 3, 65]
+/// let text = try gpt.generate(prompt: [1, 2, 3], maxNewTokens: 20, temperature: 0.8, seed: 1)
+/// ```
+public final class GPT: Module {
+  /// Model sizes and options.
+  public struct Configuration: Sendable, Equatable {
+    public var vocabularySize: Int
+    public var dimension: Int
+    public var layerCount: Int
+    public var headCount: Int
+    /// Size of the position table: the longest context the model can see.
+    public var maxSequenceLength: Int
+    /// Feed-forward width as a multiple of `dimension`.
+    public var feedForwardMultiplier: Int
+    /// Dropout after the embeddings, attention and feed-forward blocks (training mode only).
+    public var dropout: Float
+    /// Use the token embedding table (transposed) as the output head.
+    public var tieWeights: Bool
+    /// One fused query/key/value projection per block instead of three.
+    public var fusedProjection: Bool
+
+    public init(
+      vocabularySize: Int, dimension: Int, layerCount: Int, headCount: Int, maxSequenceLength: Int,
+      feedForwardMultiplier: Int = 4, dropout: Float = 0, tieWeights: Bool = false, fusedProjection: Bool = true
+    ) {
+      self.vocabularySize = vocabularySize
+      self.dimension = dimension
+      self.layerCount = layerCount
+      self.headCount = headCount
+      self.maxSequenceLength = maxSequenceLength
+      self.feedForwardMultiplier = feedForwardMultiplier
+      self.dropout = dropout
+      self.tieWeights = tieWeights
+      self.fusedProjection = fusedProjection
+    }
+  }
+
+  public let configuration: Configuration
+  public let tokenEmbedding: Embedding
+  public let positionEmbedding: PositionalEmbedding
+  public let embeddingDropout: Dropout
+  public let blocks: [TransformerBlock]
+  public let finalNorm: LayerNorm
+  /// The output head `[dimension, vocabularySize]`; nil when tied to ``tokenEmbedding``.
+  public let head: Linear?
+
+  /// Builds a model with freshly initialized weights.
+  /// - Throws: when a size is not positive or `dimension` is not a multiple of `headCount`.
+  public init(_ configuration: Configuration, seed: UInt64? = nil) throws {
+    let c = configuration
+    guard c.vocabularySize > 0, c.dimension > 0, c.layerCount > 0, c.maxSequenceLength > 0,
+      c.feedForwardMultiplier > 0, (0..<1).contains(c.dropout)
+    else {
+      throw TensorError.invalidArgument("GPT: invalid configuration \(c)")
+    }
+    self.configuration = c
+    func derived(_ k: UInt64) -> UInt64? { seed.map { $0 &* 1000 &+ k } }
+    tokenEmbedding = Embedding(vocabularySize: c.vocabularySize, dimension: c.dimension, std: 0.1, seed: derived(1))
+    positionEmbedding = PositionalEmbedding(
+      maxLength: c.maxSequenceLength, dimension: c.dimension, std: 0.1, seed: derived(2))
+    embeddingDropout = Dropout(c.dropout, seed: derived(3))
+    blocks = try (0..<c.layerCount).map { i in
+      try TransformerBlock(
+        dimension: c.dimension, headCount: c.headCount, hiddenDimension: c.feedForwardMultiplier * c.dimension,
+        dropout: c.dropout, isCausal: true, fusedProjection: c.fusedProjection, seed: derived(100 * UInt64(i + 1)))
+    }
+    finalNorm = LayerNorm(c.dimension)
+    head = c.tieWeights
+      ? nil : Linear(c.dimension, c.vocabularySize, bias: false, initialization: .xavierUniform, seed: derived(4))
+    super.init()
+  }
+
+  /// Logits `[batch, length, vocabularySize]` for token ids `[batch, length]`.
+  public override func forward(_ ids: Tensor) throws -> Tensor { try forward(ids, cache: nil) }
+
+  /// Logits for `ids` `[batch, length]`. With a `cache`, the ids continue the cached positions
+  /// (position embeddings start at `cache.length`), their keys/values are appended, and the
+  /// cache advances by `length`.
+  /// - Throws: for ids outside the vocabulary, or when the positions exceed
+  ///   ``Configuration/maxSequenceLength`` (or the cache's capacity).
+  public func forward(_ ids: Tensor, cache: KVCache?) throws -> Tensor {
+    guard ids.rank == 2 else {
+      throw TensorError.invalidArgument("GPT: token ids must have shape [batch, length], got \(ids.shape)")
+    }
+    let offset = cache?.length ?? 0
+    var x = try positionEmbedding.forward(tokenEmbedding(ids), offset: offset)
+    x = try embeddingDropout(x)
+    for (i, block) in blocks.enumerated() {
+      x = try block.forward(x, mask: nil, isCausal: true, cache: cache, layerIndex: i)
+    }
+    x = try finalNorm(x)
+    try cache?.advance(by: ids.shape[1])
+    if let head { return try head(x) }
+    return try x.matmul(tokenEmbedding.weight.transposed())
+  }
+
+  /// The mean next-token cross-entropy (nats per token) of `inputs` predicting `targets`
+  /// (both `[batch, length]`).
+  public func loss(inputs: Tensor, targets: Tensor) throws -> Tensor {
+    guard inputs.shape == targets.shape else {
+      throw TensorError.shapeMismatch(op: "GPT loss", inputs.shape, targets.shape)
+    }
+    let logits = try forward(inputs)
+    return try Loss.crossEntropy(
+      logits.reshaped([-1, configuration.vocabularySize]), targets.reshaped([-1]))
+  }
+
+  /// A KV cache sized for this model (`maxSequenceLength` positions).
+  public func makeCache(batchSize: Int = 1) -> KVCache {
+    let c = configuration
+    return KVCache(
+      layerCount: c.layerCount, batchSize: batchSize, headCount: c.headCount,
+      maxLength: c.maxSequenceLength, headDimension: c.dimension / c.headCount)
+  }
+}

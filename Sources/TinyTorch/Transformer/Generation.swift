@@ -1,0 +1,97 @@
+import Foundation
+
+extension GPT {
+  /// Continues `prompt` by `maxNewTokens` tokens and returns the new tokens.
+  ///
+  /// - Parameters:
+  ///   - temperature: `0` picks the most likely token (greedy); otherwise logits are divided by
+  ///     it before sampling.
+  ///   - topK: when given, sampling is restricted to the `topK` most likely tokens.
+  ///   - seed: seeds the sampler, so a call is reproducible.
+  ///   - useCache: reuse keys/values of earlier positions (a ``KVCache``) instead of re-running
+  ///     the whole context for every token. Both ways give the same tokens.
+  ///
+  /// **Context cropping.** The model sees at most `maxSequenceLength` tokens. A longer prompt is
+  /// cropped to its last `maxSequenceLength` tokens. When a new token would make the context
+  /// longer than that, the context is cropped to its last `maxSequenceLength / 2` tokens (which
+  /// then take positions `0…` again); with the cache on, the cache is refilled from the cropped
+  /// context at that moment, so the refill happens once per `maxSequenceLength / 2` tokens.
+  /// Cached and uncached generation crop identically.
+  ///
+  /// The model runs in evaluation mode (no dropout) without gradient tracking; its
+  /// training/evaluation mode is restored afterwards.
+  /// - Throws: for an empty prompt, ids outside the vocabulary, a negative temperature or a
+  ///   `topK` below 1.
+  public func generate(
+    prompt: [Int], maxNewTokens: Int, temperature: Float = 1, topK: Int? = nil, seed: UInt64 = 0,
+    useCache: Bool = true
+  ) throws -> [Int] {
+    guard !prompt.isEmpty else { throw TensorError.invalidArgument("generate: the prompt is empty") }
+    guard maxNewTokens >= 0 else { throw TensorError.invalidArgument("generate: maxNewTokens \(maxNewTokens) < 0") }
+    guard temperature >= 0, temperature.isFinite else {
+      throw TensorError.invalidArgument("generate: temperature must be ≥ 0, got \(temperature)")
+    }
+    if let topK, topK < 1 { throw TensorError.invalidArgument("generate: topK must be ≥ 1, got \(topK)") }
+    let wasTraining = isTraining
+    eval()
+    defer { if wasTraining { train() } }
+    let maxLength = configuration.maxSequenceLength
+    let keep = max(1, maxLength / 2)
+    var generator = RandomGenerator(seed: seed)
+    var context = Array(prompt.suffix(maxLength))
+    let cache = useCache ? makeCache() : nil
+    return try withNoGrad {
+      var logits = try forward(Tensor.tokenIDs([context]), cache: cache)
+      var generated: [Int] = []
+      generated.reserveCapacity(maxNewTokens)
+      while generated.count < maxNewTokens {
+        let last = Array(logits.scalars.suffix(configuration.vocabularySize))
+        let token = Self.sample(last, temperature: temperature, topK: topK, using: &generator)
+        generated.append(token)
+        context.append(token)
+        if generated.count == maxNewTokens { break }
+        let cropped = context.count > maxLength
+        if cropped { context = Array(context.suffix(keep)) }
+        if let cache {
+          if cropped {
+            cache.reset()
+            logits = try forward(Tensor.tokenIDs([context]), cache: cache)
+          } else {
+            logits = try forward(Tensor.tokenIDs([[token]]), cache: cache)
+          }
+        } else {
+          logits = try forward(Tensor.tokenIDs([context]))
+        }
+      }
+      return generated
+    }
+  }
+
+  /// Draws a token from `logits` (argmax when `temperature` is 0), restricted to the `topK`
+  /// largest logits when given. Uses one uniform draw per token.
+  static func sample(
+    _ logits: [Float], temperature: Float, topK: Int?, using generator: inout RandomGenerator
+  ) -> Int {
+    if temperature == 0 {
+      var best = 0
+      for i in logits.indices where logits[i] > logits[best] { best = i }
+      return best
+    }
+    var allowed = Array(logits.indices)
+    if let topK, topK < logits.count {
+      allowed = Array(logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+        .prefix(topK)).sorted()
+    }
+    let scaled = allowed.map { Double(logits[$0]) / Double(temperature) }
+    let m = scaled.max()!
+    let weights = scaled.map { Foundation.exp($0 - m) }
+    let total = weights.reduce(0, +)
+    let u = Double(generator.nextUniform()) * total
+    var cumulative = 0.0
+    for (i, w) in weights.enumerated() {
+      cumulative += w
+      if u < cumulative { return allowed[i] }
+    }
+    return allowed[allowed.count - 1]
+  }
+}

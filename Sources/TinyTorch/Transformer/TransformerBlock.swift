@@ -1,0 +1,47 @@
+/// A pre-norm transformer block (GPT-2 style):
+/// `x = x + Dropout(Attention(LayerNorm₁(x)));  x = x + FeedForward(LayerNorm₂(x))`.
+public final class TransformerBlock: Module {
+  public let attentionNorm: LayerNorm
+  public let attention: MultiHeadAttention
+  public let attentionDropout: Dropout
+  public let feedForwardNorm: LayerNorm
+  public let feedForward: FeedForward
+  /// Whether ``forward(_:)`` masks future positions (decoder blocks).
+  public let isCausal: Bool
+
+  /// - Parameters:
+  ///   - hiddenDimension: feed-forward width (default `4 · dimension`).
+  ///   - dropout: residual dropout probability (training mode only).
+  ///   - isCausal: the default masking of ``forward(_:)``.
+  public init(
+    dimension: Int, headCount: Int, hiddenDimension: Int? = nil, dropout: Float = 0,
+    isCausal: Bool = false, fusedProjection: Bool = true, seed: UInt64? = nil
+  ) throws {
+    attentionNorm = LayerNorm(dimension)
+    attention = try MultiHeadAttention(
+      dimension: dimension, headCount: headCount, fusedProjection: fusedProjection, seed: seed.map { $0 &+ 10 })
+    attentionDropout = Dropout(dropout, seed: seed.map { $0 &+ 20 })
+    feedForwardNorm = LayerNorm(dimension)
+    feedForward = FeedForward(
+      dimension: dimension, hiddenDimension: hiddenDimension ?? 4 * dimension, dropout: dropout,
+      seed: seed.map { $0 &+ 30 })
+    self.isCausal = isCausal
+    super.init()
+  }
+
+  /// The block applied to `[batch, length, dimension]` with the default ``isCausal`` masking.
+  public override func forward(_ input: Tensor) throws -> Tensor {
+    try forward(input, mask: nil, isCausal: isCausal)
+  }
+
+  /// The block with an explicit keep-mask, causality and optional KV cache (see
+  /// ``MultiHeadAttention/forward(_:mask:isCausal:cache:layerIndex:)``).
+  public func forward(
+    _ input: Tensor, mask: Tensor?, isCausal: Bool, cache: KVCache? = nil, layerIndex: Int = 0
+  ) throws -> Tensor {
+    let attended = try attention.forward(
+      attentionNorm(input), mask: mask, isCausal: isCausal, cache: cache, layerIndex: layerIndex)
+    let x = try input + attentionDropout(attended)
+    return try x + feedForward(feedForwardNorm(x))
+  }
+}
