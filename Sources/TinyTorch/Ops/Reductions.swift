@@ -58,8 +58,8 @@ extension Tensor {
     if !keepDims { outShape.remove(at: ax) }
     return Tensor.result(
       indices.map(Float.init), shape: outShape,
-      op: TracedOp("argmax", ["axis": .int(ax), "keepdims": .bool(keepDims)]), inputs: [self]
-    ) { _ in [nil] }
+      op: TracedOp("argmax", ["axis": .int(ax), "keepdims": .bool(keepDims)]), inputs: [self],
+      backward: nil)
   }
 
   /// Shared implementation of the reductions.
