@@ -39,12 +39,13 @@ public enum Attention {
 
   /// Writes `softmax(q·kᵀ·scale + mask)·v` to `out`.
   ///
-  /// With `causal`, query `i` attends to key `j` only when `j ≤ i + Sk − Sq` (queries are the
-  /// last `Sq` positions). A query whose keys are all blocked gets a zero output row.
+  /// With a `causalOffset` `c`, query `i` attends to key `j` only when `j ≤ i + c`: `0` is
+  /// PyTorch's top-left alignment, `Sk − Sq` aligns the last query with the last key (as with a
+  /// KV cache). A query whose keys are all blocked gets a zero output row.
   /// Shapes must already be validated (see ``outputShape(q:k:v:)``).
   public static func forward(
     q: UnsafePointer<Float>, qShape: [Int], k: UnsafePointer<Float>, kShape: [Int],
-    v: UnsafePointer<Float>, vShape: [Int], mask: Mask?, causal: Bool, scale: Float,
+    v: UnsafePointer<Float>, vShape: [Int], mask: Mask?, causalOffset: Int?, scale: Float,
     _ out: UnsafeMutablePointer<Float>
   ) {
     guard let outShape = outputShape(q: qShape, k: kShape, v: vShape) else { return }
@@ -62,7 +63,6 @@ public enum Attention {
     let strideMask = mask.map { ShapeMath.broadcastStrides($0.shape, to: scoresShape) }
     let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(sq * sk, 1))
     defer { scores.deallocate() }
-    let causalOffset = sk - sq
     for t in 0..<batchCount {
       var (offQ, offK, offV, offMask) = (0, 0, 0, 0)
       var rem = t
@@ -81,7 +81,7 @@ public enum Attention {
         let row = scores + i * sk
         for j in 0..<sk {
           var score = row[j] * scale
-          if causal && j > i + causalOffset { score = -.infinity }
+          if let causalOffset, j > i + causalOffset { score = -.infinity }
           if let mask, let st = strideMask {
             let m = mask.values[offMask + i * st[rank - 2] + j * st[rank - 1]]
             switch mask.kind {

@@ -12,7 +12,8 @@ import TTIR
 /// integer tensors are accepted where an op needs them: `gather` indices, `argmax` results,
 /// `cast`, `dequantize_linear`, and the shape-only ops `reshape` and `flatten`.
 ///
-/// Shapes are static: every input must have exactly the declared type (batch size included).
+/// Shapes are static: every input must have exactly the declared type (batch size included);
+/// to run another batch size, interpret `graph.specialized(batchSize:)`.
 /// Each intermediate buffer is released right after its last reader, so peak memory matches
 /// ``TTIR/GraphAnalysis/peakIntermediateBytes``. An interpreter is immutable and may run
 /// concurrently from several tasks.

@@ -43,14 +43,13 @@ extension Kernels {
     }
   }
 
-  /// The indices of a `gather`, each checked to be an integer in `0..<length`.
+  /// The indices of a `gather` (`f32` indices truncated toward zero), each checked to lie in
+  /// `0..<length`.
   private static func gatherIndices(
     _ node: Node, _ indices: InterpreterTensor, length: Int, axis: Int
   ) throws(InterpreterError) -> [Int] {
-    if case .f32(let values) = indices.storage,
-      let bad = values.first(where: { $0 != $0.rounded() || !$0.isFinite })
-    {
-      throw InterpreterError(node: node, "index \(bad) is not an integer")
+    if case .f32(let values) = indices.storage, let bad = values.first(where: { !$0.isFinite }) {
+      throw InterpreterError(node: node, "index \(bad) is not a number")
     }
     let values = indices.int64s()
     if let bad = values.first(where: { $0 < 0 || $0 >= length }) {

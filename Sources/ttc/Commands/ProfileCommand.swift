@@ -23,6 +23,9 @@ struct ProfileCommand: ParsableCommand {
   @Argument(help: "The model file (model.json).")
   var model: String
 
+  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
+  var batch: Int?
+
   @Option(
     name: .customLong("input"),
     help: ArgumentHelp(
@@ -46,7 +49,7 @@ struct ProfileCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadModel(model)
+      let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
       let interpreter = try makeInterpreter(graph, modelPath: model)
       let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model, fill: true)
       var profiles: [InterpreterProfile] = []

@@ -11,16 +11,21 @@ struct RunCommand: ParsableCommand {
       Each input must have exactly the shape and dtype the model declares (f32 inputs are \
       float32 arrays, i64 inputs int64, i32 inputs int32). Outputs are written as .npy \
       only after the whole run succeeded, through a temporary file and a rename; without \
-      --output they are printed.
+      --output they are printed. --batch N re-specializes the model to batch size N (the \
+      leading dimension of every input) when its reshapes and slices allow it.
 
       Examples:
         ttc run mlp.json --input x.npy --output probs.npy
         ttc run gpt.json --input tokens=ids.npy --output logits=logits.npy
         ttc run two-heads.json --input x.npy --output results/    # results/<name>.npy
+        ttc run mlp.json --batch 32 --input batch32.npy --output probs.npy
       """)
 
   @Argument(help: "The model file (model.json).")
   var model: String
+
+  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
+  var batch: Int?
 
   @Option(
     name: .customLong("input"),
@@ -38,7 +43,7 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try loadModel(model)
+      let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
       let interpreter = try makeInterpreter(graph, modelPath: model)
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
       let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model)

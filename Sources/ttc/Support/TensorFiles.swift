@@ -78,8 +78,11 @@ enum TensorFiles {
           + "'\(file.elements.descriptor)' array; convert it with .astype(np.\(numpyName(expected)))")
     }
     guard file.shape == info.type.shape else {
+      let batchOnly =
+        file.shape.count == info.type.rank && file.shape.dropFirst() == info.type.shape.dropFirst()
+      let hint = batchOnly ? "; pass --batch \(file.shape[0]) to run at that batch size" : ""
       throw CommandFailure(
-        "\(path): input '\(info.name)' expects shape \(info.type.shape) (\(info.type)), got shape \(file.shape)")
+        "\(path): input '\(info.name)' expects shape \(info.type.shape) (\(info.type)), got shape \(file.shape)\(hint)")
     }
     let storage: InterpreterTensor.Storage
     switch (info.type.dtype, file.elements) {
