@@ -89,7 +89,7 @@ runMilestone {
     ]
   }
   if let directory = arguments.options["export"] {
-    try exportModel(model, example: Tensor.zeros([1, 64]), name: "digits-mlp", to: directory)
+    try exportModel(model, example: digits.test.tensors[0].slice(axis: 0, start: 0, end: 1), name: "digits-mlp", to: directory)
   }
   metrics.append(("passed", .bool(passed)))
   print(metricsLine(metrics))

@@ -2,14 +2,20 @@ import Foundation
 import TTIR
 import TinyTorch
 
-/// Traces `model` on `example` and saves the graph as `<directory>/<name>.json` with its weights in
-/// `<name>.safetensors` (the input of `ttc compile`). Returns the path of the JSON file.
+/// Traces a trained model and writes what `ttc` needs into `directory`:
+/// `<name>.json` (the graph), `<name>.safetensors` (its weights) and `<name>-input.npy`
+/// (the example input, ready for `ttc run --input`). Returns the model file's URL.
+///
+/// The model is traced in evaluation mode on `example`; the example's leading axis is the batch
+/// axis, which `ttc compile --batch N` can re-specialize.
 @discardableResult
-public func exportModel(_ model: Module, example: Tensor, name: String, to directory: String) throws -> String {
+public func exportModel(_ model: Module, example: Tensor, name: String, to directory: String) throws -> URL {
   let folder = URL(fileURLWithPath: directory, isDirectory: true)
   try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-  let url = folder.appendingPathComponent("\(name).json")
-  try ModelFile.save(try trace(model, example: example, name: name), to: url)
-  print("exported \(url.path)")
-  return url.path
+  let graph = try trace(model, example: example, name: name)
+  let modelURL = folder.appendingPathComponent("\(name).json")
+  try ModelFile.save(graph, to: modelURL)
+  try example.saveNumpy(to: folder.appendingPathComponent("\(name)-input.npy"))
+  print("exported \(graph.nodes.count) nodes, \(graph.weights.count) weights → \(modelURL.path)")
+  return modelURL
 }

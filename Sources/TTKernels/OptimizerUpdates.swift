@@ -13,14 +13,15 @@ public enum OptimizerUpdate {
     momentumBuffer: UnsafeMutablePointer<Float>, count: Int,
     learningRate: Float, momentum: Float, nesterov: Bool, weightDecay: Float
   ) {
-    for i in 0..<count {
-      var g = gradient[i] + weightDecay * p[i]
+    forEachChunk(count) { i, n in
+      let pv = load(p + i, n)
+      var g = load(gradient + i, n) + weightDecay * pv
       if momentum != 0 {
-        let b = momentum * momentumBuffer[i] + g
-        momentumBuffer[i] = b
+        let b = momentum * load(momentumBuffer + i, n) + g
+        store(b, momentumBuffer + i, n)
         g = nesterov ? g + momentum * b : b
       }
-      p[i] -= learningRate * g
+      store(pv - learningRate * g, p + i, n)
     }
   }
 
@@ -39,16 +40,18 @@ public enum OptimizerUpdate {
     let correction1 = 1 - Foundation.pow(Double(beta1), Double(step))
     let correction2 = 1 - Foundation.pow(Double(beta2), Double(step))
     let stepSize = Float(Double(learningRate) / correction1)
-    let rootCorrection2 = Float(correction2.squareRoot())
+    let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
     let shrink = 1 - learningRate * decoupledWeightDecay
     let (oneMinusBeta1, oneMinusBeta2) = (1 - beta1, 1 - beta2)
-    for i in 0..<count {
-      let g = gradient[i] + weightDecay * p[i]
-      let mi = beta1 * m[i] + oneMinusBeta1 * g
-      let vi = beta2 * v[i] + oneMinusBeta2 * g * g
-      m[i] = mi
-      v[i] = vi
-      p[i] = p[i] * shrink - stepSize * mi / (vi.squareRoot() / rootCorrection2 + epsilon)
+    forEachChunk(count) { i, n in
+      let pv = load(p + i, n)
+      let g = load(gradient + i, n) + weightDecay * pv
+      let mv = beta1 * load(m + i, n) + oneMinusBeta1 * g
+      let vv = beta2 * load(v + i, n) + oneMinusBeta2 * g * g
+      store(mv, m + i, n)
+      store(vv, v + i, n)
+      let denominator = squareRoot(vv) * inverseRootCorrection2 + epsilon
+      store(pv * shrink - stepSize * mv / denominator, p + i, n)
     }
   }
 
@@ -61,18 +64,67 @@ public enum OptimizerUpdate {
     count: Int, learningRate: Float, alpha: Float, epsilon: Float, momentum: Float,
     weightDecay: Float
   ) {
-    for i in 0..<count {
-      let g = gradient[i] + weightDecay * p[i]
-      let vi = alpha * v[i] + (1 - alpha) * g * g
-      v[i] = vi
-      let update = g / (vi.squareRoot() + epsilon)
+    forEachChunk(count) { i, n in
+      let pv = load(p + i, n)
+      let g = load(gradient + i, n) + weightDecay * pv
+      let vv = alpha * load(v + i, n) + (1 - alpha) * g * g
+      store(vv, v + i, n)
+      var update = g / (squareRoot(vv) + epsilon)
       if momentum != 0 {
-        let b = momentum * momentumBuffer[i] + update
-        momentumBuffer[i] = b
-        p[i] -= learningRate * b
-      } else {
-        p[i] -= learningRate * update
+        update = momentum * load(momentumBuffer + i, n) + update
+        store(update, momentumBuffer + i, n)
       }
+      store(pv - learningRate * update, p + i, n)
+    }
+  }
+
+  /// Calls `body(start, n)` for consecutive chunks of up to 16 values covering `0 ..< count`.
+  @inline(__always)
+  static func forEachChunk(_ count: Int, _ body: (Int, Int) -> Void) {
+    var i = 0
+    while i < count {
+      let n = min(16, count - i)
+      body(i, n)
+      i += n
+    }
+  }
+
+  /// Lane-wise square root of non-negative values, as one vector instruction.
+  ///
+  /// `Float.squareRoot()` calls C's `sqrtf`, which may set `errno` for negative inputs, so
+  /// LLVM keeps a scalar call per lane (also inside `SIMD16.squareRoot()`). Taking the
+  /// magnitude first (a no-op here) proves the input non-negative and lets it vectorize.
+  @inline(__always)
+  static func squareRoot(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    var v = v
+    withUnsafeMutableBytes(of: &v) { raw in
+      let x = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+      for j in 0..<16 { x[j] = x[j].magnitude.squareRoot() }
+    }
+    return v
+  }
+
+  /// Loads `n ≤ 16` values (zero-filled beyond `n`).
+  @inline(__always)
+  static func load(_ x: UnsafePointer<Float>, _ n: Int) -> SIMD16<Float> {
+    if n == 16 { return UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self) }
+    var v = SIMD16<Float>()
+    for j in 0..<n { v[j] = x[j] }
+    return v
+  }
+
+  @inline(__always)
+  static func load(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> SIMD16<Float> {
+    load(UnsafePointer(x), n)
+  }
+
+  /// Stores the first `n ≤ 16` lanes of `v`.
+  @inline(__always)
+  static func store(_ v: SIMD16<Float>, _ x: UnsafeMutablePointer<Float>, _ n: Int) {
+    if n == 16 {
+      UnsafeMutableRawPointer(x).storeBytes(of: v, as: SIMD16<Float>.self)
+    } else {
+      for j in 0..<n { x[j] = v[j] }
     }
   }
 

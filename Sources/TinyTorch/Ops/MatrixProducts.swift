@@ -77,16 +77,14 @@ extension Tensor {
     let rows = count / Swift.max(inFeatures, 1)
     let outShape = Array(shape.dropLast()) + [outFeatures]
     var out = [Float](repeating: 0, count: rows * outFeatures)
-    if let bias {
-      for r in 0..<rows { for j in 0..<outFeatures { out[r * outFeatures + j] = bias.scalars[j] } }
-    }
     scalars.withUnsafeBufferPointer { x in
       weight.scalars.withUnsafeBufferPointer { w in
-        out.withUnsafeMutableBufferPointer { o in
-          Gemm.multiply(
-            m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
-            b: w.baseAddress!, ldb: outFeatures, c: o.baseAddress!, ldc: outFeatures,
-            accumulate: bias != nil)
+        (bias?.scalars ?? []).withUnsafeBufferPointer { b in
+          out.withUnsafeMutableBufferPointer { o in
+            MatMul.linear(
+              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
+              outFeatures: outFeatures, bias: bias == nil ? nil : b.baseAddress, o.baseAddress!)
+          }
         }
       }
     }

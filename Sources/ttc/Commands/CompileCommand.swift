@@ -43,15 +43,21 @@ struct CompileCommand: ParsableCommand {
   }
 
   func run() throws {
+    try reportingErrors(compile)
+  }
+
+  private func compile() throws {
     let outputPath = output ?? defaultOutputPath
     let loaded = try LoadedModel(path: model, batch: batch)
     var options = try compiler.options(emitC: emitC)
     options.passes = loaded.passes
-    if explainKey {
-      print("cache key of \(loaded.graph.name):")
-      for line in try ModelCompiler.cacheKey(loaded.graph, options: options).explanation { print("  \(line)") }
+    if explainKey { try printKey(loaded.graph, options: options) }
+    let artifact: CompiledArtifact
+    do {
+      artifact = try ModelCompiler.compile(loaded.graph, options: options)
+    } catch {
+      throw CommandFailure("\(model): \(error)")
     }
-    let artifact = try ModelCompiler.compile(loaded.graph, options: options)
     let weightsPath = ModelFile.weightsURL(for: URL(fileURLWithPath: model)).path
     try OutputFile.install(artifact.libraryPath, at: outputPath, protecting: [model, weightsPath])
 
@@ -72,6 +78,27 @@ struct CompileCommand: ParsableCommand {
         + "(\(percent)%)")
     if let emitC { print("C source: \(emitC)") }
     if options.weights == .external { print("weights: external, read from \(weightsPath) at load") }
+  }
+
+  /// Every component of the cache key, with what it stands for.
+  private func printKey(_ graph: Graph, options: CompileOptions) throws {
+    let key = try ModelCompiler.cacheKey(graph, options: options)
+    let weightBytes = graph.weights.values.reduce(0) { $0 + $1.bytes.count }
+    let notes = [
+      "graph": "SHA-256 of nodes, attributes, input/output types and \(graph.weights.count) weights "
+        + "(\(Format.bytes(weightBytes)))",
+      "passes": "graph rewrites applied before lowering", "abi": "TT_ABI_VERSION of Runtime/tt_model.h",
+      "codegen": "C emitter version", "runtime": "SHA-256 of the runtime C sources",
+      "weights": "embedded in the library or external", "compiler": "compiler path and version",
+      "flags": "C compiler flags",
+    ]
+    print("cache key of \(graph.name):")
+    for (name, value) in key.components {
+      let shown = value.isEmpty ? "(none)" : value
+      print("  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(shown)")
+      if let note = notes[name] { print("            \(note)") }
+    }
+    print("  = key     \(key.digest)")
   }
 
   private var defaultOutputPath: String {

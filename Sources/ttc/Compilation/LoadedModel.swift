@@ -6,37 +6,22 @@ import TTIR
 struct LoadedModel {
   /// The graph, at the requested batch size.
   let graph: Graph
-  /// Seconds spent reading model.json and its weights.
+  /// Seconds spent reading model.json and its weights (verification included).
   let loadSeconds: Double
   /// Seconds spent specializing the graph (shape inference and verification included).
   let passesSeconds: Double
-  /// What the passes stage did, for the report (e.g. `batch 64`).
+  /// What the passes stage did, recorded in the cache key (e.g. `batch=64`).
   let passes: [String]
 
   /// Loads `path` and, when `batch` is given, re-specializes the leading dimension of every input.
   ///
-  /// - Throws: ``CLIError`` naming the file for any load, verification or specialization error.
+  /// - Throws: ``CommandFailure`` naming the file.
   init(path: String, batch: Int?) throws {
     let start = Date()
-    let loaded: Graph
-    do {
-      loaded = try ModelFile.load(from: URL(fileURLWithPath: path))
-    } catch {
-      throw CLIError("\(error)")
-    }
+    let loaded = try loadModel(path)
     let afterLoad = Date()
-    var graph = loaded
-    var passes: [String] = []
-    if let batch {
-      do {
-        graph = try loaded.specialized(batchSize: batch)
-      } catch {
-        throw CLIError("\(path): cannot use batch size \(batch): \(error)")
-      }
-      passes.append("batch=\(batch)")
-    }
-    self.graph = graph
-    self.passes = passes
+    graph = try specialize(loaded, batchSize: batch, modelPath: path)
+    passes = batch.map { ["batch=\($0)"] } ?? []
     loadSeconds = afterLoad.timeIntervalSince(start)
     passesSeconds = Date().timeIntervalSince(afterLoad)
   }

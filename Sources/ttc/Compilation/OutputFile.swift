@@ -7,23 +7,23 @@ import Glibc
 enum OutputFile {
   /// Copies `source` to `destination` (mode 0755), refusing to replace any of `protected`.
   ///
-  /// - Throws: ``CLIError`` with one line naming the path and the reason.
+  /// - Throws: ``CommandFailure`` with one line naming the path and the reason.
   static func install(_ source: String, at destination: String, protecting protected: [String]) throws {
     let target = canonical(destination)
     if let clash = protected.first(where: { canonical($0) == target }) {
-      throw CLIError("refusing to overwrite \(clash) with the compiled library; choose another -o path")
+      throw CommandFailure("refusing to overwrite \(clash) with the compiled library; choose another -o path")
     }
     let bytes: Data
     do {
       bytes = try Data(contentsOf: URL(fileURLWithPath: source))
     } catch {
-      throw CLIError("cannot read the compiled library \(source): \(error.localizedDescription)")
+      throw CommandFailure("cannot read the compiled library \(source): \(error.localizedDescription)")
     }
     let directory = (destination as NSString).deletingLastPathComponent
     let name = (destination as NSString).lastPathComponent
     var template = Array("\(directory.isEmpty ? "." : directory)/.\(name).tmp-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw CLIError("cannot write \(destination): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw CommandFailure("cannot write \(destination): \(String(cString: strerror(errno)))") }
     let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var failure: String?
     let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -33,7 +33,7 @@ enum OutputFile {
     if failure == nil, rename(temporary, destination) != 0 { failure = String(cString: strerror(errno)) }
     if let failure {
       unlink(temporary)
-      throw CLIError("cannot write \(destination): \(failure)")
+      throw CommandFailure("cannot write \(destination): \(failure)")
     }
   }
 
