@@ -55,7 +55,8 @@ public final class CompiledModel: @unchecked Sendable {
   ///   or missing external weights.
   public init(path: String, expecting expectedHash: String? = nil, weights: [String: TensorData] = [:]) throws(LoaderError) {
     guard access(path, F_OK) == 0 else { throw .missingFile(path) }
-    guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+    // A path without a slash would make dlopen search the library path instead of opening the file.
+    guard let handle = dlopen(path.contains("/") ? path : "./" + path, RTLD_NOW | RTLD_LOCAL) else {
       throw .notALibrary(path: path, reason: String(cString: dlerror()))
     }
     guard let describe = dlsym(handle, "tt_describe"), let run = dlsym(handle, "tt_run_ex") else {

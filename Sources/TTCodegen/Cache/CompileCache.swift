@@ -105,6 +105,30 @@ public struct CompileCache: Sendable {
       arenaBytes: fields["arena"].flatMap(Int.init) ?? 0, unsharedBytes: fields["unshared"].flatMap(Int.init) ?? 0)
   }
 
+  /// `compiler.identity()` (the first line of `--version`), remembered in `<root>/compilers/` per
+  /// executable file (path, inode, size and modification time), so that a cache hit does not
+  /// start the compiler. Replacing or upgrading the compiler changes the file's stat and so
+  /// runs `--version` again.
+  func identity(of compiler: CCompiler) throws(CodegenError) -> String {
+    var info = stat()
+    guard stat(compiler.executable, &info) == 0 else { return try compiler.identity() }
+    let stamp =
+      "\(compiler.executable) \(info.st_dev) \(info.st_ino) \(info.st_size) "
+      + "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    let path = "\(root)/compilers/\(SHA256.hex(Array(stamp.utf8)).prefix(32))"
+    if let text = try? FileSystem.readText(path), text.hasPrefix(stamp + "\n") {
+      return String(text.dropFirst(stamp.count + 1).prefix { $0 != "\n" })
+    }
+    let identity = try compiler.identity()
+    if (try? FileSystem.createDirectory("\(root)/compilers")) != nil {
+      let temporary = "\(path).tmp-\(getpid())"
+      if (try? FileSystem.write("\(stamp)\n\(identity)\n", to: temporary)) != nil {
+        if Glibc.rename(temporary, path) != 0 { FileSystem.remove(temporary) }
+      }
+    }
+    return identity
+  }
+
   /// Moves a bad entry aside atomically, then deletes it.
   private func discard(_ directory: String) {
     let trash = "\(directory).discarded-\(getpid())"

@@ -86,7 +86,8 @@ public enum ModelCompiler {
     key.add("codegen", codegenVersion)
     key.add("runtime", runtimeHash)
     key.add("weights", options.weights.rawValue)
-    key.add("compiler", "\(compiler.executable): \(try compiler.identity())")
+    let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
+    key.add("compiler", "\(compiler.executable): \(try cache.identity(of: compiler))")
     key.add("flags", compiler.compileFlags.joined(separator: " "))
     return key
   }
