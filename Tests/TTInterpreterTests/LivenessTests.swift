@@ -10,7 +10,9 @@ final class LivenessTests: XCTestCase {
     for index in 0..<12 { value = builder.add(index % 2 == 0 ? .relu : .tanh, [value], name: "n\(index)") }
     builder.output(value)
     let graph = try builder.build()
-    let profile = try Interpreter(graph: graph).profile(["x": InterpreterTensor(randn([64, 64], seed: 1).scalars, shape: [64, 64])])
+    let profile = try Interpreter(graph: graph).profile([
+      "x": InterpreterTensor(randn([64, 64], seed: 1).scalars, shape: [64, 64])
+    ])
     XCTAssertEqual(profile.peakLiveBuffers, 2, "input and output of one node")
     XCTAssertEqual(profile.peakLiveBytes, 2 * 64 * 64 * 4)
     XCTAssertEqual(profile.peakLiveBytes, try graph.analysis().peakIntermediateBytes)
@@ -27,7 +29,9 @@ final class LivenessTests: XCTestCase {
     builder.output(d)
     _ = builder.add(.relu, [x], name: "dead")  // never read: freed at once
     let graph = try builder.build()
-    let profile = try Interpreter(graph: graph).profile(["x": InterpreterTensor(Array(repeating: 1, count: 8), shape: [8])])
+    let profile = try Interpreter(graph: graph).profile([
+      "x": InterpreterTensor(Array(repeating: 1, count: 8), shape: [8])
+    ])
     XCTAssertEqual(profile.peakLiveBuffers, 3)
     XCTAssertEqual(profile.peakLiveBytes, try graph.analysis().peakIntermediateBytes)
     XCTAssertEqual(profile.nodes.map(\.name), ["a", "b", "c", "d", "dead"])

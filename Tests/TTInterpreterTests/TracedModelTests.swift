@@ -32,7 +32,9 @@ final class TracedModelTests: XCTestCase {
     try graph.verify()
     model.eval()
     let expected = try withNoGrad { try model(example) }
-    let outputs = try Interpreter(graph: graph).run(["x": InterpreterTensor(example.scalars, shape: example.shape)])
+    let outputs = try Interpreter(graph: graph).run([
+      "x": InterpreterTensor(example.scalars, shape: example.shape)
+    ])
     let result = try XCTUnwrap(outputs[graph.outputs[0].name], file: file, line: line)
     XCTAssertEqual(result.shape, expected.shape, file: file, line: line)
     assertClose(result.floats(), expected.scalars, name, file: file, line: line)
@@ -41,17 +43,20 @@ final class TracedModelTests: XCTestCase {
 
   func testPerceptron() throws {
     let model = Sequential([Linear(2, 1, seed: 1), Sigmoid()])
-    try assertInterpretedMatchesEager(model, try Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1]), name: "perceptron")
+    try assertInterpretedMatchesEager(
+      model, try Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1]), name: "perceptron")
   }
 
   func testXORMultilayerPerceptron() throws {
     let model = Sequential([Linear(2, 4, seed: 2), Tanh(), Linear(4, 1, seed: 3), Sigmoid()])
-    try assertInterpretedMatchesEager(model, try Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1]), name: "xor")
+    try assertInterpretedMatchesEager(
+      model, try Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1]), name: "xor")
   }
 
   func testDigitsMLP() throws {
     let model = Sequential([Linear(64, 128, seed: 4), ReLU(), Linear(128, 10, seed: 5), Softmax(axis: -1)])
-    let graph = try assertInterpretedMatchesEager(model, Tensor.uniform([8, 64], seed: 6), name: "digits-mlp")
+    let graph = try assertInterpretedMatchesEager(
+      model, Tensor.uniform([8, 64], seed: 6), name: "digits-mlp")
     XCTAssertEqual(graph.nodes.map(\.op), [.linear, .relu, .linear, .softmax])
   }
 
@@ -60,7 +65,8 @@ final class TracedModelTests: XCTestCase {
       try Conv2d(1, 6, kernelSize: 3, padding: 1, seed: 7), ReLU(), MaxPool2d(2),
       try Conv2d(6, 16, kernelSize: 3, seed: 8), ReLU(), Flatten(), Linear(16 * 2 * 2, 10, seed: 9),
     ])
-    let graph = try assertInterpretedMatchesEager(model, Tensor.uniform([4, 1, 8, 8], seed: 10), name: "lenet")
+    let graph = try assertInterpretedMatchesEager(
+      model, Tensor.uniform([4, 1, 8, 8], seed: 10), name: "lenet")
     XCTAssertTrue(graph.nodes.contains { $0.op == .conv2d })
     XCTAssertTrue(graph.nodes.contains { $0.op == .maxPool2d })
 

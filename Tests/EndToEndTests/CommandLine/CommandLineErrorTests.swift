@@ -21,7 +21,8 @@ final class CommandLineErrorTests: CommandLineTestCase {
     let lines = result.stderr.split(separator: "\n")
     XCTAssertEqual(lines.count, 1, "one line: \(result.stderr)", file: file, line: line)
     XCTAssertTrue(result.stderr.hasPrefix("error: "), result.stderr, file: file, line: line)
-    XCTAssertTrue(result.stderr.contains(expected), "\(result.stderr) lacks \(expected)", file: file, line: line)
+    XCTAssertTrue(
+      result.stderr.contains(expected), "\(result.stderr) lacks \(expected)", file: file, line: line)
     XCTAssertFalse(exists("y.npy"), "nothing written", file: file, line: line)
   }
 
@@ -114,9 +115,12 @@ final class CommandLineErrorTests: CommandLineTestCase {
   func testInputFilesOfTheWrongShapeOrDtype() throws {
     try saveDigitsMLP("model.json")
     try writeNumpy(values(32, seed: 2), shape: [1, 32], to: "short.npy")
-    try assertRunFails("error: short.npy: input 'x' expects shape [1, 64] (f32[1, 64]), got shape [1, 32]", input: "short.npy")
-    try NumpyFile(shape: [1, 64], elements: .float64(Array(repeating: 0, count: 64))).write(to: url("f64.npy"))
-    try assertRunFails("error: f64.npy: input 'x' expects f32[1, 64] (a '<f4' array), got a '<f8'", input: "f64.npy")
+    try assertRunFails(
+      "error: short.npy: input 'x' expects shape [1, 64] (f32[1, 64]), got shape [1, 32]", input: "short.npy")
+    try NumpyFile(shape: [1, 64], elements: .float64(Array(repeating: 0, count: 64))).write(
+      to: url("f64.npy"))
+    try assertRunFails(
+      "error: f64.npy: input 'x' expects f32[1, 64] (a '<f4' array), got a '<f8'", input: "f64.npy")
     try write("not numpy", to: "bad.npy")
     try assertRunFails("bad.npy: not a .npy file", input: "bad.npy")
     try assertRunFails("absent.npy: cannot read file", input: "absent.npy")
