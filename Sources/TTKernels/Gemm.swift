@@ -1,6 +1,7 @@
 /// Single-precision matrix multiplication on row-major buffers.
 ///
-/// `C = op(A)·op(B)` (or `C += …` when `accumulate`), where `op` optionally transposes.
+/// `C = op(A)·op(B)` (or `C += …` when `accumulate`, or `C = op(A)·op(B) + bias` with a
+/// per-column bias), where `op` optionally transposes.
 /// An 8×16 register tile of SIMD accumulators (8 independent FMA chains, enough to hide the
 /// FMA latency) walks 16-column panels of B; leftover rows use 4-row and smaller tiles.
 /// A is read in place through strides (no copy, transposed or not); B is read in place when it
@@ -15,15 +16,22 @@ public enum Gemm {
   /// - Parameters:
   ///   - transposeA: read A as `k×m` (row stride `lda`) and use its transpose.
   ///   - transposeB: read B as `n×k` (row stride `ldb`) and use its transpose.
+  ///   - bias: `n` values added to every row of the product (ignored when `accumulate`).
   public static func multiply(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
     b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
-    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false
+    c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
+    bias: UnsafePointer<Float>? = nil
   ) {
     if m == 0 || n == 0 { return }
+    let bias = accumulate ? nil : bias
     if k == 0 {
-      if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+      if let bias {
+        for i in 0..<m { (c + i * ldc).update(from: bias, count: n) }
+      } else if !accumulate {
+        for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
+      }
       return
     }
     // Element (i, kk) of op(A) is at a[i·rowStride + kk·kStride].
@@ -63,17 +71,17 @@ public enum Gemm {
           let rows = min(hi - i, tileRows)
           let ai = a + i * strides.row
           let ci = c + i * ldc + p * panelWidth
+          let out = Output(accumulate: accumulate, bias: bias.map { $0 + p * panelWidth })
           if rows == 8 {
             tile8(
-              cols: cols, k: k, a: ai, strides, b: bp, bStride: bStride, c: ci, ldc: ldc,
-              accumulate: accumulate)
+              cols: cols, k: k, a: ai, strides, b: bp, bStride: bStride, c: ci, ldc: ldc, out)
           } else {
             var r = 0
             while r < rows {
               let part = min(4, rows - r)
               tile(
                 rows: part, cols: cols, k: k, a: ai + r * strides.row, strides, b: bp,
-                bStride: bStride, c: ci + r * ldc, ldc: ldc, accumulate: accumulate)
+                bStride: bStride, c: ci + r * ldc, ldc: ldc, out)
               r += part
             }
           }
@@ -81,6 +89,13 @@ public enum Gemm {
         }
       }
     }
+  }
+
+  /// How a tile writes its results: `C = AB`, `C += AB`, or `C = AB + bias` (the bias
+  /// pointer starts at the tile's first column).
+  struct Output {
+    let accumulate: Bool
+    let bias: UnsafePointer<Float>?
   }
 
   /// Where element (i, kk) of op(A) lives: `a[i·row + kk·k]`.
@@ -116,7 +131,7 @@ public enum Gemm {
   @inline(__always)
   static func tile8(
     cols: Int, k: Int, a: UnsafePointer<Float>, _ s: Strides, b: UnsafePointer<Float>,
-    bStride: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    bStride: Int, c: UnsafeMutablePointer<Float>, ldc: Int, _ out: Output
   ) {
     var acc = (
       SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
@@ -137,21 +152,21 @@ public enum Gemm {
       acc.6.addProduct(SIMD16(repeating: a6[o]), bv)
       acc.7.addProduct(SIMD16(repeating: a7[o]), bv)
     }
-    store(acc.0, c, cols, accumulate)
-    store(acc.1, c + ldc, cols, accumulate)
-    store(acc.2, c + 2 * ldc, cols, accumulate)
-    store(acc.3, c + 3 * ldc, cols, accumulate)
-    store(acc.4, c + 4 * ldc, cols, accumulate)
-    store(acc.5, c + 5 * ldc, cols, accumulate)
-    store(acc.6, c + 6 * ldc, cols, accumulate)
-    store(acc.7, c + 7 * ldc, cols, accumulate)
+    store(acc.0, c, cols, out)
+    store(acc.1, c + ldc, cols, out)
+    store(acc.2, c + 2 * ldc, cols, out)
+    store(acc.3, c + 3 * ldc, cols, out)
+    store(acc.4, c + 4 * ldc, cols, out)
+    store(acc.5, c + 5 * ldc, cols, out)
+    store(acc.6, c + 6 * ldc, cols, out)
+    store(acc.7, c + 7 * ldc, cols, out)
   }
 
   /// Up to 4 rows of op(A) against one 16-wide panel of B (row stride `bStride`).
   @inline(__always)
   static func tile(
     rows: Int, cols: Int, k: Int, a: UnsafePointer<Float>, _ s: Strides, b: UnsafePointer<Float>,
-    bStride: Int, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    bStride: Int, c: UnsafeMutablePointer<Float>, ldc: Int, _ out: Output
   ) {
     var acc0 = SIMD16<Float>()
     var acc1 = SIMD16<Float>()
@@ -177,26 +192,31 @@ public enum Gemm {
         if rows > 2 { acc2.addProduct(SIMD16(repeating: a2[o]), bv) }
       }
     }
-    store(acc0, c, cols, accumulate)
-    if rows > 1 { store(acc1, c + ldc, cols, accumulate) }
-    if rows > 2 { store(acc2, c + 2 * ldc, cols, accumulate) }
-    if rows > 3 { store(acc3, c + 3 * ldc, cols, accumulate) }
+    store(acc0, c, cols, out)
+    if rows > 1 { store(acc1, c + ldc, cols, out) }
+    if rows > 2 { store(acc2, c + 2 * ldc, cols, out) }
+    if rows > 3 { store(acc3, c + 3 * ldc, cols, out) }
   }
 
   @inline(__always)
   static func store(
-    _ v: SIMD16<Float>, _ c: UnsafeMutablePointer<Float>, _ cols: Int, _ accumulate: Bool
+    _ v: SIMD16<Float>, _ c: UnsafeMutablePointer<Float>, _ cols: Int, _ out: Output
   ) {
     if cols == 16 {
       let raw = UnsafeMutableRawPointer(c)
-      if accumulate {
+      if out.accumulate {
         let old = raw.loadUnaligned(as: SIMD16<Float>.self)
         raw.storeBytes(of: old + v, as: SIMD16<Float>.self)
+      } else if let bias = out.bias {
+        let b = UnsafeRawPointer(bias).loadUnaligned(as: SIMD16<Float>.self)
+        raw.storeBytes(of: b + v, as: SIMD16<Float>.self)
       } else {
         raw.storeBytes(of: v, as: SIMD16<Float>.self)
       }
-    } else if accumulate {
+    } else if out.accumulate {
       for j in 0..<cols { c[j] += v[j] }
+    } else if let bias = out.bias {
+      for j in 0..<cols { c[j] = bias[j] + v[j] }
     } else {
       for j in 0..<cols { c[j] = v[j] }
     }

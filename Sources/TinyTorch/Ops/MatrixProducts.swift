@@ -84,16 +84,13 @@ extension Tensor {
     let rows = count / Swift.max(inFeatures, 1)
     let outShape = Array(shape.dropLast()) + [outFeatures]
     let out = Tensor.gemm(count: rows * outFeatures) { o in
-      if let bias {
-        bias.scalars.withUnsafeBufferPointer { b in
-          for r in 0..<rows { (o + r * outFeatures).update(from: b.baseAddress!, count: outFeatures) }
-        }
-      }
-      scalars.withUnsafeBufferPointer { x in
-        weight.scalars.withUnsafeBufferPointer { w in
-          Gemm.multiply(
-            m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
-            b: w.baseAddress!, ldb: outFeatures, c: o, ldc: outFeatures, accumulate: bias != nil)
+      Tensor.withOptionalPointers(bias, nil) { b, _ in
+        scalars.withUnsafeBufferPointer { x in
+          weight.scalars.withUnsafeBufferPointer { w in
+            Gemm.multiply(
+              m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
+              b: w.baseAddress!, ldb: outFeatures, c: o, ldc: outFeatures, bias: b)
+          }
         }
       }
     }
