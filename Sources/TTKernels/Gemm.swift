@@ -118,11 +118,22 @@ public enum Gemm {
         for j in cols..<panelWidth { d[j] = 0 }
       }
     } else {
+      // Whole 16-value loads with the lanes past `cols` zeroed, for every row whose load stays
+      // inside B (B's last element is at (k − 1)·ldb + n − 1); element by element otherwise.
+      let lanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+      let outside = lanes .>= SIMD16(repeating: Int32(cols))
+      let end = (k - 1) * ldb + n
       for kk in 0..<k {
         let d = dst + kk * panelWidth
-        let src = b + kk * ldb + j0
-        for j in 0..<cols { d[j] = src[j] }
-        for j in cols..<panelWidth { d[j] = 0 }
+        let start = kk * ldb + j0
+        if start + panelWidth <= end {
+          let v = UnsafeRawPointer(b + start).loadUnaligned(as: SIMD16<Float>.self)
+          UnsafeMutableRawPointer(d).storeBytes(
+            of: v.replacing(with: 0, where: outside), as: SIMD16<Float>.self)
+        } else {
+          for j in 0..<cols { d[j] = b[start + j] }
+          for j in cols..<panelWidth { d[j] = 0 }
+        }
       }
     }
   }
