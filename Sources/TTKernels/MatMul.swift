@@ -16,12 +16,9 @@ public enum MatMul {
     _ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, weight: UnsafePointer<Float>,
     outFeatures: Int, bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>
   ) {
-    if let bias {
-      for r in 0..<rows { (out + r * outFeatures).update(from: bias, count: outFeatures) }
-    }
     Gemm.multiply(
       m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures, b: weight, ldb: outFeatures,
-      c: out, ldc: outFeatures, accumulate: bias != nil)
+      c: out, ldc: outFeatures, bias: bias)
   }
 
   /// `out = op(a) @ op(b)` over broadcast batch dimensions. Shapes are the stored shapes;

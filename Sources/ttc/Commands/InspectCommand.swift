@@ -10,8 +10,9 @@ struct InspectCommand: ParsableCommand {
     discussion: """
       Loads and verifies the model (graph and weights), then prints aligned tables: \
       inputs and outputs; node count and FLOPs by op; every node with its output type, \
-      FLOPs (multiply-add = 2) and bytes moved; and totals: parameters, FLOPs, and the \
-      peak memory of intermediates when each is freed after its last use.
+      FLOPs (multiply-add = 2), bytes moved and the intermediates live at that step; and \
+      totals: parameters, FLOPs, and the peak memory of intermediates when each is freed \
+      after its last use.
 
       Examples:
         ttc inspect mlp.json
@@ -61,7 +62,7 @@ struct InspectCommand: ParsableCommand {
     if !hideNodes {
       var nodes = TextTable([
         ("#", .right), ("node", .left), ("op", .left), ("output", .left), ("FLOPs", .right),
-        ("read", .right), ("written", .right), ("live after", .right),
+        ("read", .right), ("written", .right), ("live", .right),
       ])
       for (index, cost) in analysis.nodes.enumerated() {
         nodes.append([
@@ -76,7 +77,9 @@ struct InspectCommand: ParsableCommand {
     let peakAt = analysis.peakNodeIndex.map { " at node '\(graph.nodes[$0].name)'" } ?? ""
     var totals = TextTable([("total", .left), ("value", .right), ("", .left)])
     totals.append(["nodes", "\(graph.nodes.count)", ""])
-    totals.append(["parameters", "\(analysis.parameterCount)", Format.scaled(Double(analysis.parameterCount))])
+    totals.append([
+      "parameters", "\(analysis.parameterCount)", Format.scaled(Double(analysis.parameterCount)),
+    ])
     totals.append(["parameter bytes", "\(analysis.parameterBytes)", Format.bytes(analysis.parameterBytes)])
     totals.append(["FLOPs", "\(analysis.totalFLOPs)", Format.scaled(Double(analysis.totalFLOPs), "FLOP")])
     totals.append([

@@ -77,7 +77,8 @@ struct ProfileCommand: ParsableCommand {
     for (index, timing) in profiles[0].nodes.enumerated() {
       let seconds = medians[index]
       let bytes = timing.bytesRead + timing.bytesWritten
-      let rate = { (amount: Int) in seconds > 0 ? String(format: "%.2f", Double(amount) / seconds / 1e9) : "-" }
+      let rate = { (amount: Int) in seconds > 0 ? String(format: "%.2f", Double(amount) / seconds / 1e9) : "-"
+      }
       table.append([
         "\(index)", timing.name, timing.op.rawValue, "\(timing.outputType)",
         Format.microseconds(seconds), Format.percent(total > 0 ? seconds / total : 0),
@@ -89,7 +90,8 @@ struct ProfileCommand: ParsableCommand {
     return table.rendered + "\n"
       + "runs: \(profiles.count) (after \(warmup) warm-up), median run \(Format.microseconds(run)) µs, "
       + "sum of node medians \(Format.microseconds(total)) µs, \(Format.scaled(Double(flops), "FLOP")), "
-      + "peak intermediates \(Format.bytes(profiles[0].peakLiveBytes)) in \(profiles[0].peakLiveBuffers) buffers\n"
+      + "peak intermediates \(Format.bytes(profiles[0].peakLiveBytes)) "
+      + "in \(profiles[0].peakLiveBuffers) buffers\n"
   }
 
   private func median(_ values: [Double]) -> Double {

@@ -57,7 +57,8 @@ enum TensorFiles {
         inputs[info.name] = synthetic(info.type)
       } else {
         throw CommandFailure(
-          "\(modelPath): input '\(info.name)' (\(info.type)) is not given; pass --input \(info.name)=FILE.npy")
+          "\(modelPath): input '\(info.name)' (\(info.type)) is not given; pass --input \(info.name)=FILE.npy"
+        )
       }
     }
     return inputs
@@ -66,10 +67,15 @@ enum TensorFiles {
   /// Reads `path` as the value of graph input `info`, requiring its exact shape and dtype.
   static func read(_ path: String, as info: ValueInfo) throws -> InterpreterTensor {
     let file: NumpyFile
+    let url = URL(fileURLWithPath: path)
     do {
-      file = try NumpyFile(contentsOf: URL(fileURLWithPath: path))
+      file = try NumpyFile(contentsOf: url)
     } catch {
-      throw CommandFailure("\(error)")
+      // Name the file as the user wrote it, not by its absolute path.
+      let message = "\(error)"
+      let prefix = "\(url.path): "
+      throw CommandFailure(
+        message.hasPrefix(prefix) ? "\(path): \(message.dropFirst(prefix.count))" : message)
     }
     let expected = descriptor(for: info.type.dtype)
     guard file.elements.descriptor == expected else {
@@ -82,7 +88,8 @@ enum TensorFiles {
         file.shape.count == info.type.rank && file.shape.dropFirst() == info.type.shape.dropFirst()
       let hint = batchOnly ? "; pass --batch \(file.shape[0]) to run at that batch size" : ""
       throw CommandFailure(
-        "\(path): input '\(info.name)' expects shape \(info.type.shape) (\(info.type)), got shape \(file.shape)\(hint)")
+        "\(path): input '\(info.name)' expects shape \(info.type.shape) (\(info.type)), "
+          + "got shape \(file.shape)\(hint)")
     }
     let storage: InterpreterTensor.Storage
     switch (info.type.dtype, file.elements) {
