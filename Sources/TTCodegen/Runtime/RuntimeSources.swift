@@ -10,10 +10,13 @@ enum RuntimeSources {
 /* tt_gemm.c: fp32 GEMM with a register-tiled micro-kernel.
  *
  * The output is computed in 4×32 tiles held in eight 16-float vector registers (GCC/clang vector
- * extensions; one AVX-512 register each, two AVX2 registers elsewhere). For each 32-column panel
- * B is first packed (transposed and zero-padded as needed) into a contiguous 32·k-float panel in
- * scratch, which stays in L1/L2 across all row tiles; the micro-kernel streams the panel's rows,
- * broadcasting one element of A per tile row. One kernel thus serves every transpose and remainder.
+ * extensions; one AVX-512 register each, two AVX2 registers elsewhere). The micro-kernel streams
+ * the rows of a 32-column panel of B, broadcasting one element of A per tile row. When B is not
+ * transposed, the panel's rows are read in place (stride ldb) as long as 32 floats from the panel's
+ * first column stay inside B; only the last few rows of a partial (narrower than 32) panel, and
+ * every row of a transposed B, are packed (zero-padded) into scratch. Reading in place matters
+ * for the small-batch case (one row of A against a weight matrix), where packing would cost more
+ * than the multiply-adds.
  */
 #include "tt_runtime.h"
 
@@ -28,21 +31,32 @@ static inline void tt_store16(float *p, tt_v16 v) { *(tt_v16 *)p = v; }
 
 TT_HIDDEN int64_t tt_sgemm_scratch(int64_t k) { return k * TT_NR; }
 
-/* Computes rows [0, mr) of one tile: acc = A[rows, :] · panel (k rows of TT_NR floats). */
-static inline __attribute__((always_inline)) void tt_tile(int mr, int64_t k, const float *a, int64_t a_rs,
-                                                          int64_t a_ks, const float *panel,
-                                                          tt_v16 acc[TT_MR][TT_NV]) {
-  for (int r = 0; r < TT_MR; r++) {
-    for (int v = 0; v < TT_NV; v++) acc[r][v] = (tt_v16){0};
-  }
-  for (int64_t p = 0; p < k; p++) {
+/* Adds rows [0, mr) of A[:, p0:p1] · panel[p0:p1, :] to acc; panel rows lie `ps` floats apart. */
+static inline __attribute__((always_inline)) void tt_tile(int mr, int64_t p0, int64_t p1, const float *a,
+                                                          int64_t a_rs, int64_t a_ks, const float *panel,
+                                                          int64_t ps, tt_v16 acc[TT_MR][TT_NV]) {
+  for (int64_t p = p0; p < p1; p++) {
     tt_v16 bv[TT_NV];
-    for (int v = 0; v < TT_NV; v++) bv[v] = tt_load16(panel + p * TT_NR + 16 * v);
+    for (int v = 0; v < TT_NV; v++) bv[v] = tt_load16(panel + p * ps + 16 * v);
     for (int r = 0; r < mr; r++) {
       float av = a[r * a_rs + p * a_ks];
       for (int v = 0; v < TT_NV; v++) acc[r][v] += av * bv[v];
     }
   }
+}
+
+/* One tile: the in-place rows [0, direct) of B from `b` (stride ldb), the rest from the packed
+ * panel (stride TT_NR). */
+static inline __attribute__((always_inline)) void tt_tile_split(int mr, int64_t k, int64_t direct,
+                                                                const float *a, int64_t a_rs, int64_t a_ks,
+                                                                const float *b, int64_t ldb,
+                                                                const float *packed,
+                                                                tt_v16 acc[TT_MR][TT_NV]) {
+  for (int r = 0; r < TT_MR; r++) {
+    for (int v = 0; v < TT_NV; v++) acc[r][v] = (tt_v16){0};
+  }
+  if (direct > 0) tt_tile(mr, 0, direct, a, a_rs, a_ks, b, ldb, acc);
+  if (direct < k) tt_tile(mr, direct, k, a, a_rs, a_ks, packed, TT_NR, acc);
 }
 
 /* Writes nr columns of mr rows of a tile to C, adding bias and the old C as asked. */
@@ -75,30 +89,34 @@ TT_HIDDEN void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t
   int64_t a_ks = trans_a ? lda : 1; /* step along k */
   for (int64_t j = 0; j < n; j += TT_NR) {
     int64_t nr = n - j < TT_NR ? n - j : TT_NR;
-    for (int64_t p = 0; p < k; p++) {
+    /* Rows p of B readable in place: p * ldb + j + TT_NR <= k * ldb (TT_NR floats stay inside B). */
+    int64_t direct = 0;
+    if (!trans_b) {
+      int64_t last = k * ldb - j - TT_NR;
+      direct = last < 0 ? 0 : last / ldb + 1;
+      if (direct > k) direct = k;
+    }
+    for (int64_t p = direct; p < k; p++) {
       float *dst = scratch + p * TT_NR;
-      if (!trans_b && nr == TT_NR) {
-        memcpy(dst, b + p * ldb + j, TT_NR * sizeof(float));
-      } else {
-        for (int64_t q = 0; q < TT_NR; q++) {
-          dst[q] = q < nr ? (trans_b ? b[(j + q) * ldb + p] : b[p * ldb + j + q]) : 0.0f;
-        }
+      for (int64_t q = 0; q < TT_NR; q++) {
+        dst[q] = q < nr ? (trans_b ? b[(j + q) * ldb + p] : b[p * ldb + j + q]) : 0.0f;
       }
     }
+    const float *b_j = b + j;
     const float *bias_j = bias ? bias + j : 0;
     int64_t i = 0;
     for (; i + TT_MR <= m; i += TT_MR) {
       tt_v16 acc[TT_MR][TT_NV];
       if (a_ks == 1) {
-        tt_tile(TT_MR, k, a + i * a_rs, a_rs, 1, scratch, acc);
+        tt_tile_split(TT_MR, k, direct, a + i * a_rs, a_rs, 1, b_j, ldb, scratch, acc);
       } else {
-        tt_tile(TT_MR, k, a + i * a_rs, 1, a_ks, scratch, acc);
+        tt_tile_split(TT_MR, k, direct, a + i * a_rs, 1, a_ks, b_j, ldb, scratch, acc);
       }
       tt_store_tile(TT_MR, nr, acc, c + i * ldc + j, ldc, bias_j, accumulate);
     }
     for (; i < m; i++) {
       tt_v16 acc[TT_MR][TT_NV];
-      tt_tile(1, k, a + i * a_rs, a_rs, a_ks, scratch, acc);
+      tt_tile_split(1, k, direct, a + i * a_rs, a_rs, a_ks, b_j, ldb, scratch, acc);
       tt_store_tile(1, nr, acc, c + i * ldc + j, ldc, bias_j, accumulate);
     }
   }

@@ -22,7 +22,7 @@ struct CacheCommand: ParsableCommand {
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "List the cached libraries.",
-      discussion: "Example:\n  ttc cache list")
+      discussion: "Examples:\n  ttc cache list\n  ttc cache list --cache-dir /tmp/ttc-cache")
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The compile cache.", valueName: "dir"))
     var cacheDirectory: String?
@@ -44,7 +44,7 @@ struct CacheCommand: ParsableCommand {
   struct Clear: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Remove every cached library and runtime build.",
-      discussion: "Example:\n  ttc cache clear")
+      discussion: "Examples:\n  ttc cache clear\n  ttc cache clear --cache-dir /tmp/ttc-cache")
 
     @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The compile cache.", valueName: "dir"))
     var cacheDirectory: String?

@@ -4,11 +4,9 @@ import TTIR
 import TTLoader
 import XCTest
 
-/// `ttc compile`, `run --compiled`, `bench`, `diff` and `cache`, run as the built binary.
-final class CommandLineTests: XCTestCase {
-  var directory = URL(fileURLWithPath: "/")
-  override func setUpWithError() throws { directory = try makeTemporaryDirectory("ttc-cli") }
-  override func tearDown() { removeDirectory(directory) }
+/// `ttc compile`, `run --compiled`, `bench`, `diff` and `cache`, run as the built binary (with
+/// the compile cache in the test's folder).
+final class CompilerCommandTests: CommandLineTestCase {
   var cacheRoot: URL { directory.appendingPathComponent("xdg/ttc") }
 
   func testCompileReportsStagesCopiesTheLibraryAndHitsTheCacheNextTime() throws {
@@ -83,7 +81,7 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(truncate(entry.library, 64), 0)
     let again = try ttc(["compile", model, "-o", "small.so"], in: directory)
     XCTAssertTrue(again.stdout.contains("cache: miss"), again.stdout)
-    try writeNumpy((0..<8).map(Float.init), shape: [2, 4], to: directory.appendingPathComponent("x.npy"))
+    try writeNumpy((0..<8).map(Float.init), shape: [2, 4], to: "x.npy")
     let run = try ttc(["run", model, "--compiled", "small.so", "--input", "x.npy"], in: directory)
     XCTAssertEqual(run.status, 0, run.stderr)
   }
@@ -91,7 +89,7 @@ final class CommandLineTests: XCTestCase {
   func testRunCompiledMatchesTheInterpreterAndRefusesForeignLibrariesAndBadShapes() throws {
     let model = try writeSmallModel("small", in: directory)
     let other = try writeSmallModel("other", in: directory, bias: 0.25)
-    try writeNumpy((0..<8).map { Float($0) / 4 - 1 }, shape: [2, 4], to: directory.appendingPathComponent("x.npy"))
+    try writeNumpy((0..<8).map { Float($0) / 4 - 1 }, shape: [2, 4], to: "x.npy")
     XCTAssertEqual(try ttc(["run", model, "--input", "x.npy", "--output", "i.npy"], in: directory).status, 0)
     let onTheFly = try ttc(["run", model, "--compiled", "--input", "x.npy", "--output", "c.npy"], in: directory)
     XCTAssertEqual(onTheFly.status, 0, onTheFly.stderr)
@@ -105,7 +103,7 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(foreign.status, 1)
     XCTAssertTrue(foreign.stderr.contains("was not compiled from small.json"), foreign.stderr)
 
-    try writeNumpy(Array(repeating: 0, count: 12), shape: [3, 4], to: directory.appendingPathComponent("bad.npy"))
+    try writeNumpy(Array(repeating: 0, count: 12), shape: [3, 4], to: "bad.npy")
     let badShape = try ttc(["run", model, "--compiled", "--input", "bad.npy"], in: directory)
     XCTAssertEqual(badShape.status, 1)
     XCTAssertTrue(badShape.stderr.contains("[2, 4]") && badShape.stderr.contains("[3, 4]"), badShape.stderr)
