@@ -163,8 +163,8 @@ public final class CompiledModel: @unchecked Sendable {
   }
 
   /// The buffers for repeated runs of one model on one thread: a workspace of
-  /// ``CompiledModel/workspaceBytes`` and the input copies are allocated once, so a run allocates
-  /// only its output arrays, which the compiled code writes directly.
+  /// ``CompiledModel/workspaceBytes``, the input copies and the outputs are allocated once, so a
+  /// run allocates only the arrays it returns.
   ///
   /// ```swift
   /// let session = model.makeSession()
@@ -178,6 +178,7 @@ public final class CompiledModel: @unchecked Sendable {
     public let model: CompiledModel
     private let workspace: UnsafeMutableRawPointer
     private let inputBuffers: [UnsafeMutableRawPointer]
+    private let outputBuffers: [UnsafeMutableRawPointer]
     private let inputPointers: UnsafeMutablePointer<UnsafeRawPointer?>
     private let outputPointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
 
@@ -185,14 +186,16 @@ public final class CompiledModel: @unchecked Sendable {
       self.model = model
       workspace = .allocate(byteCount: max(model.workspaceBytes, 64), alignment: 64)
       inputBuffers = model.inputs.map { .allocate(byteCount: max($0.type.byteCount, 1), alignment: 64) }
+      outputBuffers = model.outputs.map { .allocate(byteCount: max($0.type.byteCount, 1), alignment: 64) }
       inputPointers = .allocate(capacity: max(model.inputs.count, 1))
       for (index, buffer) in inputBuffers.enumerated() { inputPointers[index] = UnsafeRawPointer(buffer) }
       outputPointers = .allocate(capacity: max(model.outputs.count, 1))
+      for (index, buffer) in outputBuffers.enumerated() { outputPointers[index] = buffer }
     }
 
     deinit {
       workspace.deallocate()
-      for buffer in inputBuffers { buffer.deallocate() }
+      for buffer in inputBuffers + outputBuffers { buffer.deallocate() }
       inputPointers.deallocate()
       outputPointers.deallocate()
     }
@@ -208,28 +211,22 @@ public final class CompiledModel: @unchecked Sendable {
       guard inputs.count == model.inputs.count else {
         throw .badInput("model '\(model.name)' takes \(model.inputs.count) inputs, got \(inputs.count)")
       }
-      for (index, (data, info)) in zip(inputs, model.inputs).enumerated() {
+      for index in inputs.indices {
+        let (data, info) = (inputs[index], model.inputs[index])
         guard data.type == info.type else {
           throw .badInput("input '\(info.name)' must be \(info.type), got \(data.type)")
         }
         data.bytes.withUnsafeBytes { inputBuffers[index].copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
       }
-      return try withOutputArrays(model.outputs.map(\.type.byteCount)) { () throws(LoaderError) in
-        try model.invoke(inputs: inputPointers, outputs: outputPointers, workspace: workspace, observe: observe)
-      }.enumerated().map { index, bytes in try! TensorData(type: model.outputs[index].type, bytes: bytes) }
-    }
-
-    /// Allocates one byte array per size, points `outputPointers` at them, runs `body`.
-    private func withOutputArrays(_ sizes: [Int], _ body: () throws(LoaderError) -> Void) throws(LoaderError)
-      -> [[UInt8]]
-    {
-      var arrays = sizes.map { [UInt8](repeating: 0, count: max($0, 1)) }
-      for index in arrays.indices {
-        outputPointers[index] = arrays[index].withUnsafeMutableBytes { $0.baseAddress }
+      try model.invoke(inputs: inputPointers, outputs: outputPointers, workspace: workspace, observe: observe)
+      var results: [TensorData] = []
+      results.reserveCapacity(outputBuffers.count)
+      for index in outputBuffers.indices {
+        let type = model.outputs[index].type
+        let bytes = Array(UnsafeRawBufferPointer(start: outputBuffers[index], count: type.byteCount))
+        results.append(try! TensorData(type: type, bytes: bytes))
       }
-      try body()
-      for index in arrays.indices where sizes[index] == 0 { arrays[index] = [] }
-      return arrays
+      return results
     }
   }
 }

@@ -37,20 +37,42 @@ struct Latency: Encodable {
   /// Calls `body` repeatedly and returns the seconds of each timed call: `warmUp` untimed calls
   /// first, then exactly `runs` calls when given, else calls until `budget` seconds have passed
   /// (at least 10, at most 1,000,000).
-  static func measure(runs: Int?, budget: Double, warmUp: Int, _ body: () throws -> Void) rethrows -> [Double] {
-    for _ in 0..<warmUp { try body() }
-    var samples: [Double] = []
-    samples.reserveCapacity(runs ?? 4096)
-    let start = now()
-    while true {
-      let before = now()
-      try body()
-      let after = now()
-      samples.append(after - before)
-      if let runs {
-        if samples.count >= runs { break }
-      } else if (after - start >= budget && samples.count >= 10) || samples.count >= 1_000_000 {
-        break
+  static func measure(runs: Int?, budget: Double, warmUp: Int, _ body: () throws -> Void) throws -> [Double] {
+    try withoutActuallyEscaping(body) { body in
+      try interleave([body], runs: runs, budget: budget, warmUp: warmUp, rounds: 1)[0]
+    }
+  }
+
+  /// Times several engines fairly on a shared, noisy machine: after `warmUp` untimed calls of
+  /// each, the engines take turns in `rounds` rounds, each round giving every engine its share of
+  /// the calls (`runs`) or of the time (`budget` seconds per engine), so that a change in
+  /// background load affects all of them alike. Returns the per-call seconds of each engine.
+  static func interleave(
+    _ bodies: [() throws -> Void], runs: Int?, budget: Double, warmUp: Int, rounds: Int = 20
+  ) throws -> [[Double]] {
+    for body in bodies {
+      for _ in 0..<warmUp { try body() }
+    }
+    var samples = bodies.map { _ in [Double]() }
+    for round in 0..<rounds {
+      for (index, body) in bodies.enumerated() {
+        let quota = runs.map { ($0 * (round + 1)) / rounds - ($0 * round) / rounds }
+        if quota == 0 { continue }
+        let slice = budget / Double(rounds)
+        let start = now()
+        var count = 0
+        while true {
+          let before = now()
+          try body()
+          let after = now()
+          samples[index].append(after - before)
+          count += 1
+          if let quota {
+            if count >= quota { break }
+          } else if (after - start >= slice && count >= 10 / rounds + 1) || samples[index].count >= 1_000_000 {
+            break
+          }
+        }
       }
     }
     return samples

@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
     abstract: "Benchmark the interpreter against the compiled library.",
     discussion: """
       Both engines run the same seeded random inputs (gather indices stay in range). Each engine \
-      is warmed up, then called until --seconds have passed (or exactly --runs times); the report \
+      is warmed up, then the engines take turns in 20 rounds until each has run for --seconds (or \
+      exactly --runs times), so that background load affects both alike; the report \
       gives the median and 90th-percentile latency per call, the throughput in samples (batch \
       rows) per second, the speedup of the median, and the largest absolute and relative \
       difference between the two engines' outputs. --threads N also runs N compiled calls \
@@ -69,13 +70,11 @@ struct BenchCommand: ParsableCommand {
     var interpreted: [String: InterpreterTensor] = [:]
     var native: [TensorData] = []
     let warmUp = runs.map { min($0, 10) } ?? 10
-    let interpreterSamples = try Latency.measure(runs: runs, budget: seconds, warmUp: warmUp) {
-      interpreted = try interpreter.run(inputs)
-    }
     let session = compiled.makeSession()
-    let compiledSamples = try Latency.measure(runs: runs, budget: seconds, warmUp: warmUp) {
-      native = try session.run(ordered)
-    }
+    let samples = try Latency.interleave(
+      [{ interpreted = try interpreter.run(inputs) }, { native = try session.run(ordered) }], runs: runs,
+      budget: seconds, warmUp: warmUp)
+    let (interpreterSamples, compiledSamples) = (samples[0], samples[1])
     var difference = Difference()
     for (info, value) in zip(graph.outputs, native) {
       difference.add(value.floats(), interpreted[info.name]!.floats())
