@@ -3,12 +3,12 @@ import Glibc
 /// A directory of compiled libraries, one entry per cache key.
 ///
 /// Layout: `<root>/<key>/` holds `lib<model>-<key prefix>.so`, the generated `model.c`, the runtime
-/// headers, `weights.bin` and a `manifest` recording the library's size and SHA-256 and the memory
+/// sources, `weights.bin` and a `manifest` recording the library's size and SHA-256 and the memory
 /// plan's sizes (so a cache hit can report them without regenerating the C). Entries are
 /// built in a temporary directory and renamed into place in one step, so a concurrent reader never
 /// sees a torn entry, and an existing entry is never overwritten (its library may be loaded).
 /// An entry whose library is missing, truncated or altered is detected by the manifest, removed,
-/// and rebuilt. Runtime objects live in `<root>/runtime-<key>/`.
+/// and rebuilt. `<root>/compilers/` remembers compiler identities (see ``identity(of:)``).
 public struct CompileCache: Sendable {
   /// The cache directory.
   public let root: String
@@ -55,7 +55,7 @@ public struct CompileCache: Sendable {
     FileSystem.list(root).filter { $0.count == 64 }.compactMap { try? validate(directory: "\(root)/\($0)", key: $0) }
   }
 
-  /// Removes every entry and runtime build.
+  /// Removes every entry and remembered compiler identity.
   public func clear() { for name in FileSystem.list(root) { FileSystem.remove("\(root)/\(name)") } }
 
   /// A fresh private directory to build an entry in.
