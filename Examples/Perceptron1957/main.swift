@@ -22,7 +22,8 @@ runMilestone {
     points += [x, y]
     labels.append(side > 0 ? 1 : 0)
   }
-  let data = try TensorDataset(Tensor(shape: [400, 2], scalars: points), Tensor(shape: [400, 1], scalars: labels))
+  let data = try TensorDataset(
+    Tensor(shape: [400, 2], scalars: points), Tensor(shape: [400, 1], scalars: labels))
   let loader = try DataLoader(data, batchSize: 20, shuffle: true, seed: seed)
 
   let perceptron = Linear(2, 1, seed: seed)

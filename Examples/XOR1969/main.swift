@@ -36,7 +36,8 @@ runMilestone {
     points += [a + 0.05 * generator.nextNormal(), b + 0.05 * generator.nextNormal()]
     labels.append(a == b ? 0 : 1)
   }
-  let data = try TensorDataset(Tensor(shape: [100, 2], scalars: points), Tensor(shape: [100, 1], scalars: labels))
+  let data = try TensorDataset(
+    Tensor(shape: [100, 2], scalars: points), Tensor(shape: [100, 1], scalars: labels))
   let loader = try DataLoader(data, batchSize: 10, shuffle: true, seed: seed)
 
   func train(_ name: String, _ model: Module) throws -> (accuracy: Double, loss: Float, seconds: Double) {

@@ -45,7 +45,8 @@ public struct TensorDataset: Dataset {
       }
       guard t.shape[0] == first.shape[0] else {
         throw TensorError.invalidArgument(
-          "TensorDataset: tensor \(i) has \(t.shape[0]) examples (shape \(t.shape)), tensor 0 has \(first.shape[0])")
+          "TensorDataset: tensor \(i) has \(t.shape[0]) examples (shape \(t.shape)), "
+            + "tensor 0 has \(first.shape[0])")
       }
     }
     self.tensors = tensors.map { $0.detached() }
