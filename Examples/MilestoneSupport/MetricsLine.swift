@@ -6,6 +6,8 @@ public enum MetricValue: Sendable {
   case int(Int)
   case double(Double)
   case bool(Bool)
+  /// A JSON array, e.g. one accuracy per seed.
+  case array([MetricValue])
 
   var json: String {
     switch self {
@@ -16,6 +18,7 @@ public enum MetricValue: Sendable {
     case .int(let i): return String(i)
     case .double(let d): return d.isFinite ? String(d) : "null"
     case .bool(let b): return b ? "true" : "false"
+    case .array(let values): return "[" + values.map(\.json).joined(separator: ",") + "]"
     }
   }
 }

@@ -16,6 +16,8 @@
 /// - data movement (`reshape`, `transpose`, `flatten`, `concat`, `slice`, `gather`) and `cast`: 0.
 public enum CostModel {
   /// The FLOPs of `node` given its input types and output type.
+  ///
+  /// Counts saturate at `Int.max` instead of overflowing on absurd shapes.
   public static func flops(of node: Node, inputTypes: [TensorType], outputType: TensorType) -> Int {
     let n = outputType.elementCount
     switch node.op.category {
@@ -23,39 +25,62 @@ public enum CostModel {
       return n
     case .matrix:
       let a = inputTypes[0].shape
-      let hasBias = inputTypes.count == 3
       if node.op == .linear {
-        let rows = a.dropLast().reduce(1, *)
+        let rows = product(a.dropLast())
         let (inFeatures, outFeatures) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
-        return 2 * rows * inFeatures * outFeatures + (hasBias ? rows * outFeatures : 0)
+        let bias = inputTypes.count == 3 ? product([rows, outFeatures]) : 0
+        return sum([product([2, rows, inFeatures, outFeatures]), bias])
       }
-      return 2 * n * a[a.count - 1]  // n = batch·m·n, times k
+      return product([2, n, a[a.count - 1]])  // n = batch·m·n, times k
     case .convolution:
       let w = inputTypes[1].shape
-      let perOutput = 2 * w[1] * w[2] * w[3]
-      return n * perOutput + (inputTypes.count == 3 ? n : 0)
+      return sum([product([2, n, w[1], w[2], w[3]]), inputTypes.count == 3 ? n : 0])
     case .pooling:
-      let kernel = node.ints("kernel") ?? [1, 1]
-      return n * kernel.reduce(1, *)
+      return product([n] + (node.ints("kernel") ?? [1, 1]))
     case .normalization:
       switch node.op {
-      case .batchNorm: return 2 * n
-      case .layerNorm: return 5 * n + (inputTypes.count - 1) * n
-      default: return 5 * n
+      case .batchNorm: return product([2, n])
+      case .layerNorm: return product([5 + inputTypes.count - 1, n])
+      default: return product([5, n])
       }
     case .reduction:
       return inputTypes[0].elementCount
     case .attention:
       let q = inputTypes[0].shape
       let v = inputTypes[2].shape
-      let (d, dv) = (q[q.count - 1], v[v.count - 1])
-      let scores =
-        outputType.shape.dropLast().reduce(1, *) * inputTypes[1].shape[inputTypes[1].rank - 2]
-      return 2 * scores * d + 2 * scores * dv + 6 * scores + (inputTypes.count == 4 ? scores : 0)
+      let k = inputTypes[1].shape
+      let scores = product(outputType.shape.dropLast() + [k[k.count - 2]])
+      let mask = inputTypes.count == 4 ? scores : 0
+      return sum([
+        product([2, scores, q[q.count - 1]]), product([2, scores, v[v.count - 1]]),
+        product([6, scores]), mask,
+      ])
     case .dataMovement:
       return 0
     case .conversion:
-      return node.op == .cast ? 0 : 2 * n
+      return node.op == .cast ? 0 : product([2, n])
     }
+  }
+
+  /// The product of `values`, saturating at `Int.max` (all values are non-negative).
+  static func product<Values: Sequence<Int>>(_ values: Values) -> Int {
+    var result = 1
+    for value in values {
+      let (next, overflow) = result.multipliedReportingOverflow(by: value)
+      if overflow { return .max }
+      result = next
+    }
+    return result
+  }
+
+  /// The sum of `values`, saturating at `Int.max` (all values are non-negative).
+  static func sum<Values: Sequence<Int>>(_ values: Values) -> Int {
+    var result = 0
+    for value in values {
+      let (next, overflow) = result.addingReportingOverflow(value)
+      if overflow { return .max }
+      result = next
+    }
+    return result
   }
 }

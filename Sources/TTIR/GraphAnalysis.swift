@@ -50,12 +50,12 @@ public struct GraphAnalysis: Sendable {
       return NodeCost(
         name: node.name, op: node.op, outputType: outputType,
         flops: CostModel.flops(of: node, inputTypes: inputTypes, outputType: outputType),
-        bytesRead: inputTypes.reduce(0) { $0 + $1.byteCount },
-        bytesWritten: node.outputs.reduce(0) { $0 + types[$1]!.byteCount })
+        bytesRead: CostModel.sum(inputTypes.map(\.byteCount)),
+        bytesWritten: CostModel.sum(node.outputs.map { types[$0]!.byteCount }))
     }
-    totalFLOPs = nodes.reduce(0) { $0 + $1.flops }
-    parameterCount = graph.weights.values.reduce(0) { $0 + $1.type.elementCount }
-    parameterBytes = graph.weights.values.reduce(0) { $0 + $1.bytes.count }
+    totalFLOPs = CostModel.sum(nodes.map(\.flops))
+    parameterCount = CostModel.sum(graph.weights.values.map(\.type.elementCount))
+    parameterBytes = CostModel.sum(graph.weights.values.map(\.bytes.count))
 
     let lastUses = graph.lastUses()
     var freeAt = [Int](repeating: 0, count: graph.nodes.count + 1)  // bytes released after step i

@@ -98,8 +98,7 @@ struct ModelDecoder {
         throw fail("\(subject).attrs must be an object, got \(attrs.typeName)")
       }
       for member in members {
-        node.attributes[member.key] = try attribute(
-          member.value, spec: op.schema.attribute(named: member.key), node)
+        node.attributes[member.key] = try attribute(member.key, member.value, node)
       }
     }
     return node
@@ -107,9 +106,10 @@ struct ModelDecoder {
 
   /// Decodes an attribute as its schema declares it (integers widen to floats); attributes the
   /// op does not declare decode by their JSON form and are reported by the verifier.
-  private func attribute(_ json: JSON, spec: AttributeSpec?, _ node: Node) throws(ModelFileError)
+  private func attribute(_ name: String, _ json: JSON, _ node: Node) throws(ModelFileError)
     -> AttributeValue
   {
+    let spec = node.op.schema.attribute(named: name)
     let generic: AttributeValue?
     switch json {
     case .int(let number): generic = .int(number)
@@ -134,7 +134,6 @@ struct ModelDecoder {
       }
     default: generic = nil
     }
-    let name = spec?.name ?? "?"
     guard let generic else {
       throw ModelFileError(
         path: path,

@@ -56,6 +56,11 @@ public enum ModelFile {
     }
     let weightsURL = weightsURL(for: url)
     let external = storage == .external && !graph.weights.isEmpty
+    if external && weightsURL.standardizedFileURL == url.standardizedFileURL {
+      throw ModelFileError(
+        path: url.path,
+        "a model file must not have the extension .safetensors (its weights go there)")
+    }
     let document = ModelEncoder.document(
       for: graph, weights: external ? .file(weightsURL.lastPathComponent) : .inline)
     let json = Array(JSONWriter.string(document, style: .readable).utf8)

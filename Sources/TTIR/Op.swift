@@ -107,7 +107,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   // Type conversion and quantization.
   /// Converts to dtype `to`.
   case cast
-  /// `clamp(round(x / scale) + zero_point, -128, 127)` as `i8`.
+  /// `clamp(round(x / scale) + zero_point, -128, 127)` as `i8`, rounding ties to even.
   case quantizeLinear = "quantize_linear"
   /// `(q - zero_point) · scale` as `f32`.
   case dequantizeLinear = "dequantize_linear"

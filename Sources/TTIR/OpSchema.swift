@@ -75,7 +75,12 @@ public struct OpSchema: Sendable {
 
 extension Op {
   /// The op's inputs and attributes.
-  public var schema: OpSchema {
+  public var schema: OpSchema { Self.schemas[self]! }
+
+  private static let schemas: [Op: OpSchema] = Dictionary(
+    uniqueKeysWithValues: allCases.map { ($0, $0.makeSchema()) })
+
+  private func makeSchema() -> OpSchema {
     let pool2d: [AttributeSpec] = [
       .required("kernel", .ints), .optional("stride", .ints),
       .optional("padding", .ints, default: [0, 0]),

@@ -74,22 +74,28 @@ public enum ShapeInference {
     }
     let first = clamp(start)
     let last = clamp(end)
-    let count =
-      step > 0
-      ? Swift.max(0, (last - first + step - 1) / step)
-      : Swift.max(0, (first - last - step - 1) / -step)
-    return (first, count)
+    // Distances are at most length + 1, so only the step needs care against overflow.
+    let distance = step > 0 ? last - first : first - last
+    let magnitude = step == .min ? Int.max : Swift.abs(step)
+    return (first, distance > 0 ? (distance - 1) / magnitude + 1 : 0)
   }
 
   /// The output extent of a convolution or pooling window along one axis:
   /// `(input + 2·padding − dilation·(kernel − 1) − 1) / stride + 1`.
+  ///
+  /// Returns 0 when the window does not fit, including when the arithmetic would overflow
+  /// (absurd attribute values in an untrusted file must not crash the loader).
   public static func windowOutputSize(
     input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int = 1
-  )
-    -> Int
-  {
-    let span = input + 2 * padding - dilation * (kernel - 1) - 1
-    return span < 0 ? 0 : span / stride + 1
+  ) -> Int {
+    let (doublePadding, overflow1) = padding.multipliedReportingOverflow(by: 2)
+    let (padded, overflow2) = input.addingReportingOverflow(doublePadding)
+    let (reach, overflow3) = dilation.multipliedReportingOverflow(by: kernel - 1)
+    let (span, overflow4) = padded.subtractingReportingOverflow(reach)
+    guard !(overflow1 || overflow2 || overflow3 || overflow4), stride > 0, span >= 1 else {
+      return 0
+    }
+    return (span - 1) / stride + 1
   }
 
   /// `axis` made non-negative for a tensor of `rank` dimensions, or `nil` if out of range.

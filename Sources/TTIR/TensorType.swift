@@ -24,16 +24,20 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
   /// The number of bytes of a dense, contiguous tensor of this type.
   public var byteCount: Int { elementCount * dtype.byteSize }
 
-  /// The byte count, or `nil` if a dimension is negative or the count overflows `Int`.
+  /// The byte count, or `nil` if a dimension is negative or the shape is too large.
+  ///
+  /// "Too large" means the byte count of the shape with its zero dimensions left out
+  /// overflows `Int`; this bounds every partial product, so code that multiplies some of the
+  /// dimensions of a valid shape (say, to flatten them) cannot overflow.
   public var checkedByteCount: Int? {
     var count = dtype.byteSize
     for dim in shape {
       guard dim >= 0 else { return nil }
-      let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+      let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(dim, 1))
       if overflow { return nil }
       count = product
     }
-    return count
+    return shape.contains(0) ? 0 : count
   }
 
   /// The element count, or `nil` if a dimension is negative or the count overflows `Int`.

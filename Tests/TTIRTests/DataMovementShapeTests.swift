@@ -120,3 +120,39 @@ final class DataMovementShapeTests: XCTestCase {
     }
   }
 }
+
+/// Absurd values from untrusted files must produce errors, never arithmetic traps.
+final class HostileShapeTests: XCTestCase {
+  func testExtremeSliceSteps() {
+    XCTAssertEqual(ShapeInference.sliceRange(start: 0, end: .max, step: .max, length: 10).count, 1)
+    XCTAssertEqual(
+      ShapeInference.sliceRange(start: .max, end: .min, step: .min, length: 10).count, 1)
+    XCTAssertEqual(ShapeInference.sliceRange(start: .min, end: .max, step: 1, length: 10).count, 10)
+  }
+
+  func testExtremeWindowAttributes() {
+    let x = t(.f32, 1, 1, 4, 4)
+    assertThrows("does not fit") {
+      _ = try infer(.conv2d, [x, t(.f32, 1, 1, 3, 3)], ["padding": [.max, 0]])
+    }
+    assertThrows("does not fit") {
+      _ = try infer(.conv2d, [x, t(.f32, 1, 1, 3, 3)], ["dilation": [.max, 1]])
+    }
+    XCTAssertEqual(ShapeInference.windowOutputSize(input: 4, kernel: 3, stride: 0, padding: 0), 0)
+  }
+
+  func testZeroSizedShapesCannotHideOverflow() {
+    let huge = 1 << 40
+    XCTAssertNil(t(.f32, 0, huge, huge).checkedByteCount)
+    XCTAssertEqual(t(.f32, 0, 3).checkedByteCount, 0)
+    assertThrows("input 'v0' has invalid shape [0, 1099511627776, 1099511627776]") {
+      _ = try infer(.flatten, [t(.f32, 0, huge, huge)])
+    }
+  }
+
+  func testHugeReshapeTarget() {
+    assertThrows("shape [4611686018427387904, 4] is too large") {
+      _ = try infer(.reshape, [t(.f32, 4)], ["shape": [1 << 62, 4]])
+    }
+  }
+}

@@ -262,3 +262,20 @@ final class ModelFileLoadErrorTests: XCTestCase {
     assertLoadFails(url, "node 'fc1' (linear): bias must have shape [100] ([out]), got f32[128]")
   }
 }
+
+extension ModelFileLoadErrorTests {
+  func testAttributeWithUnsupportedJSONValue() throws {
+    try assertLoadFails(
+      model(
+        nodes:
+          #"[{"name": "r", "op": "relu", "inputs": ["x"], "outputs": ["y"], "attrs": {"mode": null}}]"#
+      ),
+      "node 'r' (relu): attribute 'mode' has unsupported JSON value null")
+    try assertLoadFails(
+      model(
+        nodes:
+          #"[{"name": "r", "op": "relu", "inputs": ["x"], "outputs": ["y"], "attrs": {"mode": 1}}]"#
+      ),
+      "node 'r' (relu): unknown attribute 'mode' (it takes none)")
+  }
+}

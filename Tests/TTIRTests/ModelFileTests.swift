@@ -151,3 +151,13 @@ final class ModelFileTests: XCTestCase {
       ["model.json", "model.safetensors"])
   }
 }
+
+extension ModelFileTests {
+  func testRefusesToOverwriteItsOwnWeights() throws {
+    let url = directory.appendingPathComponent("model.safetensors")
+    assertThrows("must not have the extension .safetensors") {
+      try ModelFile.save(try makeMLP(), to: url)
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+  }
+}

@@ -87,9 +87,9 @@ extension Tensor {
       Tensor.withOptionalPointers(bias, nil) { b, _ in
         scalars.withUnsafeBufferPointer { x in
           weight.scalars.withUnsafeBufferPointer { w in
-            Gemm.multiply(
-              m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
-              b: w.baseAddress!, ldb: outFeatures, c: o, ldc: outFeatures, bias: b)
+            MatMul.linear(
+              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
+              outFeatures: outFeatures, bias: b, o)
           }
         }
       }

@@ -81,6 +81,14 @@ public final class Tensor {
       requiresGrad: requiresGrad)
   }
 
+  /// Releases the autograd graph behind this tensor without recursion (see ``GraphRelease``).
+  deinit {
+    guard gradFunction != nil else { return }
+    let mustDrain = GraphRelease.enqueue(gradFunction!)
+    gradFunction = nil
+    if mustDrain { GraphRelease.drain() }
+  }
+
   /// Number of axes.
   public var rank: Int { shape.count }
   /// Number of elements.
@@ -93,7 +101,8 @@ public final class Tensor {
   /// Whether this tensor is a leaf of the autograd graph (created by the user, not an op).
   public var isLeaf: Bool { gradFunction == nil }
 
-  /// A tensor sharing these values but cut from the autograd graph.
+  /// A tensor with these values, cut from the autograd graph. Unlike PyTorch's `detach()`, the
+  /// values are a (copy-on-write) copy: updating either tensor in place leaves the other as it was.
   public func detached() -> Tensor {
     Tensor(uncheckedShape: shape, scalars: scalars)
   }

@@ -61,6 +61,33 @@ final class AutogradEngineTests: XCTestCase {
     XCTAssertFalse(z.isLeaf)
   }
 
+  func testBackwardInsideATraceRecordsOnlyTheForwardOps() throws {
+    let tracer = Tracer()
+    let x = Tensor([[1, 2], [3, 4]], requiresGrad: true)
+    try Tracer.$current.withValue(tracer) {
+      let y = try x.max(axis: 1).reshaped([1, 2]).softmax()
+      try y.backward(seed: Tensor([[1, -1]]))
+    }
+    XCTAssertEqual(tracer.records.map(\.op.name), ["reduce_max", "reshape", "softmax"])
+    XCTAssertNotNil(x.grad)
+  }
+
+  func testNonDifferentiableOpsGiveResultsThatDoNotRequireGrad() throws {
+    let x = Tensor([[-1, 2], [3, -4]], requiresGrad: true)
+    let masks = [
+      try x.eq(x), try x.ne(x), try x.lt(x), try x.le(x), try x.gt(x), try x.ge(x), x.gt(0), x.lt(0), x.eq(2),
+      try x.argmax(),
+    ]
+    for mask in masks {
+      XCTAssertFalse(mask.requiresGrad)
+      XCTAssertTrue(mask.isLeaf)
+    }
+    assertThrowsTensorError(["backward", "require"]) { try x.gt(0).sum().backward() }
+    // A mask still gates the gradient of the tensor it multiplies.
+    try (x * x.gt(0)).sum().backward()
+    XCTAssertEqual(x.grad!.scalars, [0, 1, 1, 0])
+  }
+
   func testDetachedCutsTheGraph() throws {
     let x = Tensor([1, 2], requiresGrad: true)
     let y = x * 3
@@ -70,6 +97,8 @@ final class AutogradEngineTests: XCTestCase {
     XCTAssertEqual(d.scalars, y.scalars)
     try (y * d).sum().backward()  // d is a constant: d/dx (3x · 3x₀) = 9x₀
     XCTAssertEqual(x.grad!.scalars, [9, 18])
+    d.updateScalars { $0[0] = 100 }  // a copy, not a view
+    XCTAssertEqual(y.scalars, [3, 6])
   }
 
   func testBackwardWithAnExplicitSeed() throws {
@@ -99,12 +128,32 @@ final class AutogradEngineTests: XCTestCase {
     assertThrowsTensorError(["backward", "require"]) { try Tensor([1]).sum().backward() }
   }
 
-  func testDeepChainDoesNotOverflowTheStack() throws {
+  /// Builds a 10,000-op chain, differentiates it and frees it; returns dy/dx.
+  static func deepChainGradient() throws -> Float {
     let x = Tensor(1, requiresGrad: true)
     var y = x
     for _ in 0..<10_000 { y = y * 1.0001 }
     try y.backward()
-    XCTAssertEqual(x.grad!.item, Float(pow(1.0001, 10_000.0)), accuracy: 1e-3)
+    y = x  // frees the chain
+    return x.grad!.item
+  }
+
+  func testDeepChainDoesNotOverflowTheStack() throws {
+    XCTAssertEqual(try Self.deepChainGradient(), Float(pow(1.0001, 10_000.0)), accuracy: 1e-3)
+  }
+
+  func testDeepChainOnASmallStackThread() throws {
+    // Neither the topological sort nor the release of the graph may recurse per op.
+    nonisolated(unsafe) var gradient: Float? = nil
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      gradient = try? Self.deepChainGradient()
+      done.signal()
+    }
+    thread.stackSize = 256 * 1024
+    thread.start()
+    done.wait()
+    XCTAssertEqual(try XCTUnwrap(gradient), Float(pow(1.0001, 10_000.0)), accuracy: 1e-3)
   }
 
   func testDiamondCountsEachPathOnce() throws {

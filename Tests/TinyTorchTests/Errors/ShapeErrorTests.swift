@@ -61,12 +61,16 @@ final class ShapeErrorTests: XCTestCase {
   func testLossesAndNormalization() {
     let p = Tensor.zeros([3, 2])
     assertThrowsTensorError(["mse", "[2, 3]", "[3, 2]"]) { try Loss.mse(self.a, p) }
-    assertThrowsTensorError(["binary_cross_entropy", "[2, 3]", "[3, 2]"]) { try Loss.binaryCrossEntropy(self.a, p) }
+    assertThrowsTensorError(["binary_cross_entropy", "[2, 3]", "[3, 2]"]) {
+      try Loss.binaryCrossEntropy(self.a, p)
+    }
     assertThrowsTensorError(["binary_cross_entropy_with_logits", "[2, 3]", "[3, 2]"]) {
       try Loss.binaryCrossEntropyWithLogits(self.a, p)
     }
     assertThrowsTensorError(["nll", "[2, 3]", "[3]"]) { try Loss.nll(self.a, Tensor([0, 1, 2])) }
-    assertThrowsTensorError(["nll", "[2, 2, 3]", "[2]"]) { try Loss.crossEntropy(Tensor.zeros([2, 2, 3]), [0, 1]) }
+    assertThrowsTensorError(["nll", "[2, 2, 3]", "[2]"]) {
+      try Loss.crossEntropy(Tensor.zeros([2, 2, 3]), [0, 1])
+    }
     assertThrowsTensorError(["layer_norm", "[2, 3]", "[4]"]) { try self.a.layerNorm(gamma: self.b) }
     assertThrowsTensorError(["layer_norm", "[2, 3]", "[2]"]) { try self.a.layerNorm(beta: Tensor.zeros([2])) }
   }

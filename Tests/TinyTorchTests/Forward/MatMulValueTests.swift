@@ -58,6 +58,7 @@ final class MatMulValueTests: XCTestCase {
     let expected = try x.matmul(w) + b
     assertValues(try x.linear(weight: w, bias: b), [2, 3, 5], expected.scalars, accuracy: 1e-5)
     assertValues(try x.linear(weight: w), [2, 3, 5], try x.matmul(w).scalars, accuracy: 1e-5)
-    assertValues(try Tensor([1, 2]).linear(weight: Tensor([[1, 2], [3, 4]]), bias: Tensor([1, 1])), [2], [8, 11])
+    let vector = try Tensor([1, 2]).linear(weight: Tensor([[1, 2], [3, 4]]), bias: Tensor([1, 1]))
+    assertValues(vector, [2], [8, 11])
   }
 }

@@ -23,6 +23,19 @@ final class ArithmeticGradientTests: XCTestCase {
     }
   }
 
+  func testRandomBroadcastShapes() {
+    var shapes = RandomShapes(seed: 2024)
+    for i in 0..<20 {
+      let (sa, sb) = shapes.broadcastPair()
+      let a = TestTensors.uniform(sa, seed: UInt64(100 + i), low: 0.5, high: 2)
+      let b = TestTensors.uniform(sb, seed: UInt64(200 + i), low: 0.5, high: 2)
+      assertGradientsMatch([a, b], "\(sa) ⊕ \(sb)") { x in
+        let (a, b) = (x[0], x[1])
+        return try (a + b) * (a - b) / b + a ** b
+      }
+    }
+  }
+
   func testAdd() { check("add") { try $0 + $1 } }
   func testSub() { check("sub") { try $0 - $1 } }
   func testMul() { check("mul") { try $0 * $1 } }
@@ -61,5 +74,19 @@ final class ArithmeticGradientTests: XCTestCase {
   func testOperandUsedTwice() {
     let x = TestTensors.uniform([3], seed: 9)
     assertGradientsMatch([x]) { try $0[0] * $0[0] + $0[0] / ($0[0] * $0[0] + 2) }
+  }
+
+  // Gradients of `**` where the textbook formulas meet 0·∞.
+
+  func testPowZeroExponentHasZeroGradientEvenAtZero() throws {
+    let x = Tensor([0, 1, 2], requiresGrad: true)
+    try (x ** 0).sum().backward()
+    XCTAssertEqual(x.grad!.scalars, [0, 0, 0])
+  }
+
+  func testPowExponentGradientAtBaseZero() throws {
+    let p = Tensor([2, 3], requiresGrad: true)
+    try (Tensor([0, 2]) ** p).sum().backward()
+    assertValues(p.grad!, [2], [0, 8 * Float(log(2.0))])
   }
 }

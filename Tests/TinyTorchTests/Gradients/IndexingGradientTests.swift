@@ -38,7 +38,9 @@ final class IndexingGradientTests: XCTestCase {
       (0, 1, 4, 1), (1, 0, nil, 2), (1, -5, -1, 2), (0, -2, nil, 1), (-1, 1, 100, 3), (0, -100, 2, 1),
     ]
     for c in cases {
-      assertGradientsMatch([x], "\(c)") { try $0[0].slice(axis: c.axis, start: c.start, end: c.end, step: c.step) }
+      assertGradientsMatch([x], "\(c)") {
+        try $0[0].slice(axis: c.axis, start: c.start, end: c.end, step: c.step)
+      }
     }
     assertGradientsMatch([x], "multi-axis") {
       try $0[0].slice(starts: [-4, 1], ends: [5, -1], steps: [2, 3])

@@ -25,6 +25,18 @@ final class MatrixProductGradientTests: XCTestCase {
     }
   }
 
+  func testRandomBatchShapes() {
+    var shapes = RandomShapes(seed: 5)
+    for i in 0..<12 {
+      let (batchA, batchB) = shapes.broadcastPair(maxRank: 2)
+      let (m, k, n) = (Int.random(in: 1...5, using: &shapes.generator),
+        Int.random(in: 1...5, using: &shapes.generator), Int.random(in: 1...5, using: &shapes.generator))
+      let a = TestTensors.uniform(batchA + [m, k], seed: UInt64(40 + i))
+      let b = TestTensors.uniform(batchB + [k, n], seed: UInt64(60 + i))
+      assertGradientsMatch([a, b], "\(a.shape) @ \(b.shape)") { try $0[0].matmul($0[1]) }
+    }
+  }
+
   func testMatmulOddSizesCrossTheGemmTiles() {
     // 5 rows (one 4-row tile + 1), 17 columns (one 16-wide panel + 1).
     let a = TestTensors.uniform([5, 3], seed: 30)

@@ -17,6 +17,22 @@ final class ReductionGradientTests: XCTestCase {
     }
   }
 
+  func testRandomShapesAndAxes() {
+    var shapes = RandomShapes(seed: 77)
+    for i in 0..<24 {
+      let shape = shapes.shape(maxRank: 4)
+      let axes = shapes.axes(rank: shape.count)
+      let keepDims = shapes.bool()
+      let x = TestTensors.distinct(shape, seed: UInt64(i))
+      let context = "\(shape) axes \(String(describing: axes)) keepDims \(keepDims)"
+      assertGradientsMatch([x], context) { x in
+        let t = x[0]
+        return try t.sum(axes: axes, keepDims: keepDims) * 0.5 + t.mean(axes: axes, keepDims: keepDims)
+          + t.max(axes: axes, keepDims: keepDims) - t.min(axes: axes, keepDims: keepDims)
+      }
+    }
+  }
+
   func testSum() { check("sum") { try $0.sum(axes: $1, keepDims: $2) } }
   func testMean() { check("mean") { try $0.mean(axes: $1, keepDims: $2) } }
   func testMax() { check("max") { try $0.max(axes: $1, keepDims: $2) } }

@@ -21,8 +21,8 @@ final class UnaryGradientTests: XCTestCase {
   }
 
   func testClamp() {
-    // Values sit on a grid between the bounds ±0.5 and never within a step of them.
-    let x = TestTensors.distinct([4, 5], seed: 5, gap: 0.05, offset: 0.013)
+    // Values sit on a grid 0.1 apart, at least 0.025 (> ε) from every bound used below.
+    let x = TestTensors.distinct([4, 5], seed: 5, gap: 0.05, offset: 0.025)
     assertGradientsMatch([x], "both bounds") { $0[0].clamp(min: -0.5, max: 0.5) }
     assertGradientsMatch([x], "lower bound only") { $0[0].clamp(min: -0.3) }
     assertGradientsMatch([x], "upper bound only") { $0[0].clamp(max: 0.2) }
