@@ -52,7 +52,7 @@ public struct TensorDataset: Dataset {
     self.tensors = tensors.map { $0.detached() }
   }
 
-  /// - Throws: see ``init(_:)-(Tensor)``.
+  /// Variadic form of the array initializer; throws for the same reasons.
   public init(_ tensors: Tensor...) throws { try self.init(tensors) }
 
   public var count: Int { tensors[0].shape[0] }
