@@ -59,23 +59,25 @@ public enum Loss {
   public static func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
     let picked = try classIndices(of: targets, for: logits, role: "logits")
     let (rows, classes) = (logits.shape[0], logits.shape[1])
-    var logProbabilities = [Float](repeating: 0, count: logits.count)
-    if rows > 0 && classes > 0 {
+    var probabilities = [Float](repeating: 0, count: logits.count)
+    var total: Double = 0
+    if classes > 0 {
       logits.scalars.withUnsafeBufferPointer { x in
-        logProbabilities.withUnsafeMutableBufferPointer { lp in
-          TTKernels.Softmax.forward(
-            x.baseAddress!, shape: logits.shape, axis: 1, log: true, lp.baseAddress!)
+        probabilities.withUnsafeMutableBufferPointer { p in
+          picked.withUnsafeBufferPointer { t in
+            total = TTKernels.Softmax.crossEntropy(
+              x.baseAddress!, rows: rows, classes: classes, targets: t.baseAddress!,
+              probabilities: p.baseAddress!)
+          }
         }
       }
     }
-    var total: Double = 0
-    for i in 0..<rows { total += Double(logProbabilities[i * classes + picked[i]]) }
     let n = Float(max(rows, 1))
     return Tensor.result(
-      [-Float(total) / n], shape: [], op: TracedOp("cross_entropy"), inputs: [logits, targets]
+      [Float(total) / n], shape: [], op: TracedOp("cross_entropy"), inputs: [logits, targets]
     ) { g in
       let scale = g.item / n
-      var d = logProbabilities.map { Foundation.exp($0) * scale }
+      var d = probabilities.map { $0 * scale }
       for i in 0..<rows { d[i * classes + picked[i]] -= scale }
       return [Tensor(uncheckedShape: logits.shape, scalars: d), nil]
     }
