@@ -93,7 +93,8 @@ runMilestone {
     let accuracy = Double(try trainer.evaluate(test).accuracy!)
     accuracies.append(accuracy)
     if let directory = arguments.options["export"], seed == seeds[0] {
-      try exportModel(model, example: digits.test.tensors[0].slice(axis: 0, start: 0, end: 1), name: "lenet", to: directory)
+      let example = try digits.test.tensors[0].slice(axis: 0, start: 0, end: 1)
+      try exportModel(model, example: example, name: "lenet", to: directory)
     }
     let moved = distance(initialConv1, model.conv1.weight.scalars)
     let norm = distance(initialConv1, [Float](repeating: 0, count: initialConv1.count))
