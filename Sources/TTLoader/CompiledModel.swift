@@ -3,10 +3,18 @@ import TTIR
 
 /// A model compiled by ttc, loaded with `dlopen` and run on caller-owned buffers.
 ///
+/// Deploying a model compiled with `ttc compile digits-mlp.json -o digits-mlp.so`:
+///
 /// ```swift
-/// let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
-/// let probs = try model.run([pixels])[0]
+/// import TTLoader
+///
+/// let model = try CompiledModel(path: "digits-mlp.so")     // checks the ABI version
+/// let probs = try model.run([pixels])[0]                   // pixels: [Float], 64 values
+/// let digit = probs.indices.max { probs[$0] < probs[$1] }!
 /// ```
+///
+/// Pass `expecting: graph.contentHash` (TTCodegen) to refuse a library compiled from another
+/// graph, and keep one ``Session`` per thread for repeated calls without per-call allocation.
 ///
 /// The library has no global mutable state: every ``Session`` has its own workspace, so one
 /// instance may be used from several threads, one session per thread (``run(_:observe:)`` makes a
