@@ -42,10 +42,11 @@ public final class CompiledModel: @unchecked Sendable {
   /// Whether the weights are inside the library (else ``init(path:expecting:weights:)`` needs them).
   public let weightsEmbedded: Bool
 
-  private typealias RunFunction = @convention(c) (
-    UnsafeRawPointer?, UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?,
-    UnsafeMutableRawPointer?, UnsafeRawPointer?, UnsafeMutableRawPointer?
-  ) -> Int32
+  private typealias RunFunction =
+    @convention(c) (
+      UnsafeRawPointer?, UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?,
+      UnsafeMutableRawPointer?, UnsafeRawPointer?, UnsafeMutableRawPointer?
+    ) -> Int32
   private let handle: UnsafeMutableRawPointer
   private let runFunction: RunFunction
   /// The external weights blob (64-byte aligned), or `nil` when the weights are embedded.
@@ -61,7 +62,9 @@ public final class CompiledModel: @unchecked Sendable {
   ///     the model's safetensors file); ignored when weights are embedded.
   /// - Throws: ``LoaderError`` for a missing file, a non-library, a wrong ABI, a graph mismatch,
   ///   or missing external weights.
-  public init(path: String, expecting expectedHash: String? = nil, weights: [String: TensorData] = [:]) throws(LoaderError) {
+  public init(path: String, expecting expectedHash: String? = nil, weights: [String: TensorData] = [:])
+    throws(LoaderError)
+  {
     guard access(path, F_OK) == 0 else { throw .missingFile(path) }
     // A path without a slash would make dlopen search the library path instead of opening the file.
     guard let handle = dlopen(path.contains("/") ? path : "./" + path, RTLD_NOW | RTLD_LOCAL) else {
@@ -97,14 +100,17 @@ public final class CompiledModel: @unchecked Sendable {
     self.workspaceBytes = Int(desc.load(fromByteOffset: 48, as: UInt64.self))
     self.weightsBytes = Int(desc.load(fromByteOffset: 56, as: UInt64.self))
     self.weightsEmbedded = desc.load(fromByteOffset: 64, as: Int32.self) != 0
-    self.weights = reader.tensors(count: 68, table: 72, stride: 40).map { ($0.info, Int($0.raw.load(fromByteOffset: 24, as: UInt64.self))) }
+    self.weights = reader.tensors(count: 68, table: 72, stride: 40).map {
+      ($0.info, Int($0.raw.load(fromByteOffset: 24, as: UInt64.self)))
+    }
     if weightsEmbedded {
       weightsBlob = nil
     } else {
       let blob = UnsafeMutableRawPointer.allocate(byteCount: max(weightsBytes, 64), alignment: 64)
       blob.initializeMemory(as: UInt8.self, repeating: 0, count: max(weightsBytes, 64))
       for (info, offset) in self.weights {
-        guard let data = weights[info.name], data.type == info.type, offset + data.bytes.count <= weightsBytes else {
+        guard let data = weights[info.name], data.type == info.type, offset + data.bytes.count <= weightsBytes
+        else {
           blob.deallocate()
           dlclose(handle)
           throw .badInput("external weight '\(info.name)' (\(info.type)) is missing or has another type")
@@ -143,7 +149,8 @@ public final class CompiledModel: @unchecked Sendable {
   /// thread, keep a session from ``makeSession()`` instead.
   ///
   /// - Parameter observe: Called after every node with its index, name and output (`ttc diff`).
-  public func run(_ inputs: [TensorData], observe: ((Int, String, TensorData) -> Void)? = nil) throws(LoaderError)
+  public func run(_ inputs: [TensorData], observe: ((Int, String, TensorData) -> Void)? = nil)
+    throws(LoaderError)
     -> [TensorData]
   {
     try makeSession().run(inputs, observe: observe)
@@ -165,7 +172,9 @@ public final class CompiledModel: @unchecked Sendable {
         UnsafeMutableRawPointer(observerPointer))
     }
     guard status == 0 else {
-      let meanings: [Int32: String] = [1: "weights missing", 2: "a gather index is out of range", 3: "a NULL argument"]
+      let meanings: [Int32: String] = [
+        1: "weights missing", 2: "a gather index is out of range", 3: "a NULL argument",
+      ]
       throw .runFailed(status: status, meaning: meanings[status] ?? "unknown status")
     }
   }
@@ -224,7 +233,9 @@ public final class CompiledModel: @unchecked Sendable {
         guard data.type == info.type else {
           throw .badInput("input '\(info.name)' must be \(info.type), got \(data.type)")
         }
-        data.bytes.withUnsafeBytes { inputBuffers[index].copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        data.bytes.withUnsafeBytes {
+          inputBuffers[index].copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+        }
       }
       try model.invoke(inputs: inputPointers, outputs: outputPointers, workspace: workspace, observe: observe)
       var results: [TensorData] = []
@@ -243,12 +254,16 @@ public final class CompiledModel: @unchecked Sendable {
 private struct Observer {
   var callback: ((Int, String, TensorData) -> Void)?
 
-  static let trampoline: @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafeRawPointer?, Int64, UnsafeMutableRawPointer?) -> Void = {
-    index, name, dtype, data, count, context in
-    guard let context, let data, let dtype = DescriptorReader.dtype(dtype) else { return }
-    let observer = context.assumingMemoryBound(to: Observer.self).pointee
-    let bytes = Array(UnsafeRawBufferPointer(start: data, count: Int(count) * dtype.byteSize))
-    guard let tensor = try? TensorData(type: TensorType(dtype, [Int(count)]), bytes: bytes) else { return }
-    observer.callback?(Int(index), name.map { String(cString: $0) } ?? "", tensor)
-  }
+  static let trampoline:
+    @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafeRawPointer?, Int64, UnsafeMutableRawPointer?)
+      -> Void = {
+        index, name, dtype, data, count, context in
+        guard let context, let data, let dtype = DescriptorReader.dtype(dtype) else { return }
+        let observer = context.assumingMemoryBound(to: Observer.self).pointee
+        let bytes = Array(UnsafeRawBufferPointer(start: data, count: Int(count) * dtype.byteSize))
+        guard let tensor = try? TensorData(type: TensorType(dtype, [Int(count)]), bytes: bytes) else {
+          return
+        }
+        observer.callback?(Int(index), name.map { String(cString: $0) } ?? "", tensor)
+      }
 }

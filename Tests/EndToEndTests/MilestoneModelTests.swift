@@ -32,7 +32,8 @@ final class MilestoneModelTests: XCTestCase {
     try assertEagerInterpretedAndCompiledAgree(
       model, input: Tensor.uniform([1, 64], low: 0, high: 1, seed: 2), graph: graph, cache: cache)
     try assertEagerInterpretedAndCompiledAgree(
-      model, input: Tensor.uniform([16, 64], low: 0, high: 1, seed: 3), graph: graph.specialized(batchSize: 16),
+      model, input: Tensor.uniform([16, 64], low: 0, high: 1, seed: 3),
+      graph: graph.specialized(batchSize: 16),
       cache: cache)
   }
 
@@ -41,7 +42,8 @@ final class MilestoneModelTests: XCTestCase {
     let graph = try exportAndReload(model, example: Tensor.zeros([1, 1, 8, 8]), name: "lenet", in: directory)
     XCTAssertTrue(graph.nodes.contains { $0.op == .conv2d } && graph.nodes.contains { $0.op == .maxPool2d })
     try assertEagerInterpretedAndCompiledAgree(
-      model, input: Tensor.uniform([3, 1, 8, 8], low: 0, high: 1, seed: 4), graph: graph.specialized(batchSize: 3),
+      model, input: Tensor.uniform([3, 1, 8, 8], low: 0, high: 1, seed: 4),
+      graph: graph.specialized(batchSize: 3),
       cache: cache)
   }
 

@@ -11,7 +11,8 @@ final class SwiftAPIExampleTests: XCTestCase {
     let directory = try makeTemporaryDirectory()
     defer { removeDirectory(directory) }
     let trained = DigitsMLP(seed: 3)
-    let graph = try exportAndReload(trained, example: Tensor.zeros([1, 64]), name: "digits-mlp", in: directory)
+    let graph = try exportAndReload(
+      trained, example: Tensor.zeros([1, 64]), name: "digits-mlp", in: directory)
     let artifact = try ModelCompiler.compile(
       graph, options: CompileOptions(cacheDirectory: directory.appendingPathComponent("cache").path))
     let libraryPath = directory.appendingPathComponent("digits-mlp.so").path

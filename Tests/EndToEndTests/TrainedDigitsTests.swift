@@ -26,7 +26,8 @@ final class TrainedDigitsTests: XCTestCase {
     let trainer = Trainer(
       model: model, optimizer: Adam(model.parameters(), learningRate: 2e-3), loss: Loss.crossEntropy)
     _ = try trainer.fit(
-      DataLoader(try TensorDataset(trainImages, trainLabels), batchSize: 32, shuffle: true, seed: 1), epochs: 3)
+      DataLoader(try TensorDataset(trainImages, trainLabels), batchSize: 32, shuffle: true, seed: 1),
+      epochs: 3)
 
     let graph = try exportAndReload(model, example: Tensor.zeros([1, 64]), name: "digits", in: directory)
     let batch200 = try graph.specialized(batchSize: 200)

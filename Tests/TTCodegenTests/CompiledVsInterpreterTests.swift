@@ -30,7 +30,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
     }
     b.output(b.add(.pow, [positive, column]))
     let inputs = [
-      "x": randomTensor([2, 3, 5], seed: 1, low: -3, high: 3), "column": randomTensor([3, 1], seed: 2, low: 0.5, high: 2),
+      "x": randomTensor([2, 3, 5], seed: 1, low: -3, high: 3),
+      "column": randomTensor([3, 1], seed: 2, low: 0.5, high: 2),
       "row": randomTensor([5], seed: 3), "positive": randomTensor([2, 3, 5], seed: 4, low: 0.1, high: 4),
     ]
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
@@ -51,10 +52,15 @@ final class CompiledVsInterpreterTests: XCTestCase {
     b.output(
       b.add(
         .conv2d, [image, kernel, kernelBias],
-        attributes: ["stride": .ints([2, 1]), "padding": .ints([1, 2]), "dilation": .ints([1, 2]), "groups": .int(2)]))
+        attributes: [
+          "stride": .ints([2, 1]), "padding": .ints([1, 2]), "dilation": .ints([1, 2]), "groups": .int(2),
+        ]))
     let dense = b.weight("dense", TensorData(randomValues(3 * 4 * 2 * 2, seed: 9), shape: [3, 4, 2, 2]))
     b.output(b.add(.conv2d, [image, dense]))
-    b.output(b.add(.maxPool2d, [image], attributes: ["kernel": .ints([3, 3]), "stride": .ints([2, 2]), "padding": .ints([1, 1])]))
+    b.output(
+      b.add(
+        .maxPool2d, [image],
+        attributes: ["kernel": .ints([3, 3]), "stride": .ints([2, 2]), "padding": .ints([1, 1])]))
     b.output(b.add(.maxPool2d, [image], attributes: ["kernel": .ints([2, 2])]))
     for includePad in [true, false] {
       b.output(
@@ -66,7 +72,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
           ]))
     }
     let channels = (0..<4).map { name in
-      b.weight("bn.\(name)", TensorData(randomValues(4, seed: 10 + UInt64(name)).map { abs($0) + 0.5 }, shape: [4]))
+      b.weight(
+        "bn.\(name)", TensorData(randomValues(4, seed: 10 + UInt64(name)).map { abs($0) + 0.5 }, shape: [4]))
     }
     b.output(b.add(.batchNorm, [image] + channels, attributes: ["eps": .float(1e-3)]))
     let inputs = [
@@ -90,7 +97,9 @@ final class CompiledVsInterpreterTests: XCTestCase {
     let v = b.input("v", .f32, [2, 2, 5, 3])
     let mask = b.input("mask", .f32, [4, 5])
     b.output(b.add(.scaledDotProductAttention, [q, k, v]))
-    b.output(b.add(.scaledDotProductAttention, [q, k, v], attributes: ["causal": .bool(true), "scale": .float(0.5)]))
+    b.output(
+      b.add(
+        .scaledDotProductAttention, [q, k, v], attributes: ["causal": .bool(true), "scale": .float(0.5)]))
     b.output(b.add(.scaledDotProductAttention, [q, k, v, mask], attributes: ["causal": .bool(true)]))
     for op in [Op.reduceSum, .reduceMean, .reduceMax, .reduceMin] {
       b.output(b.add(op, [x]))
@@ -119,14 +128,19 @@ final class CompiledVsInterpreterTests: XCTestCase {
     b.output(b.add(.flatten, [x], attributes: ["start_dim": .int(0), "end_dim": .int(1)]))
     b.output(b.add(.concat, [x, y, x], attributes: ["axis": .int(1)]))
     b.output(
-      b.add(.slice, [x], attributes: ["starts": .ints([-1, 0, 3]), "ends": .ints([-3, 3, 0]), "steps": .ints([-1, 2, -2])]))
+      b.add(
+        .slice, [x],
+        attributes: ["starts": .ints([-1, 0, 3]), "ends": .ints([-3, 3, 0]), "steps": .ints([-1, 2, -2])]))
     b.output(b.add(.gather, [x, ids], attributes: ["axis": .int(1)]))
     b.output(b.add(.gather, [x, floatIds], attributes: ["axis": .int(2)]))
     b.output(b.add(.cast, [x], attributes: ["to": .string("i32")]))
-    b.output(b.add(.cast, [b.add(.cast, [x], attributes: ["to": .string("i64")])], attributes: ["to": .string("f32")]))
+    b.output(
+      b.add(
+        .cast, [b.add(.cast, [x], attributes: ["to": .string("i64")])], attributes: ["to": .string("f32")]))
     let quantized = b.add(.quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(3)])
     b.output(quantized)
-    b.output(b.add(.dequantizeLinear, [quantized], attributes: ["scale": .float(0.02), "zero_point": .int(3)]))
+    b.output(
+      b.add(.dequantizeLinear, [quantized], attributes: ["scale": .float(0.02), "zero_point": .int(3)]))
     let inputs: [String: InterpreterTensor] = [
       "x": randomTensor([2, 3, 4], seed: 30, low: -5, high: 5), "y": randomTensor([2, 2, 4], seed: 31),
       "ids": try InterpreterTensor(shape: [2, 3], storage: .i64([2, 0, 1, 1, 2, 0])),

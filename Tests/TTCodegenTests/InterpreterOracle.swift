@@ -29,7 +29,8 @@ func assertCompiledMatchesInterpreter(
       let (a, b) = (value.floats(), reference.floats())
       XCTAssertEqual(a.count, b.count, file: file, line: line)
       for (index, (x, y)) in zip(a, b).enumerated() where !(abs(x - y) <= tolerance * max(1, abs(y))) {
-        XCTFail("output '\(info.name)' element \(index): compiled \(x), interpreter \(y)", file: file, line: line)
+        XCTFail(
+          "output '\(info.name)' element \(index): compiled \(x), interpreter \(y)", file: file, line: line)
         break
       }
     } else {

@@ -52,7 +52,9 @@ public struct CompileCache: Sendable {
 
   /// Every valid entry, by key.
   public func entries() -> [Entry] {
-    FileSystem.list(root).filter { $0.count == 64 }.compactMap { try? validate(directory: "\(root)/\($0)", key: $0) }
+    FileSystem.list(root).filter { $0.count == 64 }.compactMap {
+      try? validate(directory: "\(root)/\($0)", key: $0)
+    }
   }
 
   /// Removes every entry and remembered compiler identity.
@@ -102,7 +104,8 @@ public struct CompileCache: Sendable {
     }
     return Entry(
       key: key, directory: directory, library: path, libraryBytes: size,
-      arenaBytes: fields["arena"].flatMap(Int.init) ?? 0, unsharedBytes: fields["unshared"].flatMap(Int.init) ?? 0)
+      arenaBytes: fields["arena"].flatMap(Int.init) ?? 0,
+      unsharedBytes: fields["unshared"].flatMap(Int.init) ?? 0)
   }
 
   /// `compiler.identity()` (the first line of `--version`), remembered in `<root>/compilers/` per

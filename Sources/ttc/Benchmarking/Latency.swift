@@ -69,7 +69,8 @@ struct Latency: Encodable {
           count += 1
           if let quota {
             if count >= quota { break }
-          } else if (after - start >= slice && count >= 10 / rounds + 1) || samples[index].count >= 1_000_000 {
+          } else if (after - start >= slice && count >= 10 / rounds + 1) || samples[index].count >= 1_000_000
+          {
             break
           }
         }

@@ -148,7 +148,8 @@ private struct Report: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case machine, model, batch, threads, inputs, interpreter, compiled, concurrent, speedup
-    case maxAbsoluteDifference = "max_abs_diff", maxRelativeDifference = "max_rel_diff"
+    case maxAbsoluteDifference = "max_abs_diff"
+    case maxRelativeDifference = "max_rel_diff"
   }
 
   func encode(to encoder: any Encoder) throws {

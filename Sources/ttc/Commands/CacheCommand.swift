@@ -33,7 +33,8 @@ struct CacheCommand: ParsableCommand {
       print("cache \(cache.root): \(entries.count) \(entries.count == 1 ? "entry" : "entries")")
       for entry in entries {
         let library = entry.library.split(separator: "/").last.map(String.init) ?? entry.library
-        print("  \(entry.key.prefix(16))  \(Format.bytes(entry.libraryBytes).padding(toLength: 10, withPad: " ", startingAt: 0))  \(library)")
+        let size = Format.bytes(entry.libraryBytes).padding(toLength: 10, withPad: " ", startingAt: 0)
+        print("  \(entry.key.prefix(16))  \(size)  \(library)")
       }
       let total = entries.reduce(0) { $0 + $1.libraryBytes }
       if !entries.isEmpty { print("total: \(Format.bytes(total)) of libraries") }

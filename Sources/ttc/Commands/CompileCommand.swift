@@ -24,13 +24,16 @@ struct CompileCommand: ParsableCommand {
   @Argument(help: "The model.json to compile.")
   var model: String
 
-  @Option(name: .shortAndLong, help: ArgumentHelp("The library to write (default: the model path with .so).", valueName: "path"))
+  @Option(
+    name: .shortAndLong,
+    help: ArgumentHelp("The library to write (default: the model path with .so).", valueName: "path"))
   var output: String?
 
   @Option(help: "Re-specialize the leading (batch) dimension of the inputs to this size.")
   var batch: Int?
 
-  @Option(name: .customLong("emit-c"), help: ArgumentHelp("Also write the generated C here.", valueName: "path"))
+  @Option(
+    name: .customLong("emit-c"), help: ArgumentHelp("Also write the generated C here.", valueName: "path"))
   var emitC: String?
 
   @Flag(name: .customLong("explain-key"), help: "Print what went into the cache key, then compile.")
@@ -74,7 +77,8 @@ struct CompileCommand: ParsableCommand {
     print("library: \(Format.bytes(artifact.libraryBytes))")
     let percent = artifact.unsharedBytes == 0 ? 100 : artifact.arenaBytes * 100 / artifact.unsharedBytes
     print(
-      "arena: \(Format.bytes(artifact.arenaBytes)) for \(Format.bytes(artifact.unsharedBytes)) of intermediates "
+      "arena: \(Format.bytes(artifact.arenaBytes)) for \(Format.bytes(artifact.unsharedBytes)) "
+        + "of intermediates "
         + "(\(percent)%)")
     if let emitC { print("C source: \(emitC)") }
     if options.weights == .external { print("weights: external, read from \(weightsPath) at load") }

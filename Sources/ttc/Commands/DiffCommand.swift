@@ -42,7 +42,10 @@ struct DiffCommand: ParsableCommand {
   @Option(help: "Seed of the random inputs.")
   var seed: UInt64 = 0
 
-  @Option(help: ArgumentHelp("A library built by ttc compile from this model (default: compile through the cache).", valueName: "path"))
+  @Option(
+    help: ArgumentHelp(
+      "A library built by ttc compile from this model (default: compile through the cache).",
+      valueName: "path"))
   var compiled: String?
 
   @OptionGroup var compiler: CompilerFlags
@@ -95,7 +98,9 @@ struct DiffCommand: ParsableCommand {
     for (index, node) in graph.nodes.enumerated() {
       guard let output = node.outputs.first, let expected = reference[output] else { continue }
       guard let actual = observed[index] else {
-        table.append(["", "\(index)", node.name, node.op.rawValue, expected.type.description, "not observed", ""])
+        table.append([
+          "", "\(index)", node.name, node.op.rawValue, expected.type.description, "not observed", "",
+        ])
         continue
       }
       let difference = Difference(actual.floats(), expected.floats())

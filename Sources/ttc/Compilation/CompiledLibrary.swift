@@ -25,7 +25,8 @@ func loadCompiledModel(_ graph: Graph, library path: String?, flags: CompilerFla
     return try CompiledModel(path: libraryPath, expecting: graph.contentHash, weights: graph.weights)
   } catch .graphMismatch(let library, _, _) {
     throw CommandFailure(
-      "\(library) was not compiled from \(modelPath) (graph hash differs; check --batch); recompile it with ttc compile")
+      "\(library) was not compiled from \(modelPath) (graph hash differs; check --batch); "
+        + "recompile it with ttc compile")
   } catch {
     throw CommandFailure("\(error)")
   }

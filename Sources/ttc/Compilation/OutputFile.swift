@@ -23,7 +23,9 @@ enum OutputFile {
     let name = (destination as NSString).lastPathComponent
     var template = Array("\(directory.isEmpty ? "." : directory)/.\(name).tmp-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { throw CommandFailure("cannot write \(destination): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else {
+      throw CommandFailure("cannot write \(destination): \(String(cString: strerror(errno)))")
+    }
     let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     var failure: String?
     let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -11,7 +11,8 @@ final class CompilerCommandTests: CommandLineTestCase {
 
   func testCompileReportsStagesCopiesTheLibraryAndHitsTheCacheNextTime() throws {
     let model = try writeSmallModel("small", in: directory)
-    try FileManager.default.createDirectory(at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
     let miss = try ttc(["compile", model, "-o", "out/small.so", "--explain-key"], in: directory)
     XCTAssertEqual(miss.status, 0, miss.stderr)
     for stage in ["load", "passes", "codegen", "check", "clang", "total"] {
@@ -26,7 +27,8 @@ final class CompilerCommandTests: CommandLineTestCase {
     let hit = try ttc(["compile", model, "-o", "out/small.so"], in: directory)
     XCTAssertTrue(hit.stdout.contains("cache: hit"), hit.stdout)
     XCTAssertTrue(hit.stdout.contains("arena: "), hit.stdout)
-    let rebuilt = try ttc(["compile", model, "-o", "out/small.so", "--no-cache", "--opt", "O1"], in: directory)
+    let rebuilt = try ttc(
+      ["compile", model, "-o", "out/small.so", "--no-cache", "--opt", "O1"], in: directory)
     XCTAssertTrue(rebuilt.stdout.contains("cache: miss"), rebuilt.stdout)
     let noFolder = try ttc(["compile", model, "-o", "missing/small.so"], in: directory)
     XCTAssertEqual(noFolder.status, 1)
@@ -39,7 +41,8 @@ final class CompilerCommandTests: CommandLineTestCase {
     let unwritable = try ttc(["compile", model, "-o", "/proc/ttc-nowhere/small.so"], in: directory)
     XCTAssertEqual(unwritable.status, 1)
     XCTAssertEqual(unwritable.stderr.split(separator: "\n").count, 1, unwritable.stderr)
-    XCTAssertTrue(unwritable.stderr.hasPrefix("error: cannot write /proc/ttc-nowhere/small.so"), unwritable.stderr)
+    XCTAssertTrue(
+      unwritable.stderr.hasPrefix("error: cannot write /proc/ttc-nowhere/small.so"), unwritable.stderr)
     for target in [model, "small.safetensors"] {
       let clash = try ttc(["compile", model, "-o", target], in: directory)
       XCTAssertEqual(clash.status, 1)
@@ -91,7 +94,8 @@ final class CompilerCommandTests: CommandLineTestCase {
     let other = try writeSmallModel("other", in: directory, bias: 0.25)
     try writeNumpy((0..<8).map { Float($0) / 4 - 1 }, shape: [2, 4], to: "x.npy")
     XCTAssertEqual(try ttc(["run", model, "--input", "x.npy", "--output", "i.npy"], in: directory).status, 0)
-    let onTheFly = try ttc(["run", model, "--compiled", "--input", "x.npy", "--output", "c.npy"], in: directory)
+    let onTheFly = try ttc(
+      ["run", model, "--compiled", "--input", "x.npy", "--output", "c.npy"], in: directory)
     XCTAssertEqual(onTheFly.status, 0, onTheFly.stderr)
     let interpreted = try NumpyFile(contentsOf: directory.appendingPathComponent("i.npy")).floats()
     let compiled = try NumpyFile(contentsOf: directory.appendingPathComponent("c.npy")).floats()

@@ -9,7 +9,8 @@ func writeSmallModel(_ name: String, in directory: URL, bias: Float = 0.5) throw
   let logged = builder.add(.log, [builder.add(.exp, [x], name: "exp")], name: "log")
   let weight = builder.weight("fc.weight", TensorData((0..<12).map { Float($0) / 10 - 0.5 }, shape: [4, 3]))
   let biasValue = builder.weight("fc.bias", TensorData([bias, -bias, 0], shape: [3]))
-  builder.output(builder.add(.linear, [builder.add(.relu, [logged], name: "relu"), weight, biasValue], name: "fc"))
+  builder.output(
+    builder.add(.linear, [builder.add(.relu, [logged], name: "relu"), weight, biasValue], name: "fc"))
   try ModelFile.save(try builder.build(), to: directory.appendingPathComponent("\(name).json"))
   return "\(name).json"
 }

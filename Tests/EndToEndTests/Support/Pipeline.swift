@@ -8,7 +8,8 @@ import XCTest
 
 /// The repository root (three levels above this file).
 let repositoryRoot = URL(fileURLWithPath: #filePath)
-  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 
 /// A fresh temporary directory, removed by the caller with ``removeDirectory(_:)``.
 func makeTemporaryDirectory(_ prefix: String = "ttc-e2e") throws -> URL {
@@ -41,10 +42,14 @@ func assertEagerInterpretedAndCompiledAgree(
 ) throws -> [Float] {
   model.eval()
   let eager = try withNoGrad { try model(input) }.scalars
-  let interpreted = try Interpreter(graph: graph).run(["x": InterpreterTensor(input.scalars, shape: input.shape)])
+  let interpreted = try Interpreter(graph: graph).run([
+    "x": InterpreterTensor(input.scalars, shape: input.shape)
+  ])
   let compiled = try compileAndLoad(graph, cache: cache).run([input.scalars])[0]
-  assertClose(interpreted[graph.outputs[0].name]!.floats(), eager, "interpreter vs eager", file: file, line: line)
-  assertClose(compiled, interpreted[graph.outputs[0].name]!.floats(), "compiled vs interpreter", file: file, line: line)
+  assertClose(
+    interpreted[graph.outputs[0].name]!.floats(), eager, "interpreter vs eager", file: file, line: line)
+  assertClose(
+    compiled, interpreted[graph.outputs[0].name]!.floats(), "compiled vs interpreter", file: file, line: line)
   return compiled
 }
 
@@ -54,7 +59,8 @@ func assertClose(
   file: StaticString = #filePath, line: UInt = #line
 ) {
   XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
-  for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= tolerance * max(1, abs(b))) {
+  for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= tolerance * max(1, abs(b)))
+  {
     XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
     return
   }
