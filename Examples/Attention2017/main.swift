@@ -5,6 +5,12 @@
 import Foundation
 import TinyTorch
 
+/// Prints a line and flushes it at once, so progress shows when the output is a pipe.
+func say(_ line: String) {
+  print(line)
+  fflush(nil)
+}
+
 let sequenceLength = 8
 let vocabularySize = 24
 let trainCount = 4000
@@ -40,9 +46,9 @@ while test.count < testCount {
 
 let model = Reverser()
 let optimizer = LocalAdam(model.parameters(), learningRate: 2e-3)
-print("attention-2017: reverse sequences of \(sequenceLength) tokens (vocabulary \(vocabularySize))")
-print("model: 2 encoder blocks, width 64, 4 heads, \(model.parameterCount) parameters")
-print("data: \(trainCount) training sequences, \(testCount) held-out test sequences")
+say("attention-2017: reverse sequences of \(sequenceLength) tokens (vocabulary \(vocabularySize))")
+say("model: 2 encoder blocks, width 64, 4 heads, \(model.parameterCount) parameters")
+say("data: \(trainCount) training sequences, \(testCount) held-out test sequences")
 
 @MainActor func accuracy(_ data: [[Int]]) throws -> (sequence: Double, token: Double) {
   model.eval()
@@ -84,7 +90,7 @@ for epoch in 1...maxEpochs {
   lastLoss = total / Float(batches)
   epochsRun = epoch
   let (sequenceAccuracy, tokenAccuracy) = try accuracy(test)
-  print(String(format: "epoch %2d  train loss %.4f  test token acc %.3f  test exact-sequence acc %.3f  (%.1f s)",
+  say(String(format: "epoch %2d  train loss %.4f  test token acc %.3f  test exact-sequence acc %.3f  (%.1f s)",
                epoch, lastLoss, tokenAccuracy, sequenceAccuracy, Date().timeIntervalSince(start)))
   if sequenceAccuracy >= 0.99 && lastLoss < 0.05 { break }
 }
@@ -92,7 +98,7 @@ let trainSeconds = Date().timeIntervalSince(start)
 let (testExact, testToken) = try accuracy(test)
 let (trainExact, _) = try accuracy(Array(train.prefix(testCount)))
 let passed = testExact >= 0.95
-print(passed ? "PASS: exact-sequence accuracy \(testExact) ≥ 0.95" : "FAIL: exact-sequence accuracy \(testExact) < 0.95")
+say(passed ? "PASS: exact-sequence accuracy \(testExact) ≥ 0.95" : "FAIL: exact-sequence accuracy \(testExact) < 0.95")
 let metrics: [String: Any] = [
   "milestone": "attention-2017", "passed": passed, "test_exact_sequence_accuracy": testExact,
   "test_token_accuracy": testToken, "train_exact_sequence_accuracy": trainExact,
@@ -101,4 +107,4 @@ let metrics: [String: Any] = [
   "train_sequences": trainCount, "test_sequences": testCount,
 ]
 let json = try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys])
-print(String(decoding: json, as: UTF8.self))
+say(String(decoding: json, as: UTF8.self))

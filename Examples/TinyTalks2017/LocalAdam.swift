@@ -4,7 +4,7 @@ import TinyTorch
 /// Minimal Adam (Kingma & Ba 2015) for this milestone until the library's optimizer lands.
 final class LocalAdam {
   let parameters: [Tensor]
-  let learningRate: Float
+  var learningRate: Float
   let beta1: Float = 0.9
   let beta2: Float = 0.999
   let eps: Float = 1e-8
@@ -27,11 +27,16 @@ final class LocalAdam {
     let c2 = 1 - pow(beta2, Float(t))
     for (k, p) in parameters.enumerated() {
       guard let g = p.grad?.scalars else { continue }
-      p.updateScalars { w in
-        for i in w.indices {
-          m[k][i] = beta1 * m[k][i] + (1 - beta1) * g[i]
-          v[k][i] = beta2 * v[k][i] + (1 - beta2) * g[i] * g[i]
-          w[i] -= learningRate * (m[k][i] / c1) / ((v[k][i] / c2).squareRoot() + eps)
+      let (b1, b2, lr, eps) = (beta1, beta2, learningRate, eps)
+      m[k].withUnsafeMutableBufferPointer { m in
+        v[k].withUnsafeMutableBufferPointer { v in
+          p.updateScalars { w in
+            for i in w.indices {
+              m[i] = b1 * m[i] + (1 - b1) * g[i]
+              v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+              w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+            }
+          }
         }
       }
     }

