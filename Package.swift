@@ -47,7 +47,8 @@ let package = Package(
       ]),
 
     // Milestones.
-    .target(name: "MilestoneSupport", dependencies: ["TinyTorch"], path: "Examples/MilestoneSupport"),
+    .target(
+      name: "MilestoneSupport", dependencies: ["TinyTorch", "TTIR"], path: "Examples/MilestoneSupport"),
     .executableTarget(
       name: "perceptron-1957", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/Perceptron1957"),

@@ -46,6 +46,42 @@ public enum UnaryOp: Hashable, Sendable {
   }
 }
 
+extension UnaryOp {
+  /// The derivative `dy/dx` at input `x` with output `y = apply(x)` (used by backward passes).
+  /// Piecewise functions use the subgradient of PyTorch: 0 at the kink for relu and abs, the
+  /// pass-through side for clamp bounds inclusive.
+  @inlinable
+  public func derivative(_ x: Float, _ y: Float) -> Float {
+    switch self {
+    case .neg: return -1
+    case .exp: return y
+    case .log: return 1 / x
+    case .sqrt: return 0.5 / y
+    case .abs: return x > 0 ? 1 : (x < 0 ? -1 : 0)
+    case .square: return 2 * x
+    case .reciprocal: return -y * y
+    case .sin: return Foundation.cos(x)
+    case .cos: return -Foundation.sin(x)
+    case .relu: return x > 0 ? 1 : 0
+    case .sigmoid: return y * (1 - y)
+    case .tanh: return 1 - y * y
+    case .geluErf:
+      let cdf = 0.5 * (1 + erf(x * 0.70710678118654752))
+      let pdf = Foundation.exp(-0.5 * x * x) * 0.39894228040143268
+      return cdf + x * pdf
+    case .geluTanh:
+      let c: Float = 0.79788456080286536
+      let t = Activation.fastTanh(c * (x + 0.044715 * x * x * x))
+      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+    case .leakyRelu(let slope): return x > 0 ? 1 : slope
+    case .clamp(let lo, let hi): return x >= lo && x <= hi ? 1 : 0
+    case .powScalar(let p): return p == 0 ? 0 : p * Foundation.pow(x, p - 1)
+    case .mulScalar(let s): return s
+    case .addScalar: return 1
+    }
+  }
+}
+
 /// Scalar activation helpers in their numerically stable forms.
 public enum Activation {
   /// Logistic sigmoid, computed without overflow for large `|x|`.
@@ -112,6 +148,24 @@ public enum Elementwise {
       for i in 0..<count { out[i] = x[i] + s }
     default:
       for i in 0..<count { out[i] = op.apply(x[i]) }
+    }
+  }
+
+  /// The backward pass of a unary function: `dx[i] = dy[i] · op′(x[i])`, where `y` holds
+  /// the forward outputs (see ``UnaryOp/derivative(_:_:)``).
+  public static func unaryGradient(
+    _ op: UnaryOp, x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+    _ dx: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    switch op {
+    case .relu:
+      for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : 0 }
+    case .tanh:
+      for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+    case .sigmoid:
+      for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+    default:
+      for i in 0..<count { dx[i] = dy[i] * op.derivative(x[i], y[i]) }
     }
   }
 

@@ -1,11 +1,12 @@
 /// Single-precision matrix multiplication on row-major buffers.
 ///
 /// `C = op(A)·op(B)` (or `C += …` when `accumulate`), where `op` optionally transposes.
-/// B is packed into zero-padded panels of 16 columns, and a 4×16 register tile of SIMD
-/// accumulators walks each panel; rows are split across cores for large products.
+/// B is packed into zero-padded panels of 16 columns, and an 8×16 register tile of SIMD
+/// accumulators (8 independent FMA chains, enough to hide the FMA latency) walks each panel;
+/// leftover rows use 4-row and smaller tiles. Rows are split across cores for large products.
 public enum Gemm {
   static let panelWidth = 16
-  static let tileRows = 4
+  static let tileRows = 8
 
   /// Computes `C[m×n] (+)= op(A)[m×k] · op(B)[k×n]`.
   ///
@@ -57,18 +58,33 @@ public enum Gemm {
 
     let rowBlocks = (m + tileRows - 1) / tileRows
     let chunks = min(rowBlocks, 2)
-    parallelFor(chunks: chunks, work: m * n * k) { chunk in
+    // Below ~2M multiply-adds (about 10 µs on one core) waking a second thread costs more
+    // than it saves, especially on a busy machine; the training steps of small models are
+    // all below this.
+    parallelFor(chunks: chunks, work: m * n * k, minimumWork: 1 << 21) { chunk in
       let lo = rowBlocks * chunk / chunks * tileRows
       let hi = min(m, rowBlocks * (chunk + 1) / chunks * tileRows)
       var i = lo
       while i < hi {
-        let rows = min(tileRows, hi - i)
+        let rows = min(hi - i, tileRows)
         for p in 0..<panels {
           let cols = min(panelWidth, n - p * panelWidth)
-          tile(
-            rows: rows, cols: cols, k: k, a: aRows + i * aStride, lda: aStride,
-            panel: packed + p * k * panelWidth, c: c + i * ldc + p * panelWidth, ldc: ldc,
-            accumulate: accumulate)
+          let panel = packed + p * k * panelWidth
+          if rows == 8 {
+            tile8(
+              cols: cols, k: k, a: aRows + i * aStride, lda: aStride, panel: panel,
+              c: c + i * ldc + p * panelWidth, ldc: ldc, accumulate: accumulate)
+          } else {
+            var r = 0
+            while r < rows {
+              let part = min(4, rows - r)
+              tile(
+                rows: part, cols: cols, k: k, a: aRows + (i + r) * aStride, lda: aStride,
+                panel: panel, c: c + (i + r) * ldc + p * panelWidth, ldc: ldc,
+                accumulate: accumulate)
+              r += part
+            }
+          }
         }
         i += rows
       }
@@ -193,6 +209,41 @@ public enum Gemm {
     if rows > 1 { store(acc1, c + ldc, cols, accumulate) }
     if rows > 2 { store(acc2, c + 2 * ldc, cols, accumulate) }
     if rows > 3 { store(acc3, c + 3 * ldc, cols, accumulate) }
+  }
+
+  /// Eight rows of A against one packed 16-wide panel of B.
+  @inline(__always)
+  static func tile8(
+    cols: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+    panel: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool
+  ) {
+    var acc = (
+      SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+      SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>()
+    )
+    let raw = UnsafeRawPointer(panel)
+    let (a0, a1, a2, a3) = (a, a + lda, a + 2 * lda, a + 3 * lda)
+    let (a4, a5, a6, a7) = (a + 4 * lda, a + 5 * lda, a + 6 * lda, a + 7 * lda)
+    for kk in 0..<k {
+      let bv = raw.loadUnaligned(fromByteOffset: kk * 64, as: SIMD16<Float>.self)
+      acc.0.addProduct(SIMD16(repeating: a0[kk]), bv)
+      acc.1.addProduct(SIMD16(repeating: a1[kk]), bv)
+      acc.2.addProduct(SIMD16(repeating: a2[kk]), bv)
+      acc.3.addProduct(SIMD16(repeating: a3[kk]), bv)
+      acc.4.addProduct(SIMD16(repeating: a4[kk]), bv)
+      acc.5.addProduct(SIMD16(repeating: a5[kk]), bv)
+      acc.6.addProduct(SIMD16(repeating: a6[kk]), bv)
+      acc.7.addProduct(SIMD16(repeating: a7[kk]), bv)
+    }
+    store(acc.0, c, cols, accumulate)
+    store(acc.1, c + ldc, cols, accumulate)
+    store(acc.2, c + 2 * ldc, cols, accumulate)
+    store(acc.3, c + 3 * ldc, cols, accumulate)
+    store(acc.4, c + 4 * ldc, cols, accumulate)
+    store(acc.5, c + 5 * ldc, cols, accumulate)
+    store(acc.6, c + 6 * ldc, cols, accumulate)
+    store(acc.7, c + 7 * ldc, cols, accumulate)
   }
 
   @inline(__always)

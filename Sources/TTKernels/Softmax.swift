@@ -21,8 +21,9 @@ public enum Softmax {
           s += e
         }
         if log {
-          let logS = Foundation.log(s) + m
-          for l in 0..<length { out[base + l * inner] = x[base + l * inner] - logS }
+          // (x − m) − log s, not x − (m + log s): the latter rounds log s away for large m.
+          let logS = Foundation.log(s)
+          for l in 0..<length { out[base + l * inner] = (x[base + l * inner] - m) - logS }
         } else {
           let r = s > 0 ? 1 / s : 0
           for l in 0..<length { out[base + l * inner] *= r }

@@ -29,14 +29,15 @@ public func withNoGrad<T>(_ body: () throws -> T) rethrows -> T {
 extension Tensor {
   /// Wraps a freshly computed result, attaching a backward rule when any input tracks gradients.
   ///
-  /// Every differentiable operation funnels through here, so this is also the one place where
-  /// a trace of the operation is recorded (see ``Tracer``).
+  /// Every operation funnels through here, so this is also the one place where a trace of the
+  /// operation is recorded (see ``Tracer``). A `nil` backward rule marks a non-differentiable
+  /// operation (comparisons, argmax): its result never requires grad, as in PyTorch.
   static func result(
     _ scalars: [Float], shape: [Int], op: TracedOp, inputs: [Tensor],
-    backward: @escaping (Tensor) throws -> [Tensor?]
+    backward: ((Tensor) throws -> [Tensor?])?
   ) -> Tensor {
     let out = Tensor(uncheckedShape: shape, scalars: scalars)
-    if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+    if let backward, GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
       out.requiresGrad = true
       out.gradFunction = GradFunction(name: op.name, inputs: inputs, backward: backward)
     }
@@ -65,24 +66,31 @@ extension Tensor {
       }
       seedGrad = Tensor.ones(shape)
     }
-    try withNoGrad {
-      var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seedGrad]
-      for node in topologicalOrder() {
-        guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
-        guard let fn = node.gradFunction else {
-          node.grad = try node.grad.map { try $0 + g } ?? g.detached()
-          continue
+    // Backward rules are built from ordinary ops: record neither a graph nor a trace of them.
+    try Tracer.$current.withValue(nil) {
+      try withNoGrad { try propagate(seedGrad) }
+    }
+  }
+
+  /// Pushes `seedGrad` back through the graph, accumulating into the leaves' `grad`.
+  private func propagate(_ seedGrad: Tensor) throws {
+    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seedGrad]
+    for node in topologicalOrder() {
+      guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+      guard let fn = node.gradFunction else {
+        node.grad = try node.grad.map { try $0 + g } ?? g.detached()
+        continue
+      }
+      let inputGrads = try fn.backward(g)
+      for (input, inputGrad) in zip(fn.inputs, inputGrads) {
+        guard input.requiresGrad, let inputGrad else { continue }
+        guard inputGrad.shape == input.shape else {
+          throw TensorError.invalidArgument(
+            "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape "
+              + "\(input.shape)")
         }
-        let inputGrads = try fn.backward(g)
-        for (input, inputGrad) in zip(fn.inputs, inputGrads) {
-          guard input.requiresGrad, let inputGrad else { continue }
-          guard inputGrad.shape == input.shape else {
-            throw TensorError.invalidArgument(
-              "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape \(input.shape)")
-          }
-          let key = ObjectIdentifier(input)
-          grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad
-        }
+        let key = ObjectIdentifier(input)
+        grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad
       }
     }
   }

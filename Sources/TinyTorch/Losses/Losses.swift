@@ -40,9 +40,14 @@ public enum Loss {
       [Float(total) / n], shape: [], op: TracedOp("binary_cross_entropy_with_logits"),
       inputs: [logits, target]
     ) { g in
+      // ∂/∂z = sigmoid(z) − y;  ∂/∂y = −z.
       let scale = g.item / n
       let dz = zip(logits.scalars, target.scalars).map { (Activation.sigmoid($0) - $1) * scale }
-      return [Tensor(uncheckedShape: logits.shape, scalars: dz), nil]
+      let dy = target.requiresGrad ? logits.scalars.map { -$0 * scale } : nil
+      return [
+        Tensor(uncheckedShape: logits.shape, scalars: dz),
+        dy.map { Tensor(uncheckedShape: target.shape, scalars: $0) },
+      ]
     }
   }
 

@@ -14,7 +14,7 @@
 /// ```
 open class Module {
   /// Whether the module is in training mode (affects dropout and batch norm).
-  public private(set) var isTraining = true
+  public internal(set) var isTraining = true
 
   public init() {}
 
@@ -23,8 +23,11 @@ open class Module {
     throw TensorError.invalidArgument("\(type(of: self)) does not implement forward(_:)")
   }
 
-  /// Runs ``forward(_:)``.
-  public func callAsFunction(_ input: Tensor) throws -> Tensor { try forward(input) }
+  /// Runs ``forward(_:)`` (inside this module's naming scope while a trace is recorded).
+  public func callAsFunction(_ input: Tensor) throws -> Tensor {
+    guard let tracer = Tracer.current else { return try forward(input) }
+    return try tracer.withScope(self) { try forward(input) }
+  }
 
   /// Direct submodules with their property names, in declaration order.
   public func namedChildren() -> [(String, Module)] {

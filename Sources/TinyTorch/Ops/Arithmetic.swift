@@ -1,3 +1,4 @@
+import Foundation
 import TTKernels
 
 extension Tensor {
@@ -15,7 +16,8 @@ extension Tensor {
       }
     }
     let (a, b) = (self, other)
-    return Tensor.result(out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b]) { g in
+    let differentiable = ![.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+    let rule: (Tensor) throws -> [Tensor?] = { g in
       switch op {
       case .add:
         return [try g.sumToShape(a.shape), try g.sumToShape(b.shape)]
@@ -32,11 +34,19 @@ extension Tensor {
           b.requiresGrad ? try (-(g * a) / (b * b)).sumToShape(b.shape) : nil,
         ]
       case .pow:
-        // d/da a^b = b·a^(b-1);  d/db a^b = a^b·ln a
-        let y = Tensor(uncheckedShape: outShape, scalars: out)
+        // d/da a^b = b·a^(b−1), taken as 0 where b = 0 (so 0^0 has no 0·∞);
+        // d/db a^b = a^b·ln a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch does).
+        let (base, exponent) = (try a.expanded(to: outShape).scalars, try b.expanded(to: outShape).scalars)
+        var da = [Float](repeating: 0, count: out.count)
+        var db = [Float](repeating: 0, count: out.count)
+        for i in 0..<out.count {
+          let (x, p, gi) = (base[i], exponent[i], g.scalars[i])
+          if p != 0 { da[i] = gi * p * BinaryOp.pow.apply(x, p - 1) }
+          if x != 0 || p < 0 { db[i] = gi * out[i] * Foundation.log(x) }
+        }
         return [
-          a.requiresGrad ? try (g * b * (a ** (b - 1))).sumToShape(a.shape) : nil,
-          b.requiresGrad ? try (g * y * a.log()).sumToShape(b.shape) : nil,
+          a.requiresGrad ? try Tensor(uncheckedShape: outShape, scalars: da).sumToShape(a.shape) : nil,
+          b.requiresGrad ? try Tensor(uncheckedShape: outShape, scalars: db).sumToShape(b.shape) : nil,
         ]
       case .maximum, .minimum:
         // The gradient goes to the selected operand (to `a` on ties).
@@ -46,9 +56,11 @@ extension Tensor {
           try (g * (1 - pickA)).sumToShape(b.shape),
         ]
       default:
-        return [nil, nil]  // comparisons are piecewise constant
+        return [nil, nil]  // comparisons are piecewise constant and have no backward rule
       }
     }
+    return Tensor.result(
+      out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b], backward: differentiable ? rule : nil)
   }
 
   /// Sums a gradient over broadcast axes so it matches `target` (the inverse of broadcasting).

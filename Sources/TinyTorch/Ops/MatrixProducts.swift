@@ -5,19 +5,23 @@ extension Tensor {
   /// whose leading (batch) axes broadcast. A 1-D left operand is treated as a row vector and a
   /// 1-D right operand as a column vector (that axis is dropped from the result), as in NumPy.
   public func matmul(_ other: Tensor) throws -> Tensor {
-    if rank == 1 {
-      return try unsqueezed(axis: 0).matmul(other).squeezed(axis: -2)
-    }
-    if other.rank == 1 {
-      return try matmul(other.unsqueezed(axis: 1)).squeezed(axis: -1)
-    }
-    guard rank >= 2, other.rank >= 2, let outShape = MatMul.outputShape(shape, other.shape) else {
+    let a = rank == 1 ? try unsqueezed(axis: 0) : self
+    let b = other.rank == 1 ? try other.unsqueezed(axis: 1) : other
+    guard a.rank >= 2, b.rank >= 2, let outShape = MatMul.outputShape(a.shape, b.shape) else {
+      let inner = other.rank >= 2 ? other.shape[other.rank - 2] : other.shape.first ?? 0
       throw TensorError.invalidArgument(
-        "matmul: shapes \(shape) and \(other.shape) are not compatible "
-          + "(inner dimensions \(shape.last ?? 0) and \(other.rank >= 2 ? other.shape[other.rank - 2] : 0) must match, batch dimensions must broadcast)"
-      )
+        "matmul: shapes \(shape) and \(other.shape) are not compatible (inner dimensions "
+          + "\(shape.last ?? 0) and \(inner) must match, batch dimensions must broadcast)")
     }
-    let (a, b) = (self, other)
+    var product = Tensor.matmul(a, b, outShape: outShape)
+    // Drop the axes that were added to 1-D operands, the column's first.
+    if other.rank == 1 { product = try product.squeezed(axis: -1) }
+    if rank == 1 { product = try product.squeezed(axis: other.rank == 1 ? -1 : -2) }
+    return product
+  }
+
+  /// The product of two operands of rank ≥ 2 whose output shape is known to be `outShape`.
+  static func matmul(_ a: Tensor, _ b: Tensor, outShape: [Int]) -> Tensor {
     let out = Tensor.product(a, b, outShape: outShape)
     return Tensor.result(out, shape: outShape, op: TracedOp("matmul"), inputs: [a, b]) { g in
       // dA = g·Bᵀ, dB = Aᵀ·g, each summed over broadcast batch axes.
@@ -73,12 +77,14 @@ extension Tensor {
     let rows = count / Swift.max(inFeatures, 1)
     let outShape = Array(shape.dropLast()) + [outFeatures]
     var out = [Float](repeating: 0, count: rows * outFeatures)
-    if let bias {
-      for r in 0..<rows { for j in 0..<outFeatures { out[r * outFeatures + j] = bias.scalars[j] } }
-    }
     scalars.withUnsafeBufferPointer { x in
       weight.scalars.withUnsafeBufferPointer { w in
         out.withUnsafeMutableBufferPointer { o in
+          if let bias {
+            bias.scalars.withUnsafeBufferPointer { b in
+              for r in 0..<rows { (o.baseAddress! + r * outFeatures).update(from: b.baseAddress!, count: outFeatures) }
+            }
+          }
           Gemm.multiply(
             m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
             b: w.baseAddress!, ldb: outFeatures, c: o.baseAddress!, ldc: outFeatures,

@@ -58,8 +58,8 @@ extension Tensor {
     if !keepDims { outShape.remove(at: ax) }
     return Tensor.result(
       indices.map(Float.init), shape: outShape,
-      op: TracedOp("argmax", ["axis": .int(ax), "keepdims": .bool(keepDims)]), inputs: [self]
-    ) { _ in [nil] }
+      op: TracedOp("argmax", ["axis": .int(ax), "keepdims": .bool(keepDims)]), inputs: [self],
+      backward: nil)
   }
 
   /// Shared implementation of the reductions.
@@ -82,14 +82,16 @@ extension Tensor {
     var values = scalars
     var current = shape
     for axis in normalized.reversed() {
-      var out = [Float](repeating: 0, count: ShapeMath.count(current) / Swift.max(current[axis], 1))
+      var reducedShape = current
+      reducedShape[axis] = 1
+      var out = [Float](repeating: 0, count: ShapeMath.count(reducedShape))
       values.withUnsafeBufferPointer { x in
         out.withUnsafeMutableBufferPointer { o in
           Reduce.reduce(op, x.baseAddress!, shape: current, axis: axis, o.baseAddress!)
         }
       }
       values = out
-      current[axis] = 1
+      current = reducedShape
     }
     let keepShape = current
     let outShape = keepDims ? keepShape : shape.indices.filter { !normalized.contains($0) }.map { shape[$0] }

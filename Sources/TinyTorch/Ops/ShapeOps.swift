@@ -130,7 +130,15 @@ extension Tensor {
 
   /// Stacks equally shaped tensors along a new axis.
   public static func stack(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
-    try concat(tensors.map { try $0.unsqueezed(axis: axis) }, axis: axis)
+    guard let first = tensors.first else { throw TensorError.invalidArgument("stack: no tensors given") }
+    for t in tensors.dropFirst() where t.shape != first.shape {
+      throw TensorError.shapeMismatch(op: "stack", first.shape, t.shape)
+    }
+    let ax = axis < 0 ? axis + first.rank + 1 : axis
+    guard ax >= 0 && ax <= first.rank else {
+      throw TensorError.indexOutOfRange(op: "stack axis", index: axis, bound: first.rank + 1)
+    }
+    return try concat(tensors.map { try $0.unsqueezed(axis: ax) }, axis: ax)
   }
 
   /// Elements `start, start+step, …` (below `end`) along one axis. Negative `start`/`end` count
@@ -238,7 +246,8 @@ extension Tensor {
     get throws {
       guard rank > 0 else { throw TensorError.invalidArgument("subscript: cannot slice a scalar tensor") }
       guard range.lowerBound >= 0, range.upperBound <= shape[0] else {
-        throw TensorError.indexOutOfRange(op: "subscript range", index: range.upperBound, bound: shape[0])
+        let index = range.lowerBound < 0 ? range.lowerBound : range.upperBound
+        throw TensorError.indexOutOfRange(op: "subscript range", index: index, bound: shape[0])
       }
       return try slice(axis: 0, start: range.lowerBound, end: range.upperBound)
     }

@@ -77,6 +77,14 @@ public final class Tensor {
       requiresGrad: requiresGrad)
   }
 
+  /// Releases the autograd graph behind this tensor without recursion (see ``GraphRelease``).
+  deinit {
+    guard gradFunction != nil else { return }
+    let mustDrain = GraphRelease.enqueue(gradFunction!)
+    gradFunction = nil
+    if mustDrain { GraphRelease.drain() }
+  }
+
   /// Number of axes.
   public var rank: Int { shape.count }
   /// Number of elements.
@@ -89,7 +97,8 @@ public final class Tensor {
   /// Whether this tensor is a leaf of the autograd graph (created by the user, not an op).
   public var isLeaf: Bool { gradFunction == nil }
 
-  /// A tensor sharing these values but cut from the autograd graph.
+  /// A tensor with these values, cut from the autograd graph. Unlike PyTorch's `detach()`, the
+  /// values are a (copy-on-write) copy: updating either tensor in place leaves the other as it was.
   public func detached() -> Tensor {
     Tensor(uncheckedShape: shape, scalars: scalars)
   }
@@ -124,8 +133,10 @@ extension Tensor: CustomStringConvertible {
   /// A NumPy-like rendering, abbreviated for large tensors.
   public var description: String {
     func fmt(_ v: Float) -> String {
+      // Round to 4 decimals only where that cannot overflow; large values print as they are.
+      guard Swift.abs(v) < 1e7 else { return String(v) }
       let r = (v * 10000).rounded() / 10000
-      return r == r.rounded() && Swift.abs(r) < 1e7 ? String(Int(r)) + "." : String(r)
+      return r == r.rounded() ? String(Int(r)) + "." : String(r)
     }
     if shape.isEmpty { return "tensor(\(fmt(scalars[0])))" }
     let strides = ShapeMath.strides(shape)

@@ -21,8 +21,11 @@ extension Tensor {
   /// Zeros with the shape of `other`.
   public static func zeros(like other: Tensor) -> Tensor { zeros(other.shape) }
 
+  /// `[0, 1, …, end - 1]` (like `torch.arange(end)`).
+  public static func arange(_ end: Float) -> Tensor { arange(0, end) }
+
   /// `[start, start + step, …]` up to but excluding `end`.
-  public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
+  public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
     precondition(step != 0, "arange step must not be zero")
     let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
     return Tensor((0..<n).map { start + Float($0) * step })

@@ -1,0 +1,187 @@
+/* tt_nn.c: convolution, pooling, softmax, layer norm and attention kernels. */
+#include "tt_model.h"
+#include "tt_runtime.h"
+
+#include <float.h>
+
+TT_HIDDEN int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
+                                    int64_t o) {
+  (void)o;
+  int64_t rows = c / groups * kh * kw;
+  return rows * oh * ow + tt_sgemm_scratch(rows);
+}
+
+/* Unfolds one group of one image into cols[(ci, ki, kj), (oy, ox)]. */
+static void tt_im2col(const float *x, float *cols, int64_t cg, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                      int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t oh,
+                      int64_t ow) {
+  for (int64_t ci = 0; ci < cg; ci++) {
+    for (int64_t ki = 0; ki < kh; ki++) {
+      for (int64_t kj = 0; kj < kw; kj++) {
+        float *dst = cols + ((ci * kh + ki) * kw + kj) * oh * ow;
+        for (int64_t oy = 0; oy < oh; oy++) {
+          int64_t iy = oy * sh - ph + ki * dh;
+          for (int64_t ox = 0; ox < ow; ox++) {
+            int64_t ix = ox * sw - pw + kj * dw;
+            int inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            dst[oy * ow + ox] = inside ? x[(ci * h + iy) * w + ix] : 0.0f;
+          }
+        }
+      }
+    }
+  }
+}
+
+TT_HIDDEN void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
+                         int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                         int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
+                         int64_t ow, float *scratch) {
+  int64_t cg = c / groups, og = o / groups, rows = cg * kh * kw, pixels = oh * ow;
+  float *cols = scratch, *gemm_scratch = scratch + rows * pixels;
+  for (int64_t b = 0; b < n; b++) {
+    for (int64_t g = 0; g < groups; g++) {
+      tt_im2col(x + (b * c + g * cg) * h * wd, cols, cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+      float *out = y + (b * o + g * og) * pixels;
+      tt_sgemm(og, pixels, rows, w + g * og * rows, rows, 0, cols, pixels, 0, out, pixels, 0, 0, gemm_scratch);
+      if (bias) {
+        for (int64_t oc = 0; oc < og; oc++) {
+          float add = bias[g * og + oc];
+          for (int64_t p = 0; p < pixels; p++) out[oc * pixels + p] += add;
+        }
+      }
+    }
+  }
+}
+
+TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  for (int64_t p = 0; p < nc; p++) {
+    const float *plane = x + p * h * w;
+    for (int64_t oy = 0; oy < oh; oy++) {
+      for (int64_t ox = 0; ox < ow; ox++) {
+        float best = -FLT_MAX;
+        for (int64_t ki = 0; ki < kh; ki++) {
+          int64_t iy = oy * sh - ph + ki;
+          if (iy < 0 || iy >= h) continue;
+          for (int64_t kj = 0; kj < kw; kj++) {
+            int64_t ix = ox * sw - pw + kj;
+            if (ix < 0 || ix >= w) continue;
+            float v = plane[iy * w + ix];
+            best = v > best ? v : best;
+          }
+        }
+        y[(p * oh + oy) * ow + ox] = best;
+      }
+    }
+  }
+}
+
+TT_HIDDEN void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                             int count_include_pad) {
+  for (int64_t p = 0; p < nc; p++) {
+    const float *plane = x + p * h * w;
+    for (int64_t oy = 0; oy < oh; oy++) {
+      for (int64_t ox = 0; ox < ow; ox++) {
+        float sum = 0.0f;
+        int64_t count = 0;
+        for (int64_t ki = 0; ki < kh; ki++) {
+          int64_t iy = oy * sh - ph + ki;
+          if (iy < 0 || iy >= h) continue;
+          for (int64_t kj = 0; kj < kw; kj++) {
+            int64_t ix = ox * sw - pw + kj;
+            if (ix < 0 || ix >= w) continue;
+            sum += plane[iy * w + ix];
+            count++;
+          }
+        }
+        y[(p * oh + oy) * ow + ox] = sum / (float)(count_include_pad ? kh * kw : count);
+      }
+    }
+  }
+}
+
+TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t i = 0; i < inner; i++) {
+      const float *src = x + o * len * inner + i;
+      float *dst = y + o * len * inner + i;
+      float max = -FLT_MAX;
+      for (int64_t j = 0; j < len; j++) max = src[j * inner] > max ? src[j * inner] : max;
+      float sum = 0.0f;
+      for (int64_t j = 0; j < len; j++) {
+        float e = tt_expf(src[j * inner] - max);
+        sum += e;
+        if (!log) dst[j * inner] = e;
+      }
+      if (log) {
+        float shift = max + logf(sum);
+        for (int64_t j = 0; j < len; j++) dst[j * inner] = src[j * inner] - shift;
+      } else {
+        float scale = 1.0f / sum;
+        for (int64_t j = 0; j < len; j++) dst[j * inner] *= scale;
+      }
+    }
+  }
+}
+
+TT_HIDDEN void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+                             int64_t len, float eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *src = x + r * len;
+    float *dst = y + r * len;
+    float mean = 0.0f;
+    for (int64_t j = 0; j < len; j++) mean += src[j];
+    mean /= (float)len;
+    float var = 0.0f;
+    for (int64_t j = 0; j < len; j++) var += (src[j] - mean) * (src[j] - mean);
+    var /= (float)len;
+    float rstd = 1.0f / sqrtf(var + eps);
+    for (int64_t j = 0; j < len; j++) {
+      float v = (src[j] - mean) * rstd;
+      if (gamma) v *= gamma[j];
+      if (beta) v += beta[j];
+      dst[j] = v;
+    }
+  }
+}
+
+/* Whether mask element (i, j) keeps the position, and its additive term for float masks. */
+static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *keep) {
+  switch (dtype) {
+  case TT_F32: return ((const float *)mask)[offset];
+  case TT_I8: *keep = ((const int8_t *)mask)[offset] != 0; return 0.0f;
+  case TT_I32: *keep = ((const int32_t *)mask)[offset] != 0; return 0.0f;
+  default: *keep = ((const int64_t *)mask)[offset] != 0; return 0.0f;
+  }
+}
+
+TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
+                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
+                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch) {
+  for (int64_t i = 0; i < sq; i++) {
+    float max = -FLT_MAX;
+    for (int64_t j = 0; j < sk; j++) {
+      int keep = !causal || j <= i;
+      float s = 0.0f;
+      for (int64_t t = 0; t < d; t++) s += q[i * d + t] * k[j * d + t];
+      s *= scale;
+      if (mask) s += tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
+      /* Masked positions are marked with NaN-free sentinel -FLT_MAX and given weight 0 below. */
+      scratch[j] = keep ? s : -FLT_MAX;
+      if (keep && s > max) max = s;
+    }
+    float sum = 0.0f;
+    for (int64_t j = 0; j < sk; j++) {
+      float e = scratch[j] == -FLT_MAX ? 0.0f : tt_expf(scratch[j] - max);
+      scratch[j] = e;
+      sum += e;
+    }
+    float inv = 1.0f / sum;
+    for (int64_t t = 0; t < dv; t++) y[i * dv + t] = 0.0f;
+    for (int64_t j = 0; j < sk; j++) {
+      float p = scratch[j] * inv;
+      for (int64_t t = 0; t < dv; t++) y[i * dv + t] += p * v[j * dv + t];
+    }
+  }
+}

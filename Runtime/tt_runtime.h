@@ -1,0 +1,135 @@
+/* tt_runtime.h: kernels that generated model code calls (compiled into every model library).
+ *
+ * Everything here is hidden (not exported from the library). Math helpers are static inline so
+ * that loops calling them vectorize (clang does not vectorize calls to libm's expf/tanhf).
+ */
+#ifndef TT_RUNTIME_H
+#define TT_RUNTIME_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TT_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- Scalar math (vectorizable, ~1e-7 relative error in the normal range) ---- */
+
+/* e^x: Cephes-style range reduction x = n·ln2 + r and a degree-6 polynomial in r. */
+static inline float tt_expf(float x) {
+  x = x < -87.33654f ? -87.33654f : x;
+  x = x > 88.72283f ? 88.72283f : x;
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r * r + r + 1.0f;
+  /* 2^n for n in [-126, 128]: 2^128 is built as 2^127 · 2. */
+  int32_t m = (int32_t)n;
+  float extra = m > 127 ? 2.0f : 1.0f;
+  m = m > 127 ? 127 : m;
+  union { int32_t i; float f; } scale = {(m + 127) << 23};
+  return y * scale.f * extra;
+}
+
+/* tanh(x): an odd polynomial near 0, 1 - 2/(e^{2|x|} + 1) elsewhere (Cephes tanhf). */
+static inline float tt_tanhf(float x) {
+  float ax = fabsf(x);
+  float z = x * x;
+  float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z +
+                  1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
+  float big = 1.0f - 2.0f / (tt_expf(2.0f * ax) + 1.0f);
+  big = x < 0.0f ? -big : big;
+  return ax < 0.625f ? small : big;
+}
+
+/* 1 / (1 + e^-x). */
+static inline float tt_sigmoidf(float x) { return 1.0f / (1.0f + tt_expf(-x)); }
+
+/* GELU, exact form 0.5·x·(1 + erf(x/√2)) (libm erff) and tanh form. */
+static inline float tt_gelu_erf(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }
+static inline float tt_gelu_tanh(float x) {
+  return 0.5f * x * (1.0f + tt_tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+}
+
+/* IEEE half <-> float (round to nearest even), bit-exact with Swift's Float16. */
+static inline float tt_half_to_float(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1fu;
+  uint32_t mant = h & 0x3ffu;
+  union { uint32_t u; float f; } out;
+  if (exp == 0x1fu) {
+    out.u = sign | 0x7f800000u | (mant << 13);
+  } else if (exp != 0) {
+    out.u = sign | ((exp + 112u) << 23) | (mant << 13);
+  } else {
+    out.f = (float)mant * 5.9604644775390625e-8f; /* subnormal: mant · 2^-24 */
+    out.u |= sign;
+  }
+  return out.f;
+}
+
+static inline uint16_t tt_float_to_half(float f) {
+  union { float f; uint32_t u; } in = {f};
+  uint32_t sign = (in.u >> 16) & 0x8000u;
+  uint32_t abs = in.u & 0x7fffffffu;
+  if (abs >= 0x47800000u) return (uint16_t)(sign | (abs > 0x7f800000u ? 0x7e00u : 0x7c00u)); /* inf, NaN */
+  if (abs < 0x38800000u) {                                 /* subnormal or zero half */
+    union { uint32_t u; float f; } v = {abs}, magic = {0x3f000000u}; /* 0.5 */
+    v.f += magic.f;              /* aligns the half's subnormal bits at the bottom, rounding RNE */
+    return (uint16_t)(sign | (v.u - magic.u));
+  }
+  uint32_t mant_odd = (abs >> 13) & 1u;
+  abs += 0xc8000fffu + mant_odd; /* rebias exponent (-112 << 23) and round to nearest even */
+  return (uint16_t)(sign | (abs >> 13));
+}
+
+/* ---- Kernels (tt_gemm.c, tt_nn.c) ---- */
+
+/* Floats of scratch tt_sgemm needs for these sizes. */
+TT_HIDDEN int64_t tt_sgemm_scratch(int64_t k);
+
+/* C[m,n] (+)= op(A)[m,k] · op(B)[k,n] (+ bias[n]); op(X) = X or Xᵀ.
+ * Row-major with leading dimensions lda/ldb/ldc; accumulate != 0 adds to C. scratch holds
+ * tt_sgemm_scratch(k) floats. */
+TT_HIDDEN void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int trans_a,
+                        const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
+                        const float *bias, int accumulate, float *scratch);
+
+/* Floats of scratch tt_conv2d needs. */
+TT_HIDDEN int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
+                                    int64_t o);
+
+/* NCHW convolution via im2col + tt_sgemm; w is [o, c/groups, kh, kw]; bias may be NULL. */
+TT_HIDDEN void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
+                         int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                         int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
+                         int64_t ow, float *scratch);
+
+/* NCHW pooling; padding never wins a max; average divides by the full window when
+ * count_include_pad, else by the in-bounds count. */
+TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
+TT_HIDDEN void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                             int count_include_pad);
+
+/* Softmax (or log-softmax) over the middle axis of [outer, len, inner]. */
+TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log);
+
+/* Layer norm over the last axis of [rows, len]; gamma/beta may be NULL. */
+TT_HIDDEN void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+                             int64_t len, float eps);
+
+/* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv].
+ * mask is NULL or a [sq,sk] matrix with row/column strides mask_rs/mask_cs (0 broadcasts):
+ * mask_dtype TT_F32 adds it to the scores, an integer dtype keeps the positions where it is
+ * nonzero. causal keeps only j <= i. scratch holds sk floats. */
+TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
+                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
+                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);
+
+#endif /* TT_RUNTIME_H */

@@ -1,0 +1,138 @@
+import Glibc
+import TTIR
+
+/// Compiles a graph to a shared library: C emission, libclang check, clang, compile cache.
+public enum ModelCompiler {
+  /// Bumped whenever the emitted C changes for the same graph; part of the cache key.
+  static let codegenVersion = "1"
+
+  /// Compiles `graph` (verified, static shapes) and returns the library and a report.
+  ///
+  /// - Throws: ``CodegenError``: unsupported ops (naming the node), invalid generated C (naming
+  ///   the node), clang failures (with diagnostics and the kept C file), I/O errors.
+  public static func compile(_ graph: Graph, options: CompileOptions = CompileOptions()) throws(CodegenError)
+    -> CompiledArtifact
+  {
+    let start = now()
+    let compiler = try resolvedCompiler(options)
+    let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
+    let graphHash = graph.contentHash
+    let key = try cacheKey(graph: graph, graphHash: graphHash, options: options, compiler: compiler)
+    let digest = key.digest
+
+    if options.useCache, options.emitCPath == nil, let entry = cache.entry(forKey: digest) {
+      return CompiledArtifact(
+        libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
+        cacheHit: true, timings: [("total", now() - start)], libraryBytes: entry.libraryBytes, arenaBytes: 0,
+        unsharedBytes: 0)
+    }
+
+    var timings: [(stage: String, seconds: Double)] = []
+    var mark = now()
+    func lap(_ stage: String) {
+      let time = now()
+      timings.append((stage, time - mark))
+      mark = time
+    }
+    let output = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights)
+    if let path = options.emitCPath { try FileSystem.write(output.source.text, to: path) }
+    lap("codegen")
+    let build = try cache.makeBuildDirectory()
+    let sourcePath = build + "/model.c"
+    try FileSystem.write(output.source.text, to: sourcePath)
+    for file in RuntimeSources.files where file.name.hasSuffix(".h") {
+      try FileSystem.write(file.contents, to: "\(build)/\(file.name)")
+    }
+    if options.weights == .embedded {
+      try FileSystem.write(output.weights.blob(graph), to: "\(build)/\(CEmitter.weightsFileName)")
+    }
+    if options.checkWithLibclang { try CSourceChecker.check(output.source, keptSource: sourcePath) }
+    lap("check")
+    let objects = try runtimeObjects(compiler: compiler, cache: cache, key: key)
+    let library = "lib\(CSyntax.identifier(graph.name, prefix: ""))-\(digest.prefix(16)).so"
+    do {
+      try compiler.compileLibrary(source: "model.c", objects: objects, output: library, in: build)
+    } catch .compilationFailed(let command, let diagnostics, _) {
+      // Keep the failed build where the user can look at it.
+      let kept = "\(cache.root)/failed-\(digest.prefix(16))"
+      FileSystem.remove(kept)
+      let keptSource = (try? FileSystem.rename(build, to: kept)) != nil ? kept + "/model.c" : sourcePath
+      throw .compilationFailed(command: command, diagnostics: diagnostics, keptSource: keptSource)
+    }
+    lap("clang")
+    let entry = try cache.commit(buildDirectory: build, library: library, key: digest)
+    timings.append(("total", now() - start))
+    return CompiledArtifact(
+      libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
+      cacheHit: false, timings: timings, libraryBytes: entry.libraryBytes, arenaBytes: output.plan.arenaBytes,
+      unsharedBytes: output.plan.unsharedBytes)
+  }
+
+  /// The cache key of compiling `graph` with `options` (for `--explain-key`).
+  public static func cacheKey(_ graph: Graph, options: CompileOptions = CompileOptions()) throws(CodegenError)
+    -> CacheKey
+  {
+    try cacheKey(
+      graph: graph, graphHash: graph.contentHash, options: options, compiler: resolvedCompiler(options))
+  }
+
+  private static func cacheKey(graph: Graph, graphHash: String, options: CompileOptions, compiler: CCompiler)
+    throws(CodegenError) -> CacheKey
+  {
+    var key = CacheKey()
+    key.add("graph", graphHash)
+    key.add("passes", options.passes.joined(separator: ","))
+    key.add("abi", "\(abiVersion)")
+    key.add("codegen", codegenVersion)
+    key.add("runtime", runtimeHash)
+    key.add("weights", options.weights.rawValue)
+    key.add("compiler", "\(compiler.executable): \(try compiler.identity())")
+    key.add("flags", compiler.compileFlags.joined(separator: " "))
+    return key
+  }
+
+  /// The ABI version in `tt_model.h`.
+  static let abiVersion: Int = {
+    let header = RuntimeSources.files.first { $0.name == "tt_model.h" }!.contents
+    let line = header.split(separator: "\n").first { $0.hasPrefix("#define TT_ABI_VERSION") }!
+    return Int(line.split(separator: " ")[2].filter(\.isNumber))!
+  }()
+
+  /// The SHA-256 of the embedded runtime sources.
+  static let runtimeHash: String = {
+    var hasher = SHA256()
+    for file in RuntimeSources.files { hasher.update("\(file.name)\n\(file.contents)") }
+    return hasher.finalize()
+  }()
+
+  /// Runtime objects for this compiler and flags, built once into the cache.
+  private static func runtimeObjects(compiler: CCompiler, cache: CompileCache, key: CacheKey) throws(CodegenError)
+    -> [String]
+  {
+    var runtimeKey = CacheKey()
+    for component in key.components where ["runtime", "compiler", "flags"].contains(component.name) {
+      runtimeKey.add(component.name, component.value)
+    }
+    let directory = "\(cache.root)/runtime-\(runtimeKey.digest.prefix(32))"
+    let sources = RuntimeSources.files.filter { $0.name.hasSuffix(".c") }.map(\.name)
+    let objects = sources.map { "\(directory)/\($0.dropLast(2)).o" }
+    if objects.allSatisfy(FileSystem.exists) { return objects }
+    let build = try FileSystem.makeTemporaryDirectory(in: cache.root, prefix: "runtime-build-")
+    for file in RuntimeSources.files { try FileSystem.write(file.contents, to: "\(build)/\(file.name)") }
+    _ = try compiler.compileObjects(sources, in: build)
+    if Glibc.rename(build, directory) != 0 { FileSystem.remove(build) }
+    guard objects.allSatisfy(FileSystem.exists) else { throw .io("runtime objects missing in \(directory)") }
+    return objects
+  }
+
+  private static func resolvedCompiler(_ options: CompileOptions) throws(CodegenError) -> CCompiler {
+    if let compiler = options.compiler { return compiler }
+    return try CCompiler.locate()
+  }
+
+  private static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+}

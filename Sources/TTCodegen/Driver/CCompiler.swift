@@ -1,0 +1,104 @@
+import Glibc
+
+/// Drives the C compiler (clang) that turns generated C into a shared library.
+///
+/// The executable is `$TTC_CC` if set, else `clang` on `PATH`, else the Swift toolchain's
+/// `/opt/swift/usr/bin/clang`. Default flags: `-O3 -march=native -fPIC -fvisibility=hidden`
+/// (plus `-shared` when linking). No `-ffast-math`: compiled results should stay within the
+/// 1e-4 tolerance of the interpreter, and the runtime's own vectorizable `tt_expf`/`tt_tanhf`
+/// give the speed `-ffast-math` would otherwise be wanted for.
+public struct CCompiler: Sendable, Hashable {
+  /// The path of the compiler executable.
+  public var executable: String
+  /// The optimization flag, e.g. `-O3` or `-O1`.
+  public var optimization: String
+  /// The CPU to tune for (`-march=`), or `nil` for the compiler's default.
+  public var targetCPU: String?
+  /// More flags appended to every compilation.
+  public var extraFlags: [String]
+
+  /// A compiler at `executable` with the given options.
+  public init(executable: String, optimization: String = "-O3", targetCPU: String? = "native", extraFlags: [String] = []) {
+    self.executable = executable
+    self.optimization = optimization
+    self.targetCPU = targetCPU
+    self.extraFlags = extraFlags
+  }
+
+  /// The compiler found by the lookup described on the type, with default options.
+  ///
+  /// - Throws: ``CodegenError/toolFailed(_:)`` naming every place looked at if none is found.
+  public static func locate() throws(CodegenError) -> CCompiler {
+    CCompiler(executable: try locateExecutable())
+  }
+
+  /// Finds the compiler executable; see the type's documentation.
+  public static func locateExecutable() throws(CodegenError) -> String {
+    if let override = getenv("TTC_CC").map({ String(cString: $0) }), !override.isEmpty {
+      guard let path = resolve(override) else {
+        throw .toolFailed("TTC_CC is set to '\(override)', which is not an executable file")
+      }
+      return path
+    }
+    if let path = resolve("clang") { return path }
+    let fallback = "/opt/swift/usr/bin/clang"
+    guard access(fallback, X_OK) == 0 else {
+      throw .toolFailed("no C compiler found: TTC_CC is unset, no clang on PATH, no \(fallback)")
+    }
+    return fallback
+  }
+
+  /// `name` if it is a path to an executable, else its first match on `PATH`.
+  private static func resolve(_ name: String) -> String? {
+    if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+    let path = getenv("PATH").map { String(cString: $0) } ?? ""
+    for directory in path.split(separator: ":") where access("\(directory)/\(name)", X_OK) == 0 {
+      return "\(directory)/\(name)"
+    }
+    return nil
+  }
+
+  /// The flags of every compilation (not linking).
+  public var compileFlags: [String] {
+    [optimization] + (targetCPU.map { ["-march=\($0)"] } ?? []) + ["-fPIC", "-fvisibility=hidden", "-std=c11"]
+      + extraFlags
+  }
+
+  /// The first line of `clang --version`, e.g. `clang version 21.0.0 (…)`; part of cache keys.
+  ///
+  /// - Throws: ``CodegenError/toolFailed(_:)`` if the compiler cannot be run.
+  public func identity() throws(CodegenError) -> String {
+    let result = try Subprocess.run(executable, ["--version"])
+    guard result.status == 0, let line = result.output.split(separator: "\n").first else {
+      throw .toolFailed("\(executable) --version failed (status \(result.status)): \(result.output)")
+    }
+    return String(line)
+  }
+
+  /// Compiles C `sources` (paths relative to `directory`) to object files beside them.
+  ///
+  /// - Returns: The object paths, relative to `directory`.
+  /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
+  public func compileObjects(_ sources: [String], in directory: String) throws(CodegenError) -> [String] {
+    try invoke(compileFlags + ["-c"] + sources, in: directory, keptSource: directory + "/" + (sources.first ?? ""))
+    return sources.map { String($0.dropLast(2)) + ".o" }
+  }
+
+  /// Compiles `source` and links it with `objects` into the shared library `output`; paths are
+  /// relative to `directory` or absolute.
+  public func compileLibrary(source: String, objects: [String], output: String, in directory: String)
+    throws(CodegenError)
+  {
+    try invoke(
+      compileFlags + ["-shared", "-o", output, source] + objects + ["-lm"], in: directory,
+      keptSource: directory + "/" + source)
+  }
+
+  private func invoke(_ arguments: [String], in directory: String, keptSource: String) throws(CodegenError) {
+    let result = try Subprocess.run(executable, arguments, in: directory)
+    guard result.status == 0 else {
+      let command = "cd \(directory) && " + ([executable] + arguments).joined(separator: " ")
+      throw .compilationFailed(command: command, diagnostics: result.output, keptSource: keptSource)
+    }
+  }
+}

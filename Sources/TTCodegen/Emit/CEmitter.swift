@@ -1,0 +1,226 @@
+import TTIR
+
+/// Lowers a graph to one C translation unit implementing the ABI of `Runtime/tt_model.h`.
+///
+/// The C reads like hand-written code: descriptor tables, then `tt_run_ex` with one block per
+/// node, each preceded by a comment naming the node, op and shapes. Shapes are constants.
+/// Intermediates live in the caller's workspace at offsets chosen by ``MemoryPlanner``.
+/// Weights are a blob pulled in by the assembler (`.incbin "weights.bin"`, resolved relative to
+/// the directory clang runs in), so the library is self-contained and compiles as fast as a
+/// model without weights; ``WeightsMode/external`` leaves them out and `tt_run_ex` takes them.
+public struct CEmitter {
+  /// Where the compiled library gets its weights.
+  public enum WeightsMode: String, Sendable, Hashable {
+    /// Inside the library (`.incbin` of `weights.bin` next to the C file).
+    case embedded
+    /// Passed to `tt_run_ex` at run time (e.g. packed from the model's safetensors file).
+    case external
+  }
+
+  /// The result of lowering a graph.
+  public struct Output: Sendable {
+    /// The C source and its line → node map.
+    public var source: GeneratedSource
+    /// The arena layout.
+    public var plan: MemoryPlan
+    /// The weights layout; ``WeightsLayout/blob(_:)`` gives the bytes for `weights.bin`.
+    public var weights: WeightsLayout
+  }
+
+  /// The file name the embedded weights are read from at compile time.
+  public static let weightsFileName = "weights.bin"
+
+  /// Lowers `graph` (verified, with static shapes).
+  ///
+  /// - Throws: ``CodegenError/unsupported(_:)`` naming the node for op/dtype combinations the C
+  ///   backend lacks; a graph error's message if shape inference fails.
+  public static func emit(_ graph: Graph, graphHash: String, weights mode: WeightsMode = .embedded)
+    throws(CodegenError) -> Output
+  {
+    let types: [String: TensorType]
+    do { types = try graph.valueTypes() } catch { throw .unsupported("\(error)") }
+    let contexts = graph.nodes.enumerated().map { index, node in
+      NodeContext(
+        node: node, index: index, inputTypes: node.inputs.map { types[$0]! },
+        outputType: types[node.outputs[0]]!)
+    }
+    var scratchSizes: [Int] = []
+    for context in contexts { scratchSizes.append(try context.scratchFloats() * 4) }
+    let plan = MemoryPlanner.plan(graph, types: types) { scratchSizes[$0] }
+    let layout = WeightsLayout(graph)
+    var writer = Writer(graph: graph, types: types, plan: plan, layout: layout)
+    try writer.write(contexts: contexts, graphHash: graphHash, mode: mode)
+    return Output(source: GeneratedSource(text: writer.text, blocks: writer.blocks), plan: plan, weights: layout)
+  }
+}
+
+/// Accumulates the lines of the translation unit.
+private struct Writer {
+  let graph: Graph
+  let types: [String: TensorType]
+  let plan: MemoryPlan
+  let layout: WeightsLayout
+  var lines: [String] = []
+  var blocks: [GeneratedSource.Block] = []
+  var names: [String: String] = [:]
+
+  init(graph: Graph, types: [String: TensorType], plan: MemoryPlan, layout: WeightsLayout) {
+    self.graph = graph
+    self.types = types
+    self.plan = plan
+    self.layout = layout
+    var used: Set<String> = []
+    let all = graph.inputs.map(\.name) + layout.entries.map(\.name) + graph.nodes.flatMap(\.outputs)
+    for name in all where names[name] == nil {
+      var identifier = CSyntax.identifier(name, prefix: "v_")
+      var suffix = 2
+      while used.contains(identifier) {
+        identifier = CSyntax.identifier(name, prefix: "v_") + "_\(suffix)"
+        suffix += 1
+      }
+      used.insert(identifier)
+      names[name] = identifier
+    }
+  }
+
+  var text: String { lines.joined(separator: "\n") + "\n" }
+
+  mutating func write(contexts: [NodeContext], graphHash: String, mode: CEmitter.WeightsMode) throws(CodegenError) {
+    writePrologue(graphHash: graphHash, mode: mode)
+    writeDescriptors(graphHash: graphHash, mode: mode)
+    lines += [
+      "TT_EXPORT int tt_run_ex(const void *weights, const void *const *inputs, void *const *outputs,",
+      "                        void *workspace, tt_observer observe, void *ctx) {",
+    ]
+    if mode == .embedded {
+      lines.append("  const unsigned char *w = weights ? (const unsigned char *)weights : TT_WEIGHTS;")
+    } else {
+      lines += [
+        "  const unsigned char *w = (const unsigned char *)weights;",
+        "  if (!w && \(layout.totalBytes) > 0) return TT_ERR_NO_WEIGHTS;",
+      ]
+    }
+    lines += [
+      "  unsigned char *arena = (unsigned char *)workspace;",
+      "  if (!inputs || !outputs || (!arena && \(plan.arenaBytes) > 0)) return TT_ERR_NULL_ARGUMENT;",
+      "  (void)w;",
+      "  (void)arena;",
+      "  (void)observe;",
+      "  (void)ctx;",
+    ]
+    writeDeclarations()
+    for context in contexts { try writeBlock(context) }
+    writeOutputCopies()
+    lines += [
+      "  return TT_OK;", "}", "",
+      "TT_EXPORT int tt_run(const void *const *inputs, void *const *outputs, void *workspace) {",
+      "  return tt_run_ex(0, inputs, outputs, workspace, 0, 0);", "}",
+    ]
+  }
+
+  mutating func writePrologue(graphHash: String, mode: CEmitter.WeightsMode) {
+    lines += [
+      "/* Model '\(graph.name)', generated by ttc. Graph hash \(graphHash).",
+      " * \(graph.nodes.count) nodes; \(plan.summary); weights \(layout.totalBytes) bytes (\(mode.rawValue)).",
+      " * ABI: tt_model.h. Build: clang -O3 -march=native -fPIC -shared model.c <runtime objects>. */",
+      "#include \"tt_model.h\"", "#include \"tt_runtime.h\"", "", "#include <float.h>", "",
+      "#define TT_EXPORT __attribute__((visibility(\"default\")))", "",
+    ]
+    if mode == .embedded && layout.totalBytes > 0 {
+      lines += [
+        "/* The weights blob, read by the assembler from \(CEmitter.weightsFileName) at compile time. */",
+        "__asm__(\".section .rodata\\n.balign 64\\n.globl tt_weights_blob\\n.hidden tt_weights_blob\\n\"",
+        "        \"tt_weights_blob:\\n.incbin \\\"\(CEmitter.weightsFileName)\\\"\\n.previous\\n\");",
+        "extern const unsigned char tt_weights_blob[];",
+        "#define TT_WEIGHTS tt_weights_blob", "",
+      ]
+    } else if mode == .embedded {
+      lines += ["#define TT_WEIGHTS ((const unsigned char *)0)", ""]
+    }
+  }
+
+  mutating func writeDescriptors(graphHash: String, mode: CEmitter.WeightsMode) {
+    func shapeArray(_ label: String, _ shape: [Int]) -> String {
+      if shape.isEmpty { return "0" }
+      lines.append("static const int64_t \(label)[] = {\(shape.map(String.init).joined(separator: ", "))};")
+      return label
+    }
+    func tensor(_ name: String, _ type: TensorType, _ label: String) -> String {
+      let shape = shapeArray(label, type.shape)
+      return "{\(CSyntax.string(name)), \(CSyntax.enumerator(type.dtype)), \(type.rank), \(shape)}"
+    }
+    let inputs = graph.inputs.enumerated().map { tensor($1.name, $1.type, "tt_input_shape_\($0)") }
+    let outputs = graph.outputs.enumerated().map { tensor($1.name, $1.type, "tt_output_shape_\($0)") }
+    let weights = layout.entries.enumerated().map { index, entry in
+      "{\(tensor(entry.name, entry.type, "tt_weight_shape_\(index)")), \(entry.offset), \(entry.type.byteCount)}"
+    }
+    func table(_ type: String, _ label: String, _ rows: [String]) -> String {
+      if rows.isEmpty { return "0" }
+      lines.append("static const \(type) \(label)[] = {")
+      lines += rows.map { "  \($0)," }
+      lines.append("};")
+      return label
+    }
+    let inputTable = table("tt_tensor_desc", "tt_inputs", inputs)
+    let outputTable = table("tt_tensor_desc", "tt_outputs", outputs)
+    let weightTable = table("tt_weight_desc", "tt_weights", weights)
+    lines += [
+      "static const tt_model_desc tt_description = {",
+      "  TT_ABI_VERSION, \(CSyntax.string(graphHash)), \(CSyntax.string(graph.name)),",
+      "  \(graph.inputs.count), \(graph.outputs.count), \(inputTable), \(outputTable),",
+      "  \(plan.arenaBytes), \(layout.totalBytes), \(mode == .embedded ? 1 : 0), \(layout.entries.count), \(weightTable),",
+      "  \(graph.nodes.count),", "};", "",
+      "TT_EXPORT const tt_model_desc *tt_describe(void) { return &tt_description; }", "",
+    ]
+  }
+
+  mutating func writeDeclarations() {
+    func declare(_ name: String, _ source: String) {
+      let type = CSyntax.storageType(types[name]!.dtype)
+      lines.append("  \(type) *\(names[name]!) = (\(type) *)\(source);")
+    }
+    for (index, input) in graph.inputs.enumerated() { declare(input.name, "inputs[\(index)]") }
+    for entry in layout.entries { declare(entry.name, "(w + \(entry.offset))") }
+    let outputIndex = Dictionary(graph.outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    for node in graph.nodes {
+      let name = node.outputs[0]
+      if let index = outputIndex[name] {
+        declare(name, "outputs[\(index)]")
+      } else if let source = plan.aliases[name] {
+        declare(name, names[source]!)
+      } else if let slot = plan.values[name] {
+        declare(name, "(arena + \(slot.offset))")
+      }
+    }
+    lines.append("")
+  }
+
+  mutating func writeBlock(_ context: NodeContext) throws(CodegenError) {
+    let node = context.node
+    let first = lines.count + 1
+    let inputs = zip(node.inputs, context.inputTypes).map { "\($0) \($1)" }.joined(separator: ", ")
+    let output = "\(node.outputs[0]) \(context.outputType)"
+    lines.append("  /* [\(context.index)] \(node.name): \(node.op)(\(inputs)) -> \(output) */")
+    var emission = Emission(
+      context: context, inputs: node.inputs.map { names[$0]! }, output: names[node.outputs[0]]!,
+      scratch: plan.scratch[context.index].map { "(float *)(arena + \($0.offset))" },
+      isView: plan.aliases[node.outputs[0]] != nil)
+    let body = try emission.body()
+    lines.append("  {")
+    lines += body.map { "    " + $0 }
+    lines.append("  }")
+    let count = context.outputType.elementCount
+    lines.append(
+      "  if (observe) observe(\(context.index), \(CSyntax.string(node.name)), "
+        + "\(CSyntax.enumerator(context.outputType.dtype)), \(emission.output), \(count), ctx);")
+    blocks.append(GeneratedSource.Block(node: node.name, lines: first...lines.count))
+  }
+
+  /// Graph outputs not written by any node (an input or weight returned as is) are copied.
+  mutating func writeOutputCopies() {
+    let produced = Set(graph.nodes.flatMap(\.outputs))
+    for (index, output) in graph.outputs.enumerated() where !produced.contains(output.name) {
+      lines.append("  memcpy(outputs[\(index)], \(names[output.name]!), \(output.type.byteCount));")
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import TTIR
+
+extension Emission {
+  func dataMovement() throws(CodegenError) -> [String] {
+    let x = context.inputTypes[0].shape
+    let size = outType.byteSize
+    switch node.op {
+    case .reshape, .flatten:
+      if isView { return ["/* a view of \(node.inputs[0]): no data moves */"] }
+      return ["memcpy(\(output), \(inputs[0]), \(count * size));"]
+    case .transpose:
+      let perm = (node.ints("perm") ?? []).map { $0 < 0 ? $0 + x.count : $0 }
+      let inStrides = CSyntax.strides(x)
+      let variables = CSyntax.variables(outShape.count)
+      let source = CSyntax.index(perm.map { inStrides[$0] }, variables: variables)
+      let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
+      return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+    case .concat:
+      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: outShape.count) ?? 0
+      let outer = outShape[..<axis].reduce(1, *)
+      let inner = outShape[(axis + 1)...].reduce(1, *)
+      var lines: [String] = []
+      var offset = 0
+      for (input, type) in zip(inputs, context.inputTypes) {
+        let block = type.shape[axis] * inner
+        lines += [
+          "for (int64_t o = 0; o < \(outer); o++) {",
+          "  memcpy(\(output) + o * \(outShape[axis] * inner) + \(offset), \(input) + o * \(block), \(block * size));",
+          "}",
+        ]
+        offset += block
+      }
+      return lines
+    case .slice:
+      let starts = node.ints("starts") ?? []
+      let ends = node.ints("ends") ?? []
+      let steps = node.ints("steps") ?? Array(repeating: 1, count: x.count)
+      let inStrides = CSyntax.strides(x)
+      var base = 0
+      var strides: [Int] = []
+      for axis in x.indices {
+        let range = ShapeInference.sliceRange(start: starts[axis], end: ends[axis], step: steps[axis], length: x[axis])
+        base += range.start * inStrides[axis]
+        strides.append(steps[axis] * inStrides[axis])
+      }
+      let variables = CSyntax.variables(outShape.count)
+      let source = CSyntax.index(strides, variables: variables, offset: base)
+      let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
+      return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+    default:  // gather
+      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
+      let outer = x[..<axis].reduce(1, *)
+      let length = x[axis]
+      let inner = x[(axis + 1)...].reduce(1, *)
+      let indices = context.inputTypes[1].elementCount
+      return [
+        "for (int64_t j = 0; j < \(indices); j++) {",
+        "  int64_t index = (int64_t)\(inputs[1])[j];",
+        "  if (index < 0) index += \(length);",
+        "  if (index < 0 || index >= \(length)) return TT_ERR_INDEX;",
+        "  for (int64_t o = 0; o < \(outer); o++) {",
+        "    memcpy(\(output) + (o * \(indices) + j) * \(inner), \(inputs[0]) + (o * \(length) + index) * \(inner), \(inner * size));",
+        "  }",
+        "}",
+      ]
+    }
+  }
+
+  func reduction() throws(CodegenError) -> [String] {
+    let xType = context.inputTypes[0]
+    let x = xType.shape
+    guard xType.dtype != .f16 else { throw context.unsupported("f16 reductions are not supported (cast to f32)") }
+    let compute = CSyntax.storageType(xType.dtype)
+    if node.op == .argmax {
+      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
+      let outer = x[..<axis].reduce(1, *)
+      let inner = x[(axis + 1)...].reduce(1, *)
+      return [
+        "for (int64_t o = 0; o < \(outer); o++) {",
+        "  for (int64_t i = 0; i < \(inner); i++) {",
+        "    const \(compute) *src = \(inputs[0]) + o * \(x[axis] * inner) + i;",
+        "    int64_t best = 0;",
+        "    for (int64_t j = 1; j < \(x[axis]); j++) if (src[j * \(inner)] > src[best * \(inner)]) best = j;",
+        "    \(output)[o * \(inner) + i] = best;",
+        "  }",
+        "}",
+      ]
+    }
+    let axes = node.ints("axes") ?? []
+    let reduced = Set(axes.isEmpty ? Array(x.indices) : axes.map { $0 < 0 ? $0 + x.count : $0 })
+    // Output strides in input axis order: 0 on reduced axes (keepdims does not change offsets).
+    var outStrides = [Int](repeating: 0, count: x.count)
+    var running = 1
+    for axis in x.indices.reversed() where !reduced.contains(axis) {
+      outStrides[axis] = running
+      running *= x[axis]
+    }
+    let (initial, update): (String, (String, String) -> String) =
+      switch node.op {
+      case .reduceMax:
+        (xType.dtype == .f32 ? "-FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MIN",
+         { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
+      case .reduceMin:
+        (xType.dtype == .f32 ? "FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MAX",
+         { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
+      default: ("0", { acc, v in "\(acc) += \(v);" })
+      }
+    let variables = CSyntax.variables(x.count)
+    let source = "\(inputs[0])[\(CSyntax.index(CSyntax.strides(x), variables: variables))]"
+    let target = "\(output)[\(CSyntax.index(outStrides, variables: variables))]"
+    var lines = ["for (int64_t i = 0; i < \(count); i++) \(output)[i] = \(initial);"]
+    lines += CSyntax.loopNest(x, body: [update(target, source)])
+    if node.op == .reduceMean {
+      let divisor = x.indices.filter { reduced.contains($0) }.map { x[$0] }.reduce(1, *)
+      lines.append("for (int64_t i = 0; i < \(count); i++) \(output)[i] /= \(CSyntax.float(Double(divisor)));")
+    }
+    return lines
+  }
+
+  func conversion() -> [String] {
+    let from = context.inputTypes[0].dtype
+    let x = CSyntax.load("\(inputs[0])[i]", from)
+    switch node.op {
+    case .cast:
+      let target = CSyntax.computeType(outType)
+      return flatLoop(outType == .f16 ? "(float)\(x)" : "(\(target))\(x)")
+    case .quantizeLinear:
+      let scale = CSyntax.float(node.float("scale") ?? 1)
+      let zero = node.int("zero_point") ?? 0
+      return [
+        "for (int64_t i = 0; i < \(count); i++) {",
+        "  float q = rintf(\(x) / \(scale)) + \(zero).0f;",
+        "  \(output)[i] = (int8_t)(q < -128.0f ? -128.0f : q > 127.0f ? 127.0f : q);",
+        "}",
+      ]
+    default:  // dequantize_linear
+      let scale = CSyntax.float(node.float("scale") ?? 1)
+      let zero = node.int("zero_point") ?? 0
+      return flatLoop("(float)(\(x) - \(zero)) * \(scale)")
+    }
+  }
+}

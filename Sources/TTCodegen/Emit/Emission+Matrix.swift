@@ -1,0 +1,124 @@
+import TTIR
+
+extension Emission {
+  func matrix() throws(CodegenError) -> [String] {
+    try context.requireF32()
+    let scratch = scratch ?? "0"
+    if node.op == .linear {
+      let x = context.inputTypes[0].shape
+      let (k, n) = (x.last!, outShape.last!)
+      let m = x.dropLast().reduce(1, *)
+      let bias = inputs.count > 2 ? inputs[2] : "0"
+      return ["tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(bias), 0, \(scratch));"]
+    }
+    let a = context.inputTypes[0].shape
+    let b = context.inputTypes[1].shape
+    let (m, k, n) = (a[a.count - 2], a[a.count - 1], b[b.count - 1])
+    let batch = Array(outShape.dropLast(2))
+    let batchA = a.dropLast(2).reduce(1, *)
+    if b.dropLast(2).reduce(1, *) == 1 && batchA == batch.reduce(1, *) {
+      // b is one matrix shared by every batch: fold a's batch into the rows of one GEMM.
+      return ["tt_sgemm(\(m * batchA), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), 0, 0, \(scratch));"]
+    }
+    let variables = CSyntax.variables(batch.count, "b")
+    let strideA = CSyntax.broadcastStrides(Array(a.dropLast(2)), to: batch).map { $0 * m * k }
+    let strideB = CSyntax.broadcastStrides(Array(b.dropLast(2)), to: batch).map { $0 * k * n }
+    let strideY = CSyntax.strides(batch).map { $0 * m * n }
+    let call =
+      "tt_sgemm(\(m), \(n), \(k), \(inputs[0]) + \(CSyntax.index(strideA, variables: variables)), \(k), 0, "
+      + "\(inputs[1]) + \(CSyntax.index(strideB, variables: variables)), \(n), 0, "
+      + "\(output) + \(CSyntax.index(strideY, variables: variables)), \(n), 0, 0, \(scratch));"
+    return CSyntax.loopNest(batch, body: [call], variable: "b")
+  }
+
+  func spatial() throws(CodegenError) -> [String] {
+    try context.requireF32()
+    let x = context.inputTypes[0].shape
+    let pair: (String, [Int]) -> [Int] = { name, fallback in
+      let values = node.ints(name) ?? fallback
+      return values.count == 1 ? [values[0], values[0]] : values
+    }
+    let padding = pair("padding", [0, 0])
+    if node.op == .conv2d {
+      let w = context.inputTypes[1].shape
+      let stride = pair("stride", [1, 1])
+      let dilation = pair("dilation", [1, 1])
+      let groups = node.int("groups") ?? 1
+      let bias = inputs.count > 2 ? inputs[2] : "0"
+      return [
+        "tt_conv2d(\(inputs[0]), \(inputs[1]), \(bias), \(output), \(x[0]), \(x[1]), \(x[2]), \(x[3]), "
+          + "\(w[0]), \(w[2]), \(w[3]), \(stride[0]), \(stride[1]), \(padding[0]), \(padding[1]), "
+          + "\(dilation[0]), \(dilation[1]), \(groups), \(outShape[2]), \(outShape[3]), \(scratch ?? "0"));"
+      ]
+    }
+    let kernel = pair("kernel", [1, 1])
+    let stride = node.attributes["stride"] == nil ? kernel : pair("stride", kernel)
+    let common =
+      "\(inputs[0]), \(output), \(x[0] * x[1]), \(x[2]), \(x[3]), \(kernel[0]), \(kernel[1]), "
+      + "\(stride[0]), \(stride[1]), \(padding[0]), \(padding[1]), \(outShape[2]), \(outShape[3])"
+    if node.op == .maxPool2d { return ["tt_max_pool2d(\(common));"] }
+    let includePad = (node.bool("count_include_pad") ?? true) ? 1 : 0
+    return ["tt_avg_pool2d(\(common), \(includePad));"]
+  }
+
+  func normalization() throws(CodegenError) -> [String] {
+    try context.requireF32()
+    let x = context.inputTypes[0].shape
+    switch node.op {
+    case .batchNorm:
+      let channels = x.count > 1 ? x[1] : 1
+      let inner = x.count > 2 ? x[2...].reduce(1, *) : 1
+      let eps = CSyntax.float(node.float("eps") ?? 1e-5)
+      return [
+        "for (int64_t n = 0; n < \(x[0]); n++) {",
+        "  for (int64_t c = 0; c < \(channels); c++) {",
+        "    float scale = \(inputs[1])[c] / sqrtf(\(inputs[4])[c] + \(eps));",
+        "    float shift = \(inputs[2])[c] - \(inputs[3])[c] * scale;",
+        "    const float *src = \(inputs[0]) + (n * \(channels) + c) * \(inner);",
+        "    float *dst = \(output) + (n * \(channels) + c) * \(inner);",
+        "    for (int64_t i = 0; i < \(inner); i++) dst[i] = src[i] * scale + shift;",
+        "  }",
+        "}",
+      ]
+    case .softmax, .logSoftmax:
+      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? -1, rank: x.count) ?? 0
+      let outer = x[..<axis].reduce(1, *)
+      let inner = x[(axis + 1)...].reduce(1, *)
+      let log = node.op == .logSoftmax ? 1 : 0
+      return ["tt_softmax(\(inputs[0]), \(output), \(outer), \(x.isEmpty ? 1 : x[axis]), \(inner), \(log));"]
+    default:  // layer_norm
+      let length = x.last ?? 1
+      let gamma = inputs.count > 1 ? inputs[1] : "0"
+      let beta = inputs.count > 2 ? inputs[2] : "0"
+      let eps = CSyntax.float(node.float("eps") ?? 1e-5)
+      return ["tt_layer_norm(\(inputs[0]), \(gamma), \(beta), \(output), \(count / max(length, 1)), \(length), \(eps));"]
+    }
+  }
+
+  func attention() throws(CodegenError) -> [String] {
+    try context.requireF32()
+    let (q, k, v) = (context.inputTypes[0].shape, context.inputTypes[1].shape, context.inputTypes[2].shape)
+    let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
+    let batch = Array(outShape.dropLast(2))
+    let variables = CSyntax.variables(batch.count, "b")
+    func offset(_ shape: [Int], _ matrix: Int) -> String {
+      CSyntax.index(CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: batch).map { $0 * matrix }, variables: variables)
+    }
+    let scale = CSyntax.float(node.float("scale") ?? 1 / Double(d).squareRoot())
+    let causal = (node.bool("causal") ?? false) ? 1 : 0
+    var mask = "0, TT_F32, 0, 0"
+    if inputs.count > 3 {
+      let maskType = context.inputTypes[3]
+      // Broadcast the mask to [batch..., sq, sk] and read it with those strides.
+      let full = CSyntax.broadcastStrides(maskType.shape, to: batch + [sq, sk])
+      let batchOffset = CSyntax.index(Array(full.dropLast(2)), variables: variables)
+      mask = "\(inputs[3]) + \(batchOffset), \(CSyntax.enumerator(maskType.dtype)), \(full[batch.count]), \(full[batch.count + 1])"
+      if maskType.dtype == .f16 { throw context.unsupported("an f16 mask is not supported (cast it to f32)") }
+    }
+    let call =
+      "tt_attention_head(\(inputs[0]) + \(offset(q, sq * d)), \(inputs[1]) + \(offset(k, sk * d)), "
+      + "\(inputs[2]) + \(offset(v, sk * dv)), \(mask), \(output) + \(offset(outShape, sq * dv)), "
+      + "\(sq), \(sk), \(d), \(dv), \(scale), \(causal), \(scratch ?? "0"));"
+    return CSyntax.loopNest(batch, body: [call], variable: "b")
+  }
+}

@@ -1,0 +1,38 @@
+import TTIR
+
+/// The body of one node's block: C statements reading `inputs` and writing `output`.
+struct Emission {
+  let context: NodeContext
+  /// C pointer names of the inputs, in order.
+  let inputs: [String]
+  /// C pointer name of the output.
+  let output: String
+  /// A `float *` expression for the node's scratch space, if it has any.
+  let scratch: String?
+  /// Whether the output is a view of the input (reshape/flatten not copied).
+  let isView: Bool
+
+  var node: Node { context.node }
+  var outShape: [Int] { context.outputType.shape }
+  var outType: DType { context.outputType.dtype }
+  var count: Int { context.outputType.elementCount }
+
+  mutating func body() throws(CodegenError) -> [String] {
+    switch node.op.category {
+    case .unaryElementwise: return try unary()
+    case .binaryElementwise: return try binary()
+    case .matrix: return try matrix()
+    case .convolution, .pooling: return try spatial()
+    case .normalization: return try normalization()
+    case .dataMovement: return try dataMovement()
+    case .reduction: return try reduction()
+    case .attention: return try attention()
+    case .conversion: return conversion()
+    }
+  }
+
+  /// A flat loop writing every output element from an expression of the index `i`.
+  func flatLoop(_ value: String) -> [String] {
+    ["for (int64_t i = 0; i < \(count); i++) {", "  \(output)[i] = \(CSyntax.store(value, outType));", "}"]
+  }
+}

@@ -1,0 +1,43 @@
+import TTIR
+
+/// A node with the types of its inputs and output.
+struct NodeContext {
+  let node: Node
+  let index: Int
+  let inputTypes: [TensorType]
+  let outputType: TensorType
+
+  /// An error naming this node, e.g. `node 'fc1' (linear): f16 is not supported by the C backend`.
+  func unsupported(_ message: String) -> CodegenError {
+    .unsupported("node '\(node.name)' (\(node.op)): \(message)")
+  }
+
+  /// Requires every input and the output to be `f32`.
+  func requireF32() throws(CodegenError) {
+    for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
+      if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
+      if node.op == .gather && index == 1 { continue }  // indices
+      throw unsupported(
+        "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
+    }
+  }
+
+  /// Floats of scratch the node's kernel needs while it runs.
+  func scratchFloats() throws(CodegenError) -> Int {
+    switch node.op {
+    case .matmul, .linear:
+      let k = inputTypes[0].shape.last ?? 0
+      return k * 32
+    case .conv2d:
+      let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
+      let groups = node.int("groups") ?? 1
+      let rows = x[1] / groups * w[2] * w[3]
+      return rows * y[2] * y[3] + rows * 32
+    case .scaledDotProductAttention:
+      let k = inputTypes[1].shape
+      return k[k.count - 2]
+    default:
+      return 0
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import TTIR
+
+/// Places intermediates in one arena by liveness: two buffers whose lifetimes (from the node that
+/// writes them to the last node that reads them) do not overlap may share bytes.
+///
+/// Graph inputs, outputs and weights live in caller-owned or library memory and are not planned.
+/// A `reshape`/`flatten` whose output is not a graph output is a view of its input (no copy), so
+/// its reads extend the input's lifetime. Placement is greedy: largest buffer first, at the
+/// lowest 64-byte-aligned offset that does not collide with a placed buffer alive at the same time.
+public enum MemoryPlanner {
+  /// The alignment of every offset, in bytes.
+  public static let alignment = 64
+
+  /// Plans `graph`, whose value types are `types`; `scratchBytes(nodeIndex)` is the scratch a node
+  /// needs during its own execution.
+  public static func plan(
+    _ graph: Graph, types: [String: TensorType], scratchBytes: (Int) -> Int
+  ) -> MemoryPlan {
+    let outputs = Set(graph.outputs.map(\.name))
+    let external = outputs.union(graph.inputs.map(\.name)).union(graph.weights.keys)
+    var aliases: [String: String] = [:]
+    var root: [String: String] = [:]
+    func rootOf(_ name: String) -> String { root[name] ?? name }
+
+    // Lifetimes [first, last] of arena buffers, in node indices.
+    var interval: [String: (first: Int, last: Int)] = [:]
+    var order: [String] = []
+    for (index, node) in graph.nodes.enumerated() {
+      for input in node.inputs {
+        let owner = rootOf(input)
+        if let life = interval[owner] { interval[owner] = (life.first, max(life.last, index)) }
+      }
+      guard let output = node.outputs.first else { continue }
+      if isView(node.op), !outputs.contains(output), let source = node.inputs.first {
+        aliases[output] = source
+        root[output] = rootOf(source)
+        continue
+      }
+      if !external.contains(output) {
+        interval[output] = (index, index)
+        order.append(output)
+      }
+    }
+
+    struct Request {
+      var key: String
+      var bytes: Int
+      var first: Int
+      var last: Int
+    }
+    var requests = order.map { name in
+      Request(key: name, bytes: types[name]?.byteCount ?? 0, first: interval[name]!.first, last: interval[name]!.last)
+    }
+    for index in graph.nodes.indices {
+      let bytes = scratchBytes(index)
+      if bytes > 0 { requests.append(Request(key: "#\(index)", bytes: bytes, first: index, last: index)) }
+    }
+    requests.sort { ($0.bytes, $1.first) > ($1.bytes, $0.first) }
+
+    var placed: [(request: Request, slot: MemoryPlan.Slot)] = []
+    var arenaBytes = 0
+    for request in requests {
+      let conflicts = placed.filter { $0.request.first <= request.last && request.first <= $0.request.last }
+        .map(\.slot).sorted { $0.offset < $1.offset }
+      var offset = 0
+      for slot in conflicts where offset + request.bytes > slot.offset {
+        offset = max(offset, aligned(slot.offset + slot.bytes))
+      }
+      let slot = MemoryPlan.Slot(offset: offset, bytes: request.bytes)
+      placed.append((request, slot))
+      arenaBytes = max(arenaBytes, aligned(offset + request.bytes))
+    }
+
+    var values: [String: MemoryPlan.Slot] = [:]
+    var scratch: [Int: MemoryPlan.Slot] = [:]
+    for (request, slot) in placed {
+      if request.key.hasPrefix("#") {
+        scratch[Int(request.key.dropFirst())!] = slot
+      } else {
+        values[request.key] = slot
+      }
+    }
+    let unshared = placed.reduce(0) { $0 + aligned($1.slot.bytes) }
+    return MemoryPlan(
+      values: values, aliases: aliases, scratch: scratch, arenaBytes: arenaBytes, unsharedBytes: unshared)
+  }
+
+  /// Whether an op's output is its input reinterpreted with another shape.
+  static func isView(_ op: Op) -> Bool { op == .reshape || op == .flatten }
+
+  /// `bytes` rounded up to ``alignment``.
+  static func aligned(_ bytes: Int) -> Int { (bytes + alignment - 1) / alignment * alignment }
+}

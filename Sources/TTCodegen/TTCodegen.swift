@@ -1,1 +1,0 @@
-// The TTCodegen module. See docs/DESIGN.md.

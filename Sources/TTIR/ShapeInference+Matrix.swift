@@ -1,0 +1,128 @@
+extension Rule {
+  /// `a[..., m, k] · b[..., k, n] → [broadcast(batch), m, n]`.
+  func inferMatmul() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireSameDType([0, 1])
+    try requireRank(0, atLeast: 2)
+    try requireRank(1, atLeast: 2)
+    let a = inputs[0].shape
+    let b = inputs[1].shape
+    let k = a[a.count - 1]
+    let k2 = b[b.count - 2]
+    guard k == k2 else { throw error("inner dimensions \(k) and \(k2) differ") }
+    let batchA = Array(a.dropLast(2))
+    let batchB = Array(b.dropLast(2))
+    guard let batch = ShapeInference.broadcast(batchA, batchB) else {
+      throw error("batch dimensions \(batchA) and \(batchB) do not broadcast")
+    }
+    return TensorType(inputs[0].dtype, batch + [a[a.count - 2], b[b.count - 1]])
+  }
+
+  /// `x[..., in] · weight[in, out] (+ bias[out]) → [..., out]`.
+  func inferLinear() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireSameDType(Array(inputs.indices))
+    try requireRank(0, atLeast: 1)
+    try requireRank(1, exactly: 2)
+    let x = inputs[0].shape
+    let weight = inputs[1].shape
+    guard x[x.count - 1] == weight[0] else {
+      throw error("input features \(x[x.count - 1]) do not match weight [in, out] = \(weight)")
+    }
+    if inputs.count == 3 { try requireShape(2, [weight[1]], "[out]") }
+    return TensorType(inputs[0].dtype, x.dropLast() + [weight[1]])
+  }
+
+  /// NCHW convolution; see ``ShapeInference/windowOutputSize(input:kernel:stride:padding:dilation:)``.
+  func inferConv2d() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireSameDType(Array(inputs.indices))
+    try requireRank(0, exactly: 4)
+    try requireRank(1, exactly: 4)
+    let stride = try pair("stride", minimum: 1)
+    let padding = try pair("padding", minimum: 0)
+    let dilation = try pair("dilation", minimum: 1)
+    let groups = node.int("groups") ?? 1
+    let x = inputs[0].shape
+    let w = inputs[1].shape
+    guard groups >= 1 else { throw error("groups must be ≥ 1, got \(groups)") }
+    guard x[1] % groups == 0, w[0] % groups == 0 else {
+      throw error("channels \(x[1]) in and \(w[0]) out must both be divisible by groups \(groups)")
+    }
+    guard w[1] == x[1] / groups else {
+      throw error("weight \(w) expects \(w[1] * groups) input channels, input has \(x[1])")
+    }
+    if inputs.count == 3 { try requireShape(2, [w[0]], "[out_channels]") }
+    var spatial: [Int] = []
+    for axis in 0..<2 {
+      let size = ShapeInference.windowOutputSize(
+        input: x[2 + axis], kernel: w[2 + axis], stride: stride[axis], padding: padding[axis],
+        dilation: dilation[axis])
+      guard size >= 1 else {
+        throw error(
+          "kernel \(Array(w[2...])) with dilation \(dilation) does not fit padded input \(Array(x[2...]))"
+        )
+      }
+      spatial.append(size)
+    }
+    return TensorType(inputs[0].dtype, [x[0], w[0]] + spatial)
+  }
+
+  /// NCHW max/average pooling; `stride` defaults to `kernel`; padding at most half the kernel.
+  func inferPool2d() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireRank(0, exactly: 4)
+    let kernel = try pair("kernel", minimum: 1)
+    let stride = node.attributes["stride"] == nil ? kernel : try pair("stride", minimum: 1)
+    let padding = try pair("padding", minimum: 0)
+    guard padding[0] <= kernel[0] / 2, padding[1] <= kernel[1] / 2 else {
+      throw error("padding \(padding) must be at most half of kernel \(kernel)")
+    }
+    let x = inputs[0].shape
+    var spatial: [Int] = []
+    for axis in 0..<2 {
+      let size = ShapeInference.windowOutputSize(
+        input: x[2 + axis], kernel: kernel[axis], stride: stride[axis], padding: padding[axis])
+      guard size >= 1 else {
+        throw error("kernel \(kernel) does not fit padded input \(Array(x[2...]))")
+      }
+      spatial.append(size)
+    }
+    return TensorType(inputs[0].dtype, [x[0], x[1]] + spatial)
+  }
+
+  /// `q[..., Sq, D], k[..., Sk, D], v[..., Sk, Dv] → [..., Sq, Dv]`; batch dimensions broadcast.
+  /// A float mask is added to the scores; an integer mask keeps positions where it is nonzero.
+  /// Either must broadcast to `[..., Sq, Sk]`.
+  func inferAttention() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireSameDType([0, 1, 2])
+    for index in 0..<3 { try requireRank(index, atLeast: 2) }
+    let q = inputs[0].shape
+    let k = inputs[1].shape
+    let v = inputs[2].shape
+    let (sq, d) = (q[q.count - 2], q[q.count - 1])
+    let (sk, dk) = (k[k.count - 2], k[k.count - 1])
+    guard dk == d else { throw error("q head size \(d) and k head size \(dk) differ") }
+    guard v[v.count - 2] == sk else {
+      throw error("k has \(sk) positions but v has \(v[v.count - 2])")
+    }
+    let batches = [q, k, v].map { Array($0.dropLast(2)) }
+    guard let qk = ShapeInference.broadcast(batches[0], batches[1]),
+      let batch = ShapeInference.broadcast(qk, batches[2])
+    else {
+      throw error(
+        "batch dimensions \(batches[0]), \(batches[1]) and \(batches[2]) do not broadcast")
+    }
+    if let mask = optionalInput(3) {
+      let scores = batch + [sq, sk]
+      guard ShapeInference.broadcast(mask.shape, scores) == scores else {
+        throw error("mask shape \(mask.shape) does not broadcast to scores \(scores)")
+      }
+      if mask.dtype.isFloatingPoint && mask.dtype != inputs[0].dtype {
+        throw error("additive mask dtype \(mask.dtype) differs from q dtype \(inputs[0].dtype)")
+      }
+    }
+    return TensorType(inputs[0].dtype, batch + [sq, v[v.count - 1]])
+  }
+}

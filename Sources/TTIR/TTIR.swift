@@ -1,1 +1,0 @@
-// The TTIR module. See docs/DESIGN.md.

@@ -1,0 +1,128 @@
+/// Checks that a ``Graph`` is well formed, so later stages can trust it.
+///
+/// In order: every name is defined once (graph inputs, weights, node names, node outputs);
+/// input and weight shapes are valid; every node reads only values defined before it (a read
+/// of a later value is reported as a cycle when there is one, and as an ordering error
+/// otherwise); every node matches its op's schema (arity, attributes) and passes shape and
+/// dtype inference; every declared graph output exists with the declared type.
+/// The first problem found is thrown as a one-line ``GraphError``.
+public enum Verifier {
+  /// Verifies `graph`, throwing the first problem found.
+  public static func verify(_ graph: Graph) throws(GraphError) {
+    let definitions = try checkNames(graph)
+    try checkOrder(graph, definitions: definitions)
+    let types = try ShapeInference.valueTypes(of: graph)
+    try checkOutputs(graph, types: types)
+  }
+
+  /// Where a value name is defined.
+  private enum Definition {
+    case input
+    case weight
+    case node(Int)
+
+    func describe(in graph: Graph) -> String {
+      switch self {
+      case .input: "graph input"
+      case .weight: "weight"
+      case .node(let index): "node '\(graph.nodes[index].name)'"
+      }
+    }
+  }
+
+  private static func checkNames(_ graph: Graph) throws(GraphError) -> [String: Definition] {
+    func fail(_ message: String) -> GraphError { GraphError(graph: graph.name, message) }
+    var definitions: [String: Definition] = [:]
+    for input in graph.inputs {
+      guard !input.name.isEmpty else { throw fail("an input has an empty name") }
+      guard definitions[input.name] == nil else {
+        throw fail("input '\(input.name)' is listed twice")
+      }
+      guard input.type.checkedByteCount != nil else {
+        throw fail("input '\(input.name)' has invalid shape \(input.type.shape)")
+      }
+      definitions[input.name] = .input
+    }
+    for name in graph.weights.keys.sorted() {
+      guard !name.isEmpty else { throw fail("a weight has an empty name") }
+      if let existing = definitions[name] {
+        throw fail("weight '\(name)' is already defined by \(existing.describe(in: graph))")
+      }
+      definitions[name] = .weight
+    }
+    var nodeNames: Set<String> = []
+    for (index, node) in graph.nodes.enumerated() {
+      guard !node.name.isEmpty else { throw fail("node \(index) (\(node.op)) has an empty name") }
+      guard nodeNames.insert(node.name).inserted else {
+        throw GraphError(node: node, "node name '\(node.name)' is used by an earlier node")
+      }
+      for output in node.outputs {
+        guard !output.isEmpty else { throw GraphError(node: node, "an output has an empty name") }
+        if let existing = definitions[output] {
+          throw GraphError(
+            node: node, "output '\(output)' is already defined by \(existing.describe(in: graph))")
+        }
+        definitions[output] = .node(index)
+      }
+    }
+    return definitions
+  }
+
+  private static func checkOrder(_ graph: Graph, definitions: [String: Definition])
+    throws(GraphError)
+  {
+    for (index, node) in graph.nodes.enumerated() {
+      for input in node.inputs {
+        guard let definition = definitions[input] else {
+          throw GraphError(
+            node: node,
+            "input '\(input)' is not defined (no graph input, weight or node output has this name)")
+        }
+        guard case .node(let producer) = definition, producer >= index else { continue }
+        if let cycle = cycle(through: index, in: graph, definitions: definitions) {
+          let names = (cycle + [index]).map { graph.nodes[$0].name }
+          throw GraphError(node: node, "cycle: \(names.joined(separator: " → "))")
+        }
+        throw GraphError(
+          node: node,
+          "input '\(input)' is produced by later node '\(graph.nodes[producer].name)' (nodes must be in topological order)"
+        )
+      }
+    }
+  }
+
+  /// A path of node indices from `start` back to `start` along data dependencies, if any.
+  private static func cycle(through start: Int, in graph: Graph, definitions: [String: Definition])
+    -> [Int]?
+  {
+    var visited: Set<Int> = []
+    func search(_ path: [Int]) -> [Int]? {
+      guard let current = path.last else { return nil }
+      for input in graph.nodes[current].inputs {
+        guard case .node(let producer)? = definitions[input] else { continue }
+        if producer == start { return path }
+        if visited.insert(producer).inserted, let found = search(path + [producer]) { return found }
+      }
+      return nil
+    }
+    return search([start])
+  }
+
+  private static func checkOutputs(_ graph: Graph, types: [String: TensorType]) throws(GraphError) {
+    var seen: Set<String> = []
+    for output in graph.outputs {
+      guard seen.insert(output.name).inserted else {
+        throw GraphError(graph: graph.name, "output '\(output.name)' is listed twice")
+      }
+      guard let type = types[output.name] else {
+        throw GraphError(
+          graph: graph.name, "output '\(output.name)' is not defined by any input, weight or node")
+      }
+      guard type == output.type else {
+        throw GraphError(
+          graph: graph.name,
+          "output '\(output.name)' is declared \(output.type) but computed as \(type)")
+      }
+    }
+  }
+}

@@ -1,0 +1,268 @@
+/// The shapes of a 2-D convolution: input `[batch, inChannels, height, width]`, weight
+/// `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`, output
+/// `[batch, outChannels, outputHeight, outputWidth]`.
+public struct Conv2DGeometry: Sendable, Equatable {
+  /// Images in the batch.
+  public var batch: Int
+  /// Input channels.
+  public var inChannels: Int
+  /// Input height.
+  public var height: Int
+  /// Input width.
+  public var width: Int
+  /// Output channels.
+  public var outChannels: Int
+  /// Independent channel groups; must divide both channel counts.
+  public var groups: Int
+  /// Kernel, stride, padding and dilation.
+  public var window: Window2D
+
+  /// A convolution geometry; check ``problem`` before running kernels with it.
+  public init(
+    batch: Int, inChannels: Int, height: Int, width: Int, outChannels: Int, groups: Int = 1,
+    window: Window2D
+  ) {
+    self.batch = batch
+    self.inChannels = inChannels
+    self.height = height
+    self.width = width
+    self.outChannels = outChannels
+    self.groups = groups
+    self.window = window
+  }
+
+  /// Output height.
+  public var outputHeight: Int { window.outputHeight(height) }
+  /// Output width.
+  public var outputWidth: Int { window.outputWidth(width) }
+  /// Input channels seen by each group.
+  public var groupInChannels: Int { inChannels / groups }
+  /// Output channels produced by each group.
+  public var groupOutChannels: Int { outChannels / groups }
+  /// Values per output channel of the weight: `inChannels / groups · kernelHeight · kernelWidth`.
+  public var patchSize: Int { groupInChannels * window.kernelHeight * window.kernelWidth }
+  /// The weight shape `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`.
+  public var weightShape: [Int] {
+    [outChannels, groupInChannels, window.kernelHeight, window.kernelWidth]
+  }
+  /// The output shape `[batch, outChannels, outputHeight, outputWidth]`.
+  public var outputShape: [Int] { [batch, outChannels, outputHeight, outputWidth] }
+
+  /// A description of the first invalid setting, or nil when the convolution is well formed.
+  public var problem: String? {
+    if inChannels < 1 || outChannels < 1 {
+      return "channel counts must be positive, got \(inChannels) in and \(outChannels) out"
+    }
+    if groups < 1 { return "groups must be ≥ 1, got \(groups)" }
+    if inChannels % groups != 0 || outChannels % groups != 0 {
+      return "groups \(groups) must divide both the input channels \(inChannels) "
+        + "and the output channels \(outChannels)"
+    }
+    return window.problem(height: height, width: width)
+  }
+}
+
+/// 2-D convolution (cross-correlation, as in PyTorch) on NCHW buffers, lowered to GEMM.
+///
+/// Patches of the input are unfolded into a column matrix (`im2col`, rows = one weight tap
+/// `(channel, ky, kx)`, columns = one output pixel of one image); the convolution of a group is
+/// then `weight[O/g, K] · columns[K, images·pixels]`. Images are processed in chunks that keep
+/// the column matrix below `columnBudget` values (at least one image per chunk).
+public enum Convolution {
+  /// The default bound on the column matrix (in values) built at once; larger batches are split.
+  public static let defaultColumnBudget = 1 << 22
+
+  /// `out = conv(x, weight) + bias`.
+  ///
+  /// - Parameters:
+  ///   - x: `[batch, inChannels, height, width]`.
+  ///   - weight: `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`.
+  ///   - bias: `[outChannels]`, or nil.
+  ///   - out: `geometry.outputShape`, overwritten.
+  public static func forward(
+    _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>,
+    columnBudget: Int = defaultColumnBudget
+  ) {
+    let pixels = g.outputHeight * g.outputWidth
+    let (k, og) = (g.patchSize, g.groupOutChannels)
+    forEachChunk(g, columnBudget) { first, images in
+      let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * images * pixels)
+      let product = UnsafeMutablePointer<Float>.allocate(capacity: og * images * pixels)
+      defer {
+        columns.deallocate()
+        product.deallocate()
+      }
+      for group in 0..<g.groups {
+        im2col(x, geometry: g, group: group, images: first..<(first + images), columns)
+        Gemm.multiply(
+          m: og, n: images * pixels, k: k, a: weight + group * og * k, lda: k,
+          b: columns, ldb: images * pixels, c: product, ldc: images * pixels)
+        for i in 0..<images {
+          for o in 0..<og {
+            let channel = group * og + o
+            let src = product + o * images * pixels + i * pixels
+            let dst = out + ((first + i) * g.outChannels + channel) * pixels
+            let b = bias?[channel] ?? 0
+            for p in 0..<pixels { dst[p] = src[p] + b }
+          }
+        }
+      }
+    }
+  }
+
+  /// Gradients of ``forward(_:weight:bias:geometry:_:)`` for the output gradient `dy`.
+  ///
+  /// Each destination is optional and, when given, overwritten: `dx` (input shape, via GEMM and
+  /// `col2im`), `dweight` (weight shape) and `dbias` (`[outChannels]`).
+  public static func backward(
+    _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+    geometry g: Conv2DGeometry, dx: UnsafeMutablePointer<Float>?,
+    dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?,
+    columnBudget: Int = defaultColumnBudget
+  ) {
+    let pixels = g.outputHeight * g.outputWidth
+    let (k, og) = (g.patchSize, g.groupOutChannels)
+    dx?.update(repeating: 0, count: g.batch * g.inChannels * g.height * g.width)
+    dweight?.update(repeating: 0, count: g.outChannels * k)
+    dbias?.update(repeating: 0, count: g.outChannels)
+    forEachChunk(g, columnBudget) { first, images in
+      let n = images * pixels
+      let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * n)
+      let gradient = UnsafeMutablePointer<Float>.allocate(capacity: og * n)
+      defer {
+        columns.deallocate()
+        gradient.deallocate()
+      }
+      for group in 0..<g.groups {
+        // This group's output gradient as a [O/g, images·pixels] matrix.
+        for o in 0..<og {
+          let channel = group * og + o
+          for i in 0..<images {
+            let src = dy + ((first + i) * g.outChannels + channel) * pixels
+            (gradient + o * n + i * pixels).update(from: src, count: pixels)
+          }
+          if let dbias {
+            var s: Float = 0
+            for p in 0..<n { s += gradient[o * n + p] }
+            dbias[channel] += s
+          }
+        }
+        if let dweight {
+          // dW[O/g, K] += dY[O/g, n] · columnsᵀ[n, K]
+          im2col(x, geometry: g, group: group, images: first..<(first + images), columns)
+          Gemm.multiply(
+            m: og, n: k, k: n, a: gradient, lda: n, b: columns, ldb: n, transposeB: true,
+            c: dweight + group * og * k, ldc: k, accumulate: true)
+        }
+        if let dx {
+          // dColumns[K, n] = W[O/g, K]ᵀ · dY[O/g, n], folded back onto the input.
+          Gemm.multiply(
+            m: k, n: n, k: og, a: weight + group * og * k, lda: k, transposeA: true,
+            b: gradient, ldb: n, c: columns, ldc: n)
+          col2im(columns, geometry: g, group: group, images: first..<(first + images), dx)
+        }
+      }
+    }
+  }
+
+  /// Calls `body(firstImage, imageCount)` for consecutive chunks of the batch.
+  static func forEachChunk(_ g: Conv2DGeometry, _ columnBudget: Int, _ body: (Int, Int) -> Void) {
+    let perImage = max(1, g.patchSize * g.outputHeight * g.outputWidth)
+    let chunk = max(1, min(g.batch, columnBudget / perImage))
+    var first = 0
+    while first < g.batch {
+      let images = min(chunk, g.batch - first)
+      body(first, images)
+      first += images
+    }
+  }
+
+  /// Unfolds the input patches of one group for `images` into `columns[K, images·pixels]`
+  /// (zeros where a tap falls into the padding).
+  public static func im2col(
+    _ x: UnsafePointer<Float>, geometry g: Conv2DGeometry, group: Int, images: Range<Int>,
+    _ columns: UnsafeMutablePointer<Float>
+  ) {
+    walk(geometry: g, group: group, images: images) { plane, offset, ih, ows, iws in
+      let row = columns + offset
+      let src = x + plane + ih * g.width
+      let sw = g.window.strideWidth
+      if ows.lowerBound > 0 { row.update(repeating: 0, count: ows.lowerBound) }
+      if sw == 1 {
+        (row + ows.lowerBound).update(from: src + iws, count: ows.count)
+      } else {
+        var iw = iws
+        for ow in ows {
+          row[ow] = src[iw]
+          iw += sw
+        }
+      }
+      let width = g.outputWidth
+      if ows.upperBound < width { (row + ows.upperBound).update(repeating: 0, count: width - ows.upperBound) }
+    } outside: { offset in
+      (columns + offset).update(repeating: 0, count: g.outputWidth)
+    }
+  }
+
+  /// Adds the column matrix of one group back onto the input positions its taps came from
+  /// (the adjoint of ``im2col(_:geometry:group:images:_:)``).
+  public static func col2im(
+    _ columns: UnsafePointer<Float>, geometry g: Conv2DGeometry, group: Int, images: Range<Int>,
+    _ dx: UnsafeMutablePointer<Float>
+  ) {
+    walk(geometry: g, group: group, images: images) { plane, offset, ih, ows, iws in
+      let row = columns + offset
+      let dst = dx + plane + ih * g.width
+      let sw = g.window.strideWidth
+      var iw = iws
+      for ow in ows {
+        dst[iw] += row[ow]
+        iw += sw
+      }
+    } outside: { _ in }  // taps in the padding receive no gradient
+  }
+
+  /// Visits every (tap, image, output row) of the column matrix of one group.
+  ///
+  /// `inside(planeOffset, rowOffset, inputRow, validOutputColumns, firstInputColumn)` is called
+  /// when the tap's input row exists, `outside(rowOffset)` when it falls into the padding;
+  /// `rowOffset` is where that output row starts in the column matrix.
+  @inline(__always)
+  static func walk(
+    geometry g: Conv2DGeometry, group: Int, images: Range<Int>,
+    inside: (Int, Int, Int, Range<Int>, Int) -> Void,
+    outside: (Int) -> Void
+  ) {
+    let w = g.window
+    let (oh, ow) = (g.outputHeight, g.outputWidth)
+    let pixels = oh * ow
+    let n = images.count * pixels
+    var r = 0
+    for c in 0..<g.groupInChannels {
+      let channel = group * g.groupInChannels + c
+      for ky in 0..<w.kernelHeight {
+        for kx in 0..<w.kernelWidth {
+          let offsetW = kx * w.dilationWidth
+          let ows = Window2D.validOutputs(
+            offset: offsetW, stride: w.strideWidth, padding: w.paddingWidth, extent: g.width,
+            outputs: ow)
+          let firstIW = ows.lowerBound * w.strideWidth - w.paddingWidth + offsetW
+          for (i, image) in images.enumerated() {
+            let plane = (image * g.inChannels + channel) * g.height * g.width
+            for y in 0..<oh {
+              let row = r * n + i * pixels + y * ow
+              let ih = y * w.strideHeight - w.paddingHeight + ky * w.dilationHeight
+              if ih >= 0 && ih < g.height {
+                inside(plane, row, ih, ows, firstIW)
+              } else {
+                outside(row)
+              }
+            }
+          }
+          r += 1
+        }
+      }
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// The TTLoader module. See docs/DESIGN.md.

@@ -1,0 +1,96 @@
+import Foundation
+import Glibc
+import TTIR
+import XCTest
+
+@testable import TTCodegen
+
+final class FoundationTests: XCTestCase {
+  func testSHA256Vectors() {
+    XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+    XCTAssertEqual(SHA256.hex(long), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    var hasher = SHA256()
+    let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+    hasher.update("")
+    million.withUnsafeBytes { hasher.update(buffer: $0) }
+    XCTAssertEqual(hasher.finalize(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+  }
+
+  /// The embedded runtime must match Runtime/ (regenerate with Scripts/embed-runtime.sh).
+  func testEmbeddedRuntimeMatchesRuntimeDirectory() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Runtime")
+    let names = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
+      $0.hasSuffix(".c") || $0.hasSuffix(".h")
+    }.sorted()
+    XCTAssertEqual(RuntimeSources.files.map(\.name), names, "run Scripts/embed-runtime.sh")
+    for file in RuntimeSources.files {
+      let disk = try String(contentsOf: root.appendingPathComponent(file.name), encoding: .utf8)
+      XCTAssertEqual(file.contents, disk, "\(file.name) differs from Runtime/; run Scripts/embed-runtime.sh")
+    }
+  }
+
+  /// The loader reads tt_model.h structs by offset; check those offsets against clang's.
+  func testDescriptorLayoutMatchesHeader() throws {
+    let directory = makeCacheDirectory()
+    defer { removeTree(directory) }
+    for file in RuntimeSources.files { try file.contents.write(toFile: "\(directory)/\(file.name)", atomically: true, encoding: .utf8) }
+    let program = """
+      #include <stdio.h>
+      #include <stddef.h>
+      #include "tt_model.h"
+      int main(void) {
+        printf("%zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu", sizeof(tt_tensor_desc),
+          sizeof(tt_weight_desc), offsetof(tt_weight_desc, offset), offsetof(tt_model_desc, graph_hash),
+          offsetof(tt_model_desc, model_name), offsetof(tt_model_desc, n_inputs), offsetof(tt_model_desc, n_outputs),
+          offsetof(tt_model_desc, inputs), offsetof(tt_model_desc, outputs), offsetof(tt_model_desc, workspace_bytes),
+          offsetof(tt_model_desc, weights_bytes), offsetof(tt_model_desc, weights_embedded),
+          offsetof(tt_model_desc, n_weights), offsetof(tt_model_desc, weights), offsetof(tt_model_desc, n_nodes),
+          offsetof(tt_tensor_desc, shape));
+        return 0;
+      }
+      """
+    try program.write(toFile: "\(directory)/layout.c", atomically: true, encoding: .utf8)
+    let clang = try CCompiler.locateExecutable()
+    XCTAssertEqual(system("\(clang) -o \(directory)/layout \(directory)/layout.c && \(directory)/layout > \(directory)/out"), 0)
+    let output = try String(contentsOfFile: "\(directory)/out", encoding: .utf8)
+    XCTAssertEqual(output, "24 40 24 8 16 24 28 32 40 48 56 64 68 72 80 16")
+  }
+
+  func testCheckerNamesTheNodeOfABrokenBlock() {
+    let text = """
+      #include "tt_runtime.h"
+      void f(float *y) {
+        /* [0] good */
+        y[0] = 1.0f;
+        /* [1] bad */
+        y[1] = undefined_thing;
+      }
+      """
+    let source = GeneratedSource(
+      text: text, blocks: [.init(node: "good", lines: 3...4), .init(node: "bad", lines: 5...6)])
+    XCTAssertThrowsError(try CSourceChecker.check(source, keptSource: "/tmp/x.c")) { error in
+      guard case .invalidGeneratedC(let node, let diagnostic, _) = error as? CodegenError else {
+        return XCTFail("unexpected \(error)")
+      }
+      XCTAssertEqual(node, "bad")
+      XCTAssertTrue(diagnostic.contains("undefined_thing"), diagnostic)
+      XCTAssertTrue("\(error)".contains("node 'bad'"))
+    }
+  }
+
+  func testMemoryPlannerSharesDeadBuffers() throws {
+    var builder = GraphBuilder(name: "chain")
+    var value = builder.input("x", .f32, [256])
+    for index in 0..<6 { value = builder.add(.relu, [value], name: "r\(index)") }
+    builder.output(value)
+    let graph = try builder.build()
+    let plan = MemoryPlanner.plan(graph, types: try graph.valueTypes()) { _ in 0 }
+    XCTAssertEqual(plan.values.count, 5)
+    XCTAssertEqual(plan.unsharedBytes, 5 * 1024)
+    XCTAssertEqual(plan.arenaBytes, 2 * 1024, plan.summary)
+    for slot in plan.values.values { XCTAssertEqual(slot.offset % 64, 0) }
+  }
+}
