@@ -37,8 +37,8 @@ final class MultiHeadAttentionTests: XCTestCase {
       let mha = try MultiHeadAttention(dimension: 6, headCount: 2, fusedProjection: fused, seed: 5)
       let x = Tensor.randn([2, 4, 6], seed: 6, requiresGrad: true)
       let mask = try AttentionMask.padding(validLengths: [4, 2], length: 4)
-      try assertGradientsMatchFiniteDifferences([x] + mha.parameters(), samplesPerTensor: 8) {
-        try weightedSum(mha.forward(x, mask: mask, isCausal: true))
+      assertGradientsMatch([x] + mha.parameters()) { _ in
+        try mha.forward(x, mask: mask, isCausal: true)
       }
     }
   }

@@ -20,7 +20,8 @@ public final class GPT: Module {
     public var maxSequenceLength: Int
     /// Feed-forward width as a multiple of `dimension`.
     public var feedForwardMultiplier: Int
-    /// Dropout after the embeddings, attention and feed-forward blocks (training mode only).
+    /// Dropout after the embeddings, on attention weights and on both residual branches of every
+    /// block (training mode only).
     public var dropout: Float
     /// Use the token embedding table (transposed) as the output head.
     public var tieWeights: Bool
