@@ -35,7 +35,8 @@ public enum Layout {
   }
 
   /// Copies a strided window of `x` into `out`: along each axis `i`, elements
-  /// `start[i], start[i]+step[i], …` (`outShape[i]` of them). Steps are positive.
+  /// `start[i], start[i]+step[i], …` (`outShape[i]` of them). Steps are nonzero; a negative step
+  /// walks the axis backwards from `start[i]`.
   public static func slice(
     _ x: UnsafePointer<Float>, shape: [Int], start: [Int], step: [Int], outShape: [Int],
     _ out: UnsafeMutablePointer<Float>

@@ -41,6 +41,39 @@ public enum Reduce {
     }
   }
 
+  /// Reduces every axis in `axes` (distinct, non-negative, each `< shape.count`) of `x` into
+  /// `out`, which holds `count(shape)` divided by the reduced extents values (the reduced axes
+  /// kept as size 1). Axes are reduced one at a time, from the last to the first; with no axes
+  /// `out` receives a copy of `x`.
+  public static func reduce(
+    _ op: ReduceOp, _ x: UnsafePointer<Float>, shape: [Int], axes: [Int],
+    _ out: UnsafeMutablePointer<Float>
+  ) {
+    let order = axes.sorted(by: >)
+    guard let last = order.last else {
+      out.update(from: x, count: ShapeMath.count(shape))
+      return
+    }
+    var current = shape
+    var source = x
+    var scratch: UnsafeMutablePointer<Float>? = nil
+    defer { scratch?.deallocate() }
+    for axis in order {
+      var reduced = current
+      reduced[axis] = 1
+      if axis == last {
+        reduce(op, source, shape: current, axis: axis, out)
+      } else {
+        let next = UnsafeMutablePointer<Float>.allocate(capacity: max(ShapeMath.count(reduced), 1))
+        reduce(op, source, shape: current, axis: axis, next)
+        scratch?.deallocate()
+        scratch = next
+        source = UnsafePointer(next)
+      }
+      current = reduced
+    }
+  }
+
   /// Index of the largest value along `axis` (first one on ties), as `outer × inner` integers.
   public static func argmax(
     _ x: UnsafePointer<Float>, shape: [Int], axis: Int, _ out: UnsafeMutablePointer<Int>

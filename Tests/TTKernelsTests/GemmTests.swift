@@ -3,7 +3,7 @@ import XCTest
 @testable import TTKernels
 
 /// Gemm.multiply against a naive triple loop on sizes that hit every tile remainder: rows of
-/// the 4-row register tile, columns of the 16-wide panel, and the two-core split.
+/// the 8- and 4-row register tiles, columns of the 16-wide panel, and the two-core split.
 final class GemmTests: XCTestCase {
   static let sizes = [1, 3, 15, 16, 17, 33, 64, 100]
 
@@ -11,14 +11,14 @@ final class GemmTests: XCTestCase {
   /// `k×m` when transposed) with row stride `lda`; likewise `B`.
   func naive(
     m: Int, n: Int, k: Int, a: [Float], lda: Int, transposeA: Bool, b: [Float], ldb: Int,
-    transposeB: Bool, c: [Float], ldc: Int, accumulate: Bool
+    transposeB: Bool, c: [Float], ldc: Int, accumulate: Bool, bias: [Float]? = nil
   ) -> [Float] {
     var out = c
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         for i in 0..<m {
           for j in 0..<n {
-            var s: Double = accumulate ? Double(c[i * ldc + j]) : 0
+            var s: Double = accumulate ? Double(c[i * ldc + j]) : Double(bias?[j] ?? 0)
             for p in 0..<k {
               let x = transposeA ? a[p * lda + i] : a[i * lda + p]
               let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
@@ -34,7 +34,7 @@ final class GemmTests: XCTestCase {
 
   func run(
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-    accumulate: Bool = false, padding: Int = 0, seed: UInt64 = 1,
+    accumulate: Bool = false, withBias: Bool = false, padding: Int = 0, seed: UInt64 = 1,
     file: StaticString = #filePath, line: UInt = #line
   ) {
     var random = TestRandom(seed: seed &+ UInt64(m * 10_000 + n * 100 + k))
@@ -47,18 +47,23 @@ final class GemmTests: XCTestCase {
     let a = random.values(aRows * lda)
     let b = random.values(bRows * ldb)
     var c = random.values(m * ldc)
+    let bias = withBias ? random.values(n) : nil
+    // A bias is ignored when accumulating.
     let expected = naive(
       m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
-      transposeB: transposeB, c: c, ldc: ldc, accumulate: accumulate)
+      transposeB: transposeB, c: c, ldc: ldc, accumulate: accumulate, bias: accumulate ? nil : bias)
     c.withUnsafeMutableBufferPointer { pc in
-      Gemm.multiply(
-        m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
-        transposeB: transposeB, c: pc.baseAddress!, ldc: ldc, accumulate: accumulate)
+      OptionalPointer.withOptional(bias) { pb in
+        Gemm.multiply(
+          m: m, n: n, k: k, a: a, lda: lda, transposeA: transposeA, b: b, ldb: ldb,
+          transposeB: transposeB, c: pc.baseAddress!, ldc: ldc, accumulate: accumulate, bias: pb)
+      }
     }
     // Float32 accumulation over k terms of magnitude ≤ 1.
     assertClose(
       c, expected, absolute: 2e-6 * Float(k + 1), relative: 1e-5,
-      "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB) acc \(accumulate) pad \(padding)",
+      "m \(m) n \(n) k \(k) tA \(transposeA) tB \(transposeB) acc \(accumulate) bias \(withBias) "
+        + "pad \(padding)",
       file: file, line: line)
   }
 
@@ -97,9 +102,21 @@ final class GemmTests: XCTestCase {
     }
   }
 
+  func testBiasIsAddedToEveryRow() {
+    for m in [1, 7, 8, 9, 33] {
+      for n in [1, 10, 16, 17, 40] {
+        for k in [0, 1, 10, 64] {
+          run(m: m, n: n, k: k, withBias: true)
+          run(m: m, n: n, k: k, transposeA: true, transposeB: true, withBias: true)
+          run(m: m, n: n, k: k, accumulate: true, withBias: true)
+        }
+      }
+    }
+  }
+
   func testParallelSplitOfLargeProducts() {
-    // m·n·k ≥ 2¹⁸ runs on two cores; odd row counts leave uneven chunks.
-    for (m, n, k) in [(129, 70, 40), (101, 33, 100), (5, 300, 200)] {
+    // m·n·k ≥ 2²¹ runs on two cores; odd row counts leave uneven chunks.
+    for (m, n, k) in [(129, 130, 140), (101, 33, 700), (5, 300, 1500)] {
       run(m: m, n: n, k: k)
       run(m: m, n: n, k: k, transposeA: true, accumulate: true)
     }
@@ -112,5 +129,13 @@ final class GemmTests: XCTestCase {
     XCTAssertEqual(c, [1, 2, 3, 4])
     Gemm.multiply(m: 2, n: 2, k: 0, a: none, lda: 0, b: none, ldb: 2, c: &c, ldc: 2)
     XCTAssertEqual(c, [0, 0, 0, 0])
+  }
+}
+
+/// Passes an optional array's base pointer (nil for nil).
+enum OptionalPointer {
+  static func withOptional<R>(_ values: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let values else { return body(nil) }
+    return values.withUnsafeBufferPointer { body($0.baseAddress) }
   }
 }

@@ -248,4 +248,36 @@ final class OptimizerTests: XCTestCase {
     }
     XCTAssertLessThan(last, 1e-3)
   }
+
+  /// The vectorized kernels process 16 values at a time plus a tail: check 37 values (two full
+  /// chunks and a tail of 5) against the Adam formula, and that subnormal moments are flushed.
+  func testAdamOnFullChunksAndTail() throws {
+    var generator = RandomGenerator(seed: 8)
+    let start = (0..<37).map { _ in Double(generator.nextNormal()) }
+    let p = Tensor(start.map(Float.init), requiresGrad: true)
+    let adam = Adam([p], learningRate: 0.01)
+    var x = start
+    var m = [Double](repeating: 0, count: 37)
+    var v = [Double](repeating: 0, count: 37)
+    for t in 1...3 {
+      let g = (0..<37).map { _ in Double(generator.nextNormal()) }
+      p.grad = Tensor(g.map(Float.init))
+      try adam.step()
+      for i in 0..<37 {
+        m[i] = 0.9 * m[i] + 0.1 * g[i]
+        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i]
+        let mHat = m[i] / (1 - pow(0.9, Double(t)))
+        let vHat = v[i] / (1 - pow(0.999, Double(t)))
+        x[i] -= 0.01 * mHat / (vHat.squareRoot() + 1e-8)
+        XCTAssertEqual(Double(p.scalars[i]), x[i], accuracy: 1e-6, "step \(t), value \(i)")
+      }
+    }
+    // 0.9 × 1.2e-38 is below the normal range (1.18e-38), so it is stored as zero.
+    var state = adam.stateDict()
+    state[2] = (name: "0.exp_avg", tensor: Tensor([Float](repeating: 1.2e-38, count: 37)))
+    try adam.loadStateDict(state)
+    p.grad = Tensor.zeros([37])
+    try adam.step()
+    XCTAssertEqual(adam.stateDict()[2].tensor.scalars, [Float](repeating: 0, count: 37))
+  }
 }

@@ -8,10 +8,10 @@ extension Tensor {
     let a = rank == 1 ? try unsqueezed(axis: 0) : self
     let b = other.rank == 1 ? try other.unsqueezed(axis: 1) : other
     guard a.rank >= 2, b.rank >= 2, let outShape = MatMul.outputShape(a.shape, b.shape) else {
-      let inner = other.rank >= 2 ? other.shape[other.rank - 2] : other.shape.first ?? 0
       throw TensorError.invalidArgument(
         "matmul: shapes \(shape) and \(other.shape) are not compatible (inner dimensions "
-          + "\(shape.last ?? 0) and \(inner) must match, batch dimensions must broadcast)")
+          + "\(shape.last ?? 0) and \(other.rank >= 2 ? other.shape[other.rank - 2] : other.shape.first ?? 0) "
+          + "must match, batch dimensions must broadcast)")
     }
     var product = Tensor.matmul(a, b, outShape: outShape)
     // Drop the axes that were added to 1-D operands, the column's first.
@@ -45,17 +45,24 @@ extension Tensor {
   static func product(
     _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, outShape: [Int]
   ) -> [Float] {
-    var out = [Float](repeating: 0, count: ShapeMath.count(outShape))
-    a.scalars.withUnsafeBufferPointer { pa in
-      b.scalars.withUnsafeBufferPointer { pb in
-        out.withUnsafeMutableBufferPointer { po in
+    gemm(count: ShapeMath.count(outShape)) { po in
+      a.scalars.withUnsafeBufferPointer { pa in
+        b.scalars.withUnsafeBufferPointer { pb in
           MatMul.batched(
             pa.baseAddress!, a.shape, transposeA: transposeA, pb.baseAddress!, b.shape,
-            transposeB: transposeB, po.baseAddress!)
+            transposeB: transposeB, po)
         }
       }
     }
-    return out
+  }
+
+  /// A new array of `count` values that `body` fully overwrites (a GEMM writes every output
+  /// element, also for k = 0), so it is not zero-filled first.
+  static func gemm(count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+    [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if count > 0 { body(buffer.baseAddress!) }
+      initialized = count
+    }
   }
 
   /// The affine map `x·W + b` of a fully connected layer, as one fused operation.
@@ -76,19 +83,14 @@ extension Tensor {
     }
     let rows = count / Swift.max(inFeatures, 1)
     let outShape = Array(shape.dropLast()) + [outFeatures]
-    var out = [Float](repeating: 0, count: rows * outFeatures)
-    scalars.withUnsafeBufferPointer { x in
-      weight.scalars.withUnsafeBufferPointer { w in
-        out.withUnsafeMutableBufferPointer { o in
-          if let bias {
-            bias.scalars.withUnsafeBufferPointer { b in
-              for r in 0..<rows { (o.baseAddress! + r * outFeatures).update(from: b.baseAddress!, count: outFeatures) }
-            }
+    let out = Tensor.gemm(count: rows * outFeatures) { o in
+      Tensor.withOptionalPointers(bias, nil) { b, _ in
+        scalars.withUnsafeBufferPointer { x in
+          weight.scalars.withUnsafeBufferPointer { w in
+            MatMul.linear(
+              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
+              outFeatures: outFeatures, bias: b, o)
           }
-          Gemm.multiply(
-            m: rows, n: outFeatures, k: inFeatures, a: x.baseAddress!, lda: inFeatures,
-            b: w.baseAddress!, ldb: outFeatures, c: o.baseAddress!, ldc: outFeatures,
-            accumulate: bias != nil)
         }
       }
     }
@@ -97,35 +99,41 @@ extension Tensor {
     return Tensor.result(out, shape: outShape, op: TracedOp("linear"), inputs: inputs) { g in
       var dx: Tensor? = nil
       var dw: Tensor? = nil
-      if x.requiresGrad {
-        var v = [Float](repeating: 0, count: x.count)
-        g.scalars.withUnsafeBufferPointer { pg in
-          weight.scalars.withUnsafeBufferPointer { pw in
-            v.withUnsafeMutableBufferPointer { pv in
+      var db: Tensor? = nil
+      g.scalars.withUnsafeBufferPointer { pg in
+        let dy = pg.baseAddress!
+        if x.requiresGrad {
+          let v = Tensor.gemm(count: x.count) { dxp in
+            weight.scalars.withUnsafeBufferPointer { pw in
               Gemm.multiply(
-                m: rows, n: inFeatures, k: outFeatures, a: pg.baseAddress!, lda: outFeatures,
-                b: pw.baseAddress!, ldb: outFeatures, transposeB: true, c: pv.baseAddress!,
-                ldc: inFeatures)
+                m: rows, n: inFeatures, k: outFeatures, a: dy, lda: outFeatures,
+                b: pw.baseAddress!, ldb: outFeatures, transposeB: true, c: dxp, ldc: inFeatures)
             }
           }
+          dx = Tensor(uncheckedShape: x.shape, scalars: v)
         }
-        dx = Tensor(uncheckedShape: x.shape, scalars: v)
-      }
-      if weight.requiresGrad {
-        var v = [Float](repeating: 0, count: weight.count)
-        x.scalars.withUnsafeBufferPointer { px in
-          g.scalars.withUnsafeBufferPointer { pg in
-            v.withUnsafeMutableBufferPointer { pv in
+        if weight.requiresGrad {
+          let v = Tensor.gemm(count: weight.count) { dwp in
+            x.scalars.withUnsafeBufferPointer { px in
               Gemm.multiply(
                 m: inFeatures, n: outFeatures, k: rows, a: px.baseAddress!, lda: inFeatures,
-                transposeA: true, b: pg.baseAddress!, ldb: outFeatures, c: pv.baseAddress!,
-                ldc: outFeatures)
+                transposeA: true, b: dy, ldb: outFeatures, c: dwp, ldc: outFeatures)
             }
           }
+          dw = Tensor(uncheckedShape: weight.shape, scalars: v)
         }
-        dw = Tensor(uncheckedShape: weight.shape, scalars: v)
+        if bias?.requiresGrad == true {
+          // Column sums of the output gradient, row by row (contiguous, vectorizable).
+          var v = [Float](repeating: 0, count: outFeatures)
+          v.withUnsafeMutableBufferPointer { sums in
+            for r in 0..<rows {
+              let row = dy + r * outFeatures
+              for j in 0..<outFeatures { sums[j] += row[j] }
+            }
+          }
+          db = Tensor(uncheckedShape: [outFeatures], scalars: v)
+        }
       }
-      let db = bias?.requiresGrad == true ? try g.sumToShape([outFeatures]) : nil
       return bias == nil ? [dx, dw] : [dx, dw, db]
     }
   }

@@ -78,22 +78,16 @@ extension Tensor {
     if (op == .max || op == .min), normalized.contains(where: { shape[$0] == 0 }) {
       throw TensorError.invalidArgument("\(op.rawValue): cannot reduce an empty axis of shape \(shape)")
     }
-    // Reduce one axis at a time, keeping dims, from the last axis to the first.
-    var values = scalars
-    var current = shape
-    for axis in normalized.reversed() {
-      var reducedShape = current
-      reducedShape[axis] = 1
-      var out = [Float](repeating: 0, count: ShapeMath.count(reducedShape))
-      values.withUnsafeBufferPointer { x in
-        out.withUnsafeMutableBufferPointer { o in
-          Reduce.reduce(op, x.baseAddress!, shape: current, axis: axis, o.baseAddress!)
+    var keepShape = shape
+    for axis in normalized { keepShape[axis] = 1 }
+    var values = [Float](repeating: 0, count: ShapeMath.count(keepShape))
+    if !values.isEmpty {
+      scalars.withUnsafeBufferPointer { x in
+        values.withUnsafeMutableBufferPointer { o in
+          Reduce.reduce(op, x.baseAddress!, shape: shape, axes: normalized, o.baseAddress!)
         }
       }
-      values = out
-      current = reducedShape
     }
-    let keepShape = current
     let outShape = keepDims ? keepShape : shape.indices.filter { !normalized.contains($0) }.map { shape[$0] }
     let input = self
     let reducedCount = normalized.reduce(1) { $0 * shape[$1] }

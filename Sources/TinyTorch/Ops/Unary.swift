@@ -5,11 +5,11 @@ extension Tensor {
   /// Applies an elementwise kernel; the backward pass uses the kernel's derivative
   /// (``UnaryOp/derivative(_:_:)``).
   func unary(_ op: UnaryOp, traced: TracedOp) -> Tensor {
-    var out = [Float](repeating: 0, count: count)
-    scalars.withUnsafeBufferPointer { x in
-      out.withUnsafeMutableBufferPointer { o in
-        Elementwise.unary(op, x.baseAddress!, o.baseAddress!, count: x.count)
+    let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
+      scalars.withUnsafeBufferPointer { x in
+        if let base = x.baseAddress { Elementwise.unary(op, base, o.baseAddress!, count: x.count) }
       }
+      initialized = count
     }
     let input = self
     return Tensor.result(out, shape: shape, op: traced, inputs: [input]) { g in

@@ -1,0 +1,137 @@
+import TTIR
+
+/// Runs a ``TTIR/Graph`` node by node with the shared TTKernels.
+///
+/// ```swift
+/// let interpreter = try Interpreter(graph: try ModelFile.load(from: url))
+/// let outputs = try interpreter.run(["x": InterpreterTensor(pixels, shape: [1, 64])])
+/// let profile = try interpreter.profile(["x": ...])   // per-node wall time, FLOPs, bytes
+/// ```
+///
+/// Floating-point ops compute in `f32` (`f16` values are widened on read and rounded on write);
+/// integer tensors are accepted where an op needs them: `gather` indices, `argmax` results,
+/// `cast`, `dequantize_linear`, and the shape-only ops `reshape` and `flatten`.
+///
+/// Shapes are static: every input must have exactly the declared type (batch size included);
+/// to run another batch size, interpret `graph.specialized(batchSize:)`.
+/// Each intermediate buffer is released right after its last reader, so peak memory matches
+/// ``TTIR/GraphAnalysis/peakIntermediateBytes``. An interpreter is immutable and may run
+/// concurrently from several tasks.
+public final class Interpreter: Sendable {
+  /// The graph being run.
+  public let graph: Graph
+  private let plan: ExecutionPlan
+
+  /// Verifies `graph` and prepares it for execution (weights are decoded once here).
+  ///
+  /// - Throws: ``InterpreterError`` if the graph does not verify, or if a node uses a dtype
+  ///   the interpreter does not compute (e.g. `add` on `i64`).
+  public init(graph: Graph) throws(InterpreterError) {
+    do {
+      try graph.verify()
+      plan = try ExecutionPlan(graph)
+    } catch {
+      throw InterpreterError(error)
+    }
+    self.graph = graph
+    for step in plan.steps { try Kernels.checkSupport(step) }
+  }
+
+  /// Runs the graph.
+  ///
+  /// - Parameter inputs: one tensor per graph input, by name, of exactly the declared type.
+  /// - Returns: the graph outputs by name.
+  /// - Throws: ``InterpreterError`` naming the input for a missing, unknown or mistyped input,
+  ///   or naming the node for a runtime failure (e.g. an out-of-range `gather` index).
+  public func run(_ inputs: [String: InterpreterTensor]) throws(InterpreterError)
+    -> [String: InterpreterTensor]
+  {
+    try execute(inputs, timed: false).outputs
+  }
+
+  /// Runs the graph once, timing every node.
+  ///
+  /// - Throws: as ``run(_:)``.
+  public func profile(_ inputs: [String: InterpreterTensor]) throws(InterpreterError)
+    -> InterpreterProfile
+  {
+    try execute(inputs, timed: true)
+  }
+
+  /// Checks that `inputs` has exactly the graph inputs, with their declared types.
+  ///
+  /// - Throws: ``InterpreterError`` naming the first offending input.
+  public func validate(_ inputs: [String: InterpreterTensor]) throws(InterpreterError) {
+    let declared = graph.inputs.map(\.name)
+    for name in inputs.keys.sorted() where !declared.contains(name) {
+      throw InterpreterError(
+        input: name,
+        "the graph has no such input (its inputs: \(declared.joined(separator: ", ")))")
+    }
+    for info in graph.inputs {
+      guard let value = inputs[info.name] else {
+        throw InterpreterError(input: info.name, "missing (expected \(info.type))")
+      }
+      guard value.type == info.type else {
+        throw InterpreterError(input: info.name, "expected \(info.type), got \(value.type)")
+      }
+    }
+  }
+
+  private func execute(_ inputs: [String: InterpreterTensor], timed: Bool) throws(InterpreterError)
+    -> InterpreterProfile
+  {
+    try validate(inputs)
+    var slots = [InterpreterTensor?](repeating: nil, count: plan.slotCount)
+    for (slot, value) in plan.constants { slots[slot] = value }
+    for (info, slot) in zip(graph.inputs, plan.inputSlots) { slots[slot] = inputs[info.name] }
+
+    let clock = ContinuousClock()
+    let runStart = clock.now
+    var timings: [NodeTiming] = []
+    if timed { timings.reserveCapacity(plan.steps.count) }
+    var isIntermediate = [Bool](repeating: false, count: plan.slotCount)
+    var (liveBuffers, liveBytes, peakBuffers, peakBytes) = (0, 0, 0, 0)
+
+    for (index, step) in plan.steps.enumerated() {
+      let arguments = step.inputs.map { slots[$0]! }
+      let start = timed ? clock.now : runStart
+      let result = try Kernels.evaluate(step, arguments)
+      if timed {
+        let end = clock.now
+        timings.append(
+          NodeTiming(
+            index: index, name: step.node.name, op: step.node.op, outputType: step.outputType,
+            start: (start - runStart).seconds, duration: (end - start).seconds,
+            flops: step.cost.flops, bytesRead: step.cost.bytesRead,
+            bytesWritten: step.cost.bytesWritten))
+      }
+      slots[step.output] = result
+      isIntermediate[step.output] = true
+      liveBuffers += 1
+      liveBytes += step.outputType.byteCount
+      peakBuffers = max(peakBuffers, liveBuffers)
+      peakBytes = max(peakBytes, liveBytes)
+      for slot in step.releases {
+        if isIntermediate[slot], let value = slots[slot] {
+          liveBuffers -= 1
+          liveBytes -= value.type.byteCount
+        }
+        slots[slot] = nil
+      }
+    }
+    var outputs: [String: InterpreterTensor] = [:]
+    for (info, slot) in zip(graph.outputs, plan.outputSlots) { outputs[info.name] = slots[slot]! }
+    return InterpreterProfile(
+      outputs: outputs, nodes: timings, duration: (clock.now - runStart).seconds,
+      peakLiveBuffers: peakBuffers, peakLiveBytes: peakBytes)
+  }
+}
+
+extension Duration {
+  /// The duration in seconds.
+  var seconds: Double {
+    let (whole, fraction) = components
+    return Double(whole) + Double(fraction) * 1e-18
+  }
+}

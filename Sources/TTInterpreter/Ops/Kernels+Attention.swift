@@ -1,0 +1,22 @@
+import TTIR
+import TTKernels
+
+extension Kernels {
+  /// `scaled_dot_product_attention` with
+  /// ``TTKernels/Attention/forward(q:qShape:k:kShape:v:vShape:mask:causal:scale:_:)``: a float
+  /// mask is added to the scores, an integer mask keeps positions where it is nonzero, and
+  /// `causal` keeps key `j` for query `i` when `j ≤ i` (top-left aligned, as in PyTorch).
+  static func attention(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+    let node = step.node
+    let (q, k, v) = (arguments[0].shape, arguments[1].shape, arguments[2].shape)
+    let scale = node.float("scale").map(Float.init) ?? 1 / Float(q[q.count - 1]).squareRoot()
+    let mask = arguments.count > 3 ? arguments[3] : nil
+    let kind: Attention.MaskKind = mask?.dtype.isFloatingPoint ?? true ? .additive : .keep
+    return compute(step.outputType, arguments) { inputs, out in
+      Attention.forward(
+        q: inputs[0], qShape: q, k: inputs[1], kShape: k, v: inputs[2], vShape: v,
+        mask: mask.map { Attention.Mask(inputs[3], shape: $0.shape, kind: kind) },
+        causalOffset: node.bool("causal") ?? false ? 0 : nil, scale: scale, out)
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import TTIR
+import TTKernels
+
+extension Kernels {
+  /// `neg` … `clamp` with ``TTKernels/Elementwise/unary(_:_:_:count:)``.
+  static func unary(_ step: Step, _ x: InterpreterTensor) -> InterpreterTensor {
+    let node = step.node
+    let function: UnaryOp =
+      switch node.op {
+      case .neg: .neg
+      case .exp: .exp
+      case .log: .log
+      case .sqrt: .sqrt
+      case .abs: .abs
+      case .relu: .relu
+      case .sigmoid: .sigmoid
+      case .tanh: .tanh
+      case .gelu: node.string("approximate") == "tanh" ? .geluTanh : .geluErf
+      case .leakyRelu: .leakyRelu(slope: Float(node.float("alpha") ?? 0.01))
+      default:  // clamp
+        .clamp(
+          min: node.float("min").map(Float.init) ?? -.infinity,
+          max: node.float("max").map(Float.init) ?? .infinity)
+      }
+    let count = step.outputType.elementCount
+    return compute(step.outputType, [x]) { inputs, out in
+      Elementwise.unary(function, inputs[0], out, count: count)
+    }
+  }
+
+  /// `add` … `greater` with NumPy broadcasting (``TTKernels/Elementwise/binary(_:_:_:_:_:_:_:)``).
+  static func binary(_ step: Step, _ a: InterpreterTensor, _ b: InterpreterTensor)
+    -> InterpreterTensor
+  {
+    let function = BinaryOp(rawValue: step.node.op.rawValue)!  // the ten binary ops share names
+    return compute(step.outputType, [a, b]) { inputs, out in
+      Elementwise.binary(
+        function, inputs[0], a.shape, inputs[1], b.shape, out, step.outputType.shape)
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import TTIR
+import TTKernels
+
+extension Kernels {
+  /// `conv2d` with ``TTKernels/Convolution/forward(_:weight:bias:geometry:_:columnBudget:)``.
+  static func convolution(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+    let node = step.node
+    let (x, w) = (arguments[0].shape, arguments[1].shape)
+    let window = Window2D(
+      kernel: (w[2], w[3]), stride: pair(node, "stride", default: 1),
+      padding: pair(node, "padding", default: 0), dilation: pair(node, "dilation", default: 1))
+    let geometry = Conv2DGeometry(
+      batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: w[0],
+      groups: node.int("groups") ?? 1, window: window)
+    let hasBias = arguments.count == 3
+    return compute(step.outputType, arguments) { inputs, out in
+      Convolution.forward(
+        inputs[0], weight: inputs[1], bias: hasBias ? inputs[2] : nil, geometry: geometry, out)
+    }
+  }
+
+  /// `max_pool2d` and `avg_pool2d` (stride defaults to the kernel).
+  static func pooling(_ step: Step, _ x: InterpreterTensor) -> InterpreterTensor {
+    let node = step.node
+    let kernel = pair(node, "kernel", default: 1)
+    let stride = node.attributes["stride"] == nil ? kernel : pair(node, "stride", default: 1)
+    let geometry = Pool2DGeometry(
+      batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+      window: Window2D(kernel: kernel, stride: stride, padding: pair(node, "padding", default: 0)))
+    let countIncludePad = node.bool("count_include_pad") ?? true
+    return compute(step.outputType, [x]) { inputs, out in
+      if node.op == .maxPool2d {
+        MaxPool2D.forward(inputs[0], geometry: geometry, out, indices: nil)
+      } else {
+        AvgPool2D.forward(inputs[0], geometry: geometry, countIncludePad: countIncludePad, out)
+      }
+    }
+  }
+
+  /// A `(height, width)` attribute (verified to have two entries), or `(value, value)`.
+  private static func pair(_ node: Node, _ name: String, default value: Int) -> (Int, Int) {
+    let values = node.ints(name) ?? [value, value]
+    return (values[0], values[1])
+  }
+}

@@ -1,0 +1,108 @@
+import TTIR
+import TTKernels
+
+/// Evaluates one node on its argument tensors with the shared TTKernels.
+///
+/// One file per op family extends this type; ``checkSupport(_:)`` runs once per node when an
+/// ``Interpreter`` is created, so ``evaluate(_:_:)`` only fails on data-dependent problems.
+enum Kernels {
+  typealias Step = ExecutionPlan.Step
+
+  /// Rejects nodes whose dtypes or shapes the interpreter does not compute.
+  static func checkSupport(_ step: Step) throws(InterpreterError) {
+    let node = step.node
+    func requireFloat(_ indices: some Sequence<Int>) throws(InterpreterError) {
+      for index in indices where !step.inputTypes[index].dtype.isFloatingPoint {
+        throw InterpreterError(
+          node: node,
+          "the interpreter computes \(node.op) in f32, but input '\(node.inputs[index])' is "
+            + "\(step.inputTypes[index].dtype) (cast it to f32 first)")
+      }
+    }
+    switch node.op {
+    case .reshape, .flatten, .cast:
+      return
+    case .gather:
+      try requireFloat([0])
+    case .dequantizeLinear:
+      return  // shape inference requires i8
+    case .scaledDotProductAttention:
+      try requireFloat(0..<3)
+    case .reduceMax, .reduceMin, .argmax:
+      try requireFloat([0])
+      let shape = step.inputTypes[0].shape
+      let axes = reducedAxes(node, rank: shape.count)
+      if step.outputType.elementCount > 0, let empty = axes.first(where: { shape[$0] == 0 }) {
+        throw InterpreterError(node: node, "cannot reduce axis \(empty) of size 0 in \(shape)")
+      }
+    default:
+      try requireFloat(step.inputTypes.indices)
+    }
+  }
+
+  /// The output of `step` for `arguments` (one per node input).
+  static func evaluate(_ step: Step, _ arguments: [InterpreterTensor]) throws(InterpreterError)
+    -> InterpreterTensor
+  {
+    switch step.node.op.category {
+    case .unaryElementwise: unary(step, arguments[0])
+    case .binaryElementwise: binary(step, arguments[0], arguments[1])
+    case .matrix: matrix(step, arguments)
+    case .convolution: convolution(step, arguments)
+    case .pooling: pooling(step, arguments[0])
+    case .normalization: normalization(step, arguments)
+    case .dataMovement: try dataMovement(step, arguments)
+    case .reduction: reduction(step, arguments[0])
+    case .attention: attention(step, arguments)
+    case .conversion: conversion(step, arguments[0])
+    }
+  }
+
+  /// The axes a reduction reduces, non-negative and sorted (all axes when none are given).
+  static func reducedAxes(_ node: Node, rank: Int) -> [Int] {
+    if node.op == .argmax {
+      return [ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: rank) ?? 0]
+    }
+    let axes = (node.ints("axes") ?? []).compactMap { ShapeInference.normalizedAxis($0, rank: rank) }
+    return axes.isEmpty ? Array(0..<rank) : axes.sorted()
+  }
+
+  /// A float tensor of `type` whose elements `body` writes (every one of them); `f16` outputs
+  /// are rounded from the `f32` results.
+  static func output(_ type: TensorType, _ body: (UnsafeMutablePointer<Float>) -> Void)
+    -> InterpreterTensor
+  {
+    let count = type.elementCount
+    let values = [Float](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+      if count > 0 { body(buffer.baseAddress!) }
+      initialized = count
+    }
+    if type.dtype == .f16 {
+      return InterpreterTensor(unchecked: type.shape, .f16(values.map(HalfConversion.halfBits(from:))))
+    }
+    return InterpreterTensor(unchecked: type.shape, .f32(values))
+  }
+
+  /// Calls `body` with a pointer to the elements of each array (a valid pointer even for an
+  /// empty array), all alive for the duration of the call.
+  static func withPointers<R>(_ arrays: [[Float]], _ body: ([UnsafePointer<Float>]) -> R) -> R {
+    func bind(_ index: Int, _ pointers: [UnsafePointer<Float>]) -> R {
+      guard index < arrays.count else { return body(pointers) }
+      return arrays[index].withUnsafeBufferPointer { buffer in
+        if let base = buffer.baseAddress { return bind(index + 1, pointers + [base]) }
+        return withUnsafePointer(to: Float(0)) { bind(index + 1, pointers + [$0]) }
+      }
+    }
+    return bind(0, [])
+  }
+
+  /// The float elements of `arguments` and a computed output of `type`.
+  static func compute(
+    _ type: TensorType, _ arguments: [InterpreterTensor],
+    _ body: ([UnsafePointer<Float>], UnsafeMutablePointer<Float>) -> Void
+  ) -> InterpreterTensor {
+    withPointers(arguments.map { $0.floats() }) { inputs in
+      output(type) { body(inputs, $0) }
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// The TTInterpreter module. See docs/DESIGN.md.

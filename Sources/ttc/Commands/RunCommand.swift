@@ -1,0 +1,79 @@
+import ArgumentParser
+import TTIR
+import TTInterpreter
+
+/// `ttc run`: evaluates a model on `.npy` inputs with the interpreter.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a model with the interpreter on .npy inputs.",
+    discussion: """
+      Each input must have exactly the shape and dtype the model declares (f32 inputs are \
+      float32 arrays, i64 inputs int64, i32 inputs int32). Outputs are written as .npy \
+      only after the whole run succeeded, through a temporary file and a rename; without \
+      --output they are printed. --batch N re-specializes the model to batch size N (the \
+      leading dimension of every input) when its reshapes and slices allow it.
+
+      Examples:
+        ttc run mlp.json --input x.npy --output probs.npy
+        ttc run gpt.json --input tokens=ids.npy --output logits=logits.npy
+        ttc run two-heads.json --input x.npy --output results/    # results/<name>.npy
+        ttc run mlp.json --batch 32 --input batch32.npy --output probs.npy
+      """)
+
+  @Argument(help: "The model file (model.json).")
+  var model: String
+
+  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
+  var batch: Int?
+
+  @Option(
+    name: .customLong("input"),
+    help: ArgumentHelp(
+      "An input as NAME=FILE.npy, or FILE.npy for the next input in declaration order.",
+      valueName: "input"))
+  var inputs: [String] = []
+
+  @Option(
+    name: .customLong("output"),
+    help: ArgumentHelp(
+      "Where outputs go: NAME=FILE.npy, FILE.npy (single output) or DIRECTORY/.",
+      valueName: "output"))
+  var outputs: [String] = []
+
+  func run() throws {
+    try reportingErrors {
+      let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
+      let interpreter = try makeInterpreter(graph, modelPath: model)
+      let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
+      let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model)
+      let results: [String: InterpreterTensor]
+      do {
+        results = try interpreter.run(values)
+      } catch {
+        throw CommandFailure("\(model): \(error)")
+      }
+      for output in graph.outputs {
+        let value = results[output.name]!
+        if let path = destinations[output.name] {
+          try TensorFiles.write(value, to: path)
+          print("\(output.name): \(value.type) -> \(path)")
+        } else {
+          print("\(output.name): \(value.type) = \(preview(value))")
+        }
+      }
+    }
+  }
+
+  /// The first 16 elements, e.g. `[0.1, 0.9, …]` (with the element count when truncated).
+  private func preview(_ value: InterpreterTensor) -> String {
+    let limit = 16
+    let elements: [String] =
+      switch value.storage {
+      case .f32, .f16: value.floats().prefix(limit).map { "\($0)" }
+      case .i8, .i32, .i64: value.int64s().prefix(limit).map { "\($0)" }
+      }
+    let more = value.count > limit ? ", … (\(value.count) values)" : ""
+    return "[\(elements.joined(separator: ", "))\(more)]"
+  }
+}

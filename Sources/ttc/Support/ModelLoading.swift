@@ -1,0 +1,33 @@
+import Foundation
+import TTIR
+import TTInterpreter
+
+/// Loads `path` with ``TTIR/ModelFile/load(from:)``; errors name the file as the user wrote it,
+/// e.g. `model.json: node 'fc2' (matmul): inner dimensions 128 and 64 differ`.
+func loadModel(_ path: String) throws -> Graph {
+  do {
+    return try ModelFile.load(from: URL(fileURLWithPath: path))
+  } catch {
+    throw CommandFailure("\(path): \(error.message)")
+  }
+}
+
+/// Prepares `graph` for interpretation; errors name the model file.
+func makeInterpreter(_ graph: Graph, modelPath: String) throws -> Interpreter {
+  do {
+    return try Interpreter(graph: graph)
+  } catch {
+    throw CommandFailure("\(modelPath): \(error)")
+  }
+}
+
+/// `graph` re-specialized to `batchSize` (see ``TTIR/Graph/specialized(batchSize:)``), or as is
+/// when `batchSize` is nil; errors name the model file.
+func specialize(_ graph: Graph, batchSize: Int?, modelPath: String) throws -> Graph {
+  guard let batchSize else { return graph }
+  do {
+    return try graph.specialized(batchSize: batchSize)
+  } catch {
+    throw CommandFailure("\(modelPath): --batch \(batchSize): \(error)")
+  }
+}

@@ -1,1 +1,0 @@
-print("ttc: not yet built")

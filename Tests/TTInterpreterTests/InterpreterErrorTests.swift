@@ -1,0 +1,74 @@
+import TTIR
+import TTInterpreter
+import TinyTorch
+import XCTest
+
+final class InterpreterErrorTests: XCTestCase {
+  private func mlp() throws -> Interpreter {
+    var builder = GraphBuilder(name: "mlp")
+    builder.input("x", .f32, [1, 4])
+    builder.weight("w", TensorData(Array(repeating: 0.5, count: 8), shape: [4, 2]))
+    builder.output(builder.add(.linear, ["x", "w"], name: "fc"))
+    return try Interpreter(graph: builder.build())
+  }
+
+  private func assertError(
+    _ expected: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
+  ) {
+    XCTAssertThrowsError(try body(), file: file, line: line) { error in
+      XCTAssertEqual("\(error)", expected, file: file, line: line)
+    }
+  }
+
+  func testInputsAreCheckedByNameDtypeAndShape() throws {
+    let interpreter = try mlp()
+    let good = InterpreterTensor([1, 2, 3, 4], shape: [1, 4])
+    assertError("input 'x': missing (expected f32[1, 4])") { _ = try interpreter.run([:]) }
+    assertError("input 'y': the graph has no such input (its inputs: x)") {
+      _ = try interpreter.run(["x": good, "y": good])
+    }
+    assertError("input 'x': expected f32[1, 4], got f32[2, 2]") {
+      _ = try interpreter.run(["x": InterpreterTensor([1, 2, 3, 4], shape: [2, 2])])
+    }
+    assertError("input 'x': expected f32[1, 4], got i64[1, 4]") {
+      _ = try interpreter.run(["x": try InterpreterTensor(shape: [1, 4], storage: .i64([1, 2, 3, 4]))])
+    }
+    XCTAssertEqual(try interpreter.run(["x": good])["fc"]?.floats(), [5, 5])
+  }
+
+  func testGatherIndexOutOfRangeNamesTheNode() throws {
+    var builder = GraphBuilder(name: "embedding")
+    builder.weight("table", TensorData(Array(repeating: 0, count: 8), shape: [4, 2]))
+    builder.input("ids", .i64, [2])
+    builder.output(builder.add(.gather, ["table", "ids"], name: "emb"))
+    let interpreter = try Interpreter(graph: builder.build())
+    assertError("node 'emb' (gather): index 7 is out of range for axis 0 of size 4") {
+      _ = try interpreter.run(["ids": try InterpreterTensor(shape: [2], storage: .i64([1, 7]))])
+    }
+  }
+
+  func testIntegerArithmeticIsRejectedWhenTheInterpreterIsCreated() throws {
+    var builder = GraphBuilder(name: "ints")
+    builder.input("a", .i64, [3])
+    builder.output(builder.add(.add, ["a", "a"], name: "sum"))
+    assertError(
+      "node 'sum' (add): the interpreter computes add in f32, but input 'a' is i64 (cast it to f32 first)"
+    ) { _ = try Interpreter(graph: builder.build()) }
+  }
+
+  func testInvalidGraphIsRejectedWithTheVerifierMessage() throws {
+    var builder = GraphBuilder(name: "bad")
+    builder.input("a", .f32, [2, 3])
+    builder.input("b", .f32, [4, 5])
+    builder.output(builder.add(.matmul, ["a", "b"], name: "mm"))
+    assertError("node 'mm' (matmul): inner dimensions 3 and 4 differ") {
+      _ = try Interpreter(graph: builder.unverifiedGraph)
+    }
+  }
+
+  func testTensorStorageMustFillTheShape() {
+    assertError("shape [2, 3] needs 6 elements, got 5") {
+      _ = try InterpreterTensor(shape: [2, 3], storage: .f32([1, 2, 3, 4, 5]))
+    }
+  }
+}

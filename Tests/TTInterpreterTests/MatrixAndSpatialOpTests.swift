@@ -1,0 +1,62 @@
+import TTIR
+import TTInterpreter
+import TinyTorch
+import XCTest
+
+final class MatrixAndSpatialOpTests: XCTestCase {
+  func testMatmulBroadcastsBatchDimensions() throws {
+    try assertOp(.matmul, [randn([2, 1, 3, 5], seed: 1), randn([4, 5, 6], seed: 2)]) {
+      try $0[0].matmul($0[1])
+    }
+  }
+
+  func testLinearWithAndWithoutBias() throws {
+    let x = randn([2, 3, 7], seed: 3)
+    let weight = randn([7, 5], seed: 4)
+    let bias = randn([5], seed: 5)
+    try assertOp(.linear, [x, weight, bias]) { try $0[0].linear(weight: $0[1], bias: $0[2]) }
+    try assertOp(.linear, [x, weight]) { try $0[0].linear(weight: $0[1]) }
+  }
+
+  func testConv2dWithStridePaddingDilationAndGroups() throws {
+    let x = randn([2, 4, 9, 8], seed: 6)
+    let weight = randn([6, 2, 3, 3], seed: 7)
+    let bias = randn([6], seed: 8)
+    try assertOp(
+      .conv2d, [x, weight, bias],
+      attributes: ["stride": [2, 1], "padding": [1, 2], "dilation": [1, 2], "groups": 2]
+    ) {
+      try $0[0].conv2d(
+        weight: $0[1], bias: $0[2], stride: Size2D(2, 1), padding: Size2D(1, 2),
+        dilation: Size2D(1, 2), groups: 2)
+    }
+    try assertOp(.conv2d, [x, randn([3, 4, 2, 2], seed: 9)]) { try $0[0].conv2d(weight: $0[1]) }
+  }
+
+  func testPooling() throws {
+    let x = randn([2, 3, 7, 6], seed: 10)
+    try assertOp(.maxPool2d, [x], attributes: ["kernel": [2, 2]]) { try $0[0].maxPool2d(kernel: 2) }
+    try assertOp(.maxPool2d, [x], attributes: ["kernel": [3, 3], "stride": [2, 1], "padding": [1, 1]]) {
+      try $0[0].maxPool2d(kernel: 3, stride: Size2D(2, 1), padding: 1)
+    }
+    try assertOp(.avgPool2d, [x], attributes: ["kernel": [3, 2], "padding": [1, 1]]) {
+      try $0[0].avgPool2d(kernel: Size2D(3, 2), padding: 1)
+    }
+    try assertOp(
+      .avgPool2d, [x], attributes: ["kernel": [3, 3], "padding": [1, 1], "count_include_pad": false]
+    ) {
+      try $0[0].avgPool2d(kernel: 3, padding: 1, countIncludePad: false)
+    }
+  }
+
+  func testBatchNormUsesRunningStatistics() throws {
+    let x = randn([3, 4, 2, 5], seed: 11)
+    let scale = randn([4], seed: 12)
+    let bias = randn([4], seed: 13)
+    let mean = randn([4], seed: 14)
+    let variance = randn([4], seed: 15).abs() + 0.5
+    try assertOp(.batchNorm, [x, scale, bias, mean, variance], attributes: ["eps": 1e-3]) {
+      try $0[0].batchNorm(scale: $0[1], bias: $0[2], runningMean: $0[3], runningVar: $0[4], eps: 1e-3)
+    }
+  }
+}
