@@ -18,7 +18,8 @@ final class Reverser: Module {
     tokens = Embedding(vocabularySize: vocabularySize, dimension: width, std: 0.1, seed: seed)
     positions = PositionalEmbedding(maxLength: length, dimension: width, std: 0.1, seed: seed + 1)
     blocks = try (0..<layers).map { i in
-      try TransformerBlock(dimension: width, headCount: heads, hiddenDimension: 2 * width, seed: seed + 10 * UInt64(i + 1))
+      try TransformerBlock(
+        dimension: width, headCount: heads, hiddenDimension: 2 * width, seed: seed + 10 * UInt64(i + 1))
     }
     norm = LayerNorm(width)
     head = Linear(width, vocabularySize, initialization: .xavierUniform, seed: seed + 2)
@@ -74,10 +75,12 @@ runMilestone {
     if !seen.contains(s) { test.append(s) }
   }
 
-  let model = try Reverser(vocabularySize: vocabularySize, length: length, width: 64, layers: 2, heads: 4, seed: seed)
+  let model = try Reverser(
+    vocabularySize: vocabularySize, length: length, width: 64, layers: 2, heads: 4, seed: seed)
   let optimizer = Adam(model.parameters(), learningRate: 2e-3)
   print("attention-2017: reverse sequences of \(length) tokens (vocabulary \(vocabularySize))")
-  print("model: 2 encoder blocks (pre-norm), width 64, 4 heads, \(model.parameterCount) parameters; Adam lr 2e-3")
+  print(
+    "model: 2 encoder blocks (pre-norm), width 64, 4 heads, \(model.parameterCount) parameters; Adam lr 2e-3")
   print("data: \(trainCount) training sequences, \(testCount) held-out test sequences, batch \(batchSize)")
 
   var order = Array(train.indices)
@@ -107,7 +110,8 @@ runMilestone {
     epochsRun = epoch
     let (sequenceAccuracy, tokenAccuracy) = try accuracy(model, test)
     print(
-      "epoch \(epoch): train loss \(rounded(meanLoss, 4)), held-out token accuracy \(rounded(tokenAccuracy, 4)), "
+      "epoch \(epoch): train loss \(rounded(meanLoss, 4)), "
+        + "held-out token accuracy \(rounded(tokenAccuracy, 4)), "
         + "exact-sequence accuracy \(rounded(sequenceAccuracy, 4)) (\(rounded(trainSeconds, 1)) s)")
     if sequenceAccuracy >= 0.99 && meanLoss < 0.05 { break }
   }

@@ -8,7 +8,8 @@ import XCTest
 final class TracedTransformerTests: XCTestCase {
   func testGPTTraceRunsInTheInterpreter() throws {
     let gpt = try GPT(
-      .init(vocabularySize: 13, dimension: 16, layerCount: 2, headCount: 4, maxSequenceLength: 8, dropout: 0.1),
+      .init(
+        vocabularySize: 13, dimension: 16, layerCount: 2, headCount: 4, maxSequenceLength: 8, dropout: 0.1),
       seed: 3)
     let ids = try Tensor.tokenIDs([[1, 5, 2, 7, 3], [4, 4, 0, 12, 9]])
     let graph = try trace(gpt, example: ids, name: "gpt")

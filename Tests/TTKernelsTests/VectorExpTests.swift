@@ -30,7 +30,8 @@ final class VectorExpTests: XCTestCase {
     var out = [Float](repeating: 0, count: count)
     Elementwise.unary(.geluTanh, x, &out, count: count)
     for (v, y) in zip(x, out) {
-      let reference = 0.5 * Double(v) * (1 + Foundation.tanh(0.7978845608 * (Double(v) + 0.044715 * pow(Double(v), 3))))
+      let reference =
+        0.5 * Double(v) * (1 + Foundation.tanh(0.7978845608 * (Double(v) + 0.044715 * pow(Double(v), 3))))
       XCTAssertEqual(Double(y), reference, accuracy: 1e-6 * max(1, abs(reference)))
       XCTAssertEqual(y, UnaryOp.geluTanh.apply(v), "element value must not depend on its position")
     }

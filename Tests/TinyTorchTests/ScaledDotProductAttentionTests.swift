@@ -20,7 +20,9 @@ final class ScaledDotProductAttentionTests: XCTestCase {
       guard m > -.infinity else { continue }
       let e = scores.map { exp($0 - m) }
       let total = e.reduce(0, +)
-      for c in 0..<d { out[i * d + c] = Float((0..<sk).reduce(0.0) { $0 + e[$1] / total * Double(v[$1 * d + c]) }) }
+      for c in 0..<d {
+        out[i * d + c] = Float((0..<sk).reduce(0.0) { $0 + e[$1] / total * Double(v[$1 * d + c]) })
+      }
     }
     return out
   }
@@ -50,7 +52,11 @@ final class ScaledDotProductAttentionTests: XCTestCase {
         for j in 0..<5 {
           // Causal with 3 queries over 5 keys: query i sees keys j ≤ i + 2.
           let allowed = j <= i + 2 && j < [5, 2][b]
-          if !allowed { XCTAssertEqual(row[j], 0, "b \(b) i \(i) j \(j)") } else { XCTAssertGreaterThan(row[j], 0) }
+          if !allowed {
+            XCTAssertEqual(row[j], 0, "b \(b) i \(i) j \(j)")
+          } else {
+            XCTAssertGreaterThan(row[j], 0)
+          }
         }
         XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-5)
       }

@@ -23,8 +23,10 @@ final class TransformerBlockTests: XCTestCase {
       block.namedParameters().map { $0.0 },
       [
         "attentionNorm.weight", "attentionNorm.bias", "attention.inputProjection.weight",
-        "attention.inputProjection.bias", "attention.outputProjection.weight", "attention.outputProjection.bias",
-        "feedForwardNorm.weight", "feedForwardNorm.bias", "feedForward.expand.weight", "feedForward.expand.bias",
+        "attention.inputProjection.bias", "attention.outputProjection.weight",
+        "attention.outputProjection.bias",
+        "feedForwardNorm.weight", "feedForwardNorm.bias", "feedForward.expand.weight",
+        "feedForward.expand.bias",
         "feedForward.contract.weight", "feedForward.contract.bias",
       ])
     let x = Tensor.randn([1, 4, 8], seed: 2)

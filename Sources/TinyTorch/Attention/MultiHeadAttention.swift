@@ -44,7 +44,9 @@ public final class MultiHeadAttention: Module {
       (queryProjection, keyProjection, valueProjection) = (nil, nil, nil)
     } else {
       inputProjection = nil
-      (queryProjection, keyProjection, valueProjection) = (linear(dimension, 2), linear(dimension, 3), linear(dimension, 4))
+      (queryProjection, keyProjection, valueProjection) = (
+        linear(dimension, 2), linear(dimension, 3), linear(dimension, 4)
+      )
     }
     outputProjection = linear(dimension, 5)
     attentionDropout = Dropout(dropout, seed: seed.map { $0 &+ 6 })
