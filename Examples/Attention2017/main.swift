@@ -1,25 +1,30 @@
-// Milestone "attention-2017": a small transformer learns to reverse random token sequences
-// (Vaswani et al. 2017). Every output position must find the mirrored input position, which
-// only attention (with position information) can do. Success: exact-sequence accuracy ≥ 95%
-// on held-out sequences.
+// Milestone "attention-2017" (Vaswani et al. 2017): a small transformer encoder learns to
+// reverse random token sequences. Output position i must copy input position L−1−i, which only
+// attention with position information can do. Success: exact-sequence accuracy ≥ 95% on
+// held-out sequences (never seen in training). Run: `swift run -c release attention-2017`.
 import Foundation
+import MilestoneSupport
 import TinyTorch
-
-let sequenceLength = 8
-let vocabularySize = 24
-let trainCount = 4000
-let testCount = 500
-let seed: UInt64 = 2017
 
 /// An encoder (bidirectional) transformer that labels every input position.
 final class Reverser: Module {
-  let tokens = Embedding(vocabularySize: vocabularySize, dimension: 64, std: 0.1, seed: seed)
-  let positions = PositionalEmbedding(maxLength: sequenceLength, dimension: 64, std: 0.1, seed: seed + 1)
-  let blocks = (0..<2).map { i in
-    try! TransformerBlock(dimension: 64, headCount: 4, hiddenDimension: 128, seed: seed + 10 * UInt64(i + 1))
+  let tokens: Embedding
+  let positions: PositionalEmbedding
+  let blocks: [TransformerBlock]
+  let norm: LayerNorm
+  let head: Linear
+
+  init(vocabularySize: Int, length: Int, width: Int, layers: Int, heads: Int, seed: UInt64) throws {
+    tokens = Embedding(vocabularySize: vocabularySize, dimension: width, std: 0.1, seed: seed)
+    positions = PositionalEmbedding(maxLength: length, dimension: width, std: 0.1, seed: seed + 1)
+    blocks = try (0..<layers).map { i in
+      try TransformerBlock(
+        dimension: width, headCount: heads, hiddenDimension: 2 * width, seed: seed + 10 * UInt64(i + 1))
+    }
+    norm = LayerNorm(width)
+    head = Linear(width, vocabularySize, initialization: .xavierUniform, seed: seed + 2)
+    super.init()
   }
-  let norm = LayerNorm(64)
-  let head = Linear(64, vocabularySize, initialization: .xavierUniform, seed: seed + 2)
 
   override func forward(_ ids: Tensor) throws -> Tensor {
     var x = try positions(tokens(ids))
@@ -28,77 +33,102 @@ final class Reverser: Module {
   }
 }
 
-var rng = RandomGenerator(seed: seed)
-@MainActor func randomSequence() -> [Int] { (0..<sequenceLength).map { _ in Int(rng.next() % UInt64(vocabularySize)) } }
-let train = (0..<trainCount).map { _ in randomSequence() }
-let trainSet = Set(train)
-var test: [[Int]] = []
-while test.count < testCount {
-  let s = randomSequence()
-  if !trainSet.contains(s) { test.append(s) }  // held out: never seen in training
-}
-
-let model = Reverser()
-let optimizer = LocalAdam(model.parameters(), learningRate: 2e-3)
-print("attention-2017: reverse sequences of \(sequenceLength) tokens (vocabulary \(vocabularySize))")
-print("model: 2 encoder blocks, width 64, 4 heads, \(model.parameterCount) parameters")
-print("data: \(trainCount) training sequences, \(testCount) held-out test sequences")
-
-@MainActor func accuracy(_ data: [[Int]]) throws -> (sequence: Double, token: Double) {
+/// Exact-sequence and per-token accuracy of `model` reversing `data`.
+func accuracy(_ model: Reverser, _ data: [[Int]]) throws -> (sequence: Double, token: Double) {
   model.eval()
   defer { model.train() }
+  let length = data[0].count
   let logits = try withNoGrad { try model(Tensor.tokenIDs(data)) }
   let predicted = try logits.argmax(axis: -1).scalars.map { Int($0) }
   var exact = 0
   var tokens = 0
   for (n, s) in data.enumerated() {
-    let guess = Array(predicted[n * sequenceLength..<(n + 1) * sequenceLength])
-    let hits = zip(guess, s.reversed()).filter { $0 == $1 }.count
+    let hits = zip(predicted[n * length..<(n + 1) * length], s.reversed()).filter { $0 == $1 }.count
     tokens += hits
-    if hits == sequenceLength { exact += 1 }
+    if hits == length { exact += 1 }
   }
-  return (Double(exact) / Double(data.count), Double(tokens) / Double(data.count * sequenceLength))
+  return (Double(exact) / Double(data.count), Double(tokens) / Double(data.count * length))
 }
 
-let batchSize = 64
-let maxEpochs = 40
-let start = Date()
-var order = Array(train.indices)
-var lastLoss: Float = 0
-var epochsRun = 0
-for epoch in 1...maxEpochs {
-  for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-  var total: Float = 0
-  var batches = 0
-  for b in stride(from: 0, to: order.count, by: batchSize) {
-    let batch = order[b..<min(b + batchSize, order.count)].map { train[$0] }
-    let logits = try model(Tensor.tokenIDs(batch))
-    let targets = try Tensor.tokenIDs(batch.map { Array($0.reversed()) })
-    let loss = try Loss.crossEntropy(logits.reshaped([-1, vocabularySize]), targets.reshaped([-1]))
-    optimizer.zeroGrad()
-    try loss.backward()
-    optimizer.step()
-    total += loss.item
-    batches += 1
+runMilestone {
+  let arguments = try Arguments(
+    Array(CommandLine.arguments.dropFirst()), program: "attention-2017",
+    options: [
+      "length": "N  sequence length (default 8)", "vocabulary": "N  vocabulary size (default 24)",
+      "epochs": "N  maximum training epochs (default 40)",
+    ])
+  let length = try arguments.integer("length", default: 8)
+  let vocabularySize = try arguments.integer("vocabulary", default: 24)
+  let maxEpochs = try arguments.integer("epochs", default: 40)
+  guard length >= 2, vocabularySize >= 2, maxEpochs > 0 else {
+    throw MilestoneError("--length and --vocabulary must be at least 2, --epochs positive")
   }
-  lastLoss = total / Float(batches)
-  epochsRun = epoch
-  let (sequenceAccuracy, tokenAccuracy) = try accuracy(test)
-  print(String(format: "epoch %2d  train loss %.4f  test token acc %.3f  test exact-sequence acc %.3f  (%.1f s)",
-               epoch, lastLoss, tokenAccuracy, sequenceAccuracy, Date().timeIntervalSince(start)))
-  if sequenceAccuracy >= 0.99 && lastLoss < 0.05 { break }
+  let (trainCount, testCount, batchSize, seed) = (4000, 500, 64, UInt64(2017))
+
+  var rng = RandomGenerator(seed: seed)
+  func randomSequence() -> [Int] { (0..<length).map { _ in Int(rng.next() % UInt64(vocabularySize)) } }
+  let train = (0..<trainCount).map { _ in randomSequence() }
+  let seen = Set(train)
+  var test: [[Int]] = []
+  while test.count < testCount {
+    let s = randomSequence()
+    if !seen.contains(s) { test.append(s) }
+  }
+
+  let model = try Reverser(
+    vocabularySize: vocabularySize, length: length, width: 64, layers: 2, heads: 4, seed: seed)
+  let optimizer = Adam(model.parameters(), learningRate: 2e-3)
+  print("attention-2017: reverse sequences of \(length) tokens (vocabulary \(vocabularySize))")
+  print(
+    "model: 2 encoder blocks (pre-norm), width 64, 4 heads, \(model.parameterCount) parameters; Adam lr 2e-3")
+  print("data: \(trainCount) training sequences, \(testCount) held-out test sequences, batch \(batchSize)")
+
+  var order = Array(train.indices)
+  var lastLoss = 0.0
+  var epochsRun = 0
+  var trainSeconds = 0.0
+  for epoch in 1...maxEpochs {
+    for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+    let (meanLoss, seconds) = try timed {
+      var total = 0.0
+      var batches = 0
+      for b in stride(from: 0, to: order.count, by: batchSize) {
+        let batch = order[b..<min(b + batchSize, order.count)].map { train[$0] }
+        let logits = try model(Tensor.tokenIDs(batch))
+        let targets = try Tensor.tokenIDs(batch.map { Array($0.reversed()) })
+        let loss = try Loss.crossEntropy(logits.reshaped([-1, vocabularySize]), targets.reshaped([-1]))
+        optimizer.zeroGrad()
+        try loss.backward()
+        try optimizer.step()
+        total += Double(loss.item)
+        batches += 1
+      }
+      return total / Double(batches)
+    }
+    trainSeconds += seconds
+    lastLoss = meanLoss
+    epochsRun = epoch
+    let (sequenceAccuracy, tokenAccuracy) = try accuracy(model, test)
+    print(
+      "epoch \(epoch): train loss \(rounded(meanLoss, 4)), "
+        + "held-out token accuracy \(rounded(tokenAccuracy, 4)), "
+        + "exact-sequence accuracy \(rounded(sequenceAccuracy, 4)) (\(rounded(trainSeconds, 1)) s)")
+    if sequenceAccuracy >= 0.99 && meanLoss < 0.05 { break }
+  }
+  let (testExact, testToken) = try accuracy(model, test)
+  let (trainExact, _) = try accuracy(model, Array(train.prefix(testCount)))
+  let passed = testExact >= 0.95
+  print(passed ? "PASS: exact-sequence accuracy ≥ 95%" : "FAIL: exact-sequence accuracy below 95%")
+  print(
+    metricsLine([
+      ("milestone", .string("attention-2017")),
+      ("test_exact_sequence_accuracy", .double(rounded(testExact, 4))),
+      ("test_token_accuracy", .double(rounded(testToken, 4))),
+      ("train_exact_sequence_accuracy", .double(rounded(trainExact, 4))),
+      ("final_train_loss", .double(rounded(lastLoss, 5))), ("epochs", .int(epochsRun)),
+      ("train_seconds", .double(rounded(trainSeconds, 3))), ("parameters", .int(model.parameterCount)),
+      ("sequence_length", .int(length)), ("vocabulary_size", .int(vocabularySize)),
+      ("train_sequences", .int(trainCount)), ("test_sequences", .int(testCount)), ("passed", .bool(passed)),
+    ]))
+  return passed
 }
-let trainSeconds = Date().timeIntervalSince(start)
-let (testExact, testToken) = try accuracy(test)
-let (trainExact, _) = try accuracy(Array(train.prefix(testCount)))
-let passed = testExact >= 0.95
-print(passed ? "PASS: exact-sequence accuracy \(testExact) ≥ 0.95" : "FAIL: exact-sequence accuracy \(testExact) < 0.95")
-let metrics: [String: Any] = [
-  "milestone": "attention-2017", "passed": passed, "test_exact_sequence_accuracy": testExact,
-  "test_token_accuracy": testToken, "train_exact_sequence_accuracy": trainExact,
-  "final_train_loss": Double(lastLoss), "epochs": epochsRun, "train_seconds": trainSeconds,
-  "parameters": model.parameterCount, "sequence_length": sequenceLength, "vocabulary_size": vocabularySize,
-  "train_sequences": trainCount, "test_sequences": testCount,
-]
-let json = try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys])
-print(String(decoding: json, as: UTF8.self))

@@ -34,6 +34,24 @@ public enum Gemm {
       }
       return
     }
+    // One to three rows (one token per step in generation) stream B once per row, four
+    // 16-column blocks at a time: four independent accumulator chains instead of one.
+    if m < 4 && !transposeA && !transposeB {
+      for i in 0..<m {
+        rowTimesMatrix(
+          k: k, n: n, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc,
+          out: Output(accumulate: accumulate, bias: bias))
+      }
+      return
+    }
+    // A matrix times one column (attention scores K·q of one query): dot products.
+    if n == 1 && !transposeA && !transposeB {
+      for i in 0..<m {
+        let sum = dot(a + i * lda, b, stride: ldb, count: k)
+        c[i * ldc] = accumulate ? c[i * ldc] + sum : (bias?[0] ?? 0) + sum
+      }
+      return
+    }
     // Element (i, kk) of op(A) is at a[i·rowStride + kk·kStride].
     let strides = transposeA ? Strides(row: 1, k: lda) : Strides(row: lda, k: 1)
     let panels = (n + panelWidth - 1) / panelWidth
@@ -207,6 +225,66 @@ public enum Gemm {
     if rows > 1 { store(acc1, c + ldc, cols, out) }
     if rows > 2 { store(acc2, c + 2 * ldc, cols, out) }
     if rows > 3 { store(acc3, c + 3 * ldc, cols, out) }
+  }
+
+  /// `Σ x[i]·y[i·stride]` for `i < count`, 16 lanes at a time when `y` is contiguous.
+  @inline(__always)
+  static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, stride: Int, count: Int) -> Float {
+    var i = 0
+    var sum: Float = 0
+    if stride == 1 {
+      var acc = SIMD16<Float>()
+      while i + 16 <= count {
+        acc.addProduct(
+          UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self),
+          UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self))
+        i += 16
+      }
+      sum = acc.sum()
+    }
+    while i < count {
+      sum += x[i] * y[i * stride]
+      i += 1
+    }
+    return sum
+  }
+
+  /// `c[0..<n] = a[0..<k] · B` (plus `out`'s bias or accumulation) for row-major `B` (`k×n`,
+  /// row stride `ldb`).
+  static func rowTimesMatrix(
+    k: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, out: Output
+  ) {
+    var j = 0
+    while j + 16 <= n {
+      let blocks = min(4, (n - j) / 16)
+      var acc0 = SIMD16<Float>()
+      var acc1 = SIMD16<Float>()
+      var acc2 = SIMD16<Float>()
+      var acc3 = SIMD16<Float>()
+      for kk in 0..<k {
+        let row = UnsafeRawPointer(b + kk * ldb + j)
+        let av = SIMD16<Float>(repeating: a[kk])
+        acc0.addProduct(av, row.loadUnaligned(as: SIMD16<Float>.self))
+        if blocks > 1 { acc1.addProduct(av, row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)) }
+        if blocks > 2 { acc2.addProduct(av, row.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)) }
+        if blocks > 3 { acc3.addProduct(av, row.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self)) }
+      }
+      func put(_ acc: SIMD16<Float>, _ block: Int) {
+        let column = j + 16 * block
+        store(acc, c + column, 16, Output(accumulate: out.accumulate, bias: out.bias.map { $0 + column }))
+      }
+      put(acc0, 0)
+      if blocks > 1 { put(acc1, 1) }
+      if blocks > 2 { put(acc2, 2) }
+      if blocks > 3 { put(acc3, 3) }
+      j += 16 * blocks
+    }
+    for jj in j..<n {
+      var sum: Float = 0
+      for kk in 0..<k { sum += a[kk] * b[kk * ldb + jj] }
+      c[jj] = out.accumulate ? c[jj] + sum : (out.bias?[jj] ?? 0) + sum
+    }
   }
 
   @inline(__always)

@@ -40,7 +40,8 @@ final class BPETokenizerTests: XCTestCase {
   func testRoundTripPropertyOnRandomStrings() throws {
     let corpus = "the quick brown fox jumps over the lazy dog. the dog sleeps; the fox runs!\n"
     let t = try BPETokenizer(corpus: String(repeating: corpus, count: 4), vocabularySize: 320)
-    let alphabet: [Character] = Array("the quick brown fox.\n\t ;!xyzQ") + ["é", "ß", "✓", "🙂", "中", "\u{0301}", "\r\n"]
+    let alphabet: [Character] =
+      Array("the quick brown fox.\n\t ;!xyzQ") + ["é", "ß", "✓", "🙂", "中", "\u{0301}", "\r\n"]
     var rng = RandomGenerator(seed: 42)
     for _ in 0..<300 {
       let length = Int(rng.next() % 40)

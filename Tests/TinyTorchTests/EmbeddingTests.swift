@@ -22,8 +22,8 @@ final class EmbeddingTests: XCTestCase {
     let e = Embedding(vocabularySize: 6, dimension: 4, seed: 2)
     let pos = PositionalEmbedding(maxLength: 5, dimension: 4, std: 0.5, seed: 3)
     let ids = try Tensor.tokenIDs([[0, 5, 5], [2, 1, 0]])
-    try assertGradientsMatchFiniteDifferences([e.weight, pos.weight]) {
-      try weightedSum(pos(e(ids)).tanh())
+    assertGradientsMatch([e.weight, pos.weight]) { _ in
+      try pos(e(ids)).tanh()
     }
   }
 

@@ -4,7 +4,8 @@ import XCTest
 
 final class KVCacheTests: XCTestCase {
   func model() throws -> GPT {
-    try GPT(.init(vocabularySize: 13, dimension: 16, layerCount: 2, headCount: 4, maxSequenceLength: 10), seed: 3)
+    try GPT(
+      .init(vocabularySize: 13, dimension: 16, layerCount: 2, headCount: 4, maxSequenceLength: 10), seed: 3)
   }
 
   func testPreallocatedMemoryIsReported() throws {
@@ -33,10 +34,13 @@ final class KVCacheTests: XCTestCase {
     // 30 new tokens after a 4-token prompt crop the 10-token context several times.
     for (temperature, topK) in [(Float(0), Int?.none), (1, nil), (0.8, 5)] {
       for seed in [UInt64(1), 2] {
-        let cached = try gpt.generate(prompt: [1, 2, 3, 4], maxNewTokens: 30, temperature: temperature, topK: topK, seed: seed)
+        let cached = try gpt.generate(
+          prompt: [1, 2, 3, 4], maxNewTokens: 30, temperature: temperature, topK: topK, seed: seed)
         let uncached = try gpt.generate(
-          prompt: [1, 2, 3, 4], maxNewTokens: 30, temperature: temperature, topK: topK, seed: seed, useCache: false)
-        XCTAssertEqual(cached, uncached, "temperature \(temperature) topK \(String(describing: topK)) seed \(seed)")
+          prompt: [1, 2, 3, 4], maxNewTokens: 30, temperature: temperature, topK: topK, seed: seed,
+          useCache: false)
+        XCTAssertEqual(
+          cached, uncached, "temperature \(temperature) topK \(String(describing: topK)) seed \(seed)")
         XCTAssertEqual(cached.count, 30)
         XCTAssertTrue(cached.allSatisfy { (0..<13).contains($0) })
       }
@@ -61,8 +65,10 @@ final class KVCacheTests: XCTestCase {
     _ = try gpt.forward(Tensor.tokenIDs([Array(repeating: 1, count: 8)]), cache: cache)
     XCTAssertThrowsError(try gpt.forward(Tensor.tokenIDs([[1, 2, 3]]), cache: cache))
     XCTAssertEqual(cache.length, 8)
-    XCTAssertThrowsError(try cache.append(layer: 2, key: Tensor.zeros([1, 4, 1, 4]), value: Tensor.zeros([1, 4, 1, 4])))
-    XCTAssertThrowsError(try cache.append(layer: 0, key: Tensor.zeros([1, 4, 1, 3]), value: Tensor.zeros([1, 4, 1, 3])))
+    XCTAssertThrowsError(
+      try cache.append(layer: 2, key: Tensor.zeros([1, 4, 1, 4]), value: Tensor.zeros([1, 4, 1, 4])))
+    XCTAssertThrowsError(
+      try cache.append(layer: 0, key: Tensor.zeros([1, 4, 1, 3]), value: Tensor.zeros([1, 4, 1, 3])))
     XCTAssertThrowsError(try cache.advance(by: 3))
     cache.reset()
     XCTAssertEqual(cache.length, 0)

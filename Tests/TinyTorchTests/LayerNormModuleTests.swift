@@ -20,8 +20,8 @@ final class LayerNormModuleTests: XCTestCase {
     norm.weight!.updateScalars { for i in $0.indices { $0[i] = 1 + 0.1 * Float(i) } }
     norm.bias!.updateScalars { for i in $0.indices { $0[i] = 0.05 * Float(i) } }
     let x = Tensor.randn([3, 5], seed: 4, requiresGrad: true)
-    try assertGradientsMatchFiniteDifferences([x, norm.weight!, norm.bias!], step: 1e-2) {
-      try weightedSum(norm(x))
+    assertGradientsMatch([x, norm.weight!, norm.bias!]) { _ in
+      try norm(x)
     }
   }
 

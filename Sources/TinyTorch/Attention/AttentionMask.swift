@@ -18,7 +18,8 @@ public enum AttentionMask {
     var values = [Float](repeating: 0, count: validLengths.count * length)
     for (b, valid) in validLengths.enumerated() {
       guard (0...length).contains(valid) else {
-        throw TensorError.invalidArgument("padding mask: valid length \(valid) of sequence \(b) is not in 0...\(length)")
+        throw TensorError.invalidArgument(
+          "padding mask: valid length \(valid) of sequence \(b) is not in 0...\(length)")
       }
       for j in 0..<valid { values[b * length + j] = 1 }
     }

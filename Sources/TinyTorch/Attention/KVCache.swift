@@ -49,23 +49,28 @@ public final class KVCache {
     let expected = [batchSize, headCount, newLength, headDimension]
     guard key.shape == expected, value.shape == expected else {
       throw TensorError.invalidArgument(
-        "KVCache: key \(key.shape) and value \(value.shape) must both be [\(batchSize), \(headCount), new, \(headDimension)]")
+        "KVCache: key \(key.shape) and value \(value.shape) must both be "
+          + "[\(batchSize), \(headCount), new, \(headDimension)]")
     }
     guard newLength <= remaining else {
       throw TensorError.invalidArgument(
-        "KVCache: \(newLength) new positions do not fit (\(length) of \(maxLength) used); crop the context or reset the cache")
+        "KVCache: \(newLength) new positions do not fit (\(length) of \(maxLength) used); "
+          + "crop the context or reset the cache")
     }
     let total = length + newLength
     return (
-      Self.write(key, into: &keys[layer], at: length, total: total, maxLength: maxLength, depth: headDimension),
-      Self.write(value, into: &values[layer], at: length, total: total, maxLength: maxLength, depth: headDimension)
+      Self.write(
+        key, into: &keys[layer], at: length, total: total, maxLength: maxLength, depth: headDimension),
+      Self.write(
+        value, into: &values[layer], at: length, total: total, maxLength: maxLength, depth: headDimension)
     )
   }
 
   /// Marks `count` more positions as stored (after every layer has appended them).
   public func advance(by count: Int) throws {
     guard count >= 0, count <= remaining else {
-      throw TensorError.invalidArgument("KVCache: cannot advance by \(count) with \(remaining) positions free")
+      throw TensorError.invalidArgument(
+        "KVCache: cannot advance by \(count) with \(remaining) positions free")
     }
     length += count
   }
@@ -86,7 +91,8 @@ public final class KVCache {
         out.withUnsafeMutableBufferPointer { dst in
           for r in 0..<rows {
             let row = buf.baseAddress! + r * maxLength * depth
-            (row + start * depth).update(from: src.baseAddress! + r * newLength * depth, count: newLength * depth)
+            (row + start * depth).update(
+              from: src.baseAddress! + r * newLength * depth, count: newLength * depth)
             (dst.baseAddress! + r * total * depth).update(from: row, count: total * depth)
           }
         }

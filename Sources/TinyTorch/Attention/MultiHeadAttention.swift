@@ -13,6 +13,8 @@ public final class MultiHeadAttention: Module {
   public let valueProjection: Linear?
   /// The projection applied to the concatenated heads.
   public let outputProjection: Linear
+  /// Dropout on the attention weights (training mode only).
+  public let attentionDropout: Dropout
   /// Model width.
   public let dimension: Int
   /// Number of heads; `dimension` is a multiple of it.
@@ -22,9 +24,11 @@ public final class MultiHeadAttention: Module {
 
   /// - Parameters:
   ///   - fusedProjection: one `[D, 3D]` projection instead of three `[D, D]` ones.
+  ///   - dropout: probability of dropping an attention weight in training mode.
   ///   - seed: seeds the initializers (each projection gets a derived seed).
   public init(
-    dimension: Int, headCount: Int, fusedProjection: Bool = true, bias: Bool = true, seed: UInt64? = nil
+    dimension: Int, headCount: Int, fusedProjection: Bool = true, bias: Bool = true, dropout: Float = 0,
+    seed: UInt64? = nil
   ) throws {
     guard headCount > 0, dimension > 0, dimension % headCount == 0 else {
       throw TensorError.invalidArgument(
@@ -40,9 +44,12 @@ public final class MultiHeadAttention: Module {
       (queryProjection, keyProjection, valueProjection) = (nil, nil, nil)
     } else {
       inputProjection = nil
-      (queryProjection, keyProjection, valueProjection) = (linear(dimension, 2), linear(dimension, 3), linear(dimension, 4))
+      (queryProjection, keyProjection, valueProjection) = (
+        linear(dimension, 2), linear(dimension, 3), linear(dimension, 4)
+      )
     }
     outputProjection = linear(dimension, 5)
+    attentionDropout = Dropout(dropout, seed: seed.map { $0 &+ 6 })
     super.init()
   }
 
@@ -83,8 +90,8 @@ public final class MultiHeadAttention: Module {
     if let cache {
       (key, value) = try cache.append(layer: layerIndex, key: key, value: value)
     }
-    let attended = try scaledDotProductAttention(
-      query: query, key: key, value: value, mask: mask, isCausal: isCausal)
+    let weights = try attentionWeights(query: query, key: key, mask: mask, isCausal: isCausal)
+    let attended = try attentionDropout(weights).matmul(value)
     let merged = try attended.permuted([0, 2, 1, 3]).reshaped([batch, length, dimension])
     return try outputProjection(merged)
   }

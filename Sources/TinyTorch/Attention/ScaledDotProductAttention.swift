@@ -28,7 +28,15 @@ public func attentionWeights(
   }
   let depth = query.shape[query.rank - 1]
   let s = scale ?? 1 / Float(depth).squareRoot()
-  var scores = try (query * s).matmul(key.transposed())
+  var scores: Tensor
+  if query.shape[query.rank - 2] == 1 {
+    // One query (a cached generation step): K·qᵀ needs no transposed copy of the keys.
+    let column = try (query * s).reshaped(Array(query.shape.dropLast(2)) + [depth, 1])
+    let keyScores = try key.matmul(column)
+    scores = try keyScores.reshaped(Array(keyScores.shape.dropLast(2)) + [1, key.shape[key.rank - 2]])
+  } else {
+    scores = try (query * s).matmul(key.transposed())
+  }
   if let bias = try maskBias(mask, isCausal: isCausal, scoresShape: scores.shape) {
     scores = try scores + bias
   }
@@ -68,7 +76,8 @@ func maskBias(_ mask: Tensor?, isCausal: Bool, scoresShape: [Int]) throws -> Ten
       throw TensorError.invalidArgument("attention mask: values must be 1 (attend) or 0 (blocked)")
     }
   }
-  guard mask != nil || isCausal else { return nil }
+  // A causal mask blocks nothing when each query sees every key (e.g. one new token).
+  guard mask != nil || (isCausal && queryLength > 1) else { return nil }
   // The bias covers the mask's own axes, widened to [queryLength, keyLength] when causal.
   var shape = mask?.shape ?? [1, 1]
   if shape.count < 2 { shape = [Int](repeating: 1, count: 2 - shape.count) + shape }

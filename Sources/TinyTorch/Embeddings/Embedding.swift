@@ -15,7 +15,8 @@ public final class Embedding: Module {
   /// Creates a table with values drawn from `N(0, std²)`.
   /// - Parameter seed: seeds the initializer; the global generator is used when nil.
   public init(vocabularySize: Int, dimension: Int, std: Float = 1, seed: UInt64? = nil) {
-    precondition(vocabularySize > 0 && dimension > 0, "Embedding needs a positive vocabulary size and dimension")
+    precondition(
+      vocabularySize > 0 && dimension > 0, "Embedding needs a positive vocabulary size and dimension")
     weight = Tensor.randn([vocabularySize, dimension], std: std, seed: seed, requiresGrad: true)
     super.init()
   }

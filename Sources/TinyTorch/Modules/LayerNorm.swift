@@ -22,7 +22,8 @@ public final class LayerNorm: Module {
   /// Normalizes `input` of shape `[..., width]`; throws when the last axis differs.
   public override func forward(_ input: Tensor) throws -> Tensor {
     guard input.rank >= 1, input.shape[input.rank - 1] == width else {
-      throw TensorError.invalidArgument("LayerNorm(\(width)): input shape \(input.shape) must end in \(width)")
+      throw TensorError.invalidArgument(
+        "LayerNorm(\(width)): input shape \(input.shape) must end in \(width)")
     }
     return try input.layerNorm(gamma: weight, beta: bias, eps: eps)
   }

@@ -34,10 +34,12 @@ public struct BPETokenizer: Tokenizer, Sendable {
   public init(corpus: String, vocabularySize: Int, minimumFrequency: Int = 2) throws {
     guard vocabularySize >= 256 else {
       throw TokenizerError.invalidConfiguration(
-        "a byte-level BPE vocabulary needs at least the 256 byte tokens, got vocabularySize \(vocabularySize)")
+        "a byte-level BPE vocabulary needs at least the 256 byte tokens, got vocabularySize \(vocabularySize)"
+      )
     }
     guard minimumFrequency >= 1 else {
-      throw TokenizerError.invalidConfiguration("minimumFrequency must be at least 1, got \(minimumFrequency)")
+      throw TokenizerError.invalidConfiguration(
+        "minimumFrequency must be at least 1, got \(minimumFrequency)")
     }
     var wordCounts: [[Int]: Int] = [:]
     for chunk in Self.chunks(Array(corpus.utf8)) { wordCounts[chunk.map(Int.init), default: 0] += 1 }
@@ -52,7 +54,9 @@ public struct BPETokenizer: Tokenizer, Sendable {
         }
       }
       guard
-        let (best, count) = pairCounts.min(by: { a, b in a.value != b.value ? a.value > b.value : a.key < b.key }),
+        let (best, count) = pairCounts.min(by: { a, b in
+          a.value != b.value ? a.value > b.value : a.key < b.key
+        }),
         count >= minimumFrequency
       else { break }
       let newID = tokenBytes.count
@@ -102,7 +106,9 @@ public struct BPETokenizer: Tokenizer, Sendable {
       }
       bytes += tokenBytes[id]
     }
-    guard let text = String(validating: bytes, as: UTF8.self) else { throw TokenizerError.invalidUTF8(ids: ids) }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw TokenizerError.invalidUTF8(ids: ids)
+    }
     return text
   }
 

@@ -31,7 +31,8 @@ public struct CharTokenizer: Tokenizer, Sendable {
   /// - Parameters:
   ///   - unknownPolicy: map unknown characters to ``unknownID`` (default) or throw.
   ///   - unknownText: what the unknown token decodes to (default U+FFFD, "�").
-  public init(corpus: String, unknownPolicy: UnknownPolicy = .mapToUnknown, unknownText: String = "\u{FFFD}") {
+  public init(corpus: String, unknownPolicy: UnknownPolicy = .mapToUnknown, unknownText: String = "\u{FFFD}")
+  {
     characters = Set(corpus).sorted()
     self.unknownPolicy = unknownPolicy
     self.unknownText = unknownText

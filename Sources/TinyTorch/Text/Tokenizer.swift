@@ -22,7 +22,8 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unknownCharacter(let c, let offset):
-      return "tokenizer: character \(String(reflecting: String(c))) at offset \(offset) is not in the vocabulary"
+      return
+        "tokenizer: character \(String(reflecting: String(c))) at offset \(offset) is not in the vocabulary"
     case .invalidTokenID(let id, let size):
       return "tokenizer: token id \(id) is out of range for a vocabulary of \(size) tokens"
     case .invalidUTF8(let ids):

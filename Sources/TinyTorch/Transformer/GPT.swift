@@ -20,7 +20,8 @@ public final class GPT: Module {
     public var maxSequenceLength: Int
     /// Feed-forward width as a multiple of `dimension`.
     public var feedForwardMultiplier: Int
-    /// Dropout after the embeddings, attention and feed-forward blocks (training mode only).
+    /// Dropout after the embeddings, on attention weights and on both residual branches of every
+    /// block (training mode only).
     public var dropout: Float
     /// Use the token embedding table (transposed) as the output head.
     public var tieWeights: Bool
@@ -29,7 +30,8 @@ public final class GPT: Module {
 
     public init(
       vocabularySize: Int, dimension: Int, layerCount: Int, headCount: Int, maxSequenceLength: Int,
-      feedForwardMultiplier: Int = 4, dropout: Float = 0, tieWeights: Bool = false, fusedProjection: Bool = true
+      feedForwardMultiplier: Int = 4, dropout: Float = 0, tieWeights: Bool = false,
+      fusedProjection: Bool = true
     ) {
       self.vocabularySize = vocabularySize
       self.dimension = dimension
@@ -63,18 +65,23 @@ public final class GPT: Module {
     }
     self.configuration = c
     func derived(_ k: UInt64) -> UInt64? { seed.map { $0 &* 1000 &+ k } }
-    tokenEmbedding = Embedding(vocabularySize: c.vocabularySize, dimension: c.dimension, std: 0.1, seed: derived(1))
+    tokenEmbedding = Embedding(
+      vocabularySize: c.vocabularySize, dimension: c.dimension, std: 0.1, seed: derived(1))
     positionEmbedding = PositionalEmbedding(
       maxLength: c.maxSequenceLength, dimension: c.dimension, std: 0.1, seed: derived(2))
     embeddingDropout = Dropout(c.dropout, seed: derived(3))
     blocks = try (0..<c.layerCount).map { i in
       try TransformerBlock(
-        dimension: c.dimension, headCount: c.headCount, hiddenDimension: c.feedForwardMultiplier * c.dimension,
-        dropout: c.dropout, isCausal: true, fusedProjection: c.fusedProjection, seed: derived(100 * UInt64(i + 1)))
+        dimension: c.dimension, headCount: c.headCount,
+        hiddenDimension: c.feedForwardMultiplier * c.dimension,
+        dropout: c.dropout, isCausal: true, fusedProjection: c.fusedProjection,
+        seed: derived(100 * UInt64(i + 1)))
     }
     finalNorm = LayerNorm(c.dimension)
-    head = c.tieWeights
-      ? nil : Linear(c.dimension, c.vocabularySize, bias: false, initialization: .xavierUniform, seed: derived(4))
+    head =
+      c.tieWeights
+      ? nil
+      : Linear(c.dimension, c.vocabularySize, bias: false, initialization: .xavierUniform, seed: derived(4))
     super.init()
   }
 

@@ -27,7 +27,9 @@ extension GPT {
     useCache: Bool = true
   ) throws -> [Int] {
     guard !prompt.isEmpty else { throw TensorError.invalidArgument("generate: the prompt is empty") }
-    guard maxNewTokens >= 0 else { throw TensorError.invalidArgument("generate: maxNewTokens \(maxNewTokens) < 0") }
+    guard maxNewTokens >= 0 else {
+      throw TensorError.invalidArgument("generate: maxNewTokens \(maxNewTokens) < 0")
+    }
     guard temperature >= 0, temperature.isFinite else {
       throw TensorError.invalidArgument("generate: temperature must be ≥ 0, got \(temperature)")
     }
@@ -79,8 +81,10 @@ extension GPT {
     }
     var allowed = Array(logits.indices)
     if let topK, topK < logits.count {
-      allowed = Array(logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
-        .prefix(topK)).sorted()
+      allowed = Array(
+        logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+          .prefix(topK)
+      ).sorted()
     }
     let scaled = allowed.map { Double(logits[$0]) / Double(temperature) }
     let m = scaled.max()!

@@ -3,7 +3,8 @@
 public final class TransformerBlock: Module {
   public let attentionNorm: LayerNorm
   public let attention: MultiHeadAttention
-  public let attentionDropout: Dropout
+  /// Dropout on the attention branch before it joins the residual stream.
+  public let residualDropout: Dropout
   public let feedForwardNorm: LayerNorm
   public let feedForward: FeedForward
   /// Whether ``forward(_:)`` masks future positions (decoder blocks).
@@ -11,7 +12,8 @@ public final class TransformerBlock: Module {
 
   /// - Parameters:
   ///   - hiddenDimension: feed-forward width (default `4 · dimension`).
-  ///   - dropout: residual dropout probability (training mode only).
+  ///   - dropout: dropout probability of the attention weights and of both residual branches
+  ///     (training mode only).
   ///   - isCausal: the default masking of ``forward(_:)``.
   public init(
     dimension: Int, headCount: Int, hiddenDimension: Int? = nil, dropout: Float = 0,
@@ -19,8 +21,9 @@ public final class TransformerBlock: Module {
   ) throws {
     attentionNorm = LayerNorm(dimension)
     attention = try MultiHeadAttention(
-      dimension: dimension, headCount: headCount, fusedProjection: fusedProjection, seed: seed.map { $0 &+ 10 })
-    attentionDropout = Dropout(dropout, seed: seed.map { $0 &+ 20 })
+      dimension: dimension, headCount: headCount, fusedProjection: fusedProjection, dropout: dropout,
+      seed: seed.map { $0 &+ 10 })
+    residualDropout = Dropout(dropout, seed: seed.map { $0 &+ 20 })
     feedForwardNorm = LayerNorm(dimension)
     feedForward = FeedForward(
       dimension: dimension, hiddenDimension: hiddenDimension ?? 4 * dimension, dropout: dropout,
@@ -41,7 +44,7 @@ public final class TransformerBlock: Module {
   ) throws -> Tensor {
     let attended = try attention.forward(
       attentionNorm(input), mask: mask, isCausal: isCausal, cache: cache, layerIndex: layerIndex)
-    let x = try input + attentionDropout(attended)
+    let x = try input + residualDropout(attended)
     return try x + feedForward(feedForwardNorm(x))
   }
 }
