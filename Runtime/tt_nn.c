@@ -11,20 +11,42 @@ TT_HIDDEN int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t o
   return rows * oh * ow + tt_sgemm_scratch(rows);
 }
 
-/* Unfolds one group of one image into cols[(ci, ki, kj), (oy, ox)]. */
+/* The output positions o in [0, count) whose input position o * stride + offset lies in [0, size):
+ * sets [*lo, *hi). */
+static inline void tt_valid_range(int64_t offset, int64_t stride, int64_t size, int64_t count, int64_t *lo,
+                                  int64_t *hi) {
+  int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t end = size - 1 - offset < 0 ? 0 : (size - 1 - offset) / stride + 1;
+  if (end > count) end = count;
+  if (first > end) first = end;
+  *lo = first;
+  *hi = end;
+}
+
+/* Unfolds one group of one image into cols[(ci, ki, kj), (oy, ox)]. For each kernel offset the
+ * rectangle of output positions that read the image is found analytically: the plane is zeroed
+ * only when padding reaches it, and the rectangle is copied without bounds tests. */
 static void tt_im2col(const float *x, float *cols, int64_t cg, int64_t h, int64_t w, int64_t kh, int64_t kw,
                       int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t oh,
                       int64_t ow) {
-  for (int64_t ci = 0; ci < cg; ci++) {
-    for (int64_t ki = 0; ki < kh; ki++) {
-      for (int64_t kj = 0; kj < kw; kj++) {
+  for (int64_t ki = 0; ki < kh; ki++) {
+    int64_t ylo, yhi;
+    tt_valid_range(ki * dh - ph, sh, h, oh, &ylo, &yhi);
+    for (int64_t kj = 0; kj < kw; kj++) {
+      int64_t xlo, xhi;
+      tt_valid_range(kj * dw - pw, sw, w, ow, &xlo, &xhi);
+      int padded = ylo > 0 || yhi < oh || xlo > 0 || xhi < ow;
+      for (int64_t ci = 0; ci < cg; ci++) {
         float *dst = cols + ((ci * kh + ki) * kw + kj) * oh * ow;
-        for (int64_t oy = 0; oy < oh; oy++) {
-          int64_t iy = oy * sh - ph + ki * dh;
-          for (int64_t ox = 0; ox < ow; ox++) {
-            int64_t ix = ox * sw - pw + kj * dw;
-            int inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-            dst[oy * ow + ox] = inside ? x[(ci * h + iy) * w + ix] : 0.0f;
+        if (padded) memset(dst, 0, (size_t)(oh * ow) * sizeof(float));
+        const float *plane = x + ci * h * w + (ki * dh - ph) * w + (kj * dw - pw);
+        for (int64_t oy = ylo; oy < yhi; oy++) {
+          const float *src = plane + oy * sh * w;
+          float *row = dst + oy * ow;
+          if (sw == 1) {
+            for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox];
+          } else {
+            for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox * sw];
           }
         }
       }
@@ -55,8 +77,27 @@ TT_HIDDEN void tt_conv2d(const float *x, const float *w, const float *bias, floa
 
 TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  /* Without padding every window lies inside the plane (floor mode): no bounds tests. */
+  int unpadded = ph == 0 && pw == 0;
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
+    float *out = y + p * oh * ow;
+    if (unpadded) {
+      for (int64_t oy = 0; oy < oh; oy++) {
+        for (int64_t ox = 0; ox < ow; ox++) {
+          const float *window = plane + oy * sh * w + ox * sw;
+          float best = window[0];
+          for (int64_t ki = 0; ki < kh; ki++) {
+            for (int64_t kj = 0; kj < kw; kj++) {
+              float v = window[ki * w + kj];
+              best = v > best ? v : best;
+            }
+          }
+          out[oy * ow + ox] = best;
+        }
+      }
+      continue;
+    }
     for (int64_t oy = 0; oy < oh; oy++) {
       for (int64_t ox = 0; ox < ow; ox++) {
         float best = -FLT_MAX;
@@ -70,7 +111,7 @@ TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, in
             best = v > best ? v : best;
           }
         }
-        y[(p * oh + oy) * ow + ox] = best;
+        out[oy * ow + ox] = best;
       }
     }
   }

@@ -1,6 +1,8 @@
 /* tt_runtime.h: kernels that generated model code calls (compiled into every model library).
  *
- * Everything here is hidden (not exported from the library). Math helpers are static inline so
+ * A model library is one translation unit: ttc compiles model.c with `-include` of every runtime
+ * .c file, so the kernels (TT_HIDDEN: static, not exported) see the model's constant shapes and
+ * clang specializes, unrolls and vectorizes them per call site. Math helpers are static inline so
  * that loops calling them vectorize (clang does not vectorize calls to libm's expf/tanhf).
  */
 #ifndef TT_RUNTIME_H
@@ -10,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TT_HIDDEN __attribute__((visibility("hidden")))
+#define TT_HIDDEN static inline __attribute__((unused))
 
 /* ---- Scalar math (vectorizable, ~1e-7 relative error in the normal range) ---- */
 

@@ -58,6 +58,7 @@ runMilestone {
     options: [
       "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
       "epochs": "N  training epochs per seed (default 20)",
+      "export": "DIR  save the first seed's trained model as DIR/lenet.json for ttc",
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   guard epochs > 0 else { throw MilestoneError("--epochs must be positive") }
@@ -91,6 +92,10 @@ runMilestone {
     trainSamples += reports.reduce(0) { $0 + $1.training.examples }
     let accuracy = Double(try trainer.evaluate(test).accuracy!)
     accuracies.append(accuracy)
+    if let directory = arguments.options["export"], seed == seeds[0] {
+      let example = try digits.test.tensors[0].slice(axis: 0, start: 0, end: 1)
+      try exportModel(model, example: example, name: "lenet", to: directory)
+    }
     let moved = distance(initialConv1, model.conv1.weight.scalars)
     let norm = distance(initialConv1, [Float](repeating: 0, count: initialConv1.count))
     print(

@@ -47,11 +47,13 @@ runMilestone {
       "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
       "epochs": "N  training epochs (default 20)", "seed": "N  weight and shuffle seed (default 1986)",
       "iterations": "N  timed steps for --bench (default 5000)",
+      "export": "DIR  trace the trained model into DIR (digits-mlp.json, .safetensors, -input.npy)",
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   let seed = UInt64(try arguments.integer("seed", default: 1986))
   let digits = try TinyDigits(
-    dataDirectory: dataDirectory(explicit: arguments.options["data"], required: "tinydigits/train_images.npy"))
+    dataDirectory: dataDirectory(explicit: arguments.options["data"], required: "tinydigits/train_images.npy")
+  )
 
   let model = DigitMLP(seed: seed)
   let trainer = Trainer(
@@ -67,6 +69,10 @@ runMilestone {
   let accuracy = Double(result.accuracy!)
   let passed = accuracy >= 0.95
   print(passed ? "PASS: test accuracy ≥ 95%" : "FAIL: test accuracy below 95%")
+  if let directory = arguments.options["export"] {
+    let example = try digits.test.batch(at: Array(0..<32))[0]
+    try exportModel(model, example: example, name: "digits-mlp", to: directory)
+  }
 
   var metrics: [(String, MetricValue)] = [
     ("milestone", .string("1986-mlp")), ("test_accuracy", .double(rounded(accuracy, 4))),

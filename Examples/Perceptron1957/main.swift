@@ -6,7 +6,10 @@ import TinyTorch
 runMilestone {
   let arguments = try Arguments(
     Array(CommandLine.arguments.dropFirst()), program: "perceptron-1957",
-    options: ["epochs": "N  training epochs (default 30)", "seed": "N  data and weight seed (default 1957)"])
+    options: [
+      "epochs": "N  training epochs (default 30)", "seed": "N  data and weight seed (default 1957)",
+      "export": "DIR  trace the trained perceptron into DIR (perceptron.json, .safetensors, -input.npy)",
+    ])
   let epochs = try arguments.integer("epochs", default: 30)
   let seed = UInt64(try arguments.integer("seed", default: 1957))
 
@@ -22,7 +25,8 @@ runMilestone {
     points += [x, y]
     labels.append(side > 0 ? 1 : 0)
   }
-  let data = try TensorDataset(Tensor(shape: [400, 2], scalars: points), Tensor(shape: [400, 1], scalars: labels))
+  let data = try TensorDataset(
+    Tensor(shape: [400, 2], scalars: points), Tensor(shape: [400, 1], scalars: labels))
   let loader = try DataLoader(data, batchSize: 20, shuffle: true, seed: seed)
 
   let perceptron = Linear(2, 1, seed: seed)
@@ -37,6 +41,10 @@ runMilestone {
   print("learned boundary: \(w[0])·x + \(w[1])·y + \(b) = 0  (true: 0.8x − 0.6y + 0.1 = 0, up to scale)")
   let passed = accuracy >= 0.98
   print(passed ? "PASS: train accuracy ≥ 98%" : "FAIL: train accuracy below 98%")
+  if let directory = arguments.options["export"] {
+    let example = try data.batch(at: Array(0..<8))[0]
+    try exportModel(perceptron, example: example, name: "perceptron", to: directory)
+  }
   print(
     metricsLine([
       ("milestone", .string("1957-perceptron")), ("train_accuracy", .double(rounded(accuracy, 4))),

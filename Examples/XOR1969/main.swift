@@ -21,6 +21,7 @@ runMilestone {
     options: [
       "epochs": "N  epochs per model (default 200)", "hidden": "N  hidden units, ≥ 2 (default 4)",
       "seed": "N  data and weight seed (default 1969)",
+      "export": "DIR  trace the trained MLP into DIR (xor-mlp.json, .safetensors, -input.npy)",
     ])
   let epochs = try arguments.integer("epochs", default: 200)
   let hiddenUnits = try arguments.integer("hidden", default: 4)
@@ -36,7 +37,8 @@ runMilestone {
     points += [a + 0.05 * generator.nextNormal(), b + 0.05 * generator.nextNormal()]
     labels.append(a == b ? 0 : 1)
   }
-  let data = try TensorDataset(Tensor(shape: [100, 2], scalars: points), Tensor(shape: [100, 1], scalars: labels))
+  let data = try TensorDataset(
+    Tensor(shape: [100, 2], scalars: points), Tensor(shape: [100, 1], scalars: labels))
   let loader = try DataLoader(data, batchSize: 10, shuffle: true, seed: seed)
 
   func train(_ name: String, _ model: Module) throws -> (accuracy: Double, loss: Float, seconds: Double) {
@@ -53,12 +55,17 @@ runMilestone {
 
   print("XOR (1969): 100 noisy points at the 4 corners, labels a XOR b")
   let single = try train("single-layer perceptron (2 → 1)", Linear(2, 1, seed: seed))
-  let mlp = try train("MLP (2 → \(hiddenUnits) tanh → 1)", XORNet(hiddenUnits: hiddenUnits, seed: seed))
+  let network = XORNet(hiddenUnits: hiddenUnits, seed: seed)
+  let mlp = try train("MLP (2 → \(hiddenUnits) tanh → 1)", network)
   let passed = single.accuracy <= 0.75 && mlp.accuracy == 1
   print(
     passed
       ? "PASS: the perceptron is stuck at ≤ 75%, the hidden layer reaches 100%"
       : "FAIL: expected perceptron ≤ 75% and MLP 100%")
+  if let directory = arguments.options["export"] {
+    let corners = Tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
+    try exportModel(network, example: corners, name: "xor-mlp", to: directory)
+  }
   print(
     metricsLine([
       ("milestone", .string("1969-xor")), ("perceptron_accuracy", .double(rounded(single.accuracy, 4))),

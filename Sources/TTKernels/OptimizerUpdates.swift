@@ -26,7 +26,13 @@ public enum OptimizerUpdate {
     }
   }
 
-  /// Adam (Kingma & Ba) at step `step` (1-based), with bias correction:
+  /// Adam's bias corrections `(1 − β₁ᵗ, 1 − β₂ᵗ)` at step `t` (1-based).
+  public static func adamBiasCorrections(beta1: Float, beta2: Float, step: Int) -> (Double, Double) {
+    (1 - Foundation.pow(Double(beta1), Double(step)), 1 - Foundation.pow(Double(beta2), Double(step)))
+  }
+
+  /// Adam (Kingma & Ba) with the bias corrections of the current step (see
+  /// ``adamBiasCorrections(beta1:beta2:step:)``):
   /// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`,
   /// `p ← p − lr·(m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)`.
   ///
@@ -35,11 +41,10 @@ public enum OptimizerUpdate {
   public static func adam(
     _ p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
     firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>,
-    count: Int, step: Int, learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
-    weightDecay: Float, decoupledWeightDecay: Float
+    count: Int, biasCorrections: (Double, Double), learningRate: Float, beta1: Float,
+    beta2: Float, epsilon: Float, weightDecay: Float, decoupledWeightDecay: Float
   ) {
-    let correction1 = 1 - Foundation.pow(Double(beta1), Double(step))
-    let correction2 = 1 - Foundation.pow(Double(beta2), Double(step))
+    let (correction1, correction2) = biasCorrections
     let stepSize = Float(Double(learningRate) / correction1)
     let inverseRootCorrection2 = Float(1 / correction2.squareRoot())
     let shrink = 1 - learningRate * decoupledWeightDecay

@@ -60,4 +60,32 @@ public enum Softmax {
       }
     }
   }
+
+  /// Softmax cross-entropy of `rows × classes` logits against class indices, stable for any
+  /// logit magnitude: row `i` contributes `log Σⱼ e^(xᵢⱼ − mᵢ) − (xᵢ,ₜ − mᵢ)` with `mᵢ` the row
+  /// maximum. Writes the softmax probabilities (what the gradient needs) and returns the sum of
+  /// the rows' losses.
+  public static func crossEntropy(
+    _ x: UnsafePointer<Float>, rows: Int, classes: Int, targets: UnsafePointer<Int>,
+    probabilities: UnsafeMutablePointer<Float>
+  ) -> Double {
+    var total: Double = 0
+    for r in 0..<rows {
+      let row = x + r * classes
+      let p = probabilities + r * classes
+      var m = -Float.infinity
+      for j in 0..<classes { m = max(m, row[j]) }
+      if m == -.infinity { m = 0 }  // fully masked row: keep it finite
+      var s: Float = 0
+      for j in 0..<classes {
+        let e = Foundation.exp(row[j] - m)
+        p[j] = e
+        s += e
+      }
+      let inverse = s > 0 ? 1 / s : 0
+      for j in 0..<classes { p[j] *= inverse }
+      total += Double(Foundation.log(s) - (row[targets[r]] - m))
+    }
+    return total
+  }
 }

@@ -3,13 +3,22 @@ import TTIR
 
 /// A model compiled by ttc, loaded with `dlopen` and run on caller-owned buffers.
 ///
+/// Deploying a model compiled with `ttc compile digits-mlp.json -o digits-mlp.so`:
+///
 /// ```swift
-/// let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
-/// let probs = try model.run([pixels])[0]
+/// import TTLoader
+///
+/// let model = try CompiledModel(path: "digits-mlp.so")     // checks the ABI version
+/// let probs = try model.run([pixels])[0]                   // pixels: [Float], 64 values
+/// let digit = probs.indices.max { probs[$0] < probs[$1] }!
 /// ```
 ///
-/// The library has no global mutable state; ``run(_:)-(TensorData)`` allocates a workspace per
-/// call, so one instance may be used from several threads. The library is closed on deinit.
+/// Pass `expecting: graph.contentHash` (TTCodegen) to refuse a library compiled from another
+/// graph, and keep one ``Session`` per thread for repeated calls without per-call allocation.
+///
+/// The library has no global mutable state: every ``Session`` has its own workspace, so one
+/// instance may be used from several threads, one session per thread (``run(_:observe:)`` makes a
+/// fresh session per call). The library is closed on deinit.
 public final class CompiledModel: @unchecked Sendable {
   /// The ABI version this loader understands (`TT_ABI_VERSION` in `Runtime/tt_model.h`).
   public static let abiVersion: UInt32 = 1
@@ -33,13 +42,15 @@ public final class CompiledModel: @unchecked Sendable {
   /// Whether the weights are inside the library (else ``init(path:expecting:weights:)`` needs them).
   public let weightsEmbedded: Bool
 
-  private typealias RunFunction = @convention(c) (
-    UnsafeRawPointer?, UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?,
-    UnsafeMutableRawPointer?, UnsafeRawPointer?, UnsafeMutableRawPointer?
-  ) -> Int32
+  private typealias RunFunction =
+    @convention(c) (
+      UnsafeRawPointer?, UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?,
+      UnsafeMutableRawPointer?, UnsafeRawPointer?, UnsafeMutableRawPointer?
+    ) -> Int32
   private let handle: UnsafeMutableRawPointer
   private let runFunction: RunFunction
-  private let weightsBlob: [UInt8]?
+  /// The external weights blob (64-byte aligned), or `nil` when the weights are embedded.
+  private let weightsBlob: UnsafeMutableRawPointer?
 
   /// Loads the library at `path`.
   ///
@@ -51,9 +62,12 @@ public final class CompiledModel: @unchecked Sendable {
   ///     the model's safetensors file); ignored when weights are embedded.
   /// - Throws: ``LoaderError`` for a missing file, a non-library, a wrong ABI, a graph mismatch,
   ///   or missing external weights.
-  public init(path: String, expecting expectedHash: String? = nil, weights: [String: TensorData] = [:]) throws(LoaderError) {
+  public init(path: String, expecting expectedHash: String? = nil, weights: [String: TensorData] = [:])
+    throws(LoaderError)
+  {
     guard access(path, F_OK) == 0 else { throw .missingFile(path) }
-    guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+    // A path without a slash would make dlopen search the library path instead of opening the file.
+    guard let handle = dlopen(path.contains("/") ? path : "./" + path, RTLD_NOW | RTLD_LOCAL) else {
       throw .notALibrary(path: path, reason: String(cString: dlerror()))
     }
     guard let describe = dlsym(handle, "tt_describe"), let run = dlsym(handle, "tt_run_ex") else {
@@ -86,23 +100,31 @@ public final class CompiledModel: @unchecked Sendable {
     self.workspaceBytes = Int(desc.load(fromByteOffset: 48, as: UInt64.self))
     self.weightsBytes = Int(desc.load(fromByteOffset: 56, as: UInt64.self))
     self.weightsEmbedded = desc.load(fromByteOffset: 64, as: Int32.self) != 0
-    self.weights = reader.tensors(count: 68, table: 72, stride: 40).map { ($0.info, Int($0.raw.load(fromByteOffset: 24, as: UInt64.self))) }
+    self.weights = reader.tensors(count: 68, table: 72, stride: 40).map {
+      ($0.info, Int($0.raw.load(fromByteOffset: 24, as: UInt64.self)))
+    }
     if weightsEmbedded {
       weightsBlob = nil
     } else {
-      var blob = [UInt8](repeating: 0, count: weightsBytes)
+      let blob = UnsafeMutableRawPointer.allocate(byteCount: max(weightsBytes, 64), alignment: 64)
+      blob.initializeMemory(as: UInt8.self, repeating: 0, count: max(weightsBytes, 64))
       for (info, offset) in self.weights {
-        guard let data = weights[info.name], data.type == info.type else {
+        guard let data = weights[info.name], data.type == info.type, offset + data.bytes.count <= weightsBytes
+        else {
+          blob.deallocate()
           dlclose(handle)
           throw .badInput("external weight '\(info.name)' (\(info.type)) is missing or has another type")
         }
-        blob.replaceSubrange(offset..<offset + data.bytes.count, with: data.bytes)
+        data.bytes.withUnsafeBytes { (blob + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
       }
       weightsBlob = blob
     }
   }
 
-  deinit { dlclose(handle) }
+  deinit {
+    weightsBlob?.deallocate()
+    dlclose(handle)
+  }
 
   /// Runs the model on `f32` inputs given as flat row-major arrays; returns flat outputs as `Float`.
   ///
@@ -123,49 +145,108 @@ public final class CompiledModel: @unchecked Sendable {
 
   /// Runs the model; each input must have exactly the type the model declares.
   ///
+  /// Allocates a fresh ``Session`` (workspace included) per call; for repeated calls on one
+  /// thread, keep a session from ``makeSession()`` instead.
+  ///
   /// - Parameter observe: Called after every node with its index, name and output (`ttc diff`).
-  public func run(_ inputs: [TensorData], observe: ((Int, String, TensorData) -> Void)? = nil) throws(LoaderError)
+  public func run(_ inputs: [TensorData], observe: ((Int, String, TensorData) -> Void)? = nil)
+    throws(LoaderError)
     -> [TensorData]
   {
-    guard inputs.count == self.inputs.count else {
-      throw .badInput("model '\(name)' takes \(self.inputs.count) inputs, got \(inputs.count)")
-    }
-    for (data, info) in zip(inputs, self.inputs) where data.type != info.type {
-      throw .badInput("input '\(info.name)' must be \(info.type), got \(data.type)")
-    }
-    var outputBuffers = outputs.map { [UInt8](repeating: 0, count: $0.type.byteCount) }
-    let workspace = UnsafeMutableRawPointer.allocate(byteCount: max(workspaceBytes, 64), alignment: 64)
-    defer { workspace.deallocate() }
-    let inputPointers = inputs.map { UnsafeMutableRawPointer.allocate(byteCount: max($0.bytes.count, 1), alignment: 64) }
-    defer { for pointer in inputPointers { pointer.deallocate() } }
-    for (pointer, data) in zip(inputPointers, inputs) { data.bytes.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
-    let outputPointers = outputs.map { UnsafeMutableRawPointer.allocate(byteCount: max($0.type.byteCount, 1), alignment: 64) }
-    defer { for pointer in outputPointers { pointer.deallocate() } }
+    try makeSession().run(inputs, observe: observe)
+  }
 
+  /// A new session: the workspace and buffers for repeated runs on one thread.
+  public func makeSession() -> Session { Session(model: self) }
+
+  /// Calls the library's `tt_run_ex` on raw buffers.
+  fileprivate func invoke(
+    inputs: UnsafePointer<UnsafeRawPointer?>, outputs: UnsafePointer<UnsafeMutableRawPointer?>,
+    workspace: UnsafeMutableRawPointer, observe: ((Int, String, TensorData) -> Void)?
+  ) throws(LoaderError) {
     var observer = Observer(callback: observe)
     let status = withUnsafeMutablePointer(to: &observer) { observerPointer in
-      let constInputs: [UnsafeRawPointer?] = inputPointers.map { UnsafeRawPointer($0) }
-      let mutableOutputs: [UnsafeMutableRawPointer?] = outputPointers
-      let blob = weightsBlob
-      return constInputs.withUnsafeBufferPointer { ins in
-        mutableOutputs.withUnsafeBufferPointer { outs in
-          blob.withOptionalBytes { weights in
-            runFunction(
-              weights, ins.baseAddress, outs.baseAddress, workspace,
-              observe == nil ? nil : unsafeBitCast(Observer.trampoline, to: UnsafeRawPointer.self),
-              UnsafeMutableRawPointer(observerPointer))
-          }
-        }
-      }
+      runFunction(
+        weightsBlob.map { UnsafeRawPointer($0) }, inputs, outputs, workspace,
+        observe == nil ? nil : unsafeBitCast(Observer.trampoline, to: UnsafeRawPointer.self),
+        UnsafeMutableRawPointer(observerPointer))
     }
     guard status == 0 else {
-      let meanings: [Int32: String] = [1: "weights missing", 2: "a gather index is out of range", 3: "a NULL argument"]
+      let meanings: [Int32: String] = [
+        1: "weights missing", 2: "a gather index is out of range", 3: "a NULL argument",
+      ]
       throw .runFailed(status: status, meaning: meanings[status] ?? "unknown status")
     }
-    for index in outputs.indices {
-      outputBuffers[index].withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: outputPointers[index], count: $0.count)) }
+  }
+
+  /// The buffers for repeated runs of one model on one thread: a workspace of
+  /// ``CompiledModel/workspaceBytes``, the input copies and the outputs are allocated once, so a
+  /// run allocates only the arrays it returns.
+  ///
+  /// ```swift
+  /// let session = model.makeSession()
+  /// for batch in batches { let logits = try session.run([batch])[0] }
+  /// ```
+  ///
+  /// A session must not be used by two threads at once; use one session per thread (they share
+  /// the library and its weights).
+  public final class Session {
+    /// The model this session runs.
+    public let model: CompiledModel
+    private let workspace: UnsafeMutableRawPointer
+    private let inputBuffers: [UnsafeMutableRawPointer]
+    private let outputBuffers: [UnsafeMutableRawPointer]
+    private let inputPointers: UnsafeMutablePointer<UnsafeRawPointer?>
+    private let outputPointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+
+    fileprivate init(model: CompiledModel) {
+      self.model = model
+      workspace = .allocate(byteCount: max(model.workspaceBytes, 64), alignment: 64)
+      inputBuffers = model.inputs.map { .allocate(byteCount: max($0.type.byteCount, 1), alignment: 64) }
+      outputBuffers = model.outputs.map { .allocate(byteCount: max($0.type.byteCount, 1), alignment: 64) }
+      inputPointers = .allocate(capacity: max(model.inputs.count, 1))
+      for (index, buffer) in inputBuffers.enumerated() { inputPointers[index] = UnsafeRawPointer(buffer) }
+      outputPointers = .allocate(capacity: max(model.outputs.count, 1))
+      for (index, buffer) in outputBuffers.enumerated() { outputPointers[index] = buffer }
     }
-    return zip(outputs, outputBuffers).map { info, bytes in try! TensorData(type: info.type, bytes: bytes) }
+
+    deinit {
+      workspace.deallocate()
+      for buffer in inputBuffers + outputBuffers { buffer.deallocate() }
+      inputPointers.deallocate()
+      outputPointers.deallocate()
+    }
+
+    /// Runs the model; each input must have exactly the type the model declares.
+    ///
+    /// - Parameter observe: Called after every node with its index, name and output (`ttc diff`).
+    /// - Throws: ``LoaderError/badInput(_:)`` for a wrong input count or type,
+    ///   ``LoaderError/runFailed(status:meaning:)`` when the compiled code reports a failure.
+    public func run(_ inputs: [TensorData], observe: ((Int, String, TensorData) -> Void)? = nil)
+      throws(LoaderError) -> [TensorData]
+    {
+      guard inputs.count == model.inputs.count else {
+        throw .badInput("model '\(model.name)' takes \(model.inputs.count) inputs, got \(inputs.count)")
+      }
+      for index in inputs.indices {
+        let (data, info) = (inputs[index], model.inputs[index])
+        guard data.type == info.type else {
+          throw .badInput("input '\(info.name)' must be \(info.type), got \(data.type)")
+        }
+        data.bytes.withUnsafeBytes {
+          inputBuffers[index].copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+        }
+      }
+      try model.invoke(inputs: inputPointers, outputs: outputPointers, workspace: workspace, observe: observe)
+      var results: [TensorData] = []
+      results.reserveCapacity(outputBuffers.count)
+      for index in outputBuffers.indices {
+        let type = model.outputs[index].type
+        let bytes = Array(UnsafeRawBufferPointer(start: outputBuffers[index], count: type.byteCount))
+        results.append(try! TensorData(type: type, bytes: bytes))
+      }
+      return results
+    }
   }
 }
 
@@ -173,19 +254,16 @@ public final class CompiledModel: @unchecked Sendable {
 private struct Observer {
   var callback: ((Int, String, TensorData) -> Void)?
 
-  static let trampoline: @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafeRawPointer?, Int64, UnsafeMutableRawPointer?) -> Void = {
-    index, name, dtype, data, count, context in
-    guard let context, let data, let dtype = DescriptorReader.dtype(dtype) else { return }
-    let observer = context.assumingMemoryBound(to: Observer.self).pointee
-    let bytes = Array(UnsafeRawBufferPointer(start: data, count: Int(count) * dtype.byteSize))
-    guard let tensor = try? TensorData(type: TensorType(dtype, [Int(count)]), bytes: bytes) else { return }
-    observer.callback?(Int(index), name.map { String(cString: $0) } ?? "", tensor)
-  }
-}
-
-extension Optional where Wrapped == [UInt8] {
-  fileprivate func withOptionalBytes<R>(_ body: (UnsafeRawPointer?) -> R) -> R {
-    guard let self else { return body(nil) }
-    return self.withUnsafeBytes { body($0.baseAddress) }
-  }
+  static let trampoline:
+    @convention(c) (Int32, UnsafePointer<CChar>?, Int32, UnsafeRawPointer?, Int64, UnsafeMutableRawPointer?)
+      -> Void = {
+        index, name, dtype, data, count, context in
+        guard let context, let data, let dtype = DescriptorReader.dtype(dtype) else { return }
+        let observer = context.assumingMemoryBound(to: Observer.self).pointee
+        let bytes = Array(UnsafeRawBufferPointer(start: data, count: Int(count) * dtype.byteSize))
+        guard let tensor = try? TensorData(type: TensorType(dtype, [Int(count)]), bytes: bytes) else {
+          return
+        }
+        observer.callback?(Int(index), name.map { String(cString: $0) } ?? "", tensor)
+      }
 }

@@ -32,4 +32,24 @@ final class SoftmaxKernelTests: XCTestCase {
     Softmax.forward(x, shape: [2], axis: 0, &p)
     XCTAssertFalse(p.contains { $0.isNaN })
   }
+
+  func testCrossEntropyMatchesLogSoftmaxAndStaysFiniteForHugeLogits() {
+    let x: [Float] = [1e4, -1e4, 1e4 - 1, 0.5, -1, 2]
+    let targets = [2, 0]
+    var p = [Float](repeating: .nan, count: 6)
+    var lp = [Float](repeating: .nan, count: 6)
+    let total = x.withUnsafeBufferPointer { px in
+      targets.withUnsafeBufferPointer { pt in
+        p.withUnsafeMutableBufferPointer { pp in
+          Softmax.crossEntropy(
+            px.baseAddress!, rows: 2, classes: 3, targets: pt.baseAddress!, probabilities: pp.baseAddress!)
+        }
+      }
+    }
+    Softmax.forward(x, shape: [2, 3], axis: 1, log: true, &lp)
+    XCTAssertEqual(total, -Double(lp[2]) - Double(lp[3]), accuracy: 1e-5)
+    var softmax = [Float](repeating: .nan, count: 6)
+    Softmax.forward(x, shape: [2, 3], axis: 1, &softmax)
+    assertClose(p, softmax, absolute: 1e-7)
+  }
 }

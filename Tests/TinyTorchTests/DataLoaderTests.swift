@@ -53,7 +53,8 @@ final class DataLoaderTests: XCTestCase {
 
     // Rows stay paired across fields.
     for batch in try allBatches(loader) {
-      XCTAssertEqual(batch[0].scalars.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), batch[1].scalars)
+      XCTAssertEqual(
+        batch[0].scalars.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), batch[1].scalars)
     }
   }
 

@@ -42,8 +42,10 @@ final class NumpyFileTests: XCTestCase {
   }
 
   func testReadsTinyDigits() throws {
-    let images = try Tensor(npyFile: Fixtures.repositoryRoot.appendingPathComponent("Data/tinydigits/test_images.npy"))
-    let labels = try Tensor(npyFile: Fixtures.repositoryRoot.appendingPathComponent("Data/tinydigits/test_labels.npy"))
+    let images = try Tensor(
+      npyFile: Fixtures.repositoryRoot.appendingPathComponent("Data/tinydigits/test_images.npy"))
+    let labels = try Tensor(
+      npyFile: Fixtures.repositoryRoot.appendingPathComponent("Data/tinydigits/test_labels.npy"))
     XCTAssertEqual(images.shape, [200, 8, 8])
     XCTAssertEqual(labels.shape, [200])
     XCTAssertTrue(labels.scalars.allSatisfy { (0...9).contains($0) && $0 == $0.rounded() })

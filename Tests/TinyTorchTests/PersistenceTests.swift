@@ -43,7 +43,8 @@ final class PersistenceTests: XCTestCase {
     try model.fc2.bias!.assign(Tensor(fixtureValues(2, 2)))
     let url = directory.appendingPathComponent("mlp.safetensors")
     try model.save(to: url)
-    XCTAssertEqual(try Data(contentsOf: url), try Data(contentsOf: Fixtures.url("safetensors/mlp.safetensors")))
+    XCTAssertEqual(
+      try Data(contentsOf: url), try Data(contentsOf: Fixtures.url("safetensors/mlp.safetensors")))
   }
 
   func testRoundTripThroughAFile() throws {
@@ -73,7 +74,8 @@ final class PersistenceTests: XCTestCase {
     let url = directory.appendingPathComponent("wide.safetensors")
     try MLP(hidden: 5).save(to: url)
     XCTAssertThrowsError(try MLP().load(from: url)) { error in
-      XCTAssertTrue("\(error)".contains("tensor 'fc1.weight' has shape [3, 5], the model expects [3, 4]"), "\(error)")
+      XCTAssertTrue(
+        "\(error)".contains("tensor 'fc1.weight' has shape [3, 5], the model expects [3, 4]"), "\(error)")
     }
   }
 
@@ -93,7 +95,8 @@ final class PersistenceTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("junk.safetensors"), "\(error)")
     }
     XCTAssertThrowsError(try MLP().load(from: directory.appendingPathComponent("absent.safetensors")))
-    XCTAssertThrowsError(try StateDictFile.save([(name: "a", tensor: Tensor(1)), (name: "a", tensor: Tensor(2))], to: url))
+    XCTAssertThrowsError(
+      try StateDictFile.save([(name: "a", tensor: Tensor(1)), (name: "a", tensor: Tensor(2))], to: url))
   }
 
   func testOptimizerStateRoundTrip() throws {

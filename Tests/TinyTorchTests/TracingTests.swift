@@ -50,7 +50,7 @@ final class TracingTests: XCTestCase {
         [try Loss.crossEntropy(xs[0], [0, 1])]
       }
     ) { error in
-      XCTAssertTrue("\(error)".contains("nll_loss"), "\(error)")
+      XCTAssertTrue("\(error)".contains("cross_entropy"), "\(error)")
     }
   }
 

@@ -63,7 +63,8 @@ final class TrainerTests: XCTestCase {
     let output = try trainer.model(data.tensors[0])
     let expectedLoss = try Loss.crossEntropy(output, data.tensors[1]).item
     let predicted = try output.argmax(axis: -1)
-    let expectedAccuracy = Float(zip(predicted.scalars, data.tensors[1].scalars).filter { $0 == $1 }.count) / 120
+    let expectedAccuracy =
+      Float(zip(predicted.scalars, data.tensors[1].scalars).filter { $0 == $1 }.count) / 120
     XCTAssertEqual(result.loss, expectedLoss, accuracy: 1e-5)
     XCTAssertEqual(result.accuracy, expectedAccuracy)
     XCTAssertEqual(result.examples, 120)
@@ -89,7 +90,9 @@ final class TrainerTests: XCTestCase {
     for ((name, a), (_, b)) in zip(straight.model.namedParameters(), resumed.model.namedParameters()) {
       XCTAssertEqual(a.scalars, b.scalars, name)
     }
-    XCTAssertEqual(straight.optimizer.stateDict().map(\.tensor.scalars), resumed.optimizer.stateDict().map(\.tensor.scalars))
+    XCTAssertEqual(
+      straight.optimizer.stateDict().map(\.tensor.scalars),
+      resumed.optimizer.stateDict().map(\.tensor.scalars))
   }
 
   func testLoadStateDictRejectsBadCheckpointsWithoutChangingAnything() throws {
@@ -101,11 +104,13 @@ final class TrainerTests: XCTestCase {
       XCTAssertTrue("\(error)".contains("missing entry '1.exp_avg'"), "\(error)")
     }
     XCTAssertEqual(trainer.model.stateDict().map(\.tensor.scalars), before)
-    XCTAssertThrowsError(try trainer.loadStateDict(makeTrainer(seed: 2).stateDict().filter { $0.name != "trainer.epoch" }))
+    XCTAssertThrowsError(
+      try trainer.loadStateDict(makeTrainer(seed: 2).stateDict().filter { $0.name != "trainer.epoch" }))
   }
 
   func testThresholdAccuracy() throws {
-    let correct = try AccuracyMetric.threshold(0.5).correctCount(Tensor([[0.9], [0.2], [0.6]]), Tensor([[1], [1], [0]]))
+    let correct = try AccuracyMetric.threshold(0.5).correctCount(
+      Tensor([[0.9], [0.2], [0.6]]), Tensor([[1], [1], [0]]))
     XCTAssertEqual(correct, 1)
     XCTAssertThrowsError(try AccuracyMetric.argmax.correctCount(Tensor([[0.9, 0.1]]), Tensor([1, 0])))
   }

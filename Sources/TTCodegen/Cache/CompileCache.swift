@@ -3,11 +3,12 @@ import Glibc
 /// A directory of compiled libraries, one entry per cache key.
 ///
 /// Layout: `<root>/<key>/` holds `lib<model>-<key prefix>.so`, the generated `model.c`, the runtime
-/// headers, `weights.bin` and a `manifest` recording the library's size and SHA-256. Entries are
+/// sources, `weights.bin` and a `manifest` recording the library's size and SHA-256 and the memory
+/// plan's sizes (so a cache hit can report them without regenerating the C). Entries are
 /// built in a temporary directory and renamed into place in one step, so a concurrent reader never
 /// sees a torn entry, and an existing entry is never overwritten (its library may be loaded).
 /// An entry whose library is missing, truncated or altered is detected by the manifest, removed,
-/// and rebuilt. Runtime objects live in `<root>/runtime-<key>/`.
+/// and rebuilt. `<root>/compilers/` remembers compiler identities (see ``identity(of:)``).
 public struct CompileCache: Sendable {
   /// The cache directory.
   public let root: String
@@ -32,6 +33,10 @@ public struct CompileCache: Sendable {
     public var library: String
     /// The library size in bytes.
     public var libraryBytes: Int
+    /// The workspace arena size recorded when the entry was built.
+    public var arenaBytes: Int
+    /// The sum of intermediate sizes the arena replaces, recorded when the entry was built.
+    public var unsharedBytes: Int
   }
 
   /// The valid entry for `key`, or `nil`. A corrupted entry is removed and reported as absent.
@@ -47,10 +52,12 @@ public struct CompileCache: Sendable {
 
   /// Every valid entry, by key.
   public func entries() -> [Entry] {
-    FileSystem.list(root).filter { $0.count == 64 }.compactMap { try? validate(directory: "\(root)/\($0)", key: $0) }
+    FileSystem.list(root).filter { $0.count == 64 }.compactMap {
+      try? validate(directory: "\(root)/\($0)", key: $0)
+    }
   }
 
-  /// Removes every entry and runtime build.
+  /// Removes every entry and remembered compiler identity.
   public func clear() { for name in FileSystem.list(root) { FileSystem.remove("\(root)/\(name)") } }
 
   /// A fresh private directory to build an entry in.
@@ -58,11 +65,16 @@ public struct CompileCache: Sendable {
     try FileSystem.makeTemporaryDirectory(in: root, prefix: "build-")
   }
 
-  /// Records `library` (a file in `buildDirectory`) in a manifest and moves the directory into
-  /// place as the entry for `key`. If another process stored the key first, its entry is kept.
-  func commit(buildDirectory: String, library: String, key: String) throws(CodegenError) -> Entry {
+  /// Records `library` (a file in `buildDirectory`) and the memory `plan` in a manifest and moves
+  /// the directory into place as the entry for `key`. If another process stored the key first,
+  /// its entry is kept.
+  func commit(buildDirectory: String, library: String, key: String, plan: MemoryPlan) throws(CodegenError)
+    -> Entry
+  {
     let bytes = try FileSystem.read("\(buildDirectory)/\(library)")
-    let manifest = "key=\(key)\nlibrary=\(library)\nbytes=\(bytes.count)\nsha256=\(SHA256.hex(bytes))\n"
+    let manifest =
+      "key=\(key)\nlibrary=\(library)\nbytes=\(bytes.count)\nsha256=\(SHA256.hex(bytes))\n"
+      + "arena=\(plan.arenaBytes)\nunshared=\(plan.unsharedBytes)\n"
     try FileSystem.write(manifest, to: "\(buildDirectory)/manifest")
     let directory = "\(root)/\(key)"
     if Glibc.rename(buildDirectory, directory) != 0 {
@@ -72,7 +84,9 @@ public struct CompileCache: Sendable {
       }
       return existing
     }
-    return Entry(key: key, directory: directory, library: "\(directory)/\(library)", libraryBytes: bytes.count)
+    return Entry(
+      key: key, directory: directory, library: "\(directory)/\(library)", libraryBytes: bytes.count,
+      arenaBytes: plan.arenaBytes, unsharedBytes: plan.unsharedBytes)
   }
 
   private func validate(directory: String, key: String) throws(CodegenError) -> Entry {
@@ -88,7 +102,34 @@ public struct CompileCache: Sendable {
     guard FileSystem.size(path) == size, SHA256.hex(try FileSystem.read(path)) == digest else {
       throw .io("library \(path) does not match its manifest")
     }
-    return Entry(key: key, directory: directory, library: path, libraryBytes: size)
+    return Entry(
+      key: key, directory: directory, library: path, libraryBytes: size,
+      arenaBytes: fields["arena"].flatMap(Int.init) ?? 0,
+      unsharedBytes: fields["unshared"].flatMap(Int.init) ?? 0)
+  }
+
+  /// `compiler.identity()` (the first line of `--version`), remembered in `<root>/compilers/` per
+  /// executable file (path, inode, size and modification time), so that a cache hit does not
+  /// start the compiler. Replacing or upgrading the compiler changes the file's stat and so
+  /// runs `--version` again.
+  func identity(of compiler: CCompiler) throws(CodegenError) -> String {
+    var info = stat()
+    guard stat(compiler.executable, &info) == 0 else { return try compiler.identity() }
+    let stamp =
+      "\(compiler.executable) \(info.st_dev) \(info.st_ino) \(info.st_size) "
+      + "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    let path = "\(root)/compilers/\(SHA256.hex(Array(stamp.utf8)).prefix(32))"
+    if let text = try? FileSystem.readText(path), text.hasPrefix(stamp + "\n") {
+      return String(text.dropFirst(stamp.count + 1).prefix { $0 != "\n" })
+    }
+    let identity = try compiler.identity()
+    if (try? FileSystem.createDirectory("\(root)/compilers")) != nil {
+      let temporary = "\(path).tmp-\(getpid())"
+      if (try? FileSystem.write("\(stamp)\n\(identity)\n", to: temporary)) != nil {
+        if Glibc.rename(temporary, path) != 0 { FileSystem.remove(temporary) }
+      }
+    }
+    return identity
   }
 
   /// Moves a bad entry aside atomically, then deletes it.

@@ -5,7 +5,8 @@ import Glibc
 /// emitter bug is reported against the graph node whose block contains it rather than as a raw
 /// compiler error deep in a generated file.
 ///
-/// The runtime headers are supplied as in-memory files too, so nothing is read from disk.
+/// The runtime is supplied as in-memory files too, included as clang will include it (see
+/// ``CCompiler/compileLibrary(source:output:in:)``), so nothing is read from disk.
 public enum CSourceChecker {
   /// The virtual directory the generated file and runtime headers appear to live in.
   static let virtualDirectory = "/ttc-virtual"
@@ -20,10 +21,12 @@ public enum CSourceChecker {
   public static func check(_ source: GeneratedSource, keptSource: String? = nil) throws(CodegenError) -> [String] {
     let mainName = "\(virtualDirectory)/model.c"
     var files: [(name: String, contents: String)] = [(mainName, source.text)]
-    for file in RuntimeSources.files where file.name.hasSuffix(".h") {
+    for file in RuntimeSources.files {
       files.append(("\(virtualDirectory)/\(file.name)", file.contents))
     }
-    let diagnostics = parse(files: files, arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall"])
+    let diagnostics = parse(
+      files: files,
+      arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall"] + CCompiler.runtimeIncludes(in: virtualDirectory))
     var warnings: [String] = []
     for diagnostic in diagnostics {
       if diagnostic.isError {

@@ -47,7 +47,7 @@ public struct CompiledArtifact: Sendable {
   public var timings: [(stage: String, seconds: Double)]
   /// The library size in bytes.
   public var libraryBytes: Int
-  /// The workspace arena size (0 on a cache hit when not regenerated).
+  /// The workspace arena size (on a hit, as recorded in the cache entry).
   public var arenaBytes: Int
   /// The sum of intermediate sizes the arena replaces.
   public var unsharedBytes: Int

@@ -3,8 +3,9 @@ import TTIR
 
 /// Compiles a graph to a shared library: C emission, libclang check, clang, compile cache.
 public enum ModelCompiler {
-  /// Bumped whenever the emitted C changes for the same graph; part of the cache key.
-  static let codegenVersion = "1"
+  /// Bumped whenever the emitted C or the way it is built changes for the same graph; part of the
+  /// cache key. 2: the runtime is compiled into the model's translation unit.
+  static let codegenVersion = "2"
 
   /// Compiles `graph` (verified, static shapes) and returns the library and a report.
   ///
@@ -23,8 +24,8 @@ public enum ModelCompiler {
     if options.useCache, options.emitCPath == nil, let entry = cache.entry(forKey: digest) {
       return CompiledArtifact(
         libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
-        cacheHit: true, timings: [("total", now() - start)], libraryBytes: entry.libraryBytes, arenaBytes: 0,
-        unsharedBytes: 0)
+        cacheHit: true, timings: [("total", now() - start)], libraryBytes: entry.libraryBytes,
+        arenaBytes: entry.arenaBytes, unsharedBytes: entry.unsharedBytes)
     }
 
     var timings: [(stage: String, seconds: Double)] = []
@@ -40,18 +41,15 @@ public enum ModelCompiler {
     let build = try cache.makeBuildDirectory()
     let sourcePath = build + "/model.c"
     try FileSystem.write(output.source.text, to: sourcePath)
-    for file in RuntimeSources.files where file.name.hasSuffix(".h") {
-      try FileSystem.write(file.contents, to: "\(build)/\(file.name)")
-    }
+    for file in RuntimeSources.files { try FileSystem.write(file.contents, to: "\(build)/\(file.name)") }
     if options.weights == .embedded {
       try FileSystem.write(output.weights.blob(graph), to: "\(build)/\(CEmitter.weightsFileName)")
     }
     if options.checkWithLibclang { try CSourceChecker.check(output.source, keptSource: sourcePath) }
     lap("check")
-    let objects = try runtimeObjects(compiler: compiler, cache: cache, key: key)
     let library = "lib\(CSyntax.identifier(graph.name, prefix: ""))-\(digest.prefix(16)).so"
     do {
-      try compiler.compileLibrary(source: "model.c", objects: objects, output: library, in: build)
+      try compiler.compileLibrary(source: "model.c", output: library, in: build)
     } catch .compilationFailed(let command, let diagnostics, _) {
       // Keep the failed build where the user can look at it.
       let kept = "\(cache.root)/failed-\(digest.prefix(16))"
@@ -60,7 +58,7 @@ public enum ModelCompiler {
       throw .compilationFailed(command: command, diagnostics: diagnostics, keptSource: keptSource)
     }
     lap("clang")
-    let entry = try cache.commit(buildDirectory: build, library: library, key: digest)
+    let entry = try cache.commit(buildDirectory: build, library: library, key: digest, plan: output.plan)
     timings.append(("total", now() - start))
     return CompiledArtifact(
       libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
@@ -86,7 +84,8 @@ public enum ModelCompiler {
     key.add("codegen", codegenVersion)
     key.add("runtime", runtimeHash)
     key.add("weights", options.weights.rawValue)
-    key.add("compiler", "\(compiler.executable): \(try compiler.identity())")
+    let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
+    key.add("compiler", "\(compiler.executable): \(try cache.identity(of: compiler))")
     key.add("flags", compiler.compileFlags.joined(separator: " "))
     return key
   }
@@ -104,26 +103,6 @@ public enum ModelCompiler {
     for file in RuntimeSources.files { hasher.update("\(file.name)\n\(file.contents)") }
     return hasher.finalize()
   }()
-
-  /// Runtime objects for this compiler and flags, built once into the cache.
-  private static func runtimeObjects(compiler: CCompiler, cache: CompileCache, key: CacheKey) throws(CodegenError)
-    -> [String]
-  {
-    var runtimeKey = CacheKey()
-    for component in key.components where ["runtime", "compiler", "flags"].contains(component.name) {
-      runtimeKey.add(component.name, component.value)
-    }
-    let directory = "\(cache.root)/runtime-\(runtimeKey.digest.prefix(32))"
-    let sources = RuntimeSources.files.filter { $0.name.hasSuffix(".c") }.map(\.name)
-    let objects = sources.map { "\(directory)/\($0.dropLast(2)).o" }
-    if objects.allSatisfy(FileSystem.exists) { return objects }
-    let build = try FileSystem.makeTemporaryDirectory(in: cache.root, prefix: "runtime-build-")
-    for file in RuntimeSources.files { try FileSystem.write(file.contents, to: "\(build)/\(file.name)") }
-    _ = try compiler.compileObjects(sources, in: build)
-    if Glibc.rename(build, directory) != 0 { FileSystem.remove(build) }
-    guard objects.allSatisfy(FileSystem.exists) else { throw .io("runtime objects missing in \(directory)") }
-    return objects
-  }
 
   private static func resolvedCompiler(_ options: CompileOptions) throws(CodegenError) -> CCompiler {
     if let compiler = options.compiler { return compiler }

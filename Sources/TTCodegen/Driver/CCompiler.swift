@@ -75,22 +75,21 @@ public struct CCompiler: Sendable, Hashable {
     return String(line)
   }
 
-  /// Compiles C `sources` (paths relative to `directory`) to object files beside them.
-  ///
-  /// - Returns: The object paths, relative to `directory`.
-  /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
-  public func compileObjects(_ sources: [String], in directory: String) throws(CodegenError) -> [String] {
-    try invoke(compileFlags + ["-c"] + sources, in: directory, keptSource: directory + "/" + (sources.first ?? ""))
-    return sources.map { String($0.dropLast(2)) + ".o" }
+  /// The flags that make the runtime part of the model's translation unit: `-include` of every
+  /// runtime `.c` file, found in `directory` (see `Runtime/tt_runtime.h`).
+  static func runtimeIncludes(in directory: String?) -> [String] {
+    RuntimeSources.files.filter { $0.name.hasSuffix(".c") }.flatMap { file in
+      ["-include", directory.map { "\($0)/\(file.name)" } ?? file.name]
+    }
   }
 
-  /// Compiles `source` and links it with `objects` into the shared library `output`; paths are
-  /// relative to `directory` or absolute.
-  public func compileLibrary(source: String, objects: [String], output: String, in directory: String)
-    throws(CodegenError)
-  {
+  /// Compiles `source` together with the runtime (its `.c` and `.h` files must be in `directory`)
+  /// into the shared library `output`; paths are relative to `directory` or absolute.
+  ///
+  /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
+  public func compileLibrary(source: String, output: String, in directory: String) throws(CodegenError) {
     try invoke(
-      compileFlags + ["-shared", "-o", output, source] + objects + ["-lm"], in: directory,
+      compileFlags + Self.runtimeIncludes(in: nil) + ["-shared", "-o", output, source, "-lm"], in: directory,
       keptSource: directory + "/" + source)
   }
 

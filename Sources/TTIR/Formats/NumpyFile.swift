@@ -136,7 +136,8 @@ public struct NumpyFile: Equatable, Sendable {
       throw NumpyFileError("header has no 'shape' tuple: \(header)")
     }
     if fortranOrder {
-      throw NumpyFileError("Fortran-order arrays are not supported; save a C-order array (np.ascontiguousarray)")
+      throw NumpyFileError(
+        "Fortran-order arrays are not supported; save a C-order array (np.ascontiguousarray)")
     }
     if descriptor.hasPrefix(">") {
       throw NumpyFileError("big-endian dtype '\(descriptor)' is not supported; save as little-endian ('<')")
@@ -144,7 +145,8 @@ public struct NumpyFile: Equatable, Sendable {
     let supported = ["<f4": 4, "<f8": 8, "<i4": 4, "<i8": 8]
     guard let width = supported[descriptor] else {
       throw NumpyFileError(
-        "unsupported dtype '\(descriptor)'; supported are float32 '<f4', float64 '<f8', int32 '<i4', int64 '<i8'")
+        "unsupported dtype '\(descriptor)'; supported are float32 '<f4', float64 '<f8', "
+          + "int32 '<i4', int64 '<i8'")
     }
     guard shape.allSatisfy({ $0 >= 0 }) else { throw NumpyFileError("negative dimension in shape \(shape)") }
     let (count, overflow) = shape.reduce((1, false)) { acc, d in
@@ -156,11 +158,14 @@ public struct NumpyFile: Equatable, Sendable {
     guard !overflow, count <= available / width, count * width == available else {
       let needed = overflow ? "more than Int.max" : "\(count * width)"
       throw NumpyFileError(
-        "data size mismatch: shape \(shape) of \(descriptor) needs \(needed) bytes, the file has \(available)")
+        "data size mismatch: shape \(shape) of \(descriptor) needs \(needed) bytes, the file has \(available)"
+      )
     }
     let elements: Elements = bytes.withUnsafeBytes { raw in
       func load<T: FixedWidthInteger>(_: T.Type) -> [T] {
-        (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + $0 * width, as: T.self)) }
+        (0..<count).map {
+          T(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + $0 * width, as: T.self))
+        }
       }
       switch descriptor {
       case "<f4": return .float32(load(UInt32.self).map(Float.init(bitPattern:)))

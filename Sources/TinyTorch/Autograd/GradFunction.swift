@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The backward rule of one recorded operation: which tensors it consumed, and how to turn the
 /// gradient of its output into gradients of those inputs.
 final class GradFunction {
@@ -73,10 +75,16 @@ extension Tensor {
   }
 
   /// Pushes `seedGrad` back through the graph, accumulating into the leaves' `grad`.
+  ///
+  /// Gradients waiting to flow further are kept on the tensors themselves (no hashing);
+  /// `defer` clears them also when a backward rule throws.
   private func propagate(_ seedGrad: Tensor) throws {
-    var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seedGrad]
-    for node in topologicalOrder() {
-      guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+    let order = topologicalOrder()
+    defer { for node in order { node.pendingGrad = nil } }
+    pendingGrad = seedGrad
+    for node in order {
+      guard let g = node.pendingGrad else { continue }
+      node.pendingGrad = nil
       guard let fn = node.gradFunction else {
         node.grad = try node.grad.map { try $0 + g } ?? g.detached()
         continue
@@ -89,29 +97,40 @@ extension Tensor {
             "backward of \(fn.name): gradient shape \(inputGrad.shape) does not match input shape "
               + "\(input.shape)")
         }
-        let key = ObjectIdentifier(input)
-        grads[key] = try grads[key].map { try $0 + inputGrad } ?? inputGrad
+        input.pendingGrad = try input.pendingGrad.map { try $0 + inputGrad } ?? inputGrad
       }
     }
   }
 
   /// Tensors reachable from this one through backward rules, outputs before inputs.
-  /// Iterative depth-first search, so deep graphs cannot overflow the stack.
+  /// Iterative depth-first search, so deep graphs cannot overflow the stack. Visited tensors
+  /// are marked with a number unique to this call (no hashing).
   func topologicalOrder() -> [Tensor] {
+    let mark = Tensor.nextVisitMark()
     var order: [Tensor] = []
-    var visited: Set<ObjectIdentifier> = []
-    var stack: [(Tensor, Bool)] = [(self, false)]
-    while let (node, expanded) = stack.popLast() {
-      if expanded {
+    var stack: [Tensor] = [self]
+    var expanded: [Bool] = [false]
+    while let node = stack.popLast() {
+      if expanded.removeLast() {
         order.append(node)
         continue
       }
-      guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
-      stack.append((node, true))
-      for input in node.gradFunction?.inputs ?? [] where input.requiresGrad {
-        if !visited.contains(ObjectIdentifier(input)) { stack.append((input, false)) }
+      guard node.visitMark != mark else { continue }
+      node.visitMark = mark
+      stack.append(node)
+      expanded.append(true)
+      for input in node.gradFunction?.inputs ?? [] where input.requiresGrad && input.visitMark != mark {
+        stack.append(input)
+        expanded.append(false)
       }
     }
     return order.reversed()
+  }
+
+  /// Distinct marks for ``topologicalOrder()`` calls, even on different threads.
+  private static let visitMarks = Atomic<UInt64>(0)
+
+  static func nextVisitMark() -> UInt64 {
+    visitMarks.add(1, ordering: .relaxed).newValue
   }
 }

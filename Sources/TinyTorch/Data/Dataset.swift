@@ -45,13 +45,14 @@ public struct TensorDataset: Dataset {
       }
       guard t.shape[0] == first.shape[0] else {
         throw TensorError.invalidArgument(
-          "TensorDataset: tensor \(i) has \(t.shape[0]) examples (shape \(t.shape)), tensor 0 has \(first.shape[0])")
+          "TensorDataset: tensor \(i) has \(t.shape[0]) examples (shape \(t.shape)), "
+            + "tensor 0 has \(first.shape[0])")
       }
     }
     self.tensors = tensors.map { $0.detached() }
   }
 
-  /// - Throws: see ``init(_:)-(Tensor)``.
+  /// Variadic form of the array initializer; throws for the same reasons.
   public init(_ tensors: Tensor...) throws { try self.init(tensors) }
 
   public var count: Int { tensors[0].shape[0] }

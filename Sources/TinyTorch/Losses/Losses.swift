@@ -53,8 +53,53 @@ public enum Loss {
 
   /// Cross-entropy of logits `[N, C]` against integer class targets `[N]` (as whole-number floats
   /// or `[Int]`), via a fused log-sum-exp: stable for any logit magnitude.
+  ///
+  /// One fused operation (the same value as `nll(logits.logSoftmax(axis: -1), targets)`): the
+  /// backward pass is `(softmax(logits) − onehot(targets))·g/N` directly.
   public static func crossEntropy(_ logits: Tensor, _ targets: Tensor) throws -> Tensor {
-    try nll(logits.logSoftmax(axis: -1), targets)
+    let picked = try classIndices(of: targets, for: logits, role: "logits")
+    let (rows, classes) = (logits.shape[0], logits.shape[1])
+    var probabilities = [Float](repeating: 0, count: logits.count)
+    var total: Double = 0
+    if classes > 0 {
+      logits.scalars.withUnsafeBufferPointer { x in
+        probabilities.withUnsafeMutableBufferPointer { p in
+          picked.withUnsafeBufferPointer { t in
+            total = TTKernels.Softmax.crossEntropy(
+              x.baseAddress!, rows: rows, classes: classes, targets: t.baseAddress!,
+              probabilities: p.baseAddress!)
+          }
+        }
+      }
+    }
+    let n = Float(max(rows, 1))
+    return Tensor.result(
+      [Float(total) / n], shape: [], op: TracedOp("cross_entropy"), inputs: [logits, targets]
+    ) { g in
+      let scale = g.item / n
+      var d = probabilities.map { $0 * scale }
+      for i in 0..<rows { d[i * classes + picked[i]] -= scale }
+      return [Tensor(uncheckedShape: logits.shape, scalars: d), nil]
+    }
+  }
+
+  /// Checks that `targets` `[N]` holds class indices for the rows of `scores` `[N, C]` and
+  /// returns them. Errors are named `nll`, the loss both cross-entropy and NLL compute.
+  static func classIndices(of targets: Tensor, for scores: Tensor, role: String) throws -> [Int] {
+    guard scores.rank == 2, targets.rank == 1, targets.shape[0] == scores.shape[0] else {
+      throw TensorError.invalidArgument(
+        "nll: expected \(role) [N, C] and targets [N], got \(scores.shape) and \(targets.shape)")
+    }
+    let classes = scores.shape[1]
+    var picked = [Int](repeating: 0, count: targets.count)
+    for (i, t) in targets.scalars.enumerated() {
+      guard t == t.rounded(), t >= 0, Int(t) < classes else {
+        throw TensorError.invalidArgument(
+          "nll: target \(t) at row \(i) is not a class index in 0..<\(classes)")
+      }
+      picked[i] = Int(t)
+    }
+    return picked
   }
 
   /// Cross-entropy with targets given as class indices.
@@ -65,18 +110,8 @@ public enum Loss {
   /// Negative log-likelihood of log-probabilities `[N, C]` at integer targets `[N]`, averaged.
   public static func nll(_ logProbabilities: Tensor, _ targets: Tensor) throws -> Tensor {
     let lp = logProbabilities
-    guard lp.rank == 2, targets.rank == 1, targets.shape[0] == lp.shape[0] else {
-      throw TensorError.invalidArgument(
-        "nll: expected log-probabilities [N, C] and targets [N], got \(lp.shape) and \(targets.shape)")
-    }
+    let picked = try classIndices(of: targets, for: lp, role: "log-probabilities")
     let (rows, classes) = (lp.shape[0], lp.shape[1])
-    var picked = [Int](repeating: 0, count: rows)
-    for (i, t) in targets.scalars.enumerated() {
-      guard t == t.rounded(), t >= 0, Int(t) < classes else {
-        throw TensorError.invalidArgument("nll: target \(t) at row \(i) is not a class index in 0..<\(classes)")
-      }
-      picked[i] = Int(t)
-    }
     var total: Double = 0
     for i in 0..<rows { total += Double(lp.scalars[i * classes + picked[i]]) }
     let n = Float(max(rows, 1))

@@ -26,6 +26,9 @@ public class Adam: Optimizer {
       parameters: parameters, learningRate: learningRate, bufferNames: ["exp_avg", "exp_avg_sq"])
   }
 
+  /// The bias corrections of the step being taken, computed once per step.
+  private var corrections: (step: Int, values: (Double, Double)) = (0, (0, 0))
+
   /// Whether weight decay is decoupled from the gradient (AdamW) rather than added to it.
   var decouplesWeightDecay: Bool { false }
 
@@ -34,11 +37,16 @@ public class Adam: Optimizer {
     state: UnsafeMutableBufferPointer<Float>
   ) {
     let decoupled = decouplesWeightDecay
+    if corrections.step != stepCount {
+      let values = OptimizerUpdate.adamBiasCorrections(beta1: beta1, beta2: beta2, step: stepCount)
+      corrections = (stepCount, values)
+    }
     OptimizerUpdate.adam(
       values.baseAddress!, gradient: gradient.baseAddress!, firstMoment: state.baseAddress!,
-      secondMoment: state.baseAddress! + values.count, count: values.count, step: stepCount,
-      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-      weightDecay: decoupled ? 0 : weightDecay, decoupledWeightDecay: decoupled ? weightDecay : 0)
+      secondMoment: state.baseAddress! + values.count, count: values.count,
+      biasCorrections: corrections.values, learningRate: learningRate, beta1: beta1, beta2: beta2,
+      epsilon: epsilon, weightDecay: decoupled ? 0 : weightDecay,
+      decoupledWeightDecay: decoupled ? weightDecay : 0)
   }
 }
 

@@ -84,10 +84,12 @@ open class Optimizer {
     for (index, parameter) in parameters.enumerated() {
       for (b, name) in bufferNames.enumerated() {
         state.append(
-          (name: "\(index).\(name)",
-           tensor: Tensor(
-             uncheckedShape: parameter.shape,
-             scalars: Array(buffers[index][(b * parameter.count)..<((b + 1) * parameter.count)]))))
+          (
+            name: "\(index).\(name)",
+            tensor: Tensor(
+              uncheckedShape: parameter.shape,
+              scalars: Array(buffers[index][(b * parameter.count)..<((b + 1) * parameter.count)]))
+          ))
       }
     }
     return state

@@ -1,8 +1,8 @@
 import TTKernels
 
 /// RMSprop, following `torch.optim.RMSprop` (not centered):
-/// `g ← ∇ + λp`, `v ← αv + (1−α)g²`; with momentum `b ← μb + g/(√v + ε)`, `p ← p − lr·b`,
-/// otherwise `p ← p − lr·g/(√v + ε)`.
+/// `g ← ∇ + λp`, `v ← αv + (1−α)g²`; with momentum `b ← μb + g/(√v + ε)` and
+/// `p ← p − lr·b`, otherwise `p ← p − lr·g/(√v + ε)`.
 public final class RMSprop: Optimizer {
   /// Smoothing constant of the squared-gradient average.
   public let alpha: Float

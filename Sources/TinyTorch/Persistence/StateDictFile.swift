@@ -33,7 +33,8 @@ public enum StateDictFile {
   }
 
   /// Like ``load(from:)``, also returning the file's `__metadata__`.
-  public static func loadWithMetadata(from url: URL) throws -> (state: StateDict, metadata: [String: String]) {
+  public static func loadWithMetadata(from url: URL) throws -> (state: StateDict, metadata: [String: String])
+  {
     let file = try SafeTensors(contentsOf: url)
     let state = file.tensors.sorted { $0.key < $1.key }.map { name, data in
       (name: name, tensor: Tensor(uncheckedShape: data.shape, scalars: data.floats()))

@@ -27,6 +27,10 @@ public final class Tensor {
   public var grad: Tensor?
   /// The operation that produced this tensor, when it was produced under gradient tracking.
   var gradFunction: GradFunction?
+  /// The gradient collected for this tensor while ``backward(seed:)`` runs (nil otherwise).
+  var pendingGrad: Tensor?
+  /// The mark of the last graph traversal that visited this tensor.
+  var visitMark: UInt64 = 0
 
   /// Creates a tensor from row-major values and a shape. Throws when the counts differ.
   public convenience init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) throws {

@@ -145,7 +145,8 @@ public final class Trainer {
 
   static func split(_ batch: [Tensor]) throws -> (Tensor, Tensor) {
     guard batch.count >= 2 else {
-      throw TensorError.invalidArgument("Trainer: batches need an input and a target field, got \(batch.count)")
+      throw TensorError.invalidArgument(
+        "Trainer: batches need an input and a target field, got \(batch.count)")
     }
     return (batch[0], batch[1])
   }

@@ -1,28 +1,42 @@
 import ArgumentParser
 import TTIR
 import TTInterpreter
+import TTLoader
 
 /// `ttc run`: evaluates a model on `.npy` inputs with the interpreter.
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Run a model with the interpreter on .npy inputs.",
+    abstract: "Run a model with the interpreter (or its compiled library) on .npy inputs.",
     discussion: """
       Each input must have exactly the shape and dtype the model declares (f32 inputs are \
       float32 arrays, i64 inputs int64, i32 inputs int32). Outputs are written as .npy \
       only after the whole run succeeded, through a temporary file and a rename; without \
       --output they are printed. --batch N re-specializes the model to batch size N (the \
-      leading dimension of every input) when its reshapes and slices allow it.
+      leading dimension of every input) when its reshapes and slices allow it. --compiled runs \
+      the compiled library instead: the given one (built by ttc compile from this model, at \
+      this batch size), or one compiled on the fly through the compile cache.
 
       Examples:
         ttc run mlp.json --input x.npy --output probs.npy
         ttc run gpt.json --input tokens=ids.npy --output logits=logits.npy
         ttc run two-heads.json --input x.npy --output results/    # results/<name>.npy
         ttc run mlp.json --batch 32 --input batch32.npy --output probs.npy
+        ttc run mlp.json --compiled mlp.so --input x.npy --output probs.npy
+        ttc run mlp.json --compiled --input x.npy      # compiles through the cache
       """)
 
   @Argument(help: "The model file (model.json).")
   var model: String
+
+  @Argument(help: ArgumentHelp("With --compiled: the library built by ttc compile.", valueName: "library"))
+  var library: String?
+
+  @Flag(help: "Run the compiled library instead of the interpreter.")
+  var compiled = false
+
+  @OptionGroup(title: "Compilation (with --compiled and no library)")
+  var compiler: CompilerFlags
 
   @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
@@ -41,18 +55,18 @@ struct RunCommand: ParsableCommand {
       valueName: "output"))
   var outputs: [String] = []
 
+  func validate() throws {
+    if library != nil && !compiled {
+      throw ValidationError("a library path is only accepted after --compiled")
+    }
+  }
+
   func run() throws {
     try reportingErrors {
       let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
-      let interpreter = try makeInterpreter(graph, modelPath: model)
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
       let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model)
-      let results: [String: InterpreterTensor]
-      do {
-        results = try interpreter.run(values)
-      } catch {
-        throw CommandFailure("\(model): \(error)")
-      }
+      let results = try compiled ? runCompiled(graph, values) : interpret(graph, values)
       for output in graph.outputs {
         let value = results[output.name]!
         if let path = destinations[output.name] {
@@ -62,6 +76,29 @@ struct RunCommand: ParsableCommand {
           print("\(output.name): \(value.type) = \(preview(value))")
         }
       }
+    }
+  }
+
+  private func interpret(_ graph: Graph, _ values: [String: InterpreterTensor]) throws
+    -> [String: InterpreterTensor]
+  {
+    let interpreter = try makeInterpreter(graph, modelPath: model)
+    do {
+      return try interpreter.run(values)
+    } catch {
+      throw CommandFailure("\(model): \(error)")
+    }
+  }
+
+  private func runCompiled(_ graph: Graph, _ values: [String: InterpreterTensor]) throws
+    -> [String: InterpreterTensor]
+  {
+    let compiledModel = try loadCompiledModel(graph, library: library, flags: compiler, modelPath: model)
+    do {
+      let results = try compiledModel.run(graph.inputs.map { values[$0.name]!.tensorData })
+      return Dictionary(uniqueKeysWithValues: zip(graph.outputs.map(\.name), results.map(InterpreterTensor.init)))
+    } catch {
+      throw CommandFailure("\(compiledModel.path): \(error)")
     }
   }
 

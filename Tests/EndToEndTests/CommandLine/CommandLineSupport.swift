@@ -10,13 +10,17 @@ struct CommandResult {
 }
 
 /// Runs the built `ttc` (from the same build products folder as the test bundle, else
-/// `.build/debug/ttc` under the package root) with `arguments` in `directory`.
+/// `.build/debug/ttc` under the package root) with `arguments` in `directory`, with its compile
+/// cache (`$XDG_CACHE_HOME/ttc`) in `directory/xdg` so that tests never touch the user's cache.
 func ttc(_ arguments: [String], in directory: URL) throws -> CommandResult {
   let executable = try XCTUnwrap(ttcExecutable(), "build the ttc product first (swift build --product ttc)")
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments
   process.currentDirectoryURL = directory
+  var environment = ProcessInfo.processInfo.environment
+  environment["XDG_CACHE_HOME"] = directory.appendingPathComponent("xdg").path
+  process.environment = environment
   let (out, err) = (Pipe(), Pipe())
   process.standardOutput = out
   process.standardError = err

@@ -120,7 +120,7 @@ final class CommandLineTests: CommandLineTestCase {
   }
 
   func testEveryCommandHasHelpWithExamples() throws {
-    for command in ["inspect", "run", "profile", "graph"] {
+    for command in ["inspect", "run", "profile", "graph", "compile", "bench", "diff", "cache"] {
       let result = try ttc([command, "--help"], in: directory)
       XCTAssertEqual(result.status, 0, command)
       XCTAssertTrue(result.stdout.contains("Examples:\n  ttc \(command) "), "\(command): \(result.stdout)")

@@ -1,0 +1,88 @@
+import Glibc
+
+/// Per-call latencies of one engine and the statistics `ttc bench` reports.
+struct Latency: Encodable {
+  /// Timed calls.
+  let runs: Int
+  /// Median seconds per call.
+  let median: Double
+  /// 90th-percentile seconds per call.
+  let p90: Double
+  /// Samples (batch rows) per second: at the median latency, or measured over wall time for
+  /// concurrent callers.
+  private(set) var throughput: Double
+
+  /// Statistics of `samples` (seconds per call) for calls processing `batch` rows each.
+  init(samples: [Double], batch: Int) {
+    let sorted = samples.sorted()
+    runs = sorted.count
+    median = Latency.quantile(sorted, 0.5)
+    p90 = Latency.quantile(sorted, 0.9)
+    throughput = Double(batch) / median
+  }
+
+  /// Aggregate statistics of `threads` concurrent callers that made `calls` calls of `batch`
+  /// rows in `seconds` of wall time; `samples` are their per-call latencies.
+  init(samples: [Double], batch: Int, calls: Int, seconds: Double) {
+    self.init(samples: samples, batch: batch)
+    throughput = Double(calls * batch) / seconds
+  }
+
+  /// The `q` quantile of ascending `sorted` (nearest rank).
+  static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))]
+  }
+
+  /// Calls `body` repeatedly and returns the seconds of each timed call: `warmUp` untimed calls
+  /// first, then exactly `runs` calls when given, else calls until `budget` seconds have passed
+  /// (at least 10, at most 1,000,000).
+  static func measure(runs: Int?, budget: Double, warmUp: Int, _ body: () throws -> Void) throws -> [Double] {
+    try withoutActuallyEscaping(body) { body in
+      try interleave([body], runs: runs, budget: budget, warmUp: warmUp, rounds: 1)[0]
+    }
+  }
+
+  /// Times several engines fairly on a shared, noisy machine: after `warmUp` untimed calls of
+  /// each, the engines take turns in `rounds` rounds, each round giving every engine its share of
+  /// the calls (`runs`) or of the time (`budget` seconds per engine), so that a change in
+  /// background load affects all of them alike. Returns the per-call seconds of each engine.
+  static func interleave(
+    _ bodies: [() throws -> Void], runs: Int?, budget: Double, warmUp: Int, rounds: Int = 20
+  ) throws -> [[Double]] {
+    for body in bodies {
+      for _ in 0..<warmUp { try body() }
+    }
+    var samples = bodies.map { _ in [Double]() }
+    for round in 0..<rounds {
+      for (index, body) in bodies.enumerated() {
+        let quota = runs.map { ($0 * (round + 1)) / rounds - ($0 * round) / rounds }
+        if quota == 0 { continue }
+        let slice = budget / Double(rounds)
+        let start = now()
+        var count = 0
+        while true {
+          let before = now()
+          try body()
+          let after = now()
+          samples[index].append(after - before)
+          count += 1
+          if let quota {
+            if count >= quota { break }
+          } else if (after - start >= slice && count >= 10 / rounds + 1) || samples[index].count >= 1_000_000
+          {
+            break
+          }
+        }
+      }
+    }
+    return samples
+  }
+
+  /// Monotonic seconds.
+  static func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+}

@@ -1,0 +1,33 @@
+import TTCodegen
+import TTIR
+import TTLoader
+
+/// Loads the compiled library of `graph`: the one at `path` when given (it must have been
+/// compiled from exactly this graph), else one compiled on the fly through the compile cache.
+///
+/// External weights are taken from the graph (i.e. from the model's safetensors file).
+///
+/// - Throws: ``CommandFailure`` naming the model or library file.
+func loadCompiledModel(_ graph: Graph, library path: String?, flags: CompilerFlags, modelPath: String) throws
+  -> CompiledModel
+{
+  let libraryPath: String
+  if let path {
+    libraryPath = path
+  } else {
+    do {
+      libraryPath = try ModelCompiler.compile(graph, options: try flags.options()).libraryPath
+    } catch {
+      throw CommandFailure("\(modelPath): \(error)")
+    }
+  }
+  do {
+    return try CompiledModel(path: libraryPath, expecting: graph.contentHash, weights: graph.weights)
+  } catch .graphMismatch(let library, _, _) {
+    throw CommandFailure(
+      "\(library) was not compiled from \(modelPath) (graph hash differs; check --batch); "
+        + "recompile it with ttc compile")
+  } catch {
+    throw CommandFailure("\(error)")
+  }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import TTCodegen
+import TTIR
+import TTLoader
+import XCTest
+
+/// `ttc compile`, `run --compiled`, `bench`, `diff` and `cache`, run as the built binary (with
+/// the compile cache in the test's folder).
+final class CompilerCommandTests: CommandLineTestCase {
+  var cacheRoot: URL { directory.appendingPathComponent("xdg/ttc") }
+
+  func testCompileReportsStagesCopiesTheLibraryAndHitsTheCacheNextTime() throws {
+    let model = try writeSmallModel("small", in: directory)
+    try FileManager.default.createDirectory(
+      at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
+    let miss = try ttc(["compile", model, "-o", "out/small.so", "--explain-key"], in: directory)
+    XCTAssertEqual(miss.status, 0, miss.stderr)
+    for stage in ["load", "passes", "codegen", "check", "clang", "total"] {
+      XCTAssertTrue(miss.stdout.contains("\n  \(stage) "), "stage \(stage) in\n\(miss.stdout)")
+    }
+    for line in ["cache: miss", "library: ", "arena: ", "  graph ", "  compiler ", "  flags ", "= key "] {
+      XCTAssertTrue(miss.stdout.contains(line), "'\(line)' in\n\(miss.stdout)")
+    }
+    let library = directory.appendingPathComponent("out/small.so").path
+    let graph = try ModelFile.load(from: directory.appendingPathComponent(model))
+    XCTAssertEqual(try CompiledModel(path: library, expecting: graph.contentHash).name, "small")
+    let hit = try ttc(["compile", model, "-o", "out/small.so"], in: directory)
+    XCTAssertTrue(hit.stdout.contains("cache: hit"), hit.stdout)
+    XCTAssertTrue(hit.stdout.contains("arena: "), hit.stdout)
+    let rebuilt = try ttc(
+      ["compile", model, "-o", "out/small.so", "--no-cache", "--opt", "O1"], in: directory)
+    XCTAssertTrue(rebuilt.stdout.contains("cache: miss"), rebuilt.stdout)
+    let noFolder = try ttc(["compile", model, "-o", "missing/small.so"], in: directory)
+    XCTAssertEqual(noFolder.status, 1)
+    XCTAssertTrue(noFolder.stderr.hasPrefix("error: cannot write missing/small.so"), noFolder.stderr)
+  }
+
+  func testUnwritableOutputIsOneClearLineAndTheModelIsNeverOverwritten() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let before = try Data(contentsOf: directory.appendingPathComponent(model))
+    let unwritable = try ttc(["compile", model, "-o", "/proc/ttc-nowhere/small.so"], in: directory)
+    XCTAssertEqual(unwritable.status, 1)
+    XCTAssertEqual(unwritable.stderr.split(separator: "\n").count, 1, unwritable.stderr)
+    XCTAssertTrue(
+      unwritable.stderr.hasPrefix("error: cannot write /proc/ttc-nowhere/small.so"), unwritable.stderr)
+    for target in [model, "small.safetensors"] {
+      let clash = try ttc(["compile", model, "-o", target], in: directory)
+      XCTAssertEqual(clash.status, 1)
+      XCTAssertTrue(clash.stderr.contains("refusing to overwrite"), clash.stderr)
+    }
+    XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent(model)), before)
+  }
+
+  func testMissingCompilerIsNamed() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let result = try ttc(["compile", model, "--cc", "/nonexistent/clang"], in: directory)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stderr.contains("/nonexistent/clang"), result.stderr)
+  }
+
+  func testFailingCompilerShowsItsDiagnosticsAndKeepsTheGeneratedC() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let clang = try CCompiler.locateExecutable()
+    let script = directory.appendingPathComponent("broken-cc")
+    try writeScript(
+      """
+      #!/bin/sh
+      for argument in "$@"; do
+        if [ "$argument" = model.c ]; then echo "model.c:1:1: error: injected failure" >&2; exit 1; fi
+      done
+      exec \(clang) "$@"
+      """, to: script)
+    let result = try ttc(["compile", model, "--cc", script.path], in: directory)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(result.stderr.contains("injected failure"), result.stderr)
+    let kept = try XCTUnwrap(result.stderr.firstMatch(of: /kept at (\S+)\)/)).1
+    XCTAssertTrue(FileManager.default.fileExists(atPath: String(kept)), "kept C at \(kept)")
+  }
+
+  func testCorruptedCacheEntryIsRebuilt() throws {
+    let model = try writeSmallModel("small", in: directory)
+    XCTAssertEqual(try ttc(["compile", model, "-o", "small.so"], in: directory).status, 0)
+    let entry = try XCTUnwrap(CompileCache(root: cacheRoot.path).entries().first)
+    XCTAssertEqual(truncate(entry.library, 64), 0)
+    let again = try ttc(["compile", model, "-o", "small.so"], in: directory)
+    XCTAssertTrue(again.stdout.contains("cache: miss"), again.stdout)
+    try writeNumpy((0..<8).map(Float.init), shape: [2, 4], to: "x.npy")
+    let run = try ttc(["run", model, "--compiled", "small.so", "--input", "x.npy"], in: directory)
+    XCTAssertEqual(run.status, 0, run.stderr)
+  }
+
+  func testRunCompiledMatchesTheInterpreterAndRefusesForeignLibrariesAndBadShapes() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let other = try writeSmallModel("other", in: directory, bias: 0.25)
+    try writeNumpy((0..<8).map { Float($0) / 4 - 1 }, shape: [2, 4], to: "x.npy")
+    XCTAssertEqual(try ttc(["run", model, "--input", "x.npy", "--output", "i.npy"], in: directory).status, 0)
+    let onTheFly = try ttc(
+      ["run", model, "--compiled", "--input", "x.npy", "--output", "c.npy"], in: directory)
+    XCTAssertEqual(onTheFly.status, 0, onTheFly.stderr)
+    let interpreted = try NumpyFile(contentsOf: directory.appendingPathComponent("i.npy")).floats()
+    let compiled = try NumpyFile(contentsOf: directory.appendingPathComponent("c.npy")).floats()
+    XCTAssertEqual(interpreted.count, 6)
+    for (a, b) in zip(compiled, interpreted) { XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(b))) }
+
+    XCTAssertEqual(try ttc(["compile", other, "-o", "other.so"], in: directory).status, 0)
+    let foreign = try ttc(["run", model, "--compiled", "other.so", "--input", "x.npy"], in: directory)
+    XCTAssertEqual(foreign.status, 1)
+    XCTAssertTrue(foreign.stderr.contains("was not compiled from small.json"), foreign.stderr)
+
+    try writeNumpy(Array(repeating: 0, count: 12), shape: [3, 4], to: "bad.npy")
+    let badShape = try ttc(["run", model, "--compiled", "--input", "bad.npy"], in: directory)
+    XCTAssertEqual(badShape.status, 1)
+    XCTAssertTrue(badShape.stderr.contains("[2, 4]") && badShape.stderr.contains("[3, 4]"), badShape.stderr)
+    let notALibrary = try ttc(["run", model, "--compiled", "x.npy", "--input", "x.npy"], in: directory)
+    XCTAssertEqual(notALibrary.status, 1)
+    XCTAssertTrue(notALibrary.stderr.contains("not a loadable ttc model library"), notALibrary.stderr)
+  }
+
+  func testDiffAgreesAndThenLocatesTheFirstDivergingNode() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let agree = try ttc(["diff", model], in: directory)
+    XCTAssertEqual(agree.status, 0, agree.stderr)
+    XCTAssertTrue(agree.stdout.contains("all 4 nodes agree"), agree.stdout)
+
+    // A compiler that silently computes log(1 + x) for logf(x): the 'log' node diverges first.
+    let clang = try CCompiler.locateExecutable()
+    let script = directory.appendingPathComponent("miscompiling-cc")
+    try writeScript("#!/bin/sh\nexec \(clang) -Dlogf=log1pf \"$@\"\n", to: script)
+    let diverge = try ttc(["diff", model, "--cc", script.path], in: directory)
+    XCTAssertEqual(diverge.status, 1, diverge.stderr)
+    let marked = diverge.stdout.split(separator: "\n").filter { $0.hasPrefix(">>") }
+    XCTAssertEqual(marked.count, 2, diverge.stdout)
+    XCTAssertTrue(marked[0].contains(" log "), diverge.stdout)
+    XCTAssertTrue(marked[1].contains("first divergence at node 1 'log'"), diverge.stdout)
+  }
+
+  func testBenchReportsBothEnginesAsJSON() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let result = try ttc(["bench", model, "--runs", "5", "--threads", "2", "--json"], in: directory)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let machine = try XCTUnwrap(object["machine"] as? [String: Any])
+    XCTAssertFalse((machine["cpu"] as? String ?? "").isEmpty)
+    XCTAssertGreaterThan(machine["cores"] as? Int ?? 0, 0)
+    for engine in ["interpreter", "compiled"] {
+      let stats = try XCTUnwrap(object[engine] as? [String: Any], engine)
+      XCTAssertEqual(stats["runs"] as? Int, 5)
+      XCTAssertGreaterThan(stats["median"] as? Double ?? 0, 0)
+      XCTAssertGreaterThanOrEqual(stats["p90"] as? Double ?? 0, stats["median"] as? Double ?? 1)
+    }
+    XCTAssertEqual((object["concurrent"] as? [String: Any])?["runs"] as? Int, 10)
+    XCTAssertGreaterThan(object["speedup"] as? Double ?? 0, 0)
+    XCTAssertLessThanOrEqual(try XCTUnwrap(object["max_abs_diff"] as? Double), 1e-4)
+    XCTAssertEqual(object["batch"] as? Int, 2)
+  }
+
+  func testCacheListAndClear() throws {
+    let model = try writeSmallModel("small", in: directory)
+    XCTAssertEqual(try ttc(["compile", model, "-o", "small.so"], in: directory).status, 0)
+    let list = try ttc(["cache", "list"], in: directory)
+    XCTAssertTrue(list.stdout.contains(": 1 entry"), list.stdout)
+    XCTAssertTrue(list.stdout.contains("libsmall-"), list.stdout)
+    let clear = try ttc(["cache", "clear"], in: directory)
+    XCTAssertTrue(clear.stdout.contains("cleared"), clear.stdout)
+    XCTAssertTrue(try ttc(["cache", "list"], in: directory).stdout.contains(": 0 entries"))
+  }
+}

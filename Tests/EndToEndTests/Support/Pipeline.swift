@@ -1,0 +1,75 @@
+import Foundation
+import TTCodegen
+import TTIR
+import TTInterpreter
+import TTLoader
+import TinyTorch
+import XCTest
+
+/// The repository root (three levels above this file).
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
+
+/// A fresh temporary directory, removed by the caller with ``removeDirectory(_:)``.
+func makeTemporaryDirectory(_ prefix: String = "ttc-e2e") throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+func removeDirectory(_ url: URL) { try? FileManager.default.removeItem(at: url) }
+
+/// The path a model goes through when deployed: trace → model.json + safetensors → load.
+func exportAndReload(_ model: Module, example: Tensor, name: String, in directory: URL) throws -> Graph {
+  let url = directory.appendingPathComponent("\(name).json")
+  try ModelFile.save(try trace(model, example: example, name: name), to: url)
+  return try ModelFile.load(from: url)
+}
+
+/// Compiles `graph` into the cache at `cache` and loads the library, checking its graph hash.
+func compileAndLoad(_ graph: Graph, cache: URL) throws -> CompiledModel {
+  let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache.path))
+  return try CompiledModel(path: artifact.libraryPath, expecting: graph.contentHash)
+}
+
+/// Runs `model` eagerly (no grad, evaluation mode), through the interpreter and compiled on
+/// `input`, and checks that the three agree within the documented fp32 tolerance:
+/// `|a − b| ≤ 1e-4 · max(1, |b|)`. Returns the compiled output.
+@discardableResult
+func assertEagerInterpretedAndCompiledAgree(
+  _ model: Module, input: Tensor, graph: Graph, cache: URL, file: StaticString = #filePath, line: UInt = #line
+) throws -> [Float] {
+  model.eval()
+  let eager = try withNoGrad { try model(input) }.scalars
+  let interpreted = try Interpreter(graph: graph).run([
+    "x": InterpreterTensor(input.scalars, shape: input.shape)
+  ])
+  let compiled = try compileAndLoad(graph, cache: cache).run([input.scalars])[0]
+  assertClose(
+    interpreted[graph.outputs[0].name]!.floats(), eager, "interpreter vs eager", file: file, line: line)
+  assertClose(
+    compiled, interpreted[graph.outputs[0].name]!.floats(), "compiled vs interpreter", file: file, line: line)
+  return compiled
+}
+
+/// `|a − b| ≤ tolerance · max(1, |b|)` element by element.
+func assertClose(
+  _ actual: [Float], _ expected: [Float], _ message: String, tolerance: Float = 1e-4,
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
+  for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= tolerance * max(1, abs(b)))
+  {
+    XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
+    return
+  }
+}
+
+/// The index of the largest value in each row of a row-major `[rows, columns]` array.
+func rowArgmax(_ values: [Float], columns: Int) -> [Int] {
+  stride(from: 0, to: values.count, by: columns).map { start in
+    let row = values[start..<start + columns]
+    return row.indices.max { row[$0] < row[$1] }! - start
+  }
+}

@@ -1,0 +1,151 @@
+import TTCodegen
+import TTIR
+import TTInterpreter
+import XCTest
+
+/// Every IR op compiled to C and checked against the interpreter (the oracle), on random inputs
+/// with random-ish shapes, broadcasting and non-default attributes. Each test compiles one graph
+/// whose outputs are many independent nodes.
+final class CompiledVsInterpreterTests: XCTestCase {
+  var cache = ""
+  override func setUp() { cache = makeCacheDirectory() }
+  override func tearDown() { removeTree(cache) }
+
+  func testElementwiseOpsWithBroadcasting() throws {
+    var b = GraphBuilder(name: "elementwise")
+    let x = b.input("x", .f32, [2, 3, 5])
+    let column = b.input("column", .f32, [3, 1])
+    let row = b.input("row", .f32, [5])
+    let positive = b.input("positive", .f32, [2, 3, 5])
+    let unary: [(Op, [String: AttributeValue])] = [
+      (.neg, [:]), (.exp, [:]), (.abs, [:]), (.relu, [:]), (.sigmoid, [:]), (.tanh, [:]), (.gelu, [:]),
+      (.gelu, ["approximate": .string("tanh")]), (.leakyRelu, ["alpha": .float(0.1)]),
+      (.clamp, ["min": .float(-0.5)]), (.clamp, ["min": .float(-0.25), "max": .float(0.75)]),
+    ]
+    for (op, attributes) in unary { b.output(b.add(op, [x], attributes: attributes)) }
+    for op in [Op.log, .sqrt] { b.output(b.add(op, [positive])) }
+    for op in [Op.add, .sub, .mul, .div, .maximum, .minimum, .equal, .less, .greater] {
+      b.output(b.add(op, [x, column]))
+      b.output(b.add(op, [row, x]))
+    }
+    b.output(b.add(.pow, [positive, column]))
+    let inputs = [
+      "x": randomTensor([2, 3, 5], seed: 1, low: -3, high: 3),
+      "column": randomTensor([3, 1], seed: 2, low: 0.5, high: 2),
+      "row": randomTensor([5], seed: 3), "positive": randomTensor([2, 3, 5], seed: 4, low: 0.1, high: 4),
+    ]
+    try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+
+  func testMatrixConvolutionAndPoolingOps() throws {
+    var b = GraphBuilder(name: "spatial")
+    let a = b.input("a", .f32, [2, 1, 3, 4])
+    let m = b.input("m", .f32, [3, 4, 5])
+    let image = b.input("image", .f32, [2, 4, 7, 6])
+    b.output(b.add(.matmul, [a, m]))
+    let w = b.weight("w", TensorData(randomValues(20, seed: 5), shape: [4, 5]))
+    let bias = b.weight("bias", TensorData(randomValues(5, seed: 6), shape: [5]))
+    b.output(b.add(.linear, [a, w, bias]))
+    b.output(b.add(.linear, [a, w]))
+    let kernel = b.weight("kernel", TensorData(randomValues(6 * 2 * 3 * 3, seed: 7), shape: [6, 2, 3, 3]))
+    let kernelBias = b.weight("kernel.bias", TensorData(randomValues(6, seed: 8), shape: [6]))
+    b.output(
+      b.add(
+        .conv2d, [image, kernel, kernelBias],
+        attributes: [
+          "stride": .ints([2, 1]), "padding": .ints([1, 2]), "dilation": .ints([1, 2]), "groups": .int(2),
+        ]))
+    let dense = b.weight("dense", TensorData(randomValues(3 * 4 * 2 * 2, seed: 9), shape: [3, 4, 2, 2]))
+    b.output(b.add(.conv2d, [image, dense]))
+    b.output(
+      b.add(
+        .maxPool2d, [image],
+        attributes: ["kernel": .ints([3, 3]), "stride": .ints([2, 2]), "padding": .ints([1, 1])]))
+    b.output(b.add(.maxPool2d, [image], attributes: ["kernel": .ints([2, 2])]))
+    for includePad in [true, false] {
+      b.output(
+        b.add(
+          .avgPool2d, [image],
+          attributes: [
+            "kernel": .ints([3, 2]), "stride": .ints([2, 2]), "padding": .ints([1, 1]),
+            "count_include_pad": .bool(includePad),
+          ]))
+    }
+    let channels = (0..<4).map { name in
+      b.weight(
+        "bn.\(name)", TensorData(randomValues(4, seed: 10 + UInt64(name)).map { abs($0) + 0.5 }, shape: [4]))
+    }
+    b.output(b.add(.batchNorm, [image] + channels, attributes: ["eps": .float(1e-3)]))
+    let inputs = [
+      "a": randomTensor([2, 1, 3, 4], seed: 11), "m": randomTensor([3, 4, 5], seed: 12),
+      "image": randomTensor([2, 4, 7, 6], seed: 13),
+    ]
+    try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+
+  func testNormalizationAttentionAndReductionOps() throws {
+    var b = GraphBuilder(name: "normalization")
+    let x = b.input("x", .f32, [2, 3, 6])
+    b.output(b.add(.softmax, [x], attributes: ["axis": .int(1)]))
+    b.output(b.add(.logSoftmax, [x]))
+    let gamma = b.weight("gamma", TensorData(randomValues(6, seed: 20), shape: [6]))
+    let beta = b.weight("beta", TensorData(randomValues(6, seed: 21), shape: [6]))
+    b.output(b.add(.layerNorm, [x, gamma, beta], attributes: ["eps": .float(1e-3)]))
+    b.output(b.add(.layerNorm, [x]))
+    let q = b.input("q", .f32, [2, 2, 4, 8])
+    let k = b.input("k", .f32, [2, 2, 5, 8])
+    let v = b.input("v", .f32, [2, 2, 5, 3])
+    let mask = b.input("mask", .f32, [4, 5])
+    b.output(b.add(.scaledDotProductAttention, [q, k, v]))
+    b.output(
+      b.add(
+        .scaledDotProductAttention, [q, k, v], attributes: ["causal": .bool(true), "scale": .float(0.5)]))
+    b.output(b.add(.scaledDotProductAttention, [q, k, v, mask], attributes: ["causal": .bool(true)]))
+    for op in [Op.reduceSum, .reduceMean, .reduceMax, .reduceMin] {
+      b.output(b.add(op, [x]))
+      b.output(b.add(op, [x], attributes: ["axes": .ints([1]), "keepdims": .bool(true)]))
+      b.output(b.add(op, [x], attributes: ["axes": .ints([0, -1])]))
+    }
+    b.output(b.add(.argmax, [x], attributes: ["axis": .int(-1)]))
+    b.output(b.add(.argmax, [x], attributes: ["axis": .int(1), "keepdims": .bool(true)]))
+    let inputs = [
+      "x": randomTensor([2, 3, 6], seed: 22, low: -4, high: 4), "q": randomTensor([2, 2, 4, 8], seed: 23),
+      "k": randomTensor([2, 2, 5, 8], seed: 24), "v": randomTensor([2, 2, 5, 3], seed: 25),
+      "mask": randomTensor([4, 5], seed: 26),
+    ]
+    try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+
+  func testDataMovementAndConversionOps() throws {
+    var b = GraphBuilder(name: "movement")
+    let x = b.input("x", .f32, [2, 3, 4])
+    let y = b.input("y", .f32, [2, 2, 4])
+    let ids = b.input("ids", .i64, [2, 3])
+    let floatIds = b.input("float_ids", .f32, [4])
+    b.output(b.add(.reshape, [x], attributes: ["shape": .ints([0, -1])]))
+    b.output(b.add(.transpose, [x], attributes: ["perm": .ints([2, 0, 1])]))
+    b.output(b.add(.flatten, [x]))
+    b.output(b.add(.flatten, [x], attributes: ["start_dim": .int(0), "end_dim": .int(1)]))
+    b.output(b.add(.concat, [x, y, x], attributes: ["axis": .int(1)]))
+    b.output(
+      b.add(
+        .slice, [x],
+        attributes: ["starts": .ints([-1, 0, 3]), "ends": .ints([-3, 3, 0]), "steps": .ints([-1, 2, -2])]))
+    b.output(b.add(.gather, [x, ids], attributes: ["axis": .int(1)]))
+    b.output(b.add(.gather, [x, floatIds], attributes: ["axis": .int(2)]))
+    b.output(b.add(.cast, [x], attributes: ["to": .string("i32")]))
+    b.output(
+      b.add(
+        .cast, [b.add(.cast, [x], attributes: ["to": .string("i64")])], attributes: ["to": .string("f32")]))
+    let quantized = b.add(.quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(3)])
+    b.output(quantized)
+    b.output(
+      b.add(.dequantizeLinear, [quantized], attributes: ["scale": .float(0.02), "zero_point": .int(3)]))
+    let inputs: [String: InterpreterTensor] = [
+      "x": randomTensor([2, 3, 4], seed: 30, low: -5, high: 5), "y": randomTensor([2, 2, 4], seed: 31),
+      "ids": try InterpreterTensor(shape: [2, 3], storage: .i64([2, 0, 1, 1, 2, 0])),
+      "float_ids": InterpreterTensor([3, 0, 2.9, 1], shape: [4]),
+    ]
+    try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+}
