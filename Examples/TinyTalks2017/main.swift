@@ -26,7 +26,8 @@ func evaluate(_ model: GPT, _ ids: [Int], context: Int) throws -> Double {
     for b in stride(from: 0, to: group.count, by: 32) {
       let batch = group[b..<min(b + 32, group.count)]
       let loss = try withNoGrad {
-        try model.loss(inputs: Tensor.tokenIDs(batch.map(\.input)), targets: Tensor.tokenIDs(batch.map(\.target)))
+        try model.loss(
+          inputs: Tensor.tokenIDs(batch.map(\.input)), targets: Tensor.tokenIDs(batch.map(\.target)))
       }
       total += Double(loss.item) * Double(batch.count * length)
       count += batch.count * length
@@ -55,9 +56,9 @@ runMilestone {
     Array(CommandLine.arguments.dropFirst()), program: "tinytalks-2017",
     options: [
       "data": "DIR  folder holding tinytalks/ (default: ./Data, else the repository's Data/)",
-      "steps": "N  maximum training steps (default 2000)",
+      "steps": "N  maximum training steps (default 1500)",
     ])
-  let maxSteps = try arguments.integer("steps", default: 2000)
+  let maxSteps = try arguments.integer("steps", default: 1500)
   guard maxSteps > 0 else { throw MilestoneError("--steps must be positive") }
   let splits = try dataDirectory(explicit: arguments.options["data"], required: "tinytalks/splits/train.txt")
     .appendingPathComponent("tinytalks/splits")
@@ -73,27 +74,34 @@ runMilestone {
   let testIDs = try tokenizer.encode(testText)
   let unseen = (valIDs + testIDs).filter { $0 == CharTokenizer.unknownID }.count
 
-  let context = 64
+  // 96 characters hold a whole question/answer pair (most are 40-70 characters). The context
+  // also sets how much work the KV cache saves: without it every new token re-runs the whole
+  // context (cropped to its last half when it fills; see GPT.generate).
+  let context = 96
   let configuration = GPT.Configuration(
     vocabularySize: tokenizer.vocabularySize, dimension: 128, layerCount: 2, headCount: 4,
     maxSequenceLength: context, dropout: 0.3)
   let seed: UInt64 = 2017
   let model = try GPT(configuration, seed: seed)
-  let (batchSize, evalEvery, patience, warmupSteps) = (16, 100, 5, 100)
+  let (batchSize, evalEvery, patience, warmupSteps) = (16, min(100, maxSteps), 5, min(100, maxSteps / 10))
   let peakLearningRate: Float = 3e-3
   let optimizer = Adam(model.parameters(), learningRate: peakLearningRate)
   // Cosine decay from the peak to 10% of it over `maxSteps`, after a linear warm-up.
   let schedule = CosineSchedule(
-    maxLearningRate: peakLearningRate, minLearningRate: peakLearningRate / 10, totalEpochs: maxSteps - warmupSteps)
+    maxLearningRate: peakLearningRate, minLearningRate: peakLearningRate / 10,
+    totalEpochs: max(1, maxSteps - warmupSteps))
 
   print("tinytalks-2017: character-level GPT on TinyTalks")
   print(
     "data: train \(trainIDs.count) chars, val \(valIDs.count), test \(testIDs.count); vocabulary "
       + "\(tokenizer.vocabularySize) (incl. unknown); \(unseen) val/test chars unseen in train")
   print(
-    "model: \(configuration.layerCount) layers, width \(configuration.dimension), \(configuration.headCount) heads, "
+    "model: \(configuration.layerCount) layers, width \(configuration.dimension), "
+      + "\(configuration.headCount) heads, "
       + "context \(context), dropout \(configuration.dropout), \(model.parameterCount) parameters; "
-      + "Adam lr \(peakLearningRate) (warm-up, cosine), batch \(batchSize), early stopping (patience \(patience))")
+      + "Adam lr \(peakLearningRate) (warm-up, cosine), batch \(batchSize), "
+      + "early stopping (patience \(patience))"
+  )
 
   var rng = RandomGenerator(seed: seed)
   var best = (valLoss: Double.infinity, step: 0, state: model.stateDict())
@@ -111,7 +119,8 @@ runMilestone {
       inputs.append(Array(trainIDs[offset..<offset + context]))
       targets.append(Array(trainIDs[offset + 1...offset + context]))
     }
-    optimizer.learningRate = step <= warmupSteps
+    optimizer.learningRate =
+      step <= warmupSteps
       ? peakLearningRate * Float(step) / Float(warmupSteps) : schedule.learningRate(epoch: step - warmupSteps)
     let (loss, seconds) = try timed {
       let loss = try model.loss(inputs: Tensor.tokenIDs(inputs), targets: Tensor.tokenIDs(targets))
@@ -144,16 +153,21 @@ runMilestone {
   try model.loadStateDict(best.state)
   let valLoss = try evaluate(model, valIDs, context: context)
   let testLoss = try evaluate(model, testIDs, context: context)
-  print("best checkpoint: step \(best.step), val loss \(rounded(valLoss, 4)), test loss \(rounded(testLoss, 4))")
+  print(
+    "best checkpoint: step \(best.step), val loss \(rounded(valLoss, 4)), test loss \(rounded(testLoss, 4))")
 
   // Greedy answers to held-out (test split) questions, up to the end of the line.
   print("answers to held-out questions:")
   let newline = try tokenizer.encode("\n")[0]
   for pair in testText.components(separatedBy: "\n\n").filter({ $0.hasPrefix("Q: ") }).prefix(5) {
     let lines = pair.split(separator: "\n").map(String.init)
-    var answer = try model.generate(prompt: tokenizer.encode(lines[0] + "\nA:"), maxNewTokens: 60, temperature: 0)
+    var answer = try model.generate(
+      prompt: tokenizer.encode(lines[0] + "\nA:"), maxNewTokens: 60, temperature: 0)
     if let end = answer.firstIndex(of: newline) { answer = Array(answer[..<end]) }
-    print("  \(lines[0])\n    expected: \(lines.dropFirst().first ?? "")\n    model:    A:\(try tokenizer.decode(answer))")
+    print(
+      "  \(lines[0])\n    expected: \(lines.dropFirst().first ?? "")\n"
+        + "    model:    A:\(try tokenizer.decode(answer))"
+    )
   }
 
   // Generation speed: 128 new tokens after a 16-token prompt, with and without the KV cache.
@@ -166,7 +180,8 @@ runMilestone {
   let cacheBytes = model.makeCache().memoryBytes
   print(
     "generation, \(newTokens) tokens after a \(prompt.count)-token prompt (temperature 0.8, seed 7): "
-      + "\(Int(cachedRate)) tokens/s with KV cache (\(cacheBytes) bytes), \(Int(uncachedRate)) tokens/s without: "
+      + "\(Int(cachedRate)) tokens/s with KV cache (\(cacheBytes) bytes), "
+      + "\(Int(uncachedRate)) tokens/s without: "
       + "\(rounded(cachedRate / uncachedRate, 1))× faster; identical tokens: \(identical)")
   print("sample: \(try tokenizer.decode(prompt))|\(try tokenizer.decode(cached.tokens))")
 
