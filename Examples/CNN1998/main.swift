@@ -110,7 +110,8 @@ runMilestone {
   let passed = mean >= 0.96
   print(
     "mean test accuracy \(rounded(100 * mean, 2))% over seeds \(seeds); "
-      + "training \(rounded(trainSeconds, 2)) s for \(trainSamples) samples (\(Int(samplesPerSecond.rounded())) samples/s)")
+      + "training \(rounded(trainSeconds, 2)) s for \(trainSamples) samples (\(Int(samplesPerSecond.rounded())) samples/s)"
+  )
   print(
     "bench: conv2d forward + backward (conv1 + conv2, batch \(batchSize)): "
       + "\(Int(convThroughput.rounded())) samples/s")

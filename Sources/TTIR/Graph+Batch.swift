@@ -15,7 +15,9 @@ extension Graph {
   /// whole batch axis with an open end. A graph that does freeze it fails shape inference, and
   /// the error names the first node that cannot take the new batch size.
   public func specialized(batchSize: Int) throws(GraphError) -> Graph {
-    guard batchSize > 0 else { throw GraphError(graph: name, "batch size must be positive, got \(batchSize)") }
+    guard batchSize > 0 else {
+      throw GraphError(graph: name, "batch size must be positive, got \(batchSize)")
+    }
     guard let current = self.batchSize else {
       throw GraphError(graph: name, "inputs do not share a leading batch dimension; cannot re-specialize")
     }

@@ -220,7 +220,8 @@ public enum Convolution {
         dst[iw] += row[ow]
         iw += sw
       }
-    } outside: { _ in }  // taps in the padding receive no gradient
+    } outside: { _ in
+    }  // taps in the padding receive no gradient
   }
 
   /// Visits every (tap, image, output row) of the column matrix of one group.

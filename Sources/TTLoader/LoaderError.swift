@@ -21,7 +21,8 @@ public enum LoaderError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .abiMismatch(path, found, expected):
       return "\(path) was built for model ABI \(found), this loader speaks ABI \(expected); recompile it"
     case let .graphMismatch(path, found, expected):
-      return "\(path) was compiled from graph \(found.prefix(16))…, expected \(expected.prefix(16))…; recompile it"
+      return
+        "\(path) was compiled from graph \(found.prefix(16))…, expected \(expected.prefix(16))…; recompile it"
     case .badInput(let message): return message
     case let .runFailed(status, meaning): return "compiled model failed with status \(status): \(meaning)"
     }

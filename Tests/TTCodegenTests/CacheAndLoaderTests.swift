@@ -71,9 +71,11 @@ final class CacheAndLoaderTests: XCTestCase {
   }
 
   func testLoaderRefusalsAndShapeChecks() throws {
-    let artifact = try ModelCompiler.compile(try linearGraph(), options: CompileOptions(cacheDirectory: cache))
+    let artifact = try ModelCompiler.compile(
+      try linearGraph(), options: CompileOptions(cacheDirectory: cache))
     let other = try linearGraph(bias: 9)
-    XCTAssertThrowsError(try CompiledModel(path: artifact.libraryPath, expecting: other.contentHash)) { error in
+    XCTAssertThrowsError(try CompiledModel(path: artifact.libraryPath, expecting: other.contentHash)) {
+      error in
       guard case .graphMismatch = error as? LoaderError else { return XCTFail("unexpected \(error)") }
     }
     XCTAssertThrowsError(try CompiledModel(path: cache + "/missing.so")) { error in
@@ -108,14 +110,17 @@ final class CacheAndLoaderTests: XCTestCase {
 
   func testExternalWeightsAndObserver() throws {
     let graph = try linearGraph()
-    let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache, weights: .external))
+    let artifact = try ModelCompiler.compile(
+      graph, options: CompileOptions(cacheDirectory: cache, weights: .external))
     XCTAssertThrowsError(try CompiledModel(path: artifact.libraryPath))
-    let model = try CompiledModel(path: artifact.libraryPath, expecting: graph.contentHash, weights: graph.weights)
+    let model = try CompiledModel(
+      path: artifact.libraryPath, expecting: graph.contentHash, weights: graph.weights)
     var seen: [String] = []
     let input = TensorData([Float]([1, 0, 0, 0, 1, 0]), shape: [2, 3])
     let output = try model.run([input]) { _, name, _ in seen.append(name) }
     XCTAssertEqual(seen, ["fc"])
-    let embedded = try CompiledModel(path: try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache)).libraryPath)
+    let embedded = try CompiledModel(
+      path: try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache)).libraryPath)
     XCTAssertEqual(output, try embedded.run([input]))
   }
 }

@@ -8,7 +8,8 @@ import XCTest
 final class FoundationTests: XCTestCase {
   func testSHA256Vectors() {
     XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    XCTAssertEqual(
+      SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
     XCTAssertEqual(SHA256.hex(long), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     var hasher = SHA256()
@@ -36,7 +37,9 @@ final class FoundationTests: XCTestCase {
   func testDescriptorLayoutMatchesHeader() throws {
     let directory = makeCacheDirectory()
     defer { removeTree(directory) }
-    for file in RuntimeSources.files { try file.contents.write(toFile: "\(directory)/\(file.name)", atomically: true, encoding: .utf8) }
+    for file in RuntimeSources.files {
+      try file.contents.write(toFile: "\(directory)/\(file.name)", atomically: true, encoding: .utf8)
+    }
     let program = """
       #include <stdio.h>
       #include <stddef.h>
@@ -54,7 +57,9 @@ final class FoundationTests: XCTestCase {
       """
     try program.write(toFile: "\(directory)/layout.c", atomically: true, encoding: .utf8)
     let clang = try CCompiler.locateExecutable()
-    XCTAssertEqual(system("\(clang) -o \(directory)/layout \(directory)/layout.c && \(directory)/layout > \(directory)/out"), 0)
+    XCTAssertEqual(
+      system(
+        "\(clang) -o \(directory)/layout \(directory)/layout.c && \(directory)/layout > \(directory)/out"), 0)
     let output = try String(contentsOfFile: "\(directory)/out", encoding: .utf8)
     XCTAssertEqual(output, "24 40 24 8 16 24 28 32 40 48 56 64 68 72 80 16")
   }

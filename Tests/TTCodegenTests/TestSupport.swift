@@ -34,7 +34,10 @@ func compileAndRun(_ graph: Graph, _ inputs: [[Float]], cache: String) throws ->
 }
 
 /// Tolerance rule: |a - b| ≤ 1e-4 · max(1, |b|) (relative, with an absolute floor of 1e-4 near 0).
-func assertClose(_ actual: [Float], _ expected: [Float], _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+  _ actual: [Float], _ expected: [Float], _ message: String, file: StaticString = #filePath,
+  line: UInt = #line
+) {
   XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
   for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= 1e-4 * max(1, abs(b))) {
     XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)

@@ -101,8 +101,7 @@ enum SchemaValidator {
   }
 
   /// Fails the test if `files` do not validate; skips silently when the validator is missing.
-  static func assertValid(_ files: [URL], file: StaticString = #filePath, line: UInt = #line) throws
-  {
+  static func assertValid(_ files: [URL], file: StaticString = #filePath, line: UInt = #line) throws {
     guard isAvailable else { return }
     if let report = try failures(files) {
       XCTFail("schema validation failed:\n\(report)", file: file, line: line)

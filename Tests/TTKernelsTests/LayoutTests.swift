@@ -26,7 +26,8 @@ final class LayoutTests: XCTestCase {
     Layout.slice(x, shape: [4, 5], start: [1, 0], step: [2, 3], outShape: [2, 2], &out)
     XCTAssertEqual(out, [5, 8, 15, 18])
     var back = [Float](repeating: 0, count: 20)
-    Layout.sliceBackward([1, 2, 3, 4], shape: [4, 5], start: [1, 0], step: [2, 3], outShape: [2, 2], &back)
+    Layout.sliceBackward(
+      [1, 2, 3, 4], shape: [4, 5], start: [1, 0], step: [2, 3], outShape: [2, 2], &back)
     var expected = [Float](repeating: 0, count: 20)
     expected[5] = 1
     expected[8] = 2
@@ -53,7 +54,8 @@ final class LayoutTests: XCTestCase {
     Layout.gather(x, shape: [2, 3, 2], axis: 1, indices: [2, 2, 0], &out)
     XCTAssertEqual(out, [4, 5, 4, 5, 0, 1, 10, 11, 10, 11, 6, 7])
     var back = [Float](repeating: 0, count: 12)
-    Layout.scatterAdd([Float](repeating: 1, count: 12), shape: [2, 3, 2], axis: 1, indices: [2, 2, 0], &back)
+    Layout.scatterAdd(
+      [Float](repeating: 1, count: 12), shape: [2, 3, 2], axis: 1, indices: [2, 2, 0], &back)
     XCTAssertEqual(back, [1, 1, 0, 0, 2, 2, 1, 1, 0, 0, 2, 2])
   }
 }

@@ -14,7 +14,9 @@ final class MatMulTests: XCTestCase {
 
   func testBroadcastBatchesAndTransposes() {
     var random = TestRandom(seed: 3)
-    let cases: [([Int], [Int])] = [([2, 3, 5], [5, 17]), ([5, 4], [3, 4, 6]), ([2, 1, 5, 3], [4, 3, 2])]
+    let cases: [([Int], [Int])] = [
+      ([2, 3, 5], [5, 17]), ([5, 4], [3, 4, 6]), ([2, 1, 5, 3], [4, 3, 2]),
+    ]
     for (sa, sb) in cases {
       for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
         // Store the operands so that op(A) and op(B) have the logical shapes sa and sb.

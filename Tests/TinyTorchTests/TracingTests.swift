@@ -27,7 +27,8 @@ final class TracingTests: XCTestCase {
 
   func testScalarOperandsBecomeConstantsAndDeadCodeIsDropped() throws {
     let w = Tensor.randn([3, 3], seed: 4, requiresGrad: true)
-    let graph = try trace(name: "f", inputs: [("x", Tensor.randn([2, 3], seed: 5))], outputNames: ["out"]) { xs in
+    let graph = try trace(name: "f", inputs: [("x", Tensor.randn([2, 3], seed: 5))], outputNames: ["out"]) {
+      xs in
       _ = xs[0].exp()  // unused: not in the graph
       return [try xs[0].matmul(w) * 2]
     }
@@ -37,7 +38,8 @@ final class TracingTests: XCTestCase {
   }
 
   func testReshapeKeepsTheBatchAxisSymbolic() throws {
-    let graph = try trace(name: "f", inputs: [("x", Tensor.randn([2, 3, 4], seed: 6))], outputNames: ["y"]) { xs in
+    let graph = try trace(name: "f", inputs: [("x", Tensor.randn([2, 3, 4], seed: 6))], outputNames: ["y"]) {
+      xs in
       [try xs[0].flattened()]
     }
     XCTAssertEqual(graph.nodes.first?.ints("shape"), [0, 12])
@@ -56,18 +58,21 @@ final class TracingTests: XCTestCase {
 
   func testOutputThatIsAnInputIsRejected() throws {
     XCTAssertThrowsError(
-      try trace(name: "id", inputs: [("x", Tensor.randn([2], seed: 8))], outputNames: ["y"]) { xs in [xs[0]] })
+      try trace(name: "id", inputs: [("x", Tensor.randn([2], seed: 8))], outputNames: ["y"]) { xs in [xs[0]] }
+    )
   }
 
   func testCNNAndGPTTraceToVerifiedGraphsThatRoundTripThroughModelFiles() throws {
     let cnn = Sequential(
-      try Conv2d(1, 8, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(), Linear(8 * 4 * 4, 10, seed: 2))
+      try Conv2d(1, 8, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
+      Linear(8 * 4 * 4, 10, seed: 2))
     let cnnGraph = try trace(cnn, example: Tensor.randn([2, 1, 8, 8], seed: 3), name: "cnn")
     XCTAssertEqual(cnnGraph.nodes.map(\.op), [.conv2d, .relu, .maxPool2d, .reshape, .linear])
     XCTAssertEqual(cnnGraph.nodes.first?.name, "layers.0/conv2d")
 
     let gpt = try GPT(
-      GPT.Configuration(vocabularySize: 20, dimension: 16, layerCount: 2, headCount: 2, maxSequenceLength: 8), seed: 4)
+      GPT.Configuration(vocabularySize: 20, dimension: 16, layerCount: 2, headCount: 2, maxSequenceLength: 8),
+      seed: 4)
     let ids = try Tensor((0..<8).map { Float($0 % 20) }).unsqueezed(axis: 0)
     let gptGraph = try trace(gpt, example: ids, name: "gpt")
     XCTAssertTrue(gptGraph.nodes.contains { $0.op == .gather })
@@ -89,7 +94,8 @@ final class TracingTests: XCTestCase {
 final class BatchSpecializationTests: XCTestCase {
   func testTracedCNNReSpecializesToAnotherBatchSize() throws {
     let cnn = Sequential(
-      try Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(), Linear(4 * 4 * 4, 10, seed: 2))
+      try Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
+      Linear(4 * 4 * 4, 10, seed: 2))
     let graph = try trace(cnn, example: Tensor.randn([2, 1, 8, 8], seed: 3))
     XCTAssertEqual(graph.batchSize, 2)
     let big = try graph.specialized(batchSize: 64)

@@ -18,7 +18,9 @@ public enum CSourceChecker {
   ///   - keptSource: Where the C file was written, mentioned in the error.
   /// - Throws: ``CodegenError/invalidGeneratedC(node:diagnostic:keptSource:)``.
   @discardableResult
-  public static func check(_ source: GeneratedSource, keptSource: String? = nil) throws(CodegenError) -> [String] {
+  public static func check(_ source: GeneratedSource, keptSource: String? = nil) throws(CodegenError)
+    -> [String]
+  {
     let mainName = "\(virtualDirectory)/model.c"
     var files: [(name: String, contents: String)] = [(mainName, source.text)]
     for file in RuntimeSources.files {
@@ -26,7 +28,8 @@ public enum CSourceChecker {
     }
     let diagnostics = parse(
       files: files,
-      arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall"] + CCompiler.runtimeIncludes(in: virtualDirectory))
+      arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall"]
+        + CCompiler.runtimeIncludes(in: virtualDirectory))
     var warnings: [String] = []
     for diagnostic in diagnostics {
       if diagnostic.isError {
@@ -66,8 +69,11 @@ public enum CSourceChecker {
         CXTranslationUnit_None.rawValue, &unit)
     }
     guard status == CXError_Success, let unit else {
-      return [Diagnostic(text: "libclang could not parse the generated C (error \(status.rawValue))",
-                         file: "", line: 0, isError: true)]
+      return [
+        Diagnostic(
+          text: "libclang could not parse the generated C (error \(status.rawValue))",
+          file: "", line: 0, isError: true)
+      ]
     }
     defer { clang_disposeTranslationUnit(unit) }
     var diagnostics: [Diagnostic] = []

@@ -18,7 +18,9 @@ public struct CCompiler: Sendable, Hashable {
   public var extraFlags: [String]
 
   /// A compiler at `executable` with the given options.
-  public init(executable: String, optimization: String = "-O3", targetCPU: String? = "native", extraFlags: [String] = []) {
+  public init(
+    executable: String, optimization: String = "-O3", targetCPU: String? = "native", extraFlags: [String] = []
+  ) {
     self.executable = executable
     self.optimization = optimization
     self.targetCPU = targetCPU
@@ -60,7 +62,9 @@ public struct CCompiler: Sendable, Hashable {
 
   /// The flags of every compilation (not linking).
   public var compileFlags: [String] {
-    [optimization] + (targetCPU.map { ["-march=\($0)"] } ?? []) + ["-fPIC", "-fvisibility=hidden", "-std=c11"]
+    [optimization] + (targetCPU.map { ["-march=\($0)"] } ?? []) + [
+      "-fPIC", "-fvisibility=hidden", "-std=c11",
+    ]
       + extraFlags
   }
 

@@ -11,9 +11,10 @@ enum Subprocess {
     var output: String
   }
 
-  private typealias AddChdir = @convention(c) (
-    UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-  ) -> Int32
+  private typealias AddChdir =
+    @convention(c) (
+      UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+    ) -> Int32
 
   /// glibc ≥ 2.29's `posix_spawn_file_actions_addchdir_np`, which Swift's Glibc module does not
   /// expose; looked up once.
@@ -24,7 +25,8 @@ enum Subprocess {
   /// Runs `executable` with `arguments` in `directory` (or the current directory).
   ///
   /// - Throws: ``CodegenError/toolFailed(_:)`` if the program cannot be started.
-  static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws(CodegenError)
+  static func run(_ executable: String, _ arguments: [String], in directory: String? = nil)
+    throws(CodegenError)
     -> Result
   {
     var template = Array("/tmp/ttc-output-XXXXXX".utf8CString)

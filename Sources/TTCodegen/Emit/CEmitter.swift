@@ -50,7 +50,8 @@ public struct CEmitter {
     let layout = WeightsLayout(graph)
     var writer = Writer(graph: graph, types: types, plan: plan, layout: layout)
     try writer.write(contexts: contexts, graphHash: graphHash, mode: mode)
-    return Output(source: GeneratedSource(text: writer.text, blocks: writer.blocks), plan: plan, weights: layout)
+    return Output(
+      source: GeneratedSource(text: writer.text, blocks: writer.blocks), plan: plan, weights: layout)
   }
 }
 
@@ -85,7 +86,9 @@ private struct Writer {
 
   var text: String { lines.joined(separator: "\n") + "\n" }
 
-  mutating func write(contexts: [NodeContext], graphHash: String, mode: CEmitter.WeightsMode) throws(CodegenError) {
+  mutating func write(contexts: [NodeContext], graphHash: String, mode: CEmitter.WeightsMode)
+    throws(CodegenError)
+  {
     writePrologue(graphHash: graphHash, mode: mode)
     writeDescriptors(graphHash: graphHash, mode: mode)
     lines += [
@@ -181,7 +184,8 @@ private struct Writer {
     }
     for (index, input) in graph.inputs.enumerated() { declare(input.name, "inputs[\(index)]") }
     for entry in layout.entries { declare(entry.name, "(w + \(entry.offset))") }
-    let outputIndex = Dictionary(graph.outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let outputIndex = Dictionary(
+      graph.outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     for node in graph.nodes {
       let name = node.outputs[0]
       if let index = outputIndex[name] {

@@ -97,7 +97,8 @@ enum CSyntax {
     var lines: [String] = []
     for (axis, extent) in shape.enumerated() {
       let pad = String(repeating: "  ", count: axis)
-      lines.append("\(pad)for (int64_t \(variable)\(axis) = 0; \(variable)\(axis) < \(extent); \(variable)\(axis)++) {")
+      lines.append(
+        "\(pad)for (int64_t \(variable)\(axis) = 0; \(variable)\(axis) < \(extent); \(variable)\(axis)++) {")
     }
     let pad = String(repeating: "  ", count: shape.count)
     lines += body.map { pad + $0 }
@@ -106,7 +107,9 @@ enum CSyntax {
   }
 
   /// Loop variable names for a nest of `rank` loops.
-  static func variables(_ rank: Int, _ variable: String = "i") -> [String] { (0..<rank).map { "\(variable)\($0)" } }
+  static func variables(_ rank: Int, _ variable: String = "i") -> [String] {
+    (0..<rank).map { "\(variable)\($0)" }
+  }
 
   /// The strides with which an input of `shape` is read while iterating over `outputShape`
   /// under NumPy broadcasting (0 on broadcast axes).

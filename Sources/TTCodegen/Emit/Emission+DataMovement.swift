@@ -39,7 +39,8 @@ extension Emission {
       var base = 0
       var strides: [Int] = []
       for axis in x.indices {
-        let range = ShapeInference.sliceRange(start: starts[axis], end: ends[axis], step: steps[axis], length: x[axis])
+        let range = ShapeInference.sliceRange(
+          start: starts[axis], end: ends[axis], step: steps[axis], length: x[axis])
         base += range.start * inStrides[axis]
         strides.append(steps[axis] * inStrides[axis])
       }
@@ -69,7 +70,9 @@ extension Emission {
   func reduction() throws(CodegenError) -> [String] {
     let xType = context.inputTypes[0]
     let x = xType.shape
-    guard xType.dtype != .f16 else { throw context.unsupported("f16 reductions are not supported (cast to f32)") }
+    guard xType.dtype != .f16 else {
+      throw context.unsupported("f16 reductions are not supported (cast to f32)")
+    }
     let compute = CSyntax.storageType(xType.dtype)
     if node.op == .argmax {
       let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
@@ -98,11 +101,17 @@ extension Emission {
     let (initial, update): (String, (String, String) -> String) =
       switch node.op {
       case .reduceMax:
-        (xType.dtype == .f32 ? "-FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MIN",
-         { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
+        (
+          xType.dtype == .f32
+            ? "-FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MIN",
+          { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" }
+        )
       case .reduceMin:
-        (xType.dtype == .f32 ? "FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MAX",
-         { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
+        (
+          xType.dtype == .f32
+            ? "FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MAX",
+          { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" }
+        )
       default: ("0", { acc, v in "\(acc) += \(v);" })
       }
     let variables = CSyntax.variables(x.count)
@@ -112,7 +121,8 @@ extension Emission {
     lines += CSyntax.loopNest(x, body: [update(target, source)])
     if node.op == .reduceMean {
       let divisor = x.indices.filter { reduced.contains($0) }.map { x[$0] }.reduce(1, *)
-      lines.append("for (int64_t i = 0; i < \(count); i++) \(output)[i] /= \(CSyntax.float(Double(divisor)));")
+      lines.append(
+        "for (int64_t i = 0; i < \(count); i++) \(output)[i] /= \(CSyntax.float(Double(divisor)));")
     }
     return lines
   }

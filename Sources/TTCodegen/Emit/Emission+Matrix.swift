@@ -9,7 +9,9 @@ extension Emission {
       let (k, n) = (x.last!, outShape.last!)
       let m = x.dropLast().reduce(1, *)
       let bias = inputs.count > 2 ? inputs[2] : "0"
-      return ["tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(bias), 0, \(scratch));"]
+      return [
+        "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(bias), 0, \(scratch));"
+      ]
     }
     let a = context.inputTypes[0].shape
     let b = context.inputTypes[1].shape
@@ -18,7 +20,9 @@ extension Emission {
     let batchA = a.dropLast(2).reduce(1, *)
     if b.dropLast(2).reduce(1, *) == 1 && batchA == batch.reduce(1, *) {
       // b is one matrix shared by every batch: fold a's batch into the rows of one GEMM.
-      return ["tt_sgemm(\(m * batchA), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), 0, 0, \(scratch));"]
+      return [
+        "tt_sgemm(\(m * batchA), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), 0, 0, \(scratch));"
+      ]
     }
     let variables = CSyntax.variables(batch.count, "b")
     let strideA = CSyntax.broadcastStrides(Array(a.dropLast(2)), to: batch).map { $0 * m * k }
@@ -91,7 +95,9 @@ extension Emission {
       let gamma = inputs.count > 1 ? inputs[1] : "0"
       let beta = inputs.count > 2 ? inputs[2] : "0"
       let eps = CSyntax.float(node.float("eps") ?? 1e-5)
-      return ["tt_layer_norm(\(inputs[0]), \(gamma), \(beta), \(output), \(count / max(length, 1)), \(length), \(eps));"]
+      return [
+        "tt_layer_norm(\(inputs[0]), \(gamma), \(beta), \(output), \(count / max(length, 1)), \(length), \(eps));"
+      ]
     }
   }
 
@@ -102,7 +108,9 @@ extension Emission {
     let batch = Array(outShape.dropLast(2))
     let variables = CSyntax.variables(batch.count, "b")
     func offset(_ shape: [Int], _ matrix: Int) -> String {
-      CSyntax.index(CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: batch).map { $0 * matrix }, variables: variables)
+      CSyntax.index(
+        CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: batch).map { $0 * matrix },
+        variables: variables)
     }
     let scale = CSyntax.float(node.float("scale") ?? 1 / Double(d).squareRoot())
     let causal = (node.bool("causal") ?? false) ? 1 : 0
@@ -112,7 +120,8 @@ extension Emission {
       // Broadcast the mask to [batch..., sq, sk] and read it with those strides.
       let full = CSyntax.broadcastStrides(maskType.shape, to: batch + [sq, sk])
       let batchOffset = CSyntax.index(Array(full.dropLast(2)), variables: variables)
-      mask = "\(inputs[3]) + \(batchOffset), \(CSyntax.enumerator(maskType.dtype)), \(full[batch.count]), \(full[batch.count + 1])"
+      mask =
+        "\(inputs[3]) + \(batchOffset), \(CSyntax.enumerator(maskType.dtype)), \(full[batch.count]), \(full[batch.count + 1])"
       if maskType.dtype == .f16 { throw context.unsupported("an f16 mask is not supported (cast it to f32)") }
     }
     let call =

@@ -49,7 +49,9 @@ public enum MemoryPlanner {
       var last: Int
     }
     var requests = order.map { name in
-      Request(key: name, bytes: types[name]?.byteCount ?? 0, first: interval[name]!.first, last: interval[name]!.last)
+      Request(
+        key: name, bytes: types[name]?.byteCount ?? 0, first: interval[name]!.first,
+        last: interval[name]!.last)
     }
     for index in graph.nodes.indices {
       let bytes = scratchBytes(index)

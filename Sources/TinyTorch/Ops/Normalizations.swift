@@ -24,7 +24,8 @@ extension Tensor {
       out.withUnsafeBufferPointer { y in
         g.scalars.withUnsafeBufferPointer { dy in
           dx.withUnsafeMutableBufferPointer { d in
-            TTKernels.Softmax.backward(y: y.baseAddress!, dy: dy.baseAddress!, shape: inputShape, axis: ax, log: log, d.baseAddress!)
+            TTKernels.Softmax.backward(
+              y: y.baseAddress!, dy: dy.baseAddress!, shape: inputShape, axis: ax, log: log, d.baseAddress!)
           }
         }
       }

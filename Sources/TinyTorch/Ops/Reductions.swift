@@ -45,7 +45,9 @@ extension Tensor {
     guard let ax = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
       throw TensorError.indexOutOfRange(op: "argmax axis", index: axis, bound: rank)
     }
-    guard shape[ax] > 0 else { throw TensorError.invalidArgument("argmax: axis \(axis) of shape \(shape) is empty") }
+    guard shape[ax] > 0 else {
+      throw TensorError.invalidArgument("argmax: axis \(axis) of shape \(shape) is empty")
+    }
     var keepShape = shape
     keepShape[ax] = 1
     var indices = [Int](repeating: 0, count: count / shape[ax])

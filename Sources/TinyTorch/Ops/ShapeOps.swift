@@ -19,7 +19,9 @@ extension Tensor {
       throw TensorError.shapeMismatch(op: "reshape", shape, newShape)
     }
     let input = self
-    return Tensor.result(scalars, shape: target, op: TracedOp("reshape", ["shape": .ints(target)]), inputs: [input]) {
+    return Tensor.result(
+      scalars, shape: target, op: TracedOp("reshape", ["shape": .ints(target)]), inputs: [input]
+    ) {
       g in [try g.reshaped(input.shape)]
     }
   }
@@ -28,7 +30,8 @@ extension Tensor {
   public func permuted(_ permutation: [Int]) throws -> Tensor {
     let perm = permutation.map { $0 < 0 ? $0 + rank : $0 }
     guard perm.count == rank, Set(perm) == Set(0..<rank) else {
-      throw TensorError.invalidArgument("permute: \(permutation) is not a permutation of the \(rank) axes of \(shape)")
+      throw TensorError.invalidArgument(
+        "permute: \(permutation) is not a permutation of the \(rank) axes of \(shape)")
     }
     let outShape = perm.map { shape[$0] }
     var out = [Float](repeating: 0, count: count)
@@ -39,14 +42,17 @@ extension Tensor {
     }
     var inverse = [Int](repeating: 0, count: rank)
     for (i, p) in perm.enumerated() { inverse[p] = i }
-    return Tensor.result(out, shape: outShape, op: TracedOp("transpose", ["perm": .ints(perm)]), inputs: [self]) {
+    return Tensor.result(
+      out, shape: outShape, op: TracedOp("transpose", ["perm": .ints(perm)]), inputs: [self]
+    ) {
       g in [try g.permuted(inverse)]
     }
   }
 
   /// Swaps two axes (by default the last two).
   public func transposed(_ axis0: Int = -2, _ axis1: Int = -1) throws -> Tensor {
-    guard let a = ShapeMath.normalizeAxis(axis0, rank: rank), let b = ShapeMath.normalizeAxis(axis1, rank: rank),
+    guard let a = ShapeMath.normalizeAxis(axis0, rank: rank),
+      let b = ShapeMath.normalizeAxis(axis1, rank: rank),
       rank >= 2 || a == b
     else {
       throw TensorError.invalidArgument("transpose: axes \(axis0), \(axis1) are invalid for shape \(shape)")
@@ -74,7 +80,8 @@ extension Tensor {
       throw TensorError.indexOutOfRange(op: "squeeze", index: axis, bound: rank)
     }
     guard shape[a] == 1 else {
-      throw TensorError.invalidArgument("squeeze: axis \(axis) of shape \(shape) has length \(shape[a]), not 1")
+      throw TensorError.invalidArgument(
+        "squeeze: axis \(axis) of shape \(shape) has length \(shape[a]), not 1")
     }
     var s = shape
     s.remove(at: a)
@@ -119,7 +126,8 @@ extension Tensor {
       go(0, [])
     }
     let sizes = tensors.map { $0.shape[ax] }
-    return Tensor.result(out, shape: outShape, op: TracedOp("concat", ["axis": .int(ax)]), inputs: tensors) { g in
+    return Tensor.result(out, shape: outShape, op: TracedOp("concat", ["axis": .int(ax)]), inputs: tensors) {
+      g in
       var start = 0
       return try sizes.map { size in
         defer { start += size }
@@ -161,7 +169,9 @@ extension Tensor {
     guard starts.count == rank, ends.count == rank, steps.count == rank else {
       throw TensorError.invalidArgument("slice: starts/ends/steps need \(rank) entries for shape \(shape)")
     }
-    guard steps.allSatisfy({ $0 > 0 }) else { throw TensorError.invalidArgument("slice: steps must be positive, got \(steps)") }
+    guard steps.allSatisfy({ $0 > 0 }) else {
+      throw TensorError.invalidArgument("slice: steps must be positive, got \(steps)")
+    }
     var lo = [Int](repeating: 0, count: rank)
     var outShape = [Int](repeating: 0, count: rank)
     for i in 0..<rank {
@@ -184,7 +194,8 @@ extension Tensor {
       var dx = [Float](repeating: 0, count: ShapeMath.count(inputShape))
       g.scalars.withUnsafeBufferPointer { pg in
         dx.withUnsafeMutableBufferPointer { o in
-          Layout.sliceBackward(pg.baseAddress!, shape: inputShape, start: lo, step: steps, outShape: outShape, o.baseAddress!)
+          Layout.sliceBackward(
+            pg.baseAddress!, shape: inputShape, start: lo, step: steps, outShape: outShape, o.baseAddress!)
         }
       }
       return [Tensor(uncheckedShape: inputShape, scalars: dx)]
@@ -201,7 +212,8 @@ extension Tensor {
     var ids = [Int](repeating: 0, count: indices.count)
     for (i, v) in indices.scalars.enumerated() {
       guard v == v.rounded(), v >= 0, Int(v) < shape[ax] else {
-        throw TensorError.invalidArgument("gather: index \(v) is out of range for axis \(ax) of size \(shape[ax])")
+        throw TensorError.invalidArgument(
+          "gather: index \(v) is out of range for axis \(ax) of size \(shape[ax])")
       }
       ids[i] = Int(v)
     }
@@ -213,7 +225,9 @@ extension Tensor {
       }
     }
     let inputShape = shape
-    return Tensor.result(out, shape: outShape, op: TracedOp("gather", ["axis": .int(ax)]), inputs: [self, indices]) { g in
+    return Tensor.result(
+      out, shape: outShape, op: TracedOp("gather", ["axis": .int(ax)]), inputs: [self, indices]
+    ) { g in
       var dx = [Float](repeating: 0, count: ShapeMath.count(inputShape))
       g.scalars.withUnsafeBufferPointer { pg in
         dx.withUnsafeMutableBufferPointer { o in

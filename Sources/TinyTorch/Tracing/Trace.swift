@@ -43,9 +43,11 @@ public func trace(
     try Tracer.$current.withValue(tracer) { try body(inputs.map(\.tensor)) }
   }
   guard outputs.count == outputNames.count else {
-    throw TraceError("trace: the traced function returned \(outputs.count) tensors for \(outputNames.count) output names")
+    throw TraceError(
+      "trace: the traced function returned \(outputs.count) tensors for \(outputNames.count) output names")
   }
-  var graphBuilder = TraceGraphBuilder(name: name, records: tracer.records, parameters: model?.namedTensors() ?? [])
+  var graphBuilder = TraceGraphBuilder(
+    name: name, records: tracer.records, parameters: model?.namedTensors() ?? [])
   return try graphBuilder.build(inputs: inputs, outputs: Array(zip(outputNames, outputs)))
 }
 
@@ -73,7 +75,8 @@ struct TraceGraphBuilder {
       batchDependent.insert(ObjectIdentifier(tensor))
     }
     let needed = liveRecords(for: outputs.map(\.1))
-    let outputNameOf = Dictionary(outputs.map { (ObjectIdentifier($0.1), $0.0) }, uniquingKeysWith: { a, _ in a })
+    let outputNameOf = Dictionary(
+      outputs.map { (ObjectIdentifier($0.1), $0.0) }, uniquingKeysWith: { a, _ in a })
     for index in needed {
       let record = records[index]
       guard let op = Op(rawValue: record.op.name) else {

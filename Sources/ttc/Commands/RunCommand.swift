@@ -96,7 +96,8 @@ struct RunCommand: ParsableCommand {
     let compiledModel = try loadCompiledModel(graph, library: library, flags: compiler, modelPath: model)
     do {
       let results = try compiledModel.run(graph.inputs.map { values[$0.name]!.tensorData })
-      return Dictionary(uniqueKeysWithValues: zip(graph.outputs.map(\.name), results.map(InterpreterTensor.init)))
+      return Dictionary(
+        uniqueKeysWithValues: zip(graph.outputs.map(\.name), results.map(InterpreterTensor.init)))
     } catch {
       throw CommandFailure("\(compiledModel.path): \(error)")
     }

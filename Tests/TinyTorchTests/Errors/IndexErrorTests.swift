@@ -42,7 +42,9 @@ final class IndexErrorTests: XCTestCase {
   }
 
   func testGatherIndicesOutOfRange() {
-    assertThrowsTensorError(["gather", "3", "size 3"]) { try self.x.gather(axis: 1, indices: Tensor([0, 3])) }
+    assertThrowsTensorError(["gather", "3", "size 3"]) {
+      try self.x.gather(axis: 1, indices: Tensor([0, 3]))
+    }
     assertThrowsTensorError(["gather", "-1"]) { try self.x.gather(axis: 0, indices: Tensor([-1])) }
     assertThrowsTensorError(["gather", "0.5"]) { try self.x.gather(axis: 0, indices: Tensor([0.5])) }
     assertThrowsTensorError(["gather", "2"]) { try self.x.rows([0, 2]) }

@@ -27,7 +27,9 @@ final class ShapeErrorTests: XCTestCase {
       try Tensor.zeros([2, 2, 3]).matmul(Tensor.zeros([3, 3, 1]))
     }
     assertThrowsTensorError(["matmul", "[]", "[3]"]) { try Tensor(1).matmul(Tensor.zeros([3])) }
-    assertThrowsTensorError(["linear", "[2, 3]", "[4, 5]"]) { try self.a.linear(weight: Tensor.zeros([4, 5])) }
+    assertThrowsTensorError(["linear", "[2, 3]", "[4, 5]"]) {
+      try self.a.linear(weight: Tensor.zeros([4, 5]))
+    }
     assertThrowsTensorError(["linear", "[4]", "[5]"]) {
       try self.a.linear(weight: Tensor.zeros([3, 5]), bias: self.b)
     }
@@ -50,7 +52,9 @@ final class ShapeErrorTests: XCTestCase {
     }
     assertThrowsTensorError(["concat", "[2, 3]", "[4]"]) { try Tensor.concat([self.a, self.b]) }
     assertThrowsTensorError(["concat"]) { try Tensor.concat([]) }
-    assertThrowsTensorError(["stack", "[2, 3]", "[3, 2]"]) { try Tensor.stack([self.a, Tensor.zeros([3, 2])]) }
+    assertThrowsTensorError(["stack", "[2, 3]", "[3, 2]"]) {
+      try Tensor.stack([self.a, Tensor.zeros([3, 2])])
+    }
     assertThrowsTensorError(["stack", "[2, 3]", "[2, 4]"]) {
       try Tensor.stack([self.a, self.a, Tensor.zeros([2, 4])], axis: -1)
     }

@@ -46,7 +46,8 @@ final class NumericalStabilityTests: XCTestCase {
     let loss = try Loss.binaryCrossEntropy(p, Tensor([0, 1]))
     XCTAssertTrue(loss.item.isFinite)
     XCTAssertGreaterThan(loss.item, 10)
-    assertValues(try Loss.binaryCrossEntropy(Tensor([0.8, 0.3]), Tensor([1, 0])), [],
+    assertValues(
+      try Loss.binaryCrossEntropy(Tensor([0.8, 0.3]), Tensor([1, 0])), [],
       [-(log(0.8) + log(0.7)) / 2], accuracy: 1e-6)
   }
 

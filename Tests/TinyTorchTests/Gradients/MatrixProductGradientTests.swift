@@ -29,8 +29,10 @@ final class MatrixProductGradientTests: XCTestCase {
     var shapes = RandomShapes(seed: 5)
     for i in 0..<12 {
       let (batchA, batchB) = shapes.broadcastPair(maxRank: 2)
-      let (m, k, n) = (Int.random(in: 1...5, using: &shapes.generator),
-        Int.random(in: 1...5, using: &shapes.generator), Int.random(in: 1...5, using: &shapes.generator))
+      let (m, k, n) = (
+        Int.random(in: 1...5, using: &shapes.generator),
+        Int.random(in: 1...5, using: &shapes.generator), Int.random(in: 1...5, using: &shapes.generator)
+      )
       let a = TestTensors.uniform(batchA + [m, k], seed: UInt64(40 + i))
       let b = TestTensors.uniform(batchB + [k, n], seed: UInt64(60 + i))
       assertGradientsMatch([a, b], "\(a.shape) @ \(b.shape)") { try $0[0].matmul($0[1]) }
