@@ -4,6 +4,8 @@ import Foundation
 /// standard error and a non-zero exit status (`--help` exits 0). The body returns whether the
 /// milestone met its target; a miss exits with status 1 after the metrics line.
 public func runMilestone(_ body: () throws -> Bool) -> Never {
+  // Progress lines show up as they are printed, also when the output is piped to a file.
+  setvbuf(stdout, nil, _IOLBF, 0)
   do {
     exit(try body() ? 0 : 1)
   } catch let error as ArgumentError {
