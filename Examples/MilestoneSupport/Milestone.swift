@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  @preconcurrency import Glibc  // for setvbuf(stdout, …)
+#else
+  @preconcurrency import Darwin
+#endif
 import Foundation
 
 /// Runs a milestone's body, turning argument mistakes and thrown errors into a message on
