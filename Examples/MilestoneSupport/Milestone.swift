@@ -3,6 +3,7 @@
 #else
   @preconcurrency import Darwin
 #endif
+// swift-format-ignore: OrderedImports
 import Foundation
 
 /// Runs a milestone's body, turning argument mistakes and thrown errors into a message on
