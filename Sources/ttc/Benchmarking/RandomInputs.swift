@@ -35,10 +35,10 @@ enum RandomInputs {
   private static func indexBound(of name: String, in graph: Graph, types: [String: TensorType]) -> Int? {
     graph.nodes.lazy.compactMap { node -> Int? in
       guard node.op == .gather, node.inputs.count == 2, node.inputs[1] == name,
-        let data = types[node.inputs[0]], !data.shape.isEmpty
+        let data = types[node.inputs[0]],
+        let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: data.rank)
       else { return nil }
-      let axis = node.int("axis") ?? 0
-      return data.shape[axis < 0 ? axis + data.shape.count : axis]
+      return data.shape[axis]
     }.first
   }
 }
