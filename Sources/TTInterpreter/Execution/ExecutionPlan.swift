@@ -19,6 +19,9 @@ struct ExecutionPlan: Sendable {
     let cost: NodeCost
     /// Slots whose last reader is this step (inputs and dead outputs), freed after it runs.
     let releases: [Int]
+    /// How many of ``releases`` hold node outputs (graph inputs are not counted as live
+    /// intermediates), and their bytes.
+    let releasedIntermediates: (buffers: Int, bytes: Int)
   }
 
   /// The steps in graph order.
@@ -46,23 +49,27 @@ struct ExecutionPlan: Sendable {
     inputSlots = graph.inputs.map { slot($0.name) }
     constants = graph.weights.keys.sorted().map { (slot($0), InterpreterTensor(graph.weights[$0]!)) }
     let lastUses = graph.lastUses()
-    let inputNames = Set(graph.inputs.map(\.name))
     var releasesAt = [[Int]](repeating: [], count: graph.nodes.count)
+    // Shape inference succeeded, so every value a node reads is an input, a weight or an
+    // earlier node's output; all but weights are freed after their last reader.
     for (name, last) in lastUses where last < graph.nodes.count && graph.weights[name] == nil {
-      if inputNames.contains(name) || graph.producerIndex(of: name) != nil {
-        releasesAt[last].append(slot(name))
-      }
+      releasesAt[last].append(slot(name))
     }
     var steps: [Step] = []
+    var intermediateBytes: [Int: Int] = [:]  // by slot, for node outputs produced so far
     for (index, node) in graph.nodes.enumerated() {
       let output = node.outputs[0]
+      let outputType = types[output]!
+      intermediateBytes[slot(output)] = outputType.byteCount
       var releases = releasesAt[index]
       if lastUses[output] == nil { releases.append(slot(output)) }  // dead output
+      let released = releases.compactMap { intermediateBytes[$0] }
       steps.append(
         Step(
           node: node, inputs: node.inputs.map(slot), output: slot(output),
-          inputTypes: node.inputs.map { types[$0]! }, outputType: types[output]!,
-          cost: analysis.nodes[index], releases: releases.sorted()))
+          inputTypes: node.inputs.map { types[$0]! }, outputType: outputType,
+          cost: analysis.nodes[index], releases: releases.sorted(),
+          releasedIntermediates: (released.count, released.reduce(0, +))))
     }
     self.steps = steps
     outputSlots = graph.outputs.map { slot($0.name) }

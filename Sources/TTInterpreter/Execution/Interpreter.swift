@@ -90,7 +90,6 @@ public final class Interpreter: Sendable {
     let runStart = clock.now
     var timings: [NodeTiming] = []
     if timed { timings.reserveCapacity(plan.steps.count) }
-    var isIntermediate = [Bool](repeating: false, count: plan.slotCount)
     var (liveBuffers, liveBytes, peakBuffers, peakBytes) = (0, 0, 0, 0)
 
     for (index, step) in plan.steps.enumerated() {
@@ -107,18 +106,13 @@ public final class Interpreter: Sendable {
             bytesWritten: step.cost.bytesWritten))
       }
       slots[step.output] = result
-      isIntermediate[step.output] = true
       liveBuffers += 1
       liveBytes += step.outputType.byteCount
       peakBuffers = max(peakBuffers, liveBuffers)
       peakBytes = max(peakBytes, liveBytes)
-      for slot in step.releases {
-        if isIntermediate[slot], let value = slots[slot] {
-          liveBuffers -= 1
-          liveBytes -= value.type.byteCount
-        }
-        slots[slot] = nil
-      }
+      for slot in step.releases { slots[slot] = nil }
+      liveBuffers -= step.releasedIntermediates.buffers
+      liveBytes -= step.releasedIntermediates.bytes
     }
     var outputs: [String: InterpreterTensor] = [:]
     for (info, slot) in zip(graph.outputs, plan.outputSlots) { outputs[info.name] = slots[slot]! }
