@@ -33,12 +33,12 @@ public struct InterpreterError: Error, Hashable, Sendable, CustomStringConvertib
     self.message = message
   }
 
-  /// A verifier or shape-inference error.
+  /// A verifier or shape-inference error: located at its node when it has one, else keeping
+  /// the graph prefix in the message.
   public init(_ error: GraphError) {
     self.nodeName = error.nodeName
     self.op = error.op
-    self.message = error.message
-    if error.nodeName == nil { self.message = error.description }
+    self.message = error.nodeName == nil ? error.description : error.message
   }
 
   /// One line: location, then the message.
