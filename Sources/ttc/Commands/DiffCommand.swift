@@ -73,14 +73,7 @@ struct DiffCommand: ParsableCommand {
     probe.outputs = graph.nodes.compactMap { node in
       node.outputs.first.flatMap { name in types[name].map { ValueInfo(name: name, type: $0) } }
     }
-    let reference: [String: InterpreterTensor]
-    do {
-      reference = try makeInterpreter(probe, modelPath: model).run(values)
-    } catch let failure as CommandFailure {
-      throw failure
-    } catch {
-      throw CommandFailure("\(model): \(error)")
-    }
+    let reference = try interpret(probe, values, modelPath: model)
     var observed: [Int: TensorData] = [:]
     do {
       _ = try library.run(graph.inputs.map { values[$0.name]!.tensorData }) { index, _, value in

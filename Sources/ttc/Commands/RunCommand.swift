@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
       let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
       let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model)
-      let results = try compiled ? runCompiled(graph, values) : interpret(graph, values)
+      let results = try compiled ? runCompiled(graph, values) : interpret(graph, values, modelPath: model)
       for output in graph.outputs {
         let value = results[output.name]!
         if let path = destinations[output.name] {
@@ -76,17 +76,6 @@ struct RunCommand: ParsableCommand {
           print("\(output.name): \(value.type) = \(preview(value))")
         }
       }
-    }
-  }
-
-  private func interpret(_ graph: Graph, _ values: [String: InterpreterTensor]) throws
-    -> [String: InterpreterTensor]
-  {
-    let interpreter = try makeInterpreter(graph, modelPath: model)
-    do {
-      return try interpreter.run(values)
-    } catch {
-      throw CommandFailure("\(model): \(error)")
     }
   }
 

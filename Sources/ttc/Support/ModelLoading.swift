@@ -21,6 +21,18 @@ func makeInterpreter(_ graph: Graph, modelPath: String) throws -> Interpreter {
   }
 }
 
+/// Runs `graph` once with the interpreter; errors name the model file.
+func interpret(_ graph: Graph, _ values: [String: InterpreterTensor], modelPath: String) throws
+  -> [String: InterpreterTensor]
+{
+  let interpreter = try makeInterpreter(graph, modelPath: modelPath)
+  do {
+    return try interpreter.run(values)
+  } catch {
+    throw CommandFailure("\(modelPath): \(error)")
+  }
+}
+
 /// `graph` re-specialized to `batchSize` (see ``TTIR/Graph/specialized(batchSize:)``), or as is
 /// when `batchSize` is nil; errors name the model file.
 func specialize(_ graph: Graph, batchSize: Int?, modelPath: String) throws -> Graph {
