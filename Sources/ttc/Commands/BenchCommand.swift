@@ -64,7 +64,7 @@ struct BenchCommand: ParsableCommand {
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(graph, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)
-    let ordered = graph.inputs.map { inputs[$0.name]!.tensorData }
+    let ordered = orderedInputs(inputs, of: graph)
     let rows = graph.batchSize ?? 1
 
     var interpreted: [String: InterpreterTensor] = [:]

@@ -76,7 +76,7 @@ struct DiffCommand: ParsableCommand {
     let reference = try interpret(probe, values, modelPath: model)
     var observed: [Int: TensorData] = [:]
     do {
-      _ = try library.run(graph.inputs.map { values[$0.name]!.tensorData }) { index, _, value in
+      _ = try library.run(orderedInputs(values, of: graph)) { index, _, value in
         observed[index] = value
       }
     } catch {

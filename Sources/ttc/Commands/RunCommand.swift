@@ -84,7 +84,7 @@ struct RunCommand: ParsableCommand {
   {
     let compiledModel = try loadCompiledModel(graph, library: library, flags: compiler, modelPath: model)
     do {
-      let results = try compiledModel.run(graph.inputs.map { values[$0.name]!.tensorData })
+      let results = try compiledModel.run(orderedInputs(values, of: graph))
       return Dictionary(
         uniqueKeysWithValues: zip(graph.outputs.map(\.name), results.map(InterpreterTensor.init)))
     } catch {

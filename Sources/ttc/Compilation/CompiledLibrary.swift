@@ -1,5 +1,6 @@
 import TTCodegen
 import TTIR
+import TTInterpreter
 import TTLoader
 
 /// Loads the compiled library of `graph`: the one at `path` when given (it must have been
@@ -30,4 +31,10 @@ func loadCompiledModel(_ graph: Graph, library path: String?, flags: CompilerFla
   } catch {
     throw CommandFailure("\(error)")
   }
+}
+
+/// `values` (one per graph input, by name) in the graph's input order, as a compiled library
+/// takes them.
+func orderedInputs(_ values: [String: InterpreterTensor], of graph: Graph) -> [TensorData] {
+  graph.inputs.map { values[$0.name]!.tensorData }
 }
