@@ -53,7 +53,8 @@ public struct Node: Hashable, Sendable, CustomStringConvertible {
   /// The float-list attribute `name` (or its default); integer values widen.
   public func floats(_ name: String) -> [Double]? { attribute(name)?.floatsValue }
 
-  /// `fc1 = linear(x, fc1.weight, fc1.bias)`, followed by attributes in name order if any.
+  /// `fc1 = linear(x, fc1.weight, fc1.bias)  # fc1`: the attributes, if any, go in braces in
+  /// name order before the `# node name` comment.
   public var description: String {
     let attrs = attributes.keys.sorted().map { "\($0)=\(attributes[$0]!)" }
     let suffix = attrs.isEmpty ? "" : " {\(attrs.joined(separator: ", "))}"

@@ -21,7 +21,7 @@ struct Latency: Encodable {
     throughput = Double(batch) / median
   }
 
-  /// Aggregate statistics of `threads` concurrent callers that made `calls` calls of `batch`
+  /// Aggregate statistics of concurrent callers that together made `calls` calls of `batch`
   /// rows in `seconds` of wall time; `samples` are their per-call latencies.
   init(samples: [Double], batch: Int, calls: Int, seconds: Double) {
     self.init(samples: samples, batch: batch)
