@@ -12,7 +12,8 @@ struct NodeContext {
     .unsupported("node '\(node.name)' (\(node.op)): \(message)")
   }
 
-  /// Requires every input and the output to be `f32`.
+  /// Requires every input to be `f32`, except an attention mask (input 3 of
+  /// `scaled_dot_product_attention`) and gather indices (input 1 of `gather`).
   func requireF32() throws(CodegenError) {
     for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
