@@ -27,13 +27,12 @@ struct NodeContext {
   func scratchFloats() throws(CodegenError) -> Int {
     switch node.op {
     case .matmul, .linear:
-      let k = inputTypes[0].shape.last ?? 0
-      return k * 32
+      return Self.gemmScratchFloats(k: inputTypes[0].shape.last ?? 0)
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1
       let rows = x[1] / groups * w[2] * w[3]
-      return rows * y[2] * y[3] + rows * 32
+      return rows * y[2] * y[3] + Self.gemmScratchFloats(k: rows)
     case .scaledDotProductAttention:
       let k = inputTypes[1].shape
       return k[k.count - 2]
@@ -41,4 +40,8 @@ struct NodeContext {
       return 0
     }
   }
+
+  /// Floats of scratch `tt_sgemm` needs for inner dimension `k`: one packed panel of 32 columns
+  /// (`tt_sgemm_scratch` and `TT_NR` in `Runtime/tt_gemm.c`; keep the two in step).
+  static func gemmScratchFloats(k: Int) -> Int { k * 32 }
 }
