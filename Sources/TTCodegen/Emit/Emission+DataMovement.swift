@@ -11,10 +11,7 @@ extension Emission {
     case .transpose:
       let perm = (node.ints("perm") ?? []).map { $0 < 0 ? $0 + x.count : $0 }
       let inStrides = CSyntax.strides(x)
-      let variables = CSyntax.variables(outShape.count)
-      let source = CSyntax.index(perm.map { inStrides[$0] }, variables: variables)
-      let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
-      return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+      return stridedCopy(strides: perm.map { inStrides[$0] })
     case .concat:
       let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: outShape.count) ?? 0
       let outer = outShape[..<axis].reduce(1, *)
@@ -44,10 +41,7 @@ extension Emission {
         base += range.start * inStrides[axis]
         strides.append(steps[axis] * inStrides[axis])
       }
-      let variables = CSyntax.variables(outShape.count)
-      let source = CSyntax.index(strides, variables: variables, offset: base)
-      let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
-      return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+      return stridedCopy(strides: strides, offset: base)
     default:  // gather
       let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
       let outer = x[..<axis].reduce(1, *)
@@ -65,6 +59,15 @@ extension Emission {
         "}",
       ]
     }
+  }
+
+  /// A loop nest over the output writing each element, in row-major order, from input 0 read
+  /// at `offset` plus `strides` (one per output axis).
+  func stridedCopy(strides: [Int], offset: Int = 0) -> [String] {
+    let variables = CSyntax.variables(outShape.count)
+    let source = CSyntax.index(strides, variables: variables, offset: offset)
+    let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
+    return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
   }
 
   func reduction() throws(CodegenError) -> [String] {
