@@ -13,16 +13,14 @@ extension Emission {
       let inStrides = CSyntax.strides(x)
       return stridedCopy(strides: perm.map { inStrides[$0] })
     case .concat:
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: outShape.count) ?? 0
-      let outer = outShape[..<axis].reduce(1, *)
-      let inner = outShape[(axis + 1)...].reduce(1, *)
+      let (axis, outer, length, inner) = axisSplit(outShape, fallback: 0)
       var lines: [String] = []
       var offset = 0
       for (input, type) in zip(inputs, context.inputTypes) {
         let block = type.shape[axis] * inner
         lines += [
           "for (int64_t o = 0; o < \(outer); o++) {",
-          "  memcpy(\(output) + o * \(outShape[axis] * inner) + \(offset), \(input) + o * \(block), \(block * size));",
+          "  memcpy(\(output) + o * \(length * inner) + \(offset), \(input) + o * \(block), \(block * size));",
           "}",
         ]
         offset += block
@@ -43,10 +41,7 @@ extension Emission {
       }
       return stridedCopy(strides: strides, offset: base)
     default:  // gather
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
-      let outer = x[..<axis].reduce(1, *)
-      let length = x[axis]
-      let inner = x[(axis + 1)...].reduce(1, *)
+      let (_, outer, length, inner) = axisSplit(x, fallback: 0)
       let indices = context.inputTypes[1].elementCount
       return [
         "for (int64_t j = 0; j < \(indices); j++) {",
@@ -78,15 +73,13 @@ extension Emission {
     }
     let compute = CSyntax.storageType(xType.dtype)
     if node.op == .argmax {
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
-      let outer = x[..<axis].reduce(1, *)
-      let inner = x[(axis + 1)...].reduce(1, *)
+      let (_, outer, length, inner) = axisSplit(x, fallback: 0)
       return [
         "for (int64_t o = 0; o < \(outer); o++) {",
         "  for (int64_t i = 0; i < \(inner); i++) {",
-        "    const \(compute) *src = \(inputs[0]) + o * \(x[axis] * inner) + i;",
+        "    const \(compute) *src = \(inputs[0]) + o * \(length * inner) + i;",
         "    int64_t best = 0;",
-        "    for (int64_t j = 1; j < \(x[axis]); j++) if (src[j * \(inner)] > src[best * \(inner)]) best = j;",
+        "    for (int64_t j = 1; j < \(length); j++) if (src[j * \(inner)] > src[best * \(inner)]) best = j;",
         "    \(output)[o * \(inner) + i] = best;",
         "  }",
         "}",
