@@ -94,20 +94,14 @@ extension Emission {
       outStrides[axis] = running
       running *= x[axis]
     }
+    // The lowest and highest values of the element type (f16 was refused above).
+    let isFloat = xType.dtype == .f32
+    let bits = xType.dtype.byteSize * 8
+    let (lowest, highest) = isFloat ? ("-FLT_MAX", "FLT_MAX") : ("INT\(bits)_MIN", "INT\(bits)_MAX")
     let (initial, update): (String, (String, String) -> String) =
       switch node.op {
-      case .reduceMax:
-        (
-          xType.dtype == .f32
-            ? "-FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MIN",
-          { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" }
-        )
-      case .reduceMin:
-        (
-          xType.dtype == .f32
-            ? "FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MAX",
-          { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" }
-        )
+      case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
+      case .reduceMin: (highest, { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
       default: ("0", { acc, v in "\(acc) += \(v);" })
       }
     let variables = CSyntax.variables(x.count)
