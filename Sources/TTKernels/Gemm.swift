@@ -6,7 +6,9 @@
 /// FMA latency) walks 16-column panels of B; leftover rows use 4-row and smaller tiles.
 /// A is read in place through strides (no copy, transposed or not); B is read in place when it
 /// is not transposed, and only transposed or partial panels are packed (zero-padded) first.
-/// Rows are split across cores for large products.
+/// Rows are split across cores for large products. Without transposes, one to three rows of A
+/// instead stream B once per row, 64 columns (four chains) at a time, and a single column of B
+/// becomes one dot product per row.
 public enum Gemm {
   static let panelWidth = 16
   static let tileRows = 8
