@@ -184,9 +184,9 @@ public enum Convolution {
     _ x: UnsafePointer<Float>, geometry g: Conv2DGeometry, group: Int, images: Range<Int>,
     _ columns: UnsafeMutablePointer<Float>
   ) {
-    walk(geometry: g, group: group, images: images) { plane, offset, ih, ows, iws in
+    walk(geometry: g, group: group, images: images) { offset, input, ows, iws in
       let row = columns + offset
-      let src = x + plane + ih * g.width
+      let src = x + input
       let sw = g.window.strideWidth
       if ows.lowerBound > 0 { row.update(repeating: 0, count: ows.lowerBound) }
       if sw == 1 {
@@ -211,9 +211,9 @@ public enum Convolution {
     _ columns: UnsafePointer<Float>, geometry g: Conv2DGeometry, group: Int, images: Range<Int>,
     _ dx: UnsafeMutablePointer<Float>
   ) {
-    walk(geometry: g, group: group, images: images) { plane, offset, ih, ows, iws in
+    walk(geometry: g, group: group, images: images) { offset, input, ows, iws in
       let row = columns + offset
-      let dst = dx + plane + ih * g.width
+      let dst = dx + input
       let sw = g.window.strideWidth
       var iw = iws
       for ow in ows {
@@ -226,13 +226,14 @@ public enum Convolution {
 
   /// Visits every (tap, image, output row) of the column matrix of one group.
   ///
-  /// `inside(planeOffset, rowOffset, inputRow, validOutputColumns, firstInputColumn)` is called
-  /// when the tap's input row exists, `outside(rowOffset)` when it falls into the padding;
-  /// `rowOffset` is where that output row starts in the column matrix.
+  /// `inside(rowOffset, inputRowOffset, validOutputColumns, firstInputColumn)` is called when
+  /// the tap's input row exists, `outside(rowOffset)` when it falls into the padding;
+  /// `rowOffset` is where that output row starts in the column matrix and `inputRowOffset`
+  /// where the tap's input row starts in the input.
   @inline(__always)
   static func walk(
     geometry g: Conv2DGeometry, group: Int, images: Range<Int>,
-    inside: (Int, Int, Int, Range<Int>, Int) -> Void,
+    inside: (Int, Int, Range<Int>, Int) -> Void,
     outside: (Int) -> Void
   ) {
     let w = g.window
@@ -255,7 +256,7 @@ public enum Convolution {
               let row = r * n + i * pixels + y * ow
               let ih = y * w.strideHeight - w.paddingHeight + ky * w.dilationHeight
               if ih >= 0 && ih < g.height {
-                inside(plane, row, ih, ows, firstIW)
+                inside(row, plane + ih * g.width, ows, firstIW)
               } else {
                 outside(row)
               }

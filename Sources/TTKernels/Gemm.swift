@@ -6,7 +6,9 @@
 /// FMA latency) walks 16-column panels of B; leftover rows use 4-row and smaller tiles.
 /// A is read in place through strides (no copy, transposed or not); B is read in place when it
 /// is not transposed, and only transposed or partial panels are packed (zero-padded) first.
-/// Rows are split across cores for large products.
+/// Rows are split across cores for large products. Without transposes, one to three rows of A
+/// instead stream B once per row, 64 columns (four chains) at a time, and a single column of B
+/// becomes one dot product per row.
 public enum Gemm {
   static let panelWidth = 16
   static let tileRows = 8
@@ -26,6 +28,7 @@ public enum Gemm {
   ) {
     if m == 0 || n == 0 { return }
     let bias = accumulate ? nil : bias
+    let out = Output(accumulate: accumulate, bias: bias)
     if k == 0 {
       if let bias {
         for i in 0..<m { (c + i * ldc).update(from: bias, count: n) }
@@ -38,17 +41,14 @@ public enum Gemm {
     // 16-column blocks at a time: four independent accumulator chains instead of one.
     if m < 4 && !transposeA && !transposeB {
       for i in 0..<m {
-        rowTimesMatrix(
-          k: k, n: n, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc,
-          out: Output(accumulate: accumulate, bias: bias))
+        rowTimesMatrix(k: k, n: n, a: a + i * lda, b: b, ldb: ldb, c: c + i * ldc, out: out)
       }
       return
     }
     // A matrix times one column (attention scores K·q of one query): dot products.
     if n == 1 && !transposeA && !transposeB {
       for i in 0..<m {
-        let sum = dot(a + i * lda, b, stride: ldb, count: k)
-        c[i * ldc] = accumulate ? c[i * ldc] + sum : (bias?[0] ?? 0) + sum
+        out.write(dot(a + i * lda, b, stride: ldb, count: k), to: c + i * ldc, column: 0)
       }
       return
     }
@@ -89,7 +89,7 @@ public enum Gemm {
           let rows = min(hi - i, tileRows)
           let ai = a + i * strides.row
           let ci = c + i * ldc + p * panelWidth
-          let out = Output(accumulate: accumulate, bias: bias.map { $0 + p * panelWidth })
+          let out = out.shifted(by: p * panelWidth)
           if rows == 8 {
             tile8(
               cols: cols, k: k, a: ai, strides, b: bp, bStride: bStride, c: ci, ldc: ldc, out)
@@ -114,6 +114,18 @@ public enum Gemm {
   struct Output {
     let accumulate: Bool
     let bias: UnsafePointer<Float>?
+
+    /// The same output for a block starting `columns` further right.
+    @inline(__always)
+    func shifted(by columns: Int) -> Output {
+      Output(accumulate: accumulate, bias: bias.map { $0 + columns })
+    }
+
+    /// Writes one finished dot product into `c[column]`.
+    @inline(__always)
+    func write(_ sum: Float, to c: UnsafeMutablePointer<Float>, column: Int) {
+      c[column] = accumulate ? c[column] + sum : (bias?[column] ?? 0) + sum
+    }
   }
 
   /// Where element (i, kk) of op(A) lives: `a[i·row + kk·k]`.
@@ -272,7 +284,7 @@ public enum Gemm {
       }
       func put(_ acc: SIMD16<Float>, _ block: Int) {
         let column = j + 16 * block
-        store(acc, c + column, 16, Output(accumulate: out.accumulate, bias: out.bias.map { $0 + column }))
+        store(acc, c + column, 16, out.shifted(by: column))
       }
       put(acc0, 0)
       if blocks > 1 { put(acc1, 1) }
@@ -283,7 +295,7 @@ public enum Gemm {
     for jj in j..<n {
       var sum: Float = 0
       for kk in 0..<k { sum += a[kk] * b[kk * ldb + jj] }
-      c[jj] = out.accumulate ? c[jj] + sum : (out.bias?[jj] ?? 0) + sum
+      out.write(sum, to: c, column: jj)
     }
   }
 

@@ -5,32 +5,14 @@ public enum Layout {
   public static func permute(
     _ x: UnsafePointer<Float>, shape: [Int], permutation: [Int], _ out: UnsafeMutablePointer<Float>
   ) {
-    let n = ShapeMath.count(shape)
-    if n == 0 { return }
-    let rank = shape.count
     let inStrides = ShapeMath.strides(shape)
     let outShape = permutation.map { shape[$0] }
     let srcStrides = permutation.map { inStrides[$0] }
-    if rank == 0 {
-      out[0] = x[0]
-      return
-    }
-    let inner = outShape[rank - 1]
-    let innerStride = srcStrides[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
-    var off = 0
-    for o in 0..<(n / inner) {
-      let dst = out + o * inner
+    let inner = outShape.last ?? 1
+    let innerStride = srcStrides.last ?? 0
+    ShapeMath.forEachRow(of: outShape, strides: srcStrides) { row, off in
+      let dst = out + row * inner
       for i in 0..<inner { dst[i] = x[off + i * innerStride] }
-      var axis = rank - 2
-      while axis >= 0 {
-        index[axis] += 1
-        off += srcStrides[axis]
-        if index[axis] < outShape[axis] { break }
-        off -= srcStrides[axis] * outShape[axis]
-        index[axis] = 0
-        axis -= 1
-      }
     }
   }
 
@@ -61,30 +43,12 @@ public enum Layout {
     shape: [Int], start: [Int], step: [Int], outShape: [Int],
     _ body: (Int, Int, Int, Int) -> Void
   ) {
-    let n = ShapeMath.count(outShape)
-    if n == 0 { return }
-    let rank = shape.count
-    if rank == 0 {
-      body(0, 0, 1, 1)
-      return
-    }
     let strides = ShapeMath.strides(shape)
-    let walk = (0..<rank).map { strides[$0] * step[$0] }
-    var off = 0
-    for i in 0..<rank { off += start[i] * strides[i] }
-    let inner = outShape[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
-    for o in 0..<(n / inner) {
-      body(off, o * inner, inner, walk[rank - 1])
-      var axis = rank - 2
-      while axis >= 0 {
-        index[axis] += 1
-        off += walk[axis]
-        if index[axis] < outShape[axis] { break }
-        off -= walk[axis] * outShape[axis]
-        index[axis] = 0
-        axis -= 1
-      }
+    let walk = zip(strides, step).map { $0 * $1 }
+    let origin = zip(start, strides).reduce(0) { $0 + $1.0 * $1.1 }
+    let inner = outShape.last ?? 1
+    ShapeMath.forEachRow(of: outShape, strides: walk) { row, off in
+      body(origin + off, row * inner, inner, walk.last ?? 1)
     }
   }
 

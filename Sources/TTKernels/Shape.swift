@@ -66,4 +66,33 @@ public enum ShapeMath {
     for i in (axis + 1)..<shape.count { inner &*= shape[i] }
     return (outer, shape.isEmpty ? 1 : shape[axis], inner)
   }
+
+  /// Walks a tensor of shape `shape` one row (a run along the last axis) at a time, tracking
+  /// where that row starts in a strided buffer: calls `body(row, offset)` with `row` the row's
+  /// number in row-major order and `offset = Σ index[i]·strides[i]` over the outer axes. A
+  /// scalar shape is one row; an empty tensor has none. The row length and the stride along
+  /// the last axis are left to `body`.
+  @inline(__always)
+  static func forEachRow(
+    of shape: [Int], strides: [Int], _ body: (_ row: Int, _ offset: Int) -> Void
+  ) {
+    let n = count(shape)
+    if n == 0 { return }
+    let rank = shape.count
+    var index = [Int](repeating: 0, count: rank)
+    var offset = 0
+    for row in 0..<(n / (shape.last ?? 1)) {
+      body(row, offset)
+      // Advance the odometer over axes 0..<rank-1.
+      var axis = rank - 2
+      while axis >= 0 {
+        index[axis] += 1
+        offset += strides[axis]
+        if index[axis] < shape[axis] { break }
+        offset -= strides[axis] * shape[axis]
+        index[axis] = 0
+        axis -= 1
+      }
+    }
+  }
 }

@@ -11,15 +11,7 @@ public enum Softmax {
     for o in 0..<outer {
       for i in 0..<inner {
         let base = o * length * inner + i
-        var m = -Float.infinity
-        for l in 0..<length { m = max(m, x[base + l * inner]) }
-        if m == -.infinity { m = 0 }  // fully masked row: keep it finite
-        var s: Float = 0
-        for l in 0..<length {
-          let e = Foundation.exp(x[base + l * inner] - m)
-          out[base + l * inner] = e
-          s += e
-        }
+        let (m, s) = shiftedExponentials(x + base, stride: inner, count: length, out + base)
         if log {
           // (x − m) − log s, not x − (m + log s): the latter rounds log s away for large m.
           let logS = Foundation.log(s)
@@ -73,19 +65,30 @@ public enum Softmax {
     for r in 0..<rows {
       let row = x + r * classes
       let p = probabilities + r * classes
-      var m = -Float.infinity
-      for j in 0..<classes { m = max(m, row[j]) }
-      if m == -.infinity { m = 0 }  // fully masked row: keep it finite
-      var s: Float = 0
-      for j in 0..<classes {
-        let e = Foundation.exp(row[j] - m)
-        p[j] = e
-        s += e
-      }
+      let (m, s) = shiftedExponentials(row, stride: 1, count: classes, p)
       let inverse = s > 0 ? 1 / s : 0
       for j in 0..<classes { p[j] *= inverse }
       total += Double(Foundation.log(s) - (row[targets[r]] - m))
     }
     return total
+  }
+
+  /// Writes `e^(x[l·stride] − m)` to `out[l·stride]` for `l < count`, with `m` the largest
+  /// `x[l·stride]` (0 when all are −∞, so a fully masked row stays finite); returns `m` and the
+  /// sum of the exponentials.
+  @inline(__always)
+  static func shiftedExponentials(
+    _ x: UnsafePointer<Float>, stride: Int, count: Int, _ out: UnsafeMutablePointer<Float>
+  ) -> (max: Float, sum: Float) {
+    var m = -Float.infinity
+    for l in 0..<count { m = max(m, x[l * stride]) }
+    if m == -.infinity { m = 0 }
+    var s: Float = 0
+    for l in 0..<count {
+      let e = Foundation.exp(x[l * stride] - m)
+      out[l * stride] = e
+      s += e
+    }
+    return (m, s)
   }
 }

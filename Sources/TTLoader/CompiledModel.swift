@@ -70,25 +70,26 @@ public final class CompiledModel: @unchecked Sendable {
     guard let handle = dlopen(path.contains("/") ? path : "./" + path, RTLD_NOW | RTLD_LOCAL) else {
       throw .notALibrary(path: path, reason: String(cString: dlerror()))
     }
-    guard let describe = dlsym(handle, "tt_describe"), let run = dlsym(handle, "tt_run_ex") else {
+    /// Closes the library on the way out of a failed load.
+    func closing(_ error: LoaderError) -> LoaderError {
       dlclose(handle)
-      throw .notALibrary(path: path, reason: "it does not export tt_describe and tt_run_ex")
+      return error
+    }
+    guard let describe = dlsym(handle, "tt_describe"), let run = dlsym(handle, "tt_run_ex") else {
+      throw closing(.notALibrary(path: path, reason: "it does not export tt_describe and tt_run_ex"))
     }
     typealias DescribeFunction = @convention(c) () -> UnsafeRawPointer?
     guard let desc = unsafeBitCast(describe, to: DescribeFunction.self)() else {
-      dlclose(handle)
-      throw .notALibrary(path: path, reason: "tt_describe returned NULL")
+      throw closing(.notALibrary(path: path, reason: "tt_describe returned NULL"))
     }
     let abi = desc.load(as: UInt32.self)
     guard abi == Self.abiVersion else {
-      dlclose(handle)
-      throw .abiMismatch(path: path, found: abi, expected: Self.abiVersion)
+      throw closing(.abiMismatch(path: path, found: abi, expected: Self.abiVersion))
     }
     let reader = DescriptorReader(desc)
     let hash = reader.string(at: 8)
     if let expectedHash, hash != expectedHash {
-      dlclose(handle)
-      throw .graphMismatch(path: path, found: hash, expected: expectedHash)
+      throw closing(.graphMismatch(path: path, found: hash, expected: expectedHash))
     }
     self.path = path
     self.handle = handle
@@ -112,8 +113,8 @@ public final class CompiledModel: @unchecked Sendable {
         guard let data = weights[info.name], data.type == info.type, offset + data.bytes.count <= weightsBytes
         else {
           blob.deallocate()
-          dlclose(handle)
-          throw .badInput("external weight '\(info.name)' (\(info.type)) is missing or has another type")
+          throw closing(
+            .badInput("external weight '\(info.name)' (\(info.type)) is missing or has another type"))
         }
         data.bytes.withUnsafeBytes { (blob + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
       }

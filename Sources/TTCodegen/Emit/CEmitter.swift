@@ -73,10 +73,11 @@ private struct Writer {
     var used: Set<String> = []
     let all = graph.inputs.map(\.name) + layout.entries.map(\.name) + graph.nodes.flatMap(\.outputs)
     for name in all where names[name] == nil {
-      var identifier = CSyntax.identifier(name, prefix: "v_")
+      let base = CSyntax.identifier(name, prefix: "v_")
+      var identifier = base
       var suffix = 2
       while used.contains(identifier) {
-        identifier = CSyntax.identifier(name, prefix: "v_") + "_\(suffix)"
+        identifier = base + "_\(suffix)"
         suffix += 1
       }
       used.insert(identifier)

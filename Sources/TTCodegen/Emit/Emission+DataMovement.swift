@@ -11,21 +11,16 @@ extension Emission {
     case .transpose:
       let perm = (node.ints("perm") ?? []).map { $0 < 0 ? $0 + x.count : $0 }
       let inStrides = CSyntax.strides(x)
-      let variables = CSyntax.variables(outShape.count)
-      let source = CSyntax.index(perm.map { inStrides[$0] }, variables: variables)
-      let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
-      return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+      return stridedCopy(strides: perm.map { inStrides[$0] })
     case .concat:
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: outShape.count) ?? 0
-      let outer = outShape[..<axis].reduce(1, *)
-      let inner = outShape[(axis + 1)...].reduce(1, *)
+      let (axis, outer, length, inner) = axisSplit(outShape, fallback: 0)
       var lines: [String] = []
       var offset = 0
       for (input, type) in zip(inputs, context.inputTypes) {
         let block = type.shape[axis] * inner
         lines += [
           "for (int64_t o = 0; o < \(outer); o++) {",
-          "  memcpy(\(output) + o * \(outShape[axis] * inner) + \(offset), \(input) + o * \(block), \(block * size));",
+          "  memcpy(\(output) + o * \(length * inner) + \(offset), \(input) + o * \(block), \(block * size));",
           "}",
         ]
         offset += block
@@ -44,15 +39,9 @@ extension Emission {
         base += range.start * inStrides[axis]
         strides.append(steps[axis] * inStrides[axis])
       }
-      let variables = CSyntax.variables(outShape.count)
-      let source = CSyntax.index(strides, variables: variables, offset: base)
-      let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
-      return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+      return stridedCopy(strides: strides, offset: base)
     default:  // gather
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
-      let outer = x[..<axis].reduce(1, *)
-      let length = x[axis]
-      let inner = x[(axis + 1)...].reduce(1, *)
+      let (_, outer, length, inner) = axisSplit(x, fallback: 0)
       let indices = context.inputTypes[1].elementCount
       return [
         "for (int64_t j = 0; j < \(indices); j++) {",
@@ -67,6 +56,15 @@ extension Emission {
     }
   }
 
+  /// A loop nest over the output writing each element, in row-major order, from input 0 read
+  /// at `offset` plus `strides` (one per output axis).
+  func stridedCopy(strides: [Int], offset: Int = 0) -> [String] {
+    let variables = CSyntax.variables(outShape.count)
+    let source = CSyntax.index(strides, variables: variables, offset: offset)
+    let target = CSyntax.index(CSyntax.strides(outShape), variables: variables)
+    return CSyntax.loopNest(outShape, body: ["\(output)[\(target)] = \(inputs[0])[\(source)];"])
+  }
+
   func reduction() throws(CodegenError) -> [String] {
     let xType = context.inputTypes[0]
     let x = xType.shape
@@ -75,15 +73,13 @@ extension Emission {
     }
     let compute = CSyntax.storageType(xType.dtype)
     if node.op == .argmax {
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? 0, rank: x.count) ?? 0
-      let outer = x[..<axis].reduce(1, *)
-      let inner = x[(axis + 1)...].reduce(1, *)
+      let (_, outer, length, inner) = axisSplit(x, fallback: 0)
       return [
         "for (int64_t o = 0; o < \(outer); o++) {",
         "  for (int64_t i = 0; i < \(inner); i++) {",
-        "    const \(compute) *src = \(inputs[0]) + o * \(x[axis] * inner) + i;",
+        "    const \(compute) *src = \(inputs[0]) + o * \(length * inner) + i;",
         "    int64_t best = 0;",
-        "    for (int64_t j = 1; j < \(x[axis]); j++) if (src[j * \(inner)] > src[best * \(inner)]) best = j;",
+        "    for (int64_t j = 1; j < \(length); j++) if (src[j * \(inner)] > src[best * \(inner)]) best = j;",
         "    \(output)[o * \(inner) + i] = best;",
         "  }",
         "}",
@@ -98,20 +94,14 @@ extension Emission {
       outStrides[axis] = running
       running *= x[axis]
     }
+    // The lowest and highest values of the element type (f16 was refused above).
+    let isFloat = xType.dtype == .f32
+    let bits = xType.dtype.byteSize * 8
+    let (lowest, highest) = isFloat ? ("-FLT_MAX", "FLT_MAX") : ("INT\(bits)_MIN", "INT\(bits)_MAX")
     let (initial, update): (String, (String, String) -> String) =
       switch node.op {
-      case .reduceMax:
-        (
-          xType.dtype == .f32
-            ? "-FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MIN",
-          { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" }
-        )
-      case .reduceMin:
-        (
-          xType.dtype == .f32
-            ? "FLT_MAX" : "INT\(xType.dtype == .i32 ? 32 : xType.dtype == .i64 ? 64 : 8)_MAX",
-          { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" }
-        )
+      case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
+      case .reduceMin: (highest, { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
       default: ("0", { acc, v in "\(acc) += \(v);" })
       }
     let variables = CSyntax.variables(x.count)

@@ -85,11 +85,9 @@ extension Emission {
         "}",
       ]
     case .softmax, .logSoftmax:
-      let axis = ShapeInference.normalizedAxis(node.int("axis") ?? -1, rank: x.count) ?? 0
-      let outer = x[..<axis].reduce(1, *)
-      let inner = x[(axis + 1)...].reduce(1, *)
+      let (_, outer, length, inner) = axisSplit(x, fallback: -1)
       let log = node.op == .logSoftmax ? 1 : 0
-      return ["tt_softmax(\(inputs[0]), \(output), \(outer), \(x.isEmpty ? 1 : x[axis]), \(inner), \(log));"]
+      return ["tt_softmax(\(inputs[0]), \(output), \(outer), \(length), \(inner), \(log));"]
     default:  // layer_norm
       let length = x.last ?? 1
       let gamma = inputs.count > 1 ? inputs[1] : "0"

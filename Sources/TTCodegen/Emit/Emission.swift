@@ -31,6 +31,14 @@ struct Emission {
     }
   }
 
+  /// The node's `axis` attribute (`fallback` when absent) normalized against `shape`, with the
+  /// element counts before, along and after that axis (a scalar shape is one element).
+  func axisSplit(_ shape: [Int], fallback: Int) -> (axis: Int, outer: Int, length: Int, inner: Int) {
+    let axis = ShapeInference.normalizedAxis(node.int("axis") ?? fallback, rank: shape.count) ?? 0
+    if shape.isEmpty { return (0, 1, 1, 1) }
+    return (axis, shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+  }
+
   /// A flat loop writing every output element from an expression of the index `i`.
   func flatLoop(_ value: String) -> [String] {
     ["for (int64_t i = 0; i < \(count); i++) {", "  \(output)[i] = \(CSyntax.store(value, outType));", "}"]

@@ -12,7 +12,8 @@ struct NodeContext {
     .unsupported("node '\(node.name)' (\(node.op)): \(message)")
   }
 
-  /// Requires every input and the output to be `f32`.
+  /// Requires every input to be `f32`, except an attention mask (input 3 of
+  /// `scaled_dot_product_attention`) and gather indices (input 1 of `gather`).
   func requireF32() throws(CodegenError) {
     for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
@@ -26,13 +27,12 @@ struct NodeContext {
   func scratchFloats() throws(CodegenError) -> Int {
     switch node.op {
     case .matmul, .linear:
-      let k = inputTypes[0].shape.last ?? 0
-      return k * 32
+      return Self.gemmScratchFloats(k: inputTypes[0].shape.last ?? 0)
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1
       let rows = x[1] / groups * w[2] * w[3]
-      return rows * y[2] * y[3] + rows * 32
+      return rows * y[2] * y[3] + Self.gemmScratchFloats(k: rows)
     case .scaledDotProductAttention:
       let k = inputTypes[1].shape
       return k[k.count - 2]
@@ -40,4 +40,8 @@ struct NodeContext {
       return 0
     }
   }
+
+  /// Floats of scratch `tt_sgemm` needs for inner dimension `k`: one packed panel of 32 columns
+  /// (`tt_sgemm_scratch` and `TT_NR` in `Runtime/tt_gemm.c`; keep the two in step).
+  static func gemmScratchFloats(k: Int) -> Int { k * 32 }
 }

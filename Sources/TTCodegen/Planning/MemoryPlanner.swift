@@ -43,19 +43,25 @@ public enum MemoryPlanner {
     }
 
     struct Request {
-      var key: String
+      /// A value's buffer, or the scratch of the node at this index.
+      enum Owner {
+        case value(String)
+        case scratch(Int)
+      }
+      var owner: Owner
       var bytes: Int
       var first: Int
       var last: Int
     }
     var requests = order.map { name in
       Request(
-        key: name, bytes: types[name]?.byteCount ?? 0, first: interval[name]!.first,
+        owner: .value(name), bytes: types[name]?.byteCount ?? 0, first: interval[name]!.first,
         last: interval[name]!.last)
     }
     for index in graph.nodes.indices {
       let bytes = scratchBytes(index)
-      if bytes > 0 { requests.append(Request(key: "#\(index)", bytes: bytes, first: index, last: index)) }
+      guard bytes > 0 else { continue }
+      requests.append(Request(owner: .scratch(index), bytes: bytes, first: index, last: index))
     }
     requests.sort { ($0.bytes, $1.first) > ($1.bytes, $0.first) }
 
@@ -76,10 +82,9 @@ public enum MemoryPlanner {
     var values: [String: MemoryPlan.Slot] = [:]
     var scratch: [Int: MemoryPlan.Slot] = [:]
     for (request, slot) in placed {
-      if request.key.hasPrefix("#") {
-        scratch[Int(request.key.dropFirst())!] = slot
-      } else {
-        values[request.key] = slot
+      switch request.owner {
+      case .value(let name): values[name] = slot
+      case .scratch(let index): scratch[index] = slot
       }
     }
     let unshared = placed.reduce(0) { $0 + aligned($1.slot.bytes) }
