@@ -17,8 +17,9 @@ echo "==> 1. train the 1986 MLP and export it"
 "$bin/mlp-1986" --export "$out"
 model="$out/digits-mlp.json"
 
-echo "==> 2. inspect the traced graph"
+echo "==> 2. inspect the traced graph (a Graphviz picture: dot -Tsvg $out/digits-mlp.dot)"
 "$bin/ttc" inspect "$model"
+"$bin/ttc" graph "$model" --format dot -o "$out/digits-mlp.dot"
 
 echo "==> 3. compile it to C → clang → shared library"
 "$bin/ttc" compile "$model" -o "$out/digits-mlp.so" --emit-c "$out/digits-mlp.c"
@@ -27,6 +28,9 @@ echo "==> 4. the same prediction, interpreted and compiled"
 "$bin/ttc" run "$model" --input "$out/digits-mlp-input.npy"
 "$bin/ttc" run "$model" --compiled "$out/digits-mlp.so" --input "$out/digits-mlp-input.npy"
 
-echo "==> 5. interpreted vs compiled, side by side"
+echo "==> 5. where the interpreter spends its time (Chrome/Perfetto trace: $out/profile.json)"
+"$bin/ttc" profile "$model" --input "$out/digits-mlp-input.npy" --runs 50 --trace "$out/profile.json"
+
+echo "==> 6. interpreted vs compiled, side by side"
 "$bin/ttc" bench "$model" --batch 1
 "$bin/ttc" bench "$model" --batch 64
