@@ -52,7 +52,7 @@ func accuracy(_ model: Reverser, _ data: [[Int]]) throws -> (sequence: Double, t
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "attention-2017",
+    program: "attention-2017",
     options: [
       "length": "N  sequence length (default 8)", "vocabulary": "N  vocabulary size (default 24)",
       "epochs": "N  maximum training epochs (default 40)",

@@ -54,7 +54,7 @@ func convolutionThroughput(_ model: LeNet, images: Tensor, batchSize: Int, itera
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "cnn-1998",
+    program: "cnn-1998",
     options: [
       "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
       "epochs": "N  training epochs per seed (default 20)",

@@ -41,7 +41,7 @@ func stepTimes(digits: TinyDigits, warmUp: Int, iterations: Int) throws -> [Doub
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "mlp-1986",
+    program: "mlp-1986",
     flags: ["bench": "also time single training steps (use a release build)"],
     options: [
       "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",

@@ -53,7 +53,7 @@ func timeGeneration(_ model: GPT, prompt: [Int], count: Int, useCache: Bool, rep
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "tinytalks-2017",
+    program: "tinytalks-2017",
     options: [
       "data": "DIR  folder holding tinytalks/ (default: ./Data, else the repository's Data/)",
       "steps": "N  maximum training steps (default 1500)",
