@@ -62,10 +62,7 @@ runMilestone {
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   guard epochs > 0 else { throw MilestoneError("--epochs must be positive") }
-  let digits = try TinyDigits(
-    dataDirectory: dataDirectory(
-      explicit: arguments.options["data"], required: "tinydigits/train_images.npy"),
-    flatten: false)
+  let digits = try TinyDigits(dataOption: arguments.options["data"], flatten: false)
   let seeds: [UInt64] = [1, 2, 3]
   let batchSize = 32
   let learningRate: Float = 0.01

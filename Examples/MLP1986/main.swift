@@ -51,9 +51,7 @@ runMilestone {
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   let seed = UInt64(try arguments.integer("seed", default: 1986))
-  let digits = try TinyDigits(
-    dataDirectory: dataDirectory(explicit: arguments.options["data"], required: "tinydigits/train_images.npy")
-  )
+  let digits = try TinyDigits(dataOption: arguments.options["data"])
 
   let model = DigitMLP(seed: seed)
   let trainer = Trainer(
