@@ -19,11 +19,10 @@ public struct TraceError: Error, CustomStringConvertible {
 /// the branch taken. Shapes are recorded for the example's batch size; reshapes and slices that
 /// keep the batch axis are written so that the graph can be re-specialized to another batch size.
 public func trace(_ model: Module, example: Tensor, name: String = "model") throws -> Graph {
-  let modes = model.modules().map { ($0, $0.isTraining) }
-  model.eval()
-  defer { for (module, wasTraining) in modes { module.isTraining = wasTraining } }
-  return try trace(name: name, inputs: [("x", example)], outputNames: ["y"], model: model) { inputs in
-    [try model(inputs[0])]
+  try model.withEvaluationMode {
+    try trace(name: name, inputs: [("x", example)], outputNames: ["y"], model: model) { inputs in
+      [try model(inputs[0])]
+    }
   }
 }
 
