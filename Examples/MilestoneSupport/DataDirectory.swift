@@ -29,5 +29,6 @@ public func dataDirectory(explicit: String?, required: String) throws -> URL {
 /// A milestone setup problem with a one-line explanation.
 public struct MilestoneError: Error, CustomStringConvertible {
   public let description: String
+  /// An error that prints as `description`.
   public init(_ description: String) { self.description = description }
 }

@@ -16,6 +16,7 @@ open class Module {
   /// Whether the module is in training mode (affects dropout and batch norm).
   public internal(set) var isTraining = true
 
+  /// Creates a module in training mode.
   public init() {}
 
   /// The computation of the module. Subclasses override this.
