@@ -138,7 +138,7 @@ struct TraceGraphBuilder {
   }
 
   /// Rewrites shape-carrying attributes so that a batch-dependent leading axis is not frozen:
-  /// a reshape that keeps it writes `0` (copy), a slice over all of it ends at `Int.max`.
+  /// a reshape that keeps it writes `0` (copy), a slice over all of it ends at `Int32.max`.
   func adjustedAttributes(_ record: Tracer.Record, op: Op) -> [String: AttributeValue] {
     var attributes = record.op.attributes
     guard let input = record.inputs.first, batchDependent.contains(ObjectIdentifier(input)),
