@@ -56,7 +56,7 @@ runMilestone {
   let arguments = try Arguments(
     program: "cnn-1998",
     options: [
-      "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
+      "data": dataOptionHelp(holding: "tinydigits/"),
       "epochs": "N  training epochs per seed (default 20)",
       "export": "DIR  save the first seed's trained model as DIR/lenet.json for ttc",
     ])

@@ -44,7 +44,7 @@ runMilestone {
     program: "mlp-1986",
     flags: ["bench": "also time single training steps (use a release build)"],
     options: [
-      "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
+      "data": dataOptionHelp(holding: "tinydigits/"),
       "epochs": "N  training epochs (default 20)", "seed": "N  weight and shuffle seed (default 1986)",
       "iterations": "N  timed steps for --bench (default 5000)",
       "export": "DIR  trace the trained model into DIR (digits-mlp.json, .safetensors, -input.npy)",

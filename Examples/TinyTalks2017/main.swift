@@ -55,7 +55,7 @@ runMilestone {
   let arguments = try Arguments(
     program: "tinytalks-2017",
     options: [
-      "data": "DIR  folder holding tinytalks/ (default: ./Data, else the repository's Data/)",
+      "data": dataOptionHelp(holding: "tinytalks/"),
       "steps": "N  maximum training steps (default 1500)",
     ])
   let maxSteps = try arguments.integer("steps", default: 1500)
