@@ -35,10 +35,8 @@ final class Reverser: Module {
 
 /// Exact-sequence and per-token accuracy of `model` reversing `data`.
 func accuracy(_ model: Reverser, _ data: [[Int]]) throws -> (sequence: Double, token: Double) {
-  model.eval()
-  defer { model.train() }
   let length = data[0].count
-  let logits = try withNoGrad { try model(Tensor.tokenIDs(data)) }
+  let logits = try model.withEvaluationMode { try withNoGrad { try model(Tensor.tokenIDs(data)) } }
   let predicted = try logits.argmax(axis: -1).scalars.map { Int($0) }
   var exact = 0
   var tokens = 0
@@ -52,7 +50,7 @@ func accuracy(_ model: Reverser, _ data: [[Int]]) throws -> (sequence: Double, t
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "attention-2017",
+    program: "attention-2017",
     options: [
       "length": "N  sequence length (default 8)", "vocabulary": "N  vocabulary size (default 24)",
       "epochs": "N  maximum training epochs (default 40)",

@@ -54,18 +54,15 @@ func convolutionThroughput(_ model: LeNet, images: Tensor, batchSize: Int, itera
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "cnn-1998",
+    program: "cnn-1998",
     options: [
-      "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
+      "data": dataOptionHelp(holding: "tinydigits/"),
       "epochs": "N  training epochs per seed (default 20)",
       "export": "DIR  save the first seed's trained model as DIR/lenet.json for ttc",
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   guard epochs > 0 else { throw MilestoneError("--epochs must be positive") }
-  let digits = try TinyDigits(
-    dataDirectory: dataDirectory(
-      explicit: arguments.options["data"], required: "tinydigits/train_images.npy"),
-    flatten: false)
+  let digits = try TinyDigits(dataOption: arguments.options["data"], flatten: false)
   let seeds: [UInt64] = [1, 2, 3]
   let batchSize = 32
   let learningRate: Float = 0.01

@@ -41,19 +41,17 @@ func stepTimes(digits: TinyDigits, warmUp: Int, iterations: Int) throws -> [Doub
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "mlp-1986",
+    program: "mlp-1986",
     flags: ["bench": "also time single training steps (use a release build)"],
     options: [
-      "data": "DIR  folder holding tinydigits/ (default: ./Data, else the repository's Data/)",
+      "data": dataOptionHelp(holding: "tinydigits/"),
       "epochs": "N  training epochs (default 20)", "seed": "N  weight and shuffle seed (default 1986)",
       "iterations": "N  timed steps for --bench (default 5000)",
       "export": "DIR  trace the trained model into DIR (digits-mlp.json, .safetensors, -input.npy)",
     ])
   let epochs = try arguments.integer("epochs", default: 20)
   let seed = UInt64(try arguments.integer("seed", default: 1986))
-  let digits = try TinyDigits(
-    dataDirectory: dataDirectory(explicit: arguments.options["data"], required: "tinydigits/train_images.npy")
-  )
+  let digits = try TinyDigits(dataOption: arguments.options["data"])
 
   let model = DigitMLP(seed: seed)
   let trainer = Trainer(

@@ -6,7 +6,8 @@ public struct Arguments {
   /// The options that were given, with their values.
   public private(set) var options: [String: String] = [:]
 
-  /// Parses `arguments` (without the program name) against the declared names.
+  /// Parses `arguments` (without the program name; by default the process's own) against the
+  /// declared names.
   ///
   /// - Parameters:
   ///   - flags: accepted switches with a one-line help each, e.g. `["bench": "time one step"]`.
@@ -14,7 +15,8 @@ public struct Arguments {
   /// - Throws: ``ArgumentError`` for unknown names, a missing value, or `--help` (whose
   ///   message is the usage text).
   public init(
-    _ arguments: [String], program: String, flags flagHelp: [String: String] = [:],
+    _ arguments: [String] = Array(CommandLine.arguments.dropFirst()), program: String,
+    flags flagHelp: [String: String] = [:],
     options optionHelp: [String: String] = [:]
   ) throws(ArgumentError) {
     let usage = Arguments.usage(program: program, flags: flagHelp, options: optionHelp)

@@ -26,8 +26,15 @@ public func dataDirectory(explicit: String?, required: String) throws -> URL {
       + "; pass --data DIR (the folder that holds \(required))")
 }
 
+/// The help text of the `--data DIR` option for a data set in `folder` (e.g. `"tinydigits/"`),
+/// describing where ``dataDirectory(explicit:required:)`` looks.
+public func dataOptionHelp(holding folder: String) -> String {
+  "DIR  folder holding \(folder) (default: ./Data, else the repository's Data/)"
+}
+
 /// A milestone setup problem with a one-line explanation.
 public struct MilestoneError: Error, CustomStringConvertible {
   public let description: String
+  /// An error that prints as `description`.
   public init(_ description: String) { self.description = description }
 }

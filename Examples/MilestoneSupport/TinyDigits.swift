@@ -9,6 +9,16 @@ public struct TinyDigits {
   /// Test images `[200, 64]` and labels `[200]`.
   public let test: TensorDataset
 
+  /// Loads the set from the folder given with `--data` (`explicit`), else from the `Data/`
+  /// folder that ``dataDirectory(explicit:required:)`` finds.
+  ///
+  /// - Parameter flatten: whether images become `[N, 64]` (else `[N, 1, 8, 8]`).
+  public init(dataOption explicit: String?, flatten: Bool = true) throws {
+    try self.init(
+      dataDirectory: dataDirectory(explicit: explicit, required: "tinydigits/train_images.npy"),
+      flatten: flatten)
+  }
+
   /// Loads `tinydigits/{train,test}_{images,labels}.npy` from a Data folder.
   ///
   /// - Parameter flatten: whether images become `[N, 64]` (else `[N, 1, 8, 8]`).

@@ -5,7 +5,7 @@ import TinyTorch
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "perceptron-1957",
+    program: "perceptron-1957",
     options: [
       "epochs": "N  training epochs (default 30)", "seed": "N  data and weight seed (default 1957)",
       "export": "DIR  trace the trained perceptron into DIR (perceptron.json, .safetensors, -input.npy)",

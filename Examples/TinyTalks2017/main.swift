@@ -10,30 +10,30 @@ import TinyTorch
 /// Mean next-character loss (nats) of `model` over `ids`, cut into non-overlapping windows of
 /// `context` tokens, so that every character after the first is predicted exactly once.
 func evaluate(_ model: GPT, _ ids: [Int], context: Int) throws -> Double {
-  model.eval()
-  defer { model.train() }
-  var windows: [(input: [Int], target: [Int])] = []
-  var start = 0
-  while start + 1 < ids.count {
-    let end = min(start + context, ids.count - 1)
-    windows.append((Array(ids[start..<end]), Array(ids[(start + 1)...end])))
-    start = end
-  }
-  var total = 0.0
-  var count = 0
-  for length in Set(windows.map(\.input.count)).sorted() {  // batches of equally long windows
-    let group = windows.filter { $0.input.count == length }
-    for b in stride(from: 0, to: group.count, by: 32) {
-      let batch = group[b..<min(b + 32, group.count)]
-      let loss = try withNoGrad {
-        try model.loss(
-          inputs: Tensor.tokenIDs(batch.map(\.input)), targets: Tensor.tokenIDs(batch.map(\.target)))
-      }
-      total += Double(loss.item) * Double(batch.count * length)
-      count += batch.count * length
+  try model.withEvaluationMode {
+    var windows: [(input: [Int], target: [Int])] = []
+    var start = 0
+    while start + 1 < ids.count {
+      let end = min(start + context, ids.count - 1)
+      windows.append((Array(ids[start..<end]), Array(ids[(start + 1)...end])))
+      start = end
     }
+    var total = 0.0
+    var count = 0
+    for length in Set(windows.map(\.input.count)).sorted() {  // batches of equally long windows
+      let group = windows.filter { $0.input.count == length }
+      for b in stride(from: 0, to: group.count, by: 32) {
+        let batch = group[b..<min(b + 32, group.count)]
+        let loss = try withNoGrad {
+          try model.loss(
+            inputs: Tensor.tokenIDs(batch.map(\.input)), targets: Tensor.tokenIDs(batch.map(\.target)))
+        }
+        total += Double(loss.item) * Double(batch.count * length)
+        count += batch.count * length
+      }
+    }
+    return total / Double(count)
   }
-  return total / Double(count)
 }
 
 /// Best-of-`repeats` seconds to generate `count` tokens after `prompt`, and the tokens.
@@ -53,9 +53,9 @@ func timeGeneration(_ model: GPT, prompt: [Int], count: Int, useCache: Bool, rep
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "tinytalks-2017",
+    program: "tinytalks-2017",
     options: [
-      "data": "DIR  folder holding tinytalks/ (default: ./Data, else the repository's Data/)",
+      "data": dataOptionHelp(holding: "tinytalks/"),
       "steps": "N  maximum training steps (default 1500)",
     ])
   let maxSteps = try arguments.integer("steps", default: 1500)

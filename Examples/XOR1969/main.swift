@@ -17,7 +17,7 @@ final class XORNet: Module {
 
 runMilestone {
   let arguments = try Arguments(
-    Array(CommandLine.arguments.dropFirst()), program: "xor-1969",
+    program: "xor-1969",
     options: [
       "epochs": "N  epochs per model (default 200)", "hidden": "N  hidden units, ≥ 2 (default 4)",
       "seed": "N  data and weight seed (default 1969)",

@@ -6,11 +6,15 @@
 /// layer appends its new keys/values at position ``length`` with
 /// ``append(layer:key:value:)``; once every layer has run, the model calls ``advance(by:)``.
 public final class KVCache {
+  /// Number of attention layers with their own buffers.
   public let layerCount: Int
+  /// Sequences processed side by side.
   public let batchSize: Int
+  /// Attention heads per layer.
   public let headCount: Int
   /// Capacity in positions.
   public let maxLength: Int
+  /// Width of one head's keys and values.
   public let headDimension: Int
   /// Number of positions stored so far.
   public private(set) var length = 0

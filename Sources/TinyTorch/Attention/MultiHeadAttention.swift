@@ -7,9 +7,11 @@
 public final class MultiHeadAttention: Module {
   /// The fused query/key/value projection `[dimension, 3·dimension]`, when fused.
   public let inputProjection: Linear?
-  /// Separate projections, when not fused.
+  /// The query projection `[dimension, dimension]`, when not fused.
   public let queryProjection: Linear?
+  /// The key projection `[dimension, dimension]`, when not fused.
   public let keyProjection: Linear?
+  /// The value projection `[dimension, dimension]`, when not fused.
   public let valueProjection: Linear?
   /// The projection applied to the concatenated heads.
   public let outputProjection: Linear

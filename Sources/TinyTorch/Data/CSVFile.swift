@@ -83,6 +83,7 @@ public struct CSVError: Error, Equatable, CustomStringConvertible {
   /// What is wrong.
   public let message: String
 
+  /// A problem on `line` (0 when it concerns no single line).
   public init(line: Int, _ message: String) {
     self.line = line
     self.message = message

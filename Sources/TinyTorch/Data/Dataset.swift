@@ -55,10 +55,13 @@ public struct TensorDataset: Dataset {
   /// Variadic form of the array initializer; throws for the same reasons.
   public init(_ tensors: Tensor...) throws { try self.init(tensors) }
 
+  /// The length of the shared first axis.
   public var count: Int { tensors[0].shape[0] }
 
+  /// Row `index` of every tensor.
   public func example(at index: Int) throws -> [Tensor] { try tensors.map { try $0[index] } }
 
+  /// Rows `indices` of every tensor, gathered directly.
   public func batch(at indices: [Int]) throws -> [Tensor] {
     try tensors.map { try $0.rows(indices) }
   }

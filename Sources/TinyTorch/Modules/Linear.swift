@@ -71,11 +71,13 @@ public final class Sequential: Module {
   /// The modules, in order.
   public let layers: [Module]
 
+  /// Chains `layers`: each one's output is the next one's input.
   public init(_ layers: [Module]) {
     self.layers = layers
     super.init()
   }
 
+  /// Variadic form of the array initializer.
   public convenience init(_ layers: Module...) { self.init(layers) }
 
   public override func forward(_ input: Tensor) throws -> Tensor {

@@ -16,6 +16,7 @@ open class Module {
   /// Whether the module is in training mode (affects dropout and batch norm).
   public internal(set) var isTraining = true
 
+  /// Creates a module in training mode.
   public init() {}
 
   /// The computation of the module. Subclasses override this.
@@ -71,6 +72,15 @@ open class Module {
 
   /// Switches this module and its submodules to evaluation mode.
   public func eval() { modules().forEach { $0.isTraining = false } }
+
+  /// Runs `body` with this module and its submodules in evaluation mode, then puts every one of
+  /// them back in the mode it had before (also when `body` throws).
+  public func withEvaluationMode<T>(_ body: () throws -> T) rethrows -> T {
+    let modes = modules().map { ($0, $0.isTraining) }
+    eval()
+    defer { for (module, wasTraining) in modes { module.isTraining = wasTraining } }
+    return try body()
+  }
 
   /// Clears the gradients of all parameters.
   public func zeroGrad() { parameters().forEach { $0.zeroGrad() } }

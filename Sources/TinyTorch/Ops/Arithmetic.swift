@@ -78,22 +78,35 @@ extension Tensor {
     return Tensor(uncheckedShape: target, scalars: out)
   }
 
+  /// Elementwise sum with broadcasting.
   public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.add, b) }
+  /// Elementwise difference with broadcasting.
   public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.sub, b) }
+  /// Elementwise product with broadcasting.
   public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.mul, b) }
+  /// Elementwise quotient with broadcasting.
   public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.div, b) }
   /// Elementwise power with broadcasting.
   public static func ** (a: Tensor, b: Tensor) throws -> Tensor { try a.binary(.pow, b) }
 
   // Scalars on either side broadcast like rank-0 tensors; these cannot fail.
+  /// Adds `b` to every element.
   public static func + (a: Tensor, b: Float) -> Tensor { try! a.binary(.add, Tensor(b)) }
+  /// Adds `a` to every element.
   public static func + (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.add, b) }
+  /// Subtracts `b` from every element.
   public static func - (a: Tensor, b: Float) -> Tensor { try! a.binary(.sub, Tensor(b)) }
+  /// `a` minus every element.
   public static func - (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.sub, b) }
+  /// Multiplies every element by `b`.
   public static func * (a: Tensor, b: Float) -> Tensor { try! a.binary(.mul, Tensor(b)) }
+  /// Multiplies every element by `a`.
   public static func * (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.mul, b) }
+  /// Divides every element by `b`.
   public static func / (a: Tensor, b: Float) -> Tensor { try! a.binary(.div, Tensor(b)) }
+  /// `a` divided by every element.
   public static func / (a: Float, b: Tensor) -> Tensor { try! Tensor(a).binary(.div, b) }
+  /// Raises every element to the power `b`.
   public static func ** (a: Tensor, b: Float) -> Tensor { try! a.binary(.pow, Tensor(b)) }
 
   /// Elementwise maximum with broadcasting.
@@ -101,15 +114,24 @@ extension Tensor {
   /// Elementwise minimum with broadcasting.
   public func minimum(_ other: Tensor) throws -> Tensor { try binary(.minimum, other) }
 
-  // Comparisons give 1 where true and 0 elsewhere; they carry no gradient.
+  // Comparisons give 1 where true and 0 elsewhere, with broadcasting; they carry no gradient.
+  /// 1 where `self == other`.
   public func eq(_ other: Tensor) throws -> Tensor { try binary(.equal, other) }
+  /// 1 where `self != other`.
   public func ne(_ other: Tensor) throws -> Tensor { try binary(.notEqual, other) }
+  /// 1 where `self < other`.
   public func lt(_ other: Tensor) throws -> Tensor { try binary(.less, other) }
+  /// 1 where `self <= other`.
   public func le(_ other: Tensor) throws -> Tensor { try binary(.lessEqual, other) }
+  /// 1 where `self > other`.
   public func gt(_ other: Tensor) throws -> Tensor { try binary(.greater, other) }
+  /// 1 where `self >= other`.
   public func ge(_ other: Tensor) throws -> Tensor { try binary(.greaterEqual, other) }
+  /// 1 where an element equals `value`.
   public func eq(_ value: Float) -> Tensor { try! binary(.equal, Tensor(value)) }
+  /// 1 where an element is below `value`.
   public func lt(_ value: Float) -> Tensor { try! binary(.less, Tensor(value)) }
+  /// 1 where an element is above `value`.
   public func gt(_ value: Float) -> Tensor { try! binary(.greater, Tensor(value)) }
 }
 

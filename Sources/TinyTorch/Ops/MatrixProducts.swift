@@ -24,20 +24,18 @@ extension Tensor {
   static func matmul(_ a: Tensor, _ b: Tensor, outShape: [Int]) -> Tensor {
     let out = Tensor.product(a, b, outShape: outShape)
     return Tensor.result(out, shape: outShape, op: TracedOp("matmul"), inputs: [a, b]) { g in
-      // dA = g·Bᵀ, dB = Aᵀ·g, each summed over broadcast batch axes.
-      var da: Tensor? = nil
-      var db: Tensor? = nil
-      if a.requiresGrad {
-        let full = Array(outShape.dropLast(2)) + [a.shape[a.rank - 2], a.shape[a.rank - 1]]
-        da = try Tensor(uncheckedShape: full, scalars: Tensor.product(g, b, transposeB: true, outShape: full))
-          .sumToShape(a.shape)
+      // dA = g·Bᵀ, dB = Aᵀ·g, each computed at the broadcast batch shape and summed back.
+      func gradient(
+        of operand: Tensor, _ left: Tensor, _ right: Tensor, transposeA: Bool = false,
+        transposeB: Bool = false
+      ) throws -> Tensor? {
+        guard operand.requiresGrad else { return nil }
+        let full = Array(outShape.dropLast(2)) + operand.shape.suffix(2)
+        let values = Tensor.product(
+          left, right, transposeA: transposeA, transposeB: transposeB, outShape: full)
+        return try Tensor(uncheckedShape: full, scalars: values).sumToShape(operand.shape)
       }
-      if b.requiresGrad {
-        let full = Array(outShape.dropLast(2)) + [b.shape[b.rank - 2], b.shape[b.rank - 1]]
-        db = try Tensor(uncheckedShape: full, scalars: Tensor.product(a, g, transposeA: true, outShape: full))
-          .sumToShape(b.shape)
-      }
-      return [da, db]
+      return [try gradient(of: a, g, b, transposeB: true), try gradient(of: b, a, g, transposeA: true)]
     }
   }
 

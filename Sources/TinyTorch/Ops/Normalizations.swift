@@ -9,9 +9,7 @@ extension Tensor {
 
   func softmaxLike(axis: Int, log: Bool) throws -> Tensor {
     let name = log ? "log_softmax" : "softmax"
-    guard let ax = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
-      throw TensorError.indexOutOfRange(op: "\(name) axis", index: axis, bound: rank)
-    }
+    let ax = try validatedAxis(axis, op: "\(name) axis")
     var out = [Float](repeating: 0, count: count)
     scalars.withUnsafeBufferPointer { x in
       out.withUnsafeMutableBufferPointer { o in

@@ -42,9 +42,7 @@ extension Tensor {
 
   /// Indices of the maxima along `axis` (first on ties), as float values. Not differentiable.
   public func argmax(axis: Int = -1, keepDims: Bool = false) throws -> Tensor {
-    guard let ax = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
-      throw TensorError.indexOutOfRange(op: "argmax axis", index: axis, bound: rank)
-    }
+    let ax = try validatedAxis(axis, op: "argmax axis")
     guard shape[ax] > 0 else {
       throw TensorError.invalidArgument("argmax: axis \(axis) of shape \(shape) is empty")
     }
@@ -68,9 +66,7 @@ extension Tensor {
   func reduce(_ op: ReduceOp, axes: [Int]?, keepDims: Bool) throws -> Tensor {
     var normalized: [Int] = []
     for axis in axes ?? Array(0..<rank) {
-      guard let a = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
-        throw TensorError.indexOutOfRange(op: "\(op.rawValue) axis", index: axis, bound: rank)
-      }
+      let a = try validatedAxis(axis, op: "\(op.rawValue) axis")
       guard !normalized.contains(a) else {
         throw TensorError.invalidArgument("\(op.rawValue): axis \(axis) is repeated")
       }

@@ -64,10 +64,7 @@ extension Tensor {
 
   /// Inserts an axis of length 1 at `axis` (which may be `rank`, or negative).
   public func unsqueezed(axis: Int) throws -> Tensor {
-    let a = axis < 0 ? axis + rank + 1 : axis
-    guard a >= 0 && a <= rank else {
-      throw TensorError.indexOutOfRange(op: "unsqueeze", index: axis, bound: rank + 1)
-    }
+    let a = try validatedInsertionAxis(axis, op: "unsqueeze")
     var s = shape
     s.insert(1, at: a)
     return try reshaped(s)
@@ -76,9 +73,7 @@ extension Tensor {
   /// Removes the length-1 axis `axis`, or every length-1 axis when `axis` is nil.
   public func squeezed(axis: Int? = nil) throws -> Tensor {
     guard let axis else { return try reshaped(shape.filter { $0 != 1 }) }
-    guard let a = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
-      throw TensorError.indexOutOfRange(op: "squeeze", index: axis, bound: rank)
-    }
+    let a = try validatedAxis(axis, op: "squeeze")
     guard shape[a] == 1 else {
       throw TensorError.invalidArgument(
         "squeeze: axis \(axis) of shape \(shape) has length \(shape[a]), not 1")
@@ -99,9 +94,7 @@ extension Tensor {
   /// Joins tensors along `axis`; all other dimensions must agree.
   public static func concat(_ tensors: [Tensor], axis: Int = 0) throws -> Tensor {
     guard let first = tensors.first else { throw TensorError.invalidArgument("concat: no tensors given") }
-    guard let ax = ShapeMath.normalizeAxis(axis, rank: first.rank), first.rank > 0 else {
-      throw TensorError.indexOutOfRange(op: "concat axis", index: axis, bound: first.rank)
-    }
+    let ax = try first.validatedAxis(axis, op: "concat axis")
     for t in tensors.dropFirst() {
       var a = t.shape
       var b = first.shape
@@ -142,19 +135,14 @@ extension Tensor {
     for t in tensors.dropFirst() where t.shape != first.shape {
       throw TensorError.shapeMismatch(op: "stack", first.shape, t.shape)
     }
-    let ax = axis < 0 ? axis + first.rank + 1 : axis
-    guard ax >= 0 && ax <= first.rank else {
-      throw TensorError.indexOutOfRange(op: "stack axis", index: axis, bound: first.rank + 1)
-    }
+    let ax = try first.validatedInsertionAxis(axis, op: "stack axis")
     return try concat(tensors.map { try $0.unsqueezed(axis: ax) }, axis: ax)
   }
 
   /// Elements `start, start+step, …` (below `end`) along one axis. Negative `start`/`end` count
   /// from the end, and bounds are clamped as in Python slicing.
   public func slice(axis: Int, start: Int = 0, end: Int? = nil, step: Int = 1) throws -> Tensor {
-    guard let ax = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
-      throw TensorError.indexOutOfRange(op: "slice axis", index: axis, bound: rank)
-    }
+    let ax = try validatedAxis(axis, op: "slice axis")
     var starts = [Int](repeating: 0, count: rank)
     var ends = shape
     var steps = [Int](repeating: 1, count: rank)
@@ -206,9 +194,7 @@ extension Tensor {
   /// the result has shape `shape[..<axis] + indices.shape + shape[(axis+1)...]`.
   /// Used for embedding lookups; the gradient scatter-adds into the selected rows.
   public func gather(axis: Int = 0, indices: Tensor) throws -> Tensor {
-    guard let ax = ShapeMath.normalizeAxis(axis, rank: rank), rank > 0 else {
-      throw TensorError.indexOutOfRange(op: "gather axis", index: axis, bound: rank)
-    }
+    let ax = try validatedAxis(axis, op: "gather axis")
     var ids = [Int](repeating: 0, count: indices.count)
     for (i, v) in indices.scalars.enumerated() {
       guard v == v.rounded(), v >= 0, Int(v) < shape[ax] else {

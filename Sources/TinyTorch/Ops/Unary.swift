@@ -29,6 +29,7 @@ extension Tensor {
     }
   }
 
+  /// Negation.
   public static prefix func - (x: Tensor) -> Tensor {
     x.unary(.neg, traced: TracedOp("neg"))
   }

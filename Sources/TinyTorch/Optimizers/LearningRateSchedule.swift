@@ -17,6 +17,7 @@ public struct StepSchedule: LearningRateSchedule {
   /// The factor applied at each boundary.
   public let gamma: Float
 
+  /// - Precondition: `stepSize > 0`.
   public init(initialLearningRate: Float, stepSize: Int, gamma: Float = 0.1) {
     precondition(stepSize > 0, "StepSchedule stepSize must be positive")
     self.initialLearningRate = initialLearningRate
@@ -39,6 +40,7 @@ public struct CosineSchedule: LearningRateSchedule {
   /// The length T of the annealing.
   public let totalEpochs: Int
 
+  /// - Precondition: `totalEpochs > 0`.
   public init(maxLearningRate: Float, minLearningRate: Float = 0, totalEpochs: Int) {
     precondition(totalEpochs > 0, "CosineSchedule totalEpochs must be positive")
     self.maxLearningRate = maxLearningRate

@@ -19,6 +19,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     s = (splitMix(), splitMix(), splitMix(), splitMix())
   }
 
+  /// The next 64 random bits.
   public mutating func next() -> UInt64 {
     let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
     let t = s.1 << 17

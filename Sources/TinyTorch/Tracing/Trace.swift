@@ -19,11 +19,10 @@ public struct TraceError: Error, CustomStringConvertible {
 /// the branch taken. Shapes are recorded for the example's batch size; reshapes and slices that
 /// keep the batch axis are written so that the graph can be re-specialized to another batch size.
 public func trace(_ model: Module, example: Tensor, name: String = "model") throws -> Graph {
-  let modes = model.modules().map { ($0, $0.isTraining) }
-  model.eval()
-  defer { for (module, wasTraining) in modes { module.isTraining = wasTraining } }
-  return try trace(name: name, inputs: [("x", example)], outputNames: ["y"], model: model) { inputs in
-    [try model(inputs[0])]
+  try model.withEvaluationMode {
+    try trace(name: name, inputs: [("x", example)], outputNames: ["y"], model: model) { inputs in
+      [try model(inputs[0])]
+    }
   }
 }
 
@@ -139,7 +138,7 @@ struct TraceGraphBuilder {
   }
 
   /// Rewrites shape-carrying attributes so that a batch-dependent leading axis is not frozen:
-  /// a reshape that keeps it writes `0` (copy), a slice over all of it ends at `Int.max`.
+  /// a reshape that keeps it writes `0` (copy), a slice over all of it ends at `Int32.max`.
   func adjustedAttributes(_ record: Tracer.Record, op: Op) -> [String: AttributeValue] {
     var attributes = record.op.attributes
     guard let input = record.inputs.first, batchDependent.contains(ObjectIdentifier(input)),

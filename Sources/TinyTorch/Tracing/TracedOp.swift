@@ -9,6 +9,7 @@ public struct TracedOp: Sendable {
   /// The op's attributes, named as in model.json.
   public var attributes: [String: TracedAttribute]
 
+  /// An operation named `name` (an IR op name) with `attributes`.
   public init(_ name: String, _ attributes: [String: TracedAttribute] = [:]) {
     self.name = name
     self.attributes = attributes

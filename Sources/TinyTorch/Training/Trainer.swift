@@ -88,16 +88,15 @@ public final class Trainer {
   /// The model's mean loss (and accuracy) on `loader`, in evaluation mode without gradients.
   /// The model's training/evaluation mode is restored afterwards.
   public func evaluate(_ loader: DataLoader) throws -> Evaluation {
-    let wasTraining = model.isTraining
-    model.eval()
-    defer { if wasTraining { model.train() } }
     var totals = Totals()
-    try withNoGrad {
-      var batches = loader.makeIterator(epoch: 0)
-      while let batch = try batches.next() {
-        let (input, target) = try Trainer.split(batch)
-        let output = try model(input)
-        try totals.add(loss(output, target), output, target, accuracy)
+    try model.withEvaluationMode {
+      try withNoGrad {
+        var batches = loader.makeIterator(epoch: 0)
+        while let batch = try batches.next() {
+          let (input, target) = try Trainer.split(batch)
+          let output = try model(input)
+          try totals.add(loss(output, target), output, target, accuracy)
+        }
       }
     }
     return totals.evaluation(accuracy)

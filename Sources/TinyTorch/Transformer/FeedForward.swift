@@ -1,9 +1,13 @@
 /// The position-wise feed-forward block of a transformer:
 /// `Linear(dimension, hidden) → GELU → Linear(hidden, dimension) → Dropout`.
 public final class FeedForward: Module {
+  /// The inner layer, `[dimension, hiddenDimension]`.
   public let expand: Linear
+  /// The outer layer, `[hiddenDimension, dimension]`.
   public let contract: Linear
+  /// Dropout on the block's output (training mode only).
   public let dropout: Dropout
+  /// How the GELU between the layers is evaluated.
   public let approximation: Tensor.GELUApproximation
 
   /// - Parameters:

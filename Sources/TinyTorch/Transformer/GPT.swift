@@ -12,9 +12,13 @@
 public final class GPT: Module {
   /// Model sizes and options.
   public struct Configuration: Sendable, Equatable {
+    /// Number of token ids (`0..<vocabularySize`).
     public var vocabularySize: Int
+    /// Model width (embedding size).
     public var dimension: Int
+    /// Number of transformer blocks.
     public var layerCount: Int
+    /// Attention heads per block; `dimension` must be a multiple of it.
     public var headCount: Int
     /// Size of the position table: the longest context the model can see.
     public var maxSequenceLength: Int
@@ -28,6 +32,8 @@ public final class GPT: Module {
     /// One fused query/key/value projection per block instead of three.
     public var fusedProjection: Bool
 
+    /// A configuration; by default a 4× feed-forward width, no dropout, an untied output head
+    /// and fused projections.
     public init(
       vocabularySize: Int, dimension: Int, layerCount: Int, headCount: Int, maxSequenceLength: Int,
       feedForwardMultiplier: Int = 4, dropout: Float = 0, tieWeights: Bool = false,
@@ -45,11 +51,17 @@ public final class GPT: Module {
     }
   }
 
+  /// The sizes and options the model was built with.
   public let configuration: Configuration
+  /// The token table `[vocabularySize, dimension]`.
   public let tokenEmbedding: Embedding
+  /// The learned position table `[maxSequenceLength, dimension]`.
   public let positionEmbedding: PositionalEmbedding
+  /// Dropout on the summed embeddings (training mode only).
   public let embeddingDropout: Dropout
+  /// The causal transformer blocks, in order.
   public let blocks: [TransformerBlock]
+  /// The layer norm before the output head.
   public let finalNorm: LayerNorm
   /// The output head `[dimension, vocabularySize]`; nil when tied to ``tokenEmbedding``.
   public let head: Linear?

@@ -34,38 +34,37 @@ extension GPT {
       throw TensorError.invalidArgument("generate: temperature must be ≥ 0, got \(temperature)")
     }
     if let topK, topK < 1 { throw TensorError.invalidArgument("generate: topK must be ≥ 1, got \(topK)") }
-    let wasTraining = isTraining
-    eval()
-    defer { if wasTraining { train() } }
     let maxLength = configuration.maxSequenceLength
     let keep = max(1, maxLength / 2)
     var generator = RandomGenerator(seed: seed)
     var context = Array(prompt.suffix(maxLength))
     let cache = useCache ? makeCache() : nil
-    return try withNoGrad {
-      var logits = try forward(Tensor.tokenIDs([context]), cache: cache)
-      var generated: [Int] = []
-      generated.reserveCapacity(maxNewTokens)
-      while generated.count < maxNewTokens {
-        let last = Array(logits.scalars.suffix(configuration.vocabularySize))
-        let token = Self.sample(last, temperature: temperature, topK: topK, using: &generator)
-        generated.append(token)
-        context.append(token)
-        if generated.count == maxNewTokens { break }
-        let cropped = context.count > maxLength
-        if cropped { context = Array(context.suffix(keep)) }
-        if let cache {
-          if cropped {
-            cache.reset()
-            logits = try forward(Tensor.tokenIDs([context]), cache: cache)
+    return try withEvaluationMode {
+      try withNoGrad {
+        var logits = try forward(Tensor.tokenIDs([context]), cache: cache)
+        var generated: [Int] = []
+        generated.reserveCapacity(maxNewTokens)
+        while generated.count < maxNewTokens {
+          let last = Array(logits.scalars.suffix(configuration.vocabularySize))
+          let token = Self.sample(last, temperature: temperature, topK: topK, using: &generator)
+          generated.append(token)
+          context.append(token)
+          if generated.count == maxNewTokens { break }
+          let cropped = context.count > maxLength
+          if cropped { context = Array(context.suffix(keep)) }
+          if let cache {
+            if cropped {
+              cache.reset()
+              logits = try forward(Tensor.tokenIDs([context]), cache: cache)
+            } else {
+              logits = try forward(Tensor.tokenIDs([[token]]), cache: cache)
+            }
           } else {
-            logits = try forward(Tensor.tokenIDs([[token]]), cache: cache)
+            logits = try forward(Tensor.tokenIDs([context]))
           }
-        } else {
-          logits = try forward(Tensor.tokenIDs([context]))
         }
+        return generated
       }
-      return generated
     }
   }
 

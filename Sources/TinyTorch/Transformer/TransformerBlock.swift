@@ -1,11 +1,15 @@
 /// A pre-norm transformer block (GPT-2 style):
 /// `x = x + Dropout(Attention(LayerNorm₁(x)));  x = x + FeedForward(LayerNorm₂(x))`.
 public final class TransformerBlock: Module {
+  /// The layer norm in front of the attention.
   public let attentionNorm: LayerNorm
+  /// The self-attention.
   public let attention: MultiHeadAttention
   /// Dropout on the attention branch before it joins the residual stream.
   public let residualDropout: Dropout
+  /// The layer norm in front of the feed-forward block.
   public let feedForwardNorm: LayerNorm
+  /// The position-wise feed-forward block.
   public let feedForward: FeedForward
   /// Whether ``forward(_:)`` masks future positions (decoder blocks).
   public let isCausal: Bool
