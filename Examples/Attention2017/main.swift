@@ -62,6 +62,12 @@ runMilestone {
     throw MilestoneError("--length and --vocabulary must be at least 2, --epochs positive")
   }
   let (trainCount, testCount, batchSize, seed) = (4000, 500, 64, UInt64(2017))
+  // Held-out sequences must differ from every training one, so there must be room for both.
+  guard pow(Double(vocabularySize), Double(length)) >= Double(2 * (trainCount + testCount)) else {
+    throw MilestoneError(
+      "--vocabulary \(vocabularySize) and --length \(length) allow too few distinct sequences for "
+        + "\(trainCount) training and \(testCount) unseen test sequences")
+  }
 
   var rng = RandomGenerator(seed: seed)
   func randomSequence() -> [Int] { (0..<length).map { _ in Int(rng.next() % UInt64(vocabularySize)) } }
