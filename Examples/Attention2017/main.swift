@@ -54,6 +54,7 @@ runMilestone {
     options: [
       "length": "N  sequence length (default 8)", "vocabulary": "N  vocabulary size (default 24)",
       "epochs": "N  maximum training epochs (default 40)",
+      "export": "DIR  trace the trained model into DIR (reverser.json, .safetensors, -input.npy)",
     ])
   let length = try arguments.integer("length", default: 8)
   let vocabularySize = try arguments.integer("vocabulary", default: 24)
@@ -123,6 +124,9 @@ runMilestone {
   let (trainExact, _) = try accuracy(model, Array(train.prefix(testCount)))
   let passed = testExact >= 0.95
   print(passed ? "PASS: exact-sequence accuracy ≥ 95%" : "FAIL: exact-sequence accuracy below 95%")
+  if let directory = arguments.options["export"] {
+    try exportModel(model, example: Tensor.tokenIDs(Array(test.prefix(8))), name: "reverser", to: directory)
+  }
   print(
     metricsLine([
       ("milestone", .string("attention-2017")),

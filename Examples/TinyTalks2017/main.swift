@@ -57,6 +57,7 @@ runMilestone {
     options: [
       "data": dataOptionHelp(holding: "tinytalks/"),
       "steps": "N  maximum training steps (default 1500)",
+      "export": "DIR  trace the trained model into DIR (tinytalks-gpt.json, .safetensors, -input.npy)",
     ])
   let maxSteps = try arguments.integer("steps", default: 1500)
   guard maxSteps > 0 else { throw MilestoneError("--steps must be positive") }
@@ -184,6 +185,12 @@ runMilestone {
       + "\(Int(uncachedRate)) tokens/s without: "
       + "\(rounded(cachedRate / uncachedRate, 1))× faster; identical tokens: \(identical)")
   print("sample: \(try tokenizer.decode(prompt))|\(try tokenizer.decode(cached.tokens))")
+
+  if let directory = arguments.options["export"] {
+    // A forward pass over one full context window of held-out text: [1, context] token ids.
+    let window = try Tensor.tokenIDs([Array(testIDs.prefix(context))])
+    try exportModel(model, example: window, name: "tinytalks-gpt", to: directory)
+  }
 
   let passed = valLoss < 1.5 && identical
   print(passed ? "PASS: validation loss < 1.5 nats/char" : "FAIL: validation loss ≥ 1.5 or cache mismatch")
