@@ -20,18 +20,7 @@ struct ProfileCommand: ParsableCommand {
         ttc profile cnn.json --runs 50 --trace cnn-trace.json
       """)
 
-  @Argument(help: "The model file (model.json).")
-  var model: String
-
-  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
-  var batch: Int?
-
-  @Option(
-    name: .customLong("input"),
-    help: ArgumentHelp(
-      "An input as NAME=FILE.npy, or FILE.npy for the next input in declaration order.",
-      valueName: "input"))
-  var inputs: [String] = []
+  @OptionGroup var source: ModelInputs
 
   @Option(help: "Timed runs; each node's median over them is reported.")
   var runs = 10
@@ -49,15 +38,15 @@ struct ProfileCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
-      let interpreter = try makeInterpreter(graph, modelPath: model)
-      let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model, fill: true)
+      let graph = try source.loadGraph()
+      let interpreter = try makeInterpreter(graph, modelPath: source.model)
+      let values = try source.values(for: graph, fill: true)
       var profiles: [InterpreterProfile] = []
       do {
         for _ in 0..<warmup { _ = try interpreter.run(values) }
         for _ in 0..<runs { profiles.append(try interpreter.profile(values)) }
       } catch {
-        throw CommandFailure("\(model): \(error)")
+        throw CommandFailure("\(source.model): \(error)")
       }
       print(report(graph, profiles), terminator: "")
       if let trace {

@@ -26,8 +26,7 @@ struct RunCommand: ParsableCommand {
         ttc run mlp.json --compiled --input x.npy      # compiles through the cache
       """)
 
-  @Argument(help: "The model file (model.json).")
-  var model: String
+  @OptionGroup var source: ModelInputs
 
   @Argument(help: ArgumentHelp("With --compiled: the library built by ttc compile.", valueName: "library"))
   var library: String?
@@ -37,16 +36,6 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup(title: "Compilation (with --compiled and no library)")
   var compiler: CompilerFlags
-
-  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
-  var batch: Int?
-
-  @Option(
-    name: .customLong("input"),
-    help: ArgumentHelp(
-      "An input as NAME=FILE.npy, or FILE.npy for the next input in declaration order.",
-      valueName: "input"))
-  var inputs: [String] = []
 
   @Option(
     name: .customLong("output"),
@@ -63,10 +52,11 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try specialize(loadModel(model), batchSize: batch, modelPath: model)
+      let graph = try source.loadGraph()
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
-      let values = try TensorFiles.readInputs(inputs, graph: graph, modelPath: model)
-      let results = try compiled ? runCompiled(graph, values) : interpret(graph, values, modelPath: model)
+      let values = try source.values(for: graph)
+      let results =
+        try compiled ? runCompiled(graph, values) : interpret(graph, values, modelPath: source.model)
       for output in graph.outputs {
         let value = results[output.name]!
         if let path = destinations[output.name] {
@@ -82,7 +72,8 @@ struct RunCommand: ParsableCommand {
   private func runCompiled(_ graph: Graph, _ values: [String: InterpreterTensor]) throws
     -> [String: InterpreterTensor]
   {
-    let compiledModel = try loadCompiledModel(graph, library: library, flags: compiler, modelPath: model)
+    let compiledModel = try loadCompiledModel(
+      graph, library: library, flags: compiler, modelPath: source.model)
     do {
       let results = try compiledModel.run(orderedInputs(values, of: graph))
       return Dictionary(

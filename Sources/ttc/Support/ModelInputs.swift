@@ -1,0 +1,30 @@
+import ArgumentParser
+import TTIR
+import TTInterpreter
+
+/// The model file, batch size and `.npy` inputs of the commands that evaluate a model
+/// (`ttc run`, `ttc profile`).
+struct ModelInputs: ParsableArguments {
+  @Argument(help: "The model file (model.json).")
+  var model: String
+
+  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
+  var batch: Int?
+
+  @Option(
+    name: .customLong("input"),
+    help: ArgumentHelp(
+      "An input as NAME=FILE.npy, or FILE.npy for the next input in declaration order.",
+      valueName: "input"))
+  var inputs: [String] = []
+
+  /// The model, re-specialized to `--batch` when given.
+  func loadGraph() throws -> Graph {
+    try specialize(loadModel(model), batchSize: batch, modelPath: model)
+  }
+
+  /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.
+  func values(for graph: Graph, fill: Bool = false) throws -> [String: InterpreterTensor] {
+    try TensorFiles.readInputs(inputs, graph: graph, modelPath: model, fill: fill)
+  }
+}
