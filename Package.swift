@@ -81,7 +81,9 @@ let package = Package(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTPasses"]),
+      dependencies: [
+        "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTPasses", "MilestoneSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -8,29 +8,6 @@ import Foundation
 import MilestoneSupport
 import TinyTorch
 
-/// The 1998-style network for 1×8×8 inputs.
-final class LeNet: Module {
-  let conv1: Conv2d
-  let conv2: Conv2d
-  let pool = MaxPool2d(2)
-  let fc1: Linear
-  let fc2: Linear
-
-  init(seed: UInt64) throws {
-    conv1 = try Conv2d(1, 8, kernelSize: 3, padding: 1, seed: seed)
-    conv2 = try Conv2d(8, 16, kernelSize: 3, padding: 1, seed: seed + 1)
-    fc1 = Linear(64, 32, seed: seed + 2)
-    fc2 = Linear(32, 10, seed: seed + 3)
-    super.init()
-  }
-
-  override func forward(_ x: Tensor) throws -> Tensor {
-    let h1 = try pool(conv1(x).relu())  // [N, 8, 4, 4]
-    let h2 = try pool(conv2(h1).relu())  // [N, 16, 2, 2]
-    return try fc2(fc1(h2.flattened(startAxis: 1)).relu())
-  }
-}
-
 /// The Euclidean distance between two equally long value arrays.
 func distance(_ a: [Float], _ b: [Float]) -> Double {
   zip(a, b).reduce(0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }.squareRoot()

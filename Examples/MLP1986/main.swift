@@ -7,18 +7,6 @@ import Foundation
 import MilestoneSupport
 import TinyTorch
 
-/// The 1986 network: 64 → 128 (ReLU) → 10.
-final class DigitMLP: Module {
-  let hidden: Linear
-  let output: Linear
-  init(seed: UInt64) {
-    hidden = Linear(64, 128, seed: seed)
-    output = Linear(128, 10, seed: seed + 1)
-    super.init()
-  }
-  override func forward(_ x: Tensor) throws -> Tensor { try output(hidden(x).relu()) }
-}
-
 /// Times `iterations` training steps on one fixed batch after `warmUp` untimed ones.
 /// Returns the per-step times in seconds, sorted.
 func stepTimes(digits: TinyDigits, warmUp: Int, iterations: Int) throws -> [Double] {

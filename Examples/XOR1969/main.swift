@@ -3,18 +3,6 @@
 import MilestoneSupport
 import TinyTorch
 
-/// A 2 → hidden → 1 network with tanh hidden units.
-final class XORNet: Module {
-  let hidden: Linear
-  let output: Linear
-  init(hiddenUnits: Int, seed: UInt64) {
-    hidden = Linear(2, hiddenUnits, initialization: .xavierUniform, seed: seed)
-    output = Linear(hiddenUnits, 1, initialization: .xavierUniform, seed: seed + 1)
-    super.init()
-  }
-  override func forward(_ x: Tensor) throws -> Tensor { try output(hidden(x).tanh()) }
-}
-
 runMilestone {
   let arguments = try Arguments(
     program: "xor-1969",

@@ -1,4 +1,5 @@
 import Foundation
+import MilestoneSupport
 import TTIR
 import TinyTorch
 import XCTest
@@ -20,14 +21,14 @@ final class MilestoneModelTests: XCTestCase {
   }
 
   func testXORNetwork() throws {
-    let model = XORNetwork()
+    let model = Sequential(XORNet(hiddenUnits: 4, seed: 1969), Sigmoid())
     let input = try Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1])
     let graph = try exportAndReload(model, example: input, name: "xor", in: directory)
     try assertEagerInterpretedAndCompiledAgree(model, input: input, graph: graph, cache: cache)
   }
 
   func testDigitsMLPAtTracedAndRespecializedBatch() throws {
-    let model = DigitsMLP(seed: 1)
+    let model = DigitMLP(seed: 1)
     let graph = try exportAndReload(model, example: Tensor.zeros([1, 64]), name: "digits-mlp", in: directory)
     try assertEagerInterpretedAndCompiledAgree(
       model, input: Tensor.uniform([1, 64], low: 0, high: 1, seed: 2), graph: graph, cache: cache)

@@ -1,4 +1,5 @@
 import Foundation
+import MilestoneSupport
 import TTCodegen
 import TTIR
 import TTLoader
@@ -10,7 +11,7 @@ final class SwiftAPIExampleTests: XCTestCase {
   func testLoadingACompiledModelTakesAFewLines() throws {
     let directory = try makeTemporaryDirectory()
     defer { removeDirectory(directory) }
-    let trained = DigitsMLP(seed: 3)
+    let trained = DigitMLP(seed: 3)
     let graph = try exportAndReload(
       trained, example: Tensor.zeros([1, 64]), name: "digits-mlp", in: directory)
     let artifact = try ModelCompiler.compile(

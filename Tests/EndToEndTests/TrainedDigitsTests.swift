@@ -1,4 +1,5 @@
 import Foundation
+import MilestoneSupport
 import TTCodegen
 import TTIR
 import TinyTorch
@@ -22,7 +23,7 @@ final class TrainedDigitsTests: XCTestCase {
     let (testImages, testLabels) = try split("test")
     XCTAssertEqual(testImages.shape, [200, 64])
 
-    let model = DigitsMLP(seed: 1986)
+    let model = DigitMLP(seed: 1986)
     let trainer = Trainer(
       model: model, optimizer: Adam(model.parameters(), learningRate: 2e-3), loss: Loss.crossEntropy)
     _ = try trainer.fit(
