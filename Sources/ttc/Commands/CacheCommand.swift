@@ -24,11 +24,10 @@ struct CacheCommand: ParsableCommand {
       abstract: "List the cached libraries.",
       discussion: "Examples:\n  ttc cache list\n  ttc cache list --cache-dir /tmp/ttc-cache")
 
-    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The compile cache.", valueName: "dir"))
-    var cacheDirectory: String?
+    @OptionGroup var location: CacheLocation
 
     func run() {
-      let cache = CompileCache(root: cacheDirectory ?? CompileCache.defaultRoot)
+      let cache = location.cache
       let entries = cache.entries()
       print("cache \(cache.root): \(entries.count) \(entries.count == 1 ? "entry" : "entries")")
       for entry in entries {
@@ -47,14 +46,22 @@ struct CacheCommand: ParsableCommand {
       abstract: "Remove every cached library and runtime build.",
       discussion: "Examples:\n  ttc cache clear\n  ttc cache clear --cache-dir /tmp/ttc-cache")
 
-    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The compile cache.", valueName: "dir"))
-    var cacheDirectory: String?
+    @OptionGroup var location: CacheLocation
 
     func run() {
-      let cache = CompileCache(root: cacheDirectory ?? CompileCache.defaultRoot)
+      let cache = location.cache
       let count = cache.entries().count
       cache.clear()
       print("cleared \(cache.root) (\(count) \(count == 1 ? "entry" : "entries"))")
     }
   }
+}
+
+/// The `--cache-dir` option of the cache subcommands.
+struct CacheLocation: ParsableArguments {
+  @Option(name: .customLong("cache-dir"), help: ArgumentHelp("The compile cache.", valueName: "dir"))
+  var cacheDirectory: String?
+
+  /// The cache at `--cache-dir`, or at the default location.
+  var cache: CompileCache { CompileCache(root: cacheDirectory ?? CompileCache.defaultRoot) }
 }
