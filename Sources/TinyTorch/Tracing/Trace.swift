@@ -60,7 +60,7 @@ struct TraceGraphBuilder {
   var batchDependent: Set<ObjectIdentifier> = []
   var parameterNames: [ObjectIdentifier: String] = [:]
   var constantCount = 0
-  var usedNodeNames: Set<String> = []
+  var nodeNames = NameAllocator()
 
   init(name: String, records: [Tracer.Record], parameters: [(String, Tensor)]) {
     self.records = records
@@ -163,14 +163,6 @@ struct TraceGraphBuilder {
   }
 
   mutating func uniqueNodeName(scope: String, op: Op) -> String {
-    let base = scope.isEmpty ? op.rawValue : "\(scope)/\(op.rawValue)"
-    var name = base
-    var suffix = 1
-    while usedNodeNames.contains(name) {
-      name = "\(base)_\(suffix)"
-      suffix += 1
-    }
-    usedNodeNames.insert(name)
-    return name
+    nodeNames.fresh(scope.isEmpty ? op.rawValue : "\(scope)/\(op.rawValue)")
   }
 }

@@ -3,7 +3,7 @@ import TTIR
 import TTInterpreter
 
 /// The model file, batch size and `.npy` inputs of the commands that evaluate a model
-/// (`ttc run`, `ttc profile`).
+/// (`ttc run`, `ttc profile`), and the graph passes run before.
 struct ModelInputs: ParsableArguments {
   @Argument(help: "The model file (model.json).")
   var model: String
@@ -18,9 +18,11 @@ struct ModelInputs: ParsableArguments {
       valueName: "input"))
   var inputs: [String] = []
 
-  /// The model, re-specialized to `--batch` when given.
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
+  /// The model after the passes (re-specialized to `--batch` when given).
   func loadGraph() throws -> Graph {
-    try specialize(loadModel(model), batchSize: batch, modelPath: model)
+    try LoadedModel(path: model, batch: batch, passes: passes).graph
   }
 
   /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.
