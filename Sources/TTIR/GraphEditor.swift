@@ -265,6 +265,14 @@ public struct GraphEditor: Sendable {
     return removed
   }
 
+  /// Removes every weight that no node reads and no output returns; returns how many.
+  @discardableResult
+  public mutating func removeUnusedWeights() -> Int {
+    let unused = weights.keys.filter { !isUsed($0) }
+    for name in unused { removeWeight(name) }
+    return unused.count
+  }
+
   // MARK: Private
 
   private mutating func inferTypes(of node: Node) throws(GraphError) {
@@ -275,11 +283,13 @@ public struct GraphEditor: Sendable {
       }
       inputTypes.append(type)
     }
-    for (output, type) in zip(node.outputs, try ShapeInference.outputTypes(of: node, inputTypes: inputTypes)) {
+    for (output, type) in zip(node.outputs, try ShapeInference.outputTypes(of: node, inputTypes: inputTypes))
+    {
       types[output] = type
     }
   }
 
+  @discardableResult
   private mutating func link(_ node: Node, after before: Int) -> NodeID {
     let id = NodeID(slot: slots.count)
     slots.append(node)

@@ -15,7 +15,8 @@ public struct GraphPrinter: PassInstrument {
   /// Prints after the pass called `pass` (`"all"`: after every pass), through `write`.
   ///
   /// - Throws: ``PassError/notInPipeline(_:pipeline:)`` when `pipeline` has no such pass.
-  public init(after pass: String, in pipeline: Pipeline, write: @escaping (String) -> Void) throws(PassError) {
+  public init(after pass: String, in pipeline: Pipeline, write: @escaping (String) -> Void) throws(PassError)
+  {
     if pass != "all", !pipeline.passes.contains(where: { $0.name == pass }) {
       throw .notInPipeline(pass, pipeline: pipeline.passes.map(\.name))
     }

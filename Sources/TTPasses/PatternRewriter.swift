@@ -25,7 +25,8 @@ public struct RewriteRule: Sendable {
 
   /// A rule called `name` tried on `root` nodes.
   public init(
-    _ name: String, root: Op, rewrite: @escaping @Sendable (_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool
+    _ name: String, root: Op,
+    rewrite: @escaping @Sendable (_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool
   ) {
     self.name = name
     self.root = root

@@ -75,7 +75,8 @@ public struct Pipeline: Sendable {
   public static func named(_ names: [String], options: PassOptions = PassOptions(), name: String = "custom")
     throws(PassError) -> Pipeline
   {
-    let batch = options.batchSize != nil && !names.contains(SpecializeBatch.name) ? [SpecializeBatch.name] : []
+    let batch =
+      options.batchSize != nil && !names.contains(SpecializeBatch.name) ? [SpecializeBatch.name] : []
     var passes: [any Pass] = []
     for passName in batch + names {
       passes.append(try PassRegistry.registration(named: passName).make(options))

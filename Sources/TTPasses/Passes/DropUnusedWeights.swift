@@ -10,9 +10,9 @@ public struct DropUnusedWeights: Pass {
   public init() {}
 
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
-    let used = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs.map(\.name))
-    let unused = graph.weights.keys.filter { !used.contains($0) }
-    for name in unused { graph.weights[name] = nil }
-    return !unused.isEmpty
+    var editor = try GraphEditor(graph)
+    guard editor.removeUnusedWeights() > 0 else { return false }
+    graph = editor.graph
+    return true
   }
 }

@@ -23,7 +23,8 @@ public struct SpecializeBatch: Pass {
       throw GraphError(graph: graph.name, "batch size must be positive, got \(batchSize)")
     }
     guard let current = graph.batchSize else {
-      throw GraphError(graph: graph.name, "inputs do not share a leading batch dimension; cannot re-specialize")
+      throw GraphError(
+        graph: graph.name, "inputs do not share a leading batch dimension; cannot re-specialize")
     }
     if current == batchSize { return false }
     graph.inputs = graph.inputs.map { input in

@@ -42,7 +42,8 @@ struct CompileCommand: ParsableCommand {
   @Flag(name: .customLong("explain-key"), help: "Print what went into the cache key, then compile.")
   var explainKey = false
 
-  @Flag(name: .shortAndLong, help: "Print what every graph pass did, and nodes and intermediates before/after.")
+  @Flag(
+    name: .shortAndLong, help: "Print what every graph pass did, and nodes and intermediates before/after.")
   var verbose = false
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
@@ -60,7 +61,8 @@ struct CompileCommand: ParsableCommand {
   private func compile() throws {
     let outputPath = output ?? defaultOutputPath
     let sizes = IntermediateBytes()
-    let loaded = try LoadedModel(path: model, batch: batch, passes: passes, instruments: verbose ? [sizes] : [])
+    let loaded = try LoadedModel(
+      path: model, batch: batch, passes: passes, instruments: verbose ? [sizes] : [])
     var options = try compiler.options(emitC: emitC)
     options.passes = [loaded.pipeline.description]
     if explainKey { try printKey(loaded.graph, options: options) }

@@ -8,7 +8,12 @@ struct PassesCommand: ParsableCommand {
     abstract: "List the graph passes and the optimization levels.",
     discussion: """
       Every pass can be run by name with --passes a,b,c on compile, run, bench, diff, profile and \
-      inspect; -O0, -O1 and -O2 run the pipelines listed here (-O2 is the default).
+      inspect; -O0, -O1 and -O2 run the pipelines listed here (-O2 is the default of compile, \
+      run and bench; inspect shows the model as written unless asked).
+
+      Examples:
+        ttc passes                  # this list
+        ttc compile mlp.json --passes dce,drop-unused-weights --print-after all
       """)
 
   func run() {
