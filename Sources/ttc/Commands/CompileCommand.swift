@@ -60,6 +60,8 @@ struct CompileCommand: ParsableCommand {
 
   private func compile() throws {
     let outputPath = output ?? defaultOutputPath
+    try OutputPaths.check(
+      [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
     let sizes = IntermediateBytes()
     let loaded = try LoadedModel(
       path: model, batch: batch, passes: passes, instruments: verbose ? [sizes] : [])
@@ -73,7 +75,7 @@ struct CompileCommand: ParsableCommand {
       throw CommandFailure("\(model): \(error)")
     }
     let weightsPath = ModelFile.weightsURL(for: URL(fileURLWithPath: model)).path
-    try OutputFile.install(artifact.libraryPath, at: outputPath, protecting: [model, weightsPath])
+    try OutputFile.install(artifact.libraryPath, at: outputPath)
 
     let stages =
       [("load", loaded.loadSeconds), ("passes", loaded.passesSeconds)]

@@ -20,6 +20,15 @@ struct ModelInputs: ParsableArguments {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  /// Every file these options make a command read: the model, its weights and the `--input`
+  /// files (for `NAME=FILE.npy`, both readings of the argument).
+  var readFiles: [String] {
+    OutputPaths.modelFiles(model)
+      + inputs.flatMap { argument in
+        [argument] + argument.split(separator: "=", maxSplits: 1).dropFirst().map(String.init)
+      }
+  }
+
   /// The model after the passes (re-specialized to `--batch` when given).
   func loadGraph() throws -> Graph {
     try LoadedModel(path: model, batch: batch, passes: passes).graph
