@@ -1,4 +1,5 @@
 import TTIR
+import TTRuntime
 
 /// A node with the types of its inputs and output.
 struct NodeContext {
@@ -23,16 +24,25 @@ struct NodeContext {
     }
   }
 
-  /// Floats of scratch the node's kernel needs while it runs.
+  /// Floats of scratch the node's kernel needs while it runs, as the runtime itself computes it
+  /// (`tt_sgemm_scratch`, `tt_conv2d_scratch` of the TTRuntime library: one formula, in C). The
+  /// library's answer covers every instruction-set path, so it is enough for the one a model
+  /// library compiles.
   func scratchFloats() throws(CodegenError) -> Int {
     switch node.op {
     case .matmul, .linear:
-      return Self.gemmScratchFloats(k: inputTypes[0].shape.last ?? 0)
+      let (a, y) = (inputTypes[0].shape, outputType.shape)
+      let (k, n) = (a.last ?? 0, y.last ?? 0)
+      // All output rows: the emitter may fold a batch into the rows of one product, and scratch only
+      // grows with m, so this covers the per-batch products too.
+      let m = y.dropLast().reduce(1, *)
+      return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1
-      let rows = x[1] / groups * w[2] * w[3]
-      return rows * y[2] * y[3] + Self.gemmScratchFloats(k: rows)
+      return Int(
+        tt_conv2d_scratch(
+          Int64(x[1]), Int64(w[2]), Int64(w[3]), Int64(y[2]), Int64(y[3]), Int64(groups), Int64(w[0])))
     case .scaledDotProductAttention:
       let k = inputTypes[1].shape
       return k[k.count - 2]
@@ -40,8 +50,4 @@ struct NodeContext {
       return 0
     }
   }
-
-  /// Floats of scratch `tt_sgemm` needs for inner dimension `k`: one packed panel of 32 columns
-  /// (`tt_sgemm_scratch` and `TT_NR` in `Runtime/tt_gemm.c`; keep the two in step).
-  static func gemmScratchFloats(k: Int) -> Int { k * 32 }
 }
