@@ -25,7 +25,7 @@ struct NodeContext {
   }
 
   /// Floats of scratch the node's kernel needs while it runs, as the runtime itself computes it
-  /// (`tt_sgemm_scratch`, `tt_conv2d_scratch` of the TTRuntime library: one formula, in C). The
+  /// (`tt_sgemm_scratch`, `tt_conv2d_scratch`, `tt_attention_scratch` of the TTRuntime library: one formula, in C). The
   /// library's answer covers every instruction-set path, so it is enough for the one a model
   /// library compiles.
   func scratchFloats() throws(CodegenError) -> Int {
@@ -44,8 +44,9 @@ struct NodeContext {
         tt_conv2d_scratch(
           Int64(x[1]), Int64(w[2]), Int64(w[3]), Int64(y[2]), Int64(y[3]), Int64(groups), Int64(w[0])))
     case .scaledDotProductAttention:
-      let k = inputTypes[1].shape
-      return k[k.count - 2]
+      let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
+      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
+      return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
     default:
       return 0
     }
