@@ -55,6 +55,9 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case matmul
   /// `x[..., in] · weight[in, out] + bias[out]` (note the `(in, out)` weight layout).
   case linear
+  /// `linear` with a pruned weight stored sparse: `x[..., in]`, the weight's transpose as CSR
+  /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
+  case sparseLinear = "sparse_linear"
 
   // Convolution and pooling (NCHW).
   /// 2-D convolution: `x[N, C, H, W]`, `weight[O, C/groups, kh, kw]`, optional `bias[O]`.
@@ -143,7 +146,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
       .unaryElementwise
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       .binaryElementwise
-    case .matmul, .linear: .matrix
+    case .matmul, .linear, .sparseLinear: .matrix
     case .conv2d: .convolution
     case .maxPool2d, .avgPool2d: .pooling
     case .batchNorm, .softmax, .logSoftmax, .layerNorm: .normalization

@@ -13,11 +13,13 @@ struct NodeContext {
   }
 
   /// Requires every input to be `f32`, except an attention mask (input 3 of
-  /// `scaled_dot_product_attention`) and gather indices (input 1 of `gather`).
+  /// `scaled_dot_product_attention`), gather indices (input 1 of `gather`) and CSR indices
+  /// (inputs 2 and 3 of `sparse_linear`).
   func requireF32() throws(CodegenError) {
     for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
       if node.op == .gather && index == 1 { continue }  // indices
+      if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR indices
       throw unsupported(
         "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
     }
@@ -28,6 +30,8 @@ struct NodeContext {
     switch node.op {
     case .matmul, .linear:
       return Self.gemmScratchFloats(k: inputTypes[0].shape.last ?? 0)
+    case .sparseLinear:
+      return 16 * (inputTypes[0].shape.last ?? 0)  // tt_sparse_linear_scratch in Runtime/tt_sparse.c
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1
