@@ -55,9 +55,6 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case matmul
   /// `x[..., in] · weight[in, out] + bias[out]` (note the `(in, out)` weight layout).
   case linear
-  /// `linear` with a pruned weight stored sparse: `x[..., in]`, the weight's transpose as CSR
-  /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
-  case sparseLinear = "sparse_linear"
 
   // Convolution and pooling (NCHW).
   /// 2-D convolution: `x[N, C, H, W]`, `weight[O, C/groups, kh, kw]`, optional `bias[O]`.
@@ -115,6 +112,12 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case quantizeLinear = "quantize_linear"
   /// `(q - zero_point) · scale` as `f32`.
   case dequantizeLinear = "dequantize_linear"
+
+  // Sparse weights (pruned models). New cases go last: incremental builds have been seen to keep
+  // stale case numbers in dependent modules.
+  /// `linear` with a pruned weight stored sparse: `x[..., in]`, the weight's transpose as CSR
+  /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
+  case sparseLinear = "sparse_linear"
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
