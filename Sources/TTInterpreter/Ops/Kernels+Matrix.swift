@@ -27,18 +27,15 @@ extension Kernels {
     let inFeatures = arguments[0].shape.last ?? 1
     let outFeatures = step.outputType.shape.last ?? 1
     let rows = arguments[0].count / max(inFeatures, 1)
-    let columns = arguments[2].int64s().map { Int32(truncatingIfNeeded: $0) }
+    // One extra element keeps the base addresses valid when there are no stored values.
+    let columns = arguments[2].int64s().map { Int32(truncatingIfNeeded: $0) } + [0]
     let rowPointers = arguments[3].int64s().map { Int32(truncatingIfNeeded: $0) }
     let floats = [arguments[0], arguments[1]] + (arguments.count == 5 ? [arguments[4]] : [])
     return compute(step.outputType, floats) { inputs, out in
-      columns.withUnsafeBufferPointer { columns in
-        rowPointers.withUnsafeBufferPointer { rowPointers in
-          SparseMatMul.linear(
-            inputs[0], rows: rows, inFeatures: inFeatures, values: inputs[1],
-            columns: columns, rowPointers: rowPointers,
-            outFeatures: outFeatures, bias: inputs.count == 3 ? inputs[2] : nil, out)
-        }
-      }
+      SparseMatMul.linear(
+        inputs[0], rows: rows, inFeatures: inFeatures, values: inputs[1], columns: columns,
+        rowPointers: rowPointers, outFeatures: outFeatures, bias: inputs.count == 3 ? inputs[2] : nil,
+        out)
     }
   }
 }
