@@ -12,9 +12,17 @@
 ///   override func forward(_ x: Tensor) throws -> Tensor { try fc2(fc1(x).relu()) }
 /// }
 /// ```
-open class Module {
+open class Module: CustomStringConvertible {
   /// Whether the module is in training mode (affects dropout and batch norm).
   public internal(set) var isTraining = true
+
+  /// The module tree with each module's settings, tensor shapes and parameter counts, as
+  /// `print(model)` shows it (see ``ModuleTree``).
+  open var description: String { ModuleTree(self).rendered() }
+
+  /// This module's settings in one line, shown after its type name by `print(model)` (like
+  /// PyTorch's `extra_repr`), e.g. `"64 → 128"` for a ``Linear``. Empty by default.
+  open var settingsDescription: String { "" }
 
   /// Creates a module in training mode.
   public init() {}
