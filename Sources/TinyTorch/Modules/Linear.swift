@@ -69,6 +69,9 @@ public final class Linear: Module {
     "\(inFeatures) → \(outFeatures)" + (bias == nil ? ", bias: false" : "")
   }
 
+  /// `torch.nn.Linear` stores the weight as `[out, in]`.
+  public override var pytorchConvention: PyTorchConvention { PyTorchConvention(transposed: ["weight"]) }
+
   /// Throws unless both sizes are positive (the check ``init(_:_:bias:initialization:seed:)`` runs).
   public static func validate(_ inFeatures: Int, _ outFeatures: Int) throws {
     try ArgumentCheck.require(
@@ -94,6 +97,9 @@ public final class Sequential: Module {
 
   /// Variadic form of the array initializer.
   public convenience init(_ layers: Module...) { self.init(layers) }
+
+  /// `torch.nn.Sequential` names its children `0`, `1`, … (here `layers.0`, `layers.1`, …).
+  public override var pytorchConvention: PyTorchConvention { PyTorchConvention(names: ["layers": ""]) }
 
   public override func forward(_ input: Tensor) throws -> Tensor {
     try layers.reduce(input) { try $1($0) }

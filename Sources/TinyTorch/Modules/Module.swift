@@ -24,6 +24,11 @@ open class Module: CustomStringConvertible {
   /// PyTorch's `extra_repr`), e.g. `"64 → 128"` for a ``Linear``. Empty by default.
   open var settingsDescription: String { "" }
 
+  /// How this module's own tensors and children are named and laid out in the PyTorch
+  /// `state_dict` of the matching `torch.nn` module (see ``PyTorchConvention``); by default the
+  /// Swift names and layouts.
+  open var pytorchConvention: PyTorchConvention { PyTorchConvention() }
+
   /// Creates a module in training mode.
   public init() {}
 

@@ -1,3 +1,5 @@
+import TTIR
+
 /// Batch normalization of NCHW inputs over the batch and spatial axes, per channel, like
 /// PyTorch's `nn.BatchNorm2d`.
 ///
@@ -38,6 +40,14 @@ public final class BatchNorm2d: Module {
   static func validate(numFeatures: Int) throws {
     try ArgumentCheck.require(
       numFeatures > 0, "BatchNorm2d(\(numFeatures)): the number of channels must be positive")
+  }
+
+  /// PyTorch's buffer names, and its `num_batches_tracked` counter (accepted and ignored when
+  /// loading, written as 0 when saving: this layer always uses `momentum`).
+  public override var pytorchConvention: PyTorchConvention {
+    PyTorchConvention(
+      names: ["runningMean": "running_mean", "runningVar": "running_var"],
+      extraBuffers: ["num_batches_tracked": TensorData(int64s: [0], shape: [])])
   }
 
   public override var settingsDescription: String {
