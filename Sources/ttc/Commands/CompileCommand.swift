@@ -29,7 +29,8 @@ struct CompileCommand: ParsableCommand {
     help: ArgumentHelp("The library to write (default: the model path with .so).", valueName: "path"))
   var output: String?
 
-  @Option(help: "Re-specialize the leading (batch) dimension of the inputs to this size.")
+  @Option(
+    parsing: .unconditional, help: "Re-specialize the leading (batch) dimension of the inputs to this size.")
   var batch: Int?
 
   @Option(
