@@ -84,6 +84,7 @@ struct CompileCommand: ParsableCommand {
         + "of intermediates "
         + "(\(percent)%)")
     if let emitC { print("C source: \(emitC)") }
+    for note in artifact.notes { print("note: \(note)") }
     if options.weights == .external { print("weights: external, read from \(weightsPath) at load") }
   }
 
