@@ -182,18 +182,25 @@ struct Rule {
     return values
   }
 
+  /// This rule restricted to the op's own inputs (without trailing epilogue inputs).
+  var ownRule: Rule { Rule(node: node, inputs: Array(inputs.dropLast(node.epilogueInputCount))) }
+
   func infer() throws(GraphError) -> TensorType {
     switch node.op.category {
     case .unaryElementwise: try inferUnary()
     case .binaryElementwise: try inferBinary()
-    case .matrix: node.op == .matmul ? try inferMatmul() : try inferLinear()
-    case .convolution: try inferConv2d()
+    case .matrix:
+      try inferWithEpilogue { () throws(GraphError) in
+        node.op == .matmul ? try ownRule.inferMatmul() : try ownRule.inferLinear()
+      }
+    case .convolution: try inferWithEpilogue { () throws(GraphError) in try ownRule.inferConv2d() }
     case .pooling: try inferPool2d()
     case .normalization: try inferNormalization()
     case .dataMovement: try inferDataMovement()
     case .reduction: try inferReduction()
     case .attention: try inferAttention()
     case .conversion: try inferConversion()
+    case .fusedElementwise: try inferFusedElementwise()
     }
   }
 }
