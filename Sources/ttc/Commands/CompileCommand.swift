@@ -51,6 +51,8 @@ struct CompileCommand: ParsableCommand {
 
   private func compile() throws {
     let outputPath = output ?? defaultOutputPath
+    try OutputPaths.check(
+      [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
     let loaded = try LoadedModel(path: model, batch: batch)
     var options = try compiler.options(emitC: emitC)
     options.passes = loaded.passes
@@ -62,7 +64,7 @@ struct CompileCommand: ParsableCommand {
       throw CommandFailure("\(model): \(error)")
     }
     let weightsPath = ModelFile.weightsURL(for: URL(fileURLWithPath: model)).path
-    try OutputFile.install(artifact.libraryPath, at: outputPath, protecting: [model, weightsPath])
+    try OutputFile.install(artifact.libraryPath, at: outputPath)
 
     let stages =
       [("load", loaded.loadSeconds), ("passes", loaded.passesSeconds)]
