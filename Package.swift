@@ -13,6 +13,7 @@ let package = Package(
   products: [
     .library(name: "TinyTorch", targets: ["TinyTorch"]),
     .library(name: "TTIR", targets: ["TTIR"]),
+    .library(name: "TTPasses", targets: ["TTPasses"]),
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
@@ -75,8 +76,9 @@ let package = Package(
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TinyTorchTests", dependencies: ["TinyTorch"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "TTPassesTests", dependencies: ["TTPasses", "TTInterpreter"]),
-    .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTPassesTests", dependencies: ["TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
+    .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch", "TTPasses"]),
     .testTarget(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(
