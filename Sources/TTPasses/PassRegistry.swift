@@ -30,6 +30,9 @@ public enum PassRegistry {
     },
     PassRegistration(DeadCodeElimination.self) { _ in DeadCodeElimination() },
     PassRegistration(DropUnusedWeights.self) { _ in DropUnusedWeights() },
+    PassRegistration(FuseAttention.self) { _ in FuseAttention() },
+    PassRegistration(FuseElementwise.self) { _ in FuseElementwise() },
+    PassRegistration(FuseEpilogue.self) { _ in FuseEpilogue() },
   ]
 
   /// The registration called `name`.
