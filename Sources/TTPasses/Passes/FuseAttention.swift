@@ -20,14 +20,9 @@ public struct FuseAttention: Pass {
   static let rule = RewriteRule("fuse-attention", root: .matmul) { id, editor in try fuse(id, &editor) }
 
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
-    var editor = try GraphEditor(graph)
-    let before = editor.nodeCount
-    guard try PatternRewriter([Self.rule]).apply(to: &editor, context: &context) else { return false }
-    editor.removeDeadNodes()
-    context.nodesFused += before - editor.nodeCount
-    graph = editor.graph
-    return true
+    try PatternRewriter([Self.rule]).fuse(&graph, context: &context)
   }
+
 
   /// Matches the attention pattern ending at the matmul `id` and replaces it.
   static func fuse(_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool {

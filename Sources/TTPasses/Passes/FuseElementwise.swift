@@ -20,14 +20,9 @@ public struct FuseElementwise: Pass {
   }
 
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
-    var editor = try GraphEditor(graph)
-    let before = editor.nodeCount
-    guard try PatternRewriter(Self.rules).apply(to: &editor, context: &context) else { return false }
-    editor.removeDeadNodes()
-    context.nodesFused += before - editor.nodeCount
-    graph = editor.graph
-    return true
+    try PatternRewriter(Self.rules).fuse(&graph, context: &context)
   }
+
 
   /// Merges into node `id` the first elementwise producer it can absorb.
   static func fuse(_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool {

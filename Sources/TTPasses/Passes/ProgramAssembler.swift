@@ -108,3 +108,21 @@ extension GraphEditor {
     return true
   }
 }
+
+extension PatternRewriter {
+  /// Applies the rules to `graph` for a fusion pass: then removes the nodes and the weights the
+  /// rewrites left unread (weights unread before stay, for `drop-unused-weights` to report), and
+  /// counts the nodes merged away.
+  func fuse(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
+    var editor = try GraphEditor(graph)
+    let (nodesBefore, unreadBefore) = (editor.nodeCount, Set(editor.weights.keys.filter { !editor.isUsed($0) }))
+    guard try apply(to: &editor, context: &context) else { return false }
+    editor.removeDeadNodes()
+    for name in editor.weights.keys.sorted() where !editor.isUsed(name) && !unreadBefore.contains(name) {
+      editor.removeWeight(name)
+    }
+    context.nodesFused += nodesBefore - editor.nodeCount
+    graph = editor.graph
+    return true
+  }
+}
