@@ -109,12 +109,14 @@ public struct ElementwiseProgram: Hashable, Sendable, CustomStringConvertible {
             throw ProgramError("instruction \(index) (\(op)): unknown attribute '\(key)'")
           }
           guard let parsed = Self.attribute(value, kind: spec.kind) else {
-            throw ProgramError("instruction \(index) (\(op)): attribute '\(key)' must be \(spec.kind), got '\(value)'")
+            throw ProgramError(
+              "instruction \(index) (\(op)): attribute '\(key)' must be \(spec.kind), got '\(value)'")
           }
           attributes[key] = parsed
         } else {
           guard let operand = Self.operand(word) else {
-            throw ProgramError("instruction \(index) (\(op)): '\(word)' is not an operand (xN, tN or a number)")
+            throw ProgramError(
+              "instruction \(index) (\(op)): '\(word)' is not an operand (xN, tN or a number)")
           }
           operands.append(operand)
         }

@@ -54,11 +54,13 @@ extension Rule {
     guard product.dtype == .f32 else { throw error("an epilogue needs an f32 product, got \(product.dtype)") }
     for index in (inputs.count - extra)..<inputs.count {
       guard inputs[index].dtype == product.dtype else {
-        throw error("epilogue input '\(node.inputs[index])' must be \(product.dtype), got \(inputs[index].dtype)")
+        throw error(
+          "epilogue input '\(node.inputs[index])' must be \(product.dtype), got \(inputs[index].dtype)")
       }
       guard ShapeInference.broadcast(product.shape, inputs[index].shape) == product.shape else {
         throw error(
-          "epilogue input '\(node.inputs[index])' shape \(inputs[index].shape) does not broadcast to \(product.shape)")
+          "epilogue input '\(node.inputs[index])' shape \(inputs[index].shape) does not broadcast to \(product.shape)"
+        )
       }
     }
     return product

@@ -30,7 +30,8 @@ final class FusedOpTests: XCTestCase {
       ([1], [1], [1]), ([17, 63], [17, 63], [63]), ([65, 1, 3], [17, 1], [1, 3]),
       ([3, 17, 65], [17, 1], [3, 1, 65]), ([257, 3], [], [257, 1]),
     ]
-    let program = "mul x0 x1; add t0 0.5; tanh t1; sub t2 x2; gelu t3 approximate=tanh; maximum t4 x0; "
+    let program =
+      "mul x0 x1; add t0 0.5; tanh t1; sub t2 x2; gelu t3 approximate=tanh; maximum t4 x0; "
       + "clamp t5 min=-0.25; less t6 x1; add t7 t5"
     var b = GraphBuilder(name: "fused")
     var inputs: [String: InterpreterTensor] = [:]
@@ -49,7 +50,8 @@ final class FusedOpTests: XCTestCase {
       let t6 = b.add(.clamp, [t5], attributes: ["min": -0.25], name: "clamp\(i)")
       let t7 = b.add(.less, [t6, x], name: "less\(i)")
       b.output(b.add(.add, [t7, t5], name: "unfused\(i)"))
-      b.output(b.add(.fusedElementwise, [a, x, c], attributes: ["program": .string(program)], name: "fused\(i)"))
+      b.output(
+        b.add(.fusedElementwise, [a, x, c], attributes: ["program": .string(program)], name: "fused\(i)"))
     }
     try assertFusedMatchesUnfused(try b.build(), inputs, cases: shapes.count)
   }
@@ -63,7 +65,8 @@ final class FusedOpTests: XCTestCase {
     for (m, k, n) in sizes {
       let x = b.input("x\(cases)", .f32, [m, k])
       inputs[x] = randomTensor([m, k], seed: UInt64(cases))
-      let w = b.weight("w\(cases)", TensorData(randomValues(k * n, seed: UInt64(100 + cases)), shape: [k, n]))
+      let w = b.weight(
+        "w\(cases)", TensorData(randomValues(k * n, seed: UInt64(100 + cases)), shape: [k, n]))
       let bias = b.weight("bias\(cases)", TensorData(randomValues(n, seed: UInt64(200 + cases)), shape: [n]))
       for (residualShape, withBias) in [([m, n], true), ([n], false), ([m, 1], true)] {
         let r = b.input("r\(cases)", .f32, residualShape)

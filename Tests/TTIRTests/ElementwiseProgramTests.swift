@@ -56,7 +56,8 @@ final class ElementwiseProgramTests: XCTestCase {
     assertThrows("input 1 must be f32, got i32") {
       _ = try infer(.fusedElementwise, [t(.f32, 2), t(.i32, 2)], ["program": "add x0 x1"])
     }
-    assertThrows("node 'n' (fused_elementwise): program: instruction 0 (add): x2 is not one of the 2 inputs") {
+    assertThrows("node 'n' (fused_elementwise): program: instruction 0 (add): x2 is not one of the 2 inputs")
+    {
       _ = try infer(.fusedElementwise, [t(.f32, 2), t(.f32, 2)], ["program": "add x0 x2"])
     }
     assertThrows("missing required attribute 'program'") {
@@ -69,7 +70,8 @@ final class ElementwiseProgramTests: XCTestCase {
     XCTAssertEqual(
       try infer(.linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 3), t(.f32, 5, 3)], residual), t(.f32, 5, 3))
     // Without a bias, input 2 is the epilogue's.
-    XCTAssertEqual(try infer(.linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 1, 3)], residual), t(.f32, 5, 3))
+    XCTAssertEqual(
+      try infer(.linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 1, 3)], residual), t(.f32, 5, 3))
     XCTAssertEqual(
       try infer(.matmul, [t(.f32, 2, 5, 4), t(.f32, 4, 3)], ["epilogue": "gelu x0"]), t(.f32, 2, 5, 3))
     XCTAssertEqual(
@@ -83,7 +85,8 @@ final class ElementwiseProgramTests: XCTestCase {
       _ = try infer(.linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 5, 3)], ["epilogue_inputs": 1])
     }
     assertThrows("epilogue_inputs 4 is not in 0...3") {
-      _ = try infer(.linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 3)], ["epilogue": "relu x0", "epilogue_inputs": 4])
+      _ = try infer(
+        .linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 3)], ["epilogue": "relu x0", "epilogue_inputs": 4])
     }
     assertThrows("epilogue input 'v3' shape [6, 3] does not broadcast to [5, 3]") {
       _ = try infer(.linear, [t(.f32, 5, 4), t(.f32, 4, 3), t(.f32, 3), t(.f32, 6, 3)], residual)

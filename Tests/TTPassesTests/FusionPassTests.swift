@@ -86,7 +86,8 @@ final class FusionPassTests: XCTestCase {
   }
 
   /// `matmul(softmax(q·c · transpose(k) + mask), v)`, as the tracer records eager attention.
-  func tracedAttention(mask: [Float]?, sq: Int = 3, sk: Int = 5, scaleOnScores: Bool = false) throws -> Graph {
+  func tracedAttention(mask: [Float]?, sq: Int = 3, sk: Int = 5, scaleOnScores: Bool = false) throws -> Graph
+  {
     var b = GraphBuilder(name: "attention")
     let q = b.input("q", .f32, [2, sq, 4])
     let k = b.input("k", .f32, [2, sk, 4])
@@ -146,7 +147,9 @@ final class FusionPassTests: XCTestCase {
 
 /// Runs both graphs in the interpreter on the same random inputs and checks every output within
 /// 1e-5 relative (`|a − b| ≤ 1e-5 · max(1, |b|)`).
-func assertSameOutputs(_ original: Graph, _ rewritten: Graph, file: StaticString = #filePath, line: UInt = #line)
+func assertSameOutputs(
+  _ original: Graph, _ rewritten: Graph, file: StaticString = #filePath, line: UInt = #line
+)
   throws
 {
   var inputs: [String: InterpreterTensor] = [:]
@@ -164,7 +167,8 @@ func assertSameOutputs(_ original: Graph, _ rewritten: Graph, file: StaticString
     let (a, b) = (actual[output.name]!.floats(), expected[output.name]!.floats())
     XCTAssertEqual(a.count, b.count, output.name, file: file, line: line)
     for (index, (x, y)) in zip(a, b).enumerated() where !(abs(x - y) <= 1e-5 * max(1, abs(y))) {
-      XCTFail("output '\(output.name)' element \(index): \(x) after the pass, \(y) before", file: file, line: line)
+      XCTFail(
+        "output '\(output.name)' element \(index): \(x) after the pass, \(y) before", file: file, line: line)
       break
     }
   }

@@ -41,15 +41,15 @@ extension Emission {
   static func binaryExpression(_ op: Op, _ a: String, _ b: String, _ dtype: DType) -> String {
     let compute = CSyntax.computeType(dtype)
     return switch op {
-      case .add: "\(a) + \(b)"
-      case .sub: "\(a) - \(b)"
-      case .mul: "\(a) * \(b)"
-      case .div: "\(a) / \(b)"
-      case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
-      case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
-      case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
-      case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
-      case .less: "(\(a) < \(b) ? 1.0f : 0.0f)"
+    case .add: "\(a) + \(b)"
+    case .sub: "\(a) - \(b)"
+    case .mul: "\(a) * \(b)"
+    case .div: "\(a) / \(b)"
+    case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
+    case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
+    case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
+    case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
+    case .less: "(\(a) < \(b) ? 1.0f : 0.0f)"
     default: "(\(a) > \(b) ? 1.0f : 0.0f)"  // greater
     }
   }

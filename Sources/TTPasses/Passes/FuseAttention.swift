@@ -23,13 +23,14 @@ public struct FuseAttention: Pass {
     try PatternRewriter([Self.rule]).fuse(&graph, context: &context)
   }
 
-
   /// Matches the attention pattern ending at the matmul `id` and replaces it.
   static func fuse(_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool {
     let output = editor[id]
     guard isPlainMatmul(output), editor.isFloat32(id) else { return false }
     let (weights, v) = (output.inputs[0], output.inputs[1])
-    guard let softmaxID = editor.producer(of: weights), editor.isPrivate(weights, to: id) else { return false }
+    guard let softmaxID = editor.producer(of: weights), editor.isPrivate(weights, to: id) else {
+      return false
+    }
     let softmax = editor[softmaxID]
     guard softmax.op == .softmax, let rank = editor.type(of: weights)?.rank,
       ShapeInference.normalizedAxis(softmax.int("axis") ?? -1, rank: rank) == rank - 1
@@ -39,7 +40,8 @@ public struct FuseAttention: Pass {
     var scores = softmax.inputs[0]
     var reader = softmaxID
     var mask: String?
-    if let addID = editor.producer(of: scores), editor[addID].op == .add, editor.isPrivate(scores, to: reader) {
+    if let addID = editor.producer(of: scores), editor[addID].op == .add, editor.isPrivate(scores, to: reader)
+    {
       let add = editor[addID]
       let sides = add.inputs.indices.filter { side in
         editor.isPrivate(add.inputs[side], to: addID) && scoreProduct(add.inputs[side], editor) != nil
@@ -50,7 +52,8 @@ public struct FuseAttention: Pass {
       mask = add.inputs[1 - side]
       (scores, reader) = (add.inputs[side], addID)
     }
-    guard editor.isPrivate(scores, to: reader), let (product, scoresScale) = scoreProduct(scores, editor) else {
+    guard editor.isPrivate(scores, to: reader), let (product, scoresScale) = scoreProduct(scores, editor)
+    else {
       return false
     }
 
@@ -93,7 +96,9 @@ public struct FuseAttention: Pass {
     {
       (value, scale) = (source, factor)
     }
-    guard let id = editor.producer(of: value), isPlainMatmul(editor[id]), editor.isFloat32(id) else { return nil }
+    guard let id = editor.producer(of: value), isPlainMatmul(editor[id]), editor.isFloat32(id) else {
+      return nil
+    }
     return (id, scale)
   }
 

@@ -23,7 +23,6 @@ public struct FuseElementwise: Pass {
     try PatternRewriter(Self.rules).fuse(&graph, context: &context)
   }
 
-
   /// Merges into node `id` the first elementwise producer it can absorb.
   static func fuse(_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool {
     let node = editor[id]

@@ -23,7 +23,6 @@ public struct FuseEpilogue: Pass {
     try PatternRewriter(Self.rules).fuse(&graph, context: &context)
   }
 
-
   /// Moves node `id` into the epilogue of the product it reads, if it can.
   static func fuse(_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool {
     let node = editor[id]

@@ -115,7 +115,9 @@ extension PatternRewriter {
   /// counts the nodes merged away.
   func fuse(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
     var editor = try GraphEditor(graph)
-    let (nodesBefore, unreadBefore) = (editor.nodeCount, Set(editor.weights.keys.filter { !editor.isUsed($0) }))
+    let (nodesBefore, unreadBefore) = (
+      editor.nodeCount, Set(editor.weights.keys.filter { !editor.isUsed($0) })
+    )
     guard try apply(to: &editor, context: &context) else { return false }
     editor.removeDeadNodes()
     for name in editor.weights.keys.sorted() where !editor.isUsed(name) && !unreadBefore.contains(name) {

@@ -66,7 +66,8 @@ func assertOptimizedAgrees(
   let interpreted = try Interpreter(graph: optimized).run([
     "x": InterpreterTensor(input.scalars, shape: input.shape)
   ])[name]!.floats()
-  assertClose(interpreted, expected[name]!.floats(), "-O2 interpreter vs -O0", tolerance: 1e-5, file: file, line: line)
+  assertClose(
+    interpreted, expected[name]!.floats(), "-O2 interpreter vs -O0", tolerance: 1e-5, file: file, line: line)
   let compiled = try compileAndLoad(optimized, cache: cache).run([input.scalars])[0]
   assertClose(compiled, interpreted, "-O2 compiled vs -O2 interpreter", file: file, line: line)
 }
