@@ -76,7 +76,8 @@ public struct FuseAttention: Pass {
         inputs.append(mask)
       }
     }
-    let names = editor.freshNames(node: "attention", value: output.outputs[0])
+    let scope = output.name.lastIndex(of: "/").map { String(output.name[...$0]) } ?? ""
+    let names = editor.freshNames(merging: [scope + "attention"], value: output.outputs[0])
     let attention = Node(
       name: names.node, op: .scaledDotProductAttention, inputs: inputs, outputs: [names.value],
       attributes: attributes)

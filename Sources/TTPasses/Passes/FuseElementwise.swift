@@ -38,7 +38,7 @@ public struct FuseElementwise: Pass {
       assembler.bind(value, to: result)
       _ = assembler.append(computation, reading: node.inputs, outputRank: rank, in: editor)
       guard let program = assembler.program else { continue }
-      let names = editor.freshNames(node: node.name, value: node.outputs[0])
+      let names = editor.freshNames(merging: [producer.name, node.name], value: node.outputs[0])
       let fused = Node(
         name: names.node, op: .fusedElementwise, inputs: assembler.inputs, outputs: [names.value],
         attributes: ["program": .string(program.description)])

@@ -47,7 +47,7 @@ public struct FuseEpilogue: Pass {
       var attributes = product.attributes
       attributes["epilogue"] = .string(program.description)
       attributes["epilogue_inputs"] = .int(assembler.inputs.count - 1)
-      let names = editor.freshNames(node: product.name, value: node.outputs[0])
+      let names = editor.freshNames(merging: [product.name, node.name], value: node.outputs[0])
       let fused = Node(
         name: names.node, op: product.op, inputs: Array(product.ownInputs) + assembler.inputs.dropFirst(),
         outputs: [names.value], attributes: attributes)

@@ -86,10 +86,12 @@ extension GraphEditor {
     return (node.inputs + node.outputs).allSatisfy { type(of: $0)?.dtype == .f32 }
   }
 
-  /// Unused names for a new node and its output, derived from `node` and `value`.
-  func freshNames(node: String, value: String) -> (node: String, value: String) {
+  /// Unused names for a node that replaces the nodes called `merged` (`fc1+act1`, or the last
+  /// name alone when the joined one would exceed 64 characters) and for its output (from `value`).
+  func freshNames(merging merged: [String], value: String) -> (node: String, value: String) {
+    let joined = merged.joined(separator: "+")
     var (nodes, values) = (nodeNames, valueNames)
-    return (nodes.fresh(node), values.fresh(value))
+    return (nodes.fresh(joined.count <= 64 ? joined : merged.last ?? "fused"), values.fresh(value))
   }
 
   /// Inserts `node` before `id` and makes every reader of `id`'s output read `node`'s output
