@@ -111,6 +111,9 @@ extension Op {
     case .linear:
       return OpSchema(
         inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3, attributes: epilogue)
+    case .sparseLinear:
+      return OpSchema(
+        inputNames: ["x", "values", "columns", "row_pointers", "bias"], minInputs: 4, maxInputs: 5)
     case .conv2d:
       return OpSchema(
         inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3,

@@ -212,7 +212,11 @@ struct Rule {
     case .binaryElementwise: try inferBinary()
     case .matrix:
       try inferWithEpilogue { () throws(GraphError) in
-        node.op == .matmul ? try ownRule.inferMatmul() : try ownRule.inferLinear()
+        switch node.op {
+        case .matmul: try ownRule.inferMatmul()
+        case .sparseLinear: try ownRule.inferSparseLinear()
+        default: try ownRule.inferLinear()
+        }
       }
     case .convolution: try inferWithEpilogue { () throws(GraphError) in try ownRule.inferConv2d() }
     case .pooling: try inferPool2d()
