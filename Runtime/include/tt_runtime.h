@@ -120,6 +120,16 @@ TT_API tt_isa tt_best_isa(void);
 /* Whether `isa` can run here and is compiled into this build. */
 TT_API int tt_isa_available(tt_isa isa);
 
+/* ---- Machine limits (tt_peak.c; defined in the TTRuntime library only) ---- */
+
+/* fp32 multiply-add peak of one thread on path `isa`, GFLOP/s: the best of repeated runs over
+ * `seconds`. */
+TT_API double tt_peak_fma_gflops(tt_isa isa, double seconds);
+
+/* Memory read bandwidth of one thread, GB/s: the best of repeated sums of a 256 MiB buffer over
+ * `seconds`. */
+TT_API double tt_peak_read_gbs(double seconds);
+
 /* ---- GEMM (tt_gemm.c, tt_gemm_kernel.inc) ---- */
 
 /* What happens to each output element y = (A·B)[i,j] before it is stored, in this order:
