@@ -113,6 +113,12 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// `(q - zero_point) · scale` as `f32`.
   case dequantizeLinear = "dequantize_linear"
 
+  // Sparse weights (pruned models). New cases go last: incremental builds have been seen to keep
+  // stale case numbers in dependent modules.
+  /// `linear` with a pruned weight stored sparse: `x[..., in]`, the weight's transpose as CSR
+  /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
+  case sparseLinear = "sparse_linear"
+
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
     /// One input, same-shaped output.
@@ -144,7 +150,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
       .unaryElementwise
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       .binaryElementwise
-    case .matmul, .linear: .matrix
+    case .matmul, .linear, .sparseLinear: .matrix
     case .conv2d: .convolution
     case .maxPool2d, .avgPool2d: .pooling
     case .batchNorm, .softmax, .logSoftmax, .layerNorm: .normalization

@@ -4,7 +4,8 @@
 /// input and weight shapes are valid; every node reads only values defined before it (a read
 /// of a later value is reported as a cycle when there is one, and as an ordering error
 /// otherwise); every node matches its op's schema (arity, attributes) and passes shape and
-/// dtype inference; every declared graph output exists with the declared type.
+/// dtype inference; every declared graph output exists with the declared type; the CSR weights
+/// of every `sparse_linear` node are weights with valid contents (``CSRMatrix``).
 /// The first problem found is thrown as a one-line ``GraphError``.
 public enum Verifier {
   /// Verifies `graph`, throwing the first problem found.
@@ -13,6 +14,7 @@ public enum Verifier {
     try checkOrder(graph, definitions: definitions)
     let types = try ShapeInference.valueTypes(of: graph)
     try checkOutputs(graph, types: types)
+    try checkSparseWeights(graph, types: types)
   }
 
   /// Where a value name is defined.
@@ -85,7 +87,8 @@ public enum Verifier {
         }
         guard case .node(let producer) = definition, producer >= index else { continue }
         if let cycle = cycle(through: index, in: graph, definitions: definitions) {
-          let names = (cycle + [index]).map { graph.nodes[$0].name }
+          var names = (cycle + [index]).map { graph.nodes[$0].name }
+          if names.count > 12 { names = names.prefix(6) + ["… (\(cycle.count) nodes)"] + names.suffix(6) }
           throw GraphError(node: node, "cycle: \(names.joined(separator: " → "))")
         }
         throw GraphError(
@@ -97,20 +100,31 @@ public enum Verifier {
   }
 
   /// A path of node indices from `start` back to `start` along data dependencies, if any.
+  ///
+  /// One depth-first search with an explicit stack (the stack is the current path) and a visited
+  /// mark per node: linear time and memory in the size of the graph, and no recursion, so a
+  /// 100,000-node chain cannot overflow the call stack.
   private static func cycle(through start: Int, in graph: Graph, definitions: [String: Definition])
     -> [Int]?
   {
-    var visited: Set<Int> = []
-    func search(_ path: [Int]) -> [Int]? {
-      guard let current = path.last else { return nil }
-      for input in graph.nodes[current].inputs {
-        guard case .node(let producer)? = definitions[input] else { continue }
-        if producer == start { return path }
-        if visited.insert(producer).inserted, let found = search(path + [producer]) { return found }
+    var visited = [Bool](repeating: false, count: graph.nodes.count)
+    visited[start] = true
+    var path: [(node: Int, nextInput: Int)] = [(start, 0)]
+    while let (current, nextInput) = path.last {
+      let inputs = graph.nodes[current].inputs
+      guard nextInput < inputs.count else {
+        path.removeLast()
+        continue
       }
-      return nil
+      path[path.count - 1].nextInput += 1
+      guard case .node(let producer)? = definitions[inputs[nextInput]] else { continue }
+      if producer == start { return path.map(\.node) }
+      if !visited[producer] {
+        visited[producer] = true
+        path.append((producer, 0))
+      }
     }
-    return search([start])
+    return nil
   }
 
   private static func checkOutputs(_ graph: Graph, types: [String: TensorType]) throws(GraphError) {
@@ -127,6 +141,27 @@ public enum Verifier {
         throw GraphError(
           graph: graph.name,
           "output '\(output.name)' is declared \(output.type) but computed as \(type)")
+      }
+    }
+  }
+
+  /// The CSR inputs of `sparse_linear` nodes are weights (kernels index with them, so a
+  /// computed value is not allowed) whose contents form a valid ``CSRMatrix``.
+  private static func checkSparseWeights(_ graph: Graph, types: [String: TensorType])
+    throws(GraphError)
+  {
+    for node in graph.nodes where node.op == .sparseLinear {
+      let csr = node.inputs[1...3].map { graph.weights[$0] }
+      guard let values = csr[0], let columns = csr[1], let rowPointers = csr[2] else {
+        throw GraphError(node: node, "values, columns and row_pointers must be weights")
+      }
+      do {
+        _ = try CSRMatrix(
+          rowPointers: rowPointers.int64s().map { Int32(truncatingIfNeeded: $0) },
+          columns: columns.int64s().map { Int32(truncatingIfNeeded: $0) }, values: values.floats(),
+          columnCount: types[node.inputs[0]]!.shape.last!)
+      } catch {
+        throw GraphError(node: node, "sparse weight '\(node.inputs[1])': \(error)")
       }
     }
   }

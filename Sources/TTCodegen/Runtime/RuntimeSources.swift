@@ -12,5 +12,6 @@ enum RuntimeSources {
     ("tt_nn.c", PackageResources.tt_nn_c),
     ("tt_peak.c", PackageResources.tt_peak_c),
     ("tt_runtime.h", PackageResources.tt_runtime_h),
+    ("tt_sparse.c", PackageResources.tt_sparse_c),
   ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -19,7 +19,7 @@ struct DiffCommand: ParsableCommand {
       Examples:
         ttc diff mlp.json
         ttc diff cnn.json --input x.npy --tolerance 1e-5
-        ttc diff cnn.json --batch 8 --opt O0
+        ttc diff cnn.json --batch 8 --cc-opt O0
         ttc diff mlp.json --compiled mlp.so
       """)
 
@@ -33,13 +33,16 @@ struct DiffCommand: ParsableCommand {
       valueName: "input"))
   var inputs: [String] = []
 
-  @Option(help: "The largest accepted |compiled − interpreted| / max(1, |interpreted|).")
+  @Option(
+    parsing: .unconditional, help: "The largest accepted |compiled − interpreted| / max(1, |interpreted|).")
   var tolerance = 1e-4
 
-  @Option(help: "Compare at this batch size (re-specializes the leading dimension of every input).")
+  @Option(
+    parsing: .unconditional,
+    help: "Compare at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
-  @Option(help: "Seed of the random inputs.")
+  @Option(parsing: .unconditional, help: "Seed of the random inputs.")
   var seed: UInt64 = 0
 
   @Option(
@@ -47,6 +50,8 @@ struct DiffCommand: ParsableCommand {
       "A library built by ttc compile from this model (default: compile through the cache).",
       valueName: "path"))
   var compiled: String?
+
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
 
   @OptionGroup var compiler: CompilerFlags
 
@@ -60,7 +65,7 @@ struct DiffCommand: ParsableCommand {
   }
 
   private func diff() throws {
-    let graph = try LoadedModel(path: model, batch: batch).graph
+    let graph = try LoadedModel(path: model, batch: batch, passes: passes).graph
     let values =
       inputs.isEmpty
       ? try RandomInputs.make(for: graph, seed: seed)

@@ -16,8 +16,10 @@ struct CompilerFlags: ParsableArguments {
   var targetCPU = "native"
 
   @Option(
-    name: .customLong("opt"),
-    help: ArgumentHelp("The C optimization level: O0, O1, O2 or O3.", valueName: "level"))
+    name: .customLong("cc-opt"),
+    help: ArgumentHelp(
+      "The C compiler's optimization level (clang -O): O0, O1, O2 or O3; graph passes are -O0/-O1/-O2.",
+      valueName: "level"))
   var optimization = "O3"
 
   @Option(
@@ -36,9 +38,17 @@ struct CompilerFlags: ParsableArguments {
     help: ArgumentHelp("The compile cache (default: $XDG_CACHE_HOME/ttc or ~/.cache/ttc).", valueName: "dir"))
   var cacheDirectory: String?
 
+  @Option(
+    name: .customLong("compile-timeout"), parsing: .unconditional,
+    help: ArgumentHelp("Stop the C compiler after this many seconds.", valueName: "seconds"))
+  var compileTimeout = CCompiler.defaultTimeout
+
   func validate() throws {
+    guard compileTimeout > 0, compileTimeout.isFinite else {
+      throw ValidationError("--compile-timeout must be a positive number of seconds (got \(compileTimeout))")
+    }
     guard ["O0", "O1", "O2", "O3"].contains(optimization) else {
-      throw ValidationError("--opt must be one of O0, O1, O2, O3 (got '\(optimization)')")
+      throw ValidationError("--cc-opt must be one of O0, O1, O2, O3 (got '\(optimization)')")
     }
     guard CEmitter.WeightsMode(rawValue: weights) != nil else {
       throw ValidationError("--weights must be 'embedded' or 'external' (got '\(weights)')")
@@ -55,8 +65,9 @@ struct CompilerFlags: ParsableArguments {
   /// - Throws: ``CodegenError/toolFailed(_:)`` when no `--cc` is given and no compiler is found.
   func options(emitC: String? = nil) throws -> CompileOptions {
     let executable = try compilerPath ?? CCompiler.locateExecutable()
-    let compiler = CCompiler(
+    var compiler = CCompiler(
       executable: executable, optimization: "-" + optimization, targetCPU: targetCPU)
+    compiler.timeout = compileTimeout
     return CompileOptions(
       compiler: compiler, cacheDirectory: cacheDirectory, useCache: !noCache,
       weights: CEmitter.WeightsMode(rawValue: weights) ?? .embedded, emitCPath: emitC)

@@ -3,12 +3,14 @@ import TTIR
 import TTInterpreter
 
 /// The model file, batch size and `.npy` inputs of the commands that evaluate a model
-/// (`ttc run`, `ttc profile`).
+/// (`ttc run`, `ttc profile`), and the graph passes run before.
 struct ModelInputs: ParsableArguments {
   @Argument(help: "The model file (model.json).")
   var model: String
 
-  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
+  @Option(
+    parsing: .unconditional,
+    help: "Run at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
   @Option(
@@ -17,6 +19,8 @@ struct ModelInputs: ParsableArguments {
       "An input as NAME=FILE.npy, or FILE.npy for the next input in declaration order.",
       valueName: "input"))
   var inputs: [String] = []
+
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
 
   /// Every file these options make a command read: the model, its weights and the `--input`
   /// files (for `NAME=FILE.npy`, both readings of the argument).
@@ -27,9 +31,9 @@ struct ModelInputs: ParsableArguments {
       }
   }
 
-  /// The model, re-specialized to `--batch` when given.
+  /// The model after the passes (re-specialized to `--batch` when given).
   func loadGraph() throws -> Graph {
-    try specialize(loadModel(model), batchSize: batch, modelPath: model)
+    try LoadedModel(path: model, batch: batch, passes: passes).graph
   }
 
   /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.
