@@ -109,6 +109,7 @@ public enum ModelCompiler {
     let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
     key.add("compiler", "\(compiler.executable): \(try cache.identity(of: compiler))")
     key.add("flags", compiler.compileFlags.joined(separator: " "))
+    if compiler.targetCPU == "native" { key.add("cpu", HostCPU.signature) }
     return key
   }
 
@@ -135,7 +136,8 @@ public enum ModelCompiler {
   /// and its first ``diagnosticsLimit`` characters (whole lines).
   static func excerpt(_ output: String, log: String?) -> String {
     guard output.count > diagnosticsLimit else { return output }
-    let lines = output.prefix(diagnosticsLimit).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    let lines = output.prefix(diagnosticsLimit).split(separator: "\n", omittingEmptySubsequences: false)
+      .dropLast()
     let place = log.map { "the full output is in \($0)" } ?? "the output was not kept"
     return "(\(output.count) characters of output; \(place))\n" + lines.joined(separator: "\n") + "\n…"
   }
