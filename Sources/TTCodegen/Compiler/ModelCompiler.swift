@@ -59,7 +59,8 @@ public enum ModelCompiler {
     lap("check")
     let library = "lib\(CSyntax.identifier(graph.name, prefix: ""))-\(digest.prefix(16)).so"
     do {
-      try compiler.compileLibrary(source: "model.c", output: library, in: build)
+      let runtime = try RuntimeObject.path(compiler: compiler, cache: cache)
+      try compiler.compileLibrary(source: "model.c", runtimeObject: runtime, output: library, in: build)
     } catch .compilationFailed(let command, let diagnostics, _) {
       // Keep the failed build where the user can look at it.
       let kept = "\(cache.root)/failed-\(digest.prefix(16))"
