@@ -19,7 +19,9 @@ let package = Package(
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // ONNX files are protobuf; only the runtime library is built (the generated Swift is committed).
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
@@ -44,10 +46,14 @@ let package = Package(
       }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
+    .target(
+      name: "TTONNX",
+      dependencies: ["TTIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
     .executableTarget(
       name: "ttc",
       dependencies: [
-        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader",
+        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -70,6 +76,11 @@ let package = Package(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
 
+    // Runs ONNX's backend node tests (written out by scripts/onnx-conformance.sh).
+    .executableTarget(
+      name: "onnx-conformance", dependencies: ["TTONNX", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"],
+      path: "Tools/ONNXConformance"),
+
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels"]),
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
@@ -79,6 +90,9 @@ let package = Package(
     .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch"]),
     .testTarget(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTONNXTests", dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

@@ -186,6 +186,7 @@ struct Rule {
     switch node.op.category {
     case .unaryElementwise: try inferUnary()
     case .binaryElementwise: try inferBinary()
+    case .selection: try inferSelect()
     case .matrix: node.op == .matmul ? try inferMatmul() : try inferLinear()
     case .convolution: try inferConv2d()
     case .pooling: try inferPool2d()

@@ -21,6 +21,7 @@ struct Emission {
     switch node.op.category {
     case .unaryElementwise: return try unary()
     case .binaryElementwise: return try binary()
+    case .selection: return select()
     case .matrix: return try matrix()
     case .convolution, .pooling: return try spatial()
     case .normalization: return try normalization()

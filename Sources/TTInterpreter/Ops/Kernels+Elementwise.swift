@@ -15,6 +15,7 @@ extension Kernels {
       case .relu: .relu
       case .sigmoid: .sigmoid
       case .tanh: .tanh
+      case .erf: .erf
       case .gelu: node.string("approximate") == "tanh" ? .geluTanh : .geluErf
       case .leakyRelu: .leakyRelu(slope: Float(node.float("alpha") ?? 0.01))
       default:  // clamp
@@ -25,6 +26,15 @@ extension Kernels {
     let count = step.outputType.elementCount
     return compute(step.outputType, [x]) { inputs, out in
       Elementwise.unary(function, inputs[0], out, count: count)
+    }
+  }
+
+  /// `where` (``TTKernels/Elementwise/select(_:_:_:_:_:_:_:_:)``).
+  static func select(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+    compute(step.outputType, arguments) { inputs, out in
+      Elementwise.select(
+        inputs[0], arguments[0].shape, inputs[1], arguments[1].shape, inputs[2], arguments[2].shape,
+        out, step.outputType.shape)
     }
   }
 

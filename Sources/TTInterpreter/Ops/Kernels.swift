@@ -47,6 +47,7 @@ enum Kernels {
     switch step.node.op.category {
     case .unaryElementwise: unary(step, arguments[0])
     case .binaryElementwise: binary(step, arguments[0], arguments[1])
+    case .selection: select(step, arguments)
     case .matrix: matrix(step, arguments)
     case .convolution: convolution(step, arguments)
     case .pooling: pooling(step, arguments[0])
