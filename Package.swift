@@ -76,10 +76,13 @@ let package = Package(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
 
-    // Runs ONNX's backend node tests (written out by scripts/onnx-conformance.sh).
+    // Runs ONNX's backend node tests (written out by scripts/onnx-conformance.sh) through the
+    // importer, the interpreter and the compiled library; the library part is shared with tests.
+    .target(
+      name: "ONNXConformance", dependencies: ["TTONNX", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"],
+      path: "Tools/ONNXConformance/Library"),
     .executableTarget(
-      name: "onnx-conformance", dependencies: ["TTONNX", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"],
-      path: "Tools/ONNXConformance"),
+      name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
 
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels"]),
@@ -91,7 +94,8 @@ let package = Package(
     .testTarget(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(
-      name: "TTONNXTests", dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader"],
+      name: "TTONNXTests",
+      dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "EndToEndTests",

@@ -6,9 +6,19 @@ public struct ONNXError: Error, Hashable, Sendable, CustomStringConvertible {
   /// One line naming the file, node or value at fault and the reason.
   public let description: String
 
+  /// The graph input that would have to be a constant for the import to succeed (a shape or
+  /// axes tensor fed as an input), if that is what failed; see
+  /// ``ONNXImporter/Options/constantInputs``.
+  public let inputNeedingConstant: String?
+
   /// Creates an error with a one-line description.
-  public init(_ description: String) { self.description = description }
+  public init(_ description: String, inputNeedingConstant: String? = nil) {
+    self.description = description
+    self.inputNeedingConstant = inputNeedingConstant
+  }
 
   /// The same error with `prefix: ` in front (the file name, usually).
-  func located(_ prefix: String) -> ONNXError { ONNXError("\(prefix): \(description)") }
+  func located(_ prefix: String) -> ONNXError {
+    ONNXError("\(prefix): \(description)", inputNeedingConstant: inputNeedingConstant)
+  }
 }

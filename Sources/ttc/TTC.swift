@@ -22,6 +22,6 @@ struct TTC: ParsableCommand {
       """,
     subcommands: [
       InspectCommand.self, RunCommand.self, ProfileCommand.self, GraphCommand.self, CompileCommand.self,
-      BenchCommand.self, DiffCommand.self, CacheCommand.self,
+      BenchCommand.self, DiffCommand.self, CacheCommand.self, ImportCommand.self, ExportCommand.self,
     ])
 }

@@ -56,7 +56,10 @@ extension Converters {
         x = try c.slice(x, starts: starts, ends: ends, steps: steps)
       }
       let index = try c.emit(.argmax, values: [x], ["axis": .int(axis), "keepdims": .bool(c.int("keepdims", 1) != 0)])
-      return last ? try c.binary(.sub, c.scalar(Double(shape[axis] - 1), .i64), index) : index
+      guard last else { return index }
+      // (n − 1) − index, in f32 (exact for any axis length) since the engines compute in f32.
+      let reversed = try c.binary(.sub, c.scalar(Double(shape[axis] - 1), .f32), c.cast(index, to: .f32))
+      return try c.cast(reversed, to: .i64)
     }
   }
 }

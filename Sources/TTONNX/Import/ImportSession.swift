@@ -102,6 +102,9 @@ final class ImportSession {
   }
 
   private var inputNames: Set<String> = []
+
+  /// Whether `name` is a graph input.
+  func isGraphInput(_ name: String) -> Bool { inputNames.contains(name) }
 }
 
 extension ImportSession {

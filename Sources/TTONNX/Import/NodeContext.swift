@@ -62,9 +62,10 @@ struct NodeContext {
   /// - Throws: a message naming the input and `role` when it is computed at run time.
   func constant(_ index: Int, _ role: String) throws(ONNXError) -> TensorData {
     guard let data = try value(index).constant else {
+      let name = node.input[index]
       throw ONNXError(
-        "\(location): input '\(node.input[index])' (\(role)) must be a constant: TinyTorch graphs "
-          + "have static shapes")
+        "\(location): input '\(name)' (\(role)) must be a constant: TinyTorch graphs have static shapes",
+        inputNeedingConstant: session.isGraphInput(name) ? name : nil)
     }
     return data
   }
