@@ -124,7 +124,7 @@ final class ImporterErrorTests: XCTestCase {
     model.graph.initializer[0].externalData = [location, offset]
     try model.data.write(to: url)
     let graph = try ONNXImporter().importModel(from: url)
-    XCTAssertEqual(graph.weights["w"]?.floats(), [1.5, -2, 4])
+    XCTAssertEqual(graph.weights["w"]?.floats(), [1.5, -2, 4], "\(graph.nodes) \(graph.weights)")
   }
 
   func testConstantInputsNeededForShapesAreNamed() throws {

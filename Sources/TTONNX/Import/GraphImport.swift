@@ -16,13 +16,13 @@ struct GraphImport {
     let session = ImportSession(opset: opset, reserved: reserved)
 
     for initializer in graph.initializer {
-      session.values[initializer.name] = .constant(try initializer.tensorData(directory: directory))
+      session.values[initializer.name] = .constant(try initializer.tensorData(directory: directory), name: initializer.name)
     }
     if !graph.sparseInitializer.isEmpty { throw ONNXError("sparse initializers are not supported") }
     var inputs: [ValueInfo] = []
     for input in graph.input where session.values[input.name] == nil {
       if let constant = options.constantInputs[input.name] {
-        session.values[input.name] = .constant(constant)
+        session.values[input.name] = .constant(constant, name: input.name)
         continue
       }
       let type = try inputType(input)
@@ -41,7 +41,7 @@ struct GraphImport {
       guard let value = session.values[output.name] else {
         throw ONNXError("graph output '\(output.name)' is not produced by any node, input or initializer")
       }
-      var tensor = session.tensorName(value, onnxName: output.name)
+      var tensor = session.tensorName(value.named(output.name))
       if !session.isNodeOutput(tensor) || seen.contains(tensor) {
         let type = session.type(of: value)
         let copy = session.outputName(output.name)
@@ -192,7 +192,7 @@ struct GraphImport {
         }
         value = .tensor(renamed)
       }
-      session.values[output] = value
+      session.values[output] = value.named(output)
     }
   }
 }

@@ -35,16 +35,16 @@ final class ImportSession {
   func type(of value: ImportedValue) -> TensorType {
     switch value {
     case .tensor(let name): types[name]!
-    case .constant(let data): data.type
+    case .constant(let data, _): data.type
     }
   }
 
   /// The IR name of `value`, adding a constant as a weight (once per ONNX name) if needed.
-  func tensorName(_ value: ImportedValue, onnxName: String?) -> String {
+  func tensorName(_ value: ImportedValue) -> String {
     switch value {
     case .tensor(let name):
       return name
-    case .constant(let data):
+    case .constant(let data, let onnxName):
       if let onnxName, let existing = materialized[onnxName] { return existing }
       let name = onnxName.flatMap { types[$0] == nil ? $0 : nil } ?? freshName(onnxName ?? "const")
       weights[name] = data

@@ -51,11 +51,11 @@ struct NodeContext {
 
   /// The IR name of input `index`, adding it as a weight if it is a constant.
   func tensor(_ index: Int) throws(ONNXError) -> String {
-    session.tensorName(try value(index), onnxName: node.input[index])
+    session.tensorName(try value(index))
   }
 
   /// The IR name of a value (constants become weights).
-  func tensor(_ value: ImportedValue) -> String { session.tensorName(value, onnxName: nil) }
+  func tensor(_ value: ImportedValue) -> String { session.tensorName(value) }
 
   /// Input `index`, which must be known at import time (shapes, axes, pads...).
   ///
