@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
-      resources: [.copy("Fixtures")]),
+      exclude: ["Python"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

@@ -100,3 +100,58 @@ func temporaryFolder() throws -> URL {
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
+
+/// Python with `onnx` and `onnxruntime`, the reference these tests compare against:
+/// `$TTC_ONNX_PYTHON`, else the venv of `scripts/onnx-conformance.sh`-style setups
+/// (`/tmp/ttc-onnx-venv`, `.venv-onnx`), else `python3`. Tests skip when none has both.
+enum ReferencePython {
+  static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python")
+
+  static let executable: String? = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let candidates = [
+      ProcessInfo.processInfo.environment["TTC_ONNX_PYTHON"], "/tmp/ttc-onnx-venv/bin/python",
+      root.appendingPathComponent(".venv-onnx/bin/python").path, "python3",
+    ].compactMap { $0 }
+    return candidates.first { (try? run($0, ["-c", "import onnx, onnxruntime"]))?.status == 0 }
+  }()
+
+  /// Skips the test when no reference Python is installed.
+  static func require() throws -> String {
+    guard let executable else { throw XCTSkip("python with onnx and onnxruntime is not installed") }
+    return executable
+  }
+
+  /// Runs `script` (in Tests/TTONNXTests/Python) with `arguments`; fails with its output.
+  static func runScript(_ script: String, _ arguments: [String]) throws {
+    let result = try run(try require(), [scripts.appendingPathComponent(script).path] + arguments)
+    guard result.status == 0 else { throw ONNXError("\(script) failed: \(result.output)") }
+  }
+
+  private static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [executable] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+  }
+}
+
+/// |a − b| ≤ tolerance · max(1, |b|) elementwise, same shape.
+func assertClose(
+  _ actual: TensorData, _ expected: TensorData, tolerance: Float = 1e-4, _ message: String,
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  XCTAssertEqual(actual.shape, expected.shape, message, file: file, line: line)
+  for (index, (a, b)) in zip(actual.floats(), expected.floats()).enumerated()
+  where !(abs(a - b) <= tolerance * max(1, abs(b))) {
+    XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
+    return
+  }
+}

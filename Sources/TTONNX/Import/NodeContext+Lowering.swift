@@ -5,8 +5,8 @@ import TTIR
 extension NodeContext {
   /// `value` with a new shape of the same element count.
   func reshape(_ value: ImportedValue, _ shape: [Int]) throws(ONNXError) -> ImportedValue {
-    if let data = value.constant { return .constant(ConstantFolding.reshaped(data, shape)) }
     if session.type(of: value).shape == shape { return value }
+    if let data = value.constant { return .constant(ConstantFolding.reshaped(data, shape)) }
     return try emit(.reshape, values: [value], ["shape": .ints(shape)])
   }
 
