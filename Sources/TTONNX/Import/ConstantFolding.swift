@@ -108,15 +108,43 @@ enum ConstantFolding {
     return sources
   }
 
-  /// `data` permuted by `perm`.
+  /// `data` permuted by `perm`: one pass over the output with a running source offset, copying
+  /// whole elements (weights transposed at import can be hundreds of megabytes).
   static func transposed(_ data: TensorData, _ perm: [Int]) -> TensorData {
     let shape = perm.map { data.shape[$0] }
     let sourceStrides = strides(data.shape)
-    var sources: [Int] = []
-    forEachIndex(shape) { index in
-      sources.append(zip(index, perm).reduce(0) { $0 + $1.0 * sourceStrides[$1.1] })
+    let steps = perm.map { sourceStrides[$0] }
+    let count = shape.reduce(1, *)
+    let size = data.dtype.byteSize
+    var bytes = [UInt8](repeating: 0, count: count * size)
+    guard count > 0 else { return try! TensorData(type: TensorType(data.dtype, shape), bytes: bytes) }
+    let rank = shape.count
+    let inner = rank == 0 ? 1 : shape[rank - 1]
+    let innerStep = rank == 0 ? 0 : steps[rank - 1]
+    data.bytes.withUnsafeBytes { source in
+      bytes.withUnsafeMutableBytes { target in
+        var index = Array(repeating: 0, count: max(rank - 1, 0))
+        var offset = 0
+        var written = 0
+        while written < count {
+          for j in 0..<inner {
+            (target.baseAddress! + (written + j) * size).copyMemory(
+              from: source.baseAddress! + (offset + j * innerStep) * size, byteCount: size)
+          }
+          written += inner
+          var axis = rank - 2
+          while axis >= 0 {
+            index[axis] += 1
+            offset += steps[axis]
+            if index[axis] < shape[axis] { break }
+            offset -= steps[axis] * shape[axis]
+            index[axis] = 0
+            axis -= 1
+          }
+        }
+      }
     }
-    return elements(of: data, at: sources, shape: shape)
+    return try! TensorData(type: TensorType(data.dtype, shape), bytes: bytes)
   }
 
   /// `parts` joined along `axis` (same dtype, equal other dimensions).
