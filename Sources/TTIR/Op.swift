@@ -107,7 +107,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case argmax
 
   // Attention.
-  /// `softmax(q·kᵀ·scale + mask)·v` with optional causal masking.
+  /// `softmax(q·kᵀ·scale + mask)·v` with optional causal masking (queries aligned with the last
+  /// keys).
   case scaledDotProductAttention = "scaled_dot_product_attention"
 
   // Type conversion and quantization.
@@ -117,6 +118,12 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case quantizeLinear = "quantize_linear"
   /// `(q - zero_point) · scale` as `f32`.
   case dequantizeLinear = "dequantize_linear"
+
+  // Sparse weights (pruned models). New cases go last: incremental builds have been seen to keep
+  // stale case numbers in dependent modules.
+  /// `linear` with a pruned weight stored sparse: `x[..., in]`, the weight's transpose as CSR
+  /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
+  case sparseLinear = "sparse_linear"
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
@@ -152,7 +159,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       .binaryElementwise
     case .where: .selection
-    case .matmul, .linear: .matrix
+    case .matmul, .linear, .sparseLinear: .matrix
     case .conv2d: .convolution
     case .maxPool2d, .avgPool2d: .pooling
     case .batchNorm, .softmax, .logSoftmax, .layerNorm: .normalization

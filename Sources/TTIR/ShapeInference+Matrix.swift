@@ -33,6 +33,24 @@ extension Rule {
     return TensorType(inputs[0].dtype, x.dropLast() + [weight[1]])
   }
 
+  /// `x[..., in]` times a CSR weight (`values[nnz]`, `columns[nnz]` and `row_pointers[out + 1]`,
+  /// both `i32`) plus `bias[out]` → `[..., out]`. The CSR contents are checked by the
+  /// ``Verifier`` (``CSRMatrix/init(rowPointers:columns:values:columnCount:)``).
+  func inferSparseLinear() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireSameDType([0, 1] + (inputs.count == 5 ? [4] : []))
+    try requireRank(0, atLeast: 1)
+    for index in 1...3 { try requireRank(index, exactly: 1) }
+    for index in 2...3 where inputs[index].dtype != .i32 {
+      throw error("\(inputName(index)) must be i32, got \(inputs[index].dtype)")
+    }
+    try requireShape(2, inputs[1].shape, "one column per value")
+    let out = inputs[3].shape[0] - 1
+    guard out >= 0 else { throw error("row_pointers must have at least one entry") }
+    if inputs.count == 5 { try requireShape(4, [out], "[out]") }
+    return TensorType(inputs[0].dtype, inputs[0].shape.dropLast() + [out])
+  }
+
   /// NCHW convolution; see ``ShapeInference/windowOutputSize(input:kernel:stride:padding:dilation:)``.
   func inferConv2d() throws(GraphError) -> TensorType {
     try requireFloat(0)
@@ -50,7 +68,8 @@ extension Rule {
       throw error("channels \(x[1]) in and \(w[0]) out must both be divisible by groups \(groups)")
     }
     guard w[1] == x[1] / groups else {
-      throw error("weight \(w) expects \(w[1] * groups) input channels, input has \(x[1])")
+      let perGroup = groups > 1 ? " per group (\(groups) groups)" : ""
+      throw error("weight \(w) expects \(w[1]) input channels\(perGroup), input has \(x[1])")
     }
     if inputs.count == 3 { try requireShape(2, [w[0]], "[out_channels]") }
     var spatial: [Int] = []
@@ -65,6 +84,8 @@ extension Rule {
       }
       spatial.append(size)
     }
+    // The unfolded input (im2col) of one image and group, which engines may materialize.
+    try requireSize(TensorType(.f32, [w[1], w[2], w[3]] + spatial), "the unfolded input")
     return TensorType(inputs[0].dtype, [x[0], w[0]] + spatial)
   }
 
@@ -114,6 +135,7 @@ extension Rule {
       throw error(
         "batch dimensions \(batches[0]), \(batches[1]) and \(batches[2]) do not broadcast")
     }
+    try requireSize(TensorType(.f32, batch + [sq, sk]), "the attention scores")
     if let mask = optionalInput(3) {
       let scores = batch + [sq, sk]
       guard ShapeInference.broadcast(mask.shape, scores) == scores else {

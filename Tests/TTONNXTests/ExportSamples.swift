@@ -72,7 +72,16 @@ enum ExportSamples {
       attributes: ["groups": 2, "stride": [2, 2], "padding": [1, 1], "dilation": [1, 1]])
     h = b.add(.avgPool2d, [h], attributes: ["kernel": [2, 2], "stride": [1, 1], "padding": [1, 1], "count_include_pad": false])
     let flat = b.add(.flatten, [h])
-    let logits = b.add(.linear, [flat, b.weight("fc.w", weight([36, 5], seed: 7)), b.weight("fc.b", weight([5], seed: 8))])
+    let dense = b.add(.linear, [flat, b.weight("fc.w", weight([36, 5], seed: 7)), b.weight("fc.b", weight([5], seed: 8))])
+    // A pruned 36 → 5 layer in CSR form: output n reads inputs n, n + 7 and n + 30.
+    var columns: [Int32] = []
+    for row in 0..<5 { columns += [Int32(row), Int32(row + 7), Int32(row + 30)] }
+    let rows: [Int32] = [0, 3, 6, 9, 12, 15]
+    let values = b.weight("sp.values", weight([15], seed: 15))
+    let columnsWeight = b.weight("sp.columns", TensorData(int32s: columns, shape: [15]))
+    let rowsWeight = b.weight("sp.rows", TensorData(int32s: rows, shape: [6]))
+    let sparse = b.add(.sparseLinear, [flat, values, columnsWeight, rowsWeight])
+    let logits = b.add(.add, [dense, sparse])
     b.output(b.add(.softmax, [logits], attributes: ["axis": 1]))
     b.output(b.add(.logSoftmax, [logits], attributes: ["axis": -1]))
     b.output(b.add(.argmax, [logits], attributes: ["axis": 1, "keepdims": true]))

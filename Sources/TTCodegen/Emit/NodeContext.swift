@@ -1,4 +1,5 @@
 import TTIR
+import TTRuntime
 
 /// A node with the types of its inputs and output.
 struct NodeContext {
@@ -13,35 +14,45 @@ struct NodeContext {
   }
 
   /// Requires every input to be `f32`, except an attention mask (input 3 of
-  /// `scaled_dot_product_attention`) and gather indices (input 1 of `gather`).
+  /// `scaled_dot_product_attention`), gather indices (input 1 of `gather`) and CSR indices
+  /// (inputs 2 and 3 of `sparse_linear`).
   func requireF32() throws(CodegenError) {
     for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
       if node.op == .gather && index == 1 { continue }  // indices
+      if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR indices
       throw unsupported(
         "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
     }
   }
 
-  /// Floats of scratch the node's kernel needs while it runs.
+  /// Floats of scratch the node's kernel needs while it runs, as the runtime itself computes it
+  /// (`tt_sgemm_scratch`, `tt_conv2d_scratch`, `tt_attention_scratch` of the TTRuntime library: one formula, in C). The
+  /// library's answer covers every instruction-set path, so it is enough for the one a model
+  /// library compiles.
   func scratchFloats() throws(CodegenError) -> Int {
     switch node.op {
     case .matmul, .linear:
-      return Self.gemmScratchFloats(k: inputTypes[0].shape.last ?? 0)
+      let (a, y) = (inputTypes[0].shape, outputType.shape)
+      let (k, n) = (a.last ?? 0, y.last ?? 0)
+      // All output rows: the emitter may fold a batch into the rows of one product, and scratch only
+      // grows with m, so this covers the per-batch products too.
+      let m = y.dropLast().reduce(1, *)
+      return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
+    case .sparseLinear:
+      return Int(tt_sparse_linear_scratch(Int64(inputTypes[0].shape.last ?? 0)))
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1
-      let rows = x[1] / groups * w[2] * w[3]
-      return rows * y[2] * y[3] + Self.gemmScratchFloats(k: rows)
+      return Int(
+        tt_conv2d_scratch(
+          Int64(x[1]), Int64(w[2]), Int64(w[3]), Int64(y[2]), Int64(y[3]), Int64(groups), Int64(w[0])))
     case .scaledDotProductAttention:
-      let k = inputTypes[1].shape
-      return k[k.count - 2]
+      let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
+      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
+      return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
     default:
       return 0
     }
   }
-
-  /// Floats of scratch `tt_sgemm` needs for inner dimension `k`: one packed panel of 32 columns
-  /// (`tt_sgemm_scratch` and `TT_NR` in `Runtime/tt_gemm.c`; keep the two in step).
-  static func gemmScratchFloats(k: Int) -> Int { k * 32 }
 }

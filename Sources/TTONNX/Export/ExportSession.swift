@@ -7,10 +7,13 @@ final class ExportSession {
   private(set) var initializers: [Onnx_TensorProto] = []
   /// The IR types of every graph value.
   let types: [String: TensorType]
+  /// The graph's weights.
+  let weights: [String: TensorData]
   private var taken: Set<String>
 
   init(graph: Graph, types: [String: TensorType]) {
     self.types = types
+    self.weights = graph.weights
     taken = Set(types.keys).union(graph.nodes.map(\.name))
   }
 

@@ -50,13 +50,10 @@ struct NodeExport {
       let condition = helper("Cast", [x], [Attribute.int("to", Int(ONNXDataType.bool))])
       finish("Where", [condition, node.inputs[1], node.inputs[2]])
     case .linear:
-      if type(x).rank == 2 {
-        finish("Gemm", node.inputs)
-      } else if node.inputs.count == 3 {
-        finish("Add", [helper("MatMul", [x, node.inputs[1]]), node.inputs[2]])
-      } else {
-        finish("MatMul", node.inputs)
-      }
+      writeLinear(node.inputs)
+    case .sparseLinear:
+      let dense = session.constant(densifiedWeight(), "\(node.name)/weight")
+      writeLinear([x, dense] + node.inputs.dropFirst(4))
     case .conv2d:
       let weight = type(node.inputs[1]).shape
       let padding = node.ints("padding") ?? [0, 0]
@@ -130,6 +127,35 @@ struct NodeExport {
       let zeroPoint = session.constant(TensorData(int8s: [Int8(node.int("zero_point") ?? 0)], shape: []), "\(node.name)/zero_point")
       finish(node.op == .quantizeLinear ? "QuantizeLinear" : "DequantizeLinear", [x, scale, zeroPoint])
     }
+  }
+
+  /// `x · weight (+ bias)`: `Gemm` for matrices, else `MatMul` (+ `Add`).
+  private func writeLinear(_ inputs: [String]) {
+    if type(x).rank == 2 {
+      finish("Gemm", inputs)
+    } else if inputs.count == 3 {
+      finish("Add", [helper("MatMul", [x, inputs[1]]), inputs[2]])
+    } else {
+      finish("MatMul", inputs)
+    }
+  }
+
+  /// The dense `[in, out]` weight of a `sparse_linear` (its CSR inputs are weights; the verifier
+  /// checked them).
+  private func densifiedWeight() -> TensorData {
+    let values = session.weights[node.inputs[1]]!
+    let columns = session.weights[node.inputs[2]]!.int64s()
+    let rowPointers = session.weights[node.inputs[3]]!.int64s()
+    let inputs = type(x).shape.last ?? 0
+    let outputs = rowPointers.count - 1
+    let numbers = values.floats()
+    var dense = [Float](repeating: 0, count: inputs * outputs)
+    for row in 0..<outputs {
+      for entry in Int(rowPointers[row])..<Int(rowPointers[row + 1]) {
+        dense[Int(columns[entry]) * outputs + row] = numbers[entry]
+      }
+    }
+    return ConstantFolding.cast(TensorData(dense, shape: [inputs, outputs]), to: values.dtype)
   }
 
   /// `softmax(q·kᵀ·scale + mask)·v` with ONNX ops; integer masks and `causal` become −∞ where blocked.

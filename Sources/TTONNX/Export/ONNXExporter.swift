@@ -7,8 +7,8 @@ import TTIR
 ///
 /// Every IR op maps to ONNX ops with the same meaning: most one to one, `linear` to
 /// `MatMul` + `Add` (or `Gemm`), comparisons to the ONNX comparison plus a `Cast` to float,
-/// `scaled_dot_product_attention` to `MatMul`/`Softmax`. Weights become initializers
-/// (`raw_data`).
+/// `scaled_dot_product_attention` to `MatMul`/`Softmax`, `sparse_linear` to a dense weight.
+/// Weights become initializers (`raw_data`).
 public enum ONNXExporter {
   /// The default-domain opset written.
   public static let opset = 20
@@ -33,7 +33,9 @@ public enum ONNXExporter {
     onnxGraph.input = graph.inputs.map(valueInfo)
     onnxGraph.output = graph.outputs.map(valueInfo)
     onnxGraph.node = session.nodes
-    onnxGraph.initializer = session.initializers
+    // Weights no ONNX node reads (a sparse_linear's CSR arrays, written densified) are left out.
+    let read = Set(session.nodes.flatMap(\.input))
+    onnxGraph.initializer = session.initializers.filter { read.contains($0.name) }
     var model = Onnx_ModelProto()
     model.irVersion = 9
     model.producerName = "TinyTorch ttc"

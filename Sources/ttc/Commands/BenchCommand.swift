@@ -46,6 +46,8 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of the table.")
   var json = false
 
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -60,7 +62,7 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func bench() throws {
-    let graph = try LoadedModel(path: model, batch: batch).graph
+    let graph = try LoadedModel(path: model, batch: batch, passes: passes).graph
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(graph, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)

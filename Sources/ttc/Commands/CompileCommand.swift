@@ -9,15 +9,18 @@ struct CompileCommand: ParsableCommand {
     commandName: "compile",
     abstract: "Compile a model.json to a native shared library.",
     discussion: """
-      Lowers the graph to C, checks it with libclang, compiles it with clang and copies the
-      library from the compile cache to the output path (atomically). Prints the time of every
-      stage, whether the cache was hit, the library size and the workspace arena size compared
-      with the sum of all intermediate buffers.
+      Runs the graph passes (-O2 by default: the exact rewrites and fusion; -O0 runs none), lowers
+      the graph to C, checks it with libclang, compiles it with clang and copies the library from
+      the compile cache to the output path (atomically). Prints the time of every stage, whether
+      the cache was hit, the library size and the workspace arena size compared with the sum of
+      all intermediate buffers; -v adds what every pass did.
 
       Examples:
         ttc compile mlp.json -o mlp.so
         ttc compile cnn.json -o cnn-b64.so --batch 64 --emit-c cnn.c
-        ttc compile mlp.json -o mlp.so --opt O2 --target-cpu x86-64-v3 --no-cache
+        ttc compile mlp.json -o mlp.so --cc-opt O2 --target-cpu x86-64-v3 --no-cache
+        ttc compile mlp.json -O1 -v --print-after dce
+        ttc compile mlp.json --passes dce,drop-unused-weights
         ttc compile mlp.json --explain-key
       """)
 
@@ -39,6 +42,12 @@ struct CompileCommand: ParsableCommand {
   @Flag(name: .customLong("explain-key"), help: "Print what went into the cache key, then compile.")
   var explainKey = false
 
+  @Flag(
+    name: .shortAndLong, help: "Print what every graph pass did, and nodes and intermediates before/after.")
+  var verbose = false
+
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -51,9 +60,13 @@ struct CompileCommand: ParsableCommand {
 
   private func compile() throws {
     let outputPath = output ?? defaultOutputPath
-    let loaded = try LoadedModel(path: model, batch: batch)
+    try OutputPaths.check(
+      [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
+    let sizes = IntermediateBytes()
+    let loaded = try LoadedModel(
+      path: model, batch: batch, passes: passes, instruments: verbose ? [sizes] : [])
     var options = try compiler.options(emitC: emitC)
-    options.passes = loaded.passes
+    options.passes = [loaded.pipeline.description]
     if explainKey { try printKey(loaded.graph, options: options) }
     let artifact: CompiledArtifact
     do {
@@ -62,7 +75,7 @@ struct CompileCommand: ParsableCommand {
       throw CommandFailure("\(model): \(error)")
     }
     let weightsPath = ModelFile.weightsURL(for: URL(fileURLWithPath: model)).path
-    try OutputFile.install(artifact.libraryPath, at: outputPath, protecting: [model, weightsPath])
+    try OutputFile.install(artifact.libraryPath, at: outputPath)
 
     let stages =
       [("load", loaded.loadSeconds), ("passes", loaded.passesSeconds)]
@@ -81,6 +94,7 @@ struct CompileCommand: ParsableCommand {
         + "of intermediates "
         + "(\(percent)%)")
     if let emitC { print("C source: \(emitC)") }
+    if verbose { print(PassReport.text(loaded, sizes: sizes), terminator: "") }
     if options.weights == .external { print("weights: external, read from \(weightsPath) at load") }
   }
 

@@ -3,7 +3,7 @@ import TTIR
 import TTInterpreter
 
 /// The model file, batch size and `.npy` inputs of the commands that evaluate a model
-/// (`ttc run`, `ttc profile`).
+/// (`ttc run`, `ttc profile`), and the graph passes run before.
 struct ModelInputs: ParsableArguments {
   @Argument(help: "The model file (model.json).")
   var model: String
@@ -18,9 +18,20 @@ struct ModelInputs: ParsableArguments {
       valueName: "input"))
   var inputs: [String] = []
 
-  /// The model, re-specialized to `--batch` when given.
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
+  /// Every file these options make a command read: the model, its weights and the `--input`
+  /// files (for `NAME=FILE.npy`, both readings of the argument).
+  var readFiles: [String] {
+    OutputPaths.modelFiles(model)
+      + inputs.flatMap { argument in
+        [argument] + argument.split(separator: "=", maxSplits: 1).dropFirst().map(String.init)
+      }
+  }
+
+  /// The model after the passes (re-specialized to `--batch` when given).
   func loadGraph() throws -> Graph {
-    try specialize(loadModel(model), batchSize: batch, modelPath: model)
+    try LoadedModel(path: model, batch: batch, passes: passes).graph
   }
 
   /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.

@@ -28,7 +28,7 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertTrue(hit.stdout.contains("cache: hit"), hit.stdout)
     XCTAssertTrue(hit.stdout.contains("arena: "), hit.stdout)
     let rebuilt = try ttc(
-      ["compile", model, "-o", "out/small.so", "--no-cache", "--opt", "O1"], in: directory)
+      ["compile", model, "-o", "out/small.so", "--no-cache", "--cc-opt", "O1"], in: directory)
     XCTAssertTrue(rebuilt.stdout.contains("cache: miss"), rebuilt.stdout)
     let noFolder = try ttc(["compile", model, "-o", "missing/small.so"], in: directory)
     XCTAssertEqual(noFolder.status, 1)
@@ -163,5 +163,12 @@ final class CompilerCommandTests: CommandLineTestCase {
     let clear = try ttc(["cache", "clear"], in: directory)
     XCTAssertTrue(clear.stdout.contains("cleared"), clear.stdout)
     XCTAssertTrue(try ttc(["cache", "list"], in: directory).stdout.contains(": 0 entries"))
+
+    // A folder ttc did not create as its cache (here: the test folder with the model) is refused.
+    let refused = try ttc(["cache", "clear", "--cache-dir", "."], in: directory)
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("is not a ttc compile cache"), refused.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(model).path))
   }
 }

@@ -1,0 +1,221 @@
+/* tt_runtime.h: the kernel library of TinyTorch for Swift (see Runtime/README.md).
+ *
+ * One C implementation serves every engine:
+ * - eager mode and the interpreter call it through the SwiftPM C target TTRuntime, which defines
+ *   TT_RUNTIME_LIBRARY: the kernels get external linkage and every instruction-set path is compiled
+ *   in, chosen at run time from the CPU's features (tt_best_isa);
+ * - every compiled model library includes it: ttc compiles model.c with `-include` of every runtime
+ *   .c file, so the kernels (TT_API: static, not exported) see the model's constant shapes and clang
+ *   specializes them per call site. There the build flags (-march=native) decide the instruction
+ *   set at compile time and only that path is compiled.
+ * Math helpers are static inline so that loops calling them vectorize (clang does not vectorize
+ * calls to libm's expf/tanhf).
+ */
+#ifndef TT_RUNTIME_H
+#define TT_RUNTIME_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tt_model.h"
+
+#ifdef TT_RUNTIME_LIBRARY
+#define TT_API
+#else
+#define TT_API static inline __attribute__((unused))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Scalar math (vectorizable, ~1e-7 relative error in the normal range) ---- */
+
+/* e^x: Cephes-style range reduction x = n·ln2 + r and a degree-6 polynomial in r. */
+static inline float tt_expf(float x) {
+  x = x < -87.33654f ? -87.33654f : x;
+  x = x > 88.72283f ? 88.72283f : x;
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r * r + r + 1.0f;
+  /* 2^n for n in [-126, 128]: 2^128 is built as 2^127 · 2. */
+  int32_t m = (int32_t)n;
+  float extra = m > 127 ? 2.0f : 1.0f;
+  m = m > 127 ? 127 : m;
+  union { int32_t i; float f; } scale = {(m + 127) << 23};
+  return y * scale.f * extra;
+}
+
+/* tanh(x): an odd polynomial near 0, 1 - 2/(e^{2|x|} + 1) elsewhere (Cephes tanhf). */
+static inline float tt_tanhf(float x) {
+  float ax = fabsf(x);
+  float z = x * x;
+  float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z +
+                  1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
+  float big = 1.0f - 2.0f / (tt_expf(2.0f * ax) + 1.0f);
+  big = x < 0.0f ? -big : big;
+  return ax < 0.625f ? small : big;
+}
+
+/* 1 / (1 + e^-x). */
+static inline float tt_sigmoidf(float x) { return 1.0f / (1.0f + tt_expf(-x)); }
+
+/* GELU, exact form 0.5·x·(1 + erf(x/√2)) (libm erff) and tanh form. */
+static inline float tt_gelu_erf(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }
+static inline float tt_gelu_tanh(float x) {
+  return 0.5f * x * (1.0f + tt_tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+}
+
+/* IEEE half <-> float (round to nearest even), bit-exact with Swift's Float16. */
+static inline float tt_half_to_float(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1fu;
+  uint32_t mant = h & 0x3ffu;
+  union { uint32_t u; float f; } out;
+  if (exp == 0x1fu) {
+    out.u = sign | 0x7f800000u | (mant << 13);
+  } else if (exp != 0) {
+    out.u = sign | ((exp + 112u) << 23) | (mant << 13);
+  } else {
+    out.f = (float)mant * 5.9604644775390625e-8f; /* subnormal: mant · 2^-24 */
+    out.u |= sign;
+  }
+  return out.f;
+}
+
+static inline uint16_t tt_float_to_half(float f) {
+  union { float f; uint32_t u; } in = {f};
+  uint32_t sign = (in.u >> 16) & 0x8000u;
+  uint32_t abs = in.u & 0x7fffffffu;
+  if (abs >= 0x47800000u) return (uint16_t)(sign | (abs > 0x7f800000u ? 0x7e00u : 0x7c00u)); /* inf, NaN */
+  if (abs < 0x38800000u) {                                 /* subnormal or zero half */
+    union { uint32_t u; float f; } v = {abs}, magic = {0x3f000000u}; /* 0.5 */
+    v.f += magic.f;              /* aligns the half's subnormal bits at the bottom, rounding RNE */
+    return (uint16_t)(sign | (v.u - magic.u));
+  }
+  uint32_t mant_odd = (abs >> 13) & 1u;
+  abs += 0xc8000fffu + mant_odd; /* rebias exponent (-112 << 23) and round to nearest even */
+  return (uint16_t)(sign | (abs >> 13));
+}
+
+/* ---- Instruction sets (tt_cpu.c) ---- */
+
+/* The kernel paths; a higher value needs a superset of the features of a lower one. */
+typedef enum {
+  TT_ISA_PORTABLE = 0, /* plain C with 4-float vector extensions: any CPU */
+  TT_ISA_AVX2 = 1,     /* x86-64 AVX2 + FMA (Haswell, Zen 1-3 and later) */
+  TT_ISA_AVX512 = 2    /* x86-64 AVX-512 F/BW/DQ/VL (Skylake-X, Zen 4-5 and later) */
+} tt_isa;
+
+/* The fastest path this CPU (library) or these build flags (model library) can run. */
+TT_API tt_isa tt_best_isa(void);
+
+/* Whether `isa` can run here and is compiled into this build. */
+TT_API int tt_isa_available(tt_isa isa);
+
+/* ---- GEMM (tt_gemm.c, tt_gemm_kernel.inc) ---- */
+
+/* What happens to each output element y = (A·B)[i,j] before it is stored, in this order:
+ *   y += bias[j]; y += row_bias[i]; y += residual[i * ldr + j]; y = activation(y).
+ * residual may be C itself (ldr = ldc): then the product is accumulated into C. The epilogue runs
+ * while the output tile is still in registers or L1. */
+typedef enum {
+  TT_ACT_NONE = 0,
+  TT_ACT_RELU = 1,
+  TT_ACT_SIGMOID = 2,
+  TT_ACT_TANH = 3,
+  TT_ACT_GELU_TANH = 4,
+  TT_ACT_GELU_ERF = 5
+} tt_activation;
+
+typedef struct {
+  const float *bias;     /* n values (one per column), or NULL */
+  const float *row_bias; /* m values (one per row, e.g. per output channel of a convolution), or NULL */
+  const float *residual; /* m rows of n values, row stride ldr, or NULL; may alias C exactly */
+  int64_t ldr;
+  int32_t activation;    /* tt_activation */
+} tt_epilogue;
+
+/* Floats of scratch tt_sgemm needs for an m×n×k product (packed panels of A and B). */
+TT_API int64_t tt_sgemm_scratch(int64_t m, int64_t n, int64_t k);
+
+/* C[m,n] = epilogue(op(A)[m,k] · op(B)[k,n]); op(X) = X, or Xᵀ when trans_x (then X is stored
+ * k×m resp. n×k). Row-major with leading dimensions lda/ldb/ldc. epilogue may be NULL (plain
+ * product). scratch holds tt_sgemm_scratch(m, n, k) floats. k = 0 gives epilogue(0). */
+TT_API void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int trans_a,
+                     const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
+                     const tt_epilogue *epilogue, float *scratch);
+
+/* tt_sgemm on an explicit path (tests and benchmarks); isa must be tt_isa_available. */
+TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                         int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
+                         const tt_epilogue *epilogue, float *scratch);
+
+/* ---- Neural-network kernels (tt_nn.c) ---- */
+
+/* Floats of scratch tt_conv2d needs. */
+TT_API int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
+                                    int64_t o);
+
+/* NCHW convolution via im2col + tt_sgemm; w is [o, c/groups, kh, kw]; bias may be NULL. */
+TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
+                         int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                         int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
+                         int64_t ow, float *scratch);
+
+/* NCHW pooling; padding never wins a max; average divides by the full window when
+ * count_include_pad, else by the in-bounds count. */
+TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
+TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                             int count_include_pad);
+
+/* Softmax (or log-softmax) over the middle axis of [outer, len, inner]. */
+TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log);
+
+/* Layer norm over the last axis of [rows, len]; gamma/beta may be NULL. */
+TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+                             int64_t len, float eps);
+
+/* Floats of scratch tt_attention_head needs. */
+TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv);
+
+/* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv].
+ * mask is NULL or a [sq,sk] matrix with row/column strides mask_rs/mask_cs (0 broadcasts):
+ * mask_dtype TT_F32 adds it to the scores, an integer dtype keeps the positions where it is
+ * nonzero. causal keeps only j <= i + sk - sq (queries aligned with the last keys). A query whose
+ * keys are all blocked gets a zero row. scratch holds tt_attention_scratch(sq, sk, d, dv) floats. */
+TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
+                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
+                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);
+
+/* ---- Sparse weights (tt_sparse.c) ---- */
+
+/* Floats of scratch tt_sparse_linear needs for `in` input features. */
+TT_API int64_t tt_sparse_linear_scratch(int64_t in);
+
+/* y[m, out] = x[m, in] · W + bias (bias may be null), W given as CSR of its transpose: output n
+ * reads values[j] at inputs columns[j] for j in row_pointers[n] ..< row_pointers[n + 1]. The CSR
+ * arrays must be valid (columns in 0 ..< in; TTIR's verifier checks model files). */
+TT_API void tt_sparse_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                             const int32_t *columns, const int32_t *row_pointers, const float *bias, float *y,
+                             float *scratch);
+
+/* tt_sparse_linear on an explicit path (tests and benchmarks). */
+TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
+                                 const float *values, const int32_t *columns, const int32_t *row_pointers,
+                                 const float *bias, float *y, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TT_RUNTIME_H */
