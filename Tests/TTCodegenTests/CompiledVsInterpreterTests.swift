@@ -18,7 +18,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
     let row = b.input("row", .f32, [5])
     let positive = b.input("positive", .f32, [2, 3, 5])
     let unary: [(Op, [String: AttributeValue])] = [
-      (.neg, [:]), (.exp, [:]), (.abs, [:]), (.relu, [:]), (.sigmoid, [:]), (.tanh, [:]), (.erf, [:]), (.gelu, [:]),
+      (.neg, [:]), (.exp, [:]), (.abs, [:]), (.relu, [:]), (.sigmoid, [:]), (.tanh, [:]), (.erf, [:]),
+      (.gelu, [:]),
       (.gelu, ["approximate": .string("tanh")]), (.leakyRelu, ["alpha": .float(0.1)]),
       (.clamp, ["min": .float(-0.5)]), (.clamp, ["min": .float(-0.25), "max": .float(0.75)]),
     ]

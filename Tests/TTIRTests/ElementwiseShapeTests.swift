@@ -73,8 +73,12 @@ final class ElementwiseShapeTests: XCTestCase {
   func testWhereBroadcastsThreeInputs() throws {
     XCTAssertEqual(try infer(.where, [t(.f32, 2, 1, 3), t(.f32, 4, 1), t(.f32, 3)]), t(.f32, 2, 4, 3))
     XCTAssertEqual(try infer(.where, [t(.i64, 3), t(.i32, 3), t(.i32, 1)]), t(.i32, 3))
-    assertThrows("b dtype i64 differs from a dtype f32") { _ = try infer(.where, [t(.f32, 2), t(.f32, 2), t(.i64, 2)]) }
-    assertThrows("shapes [2], [3] and [2] do not broadcast") { _ = try infer(.where, [t(.f32, 2), t(.f32, 3), t(.f32, 2)]) }
+    assertThrows("b dtype i64 differs from a dtype f32") {
+      _ = try infer(.where, [t(.f32, 2), t(.f32, 2), t(.i64, 2)])
+    }
+    assertThrows("shapes [2], [3] and [2] do not broadcast") {
+      _ = try infer(.where, [t(.f32, 2), t(.f32, 3), t(.f32, 2)])
+    }
   }
 
   func testCategoriesCoverEveryOp() {

@@ -24,18 +24,21 @@ final class ConformanceFixtureTests: XCTestCase {
     let subset = Set(try FixtureCases.compiledSubset())
     let cases = try FixtureCases.shared().filter { subset.contains($0.name) }
     XCTAssertEqual(cases.count, subset.count, "every listed case is in the archive")
-    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ttc-onnx-cache-\(UUID().uuidString)")
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ttc-onnx-cache-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: cache) }
     let results = ConformanceRunner(compile: true, cacheDirectory: cache.path).runAll(cases)
     for result in results where result.status(compiling: true) != "passed" {
-      XCTFail("\(result.name): interpreter \(result.interpreter.summary); compiled \(result.compiled.summary)")
+      XCTFail(
+        "\(result.name): interpreter \(result.interpreter.summary); compiled \(result.compiled.summary)")
     }
   }
 }
 
 /// The fixture archive, unpacked once per test run.
 enum FixtureCases {
-  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "Fixtures")
   nonisolated(unsafe) private static var unpacked: [ConformanceCase]?
   private static let lock = NSLock()
 
@@ -43,12 +46,15 @@ enum FixtureCases {
     lock.lock()
     defer { lock.unlock() }
     if let unpacked { return unpacked }
-    let target = FileManager.default.temporaryDirectory.appendingPathComponent("ttc-onnx-node-tests-\(getpid())")
+    let target = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ttc-onnx-node-tests-\(getpid())")
     try? FileManager.default.removeItem(at: target)
     try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
     let tar = Process()
     tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    tar.arguments = ["tar", "xzf", folder.appendingPathComponent("onnx-node-tests.tar.gz").path, "-C", target.path]
+    tar.arguments = [
+      "tar", "xzf", folder.appendingPathComponent("onnx-node-tests.tar.gz").path, "-C", target.path,
+    ]
     try tar.run()
     tar.waitUntilExit()
     guard tar.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }

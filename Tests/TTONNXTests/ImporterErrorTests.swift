@@ -34,7 +34,9 @@ final class ImporterErrorTests: XCTestCase {
     var model = relu()
     model.domains = ["com.microsoft": 1]
     model.node("FusedGemm", ["y"], ["z"], name: "fused", domain: "com.microsoft")
-    assertFails("node 'fused' (FusedGemm): domain 'com.microsoft' is not supported") { _ = try model.importGraph() }
+    assertFails("node 'fused' (FusedGemm): domain 'com.microsoft' is not supported") {
+      _ = try model.importGraph()
+    }
     var old = relu()
     old.opset = 9
     assertFails("opset 9 is older than the oldest supported, 11") { _ = try old.importGraph() }
@@ -51,12 +53,18 @@ final class ImporterErrorTests: XCTestCase {
   func testUnsupportedAttributeAndValue() {
     var model = ONNXModelBuilder()
     model.input("x", [1, 1, 4, 4])
-    model.node("MaxPool", ["x"], ["y"], name: "pool", attributes: [Attribute.ints("kernel_shape", [2, 2]), Attribute.int("storage_order", 1)])
+    model.node(
+      "MaxPool", ["x"], ["y"], name: "pool",
+      attributes: [Attribute.ints("kernel_shape", [2, 2]), Attribute.int("storage_order", 1)])
     model.output("y")
-    assertFails("node 'pool' (MaxPool, opset 17): storage_order = 1 is not supported") { _ = try model.importGraph() }
+    assertFails("node 'pool' (MaxPool, opset 17): storage_order = 1 is not supported") {
+      _ = try model.importGraph()
+    }
     var other = relu()
     other.graph.node[0].attribute = [Attribute.float("alpha", 2)]
-    assertFails("node 'act' (Relu, opset 17): attribute 'alpha' is not supported") { _ = try other.importGraph() }
+    assertFails("node 'act' (Relu, opset 17): attribute 'alpha' is not supported") {
+      _ = try other.importGraph()
+    }
   }
 
   func testCycleAndDanglingNames() {
@@ -115,7 +123,9 @@ final class ImporterErrorTests: XCTestCase {
 
     // Inside the folder it is read, from the given offset.
     var bytes = Data([0xFF, 0xFF])
-    for value: Float in [1.5, -2, 4] { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+    for value: Float in [1.5, -2, 4] {
+      withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
     try bytes.write(to: folder.appendingPathComponent("weights.bin"))
     var offset = Onnx_StringStringEntryProto()
     offset.key = "offset"
@@ -140,7 +150,8 @@ final class ImporterErrorTests: XCTestCase {
       XCTAssertEqual(error.inputNeedingConstant, "shape")
       XCTAssertTrue(error.description.contains("input 'shape' (shape) must be a constant"), error.description)
     }
-    let graph = try model.importGraph(.init(constantInputs: ["shape": TensorData(int64s: [3, 2], shape: [2])]))
+    let graph = try model.importGraph(
+      .init(constantInputs: ["shape": TensorData(int64s: [3, 2], shape: [2])]))
     XCTAssertEqual(graph.outputs[0].type.shape, [3, 2])
     XCTAssertEqual(graph.inputs.map(\.name), ["x"])
   }

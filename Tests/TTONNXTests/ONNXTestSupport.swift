@@ -89,7 +89,8 @@ func assertFails(
     try body()
     XCTFail("expected an error containing '\(fragment)'", file: file, line: line)
   } catch {
-    XCTAssertTrue("\(error)".contains(fragment), "'\(error)' does not contain '\(fragment)'", file: file, line: line)
+    XCTAssertTrue(
+      "\(error)".contains(fragment), "'\(error)' does not contain '\(fragment)'", file: file, line: line)
     XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)", file: file, line: line)
   }
 }
@@ -105,7 +106,8 @@ func temporaryFolder() throws -> URL {
 /// `$TTC_ONNX_PYTHON`, else the venv of `scripts/onnx-conformance.sh`-style setups
 /// (`/tmp/ttc-onnx-venv`, `.venv-onnx`), else `python3`. Tests skip when none has both.
 enum ReferencePython {
-  static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python")
+  static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+    "Python")
 
   static let executable: String? = {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -129,7 +131,9 @@ enum ReferencePython {
     guard result.status == 0 else { throw ONNXError("\(script) failed: \(result.output)") }
   }
 
-  private static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+  private static func run(_ executable: String, _ arguments: [String]) throws -> (
+    status: Int32, output: String
+  ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments

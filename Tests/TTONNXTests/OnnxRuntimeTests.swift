@@ -29,12 +29,15 @@ final class OnnxRuntimeTests: XCTestCase {
       let graph = try ONNXImporter(options: .init(batchSize: input.shape[0]))
         .importModel(from: case_.appendingPathComponent("model.onnx"))
       let interpreted = try Interpreter(graph: graph).run([graph.inputs[0].name: InterpreterTensor(input)])
-      assertClose(interpreted[graph.outputs[0].name]!.tensorData, expected, "\(name) interpreter vs onnxruntime")
-      let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: folder.appendingPathComponent("cache").path))
+      assertClose(
+        interpreted[graph.outputs[0].name]!.tensorData, expected, "\(name) interpreter vs onnxruntime")
+      let artifact = try ModelCompiler.compile(
+        graph, options: CompileOptions(cacheDirectory: folder.appendingPathComponent("cache").path))
       let compiled = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash).run([input])
       assertClose(compiled[0], expected, "\(name) compiled vs onnxruntime")
       if name == "transformer_block" {
-        XCTAssertFalse(graph.nodes.contains { $0.op == .gather || $0.op == .concat }, "shape arithmetic folded")
+        XCTAssertFalse(
+          graph.nodes.contains { $0.op == .gather || $0.op == .concat }, "shape arithmetic folded")
         XCTAssertTrue(graph.nodes.contains { $0.op == .erf })
       }
     }
@@ -56,7 +59,9 @@ final class OnnxRuntimeTests: XCTestCase {
       let outputs = try Interpreter(graph: graph).run(inputs.mapValues(InterpreterTensor.init))
       for (index, info) in graph.outputs.enumerated() {
         let reference = try ONNXTensorFile.read(case_.appendingPathComponent("ort_output_\(index).pb"))
-        assertClose(outputs[info.name]!.tensorData, reference, "\(name) output \(info.name): interpreter vs onnxruntime")
+        assertClose(
+          outputs[info.name]!.tensorData, reference, "\(name) output \(info.name): interpreter vs onnxruntime"
+        )
       }
     }
   }

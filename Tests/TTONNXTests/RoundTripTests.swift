@@ -29,7 +29,8 @@ final class RoundTripTests: XCTestCase {
 
   func testWeightsKeepTheirNamesAndBytes() throws {
     let graph = ExportSamples.vision
-    let imported = try ONNXImporter().importModel(data: ONNXExporter.export(graph), directory: nil, name: "vision")
+    let imported = try ONNXImporter().importModel(
+      data: ONNXExporter.export(graph), directory: nil, name: "vision")
     let csr = Set(graph.nodes.filter { $0.op == .sparseLinear }.flatMap { $0.inputs[1...3] })
     XCTAssertFalse(csr.isEmpty)
     for (name, data) in graph.weights where !csr.contains(name) {

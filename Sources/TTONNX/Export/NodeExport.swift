@@ -15,7 +15,9 @@ struct NodeExport {
   }
 
   /// Emits a helper node.
-  private func helper(_ opType: String, _ inputs: [String], _ attributes: [Onnx_AttributeProto] = []) -> String {
+  private func helper(_ opType: String, _ inputs: [String], _ attributes: [Onnx_AttributeProto] = [])
+    -> String
+  {
     session.add(opType, inputs, attributes, name: node.name)
   }
 
@@ -60,8 +62,10 @@ struct NodeExport {
       finish(
         "Conv", node.inputs,
         [
-          Attribute.ints("kernel_shape", Array(weight.suffix(2))), Attribute.ints("strides", node.ints("stride") ?? [1, 1]),
-          Attribute.ints("pads", padding + padding), Attribute.ints("dilations", node.ints("dilation") ?? [1, 1]),
+          Attribute.ints("kernel_shape", Array(weight.suffix(2))),
+          Attribute.ints("strides", node.ints("stride") ?? [1, 1]),
+          Attribute.ints("pads", padding + padding),
+          Attribute.ints("dilations", node.ints("dilation") ?? [1, 1]),
           Attribute.int("group", node.int("groups") ?? 1),
         ])
     case .maxPool2d, .avgPool2d:
@@ -78,7 +82,8 @@ struct NodeExport {
     case .batchNorm:
       finish("BatchNormalization", node.inputs, [Attribute.float("epsilon", node.float("eps") ?? 1e-5)])
     case .softmax, .logSoftmax:
-      finish(node.op == .softmax ? "Softmax" : "LogSoftmax", [x], [Attribute.int("axis", node.int("axis") ?? -1)])
+      finish(
+        node.op == .softmax ? "Softmax" : "LogSoftmax", [x], [Attribute.int("axis", node.int("axis") ?? -1)])
     case .layerNorm:
       var inputs = node.inputs
       if inputs.count == 1 {
@@ -87,7 +92,8 @@ struct NodeExport {
         inputs.append(session.constant(ConstantFolding.cast(ones, to: type(x).dtype), "\(node.name)/scale"))
       }
       finish(
-        "LayerNormalization", inputs, [Attribute.int("axis", -1), Attribute.float("epsilon", node.float("eps") ?? 1e-5)])
+        "LayerNormalization", inputs,
+        [Attribute.int("axis", -1), Attribute.float("epsilon", node.float("eps") ?? 1e-5)])
     case .reshape, .flatten:
       finish("Reshape", [x, session.ints(type(output).shape, "\(node.name)/shape")])
     case .transpose:
@@ -100,7 +106,8 @@ struct NodeExport {
       finish(
         "Slice",
         [
-          x, session.ints(starts, "\(node.name)/starts"), session.ints(node.ints("ends") ?? [], "\(node.name)/ends"),
+          x, session.ints(starts, "\(node.name)/starts"),
+          session.ints(node.ints("ends") ?? [], "\(node.name)/ends"),
           session.ints(Array(starts.indices), "\(node.name)/axes"), session.ints(steps, "\(node.name)/steps"),
         ])
     case .gather:
@@ -110,21 +117,30 @@ struct NodeExport {
       }
       finish("Gather", [x, indices], [Attribute.int("axis", node.int("axis") ?? 0)])
     case .reduceSum, .reduceMean, .reduceMax, .reduceMin:
-      let opType = [Op.reduceSum: "ReduceSum", .reduceMean: "ReduceMean", .reduceMax: "ReduceMax", .reduceMin: "ReduceMin"][node.op]!
+      let opType = [
+        Op.reduceSum: "ReduceSum", .reduceMean: "ReduceMean", .reduceMax: "ReduceMax",
+        .reduceMin: "ReduceMin",
+      ][node.op]!
       let axes = node.ints("axes") ?? []
       let inputs = axes.isEmpty ? [x] : [x, session.ints(axes, "\(node.name)/axes")]
       finish(opType, inputs, [Attribute.int("keepdims", node.bool("keepdims") ?? false ? 1 : 0)])
     case .argmax:
       finish(
-        "ArgMax", [x], [Attribute.int("axis", node.int("axis") ?? 0), Attribute.int("keepdims", node.bool("keepdims") ?? false ? 1 : 0)])
+        "ArgMax", [x],
+        [
+          Attribute.int("axis", node.int("axis") ?? 0),
+          Attribute.int("keepdims", node.bool("keepdims") ?? false ? 1 : 0),
+        ])
     case .scaledDotProductAttention:
       writeAttention()
     case .cast:
       let dtype = DType(rawValue: node.string("to") ?? "f32") ?? .f32
       finish("Cast", [x], [Attribute.int("to", Int(ONNXDataType.code(dtype)))])
     case .quantizeLinear, .dequantizeLinear:
-      let scale = session.constant(TensorData([Float(node.float("scale") ?? 1)], shape: []), "\(node.name)/scale")
-      let zeroPoint = session.constant(TensorData(int8s: [Int8(node.int("zero_point") ?? 0)], shape: []), "\(node.name)/zero_point")
+      let scale = session.constant(
+        TensorData([Float(node.float("scale") ?? 1)], shape: []), "\(node.name)/scale")
+      let zeroPoint = session.constant(
+        TensorData(int8s: [Int8(node.int("zero_point") ?? 0)], shape: []), "\(node.name)/zero_point")
       finish(node.op == .quantizeLinear ? "QuantizeLinear" : "DequantizeLinear", [x, scale, zeroPoint])
     }
   }

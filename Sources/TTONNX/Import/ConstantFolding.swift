@@ -265,7 +265,8 @@ enum ConstantFolding {
     let conditionSources = broadcastSources(from: condition.shape, to: shape)
     let aSources = broadcastSources(from: a.shape, to: shape)
     let bSources = broadcastSources(from: b.shape, to: shape)
-    let both = concatenated([reshaped(a, [a.shape.reduce(1, *)]), reshaped(b, [b.shape.reduce(1, *)])], axis: 0)
+    let both = concatenated(
+      [reshaped(a, [a.shape.reduce(1, *)]), reshaped(b, [b.shape.reduce(1, *)])], axis: 0)
     let aCount = a.shape.reduce(1, *)
     let sources = conditionSources.indices.map {
       flags[conditionSources[$0]] != 0 ? aSources[$0] : aCount + bSources[$0]

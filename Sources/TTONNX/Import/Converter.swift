@@ -28,7 +28,8 @@ struct Converter: Sendable {
 
 /// Every ONNX op (default domain) the importer converts, by op type.
 enum Converters {
-  static let all: [String: Converter] = elementwise
+  static let all: [String: Converter] =
+    elementwise
     .merging(matrix) { $1 }
     .merging(spatial) { $1 }
     .merging(normalization) { $1 }

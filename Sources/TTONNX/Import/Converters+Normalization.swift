@@ -3,7 +3,8 @@ import TTIR
 /// `BatchNormalization` (inference), `Softmax`, `LogSoftmax`, `LayerNormalization`.
 extension Converters {
   static let normalization: [String: Converter] = [
-    "BatchNormalization": .single(["epsilon", "momentum", "training_mode", "spatial"]) { (c) throws(ONNXError) in
+    "BatchNormalization": .single(["epsilon", "momentum", "training_mode", "spatial"]) {
+      (c) throws(ONNXError) in
       guard c.int("training_mode", 0) == 0, c.node.output.dropFirst().allSatisfy(\.isEmpty) else {
         throw c.fail("training mode (running statistics outputs) is not supported")
       }
@@ -31,7 +32,9 @@ extension NodeContext {
     }
     let axis = int("axis", 1)
     let split = axis < 0 ? axis + shape.count : axis
-    guard (0...shape.count).contains(split) else { throw fail("axis \(axis) is out of range for rank \(shape.count)") }
+    guard (0...shape.count).contains(split) else {
+      throw fail("axis \(axis) is out of range for rank \(shape.count)")
+    }
     let flat = [shape[..<split].reduce(1, *), shape[split...].reduce(1, *)]
     let y = try emit(op, values: [reshape(value(0), flat)], ["axis": .int(1)])
     return try reshape(y, shape)
@@ -60,7 +63,8 @@ extension NodeContext {
     let axes = AttributeValue.ints(Array(axis..<shape.count))
     let mean = try emit(.reduceMean, values: [x], ["axes": axes, "keepdims": .bool(true)])
     let centered = try binary(.sub, x, mean)
-    let variance = try emit(.reduceMean, values: [binary(.mul, centered, centered)], ["axes": axes, "keepdims": .bool(true)])
+    let variance = try emit(
+      .reduceMean, values: [binary(.mul, centered, centered)], ["axes": axes, "keepdims": .bool(true)])
     let deviation = try unary(.sqrt, binary(.add, variance, scalar(epsilon, dtype)))
     outputs.append(mean)
     outputs.append(try binary(.div, scalar(1, dtype), deviation))

@@ -55,7 +55,8 @@ extension Converters {
         (starts[axis], ends[axis], steps[axis]) = (-1, Int(Int32.min), -1)
         x = try c.slice(x, starts: starts, ends: ends, steps: steps)
       }
-      let index = try c.emit(.argmax, values: [x], ["axis": .int(axis), "keepdims": .bool(c.int("keepdims", 1) != 0)])
+      let index = try c.emit(
+        .argmax, values: [x], ["axis": .int(axis), "keepdims": .bool(c.int("keepdims", 1) != 0)])
       guard last else { return index }
       // (n − 1) − index, in f32 (exact for any axis length) since the engines compute in f32.
       let reversed = try c.binary(.sub, c.scalar(Double(shape[axis] - 1), .f32), c.cast(index, to: .f32))

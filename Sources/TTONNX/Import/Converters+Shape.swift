@@ -9,7 +9,9 @@ extension Converters {
       let input = try c.type(0).shape
       let target = try c.constantInts(1, "shape") ?? []
       let allowZero = c.int("allowzero", 0) != 0
-      var shape = target.enumerated().map { index, dim in dim == 0 && !allowZero && index < input.count ? input[index] : dim }
+      var shape = target.enumerated().map { index, dim in
+        dim == 0 && !allowZero && index < input.count ? input[index] : dim
+      }
       let known = shape.filter { $0 != -1 }.reduce(1, *)
       let total = input.reduce(1, *)
       if let hole = shape.firstIndex(of: -1) {
@@ -26,7 +28,9 @@ extension Converters {
     "Transpose": .single(["perm"]) { (c) throws(ONNXError) in
       let rank = try c.rank(0)
       let perm = c.ints("perm") ?? Array((0..<rank).reversed())
-      guard perm.sorted() == Array(0..<rank) else { throw c.fail("perm \(perm) is not a permutation of \(rank) axes") }
+      guard perm.sorted() == Array(0..<rank) else {
+        throw c.fail("perm \(perm) is not a permutation of \(rank) axes")
+      }
       return try c.transpose(c.value(0), perm)
     },
     "Flatten": .single(["axis"]) { (c) throws(ONNXError) in
@@ -39,9 +43,12 @@ extension Converters {
     "Squeeze": .single(["axes"]) { (c) throws(ONNXError) in
       let shape = try c.type(0).shape
       let given = c.opset >= 13 ? try c.constantInts(1, "axes") : c.ints("axes")
-      let axes = try given.map { (axes) throws(ONNXError) in try c.axes(axes, rank: shape.count) }
+      let axes =
+        try given.map { (axes) throws(ONNXError) in try c.axes(axes, rank: shape.count) }
         ?? shape.indices.filter { shape[$0] == 1 }
-      guard axes.allSatisfy({ shape[$0] == 1 }) else { throw c.fail("cannot squeeze axes \(axes) of \(shape)") }
+      guard axes.allSatisfy({ shape[$0] == 1 }) else {
+        throw c.fail("cannot squeeze axes \(axes) of \(shape)")
+      }
       return try c.reshape(c.value(0), shape.indices.filter { !axes.contains($0) }.map { shape[$0] })
     },
     "Unsqueeze": .single(["axes"]) { (c) throws(ONNXError) in
@@ -68,7 +75,8 @@ extension Converters {
         let even = c.int("num_outputs") == nil && shape[axis] % parts == 0
         sizes = (0..<parts).map { even ? shape[axis] / parts : min(chunk, max(0, shape[axis] - $0 * chunk)) }
       }
-      guard let sizes, sizes.count == parts, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
+      guard let sizes, sizes.count == parts, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis]
+      else {
         throw c.fail("split sizes do not add up to \(shape[axis]) in \(parts) outputs")
       }
       var outputs: [ImportedValue] = []
@@ -77,7 +85,8 @@ extension Converters {
         var starts = Array(repeating: 0, count: shape.count)
         var ends = shape
         (starts[axis], ends[axis]) = (start, start + size)
-        outputs.append(try c.slice(c.value(0), starts: starts, ends: ends, steps: Array(repeating: 1, count: shape.count)))
+        outputs.append(
+          try c.slice(c.value(0), starts: starts, ends: ends, steps: Array(repeating: 1, count: shape.count)))
         start += size
       }
       return outputs
@@ -109,7 +118,8 @@ extension Converters {
           throw c.fail("indices \(given.int64s()) are out of range for dimension \(shape[axis])")
         }
         if let data = try c.value(0).constant {
-          return .constant(ConstantFolding.gathered(data, indices: resolved, indicesShape: given.shape, axis: axis))
+          return .constant(
+            ConstantFolding.gathered(data, indices: resolved, indicesShape: given.shape, axis: axis))
         }
         indices = .constant(TensorData(int64s: resolved.map(Int64.init), shape: given.shape))
       }
@@ -126,11 +136,14 @@ extension Converters {
         let sources = ConstantFolding.broadcastSources(from: data.shape, to: shape)
         return .constant(ConstantFolding.elements(of: data, at: sources, shape: shape))
       }
-      return try c.binary(.mul, c.value(0), .constant(ConstantFolding.filled(1, dtype: input.dtype, shape: shape)))
+      return try c.binary(
+        .mul, c.value(0), .constant(ConstantFolding.filled(1, dtype: input.dtype, shape: shape)))
     },
     "Tile": .single { (c) throws(ONNXError) in
       let shape = try c.type(0).shape
-      guard let repeats = try c.constantInts(1, "repeats"), repeats.count == shape.count, repeats.allSatisfy({ $0 >= 1 }) else {
+      guard let repeats = try c.constantInts(1, "repeats"), repeats.count == shape.count,
+        repeats.allSatisfy({ $0 >= 1 })
+      else {
         throw c.fail("repeats must be one positive count per axis")
       }
       var result = try c.value(0)
@@ -158,11 +171,14 @@ extension Converters {
       let sources = Array(repeating: 0, count: shape.reduce(1, *))
       return .constant(ConstantFolding.elements(of: value, at: sources, shape: shape))
     },
-    "Constant": .single(["value", "value_float", "value_floats", "value_int", "value_ints"]) { (c) throws(ONNXError) in
+    "Constant": .single(["value", "value_float", "value_floats", "value_int", "value_ints"]) {
+      (c) throws(ONNXError) in
       if let tensor = try c.tensorAttribute("value") { return .constant(tensor) }
       if let attribute = c.attribute("value_float") { return .constant(TensorData([attribute.f], shape: [])) }
       if let values = c.floats("value_floats") { return .constant(TensorData(values, shape: [values.count])) }
-      if let value = c.int("value") ?? c.int("value_int") { return .constant(TensorData(int64s: [Int64(value)], shape: [])) }
+      if let value = c.int("value") ?? c.int("value_int") {
+        return .constant(TensorData(int64s: [Int64(value)], shape: []))
+      }
       if let values = c.ints("value_ints") {
         return .constant(TensorData(int64s: values.map(Int64.init), shape: [values.count]))
       }
@@ -177,14 +193,22 @@ extension Converters {
         let (first, end, step) = (start.floats()[0], limit.floats()[0], delta.floats()[0])
         guard step != 0 else { throw c.fail("delta is zero") }
         let count = max(0, Int((Double(end - first) / Double(step)).rounded(.up)))
-        guard count <= ConstantFolding.elementLimit else { throw c.fail("range of \(count) elements is too long") }
-        return .constant(ConstantFolding.make(floats: (0..<count).map { first + Float($0) * step }, dtype: dtype, shape: [count]))
+        guard count <= ConstantFolding.elementLimit else {
+          throw c.fail("range of \(count) elements is too long")
+        }
+        return .constant(
+          ConstantFolding.make(
+            floats: (0..<count).map { first + Float($0) * step }, dtype: dtype, shape: [count]))
       }
       let (first, end, step) = (start.int64s()[0], limit.int64s()[0], delta.int64s()[0])
       guard step != 0 else { throw c.fail("delta is zero") }
       let count = max(0, Int((Double(end - first) / Double(step)).rounded(.up)))
-      guard count <= ConstantFolding.elementLimit else { throw c.fail("range of \(count) elements is too long") }
-      return .constant(ConstantFolding.make(ints: (0..<count).map { first + Int64($0) * step }, dtype: dtype, shape: [count]))
+      guard count <= ConstantFolding.elementLimit else {
+        throw c.fail("range of \(count) elements is too long")
+      }
+      return .constant(
+        ConstantFolding.make(ints: (0..<count).map { first + Int64($0) * step }, dtype: dtype, shape: [count])
+      )
     },
     "Identity": .single { (c) throws(ONNXError) in try c.value(0) },
     "Dropout": Converter(["seed", "ratio"]) { (c) throws(ONNXError) in

@@ -26,14 +26,18 @@ extension Converters {
         ])
       return try c.lowered(y, lifted: window.lifted)
     },
-    "MaxPool": .single(["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"]) {
+    "MaxPool": .single([
+      "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides",
+    ]) {
       (c) throws(ONNXError) in
       guard c.node.output.count < 2 || c.node.output[1].isEmpty else {
         throw c.fail("the Indices output is not supported")
       }
       return try c.pool(.maxPool2d, fill: -Double.infinity, countIncludePad: false)
     },
-    "AveragePool": .single(["auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"]) {
+    "AveragePool": .single([
+      "auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides",
+    ]) {
       (c) throws(ONNXError) in
       try c.pool(.avgPool2d, fill: 0, countIncludePad: c.int("count_include_pad", 0) != 0)
     },
@@ -45,7 +49,9 @@ extension Converters {
       let rank = try c.rank(0)
       let given = try c.constantInts(1, "pads") ?? []
       let axes = try c.axes(c.constantInts(3, "axes") ?? Array(0..<rank), rank: rank)
-      guard given.count == 2 * axes.count else { throw c.fail("pads \(given) do not match \(axes.count) axes") }
+      guard given.count == 2 * axes.count else {
+        throw c.fail("pads \(given) do not match \(axes.count) axes")
+      }
       var pads = Array(repeating: 0, count: 2 * rank)
       for (index, axis) in axes.enumerated() {
         pads[axis] = given[index]
@@ -111,7 +117,9 @@ extension NodeContext {
     switch autoPad {
     case "NOTSET":
       let pads = ints("pads") ?? Array(repeating: 0, count: 2 * spatial)
-      guard pads.count == 2 * spatial, pads.allSatisfy({ $0 >= 0 }) else { throw fail("invalid pads \(pads)") }
+      guard pads.count == 2 * spatial, pads.allSatisfy({ $0 >= 0 }) else {
+        throw fail("invalid pads \(pads)")
+      }
       begins = Array(pads.prefix(spatial))
       ends = Array(pads.suffix(spatial))
     case "VALID":
@@ -174,7 +182,8 @@ extension NodeContext {
     let window = try window(kernel: kernel, pooling: true)
     if op == .avgPool2d, !window.explicitPads.isEmpty {
       guard countIncludePad, int("ceil_mode", 0) == 0 else {
-        throw fail("this padding (asymmetric, SAME or ceil mode) needs count_include_pad = 1 and ceil_mode = 0")
+        throw fail(
+          "this padding (asymmetric, SAME or ceil mode) needs count_include_pad = 1 and ceil_mode = 0")
       }
     }
     var x = try value(0)

@@ -16,7 +16,8 @@ struct GraphImport {
     let session = ImportSession(opset: opset, reserved: reserved)
 
     for initializer in graph.initializer {
-      session.values[initializer.name] = .constant(try initializer.tensorData(directory: directory), name: initializer.name)
+      session.values[initializer.name] = .constant(
+        try initializer.tensorData(directory: directory), name: initializer.name)
     }
     if !graph.sparseInitializer.isEmpty { throw ONNXError("sparse initializers are not supported") }
     var inputs: [ValueInfo] = []
@@ -46,7 +47,8 @@ struct GraphImport {
         let type = session.type(of: value)
         let copy = session.outputName(output.name)
         do {
-          tensor = try session.emit(.reshape, [tensor], ["shape": .ints(type.shape)], output: copy, nodeName: copy)
+          tensor = try session.emit(
+            .reshape, [tensor], ["shape": .ints(type.shape)], output: copy, nodeName: copy)
         } catch {
           throw ONNXError("graph output '\(output.name)': \(error.message)")
         }
@@ -54,7 +56,8 @@ struct GraphImport {
       seen.insert(tensor)
       outputs.append(ValueInfo(name: tensor, type: session.types[tensor]!))
     }
-    let result = Graph(name: name, inputs: inputs, outputs: outputs, nodes: session.nodes, weights: session.weights)
+    let result = Graph(
+      name: name, inputs: inputs, outputs: outputs, nodes: session.nodes, weights: session.weights)
     do {
       try result.verify()
     } catch {
@@ -76,11 +79,13 @@ struct GraphImport {
     let dims = tensor.shape.dim
     if let given = options.inputShapes[input.name] {
       guard given.count == dims.count, given.allSatisfy({ $0 >= 0 }) else {
-        throw ONNXError("input '\(input.name)': --input-shape gives rank \(given.count), the model has rank \(dims.count)")
+        throw ONNXError(
+          "input '\(input.name)': --input-shape gives rank \(given.count), the model has rank \(dims.count)")
       }
       for (axis, dim) in dims.enumerated() {
         if case .dimValue(let fixed)? = dim.value, fixed != given[axis] {
-          throw ONNXError("input '\(input.name)': dimension \(axis) is \(fixed) in the model, \(given[axis]) given")
+          throw ONNXError(
+            "input '\(input.name)': dimension \(axis) is \(fixed) in the model, \(given[axis]) given")
         }
       }
       return TensorType(dtype, given)
@@ -136,7 +141,8 @@ struct GraphImport {
       for input in Set(node.input) where !input.isEmpty && !available.contains(input) {
         guard let source = producer[input] else {
           throw ONNXError(
-            "\(describe(node, index)): input '\(input)' is not defined by any node, graph input or initializer")
+            "\(describe(node, index)): input '\(input)' is not defined by any node, graph input or initializer"
+          )
         }
         waiting[index] += 1
         consumers[source].append(index)
@@ -168,11 +174,13 @@ struct GraphImport {
     let context = NodeContext(session: session, node: node, name: label, directory: directory)
     guard node.domain.isEmpty || node.domain == "ai.onnx" else {
       throw ONNXError(
-        "node '\(label)' (\(node.opType)): domain '\(node.domain)' is not supported (only the default ai.onnx domain)")
+        "node '\(label)' (\(node.opType)): domain '\(node.domain)' is not supported (only the default ai.onnx domain)"
+      )
     }
     guard let converter = Converters.all[node.opType] else {
       throw context.fail(
-        "op \(node.opType) is not supported; supported ops: \(ONNXImporter.supportedOps.joined(separator: ", "))")
+        "op \(node.opType) is not supported; supported ops: \(ONNXImporter.supportedOps.joined(separator: ", "))"
+      )
     }
     if let unknown = node.attribute.map(\.name).first(where: { !converter.attributes.contains($0) }) {
       throw context.fail("attribute '\(unknown)' is not supported")
@@ -187,7 +195,9 @@ struct GraphImport {
       var value = results[index]
       if case .tensor(let tensor) = value, session.isNodeOutput(tensor) {
         let renamed = session.rename(tensor, to: output, since: start)
-        if renamed == output, let definer = session.nodes[start...].lastIndex(where: { $0.outputs == [output] }) {
+        if renamed == output,
+          let definer = session.nodes[start...].lastIndex(where: { $0.outputs == [output] })
+        {
           session.renameNode(at: definer, to: index == 0 ? label : output)
         }
         value = .tensor(renamed)

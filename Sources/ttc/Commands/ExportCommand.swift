@@ -27,7 +27,9 @@ struct ExportCommand: ParsableCommand {
   @Flag(help: "The format to write.")
   var format: Format = .onnx
 
-  @Option(name: [.customShort("o"), .customLong("output")], help: "The file to write (default: beside the model, .onnx).")
+  @Option(
+    name: [.customShort("o"), .customLong("output")],
+    help: "The file to write (default: beside the model, .onnx).")
   var output: String?
 
   func run() throws {
@@ -35,8 +37,13 @@ struct ExportCommand: ParsableCommand {
       let graph = try loadModel(model)
       let source = URL(fileURLWithPath: model)
       let destination = output ?? source.deletingPathExtension().appendingPathExtension("onnx").path
-      let protected = [source, ModelFile.weightsURL(for: source)].map { $0.standardizedFileURL.resolvingSymlinksInPath().path }
-      guard !protected.contains(URL(fileURLWithPath: destination).standardizedFileURL.resolvingSymlinksInPath().path) else {
+      let protected = [source, ModelFile.weightsURL(for: source)].map {
+        $0.standardizedFileURL.resolvingSymlinksInPath().path
+      }
+      guard
+        !protected.contains(
+          URL(fileURLWithPath: destination).standardizedFileURL.resolvingSymlinksInPath().path)
+      else {
         throw CommandFailure("refusing to overwrite the input \(destination); choose another -o path")
       }
       let bytes: Data

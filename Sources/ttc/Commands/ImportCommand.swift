@@ -26,7 +26,9 @@ struct ImportCommand: ParsableCommand {
   @Argument(help: "The ONNX model file.")
   var model: String
 
-  @Option(name: [.customShort("o"), .customLong("output")], help: "The model file to write (default: beside the input, .json).")
+  @Option(
+    name: [.customShort("o"), .customLong("output")],
+    help: "The model file to write (default: beside the input, .json).")
   var output: String?
 
   @Option(help: "The size of every dynamic leading (batch) dimension.")
@@ -40,7 +42,8 @@ struct ImportCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let source = URL(fileURLWithPath: model)
-      let destination = URL(fileURLWithPath: output ?? source.deletingPathExtension().appendingPathExtension("json").path)
+      let destination = URL(
+        fileURLWithPath: output ?? source.deletingPathExtension().appendingPathExtension("json").path)
       let options = ONNXImporter.Options(batchSize: batch, inputShapes: try parsedShapes())
       let graph = try ONNXImporter(options: options).importModel(from: source)
       try refuseOverwriting(source, with: [destination, ModelFile.weightsURL(for: destination)])
@@ -76,7 +79,8 @@ struct ImportCommand: ParsableCommand {
   private func refuseOverwriting(_ source: URL, with outputs: [URL]) throws {
     let inputs = [source] + ((try? ONNXModelInputs.externalDataFiles(of: source)) ?? [])
     let canonicalInputs = Set(inputs.map { $0.standardizedFileURL.resolvingSymlinksInPath().path })
-    for output in outputs where canonicalInputs.contains(output.standardizedFileURL.resolvingSymlinksInPath().path) {
+    for output in outputs
+    where canonicalInputs.contains(output.standardizedFileURL.resolvingSymlinksInPath().path) {
       throw CommandFailure("refusing to overwrite the input \(output.path); choose another -o path")
     }
   }

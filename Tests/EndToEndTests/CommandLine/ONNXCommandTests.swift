@@ -31,7 +31,9 @@ final class ONNXCommandTests: CommandLineTestCase {
     let bytes = try Data(contentsOf: url("mlp.onnx"))
     try bytes.prefix(bytes.count / 2).write(to: url("cut.onnx"))
     try write("not a model", to: "text.onnx")
-    for (file, message) in [("cut.onnx", "cut.onnx: not an ONNX model"), ("text.onnx", "text.onnx: not an ONNX model")] {
+    for (file, message) in [
+      ("cut.onnx", "cut.onnx: not an ONNX model"), ("text.onnx", "text.onnx: not an ONNX model"),
+    ] {
       let result = try ttc(["import", file, "-o", "out.json"], in: directory)
       XCTAssertNotEqual(result.status, 0)
       XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)

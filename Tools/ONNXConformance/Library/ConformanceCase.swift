@@ -42,8 +42,11 @@ public struct ConformanceCase: Sendable {
 
   /// The tolerances: the case's own, never looser than ``maximumTolerance``.
   var tolerance: (relative: Double, absolute: Double) {
-    let text = (try? String(contentsOf: folder.appendingPathComponent("tolerance.txt"), encoding: .utf8)) ?? ""
-    let numbers = text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let text =
+      (try? String(contentsOf: folder.appendingPathComponent("tolerance.txt"), encoding: .utf8)) ?? ""
+    let numbers = text.split(separator: " ").compactMap {
+      Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
     let given = numbers.count == 2 ? (numbers[0], numbers[1]) : Self.maximumTolerance
     return (min(given.0, Self.maximumTolerance.relative), min(given.1, Self.maximumTolerance.absolute))
   }

@@ -26,8 +26,10 @@ public struct ConformanceReport: Sendable {
   /// One line: `N node tests: P passed in both engines (interpreter I, compiled C), F failed, U unsupported`.
   public var summary: String {
     let t = totals
-    let engines = compiling ? "both engines (interpreter \(t.interpreter), compiled \(t.compiled))" : "the interpreter"
-    return "\(results.count) node tests: \(t.passed) passed in \(engines), \(t.failed) failed, \(t.unsupported) unsupported"
+    let engines =
+      compiling ? "both engines (interpreter \(t.interpreter), compiled \(t.compiled))" : "the interpreter"
+    return
+      "\(results.count) node tests: \(t.passed) passed in \(engines), \(t.failed) failed, \(t.unsupported) unsupported"
   }
 
   /// The Markdown table: one row per case, then the totals.

@@ -107,7 +107,9 @@ public struct ConformanceRunner: Sendable {
     }
     var largest = 0.0
     for (index, (a, b)) in zip(actual, expected).enumerated() {
-      guard a.shape == b.shape else { return .mismatch("output \(index) has shape \(a.shape), expected \(b.shape)") }
+      guard a.shape == b.shape else {
+        return .mismatch("output \(index) has shape \(a.shape), expected \(b.shape)")
+      }
       let exactInts = a.dtype.isInteger && b.dtype.isInteger
       let left = exactInts ? a.int64s().map(Double.init) : a.floats().map(Double.init)
       let right = exactInts ? b.int64s().map(Double.init) : b.floats().map(Double.init)
