@@ -28,7 +28,7 @@ def main() -> None:
             continue
         data_sets = case.data_sets or []
         plain = all(
-            isinstance(v, np.ndarray) for inputs, outputs in data_sets for v in list(inputs) + list(outputs)
+            isinstance(v, (np.ndarray, np.generic)) for inputs, outputs in data_sets for v in list(inputs) + list(outputs)
         )
         if not plain or len(data_sets) != 1:
             skipped.append(case.name)

@@ -204,24 +204,26 @@ enum ConstantFolding {
     else { return nil }
     let left = broadcastSources(from: a.shape, to: shape)
     let right = broadcastSources(from: b.shape, to: shape)
+    let dtype = op.isComparison ? DType.f32 : a.dtype
     if a.dtype.isFloatingPoint {
-      let x = a.floats()
-      let y = b.floats()
-      var result: [Float] = []
-      for (i, j) in zip(left, right) {
-        guard let value = floatOp(op, x[i], y[j]) else { return nil }
-        result.append(value)
-      }
-      return make(floats: result, dtype: op.isComparison ? .f32 : a.dtype, shape: shape)
+      let values = combine(a.floats(), b.floats(), left, right) { floatOp(op, $0, $1) }
+      return values.map { make(floats: $0, dtype: dtype, shape: shape) }
     }
-    let x = a.int64s()
-    let y = b.int64s()
-    var result: [Int64] = []
+    let values = combine(a.int64s(), b.int64s(), left, right) { intOp(op, $0, $1) }
+    return values.map { make(ints: $0, dtype: dtype, shape: shape) }
+  }
+
+  /// `function(x[left[i]], y[right[i]])` for every `i`, or `nil` if any call gives `nil`.
+  private static func combine<T>(
+    _ x: [T], _ y: [T], _ left: [Int], _ right: [Int], _ function: (T, T) -> T?
+  ) -> [T]? {
+    var result: [T] = []
+    result.reserveCapacity(left.count)
     for (i, j) in zip(left, right) {
-      guard let value = intOp(op, x[i], y[j]) else { return nil }
+      guard let value = function(x[i], y[j]) else { return nil }
       result.append(value)
     }
-    return make(ints: result, dtype: op.isComparison ? .f32 : a.dtype, shape: shape)
+    return result
   }
 
   private static func floatOp(_ op: Op, _ x: Float, _ y: Float) -> Float? {

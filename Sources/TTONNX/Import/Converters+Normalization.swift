@@ -15,6 +15,9 @@ extension Converters {
     },
     "Softmax": .single(["axis"]) { (c) throws(ONNXError) in try c.softmax(.softmax) },
     "LogSoftmax": .single(["axis"]) { (c) throws(ONNXError) in try c.softmax(.logSoftmax) },
+    "LRN": .single(["alpha", "beta", "bias", "size"]) { (c) throws(ONNXError) in
+      try c.localResponseNormalization()
+    },
     "LayerNormalization": Converter(["axis", "epsilon", "stash_type"]) { (c) throws(ONNXError) in
       try c.layerNormalization()
     },
@@ -38,6 +41,29 @@ extension NodeContext {
     let flat = [shape[..<split].reduce(1, *), shape[split...].reduce(1, *)]
     let y = try emit(op, values: [reshape(value(0), flat)], ["axis": .int(1)])
     return try reshape(y, shape)
+  }
+
+  /// `LRN`: `x / (bias + alpha·mean(x², channel window))^beta`, the window mean taken by an
+  /// average pool over the channels (zero-padded as ONNX places the window).
+  fileprivate func localResponseNormalization() throws(ONNXError) -> ImportedValue {
+    let shape = try type(0).shape
+    guard shape.count >= 3, let size = int("size"), size >= 1 else {
+      throw fail("needs an input of rank 3 or more and a positive size")
+    }
+    let x = try value(0)
+    let dtype = try type(0).dtype
+    let columns = [shape[0], 1, shape[1], shape[2...].reduce(1, *)]
+    let squares = try reshape(binary(.mul, x, x), columns)
+    let padded = try pad(squares, [0, 0, (size - 1) / 2, 0, 0, 0, size / 2, 0], fill: 0)
+    let mean = try emit(
+      .avgPool2d, values: [padded],
+      [
+        "kernel": .ints([size, 1]), "stride": .ints([1, 1]), "padding": .ints([0, 0]),
+        "count_include_pad": .bool(true),
+      ])
+    let scaled = try binary(.mul, reshape(mean, shape), scalar(Double(float("alpha", 1e-4)), dtype))
+    let base = try binary(.add, scaled, scalar(Double(float("bias", 1)), dtype))
+    return try binary(.div, x, binary(.pow, base, scalar(Double(float("beta", 0.75)), dtype)))
   }
 
   /// `LayerNormalization` over axes `axis...` (flattened into one when more than the last),

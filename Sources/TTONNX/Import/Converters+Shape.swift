@@ -185,30 +185,21 @@ extension Converters {
       throw c.fail("needs one of value, value_float, value_floats, value_int, value_ints")
     },
     "Range": .single { (c) throws(ONNXError) in
-      let start = try c.constant(0, "start")
-      let limit = try c.constant(1, "limit")
-      let delta = try c.constant(2, "delta")
-      let dtype = start.dtype
-      if dtype.isFloatingPoint {
-        let (first, end, step) = (start.floats()[0], limit.floats()[0], delta.floats()[0])
-        guard step != 0 else { throw c.fail("delta is zero") }
-        let count = max(0, Int((Double(end - first) / Double(step)).rounded(.up)))
-        guard count <= ConstantFolding.elementLimit else {
-          throw c.fail("range of \(count) elements is too long")
-        }
-        return .constant(
-          ConstantFolding.make(
-            floats: (0..<count).map { first + Float($0) * step }, dtype: dtype, shape: [count]))
+      let (start, limit, delta) = try (c.constant(0, "start"), c.constant(1, "limit"), c.constant(2, "delta"))
+      let bounds = [start, limit, delta].map { Double($0.floats().first ?? 0) }
+      let length = ((bounds[1] - bounds[0]) / bounds[2]).rounded(.up)
+      guard bounds[2] != 0, length.isFinite, length <= Double(ConstantFolding.elementLimit) else {
+        throw c.fail("range \(bounds[0]) ..< \(bounds[1]) by \(bounds[2]) has a zero step or is too long")
       }
-      let (first, end, step) = (start.int64s()[0], limit.int64s()[0], delta.int64s()[0])
-      guard step != 0 else { throw c.fail("delta is zero") }
-      let count = max(0, Int((Double(end - first) / Double(step)).rounded(.up)))
-      guard count <= ConstantFolding.elementLimit else {
-        throw c.fail("range of \(count) elements is too long")
+      let count = max(0, Int(length))
+      if start.dtype.isFloatingPoint {
+        let (first, step) = (start.floats()[0], delta.floats()[0])
+        let values = (0..<count).map { first + Float($0) * step }
+        return .constant(ConstantFolding.make(floats: values, dtype: start.dtype, shape: [count]))
       }
-      return .constant(
-        ConstantFolding.make(ints: (0..<count).map { first + Int64($0) * step }, dtype: dtype, shape: [count])
-      )
+      let (first, step) = (start.int64s()[0], delta.int64s()[0])
+      let values = (0..<count).map { first &+ Int64($0) &* step }
+      return .constant(ConstantFolding.make(ints: values, dtype: start.dtype, shape: [count]))
     },
     "Identity": .single { (c) throws(ONNXError) in try c.value(0) },
     "Dropout": Converter(["seed", "ratio"]) { (c) throws(ONNXError) in
