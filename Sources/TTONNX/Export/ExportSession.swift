@@ -10,6 +10,8 @@ final class ExportSession {
   /// The graph's weights.
   let weights: [String: TensorData]
   private var taken: Set<String>
+  /// The next suffix to try per base name, so making many names from one base stays linear.
+  private var nextSuffix: [String: Int] = [:]
 
   init(graph: Graph, types: [String: TensorType]) {
     self.types = types
@@ -20,10 +22,10 @@ final class ExportSession {
   /// A name no value or node uses yet.
   func freshName(_ base: String) -> String {
     var candidate = base
-    var index = 1
     while taken.contains(candidate) {
+      let index = nextSuffix[base, default: 1]
+      nextSuffix[base] = index + 1
       candidate = "\(base)_\(index)"
-      index += 1
     }
     taken.insert(candidate)
     return candidate

@@ -17,6 +17,8 @@ final class ImportSession {
   private var materialized: [String: String] = [:]
   private var taken: Set<String>
   private var nodeNames: Set<String> = []
+  /// The next suffix to try per base name, so making many names from one base stays linear.
+  private var nextSuffix: [String: Int] = [:]
 
   /// - Parameter reserved: every name the ONNX graph uses, so helper names never clash.
   init(opset: Int, reserved: Set<String>) {
@@ -39,14 +41,15 @@ final class ImportSession {
     }
   }
 
-  /// The IR name of `value`, adding a constant as a weight (once per ONNX name) if needed.
-  func tensorName(_ value: ImportedValue) -> String {
+  /// The IR name of `value`, adding a constant as a weight (once per ONNX name; unnamed ones
+  /// are called after `hint`) if needed.
+  func tensorName(_ value: ImportedValue, hint: String = "const") -> String {
     switch value {
     case .tensor(let name):
       return name
     case .constant(let data, let onnxName):
       if let onnxName, let existing = materialized[onnxName] { return existing }
-      let name = onnxName.flatMap { types[$0] == nil ? $0 : nil } ?? freshName(onnxName ?? "const")
+      let name = onnxName.flatMap { types[$0] == nil ? $0 : nil } ?? freshName(onnxName ?? hint)
       weights[name] = data
       types[name] = data.type
       if let onnxName { materialized[onnxName] = name }
@@ -57,10 +60,10 @@ final class ImportSession {
   /// A name used by no ONNX value and no IR value: `base`, else `base_1`, `base_2`, ...
   func freshName(_ base: String) -> String {
     var candidate = base
-    var index = 1
     while taken.contains(candidate) || types[candidate] != nil {
+      let index = nextSuffix[base, default: 1]
+      nextSuffix[base] = index + 1
       candidate = "\(base)_\(index)"
-      index += 1
     }
     taken.insert(candidate)
     return candidate
@@ -82,10 +85,10 @@ final class ImportSession {
     nodeName: String
   ) throws(GraphError) -> String {
     var name = nodeName
-    var index = 1
     while nodeNames.contains(name) {
+      let index = nextSuffix["node:" + nodeName, default: 1]
+      nextSuffix["node:" + nodeName] = index + 1
       name = "\(nodeName)_\(index)"
-      index += 1
     }
     let node = Node(name: name, op: op, inputs: inputs, outputs: [output], attributes: attributes)
     let type = try ShapeInference.outputTypes(of: node, inputTypes: inputs.map { types[$0]! })[0]

@@ -55,7 +55,7 @@ struct NodeContext {
   }
 
   /// The IR name of a value (constants become weights).
-  func tensor(_ value: ImportedValue) -> String { session.tensorName(value) }
+  func tensor(_ value: ImportedValue) -> String { session.tensorName(value, hint: "\(name)/const") }
 
   /// Input `index`, which must be known at import time (shapes, axes, pads...).
   ///
