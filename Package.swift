@@ -89,6 +89,10 @@ let package = Package(
     .executableTarget(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
+    // A pretrained BERT (all-MiniLM-L6-v2) from its Hugging Face files: sentence embeddings.
+    .executableTarget(
+      name: "sentence-embeddings", dependencies: ["TinyTorch", "MilestoneSupport"],
+      path: "Examples/SentenceEmbeddings"),
 
     // Runs ONNX's backend node tests (written out by scripts/onnx-conformance.sh) through the
     // importer, the interpreter and the compiled library; the library part is shared with tests.

@@ -70,9 +70,10 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func bench() throws {
-    let graph = try LoadedModel(path: model, batch: batch, passes: passes).graph
+    let loaded = try LoadedModel(path: model, batch: batch, passes: passes)
+    let graph = loaded.graph
     let interpreter = try makeInterpreter(graph, modelPath: model)
-    let compiled = try loadCompiledModel(graph, library: nil, flags: compiler, modelPath: model)
+    let compiled = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)
     let ordered = orderedInputs(inputs, of: graph)
     let rows = graph.batchSize ?? 1

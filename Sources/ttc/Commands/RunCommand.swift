@@ -52,14 +52,15 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let graph = try source.loadGraph()
+      let loaded = try source.load()
+      let graph = loaded.graph
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
       try OutputPaths.check(
         graph.outputs.compactMap { output in destinations[output.name].map { ("--output", $0) } },
         reading: source.readFiles + (library.map { [$0] } ?? []))
       let values = try source.values(for: graph)
       let results =
-        try compiled ? runCompiled(graph, values) : interpret(graph, values, modelPath: source.model)
+        try compiled ? runCompiled(loaded, values) : interpret(graph, values, modelPath: source.model)
       for output in graph.outputs {
         let value = results[output.name]!
         if let path = destinations[output.name] {
@@ -72,11 +73,12 @@ struct RunCommand: ParsableCommand {
     }
   }
 
-  private func runCompiled(_ graph: Graph, _ values: [String: InterpreterTensor]) throws
+  private func runCompiled(_ loaded: LoadedModel, _ values: [String: InterpreterTensor]) throws
     -> [String: InterpreterTensor]
   {
+    let graph = loaded.graph
     let compiledModel = try loadCompiledModel(
-      graph, library: library, flags: compiler, modelPath: source.model)
+      loaded, library: library, flags: compiler, modelPath: source.model)
     do {
       let results = try compiledModel.run(orderedInputs(values, of: graph))
       return Dictionary(
