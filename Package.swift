@@ -11,7 +11,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
   "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_cpu.c", "tt_gemm.c",
-  "tt_gemm_kernel.inc", "tt_nn.c", "tt_sparse.c",
+  "tt_gemm_kernel.inc", "tt_nn.c", "tt_peak.c", "tt_sparse.c",
 ]
 
 let package = Package(
@@ -67,7 +67,7 @@ let package = Package(
     .executableTarget(
       name: "ttc",
       dependencies: [
-        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTONNX",
+        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -83,6 +83,10 @@ let package = Package(
       name: "mlp-1986", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/MLP1986"),
     .executableTarget(
       name: "cnn-1998", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/CNN1998"),
+    .executableTarget(
+      name: "prune-bench",
+      dependencies: ["TinyTorch", "TTIR", "TTPasses", "TTCodegen", "TTLoader", "MilestoneSupport"],
+      path: "Examples/PruneBench"),
     .executableTarget(
       name: "attention-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/Attention2017"),

@@ -42,7 +42,13 @@ static void tt_im2col(const float *x, float *cols, int64_t cg, int64_t h, int64_
           const float *src = plane + oy * sh * w;
           float *row = dst + oy * ow;
           if (sw == 1) {
-            for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox];
+            /* Short rows: an inline vector copy instead of a call to memcpy. */
+            int64_t ox = xlo;
+            for (; ox + 8 <= xhi; ox += 8) {
+              typedef float tt_v8 __attribute__((vector_size(32), aligned(4)));
+              *(tt_v8 *)(row + ox) = *(const tt_v8 *)(src + ox);
+            }
+            for (; ox < xhi; ox++) row[ox] = src[ox];
           } else {
             for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox * sw];
           }
@@ -68,68 +74,66 @@ TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *
   }
 }
 
+/* Pooling runs tap by tap over whole output rows: for each window offset (ki, kj) the output
+ * columns whose input column exists are found analytically (tt_valid_range), and one contiguous
+ * loop over them updates the row, which clang vectorizes (stride-2 loads become shuffles). */
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
-                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
-  /* Without padding every window lies inside the plane (floor mode): no bounds tests. */
-  int unpadded = ph == 0 && pw == 0;
+                          int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
-    float *out = y + p * oh * ow;
-    if (unpadded) {
-      for (int64_t oy = 0; oy < oh; oy++) {
-        for (int64_t ox = 0; ox < ow; ox++) {
-          const float *window = plane + oy * sh * w + ox * sw;
-          float best = window[0];
-          for (int64_t ki = 0; ki < kh; ki++) {
-            for (int64_t kj = 0; kj < kw; kj++) {
-              float v = window[ki * w + kj];
-              best = v > best ? v : best;
-            }
-          }
-          out[oy * ow + ox] = best;
-        }
-      }
-      continue;
-    }
     for (int64_t oy = 0; oy < oh; oy++) {
-      for (int64_t ox = 0; ox < ow; ox++) {
-        float best = -FLT_MAX;
-        for (int64_t ki = 0; ki < kh; ki++) {
-          int64_t iy = oy * sh - ph + ki;
-          if (iy < 0 || iy >= h) continue;
-          for (int64_t kj = 0; kj < kw; kj++) {
-            int64_t ix = ox * sw - pw + kj;
-            if (ix < 0 || ix >= w) continue;
-            float v = plane[iy * w + ix];
-            best = v > best ? v : best;
+      float *dst = y + (p * oh + oy) * ow;
+      for (int64_t ox = 0; ox < ow; ox++) dst[ox] = -INFINITY; /* padding never wins */
+      for (int64_t ki = 0; ki < kh; ki++) {
+        int64_t iy = oy * sh - ph + ki;
+        if (iy < 0 || iy >= h) continue;
+        for (int64_t kj = 0; kj < kw; kj++) {
+          int64_t lo, hi;
+          tt_valid_range(kj - pw, sw, w, ow, &lo, &hi);
+          const float *src = plane + iy * w + kj - pw;
+          if (sw == 1) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[ox] > dst[ox] ? src[ox] : dst[ox];
+          } else if (sw == 2) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
+          } else {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[ox * sw] > dst[ox] ? src[ox * sw] : dst[ox];
           }
         }
-        out[oy * ow + ox] = best;
       }
     }
   }
 }
 
 TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
-                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
-                             int count_include_pad) {
+                          int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                          int count_include_pad) {
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
     for (int64_t oy = 0; oy < oh; oy++) {
-      for (int64_t ox = 0; ox < ow; ox++) {
-        float sum = 0.0f;
-        int64_t count = 0;
-        for (int64_t ki = 0; ki < kh; ki++) {
-          int64_t iy = oy * sh - ph + ki;
-          if (iy < 0 || iy >= h) continue;
-          for (int64_t kj = 0; kj < kw; kj++) {
-            int64_t ix = ox * sw - pw + kj;
-            if (ix < 0 || ix >= w) continue;
-            sum += plane[iy * w + ix];
-            count++;
+      float *dst = y + (p * oh + oy) * ow;
+      for (int64_t ox = 0; ox < ow; ox++) dst[ox] = 0.0f;
+      int64_t rows = 0;
+      for (int64_t ki = 0; ki < kh; ki++) {
+        int64_t iy = oy * sh - ph + ki;
+        if (iy < 0 || iy >= h) continue;
+        rows++;
+        for (int64_t kj = 0; kj < kw; kj++) {
+          int64_t lo, hi;
+          tt_valid_range(kj - pw, sw, w, ow, &lo, &hi);
+          const float *src = plane + iy * w + kj - pw;
+          if (sw == 1) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] += src[ox];
+          } else if (sw == 2) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] += src[2 * ox];
+          } else {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] += src[ox * sw];
           }
         }
-        y[(p * oh + oy) * ow + ox] = sum / (float)(count_include_pad ? kh * kw : count);
+      }
+      for (int64_t ox = 0; ox < ow; ox++) {
+        int64_t left = ox * sw - pw, right = left + kw;
+        int64_t columns = (right < w ? right : w) - (left > 0 ? left : 0);
+        dst[ox] /= (float)(count_include_pad ? kh * kw : rows * columns);
       }
     }
   }
@@ -196,6 +200,44 @@ static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *
   }
 }
 
+typedef float tt_nn_v16 __attribute__((vector_size(64), aligned(4)));
+
+typedef int32_t tt_nn_i16 __attribute__((vector_size(64), aligned(4)));
+
+/* The largest element of row[0, n) (−inf for an empty or all −inf row), over 16 lanes. */
+static float tt_row_max(const float *row, int64_t n) {
+  tt_nn_v16 lanes = {0};
+  lanes -= INFINITY;
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    tt_nn_v16 v = *(const tt_nn_v16 *)(row + j);
+    tt_nn_i16 greater = v > lanes;
+    lanes = (tt_nn_v16)(((tt_nn_i16)v & greater) | ((tt_nn_i16)lanes & ~greater));
+  }
+  float max = -INFINITY;
+  for (int l = 0; l < 16; l++) max = lanes[l] > max ? lanes[l] : max;
+  for (; j < n; j++) max = row[j] > max ? row[j] : max;
+  return max;
+}
+
+/* row[j] = e^(row[j] − max) / Σ e^(row[j] − max) for a row whose largest element is the finite
+ * `max`; blocked positions (−inf) get exactly 0. The exponentials are one vectorizable loop and
+ * the sum runs over 16 lanes, so the row costs a few instructions per element. */
+static void tt_normalized_exponentials(float *row, int64_t n, float max) {
+  for (int64_t j = 0; j < n; j++) {
+    float d = row[j] - max;
+    row[j] = d < -87.0f ? 0.0f : tt_expf(d);
+  }
+  tt_nn_v16 lanes = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) lanes += *(const tt_nn_v16 *)(row + j);
+  float sum = 0.0f;
+  for (int l = 0; l < 16; l++) sum += lanes[l];
+  for (; j < n; j++) sum += row[j];
+  float inv = 1.0f / sum;
+  for (j = 0; j < n; j++) row[j] *= inv;
+}
+
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv) {
   int64_t scores = tt_sgemm_scratch(sq, sk, d), output = tt_sgemm_scratch(sq, dv, sk);
   return sq * sk + (scores > output ? scores : output);
@@ -210,28 +252,22 @@ TT_API void tt_attention_head(const float *q, const float *k, const float *v, co
     float *row = scores + i * sk;
     /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
     int64_t last = causal ? i + sk - sq : sk - 1;
-    float max = -INFINITY;
-    for (int64_t j = 0; j < sk; j++) {
-      int keep = j <= last;
-      float s = row[j] * scale;
-      if (mask) s += tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
-      s = keep ? s : -INFINITY;
-      row[j] = s;
-      max = s > max ? s : max;
+    if (mask) {
+      for (int64_t j = 0; j < sk; j++) {
+        int keep = j <= last;
+        float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
+        row[j] = keep ? s : -INFINITY;
+      }
+    } else {
+      for (int64_t j = 0; j < sk; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
     }
+    float max = tt_row_max(row, sk);
     if (max == -INFINITY) {
       /* Every key is blocked: zero weights, so a zero output row (never NaN). */
       for (int64_t j = 0; j < sk; j++) row[j] = 0.0f;
       continue;
     }
-    float sum = 0.0f;
-    for (int64_t j = 0; j < sk; j++) {
-      float e = row[j] == -INFINITY ? 0.0f : tt_expf(row[j] - max);
-      row[j] = e;
-      sum += e;
-    }
-    float inv = 1.0f / sum;
-    for (int64_t j = 0; j < sk; j++) row[j] *= inv;
+    tt_normalized_exponentials(row, sk, max);
   }
   tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, gemm_scratch);
 }

@@ -125,6 +125,10 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
   case sparseLinear = "sparse_linear"
 
+  // Fusion.
+  /// An ``ElementwiseProgram`` (attribute `program`) over broadcast inputs, in one pass.
+  case fusedElementwise = "fused_elementwise"
+
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
     /// One input, same-shaped output.
@@ -149,6 +153,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case attention
     /// Casts and (de)quantization.
     case conversion
+    /// Elementwise programs fused into one node.
+    case fusedElementwise
   }
 
   /// The family this op belongs to.
@@ -167,11 +173,15 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .reduceSum, .reduceMean, .reduceMax, .reduceMin, .argmax: .reduction
     case .scaledDotProductAttention: .attention
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
+    case .fusedElementwise: .fusedElementwise
     }
   }
 
   /// Whether this is a comparison (`equal`, `less`, `greater`) whose output is `f32` 0/1.
   public var isComparison: Bool { self == .equal || self == .less || self == .greater }
+
+  /// Whether this op can carry an `epilogue` program (`matmul`, `linear`, `conv2d`).
+  public var acceptsEpilogue: Bool { self == .matmul || self == .linear || self == .conv2d }
 
   /// Whether this op is elementwise (unary or binary).
   public var isElementwise: Bool {

@@ -117,6 +117,7 @@ final class ReductionShapeTests: XCTestCase {
       .cast: ([t(.f32, 2)], ["to": "i32"]),
       .quantizeLinear: ([t(.f32, 2)], ["scale": 1.0, "zero_point": 0]),
       .dequantizeLinear: ([t(.i8, 2)], ["scale": 1.0, "zero_point": 0]),
+      .fusedElementwise: ([t(.f32, 2), t(.f32, 1)], ["program": "add x0 x1; relu t0"]),
     ]
     XCTAssertEqual(Set(examples.keys), Set(Op.allCases))
     for (op, example) in examples {

@@ -24,7 +24,8 @@ final class RoundTripTests: XCTestCase {
           "\(name): \(original.name)")
       }
     }
-    XCTAssertEqual(exportedOps, Set(Op.allCases), "the samples cover every op")
+    // fused_elementwise only appears after -O2 fusion, which the exporter refuses.
+    XCTAssertEqual(exportedOps, Set(Op.allCases).subtracting([.fusedElementwise]), "the samples cover every op")
   }
 
   func testWeightsKeepTheirNamesAndBytes() throws {

@@ -26,7 +26,12 @@ struct NodeExport {
     session.constant(ConstantFolding.filled(value, dtype: dtype, shape: []), "\(node.name)/const")
   }
 
-  func write() {
+  func write() throws(ONNXError) {
+    if node.op == .fusedElementwise || node.attributes["epilogue"] != nil {
+      throw ONNXError(
+        "node '\(node.name)' (\(node.op)): fused nodes (from -O2) have no ONNX form; export the model "
+          + "as written, before optimization")
+    }
     let simple: [Op: String] = [
       .neg: "Neg", .exp: "Exp", .log: "Log", .sqrt: "Sqrt", .abs: "Abs", .relu: "Relu", .sigmoid: "Sigmoid",
       .tanh: "Tanh", .erf: "Erf", .add: "Add", .sub: "Sub", .mul: "Mul", .div: "Div", .pow: "Pow",
@@ -133,6 +138,8 @@ struct NodeExport {
         ])
     case .scaledDotProductAttention:
       writeAttention()
+    case .fusedElementwise:
+      break  // refused above
     case .cast:
       let dtype = DType(rawValue: node.string("to") ?? "f32") ?? .f32
       finish("Cast", [x], [Attribute.int("to", Int(ONNXDataType.code(dtype)))])

@@ -26,7 +26,7 @@ public enum ONNXExporter {
     }
     let session = ExportSession(graph: graph, types: types)
     for name in graph.weights.keys.sorted() { session.weight(name, graph.weights[name]!) }
-    for node in graph.nodes { NodeExport(session: session, node: node).write() }
+    for node in graph.nodes { try NodeExport(session: session, node: node).write() }
 
     var onnxGraph = Onnx_GraphProto()
     onnxGraph.name = graph.name
