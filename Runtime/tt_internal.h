@@ -5,15 +5,15 @@
 #include "tt_runtime.h"
 
 /* TT_COMPILE_AVX512 / TT_COMPILE_AVX2: whether a path is compiled into this build. The TTRuntime
- * library compiles every path the architecture has; a model library only the one its build flags
- * (-march=native) enable. */
+ * library compiles every path the architecture has; a model library only the widest one its build
+ * flags (-march=native) enable. */
 #if defined(__x86_64__) && (defined(TT_RUNTIME_LIBRARY) || (defined(__AVX512F__) && defined(__AVX512BW__) && \
                                                             defined(__AVX512DQ__) && defined(__AVX512VL__)))
 #define TT_COMPILE_AVX512 1
 #else
 #define TT_COMPILE_AVX512 0
 #endif
-#if defined(__x86_64__) && (defined(TT_RUNTIME_LIBRARY) || (defined(__AVX2__) && defined(__FMA__)))
+#if defined(__x86_64__) && (defined(TT_RUNTIME_LIBRARY) || (defined(__AVX2__) && defined(__FMA__) && !TT_COMPILE_AVX512))
 #define TT_COMPILE_AVX2 1
 #else
 #define TT_COMPILE_AVX2 0

@@ -2,14 +2,15 @@
  *
  * One C implementation serves every engine:
  * - eager mode and the interpreter call it through the SwiftPM C target TTRuntime, which defines
- *   TT_RUNTIME_LIBRARY: the kernels get external linkage and every instruction-set path is compiled
- *   in, chosen at run time from the CPU's features (tt_best_isa);
- * - every compiled model library includes it: ttc compiles model.c with `-include` of every runtime
- *   .c file, so the kernels (TT_API: static, not exported) see the model's constant shapes and clang
- *   specializes them per call site. There the build flags (-march=native) decide the instruction
- *   set at compile time and only that path is compiled.
- * Math helpers are static inline so that loops calling them vectorize (clang does not vectorize
- * calls to libm's expf/tanhf).
+ *   TT_RUNTIME_LIBRARY: every instruction-set path is compiled in, chosen at run time from the
+ *   CPU's features (tt_best_isa);
+ * - every compiled model library links it: ttc compiles the runtime's .c files once per runtime
+ *   version, compiler and flags into an object (TT_RUNTIME_OBJECT; cached next to the compile
+ *   cache), and each model's own translation unit only includes this header. There the build flags
+ *   (-march=native) decide the instruction set at compile time and only that path is compiled.
+ * Without either macro the kernels are static inline (TT_API), for a translation unit that
+ * includes the .c files itself. Math helpers are always static inline so that loops calling them
+ * vectorize (clang does not vectorize calls to libm's expf/tanhf).
  */
 #ifndef TT_RUNTIME_H
 #define TT_RUNTIME_H
@@ -20,7 +21,7 @@
 
 #include "tt_model.h"
 
-#ifdef TT_RUNTIME_LIBRARY
+#if defined(TT_RUNTIME_LIBRARY) || defined(TT_RUNTIME_OBJECT)
 #define TT_API
 #else
 #define TT_API static inline __attribute__((unused))

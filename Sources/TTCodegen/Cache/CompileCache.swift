@@ -75,7 +75,8 @@ public struct CompileCache: Sendable {
   public var isMarked: Bool { (try? FileSystem.readText("\(root)/\(Self.markerName)")) == Self.markerText }
 
   /// Whether `name` belongs to the cache layout: an entry (64 hex digits), a build folder, a kept
-  /// failed build, an entry being discarded, or the compiler identities.
+  /// failed build, an entry being discarded, the compiler identities, the cached runtime objects, or
+  /// `ttc peak`'s measurements.
   static func isLayoutName(_ name: String) -> Bool {
     func isHex(_ text: Substring) -> Bool {
       !text.isEmpty && text.allSatisfy { "0123456789abcdef".contains($0) }
@@ -85,7 +86,8 @@ public struct CompileCache: Sendable {
     }
     if name.hasPrefix(BuildDirectory.prefix) { return name.count == BuildDirectory.prefix.count + 6 }
     if name.hasPrefix("failed-") { return isHex(name.dropFirst("failed-".count)) }
-    return name == "compilers" || (name.count == 64 && isHex(name[...]))
+    return name == "compilers" || name == RuntimeObject.folderName || name == "peak"
+      || (name.count == 64 && isHex(name[...]))
   }
 
   /// Creates the cache folder if needed and marks it when it is new, empty, or holds only names

@@ -5,8 +5,8 @@ import Glibc
 /// emitter bug is reported against the graph node whose block contains it rather than as a raw
 /// compiler error deep in a generated file.
 ///
-/// The runtime is supplied as in-memory files too, included as clang will include it (see
-/// ``CCompiler/compileLibrary(source:output:in:)``), so nothing is read from disk.
+/// The runtime headers are supplied as in-memory files too, as clang will see them (see
+/// ``CCompiler/compileLibrary(source:runtimeObject:output:in:)``), so nothing is read from disk.
 public enum CSourceChecker {
   /// The most graph nodes ``ModelCompiler`` checks with libclang: the parse holds the whole AST
   /// in memory (gigabytes for 100,000 nodes), so larger graphs skip this check, with a note, and
@@ -33,8 +33,7 @@ public enum CSourceChecker {
     }
     let diagnostics = parse(
       files: files,
-      arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall"]
-        + CCompiler.runtimeIncludes(in: virtualDirectory))
+      arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall", CCompiler.runtimeObjectDefine])
     var warnings: [String] = []
     for diagnostic in diagnostics {
       if diagnostic.isError {

@@ -85,22 +85,37 @@ public struct CCompiler: Sendable, Hashable {
     return String(line)
   }
 
-  /// The flags that make the runtime part of the model's translation unit: `-include` of every
-  /// runtime `.c` file, found in `directory` (see `Runtime/tt_runtime.h`).
-  static func runtimeIncludes(in directory: String?) -> [String] {
-    RuntimeSources.files.filter { $0.name.hasSuffix(".c") }.flatMap { file in
-      ["-include", directory.map { "\($0)/\(file.name)" } ?? file.name]
-    }
+  /// The macro that makes the runtime's kernels external functions (`Runtime/include/tt_runtime.h`):
+  /// they live in the cached runtime object (``RuntimeObject``), and a model's translation unit
+  /// only includes the header.
+  static let runtimeObjectDefine = "-DTT_RUNTIME_OBJECT"
+
+  /// A C file that includes every runtime `.c` file (all in the same directory), in order.
+  static var runtimeTranslationUnit: String {
+    RuntimeSources.files.filter { $0.name.hasSuffix(".c") }.map { "#include \"\($0.name)\"\n" }.joined()
   }
 
-  /// Compiles `source` together with the runtime (its `.c` and `.h` files must be in `directory`)
-  /// into the shared library `output`; paths are relative to `directory` or absolute.
+  /// Compiles the runtime translation unit `source` (with the runtime files in `directory`) into
+  /// the object file `output`.
   ///
   /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
-  public func compileLibrary(source: String, output: String, in directory: String) throws(CodegenError) {
+  func compileRuntimeObject(source: String, output: String, in directory: String) throws(CodegenError) {
     try invoke(
-      compileFlags + Self.runtimeIncludes(in: nil) + ["-shared", "-o", output, source, "-lm"], in: directory,
+      compileFlags + [Self.runtimeObjectDefine, "-c", "-o", output, source], in: directory,
       keptSource: directory + "/" + source)
+  }
+
+  /// Compiles `source` (the runtime headers must be in `directory`) and links it with the runtime
+  /// object `runtimeObject` into the shared library `output`; paths are relative to `directory` or
+  /// absolute.
+  ///
+  /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
+  public func compileLibrary(source: String, runtimeObject: String, output: String, in directory: String)
+    throws(CodegenError)
+  {
+    try invoke(
+      compileFlags + [Self.runtimeObjectDefine, "-shared", "-o", output, source, runtimeObject, "-lm"],
+      in: directory, keptSource: directory + "/" + source)
   }
 
   private func invoke(_ arguments: [String], in directory: String, keptSource: String) throws(CodegenError) {

@@ -43,7 +43,8 @@ struct Peak: Codable {
   /// Where this machine's measurement is cached under `root`.
   static func cachePath(root: String) -> String {
     let identity = Machine.current.line + " " + bestPath
-    let name = identity.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? String($0) : "-" }.joined()
+    let name = identity.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? String($0) : "-" }
+      .joined()
     return "\(root)/peak/\(name.prefix(120)).json"
   }
 

@@ -93,7 +93,8 @@ struct BenchCommand: ParsableCommand {
     }
     let report = Report(
       machine: Machine.current, model: graph.name, batch: rows, threads: threads,
-      flops: try GraphAnalysis(graph).totalFLOPs, peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
+      flops: try GraphAnalysis(graph).totalFLOPs,
+      peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
       concurrent: threads > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
