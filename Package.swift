@@ -27,7 +27,9 @@ let package = Package(
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // ONNX files are protobuf; only the runtime library is built (the generated Swift is committed).
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // The C kernel library (Runtime/, see Runtime/README.md): GEMM, convolution, pooling, softmax,
@@ -58,10 +60,14 @@ let package = Package(
       resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
+    .target(
+      name: "TTONNX",
+      dependencies: ["TTIR", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
     .executableTarget(
       name: "ttc",
       dependencies: [
-        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime",
+        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -92,6 +98,14 @@ let package = Package(
       name: "sentence-embeddings", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/SentenceEmbeddings"),
 
+    // Runs ONNX's backend node tests (written out by scripts/onnx-conformance.sh) through the
+    // importer, the interpreter and the compiled library; the library part is shared with tests.
+    .target(
+      name: "ONNXConformance", dependencies: ["TTONNX", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"],
+      path: "Tools/ONNXConformance/Library"),
+    .executableTarget(
+      name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
+
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
@@ -102,6 +116,10 @@ let package = Package(
     .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch", "TTPasses"]),
     .testTarget(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTONNXTests",
+      dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
+      exclude: ["Python"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

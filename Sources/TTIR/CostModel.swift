@@ -30,7 +30,7 @@ public enum CostModel {
   private static func ownFlops(of node: Node, inputTypes: [TensorType], outputType: TensorType) -> Int {
     let n = outputType.elementCount
     switch node.op.category {
-    case .unaryElementwise, .binaryElementwise:
+    case .unaryElementwise, .binaryElementwise, .selection:
       return n
     case .matrix:
       let a = inputTypes[0].shape

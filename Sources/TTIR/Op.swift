@@ -21,6 +21,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case sigmoid
   /// Hyperbolic tangent.
   case tanh
+  /// The Gauss error function `erf(x)` (ONNX `Erf`).
+  case erf
   /// Gaussian error linear unit; attribute `approximate` is `"none"` (erf) or `"tanh"`.
   case gelu
   /// `x ≥ 0 ? x : alpha·x`; attribute `alpha` (default 0.01).
@@ -49,6 +51,10 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case less
   /// `a > b` as 0/1 in `f32`.
   case greater
+
+  // Selection.
+  /// `condition ≠ 0 ? a : b` elementwise, all three broadcasting (ONNX `Where`).
+  case `where`
 
   // Matrix products.
   /// Batched matrix product `a[..., m, k] · b[..., k, n]`; batch dimensions broadcast.
@@ -129,6 +135,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case unaryElementwise
     /// Two broadcasting inputs.
     case binaryElementwise
+    /// `where`: a broadcasting elementwise choice between two inputs.
+    case selection
     /// Matrix products (`matmul`, `linear`).
     case matrix
     /// Convolutions.
@@ -152,10 +160,11 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// The family this op belongs to.
   public var category: Category {
     switch self {
-    case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh, .gelu, .leakyRelu, .clamp:
+    case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh, .erf, .gelu, .leakyRelu, .clamp:
       .unaryElementwise
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       .binaryElementwise
+    case .where: .selection
     case .matmul, .linear, .sparseLinear: .matrix
     case .conv2d: .convolution
     case .maxPool2d, .avgPool2d: .pooling

@@ -94,7 +94,7 @@ extension Op {
       .optional("axes", .ints), .optional("keepdims", .bool, default: false),
     ]
     switch self {
-    case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh:
+    case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh, .erf:
       return .fixed(["x"])
     case .gelu:
       return .fixed(
@@ -106,6 +106,8 @@ extension Op {
       return .fixed(["x"], [.optional("min", .float), .optional("max", .float)])
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       return .fixed(["a", "b"])
+    case .where:
+      return .fixed(["condition", "a", "b"])
     case .matmul:
       return .fixed(["a", "b"], epilogue)
     case .linear:

@@ -25,6 +25,19 @@ extension Rule {
     return TensorType(node.op.isComparison ? .f32 : inputs[0].dtype, shape)
   }
 
+  /// `where` broadcasts all three inputs; `a` and `b` share a dtype, which the output keeps.
+  func inferSelect() throws(GraphError) -> TensorType {
+    for index in 0..<3 { try requireArithmetic(index) }
+    try requireSameDType([1, 2])
+    guard let pair = ShapeInference.broadcast(inputs[1].shape, inputs[2].shape),
+      let shape = ShapeInference.broadcast(inputs[0].shape, pair)
+    else {
+      throw error(
+        "shapes \(inputs[0].shape), \(inputs[1].shape) and \(inputs[2].shape) do not broadcast")
+    }
+    return TensorType(inputs[1].dtype, shape)
+  }
+
   /// `fused_elementwise`: `f32` inputs broadcast together; the program must be valid.
   func inferFusedElementwise() throws(GraphError) -> TensorType {
     _ = try node.program()

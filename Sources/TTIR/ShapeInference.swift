@@ -210,6 +210,7 @@ struct Rule {
     switch node.op.category {
     case .unaryElementwise: try inferUnary()
     case .binaryElementwise: try inferBinary()
+    case .selection: try inferSelect()
     case .matrix:
       try inferWithEpilogue { () throws(GraphError) in
         switch node.op {

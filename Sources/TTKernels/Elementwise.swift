@@ -4,6 +4,8 @@ import Foundation
 public enum UnaryOp: Hashable, Sendable {
   case neg, exp, log, sqrt, abs, square, reciprocal, sin, cos
   case relu, sigmoid, tanh
+  /// The Gauss error function.
+  case erf
   /// GELU with the exact `erf` form: `x·Φ(x)`.
   case geluErf
   /// GELU with the tanh approximation of Hendrycks & Gimpel.
@@ -30,7 +32,8 @@ public enum UnaryOp: Hashable, Sendable {
     case .relu: return x > 0 ? x : 0
     case .sigmoid: return Activation.sigmoid(x)
     case .tanh: return Foundation.tanh(x)
-    case .geluErf: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
+    case .erf: return Foundation.erf(x)
+    case .geluErf: return 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752))
     case .geluTanh:
       return Activation.geluTanh(SIMD16(repeating: x))[0]
     case .leakyRelu(let slope): return x > 0 ? x : slope * x
@@ -65,8 +68,9 @@ extension UnaryOp {
     case .relu: return x > 0 ? 1 : 0
     case .sigmoid: return y * (1 - y)
     case .tanh: return 1 - y * y
+    case .erf: return 1.12837916709551257 * Foundation.exp(-x * x)
     case .geluErf:
-      let cdf = 0.5 * (1 + erf(x * 0.70710678118654752))
+      let cdf = 0.5 * (1 + Foundation.erf(x * 0.70710678118654752))
       let pdf = Foundation.exp(-0.5 * x * x) * 0.39894228040143268
       return cdf + x * pdf
     case .geluTanh:

@@ -24,5 +24,6 @@ struct TTC: ParsableCommand {
     subcommands: [
       InspectCommand.self, RunCommand.self, ProfileCommand.self, GraphCommand.self, CompileCommand.self,
       BenchCommand.self, DiffCommand.self, CacheCommand.self, PassesCommand.self, PeakCommand.self,
+      ImportCommand.self, ExportCommand.self,
     ])
 }

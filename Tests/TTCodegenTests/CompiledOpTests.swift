@@ -16,7 +16,7 @@ final class CompiledOpTests: XCTestCase {
     let cases: [(Op, [String: AttributeValue], (Float) -> Float)] = [
       (.neg, [:], { -$0 }), (.exp, [:], { Glibc.exp($0) }), (.abs, [:], { Swift.abs($0) }),
       (.relu, [:], { max($0, 0) }), (.sigmoid, [:], { 1 / (1 + Glibc.exp(-$0)) }),
-      (.tanh, [:], { Glibc.tanh($0) }),
+      (.tanh, [:], { Glibc.tanh($0) }), (.erf, [:], { erff($0) }),
       (.gelu, [:], { 0.5 * $0 * (1 + erff($0 / Float(2).squareRoot())) }),
       (
         .gelu, ["approximate": .string("tanh")],

@@ -18,7 +18,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
     let row = b.input("row", .f32, [5])
     let positive = b.input("positive", .f32, [2, 3, 5])
     let unary: [(Op, [String: AttributeValue])] = [
-      (.neg, [:]), (.exp, [:]), (.abs, [:]), (.relu, [:]), (.sigmoid, [:]), (.tanh, [:]), (.gelu, [:]),
+      (.neg, [:]), (.exp, [:]), (.abs, [:]), (.relu, [:]), (.sigmoid, [:]), (.tanh, [:]), (.erf, [:]),
+      (.gelu, [:]),
       (.gelu, ["approximate": .string("tanh")]), (.leakyRelu, ["alpha": .float(0.1)]),
       (.clamp, ["min": .float(-0.5)]), (.clamp, ["min": .float(-0.25), "max": .float(0.75)]),
     ]
@@ -29,6 +30,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
       b.output(b.add(op, [row, x]))
     }
     b.output(b.add(.pow, [positive, column]))
+    b.output(b.add(.where, [b.add(.greater, [x, column]), row, column]))
+    b.output(b.add(.where, [row, x, positive]))
     let inputs = [
       "x": randomTensor([2, 3, 5], seed: 1, low: -3, high: 3),
       "column": randomTensor([3, 1], seed: 2, low: 0.5, high: 2),

@@ -70,9 +70,20 @@ final class ElementwiseShapeTests: XCTestCase {
     assertThrows("expects 2 inputs (a, b), got 1") { _ = try infer(.add, [t(.f32, 2)]) }
   }
 
+  func testWhereBroadcastsThreeInputs() throws {
+    XCTAssertEqual(try infer(.where, [t(.f32, 2, 1, 3), t(.f32, 4, 1), t(.f32, 3)]), t(.f32, 2, 4, 3))
+    XCTAssertEqual(try infer(.where, [t(.i64, 3), t(.i32, 3), t(.i32, 1)]), t(.i32, 3))
+    assertThrows("b dtype i64 differs from a dtype f32") {
+      _ = try infer(.where, [t(.f32, 2), t(.f32, 2), t(.i64, 2)])
+    }
+    assertThrows("shapes [2], [3] and [2] do not broadcast") {
+      _ = try infer(.where, [t(.f32, 2), t(.f32, 3), t(.f32, 2)])
+    }
+  }
+
   func testCategoriesCoverEveryOp() {
-    XCTAssertEqual(Op.allCases.count, 47)
-    XCTAssertEqual(Op.allCases.filter(\.isElementwise).count, 21)
+    XCTAssertEqual(Op.allCases.count, 49)
+    XCTAssertEqual(Op.allCases.filter(\.isElementwise).count, 22)
     XCTAssertEqual(Op.leakyRelu.rawValue, "leaky_relu")
     XCTAssertEqual(Op.scaledDotProductAttention.rawValue, "scaled_dot_product_attention")
     for op in Op.allCases {

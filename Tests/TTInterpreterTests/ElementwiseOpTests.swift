@@ -15,6 +15,7 @@ final class ElementwiseOpTests: XCTestCase {
     try assertOp(.relu, [x]) { $0[0].relu() }
     try assertOp(.sigmoid, [x * 10]) { $0[0].sigmoid() }
     try assertOp(.tanh, [x]) { $0[0].tanh() }
+    try assertOp(.erf, [x]) { $0[0].erf() }
     try assertOp(.gelu, [x]) { $0[0].gelu() }
     try assertOp(.gelu, [x], attributes: ["approximate": "tanh"]) { $0[0].gelu(approximation: .tanh) }
     try assertOp(.leakyRelu, [x]) { $0[0].leakyRelu() }
@@ -38,6 +39,21 @@ final class ElementwiseOpTests: XCTestCase {
     try assertOp(.equal, [rounded, other]) { try $0[0].eq($0[1]) }
     try assertOp(.less, [rounded, other]) { try $0[0].lt($0[1]) }
     try assertOp(.greater, [rounded, other]) { try $0[0].gt($0[1]) }
+  }
+
+  func testWhereBroadcastsAllThreeInputs() throws {
+    let condition = try Tensor(shape: [2, 1, 3], scalars: [1, 0, 2, 0, -1, .nan])
+    let a = randn([4, 1], seed: 5)
+    let b = randn([3], seed: 6)
+    let result = try interpret(singleNodeGraph(.where, [condition, a, b]), [condition, a, b])
+    XCTAssertEqual(result.shape, [2, 4, 3])
+    var expected: [Float] = []
+    for i in 0..<2 {
+      for j in 0..<4 {
+        for k in 0..<3 { expected.append(condition.scalars[i * 3 + k] != 0 ? a.scalars[j] : b.scalars[k]) }
+      }
+    }
+    XCTAssertEqual(result.floats(), expected)
   }
 
   func testScalarGraphInputBroadcasts() throws {

@@ -22,6 +22,7 @@ extension Emission {
     case .relu: value = "(\(x) > \(zero) ? \(x) : \(zero))"
     case .sigmoid: value = "tt_sigmoidf(\(x))"
     case .tanh: value = "tt_tanhf(\(x))"
+    case .erf: value = "erff(\(x))"
     case .gelu: value = node.string("approximate") == "tanh" ? "tt_gelu_tanh(\(x))" : "tt_gelu_erf(\(x))"
     case .leakyRelu:
       value = "(\(x) >= 0.0f ? \(x) : \(CSyntax.float(node.float("alpha") ?? 0.01)) * \(x))"
@@ -38,6 +39,19 @@ extension Emission {
       value = clamped
     }
     return value
+  }
+
+  /// `where`: one loop nest with a broadcast load per input.
+  func select() -> [String] {
+    let variables = CSyntax.variables(outShape.count)
+    let operands = context.inputTypes.indices.map { side in
+      let type = context.inputTypes[side]
+      let strides = CSyntax.broadcastStrides(type.shape, to: outShape)
+      return CSyntax.load("\(inputs[side])[\(CSyntax.index(strides, variables: variables))]", type.dtype)
+    }
+    let target = "\(output)[\(CSyntax.index(CSyntax.strides(outShape), variables: variables))]"
+    let value = "(\(operands[0]) != 0 ? \(operands[1]) : \(operands[2]))"
+    return CSyntax.loopNest(outShape, body: ["\(target) = \(CSyntax.store(value, outType));"])
   }
 
   /// The C expression of binary elementwise `op` on `a` and `b` (in the compute type of `dtype`).

@@ -21,6 +21,7 @@ struct Emission {
     switch node.op.category {
     case .unaryElementwise: return try unary()
     case .binaryElementwise: return try binary()
+    case .selection: return select()
     case .matrix: return try matrix() + epilogue()
     case .convolution: return try spatial() + epilogue()
     case .pooling: return try spatial()

@@ -11,6 +11,15 @@ extension Kernels {
     }
   }
 
+  /// `where` (``TTKernels/Elementwise/select(_:_:_:_:_:_:_:_:)``).
+  static func select(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+    compute(step.outputType, arguments) { inputs, out in
+      Elementwise.select(
+        inputs[0], arguments[0].shape, inputs[1], arguments[1].shape, inputs[2], arguments[2].shape,
+        out, step.outputType.shape)
+    }
+  }
+
   /// The kernel function of a unary elementwise node (`neg` … `clamp`) with its attributes.
   static func unaryFunction(_ node: Node) -> UnaryOp {
     switch node.op {
@@ -22,6 +31,7 @@ extension Kernels {
     case .relu: .relu
     case .sigmoid: .sigmoid
     case .tanh: .tanh
+    case .erf: .erf
     case .gelu: node.string("approximate") == "tanh" ? .geluTanh : .geluErf
     case .leakyRelu: .leakyRelu(slope: Float(node.float("alpha") ?? 0.01))
     default:  // clamp

@@ -50,6 +50,7 @@ enum Kernels {
     return switch step.node.op.category {
     case .unaryElementwise: unary(step, arguments[0])
     case .binaryElementwise: binary(step, arguments[0], arguments[1])
+    case .selection: select(step, arguments)
     case .matrix: withEpilogue(step, arguments, matrix(step, own))
     case .convolution: withEpilogue(step, arguments, convolution(step, own))
     case .pooling: pooling(step, arguments[0])

@@ -63,6 +63,8 @@ extension Tensor {
   }
   /// Hyperbolic tangent.
   public func tanh() -> Tensor { unary(.tanh, traced: TracedOp("tanh")) }
+  /// The Gauss error function; its derivative is `2/√π · e^(−x²)`.
+  public func erf() -> Tensor { unary(.erf, traced: TracedOp("erf")) }
 
   /// How ``gelu(approximation:)`` evaluates the Gaussian CDF.
   public enum GELUApproximation: String, Sendable {

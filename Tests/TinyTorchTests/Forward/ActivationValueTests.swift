@@ -20,6 +20,8 @@ final class ActivationValueTests: XCTestCase {
     assertValues(x.leakyRelu(slope: 0.1), [5], [-0.2, -0.05, 0, 0.5, 2])
     assertValues(x.sigmoid(), [5], [0.1192029, 0.3775407, 0.5, 0.6224593, 0.8807971])
     assertValues(x.tanh(), [5], [-0.9640276, -0.4621172, 0, 0.4621172, 0.9640276])
+    // PyTorch: torch.erf(x).
+    assertValues(x.erf(), [5], [-0.9953223, -0.5204999, 0, 0.5204999, 0.9953223])
     assertValues(x.clamp(min: -1, max: 0.25), [5], [-1, -0.5, 0, 0.25, 0.25])
     assertValues(x.abs(), [5], [2, 0.5, 0, 0.5, 2])
   }

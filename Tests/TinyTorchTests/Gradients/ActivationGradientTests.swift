@@ -24,6 +24,10 @@ final class ActivationGradientTests: XCTestCase {
     assertGradientsMatch([TestTensors.uniform([4, 4], seed: 4, low: -3, high: 3)]) { $0[0].tanh() }
   }
 
+  func testErf() {
+    assertGradientsMatch([TestTensors.uniform([4, 4], seed: 6, low: -2.5, high: 2.5)]) { $0[0].erf() }
+  }
+
   func testGeluBothForms() {
     let x = TestTensors.uniform([4, 5], seed: 5, low: -4, high: 4)
     assertGradientsMatch([x], "erf") { $0[0].gelu() }

@@ -1,0 +1,158 @@
+import Foundation
+import TTIR
+import XCTest
+
+@testable import TTONNX
+
+/// Bad ONNX input: one clear line naming what and where.
+final class ImporterErrorTests: XCTestCase {
+  private func relu() -> ONNXModelBuilder {
+    var model = ONNXModelBuilder()
+    model.input("x", [2, 3])
+    model.node("Relu", ["x"], ["y"], name: "act")
+    model.output("y")
+    return model
+  }
+
+  func testNonONNXAndTruncatedFiles() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = folder.appendingPathComponent("notes.onnx")
+    try Data("hello, this is not a model\n".utf8).write(to: text)
+    assertFails("notes.onnx: not an ONNX model") { _ = try ONNXImporter().importModel(from: text) }
+
+    let bytes = relu().data
+    let truncated = folder.appendingPathComponent("cut.onnx")
+    try bytes.prefix(bytes.count - 7).write(to: truncated)
+    assertFails("cut.onnx: not an ONNX model") { _ = try ONNXImporter().importModel(from: truncated) }
+    assertFails("missing.onnx: cannot read file") {
+      _ = try ONNXImporter().importModel(from: folder.appendingPathComponent("missing.onnx"))
+    }
+  }
+
+  func testUnknownDomainAndOldOpset() {
+    var model = relu()
+    model.domains = ["com.microsoft": 1]
+    model.node("FusedGemm", ["y"], ["z"], name: "fused", domain: "com.microsoft")
+    assertFails("node 'fused' (FusedGemm): domain 'com.microsoft' is not supported") {
+      _ = try model.importGraph()
+    }
+    var old = relu()
+    old.opset = 9
+    assertFails("opset 9 is older than the oldest supported, 11") { _ = try old.importGraph() }
+  }
+
+  func testUnsupportedOpNamesNodeOpsetAndSupportedOps() {
+    var model = relu()
+    model.node("Hardmax", ["y"], ["z"], name: "hm")
+    assertFails("node 'hm' (Hardmax, opset 17): op Hardmax is not supported; supported ops: Abs, Add,") {
+      _ = try model.importGraph()
+    }
+  }
+
+  func testUnsupportedAttributeAndValue() {
+    var model = ONNXModelBuilder()
+    model.input("x", [1, 1, 4, 4])
+    model.node(
+      "MaxPool", ["x"], ["y"], name: "pool",
+      attributes: [Attribute.ints("kernel_shape", [2, 2]), Attribute.int("storage_order", 1)])
+    model.output("y")
+    assertFails("node 'pool' (MaxPool, opset 17): storage_order = 1 is not supported") {
+      _ = try model.importGraph()
+    }
+    var other = relu()
+    other.graph.node[0].attribute = [Attribute.float("alpha", 2)]
+    assertFails("node 'act' (Relu, opset 17): attribute 'alpha' is not supported") {
+      _ = try other.importGraph()
+    }
+  }
+
+  func testCycleAndDanglingNames() {
+    var cycle = ONNXModelBuilder()
+    cycle.input("x", [2])
+    cycle.node("Add", ["x", "b"], ["a"], name: "first")
+    cycle.node("Relu", ["a"], ["b"], name: "second")
+    cycle.output("b")
+    assertFails("(Add): the graph has a cycle through this node") { _ = try cycle.importGraph() }
+
+    var dangling = relu()
+    dangling.node("Add", ["y", "ghost"], ["z"], name: "sum")
+    assertFails("node 'sum' (Add): input 'ghost' is not defined by any node, graph input or initializer") {
+      _ = try dangling.importGraph()
+    }
+    var missingOutput = relu()
+    missingOutput.output("nowhere")
+    assertFails("graph output 'nowhere' is not produced") { _ = try missingOutput.importGraph() }
+  }
+
+  func testDynamicDimensionsNeedBindings() throws {
+    var model = ONNXModelBuilder()
+    model.input("x", [nil, 3])
+    model.node("Relu", ["x"], ["y"])
+    model.output("y")
+    assertFails("input 'x': dimension 0 ('N') is dynamic; bind it with --batch N or --input-shape x=") {
+      _ = try model.importGraph()
+    }
+    XCTAssertEqual(try model.importGraph(.init(batchSize: 5)).inputs[0].type.shape, [5, 3])
+    XCTAssertEqual(try model.importGraph(.init(inputShapes: ["x": [7, 3]])).inputs[0].type.shape, [7, 3])
+    assertFails("input 'x': dimension 1 is 3 in the model, 4 given") {
+      _ = try model.importGraph(.init(inputShapes: ["x": [7, 4]]))
+    }
+  }
+
+  func testExternalDataMustStayInsideTheModelFolder() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var weight = Onnx_TensorProto()
+    weight.name = "w"
+    weight.dataType = ONNXDataType.float
+    weight.dims = [3]
+    weight.dataLocation = .external
+    var location = Onnx_StringStringEntryProto()
+    location.key = "location"
+    location.value = "../../etc/passwd"
+    weight.externalData = [location]
+    var model = relu()
+    model.graph.initializer = [weight]
+    model.node("Add", ["y", "w"], ["z"])
+    let url = folder.appendingPathComponent("m.onnx")
+    try model.data.write(to: url)
+    assertFails("tensor 'w': external data path '../../etc/passwd' leaves the model's folder") {
+      _ = try ONNXImporter().importModel(from: url)
+    }
+
+    // Inside the folder it is read, from the given offset.
+    var bytes = Data([0xFF, 0xFF])
+    for value: Float in [1.5, -2, 4] {
+      withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    try bytes.write(to: folder.appendingPathComponent("weights.bin"))
+    var offset = Onnx_StringStringEntryProto()
+    offset.key = "offset"
+    offset.value = "2"
+    location.value = "weights.bin"
+    model.graph.initializer[0].externalData = [location, offset]
+    try model.data.write(to: url)
+    let graph = try ONNXImporter().importModel(from: url)
+    XCTAssertEqual(graph.weights["w"]?.floats(), [1.5, -2, 4], "\(graph.nodes) \(graph.weights)")
+  }
+
+  func testConstantInputsNeededForShapesAreNamed() throws {
+    var model = ONNXModelBuilder()
+    model.input("x", [2, 3])
+    model.input("shape", [2], type: ONNXDataType.int64)
+    model.node("Reshape", ["x", "shape"], ["y"], name: "r")
+    model.output("y")
+    do {
+      _ = try model.importGraph()
+      XCTFail("expected an error")
+    } catch let error as ONNXError {
+      XCTAssertEqual(error.inputNeedingConstant, "shape")
+      XCTAssertTrue(error.description.contains("input 'shape' (shape) must be a constant"), error.description)
+    }
+    let graph = try model.importGraph(
+      .init(constantInputs: ["shape": TensorData(int64s: [3, 2], shape: [2])]))
+    XCTAssertEqual(graph.outputs[0].type.shape, [3, 2])
+    XCTAssertEqual(graph.inputs.map(\.name), ["x"])
+  }
+}

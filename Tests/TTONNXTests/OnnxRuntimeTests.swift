@@ -1,0 +1,68 @@
+import Foundation
+import TTCodegen
+import TTIR
+import TTInterpreter
+import TTLoader
+import XCTest
+
+@testable import TTONNX
+
+/// Models built with `onnx.helper` import, compile, and agree with onnxruntime; graphs exported
+/// by TinyTorch run in onnxruntime and agree with the interpreter.
+final class OnnxRuntimeTests: XCTestCase {
+  private var folder: URL!
+
+  override func setUpWithError() throws {
+    folder = try temporaryFolder()
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(at: folder)
+  }
+
+  func testHelperModelsAgreeWithOnnxRuntimeInBothEngines() throws {
+    try ReferencePython.runScript("make_helper_models.py", [folder.path])
+    for name in ["mlp", "lenet", "transformer_block"] {
+      let case_ = folder.appendingPathComponent(name)
+      let input = try ONNXTensorFile.read(case_.appendingPathComponent("input_0.pb"))
+      let expected = try ONNXTensorFile.read(case_.appendingPathComponent("ort_output_0.pb"))
+      let graph = try ONNXImporter(options: .init(batchSize: input.shape[0]))
+        .importModel(from: case_.appendingPathComponent("model.onnx"))
+      let interpreted = try Interpreter(graph: graph).run([graph.inputs[0].name: InterpreterTensor(input)])
+      assertClose(
+        interpreted[graph.outputs[0].name]!.tensorData, expected, "\(name) interpreter vs onnxruntime")
+      let artifact = try ModelCompiler.compile(
+        graph, options: CompileOptions(cacheDirectory: folder.appendingPathComponent("cache").path))
+      let compiled = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash).run([input])
+      assertClose(compiled[0], expected, "\(name) compiled vs onnxruntime")
+      if name == "transformer_block" {
+        XCTAssertFalse(
+          graph.nodes.contains { $0.op == .gather || $0.op == .concat }, "shape arithmetic folded")
+        XCTAssertTrue(graph.nodes.contains { $0.op == .erf })
+      }
+    }
+  }
+
+  func testExportedGraphsRunInOnnxRuntime() throws {
+    _ = try ReferencePython.require()
+    for (name, graph) in ExportSamples.all {
+      let case_ = folder.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: case_, withIntermediateDirectories: true)
+      let model = case_.appendingPathComponent("model.onnx")
+      try ONNXExporter.export(graph).write(to: model)
+      let inputs = ExportSamples.inputs(for: graph)
+      for (index, info) in graph.inputs.enumerated() {
+        try ONNXTensorFile.encode(inputs[info.name]!, name: info.name)
+          .write(to: case_.appendingPathComponent("input_\(index).pb"))
+      }
+      try ReferencePython.runScript("run_onnxruntime.py", [model.path, case_.path])
+      let outputs = try Interpreter(graph: graph).run(inputs.mapValues(InterpreterTensor.init))
+      for (index, info) in graph.outputs.enumerated() {
+        let reference = try ONNXTensorFile.read(case_.appendingPathComponent("ort_output_\(index).pb"))
+        assertClose(
+          outputs[info.name]!.tensorData, reference, "\(name) output \(info.name): interpreter vs onnxruntime"
+        )
+      }
+    }
+  }
+}
