@@ -39,7 +39,7 @@ let package = Package(
       name: "TTCodegen", dependencies: ["TTIR", "CClang"],
       // The C runtime in Runtime/ (reached through the Runtime/C link) is compiled into every model
       // library; embedding it in the binary means ttc needs no files at run time.
-      resources: ["tt_gemm.c", "tt_model.h", "tt_nn.c", "tt_runtime.h"].map {
+      resources: ["tt_gemm.c", "tt_model.h", "tt_nn.c", "tt_qgemm.c", "tt_qgemm.h", "tt_runtime.h"].map {
         .embedInCode("Runtime/C/\($0)")
       }),
     // dlopen of compiled models.

@@ -13,6 +13,7 @@
 /// - `scaled_dot_product_attention`: `2·B·Sq·Sk·D + 2·B·Sq·Sk·Dv` for the two products plus
 ///   `6·B·Sq·Sk` for scaling and softmax, plus `B·Sq·Sk` with a mask;
 /// - `quantize_linear`, `dequantize_linear`: `2n`;
+/// - `quantized_linear`: `2·n·in` integer operations, plus `n` with a bias;
 /// - data movement (`reshape`, `transpose`, `flatten`, `concat`, `slice`, `gather`) and `cast`: 0.
 public enum CostModel {
   /// The FLOPs of `node` given its input types and output type.
@@ -59,6 +60,9 @@ public enum CostModel {
       return 0
     case .conversion:
       return node.op == .cast ? 0 : product([2, n])
+    case .quantized:
+      let inFeatures = inputTypes[1].shape[1]
+      return sum([product([2, n, inFeatures]), inputTypes.count == 4 ? n : 0])
     }
   }
 

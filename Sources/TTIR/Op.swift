@@ -112,6 +112,12 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// `(q - zero_point) · scale` as `f32`.
   case dequantizeLinear = "dequantize_linear"
 
+  // Integer arithmetic on quantized values.
+  /// `x[..., in] · weight[out, in]ᵀ` with int8 operands and int32 accumulation, per-output-channel
+  /// weight scales, optional bias and ReLU; `x` is `f32` (quantized per call) or `i8`; the output
+  /// is `f32`, or `i8` when `out_scale` is set. Note the `(out, in)` weight layout.
+  case quantizedLinear = "quantized_linear"
+
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
     /// One input, same-shaped output.
@@ -134,6 +140,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case attention
     /// Casts and (de)quantization.
     case conversion
+    /// Integer arithmetic on int8 values (`quantized_linear`).
+    case quantized
   }
 
   /// The family this op belongs to.
@@ -151,6 +159,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .reduceSum, .reduceMean, .reduceMax, .reduceMin, .argmax: .reduction
     case .scaledDotProductAttention: .attention
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
+    case .quantizedLinear: .quantized
     }
   }
 

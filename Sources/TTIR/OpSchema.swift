@@ -155,6 +155,14 @@ extension Op {
         ["x"], [.required("to", .string, allowedValues: DType.allCases.map(\.rawValue))])
     case .quantizeLinear, .dequantizeLinear:
       return .fixed(["x"], [.required("scale", .float), .required("zero_point", .int)])
+    case .quantizedLinear:
+      return OpSchema(
+        inputNames: ["x", "weight", "weight_scale", "bias"], minInputs: 3, maxInputs: 4,
+        attributes: [
+          .optional("x_scale", .float), .optional("x_zero_point", .int),
+          .optional("out_scale", .float), .optional("out_zero_point", .int, default: 0),
+          .optional("relu", .bool, default: false),
+        ])
     }
   }
 }

@@ -194,6 +194,7 @@ struct Rule {
     case .reduction: try inferReduction()
     case .attention: try inferAttention()
     case .conversion: try inferConversion()
+    case .quantized: try inferQuantizedLinear()
     }
   }
 }

@@ -28,6 +28,7 @@ struct Emission {
     case .reduction: return try reduction()
     case .attention: return try attention()
     case .conversion: return conversion()
+    case .quantized: return quantized()
     }
   }
 

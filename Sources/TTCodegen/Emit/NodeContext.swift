@@ -36,6 +36,11 @@ struct NodeContext {
     case .scaledDotProductAttention:
       let k = inputTypes[1].shape
       return k[k.count - 2]
+    case .quantizedLinear:
+      // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
+      let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
+      let m = inputTypes[0].elementCount / max(k, 1)
+      return m * n + n + (inputTypes[0].dtype == .f32 ? (m * k + 3) / 4 : 0)
     default:
       return 0
     }
