@@ -22,8 +22,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
+    // The C kernels shared by the interpreter, eager mode and every compiled model (Runtime/).
+    .target(
+      name: "TTRuntime", path: "Runtime", sources: ["tt_qgemm.c"],
+      cSettings: [.define("TT_RUNTIME_LIBRARY"), .unsafeFlags(["-O3"])]),
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
-    .target(name: "TTKernels", swiftSettings: kernelFlags),
+    .target(name: "TTKernels", dependencies: ["TTRuntime"], swiftSettings: kernelFlags),
     // Graph IR, model.json codec, safetensors, verifier and shape inference.
     .target(name: "TTIR"),
     // The eager framework: Tensor, autograd, modules, losses, optimizers, data, tracer.
@@ -39,7 +43,7 @@ let package = Package(
       name: "TTCodegen", dependencies: ["TTIR", "CClang"],
       // The C runtime in Runtime/ (reached through the Runtime/C link) is compiled into every model
       // library; embedding it in the binary means ttc needs no files at run time.
-      resources: ["tt_gemm.c", "tt_model.h", "tt_nn.c", "tt_qgemm.c", "tt_qgemm.h", "tt_runtime.h"].map {
+      resources: ["tt_gemm.c", "tt_model.h", "tt_nn.c", "tt_qgemm.c", "include/tt_qgemm.h", "tt_runtime.h"].map {
         .embedInCode("Runtime/C/\($0)")
       }),
     // dlopen of compiled models.

@@ -28,7 +28,7 @@ static int tt_int8_supported(int kernel) {
   }
 }
 
-TT_HIDDEN const char *tt_int8_kernel_name(int kernel) {
+TT_API const char *tt_int8_kernel_name(int kernel) {
   switch (kernel) {
   case TT_INT8_AVX512_VNNI: return "avx512-vnni";
   case TT_INT8_AVX2: return "avx2";
@@ -37,7 +37,7 @@ TT_HIDDEN const char *tt_int8_kernel_name(int kernel) {
   }
 }
 
-TT_HIDDEN int tt_int8_kernel(int requested) {
+TT_API int tt_int8_kernel(int requested) {
   if (requested == TT_INT8_AUTO) {
     const char *forced = getenv("TT_INT8_KERNEL");
     if (forced) {
@@ -209,7 +209,7 @@ __attribute__((target(TT_Q5_TARGET))) static void tt_qgemm_avx512_vnni(int64_t m
 
 /* ---- Entry points ---- */
 
-TT_HIDDEN void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
+TT_API void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
                         const int8_t *w, int64_t ldw, const int32_t *w_sums, int32_t *c, int64_t ldc) {
   switch (tt_int8_kernel(kernel)) {
   case TT_INT8_AVX512_VNNI: tt_qgemm_avx512_vnni(m, n, k, a, lda, w, ldw, w_sums, c, ldc); break;
@@ -218,7 +218,7 @@ TT_HIDDEN void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_
   }
 }
 
-TT_HIDDEN void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums) {
+TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums) {
   for (int64_t j = 0; j < n; j++) {
     int32_t sum = 0;
     for (int64_t p = 0; p < k; p++) sum += w[j * ldw + p];
@@ -234,15 +234,15 @@ static inline int8_t tt_quantize_one(float v, int32_t zero_point) {
   return q == q ? (int8_t)q : (int8_t)zero_point;
 }
 
-TT_HIDDEN void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out) {
+TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out) {
   for (int64_t i = 0; i < count; i++) out[i] = tt_quantize_one(x[i] / scale, zero_point);
 }
 
-TT_HIDDEN void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out) {
+TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out) {
   for (int64_t i = 0; i < count; i++) out[i] = (float)((int32_t)q[i] - zero_point) * scale;
 }
 
-TT_HIDDEN void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point) {
+TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point) {
   float lo = 0.0f, hi = 0.0f;
   for (int64_t i = 0; i < count; i++) {
     float v = x[i];
@@ -258,7 +258,7 @@ TT_HIDDEN void tt_dynamic_qparams(const float *x, int64_t count, float *scale, i
   *zero_point = (int32_t)z;
 }
 
-TT_HIDDEN void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
                                    int32_t x_zero_point, float x_scale, const float *w_scale,
                                    const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
                                    int32_t out_zero_point) {

@@ -39,7 +39,7 @@ private struct SeededValues {
   }
 }
 
-private func run(_ graph: Graph, _ x: [Float]) throws -> [Float] {
+private func interpret(_ graph: Graph, _ x: [Float]) throws -> [Float] {
   let outputs = try Interpreter(graph: graph).run(["x": InterpreterTensor(x, shape: graph.inputs[0].type.shape)])
   return outputs[graph.outputs[0].name]!.floats()
 }
@@ -59,7 +59,7 @@ final class QuantizationTests: XCTestCase {
     XCTAssertEqual(quantized.weights["fc1.weight.int8"]?.type, TensorType(.i8, [24, 16]))
     XCTAssertEqual(quantized.weights["fc1.weight.scale"]?.type, TensorType(.f32, [24]))
     let x = TinyMLP.samples(8)
-    XCTAssertLessThan(maxDifference(try run(quantized, x), try run(graph, x)), 0.02)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.02)
   }
 
   func testStaticInt8QuantizesOnlyAtTheBordersOfTheInt8Region() throws {
@@ -75,13 +75,13 @@ final class QuantizationTests: XCTestCase {
     XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .i8, .f32, .f32])
     XCTAssertFalse(quantized.nodes.contains { $0.op == .dequantizeLinear })
     let x = TinyMLP.samples(8)
-    XCTAssertLessThan(maxDifference(try run(quantized, x), try run(graph, x)), 0.03)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.03)
   }
 
   func testStaticInt8NeedsARangeForEveryQuantizedValue() throws {
     let graph = try TinyMLP.graph()
     XCTAssertThrowsError(try Int8Quantizer.quantize(graph, ranges: ["x": -1...1])) { error in
-      XCTAssertEqual("\(error)", "no calibration range for value 'relu1' (read by node 'fc2')")
+      XCTAssertEqual("\(error)", "no calibration range for value 'relu1' (written by node 'fc1')")
     }
   }
 
@@ -106,7 +106,7 @@ final class QuantizationTests: XCTestCase {
     let bytes = { (g: Graph) in g.weights.values.reduce(0) { $0 + $1.bytes.count } }
     XCTAssertLessThan(Double(bytes(half)), 0.55 * Double(bytes(graph)))
     let x = TinyMLP.samples(8)
-    XCTAssertLessThan(maxDifference(try run(half, x), try run(graph, x)), 1e-3)
+    XCTAssertLessThan(maxDifference(try interpret(half, x), try interpret(graph, x)), 1e-3)
   }
 
   func testAModelWithoutLinearLayersIsLeftUnchanged() throws {

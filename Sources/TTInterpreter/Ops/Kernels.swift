@@ -24,8 +24,8 @@ enum Kernels {
       return
     case .gather:
       try requireFloat([0])
-    case .dequantizeLinear:
-      return  // shape inference requires i8
+    case .dequantizeLinear, .quantizedLinear:
+      return  // shape inference checks every dtype
     case .scaledDotProductAttention:
       try requireFloat(0..<3)
     case .reduceMax, .reduceMin, .argmax:
@@ -55,6 +55,7 @@ enum Kernels {
     case .reduction: reduction(step, arguments[0])
     case .attention: attention(step, arguments)
     case .conversion: conversion(step, arguments[0])
+    case .quantized: quantized(step, arguments)
     }
   }
 

@@ -59,9 +59,9 @@ public enum Int8Quantizer {
     var producer: [String: Int] = [:]
     for index in quantizable { producer[result[index]!] = index }
 
-    func parameters(_ value: String, for node: Node) throws -> QuantizationParameters {
+    func parameters(_ value: String, _ role: String, _ node: Node) throws -> QuantizationParameters {
       guard let range = ranges?[value] else {
-        throw QuantizationError("no calibration range for value '\(value)' (read by node '\(node.name)')")
+        throw QuantizationError("no calibration range for value '\(value)' (\(role) node '\(node.name)')")
       }
       return QuantizationParameters(covering: range)
     }
@@ -84,7 +84,7 @@ public enum Int8Quantizer {
       var x = node.inputs[0]
       var attributes: [String: AttributeValue] = [:]
       if ranges != nil {
-        let input = try parameters(x, for: node)
+        let input = try parameters(x, "read by", node)
         attributes["x_scale"] = .float(Double(input.scale))
         attributes["x_zero_point"] = .int(input.zeroPoint)
         if !(producer[x].map(writesInt8.contains) ?? false) {
@@ -102,7 +102,7 @@ public enum Int8Quantizer {
         }
       }
       if writesInt8.contains(index) {
-        let output = try parameters(result[index]!, for: node)
+        let output = try parameters(result[index]!, "written by", node)
         attributes["out_scale"] = .float(Double(output.scale))
         attributes["out_zero_point"] = .int(output.zeroPoint)
       }

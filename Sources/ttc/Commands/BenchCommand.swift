@@ -23,6 +23,7 @@ struct BenchCommand: ParsableCommand {
         ttc bench mlp.json
         ttc bench cnn.json --batch 64 --threads 2
         ttc bench mlp.json --runs 1000 --json
+        ttc bench mlp.json --batch 64 --quantize int8-dynamic
       """)
 
   @Argument(help: "The model file (model.json).")
@@ -46,6 +47,8 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of the table.")
   var json = false
 
+  @OptionGroup var quantization: QuantizationFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -60,7 +63,9 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func bench() throws {
-    let graph = try LoadedModel(path: model, batch: batch).graph
+    let (graph, quantizationNote) = try quantization.apply(
+      to: LoadedModel(path: model, batch: batch).graph, modelPath: model)
+    if let quantizationNote, !json { print(quantizationNote) }
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(graph, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)

@@ -19,6 +19,7 @@ struct CompileCommand: ParsableCommand {
         ttc compile cnn.json -o cnn-b64.so --batch 64 --emit-c cnn.c
         ttc compile mlp.json -o mlp.so --opt O2 --target-cpu x86-64-v3 --no-cache
         ttc compile mlp.json --explain-key
+        ttc compile mlp.json -o mlp-int8.so --quantize int8 --calibrate samples.npy
       """)
 
   @Argument(help: "The model.json to compile.")
@@ -39,6 +40,8 @@ struct CompileCommand: ParsableCommand {
   @Flag(name: .customLong("explain-key"), help: "Print what went into the cache key, then compile.")
   var explainKey = false
 
+  @OptionGroup var quantization: QuantizationFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -52,12 +55,14 @@ struct CompileCommand: ParsableCommand {
   private func compile() throws {
     let outputPath = output ?? defaultOutputPath
     let loaded = try LoadedModel(path: model, batch: batch)
+    let (graph, quantizationNote) = try quantization.apply(to: loaded.graph, modelPath: model)
+    if let quantizationNote { print(quantizationNote) }
     var options = try compiler.options(emitC: emitC)
     options.passes = loaded.passes
-    if explainKey { try printKey(loaded.graph, options: options) }
+    if explainKey { try printKey(graph, options: options) }
     let artifact: CompiledArtifact
     do {
-      artifact = try ModelCompiler.compile(loaded.graph, options: options)
+      artifact = try ModelCompiler.compile(graph, options: options)
     } catch {
       throw CommandFailure("\(model): \(error)")
     }
@@ -68,7 +73,7 @@ struct CompileCommand: ParsableCommand {
       [("load", loaded.loadSeconds), ("passes", loaded.passesSeconds)]
       + artifact.timings.filter { $0.stage != "total" }.map { ($0.stage, $0.seconds) }
     let total = loaded.loadSeconds + loaded.passesSeconds + (artifact.timings.last?.seconds ?? 0)
-    print("compiled \(loaded.graph.name) → \(outputPath)")
+    print("compiled \(graph.name) → \(outputPath)")
     for (stage, seconds) in stages + [("total", total)] {
       print("  \(stage.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Format.duration(seconds))")
     }

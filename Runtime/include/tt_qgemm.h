@@ -26,43 +26,53 @@
 #ifndef TT_QGEMM_H
 #define TT_QGEMM_H
 
-#include "tt_runtime.h"
+#include <stdint.h>
+
+/* TT_API: external in the TTRuntime library (TT_RUNTIME_LIBRARY), static in a model library,
+ * which compiles the runtime into its own translation unit (see tt_runtime.h). */
+#ifndef TT_API
+#ifdef TT_RUNTIME_LIBRARY
+#define TT_API
+#else
+#define TT_API static inline __attribute__((unused))
+#endif
+#endif
 
 /* The int8 kernel paths. */
 enum { TT_INT8_AUTO = 0, TT_INT8_PORTABLE = 1, TT_INT8_AVX2 = 2, TT_INT8_AVX512_VNNI = 3 };
 
 /* The path that runs for `requested`: AUTO becomes TT_INT8_KERNEL's path if set and supported,
  * else the best the CPU supports; an explicit path the CPU lacks falls back to the best it has. */
-TT_HIDDEN int tt_int8_kernel(int requested);
+TT_API int tt_int8_kernel(int requested);
 
 /* "portable", "avx2" or "avx512-vnni". */
-TT_HIDDEN const char *tt_int8_kernel_name(int kernel);
+TT_API const char *tt_int8_kernel_name(int kernel);
 
 /* c[i][j] = Σ_p a[i][p] · w[j][p] for i < m, j < n, p < k (row-major with leading dimensions
  * lda, ldw, ldc). a holds any int8; w must lie in [−127, 127]; w_sums[j] = Σ_p w[j][p]
  * (tt_qgemm_row_sums). `kernel` is resolved with tt_int8_kernel. */
-TT_HIDDEN void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int8_t *w,
+TT_API void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int8_t *w,
               int64_t ldw, const int32_t *w_sums, int32_t *c, int64_t ldc);
 
 /* sums[j] = Σ_p w[j][p] over the n rows of k values (leading dimension ldw). */
-TT_HIDDEN void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums);
+TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums);
 
 /* out[i] = clamp(roundEven(x[i] / scale) + zero_point, −128, 127); NaN becomes zero_point. */
-TT_HIDDEN void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out);
+TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out);
 
 /* out[i] = (q[i] − zero_point) · scale. */
-TT_HIDDEN void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out);
+TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out);
 
 /* The per-tensor parameters dynamic quantization uses for x (docs/IR.md, quantized_linear):
  * the range [min(x, 0), max(x, 0)] maps onto [−128, 127]; scale = (hi − lo) / 255 (1 when the
  * range is empty), zero_point = clamp(roundEven(−128 − lo / scale), −128, 127). NaNs are skipped. */
-TT_HIDDEN void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point);
+TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point);
 
 /* The epilogue of a quantized linear layer, for an m×n block of accumulators acc (ldc):
  * y = acc[i][j] − x_zero_point · w_sums[j], as float, times (x_scale · w_scale[j]), plus
  * bias[j] (bias may be NULL), then max(y, 0) if relu. Writes y to out_f32 (ld n) when out_i8 is
  * NULL, else quantizes it with out_scale/out_zero_point into out_i8 (ld n). */
-TT_HIDDEN void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
                          int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
                          float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point);
 

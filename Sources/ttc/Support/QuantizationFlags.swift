@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import TTIR
+import TTInterpreter
+import TTPasses
+
+extension QuantizationMode: ExpressibleByArgument {}
+
+/// How `--calibrate` samples are summarized into activation ranges.
+enum ObserverKind: String, CaseIterable, ExpressibleByArgument {
+  /// The smallest and largest value seen.
+  case minmax
+  /// The 0.01th and 99.99th percentiles.
+  case percentile
+
+  var observer: CalibrationObserver {
+    switch self {
+    case .minmax: .minMax
+    case .percentile: .percentile(99.99)
+    }
+  }
+}
+
+/// The quantization options of `ttc compile`, `run` and `bench`.
+struct QuantizationFlags: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "Store and compute layers as: none, fp16 (half weights), int8-dynamic (int8 weights, activations "
+        + "quantized per call) or int8 (static; needs --calibrate).", valueName: "mode"))
+  var quantize: QuantizationMode = .none
+
+  @Option(
+    help: ArgumentHelp(
+      "Sample inputs for --quantize int8: a float32 .npy of shape [N, ...input without batch].",
+      valueName: "samples.npy"))
+  var calibrate: String?
+
+  @Option(help: "How calibration ranges are taken: minmax or percentile (99.99%).")
+  var observer: ObserverKind = .minmax
+
+  func validate() throws {
+    if quantize == .int8 && calibrate == nil {
+      throw ValidationError("--quantize int8 needs --calibrate samples.npy (or use --quantize int8-dynamic)")
+    }
+    if calibrate != nil && quantize != .int8 {
+      throw ValidationError("--calibrate is only used by --quantize int8 (got --quantize \(quantize.rawValue))")
+    }
+  }
+
+  /// `graph` quantized as asked, and a line saying what changed (nil for `--quantize none`).
+  ///
+  /// A model with nothing to quantize is returned unchanged, and the line says so.
+  func apply(to graph: Graph, modelPath: String) throws -> (graph: Graph, note: String?) {
+    do {
+      switch quantize {
+      case .none:
+        return (graph, nil)
+      case .fp16:
+        let (half, count) = try FP16Quantizer.quantize(graph)
+        return (half, count == 0 ? unchanged("no f32 weight matrices") : "fp16: \(count) weight matrices stored as float16")
+      case .int8Dynamic, .int8:
+        let ranges = try quantize == .int8 ? calibrationRanges(graph) : nil
+        let (int8, count) = try Int8Quantizer.quantize(graph, ranges: ranges)
+        return (int8, count == 0 ? unchanged("no linear layer with stored f32 weights") : "\(quantize.rawValue): \(count) linear layers quantized")
+      }
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure("\(modelPath): --quantize \(quantize.rawValue): \(error)")
+    }
+  }
+
+  private func unchanged(_ reason: String) -> String {
+    "--quantize \(quantize.rawValue): nothing to quantize (\(reason)); the model is unchanged"
+  }
+
+  private func calibrationRanges(_ graph: Graph) throws -> [String: ClosedRange<Float>] {
+    let path = calibrate ?? ""
+    let samples: NumpyFile
+    do {
+      samples = try NumpyFile(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw CommandFailure("--calibrate: \(error)")
+    }
+    do {
+      return try Calibration.ranges(of: graph, samples: samples, observer: observer.observer)
+    } catch {
+      throw CommandFailure("--calibrate: \(error)")
+    }
+  }
+}
