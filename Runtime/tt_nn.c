@@ -147,8 +147,13 @@ TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, 
     for (int64_t i = 0; i < inner; i++) {
       const float *src = x + o * len * inner + i;
       float *dst = y + o * len * inner + i;
-      float max = -FLT_MAX;
+      float max = -INFINITY;
       for (int64_t j = 0; j < len; j++) max = src[j * inner] > max ? src[j * inner] : max;
+      if (max == -INFINITY) {
+        /* Every element is -inf (a fully masked row): softmax is all zeros, as in TTKernels. */
+        for (int64_t j = 0; j < len; j++) dst[j * inner] = log ? NAN : 0.0f;
+        continue;
+      }
       float sum = 0.0f;
       for (int64_t j = 0; j < len; j++) {
         float e = tt_expf(src[j * inner] - max);
@@ -187,42 +192,52 @@ TT_HIDDEN void tt_layer_norm(const float *x, const float *gamma, const float *be
   }
 }
 
-/* Whether mask element (i, j) keeps the position, and its additive term for float masks. */
+/* The additive term of mask element `offset` for float masks; an integer mask element of 0 clears
+ * *keep (it never sets it, so a causally blocked position stays blocked). */
 static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *keep) {
   switch (dtype) {
   case TT_F32: return ((const float *)mask)[offset];
-  case TT_I8: *keep = ((const int8_t *)mask)[offset] != 0; return 0.0f;
-  case TT_I32: *keep = ((const int32_t *)mask)[offset] != 0; return 0.0f;
-  default: *keep = ((const int64_t *)mask)[offset] != 0; return 0.0f;
+  case TT_I8: *keep = *keep && ((const int8_t *)mask)[offset] != 0; return 0.0f;
+  case TT_I32: *keep = *keep && ((const int32_t *)mask)[offset] != 0; return 0.0f;
+  default: *keep = *keep && ((const int64_t *)mask)[offset] != 0; return 0.0f;
   }
+}
+
+TT_HIDDEN int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d) {
+  return sq * sk + tt_sgemm_scratch(d > sk ? d : sk);
 }
 
 TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
                                  int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
                                  int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch) {
+  float *scores = scratch, *gemm_scratch = scratch + sq * sk;
+  tt_sgemm(sq, sk, d, q, d, 0, k, d, 1, scores, sk, 0, 0, gemm_scratch);
   for (int64_t i = 0; i < sq; i++) {
-    float max = -FLT_MAX;
+    float *row = scores + i * sk;
+    /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
+    int64_t last = causal ? i + sk - sq : sk - 1;
+    float max = -INFINITY;
     for (int64_t j = 0; j < sk; j++) {
-      int keep = !causal || j <= i;
-      float s = 0.0f;
-      for (int64_t t = 0; t < d; t++) s += q[i * d + t] * k[j * d + t];
-      s *= scale;
+      int keep = j <= last;
+      float s = row[j] * scale;
       if (mask) s += tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
-      /* Masked positions are marked with NaN-free sentinel -FLT_MAX and given weight 0 below. */
-      scratch[j] = keep ? s : -FLT_MAX;
-      if (keep && s > max) max = s;
+      s = keep ? s : -INFINITY;
+      row[j] = s;
+      max = s > max ? s : max;
+    }
+    if (max == -INFINITY) {
+      /* Every key is blocked: zero weights, so a zero output row (never NaN). */
+      for (int64_t j = 0; j < sk; j++) row[j] = 0.0f;
+      continue;
     }
     float sum = 0.0f;
     for (int64_t j = 0; j < sk; j++) {
-      float e = scratch[j] == -FLT_MAX ? 0.0f : tt_expf(scratch[j] - max);
-      scratch[j] = e;
+      float e = row[j] == -INFINITY ? 0.0f : tt_expf(row[j] - max);
+      row[j] = e;
       sum += e;
     }
     float inv = 1.0f / sum;
-    for (int64_t t = 0; t < dv; t++) y[i * dv + t] = 0.0f;
-    for (int64_t j = 0; j < sk; j++) {
-      float p = scratch[j] * inv;
-      for (int64_t t = 0; t < dv; t++) y[i * dv + t] += p * v[j * dv + t];
-    }
+    for (int64_t j = 0; j < sk; j++) row[j] *= inv;
   }
+  tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, 0, gemm_scratch);
 }

@@ -126,10 +126,14 @@ TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, 
 TT_HIDDEN void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
                              int64_t len, float eps);
 
+/* Floats of scratch tt_attention_head needs. */
+TT_HIDDEN int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d);
+
 /* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv].
  * mask is NULL or a [sq,sk] matrix with row/column strides mask_rs/mask_cs (0 broadcasts):
  * mask_dtype TT_F32 adds it to the scores, an integer dtype keeps the positions where it is
- * nonzero. causal keeps only j <= i. scratch holds sk floats. */
+ * nonzero. causal keeps only j <= i + sk - sq (queries aligned with the last keys). A query whose
+ * keys are all blocked gets a zero row. scratch holds tt_attention_scratch(sq, sk, d) floats. */
 TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
                                  int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
                                  int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);

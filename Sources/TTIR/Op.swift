@@ -101,7 +101,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   case argmax
 
   // Attention.
-  /// `softmax(q·kᵀ·scale + mask)·v` with optional causal masking.
+  /// `softmax(q·kᵀ·scale + mask)·v` with optional causal masking (queries aligned with the last
+  /// keys).
   case scaledDotProductAttention = "scaled_dot_product_attention"
 
   // Type conversion and quantization.

@@ -1,6 +1,6 @@
 /// Checks that a ``Graph`` is well formed, so later stages can trust it.
 ///
-/// In order: every name is defined once (graph inputs, weights, node names, node outputs);
+/// In order: no name contains a NUL byte; every name is defined once (graph inputs, weights, node names, node outputs);
 /// input and weight shapes are valid; every node reads only values defined before it (a read
 /// of a later value is reported as a cycle when there is one, and as an ordering error
 /// otherwise); every node matches its op's schema (arity, attributes) and passes shape and
@@ -47,6 +47,11 @@ public enum Verifier {
 
   private static func checkNames(_ graph: Graph) throws(GraphError) -> [String: Definition] {
     func fail(_ message: String) -> GraphError { GraphError(graph: graph.name, message) }
+    // Names reach compiled libraries as C strings, which end at the first NUL byte.
+    let names = [graph.name] + graph.inputs.map(\.name) + graph.weights.keys + graph.outputs.map(\.name)
+    for name in names + graph.nodes.flatMap({ [$0.name] + $0.outputs }) where name.utf8.contains(0) {
+      throw fail("name '\(name)' contains a NUL byte")
+    }
     var definitions: [String: Definition] = [:]
     for input in graph.inputs {
       guard !input.name.isEmpty else { throw fail("an input has an empty name") }

@@ -116,6 +116,20 @@ final class CompiledVsInterpreterTests: XCTestCase {
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
   }
 
+  func testSoftmaxOfAFullyMaskedRowIsZeroInBothEngines() throws {
+    var b = GraphBuilder(name: "masked_softmax")
+    let x = b.input("x", .f32, [3, 4])
+    b.output(b.add(.softmax, [x]))
+    b.output(b.add(.softmax, [x], attributes: ["axis": .int(0)]))
+    let inf = -Float.infinity
+    let values: [Float] = [inf, inf, inf, inf, 1, inf, 2, 3, inf, 0.5, inf, inf]
+    let graph = try b.build()
+    let inputs = ["x": InterpreterTensor(values, shape: [3, 4])]
+    try assertCompiledMatchesInterpreter(graph, inputs, cache: cache)
+    let rows = try Interpreter(graph: graph).run(inputs)[graph.outputs[0].name]!.floats()
+    XCTAssertEqual(Array(rows[0..<4]), [0, 0, 0, 0])
+  }
+
   func testDataMovementAndConversionOps() throws {
     var b = GraphBuilder(name: "movement")
     let x = b.input("x", .f32, [2, 3, 4])

@@ -22,6 +22,16 @@ final class VerifierTests: XCTestCase {
     XCTAssertNoThrow(try makeMLP().verify())
   }
 
+  func testNamesWithANulByteAreRefused() {
+    // Names reach compiled libraries as C strings; a NUL byte would silently cut them.
+    assertThrows("graph 'g': name 'h\u{0}i' contains a NUL byte") {
+      try graph([relu("a", "x", "h\u{0}i")]).verify()
+    }
+    assertThrows("graph 'g': name 'n\u{0}' contains a NUL byte") {
+      try graph([relu("n\u{0}", "x", "y")]).verify()
+    }
+  }
+
   func testDanglingInput() {
     let g = graph([relu("a", "missing", "y")])
     assertThrows(

@@ -38,14 +38,19 @@ final class AttentionAndConversionTests: XCTestCase {
     assertClose(result.floats(), expected.scalars, "integer keep-mask")
   }
 
-  func testCausalAttentionIsTopLeftAlignedAsInTheIR() throws {
-    // Two queries, three keys: query 0 sees key 0 only, so its output is v[0].
+  func testCausalAttentionAlignsTheQueriesWithTheLastKeys() throws {
+    // Two queries, three keys: query 0 sees keys 0 and 1, query 1 every key (as in eager mode).
     let q = randn([2, 4], seed: 7)
     let k = randn([3, 4], seed: 8)
     let v = try Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6])
-    let result = try interpret(
-      singleNodeGraph(.scaledDotProductAttention, [q, k, v], attributes: ["causal": true]), [q, k, v])
-    assertClose(Array(result.floats()[0..<2]), [1, 2], "first query attends to the first key only")
+    try assertOp(.scaledDotProductAttention, [q, k, v], attributes: ["causal": true]) {
+      try scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], isCausal: true)
+    }
+    // One query (a cached generation step) sees every key.
+    let one = randn([1, 4], seed: 9)
+    try assertOp(.scaledDotProductAttention, [one, k, v], attributes: ["causal": true]) {
+      try scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2])
+    }
   }
 
   func testCastRoundTripsAndTruncates() throws {

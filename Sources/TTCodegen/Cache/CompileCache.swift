@@ -9,6 +9,11 @@ import Glibc
 /// sees a torn entry, and an existing entry is never overwritten (its library may be loaded).
 /// An entry whose library is missing, truncated or altered is detected by the manifest, removed,
 /// and rebuilt. `<root>/compilers/` remembers compiler identities (see ``identity(of:)``).
+///
+/// The folder is marked as a ttc cache by `CACHEDIR.TAG` (the Cache Directory Tagging convention,
+/// so backup tools skip it too) when ttc creates it; ``clear()`` refuses any unmarked folder and
+/// deletes only names of this layout. A `build-*` folder left by a killed compile is removed by
+/// the next compile once it is ``orphanAge`` old and no live compile holds its lock.
 public struct CompileCache: Sendable {
   /// The cache directory.
   public let root: String
@@ -57,12 +62,99 @@ public struct CompileCache: Sendable {
     }
   }
 
-  /// Removes every entry and remembered compiler identity.
-  public func clear() { for name in FileSystem.list(root) { FileSystem.remove("\(root)/\(name)") } }
+  /// The file that marks a folder as a ttc compile cache.
+  public static let markerName = "CACHEDIR.TAG"
+  static let markerText =
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    + "# This folder is a ttc compile cache; `ttc cache clear` empties it.\n"
 
-  /// A fresh private directory to build an entry in.
-  func makeBuildDirectory() throws(CodegenError) -> String {
-    try FileSystem.makeTemporaryDirectory(in: root, prefix: "build-")
+  /// Seconds after which a build folder that no live compile holds counts as orphaned.
+  public static let orphanAge = 3600
+
+  /// Whether ``root`` holds the marker ttc writes when it creates a cache.
+  public var isMarked: Bool { (try? FileSystem.readText("\(root)/\(Self.markerName)")) == Self.markerText }
+
+  /// Whether `name` belongs to the cache layout: an entry (64 hex digits), a build folder, a kept
+  /// failed build, an entry being discarded, or the compiler identities.
+  static func isLayoutName(_ name: String) -> Bool {
+    func isHex(_ text: Substring) -> Bool {
+      !text.isEmpty && text.allSatisfy { "0123456789abcdef".contains($0) }
+    }
+    if let range = name.range(of: ".discarded-") {
+      return isHex(name[..<range.lowerBound]) && name[range.upperBound...].allSatisfy(\.isNumber)
+    }
+    if name.hasPrefix(BuildDirectory.prefix) { return name.count == BuildDirectory.prefix.count + 6 }
+    if name.hasPrefix("failed-") { return isHex(name.dropFirst("failed-".count)) }
+    return name == "compilers" || (name.count == 64 && isHex(name[...]))
+  }
+
+  /// Creates the cache folder if needed and marks it when it is new, empty, or holds only names
+  /// of the cache layout (a cache made before markers existed). A folder with anything else in it
+  /// is still used, but stays unmarked, so ``clear()`` refuses it.
+  func prepare() throws(CodegenError) {
+    try FileSystem.createDirectory(root)
+    guard !isMarked, FileSystem.list(root).allSatisfy(Self.isLayoutName) else { return }
+    try FileSystem.write(Self.markerText, to: "\(root)/\(Self.markerName)")
+  }
+
+  /// What ``clear()`` removed and left.
+  public struct ClearReport: Sendable, Hashable {
+    /// Valid entries removed.
+    public var entries = 0
+    /// Names removed in all (entries, failed and orphaned builds, compiler identities).
+    public var removed = 0
+    /// Names left: build folders of live compiles, and anything not of the cache layout.
+    public var kept: [String] = []
+  }
+
+  /// Empties the cache: removes every entry, kept failed build, remembered compiler identity and
+  /// build folder no live compile holds. Names outside the cache layout and the marker are left.
+  ///
+  /// - Throws: ``CodegenError/io(_:)`` without deleting anything when ``root`` is not marked as a
+  ///   ttc cache (for example `--cache-dir ~` by mistake).
+  public func clear() throws(CodegenError) -> ClearReport {
+    var report = ClearReport()
+    guard FileSystem.exists(root) else { return report }
+    guard isMarked else {
+      throw .io(
+        "\(root) is not a ttc compile cache (it has no \(Self.markerName) written by ttc); nothing was deleted"
+      )
+    }
+    report.entries = entries().count
+    for name in FileSystem.list(root) where name != Self.markerName {
+      let path = "\(root)/\(name)"
+      if !Self.isLayoutName(name) || (name.hasPrefix(BuildDirectory.prefix) && BuildDirectory.isInUse(path)) {
+        report.kept.append(name)
+      } else {
+        FileSystem.remove(path)
+        report.removed += 1
+      }
+    }
+    return report
+  }
+
+  /// Removes build folders and half-discarded entries left behind by killed compiles: those at
+  /// least `age` seconds old whose lock no live compile holds. Returns how many were removed.
+  @discardableResult
+  public func removeOrphanedBuilds(olderThan age: Int = CompileCache.orphanAge) -> Int {
+    var removed = 0
+    for name in FileSystem.list(root)
+    where (name.hasPrefix(BuildDirectory.prefix) || name.contains(".discarded-")) && Self.isLayoutName(name) {
+      let path = "\(root)/\(name)"
+      guard let modified = FileSystem.modificationTime(path), time(nil) - modified >= age,
+        !BuildDirectory.isInUse(path)
+      else { continue }
+      FileSystem.remove(path)
+      removed += 1
+    }
+    return removed
+  }
+
+  /// A fresh, locked, private directory to build an entry in (orphaned ones are cleaned first).
+  func makeBuildDirectory() throws(CodegenError) -> BuildDirectory {
+    try prepare()
+    removeOrphanedBuilds()
+    return try BuildDirectory(in: root)
   }
 
   /// Records `library` (a file in `buildDirectory`) and the memory `plan` in a manifest and moves

@@ -11,6 +11,12 @@ enum FileSystem {
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
   }
 
+  /// The last modification time of `path` (seconds since the epoch), or `nil` if there is none.
+  static func modificationTime(_ path: String) -> Int? {
+    var info = stat()
+    return lstat(path, &info) == 0 ? Int(info.st_mtim.tv_sec) : nil
+  }
+
   /// Reads a whole file.
   static func read(_ path: String) throws(CodegenError) -> [UInt8] {
     guard let file = fopen(path, "rb") else { throw .io("cannot read \(path): \(errorText())") }

@@ -38,7 +38,9 @@ public enum ModelCompiler {
     let output = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights)
     if let path = options.emitCPath { try FileSystem.write(output.source.text, to: path) }
     lap("codegen")
-    let build = try cache.makeBuildDirectory()
+    let buildDirectory = try cache.makeBuildDirectory()
+    defer { withExtendedLifetime(buildDirectory) {} }  // holds the build's lock until the entry is stored
+    let build = buildDirectory.path
     let sourcePath = build + "/model.c"
     try FileSystem.write(output.source.text, to: sourcePath)
     for file in RuntimeSources.files { try FileSystem.write(file.contents, to: "\(build)/\(file.name)") }

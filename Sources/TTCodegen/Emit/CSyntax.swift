@@ -46,29 +46,58 @@ enum CSyntax {
     dtype.isFloatingPoint ? float(value) : "(\(computeType(dtype)))\(Int64(value.rounded(.towardZero)))"
   }
 
-  /// A C string literal.
+  /// A C string literal holding `text` exactly (a NUL byte would end the C string early; the
+  /// verifier refuses names containing one).
+  ///
+  /// `"`, `\` and `?` are escaped (`\?` stops trigraphs such as `??/`, which `-std=c11` turns into a
+  /// backslash); bytes outside printable ASCII become three-digit octal escapes.
   static func string(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
       case "\"": result += "\\\""
       case "\\": result += "\\\\"
+      case "?": result += "\\?"
       case " "..."~": result.unicodeScalars.append(scalar)
       default:
         // Always three octal digits, so a following digit cannot extend the escape.
         for byte in String(scalar).utf8 {
-          let octal = String(byte, radix: 8)
-          result += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+          result += "\\" + String(byte, radix: 8).leftPadded(to: 3)
         }
       }
     }
     return result + "\""
   }
 
-  /// A valid C identifier derived from a graph name: other characters become `_`.
+  /// The longest name part of an identifier or comment; longer names are cut (identifiers are
+  /// made unique by the caller, comments are only for readers).
+  static let nameLimit = 48
+
+  /// A valid C identifier derived from a graph name: other characters become `_`, and names
+  /// longer than ``nameLimit`` are cut.
   static func identifier(_ name: String, prefix: String) -> String {
-    let body = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    let body = String(name.prefix(nameLimit).map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     return prefix + body
+  }
+
+  /// A graph name spelled for a C comment: at most ``nameLimit`` characters (then `...`), and every
+  /// character other than letters, digits and `_.,:;-+=/()[]<>#@!&|^~'` and space written as
+  /// `%XX` (its UTF-8 bytes in hex). So no name can close the comment (`*/`), open a nested
+  /// one, form a trigraph (`??/`), splice lines (`\` + newline) or break the line.
+  static func comment(_ name: String) -> String {
+    let safe = Set(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,:;-+=/()[]<>#@!&|^~' ".unicodeScalars)
+    var result = ""
+    for scalar in name.unicodeScalars.prefix(nameLimit) {
+      if safe.contains(scalar) {
+        result.unicodeScalars.append(scalar)
+      } else {
+        for byte in String(scalar).utf8 {
+          result += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+        }
+      }
+    }
+    return name.unicodeScalars.count > nameLimit ? result + "..." : result
   }
 
   /// Row-major strides of `shape`.
@@ -119,5 +148,12 @@ enum CSyntax {
     return outputShape.indices.map { axis in
       axis < offset || shape[axis - offset] == 1 ? 0 : own[axis - offset]
     }
+  }
+}
+
+extension String {
+  /// The string with leading zeros up to `width` characters.
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: max(0, width - count)) + self
   }
 }

@@ -6,7 +6,7 @@ extension Emission {
     let size = outType.byteSize
     switch node.op {
     case .reshape, .flatten:
-      if isView { return ["/* a view of \(node.inputs[0]): no data moves */"] }
+      if isView { return ["/* a view of \(CSyntax.comment(node.inputs[0])): no data moves */"] }
       return ["memcpy(\(output), \(inputs[0]), \(count * size));"]
     case .transpose:
       let perm = (node.ints("perm") ?? []).map { $0 < 0 ? $0 + x.count : $0 }

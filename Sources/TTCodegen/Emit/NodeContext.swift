@@ -34,8 +34,10 @@ struct NodeContext {
       let rows = x[1] / groups * w[2] * w[3]
       return rows * y[2] * y[3] + Self.gemmScratchFloats(k: rows)
     case .scaledDotProductAttention:
-      let k = inputTypes[1].shape
-      return k[k.count - 2]
+      // tt_attention_scratch: the [sq, sk] scores and GEMM scratch for inner sizes d and sk.
+      let (q, k) = (inputTypes[0].shape, inputTypes[1].shape)
+      let (sq, d, sk) = (q[q.count - 2], q[q.count - 1], k[k.count - 2])
+      return sq * sk + Self.gemmScratchFloats(k: max(d, sk))
     case .quantizedLinear:
       // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
       let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])

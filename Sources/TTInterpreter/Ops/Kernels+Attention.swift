@@ -5,7 +5,8 @@ extension Kernels {
   /// `scaled_dot_product_attention` with
   /// ``TTKernels/Attention/forward(q:qShape:k:kShape:v:vShape:mask:causal:scale:_:)``: a float
   /// mask is added to the scores, an integer mask keeps positions where it is nonzero, and
-  /// `causal` keeps key `j` for query `i` when `j ≤ i` (top-left aligned, as in PyTorch).
+  /// `causal` keeps key `j` for query `i` when `j ≤ i + Sk − Sq` (queries aligned with the last
+  /// keys, as with a KV cache). A query whose keys are all blocked gets a zero output row.
   static func attention(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
     let node = step.node
     let (q, k, v) = (arguments[0].shape, arguments[1].shape, arguments[2].shape)
@@ -16,7 +17,8 @@ extension Kernels {
       Attention.forward(
         q: inputs[0], qShape: q, k: inputs[1], kShape: k, v: inputs[2], vShape: v,
         mask: mask.map { Attention.Mask(inputs[3], shape: $0.shape, kind: kind) },
-        causalOffset: node.bool("causal") ?? false ? 0 : nil, scale: scale, out)
+        causalOffset: node.bool("causal") ?? false ? k[k.count - 2] - q[q.count - 2] : nil,
+        scale: scale, out)
     }
   }
 }

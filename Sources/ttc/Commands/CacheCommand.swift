@@ -43,16 +43,32 @@ struct CacheCommand: ParsableCommand {
   /// `ttc cache clear`.
   struct Clear: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Remove every cached library and runtime build.",
-      discussion: "Examples:\n  ttc cache clear\n  ttc cache clear --cache-dir /tmp/ttc-cache")
+      abstract: "Remove every cached library and build folder.",
+      discussion: """
+        Only a folder marked as a ttc cache (by the CACHEDIR.TAG ttc writes when it creates the \
+        cache) is cleared, and only the names of the cache layout in it; anything else is left \
+        and listed. Build folders of compiles still running are left too.
+
+        Examples:
+          ttc cache clear
+          ttc cache clear --cache-dir /tmp/ttc-cache
+        """)
 
     @OptionGroup var location: CacheLocation
 
-    func run() {
-      let cache = location.cache
-      let count = cache.entries().count
-      cache.clear()
-      print("cleared \(cache.root) (\(count) \(count == 1 ? "entry" : "entries"))")
+    func run() throws {
+      try reportingErrors {
+        let cache = location.cache
+        let report: CompileCache.ClearReport
+        do { report = try cache.clear() } catch { throw CommandFailure("\(error)") }
+        print(
+          "cleared \(cache.root) (\(report.entries) \(report.entries == 1 ? "entry" : "entries"), "
+            + "\(report.removed) items removed)")
+        if !report.kept.isEmpty {
+          print(
+            "left \(report.kept.count) items (not ttc's, or in use): \(report.kept.joined(separator: ", "))")
+        }
+      }
     }
   }
 }

@@ -54,6 +54,8 @@ struct CompileCommand: ParsableCommand {
 
   private func compile() throws {
     let outputPath = output ?? defaultOutputPath
+    try OutputPaths.check(
+      [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
     let loaded = try LoadedModel(path: model, batch: batch)
     let (graph, quantizationNote) = try quantization.apply(to: loaded.graph, modelPath: model)
     if let quantizationNote { print(quantizationNote) }
@@ -67,7 +69,7 @@ struct CompileCommand: ParsableCommand {
       throw CommandFailure("\(model): \(error)")
     }
     let weightsPath = ModelFile.weightsURL(for: URL(fileURLWithPath: model)).path
-    try OutputFile.install(artifact.libraryPath, at: outputPath, protecting: [model, weightsPath])
+    try OutputFile.install(artifact.libraryPath, at: outputPath)
 
     let stages =
       [("load", loaded.loadSeconds), ("passes", loaded.passesSeconds)]

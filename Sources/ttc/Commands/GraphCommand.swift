@@ -33,6 +33,7 @@ struct GraphCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
+      if let output { try OutputPaths.check([("-o", output)], reading: OutputPaths.modelFiles(model)) }
       let graph = try loadModel(model)
       let text: String
       switch format {

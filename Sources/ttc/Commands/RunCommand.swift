@@ -58,6 +58,9 @@ struct RunCommand: ParsableCommand {
       let (graph, quantizationNote) = try quantization.apply(to: source.loadGraph(), modelPath: source.model)
       if let quantizationNote { print(quantizationNote) }
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
+      try OutputPaths.check(
+        graph.outputs.compactMap { output in destinations[output.name].map { ("--output", $0) } },
+        reading: source.readFiles + (library.map { [$0] } ?? []))
       let values = try source.values(for: graph)
       let results =
         try compiled ? runCompiled(graph, values) : interpret(graph, values, modelPath: source.model)

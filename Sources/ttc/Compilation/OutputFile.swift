@@ -5,14 +5,11 @@ import Glibc
 /// destination's directory, which is then renamed over the destination, so a reader never sees a
 /// partial library and a failure leaves the old file (if any) untouched.
 enum OutputFile {
-  /// Copies `source` to `destination` (mode 0755), refusing to replace any of `protected`.
+  /// Copies `source` to `destination` (mode 0755); callers check `destination` with
+  /// ``OutputPaths/check(_:reading:)`` first.
   ///
   /// - Throws: ``CommandFailure`` with one line naming the path and the reason.
-  static func install(_ source: String, at destination: String, protecting protected: [String]) throws {
-    let target = canonical(destination)
-    if let clash = protected.first(where: { canonical($0) == target }) {
-      throw CommandFailure("refusing to overwrite \(clash) with the compiled library; choose another -o path")
-    }
+  static func install(_ source: String, at destination: String) throws {
     let bytes: Data
     do {
       bytes = try Data(contentsOf: URL(fileURLWithPath: source))
@@ -37,11 +34,5 @@ enum OutputFile {
       unlink(temporary)
       throw CommandFailure("cannot write \(destination): \(failure)")
     }
-  }
-
-  /// The absolute, symlink-resolved form of `path` (of its directory when it does not exist yet).
-  private static func canonical(_ path: String) -> String {
-    let url = URL(fileURLWithPath: path).standardizedFileURL
-    return url.resolvingSymlinksInPath().path
   }
 }

@@ -17,10 +17,24 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch let exit as ExitCode {
     throw exit
   } catch {
-    let line = "\(error)".replacingOccurrences(of: "\n", with: " ")
-    FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(oneLine("\(error)"))\n".utf8))
     throw ExitCode.failure
   }
+}
+
+/// `message` made safe for a terminal: newlines become spaces, other control characters
+/// (names in a model file may hold any) are written as `\u{1B}`, and lines over 2,000 characters
+/// are cut.
+func oneLine(_ message: String) -> String {
+  var result = ""
+  for scalar in message.unicodeScalars.prefix(2000) {
+    switch scalar.value {
+    case 0x0A, 0x0D: result += " "
+    case 0..<0x20, 0x7F..<0xA0: result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+    default: result.unicodeScalars.append(scalar)
+    }
+  }
+  return message.unicodeScalars.count > 2000 ? result + "…" : result
 }
 
 /// Writes `text` to `path` through a temporary file and a rename, so a failure never leaves a

@@ -18,6 +18,15 @@ struct ModelInputs: ParsableArguments {
       valueName: "input"))
   var inputs: [String] = []
 
+  /// Every file these options make a command read: the model, its weights and the `--input`
+  /// files (for `NAME=FILE.npy`, both readings of the argument).
+  var readFiles: [String] {
+    OutputPaths.modelFiles(model)
+      + inputs.flatMap { argument in
+        [argument] + argument.split(separator: "=", maxSplits: 1).dropFirst().map(String.init)
+      }
+  }
+
   /// The model, re-specialized to `--batch` when given.
   func loadGraph() throws -> Graph {
     try specialize(loadModel(model), batchSize: batch, modelPath: model)

@@ -148,6 +148,11 @@ enum TensorFiles {
           && isDirectory.boolValue)
       {
         for name in names {
+          // An output name becomes a file name: it must not leave the folder.
+          guard !name.contains("/"), name != ".", name != ".." else {
+            throw CommandFailure(
+              "--output \(argument): output '\(name)' is not a plain file name; use --output NAME=PATH")
+          }
           paths[name] = URL(fileURLWithPath: argument).appendingPathComponent("\(name).npy").path
         }
       } else if names.count == 1 {

@@ -77,6 +77,15 @@ final class CommandLineErrorTests: CommandLineTestCase {
     try assertRunFails("error: model.json: node 'a' (add): cycle: a → c → a")
   }
 
+  func testControlBytesInNamesAreEscapedAndNulIsRefused() throws {
+    // A name may hold terminal escapes and newlines; the error line shows them escaped.
+    try writeModel(
+      nodes: #"[{"name": "r\u001b[2J\nx", "op": "relu", "inputs": ["nope"], "outputs": ["y"]}]"#)
+    try assertRunFails(#"error: model.json: node 'r\u{1B}[2J x' (relu): input 'nope' is not defined"#)
+    try writeModel(nodes: #"[{"name": "r\u0000", "op": "relu", "inputs": ["x"], "outputs": ["y"]}]"#)
+    try assertRunFails(#"error: model.json: graph 'm': name 'r\u{0}' contains a NUL byte"#)
+  }
+
   func testShapeMismatchNamesTheNodeAndTheDimensions() throws {
     try write(
       """

@@ -163,5 +163,12 @@ final class CompilerCommandTests: CommandLineTestCase {
     let clear = try ttc(["cache", "clear"], in: directory)
     XCTAssertTrue(clear.stdout.contains("cleared"), clear.stdout)
     XCTAssertTrue(try ttc(["cache", "list"], in: directory).stdout.contains(": 0 entries"))
+
+    // A folder ttc did not create as its cache (here: the test folder with the model) is refused.
+    let refused = try ttc(["cache", "clear", "--cache-dir", "."], in: directory)
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+    XCTAssertTrue(refused.stderr.contains("is not a ttc compile cache"), refused.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(model).path))
   }
 }
