@@ -74,6 +74,13 @@ let package = Package(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
 
+    // Benchmarks.
+    .executableTarget(
+      name: "quantization-bench",
+      dependencies: [
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTKernels", "MilestoneSupport",
+      ], path: "Benchmarks/QuantizationBench"),
+
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels"]),
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
