@@ -51,7 +51,7 @@ let package = Package(
     .executableTarget(
       name: "ttc",
       dependencies: [
-        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader",
+        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

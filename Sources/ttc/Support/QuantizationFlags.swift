@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TTIR
 import TTInterpreter
+import TTKernels
 import TTPasses
 
 extension QuantizationMode: ExpressibleByArgument {}
@@ -61,7 +62,13 @@ struct QuantizationFlags: ParsableArguments {
       case .int8Dynamic, .int8:
         let ranges = try quantize == .int8 ? calibrationRanges(graph) : nil
         let (int8, count) = try Int8Quantizer.quantize(graph, ranges: ranges)
-        return (int8, count == 0 ? unchanged("no linear layer with stored f32 weights") : "\(quantize.rawValue): \(count) linear layers quantized")
+        let path = QuantizedLinear.KernelPath.automatic.resolved.name
+        return (
+          int8,
+          count == 0
+            ? unchanged("no linear layer with stored f32 weights")
+            : "\(quantize.rawValue): \(count) linear layers quantized (int8 kernel on this CPU: \(path))"
+        )
       }
     } catch let failure as CommandFailure {
       throw failure
