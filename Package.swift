@@ -7,6 +7,13 @@ import PackageDescription
 /// test suite (which trains small models) runs in seconds rather than minutes.
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"])]
 
+/// The files of Runtime/ that ttc embeds and compiles into every model library (RuntimeSources.swift
+/// lists the same files; see Runtime/README.md).
+let runtimeFiles = [
+  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_cpu.c", "tt_gemm.c",
+  "tt_gemm_kernel.inc", "tt_nn.c", "tt_qgemm.c", "include/tt_qgemm.h",
+]
+
 let package = Package(
   name: "TinyTorch",
   platforms: [.macOS(.v14)],
@@ -22,9 +29,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
-    // The C kernels shared by the interpreter, eager mode and every compiled model (Runtime/).
+    // The C kernel library (Runtime/, see Runtime/README.md): GEMM, convolution, pooling, softmax,
+    // attention. Eager mode and the interpreter call it through TTKernels; ttc compiles the same
+    // sources into every model library. Every instruction-set path is compiled in and chosen at run
+    // time, so no -march flag here; -O3 even in debug builds, like the Swift kernels.
     .target(
-      name: "TTRuntime", path: "Runtime", sources: ["tt_qgemm.c"],
+      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc"],
       cSettings: [.define("TT_RUNTIME_LIBRARY"), .unsafeFlags(["-O3"])]),
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
     .target(name: "TTKernels", dependencies: ["TTRuntime"], swiftSettings: kernelFlags),
@@ -40,12 +50,11 @@ let package = Package(
     .target(name: "CClang"),
     // Graph → C, memory planning, clang driver, libclang checks, compile cache.
     .target(
-      name: "TTCodegen", dependencies: ["TTIR", "CClang"],
+      name: "TTCodegen", dependencies: ["TTIR", "TTRuntime", "CClang"], exclude: ["Runtime/C/README.md"],
       // The C runtime in Runtime/ (reached through the Runtime/C link) is compiled into every model
-      // library; embedding it in the binary means ttc needs no files at run time.
-      resources: ["tt_gemm.c", "tt_model.h", "tt_nn.c", "tt_qgemm.c", "include/tt_qgemm.h", "tt_runtime.h"].map {
-        .embedInCode("Runtime/C/\($0)")
-      }),
+      // library; embedding it in the binary means ttc needs no files at run time. TTRuntime itself
+      // answers scratch sizes (tt_sgemm_scratch), so no formula is copied into Swift.
+      resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
     .executableTarget(
@@ -82,7 +91,7 @@ let package = Package(
       ], path: "Benchmarks/QuantizationBench"),
 
     // Tests.
-    .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels"]),
+    .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TinyTorchTests", dependencies: ["TinyTorch"], resources: [.copy("Fixtures")]),

@@ -1,14 +1,12 @@
 /* tt_nn.c: convolution, pooling, softmax, layer norm and attention kernels. */
-#include "tt_model.h"
-#include "tt_runtime.h"
+#include "tt_internal.h"
 
 #include <float.h>
 
-TT_HIDDEN int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
-                                    int64_t o) {
-  (void)o;
+TT_API int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
+                                 int64_t o) {
   int64_t rows = c / groups * kh * kw;
-  return rows * oh * ow + tt_sgemm_scratch(rows);
+  return rows * oh * ow + tt_sgemm_scratch(o / groups, oh * ow, rows);
 }
 
 /* The output positions o in [0, count) whose input position o * stride + offset lies in [0, size):
@@ -54,7 +52,7 @@ static void tt_im2col(const float *x, float *cols, int64_t cg, int64_t h, int64_
   }
 }
 
-TT_HIDDEN void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
+TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
                          int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
                          int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
                          int64_t ow, float *scratch) {
@@ -63,19 +61,14 @@ TT_HIDDEN void tt_conv2d(const float *x, const float *w, const float *bias, floa
   for (int64_t b = 0; b < n; b++) {
     for (int64_t g = 0; g < groups; g++) {
       tt_im2col(x + (b * c + g * cg) * h * wd, cols, cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
-      float *out = y + (b * o + g * og) * pixels;
-      tt_sgemm(og, pixels, rows, w + g * og * rows, rows, 0, cols, pixels, 0, out, pixels, 0, 0, gemm_scratch);
-      if (bias) {
-        for (int64_t oc = 0; oc < og; oc++) {
-          float add = bias[g * og + oc];
-          for (int64_t p = 0; p < pixels; p++) out[oc * pixels + p] += add;
-        }
-      }
+      tt_epilogue epilogue = {0, bias ? bias + g * og : 0, 0, 0, TT_ACT_NONE};
+      tt_sgemm(og, pixels, rows, w + g * og * rows, rows, 0, cols, pixels, 0, y + (b * o + g * og) * pixels, pixels,
+               &epilogue, gemm_scratch);
     }
   }
 }
 
-TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
   /* Without padding every window lies inside the plane (floor mode): no bounds tests. */
   int unpadded = ph == 0 && pw == 0;
@@ -117,7 +110,7 @@ TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, in
   }
 }
 
-TT_HIDDEN void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
                              int count_include_pad) {
   for (int64_t p = 0; p < nc; p++) {
@@ -142,7 +135,7 @@ TT_HIDDEN void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, in
   }
 }
 
-TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
   for (int64_t o = 0; o < outer; o++) {
     for (int64_t i = 0; i < inner; i++) {
       const float *src = x + o * len * inner + i;
@@ -171,7 +164,7 @@ TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, 
   }
 }
 
-TT_HIDDEN void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
                              int64_t len, float eps) {
   for (int64_t r = 0; r < rows; r++) {
     const float *src = x + r * len;
@@ -203,15 +196,16 @@ static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *
   }
 }
 
-TT_HIDDEN int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d) {
-  return sq * sk + tt_sgemm_scratch(d > sk ? d : sk);
+TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv) {
+  int64_t scores = tt_sgemm_scratch(sq, sk, d), output = tt_sgemm_scratch(sq, dv, sk);
+  return sq * sk + (scores > output ? scores : output);
 }
 
-TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
+TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
                                  int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
                                  int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch) {
   float *scores = scratch, *gemm_scratch = scratch + sq * sk;
-  tt_sgemm(sq, sk, d, q, d, 0, k, d, 1, scores, sk, 0, 0, gemm_scratch);
+  tt_sgemm(sq, sk, d, q, d, 0, k, d, 1, scores, sk, 0, gemm_scratch);
   for (int64_t i = 0; i < sq; i++) {
     float *row = scores + i * sk;
     /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
@@ -239,5 +233,5 @@ TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v,
     float inv = 1.0f / sum;
     for (int64_t j = 0; j < sk; j++) row[j] *= inv;
   }
-  tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, 0, gemm_scratch);
+  tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, gemm_scratch);
 }

@@ -26,17 +26,7 @@
 #ifndef TT_QGEMM_H
 #define TT_QGEMM_H
 
-#include <stdint.h>
-
-/* TT_API: external in the TTRuntime library (TT_RUNTIME_LIBRARY), static in a model library,
- * which compiles the runtime into its own translation unit (see tt_runtime.h). */
-#ifndef TT_API
-#ifdef TT_RUNTIME_LIBRARY
-#define TT_API
-#else
-#define TT_API static inline __attribute__((unused))
-#endif
-#endif
+#include "tt_runtime.h"
 
 /* The int8 kernel paths. */
 enum { TT_INT8_AUTO = 0, TT_INT8_PORTABLE = 1, TT_INT8_AVX2 = 2, TT_INT8_AVX512_VNNI = 3 };

@@ -79,7 +79,9 @@ extension Rule {
       guard type.rank == first.rank, type.shape == expected else {
         throw error("input \(index) \(type) does not match input 0 \(first) outside axis \(axis)")
       }
-      shape[axis] += type.shape[axis]
+      let (sum, overflow) = shape[axis].addingReportingOverflow(type.shape[axis])
+      guard !overflow else { throw error("axis \(axis) of the result overflows") }
+      shape[axis] = sum
     }
     return shape
   }

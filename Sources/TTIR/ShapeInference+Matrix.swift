@@ -50,7 +50,8 @@ extension Rule {
       throw error("channels \(x[1]) in and \(w[0]) out must both be divisible by groups \(groups)")
     }
     guard w[1] == x[1] / groups else {
-      throw error("weight \(w) expects \(w[1] * groups) input channels, input has \(x[1])")
+      let perGroup = groups > 1 ? " per group (\(groups) groups)" : ""
+      throw error("weight \(w) expects \(w[1]) input channels\(perGroup), input has \(x[1])")
     }
     if inputs.count == 3 { try requireShape(2, [w[0]], "[out_channels]") }
     var spatial: [Int] = []
@@ -65,6 +66,8 @@ extension Rule {
       }
       spatial.append(size)
     }
+    // The unfolded input (im2col) of one image and group, which engines may materialize.
+    try requireSize(TensorType(.f32, [w[1], w[2], w[3]] + spatial), "the unfolded input")
     return TensorType(inputs[0].dtype, [x[0], w[0]] + spatial)
   }
 
@@ -114,6 +117,7 @@ extension Rule {
       throw error(
         "batch dimensions \(batches[0]), \(batches[1]) and \(batches[2]) do not broadcast")
     }
+    try requireSize(TensorType(.f32, batch + [sq, sk]), "the attention scores")
     if let mask = optionalInput(3) {
       let scores = batch + [sq, sk]
       guard ShapeInference.broadcast(mask.shape, scores) == scores else {

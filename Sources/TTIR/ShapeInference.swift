@@ -16,17 +16,25 @@ public enum ShapeInference {
     for (index, type) in inputTypes.enumerated() where type.checkedByteCount == nil {
       throw rule.error("input '\(node.inputs[index])' has invalid shape \(type.shape)")
     }
-    return [try rule.infer()]
+    let output = try rule.infer()
+    try rule.requireSize(output, "output")
+    return [output]
   }
+
+  /// The most bytes all node outputs of one graph may add up to: 2^50 (1 PiB), so that sums over
+  /// a graph's values (liveness, memory plans) cannot overflow `Int` either.
+  public static let graphByteLimit = 1 << 50
 
   /// The types of all values of `graph`: inputs, weights and every node output.
   ///
   /// - Throws: ``GraphError`` at the first node that reads an undefined value or whose output
-  ///   type cannot be derived.
+  ///   type cannot be derived or is over ``TensorType/byteLimit``, or when all outputs together
+  ///   exceed ``graphByteLimit``.
   public static func valueTypes(of graph: Graph) throws(GraphError) -> [String: TensorType] {
     var types: [String: TensorType] = [:]
     for input in graph.inputs { types[input.name] = input.type }
     for (name, data) in graph.weights { types[name] = data.type }
+    var totalBytes = 0
     for node in graph.nodes {
       var inputTypes: [TensorType] = []
       for input in node.inputs {
@@ -36,7 +44,13 @@ public enum ShapeInference {
         inputTypes.append(type)
       }
       let outputTypes = try outputTypes(of: node, inputTypes: inputTypes)
-      for (name, type) in zip(node.outputs, outputTypes) { types[name] = type }
+      for (name, type) in zip(node.outputs, outputTypes) {
+        types[name] = type
+        totalBytes += type.byteCount  // each ≤ 2^40, checked below after every add: no overflow
+      }
+      guard totalBytes <= graphByteLimit else {
+        throw GraphError(node: node, "the graph's values exceed \(graphByteLimit) bytes in all")
+      }
     }
     return types
   }
@@ -114,6 +128,13 @@ struct Rule {
 
   /// The type of input `index`, or `nil` when the optional input is absent.
   func optionalInput(_ index: Int) -> TensorType? { index < inputs.count ? inputs[index] : nil }
+
+  /// Throws unless `type` (the output, or an intermediate the op implies) has non-negative
+  /// dimensions and fits in ``TensorType/byteLimit``.
+  func requireSize(_ type: TensorType, _ what: String) throws(GraphError) {
+    guard type.checkedByteCount == nil else { return }
+    throw error("\(what) \(type) is larger than the limit of \(TensorType.byteLimit) bytes per tensor")
+  }
 
   /// The name of input `index` as declared by the schema, e.g. `weight`.
   func inputName(_ index: Int) -> String {

@@ -24,17 +24,23 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
   /// The number of bytes of a dense, contiguous tensor of this type.
   public var byteCount: Int { elementCount * dtype.byteSize }
 
+  /// The largest tensor a model may describe: 2^40 bytes (1 TiB). Every graph input, weight,
+  /// node output and op intermediate (docs/IR.md) must fit; shape inference refuses larger ones,
+  /// naming the node. This keeps derived arithmetic (element and byte counts, offsets, sums over
+  /// the values of a graph) far from `Int` overflow.
+  public static let byteLimit = 1 << 40
+
   /// The byte count, or `nil` if a dimension is negative or the shape is too large.
   ///
-  /// "Too large" means the byte count of the shape with its zero dimensions left out
-  /// overflows `Int`; this bounds every partial product, so code that multiplies some of the
+  /// "Too large" means the byte count of the shape with its zero dimensions left out exceeds
+  /// ``byteLimit``; this bounds every partial product, so code that multiplies some of the
   /// dimensions of a valid shape (say, to flatten them) cannot overflow.
   public var checkedByteCount: Int? {
     var count = dtype.byteSize
     for dim in shape {
       guard dim >= 0 else { return nil }
       let (product, overflow) = count.multipliedReportingOverflow(by: Swift.max(dim, 1))
-      if overflow { return nil }
+      if overflow || product > Self.byteLimit { return nil }
       count = product
     }
     return shape.contains(0) ? 0 : count

@@ -19,16 +19,21 @@ final class FoundationTests: XCTestCase {
     XCTAssertEqual(hasher.finalize(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
-  /// The embedded runtime must match Runtime/ (Package.swift must list every file as an embedInCode resource).
+  /// The embedded runtime must match Runtime/ and its include/ folder (Package.swift must list every
+  /// file as an embedInCode resource).
   func testEmbeddedRuntimeMatchesRuntimeDirectory() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Runtime")
-    let names = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
-      $0.hasSuffix(".c") || $0.hasSuffix(".h")
-    }.sorted()
-    XCTAssertEqual(RuntimeSources.files.map(\.name), names, "list the file in Package.swift")
+    var paths: [String: URL] = [:]
+    for folder in [root, root.appendingPathComponent("include")] {
+      for name in try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      where [".c", ".h", ".inc"].contains(where: name.hasSuffix) {
+        paths[name] = folder.appendingPathComponent(name)
+      }
+    }
+    XCTAssertEqual(RuntimeSources.files.map(\.name), paths.keys.sorted(), "list the file in Package.swift")
     for file in RuntimeSources.files {
-      let disk = try String(contentsOf: root.appendingPathComponent(file.name), encoding: .utf8)
+      let disk = try String(contentsOf: try XCTUnwrap(paths[file.name]), encoding: .utf8)
       XCTAssertEqual(file.contents, disk, "\(file.name) differs from Runtime/")
     }
   }
@@ -62,45 +67,6 @@ final class FoundationTests: XCTestCase {
         "\(clang) -o \(directory)/layout \(directory)/layout.c && \(directory)/layout > \(directory)/out"), 0)
     let output = try String(contentsOfFile: "\(directory)/out", encoding: .utf8)
     XCTAssertEqual(output, "24 40 24 8 16 24 28 32 40 48 56 64 68 72 80 16")
-  }
-
-  /// The compiler sizes scratch with NodeContext's own formulas; check them against the
-  /// runtime's tt_sgemm_scratch and tt_conv2d_scratch.
-  func testScratchSizesMatchTheRuntime() throws {
-    var builder = GraphBuilder(name: "scratch")
-    let x = builder.input("x", .f32, [1, 6, 6, 6])
-    let w = builder.weight("w", TensorData([Float](repeating: 0, count: 8 * 3 * 3 * 2), shape: [8, 3, 3, 2]))
-    builder.output(builder.add(.conv2d, [x, w], attributes: ["groups": .int(2)], name: "conv"))
-    let graph = try builder.build()
-    let types = try graph.valueTypes()
-    let node = graph.nodes[0]
-    let context = NodeContext(
-      node: node, index: 0, inputTypes: node.inputs.map { types[$0]! }, outputType: types["conv"]!)
-    XCTAssertEqual(context.outputType.shape, [1, 8, 4, 5])
-
-    let directory = makeCacheDirectory()
-    defer { removeTree(directory) }
-    for file in RuntimeSources.files {
-      try file.contents.write(toFile: "\(directory)/\(file.name)", atomically: true, encoding: .utf8)
-    }
-    let program = """
-      #include <stdio.h>
-      #include "tt_gemm.c"
-      #include "tt_nn.c"
-      int main(void) {
-        printf("%lld %lld", (long long)tt_sgemm_scratch(7), (long long)tt_conv2d_scratch(6, 3, 2, 4, 5, 2, 8));
-        return 0;
-      }
-      """
-    try program.write(toFile: "\(directory)/scratch.c", atomically: true, encoding: .utf8)
-    let clang = try CCompiler.locateExecutable()
-    XCTAssertEqual(
-      system(
-        "\(clang) -o \(directory)/scratch \(directory)/scratch.c -lm && \(directory)/scratch > \(directory)/out"
-      ),
-      0)
-    let output = try String(contentsOfFile: "\(directory)/out", encoding: .utf8)
-    XCTAssertEqual(output, "\(NodeContext.gemmScratchFloats(k: 7)) \(try context.scratchFloats())")
   }
 
   func testCheckerNamesTheNodeOfABrokenBlock() {

@@ -47,6 +47,23 @@ final class InterpreterErrorTests: XCTestCase {
     }
   }
 
+  func testHugeOrNonFiniteFloatIndicesAreOutOfRange() throws {
+    var builder = GraphBuilder(name: "embedding")
+    builder.weight("table", TensorData(Array(repeating: 0, count: 8), shape: [4, 2]))
+    builder.input("ids", .f32, [2])
+    builder.output(builder.add(.gather, ["table", "ids"], name: "emb"))
+    let interpreter = try Interpreter(graph: builder.build())
+    for (bad, problem) in [
+      (Float(1e30), "is out of range for axis 0 of size 4"), (-1, "is out of range for axis 0 of size 4"),
+      (.nan, "is not a number"), (-.infinity, "is not a number"),
+    ] {
+      assertError("node 'emb' (gather): index \(bad) \(problem)") {
+        _ = try interpreter.run(["ids": InterpreterTensor([0.5, bad], shape: [2])])
+      }
+    }
+    XCTAssertEqual(try interpreter.run(["ids": InterpreterTensor([-0.5, 3.9], shape: [2])])["emb"]?.count, 4)
+  }
+
   func testIntegerArithmeticIsRejectedWhenTheInterpreterIsCreated() throws {
     var builder = GraphBuilder(name: "ints")
     builder.input("a", .i64, [3])

@@ -2,8 +2,9 @@ import XCTest
 
 @testable import TTKernels
 
-/// Gemm.multiply against a naive triple loop on sizes that hit every tile remainder: rows of
-/// the 8- and 4-row register tiles, columns of the 16-wide panel, and the two-core split.
+/// Gemm.multiply (the runtime's tt_sgemm on this CPU's best path) against a naive triple loop on
+/// sizes that hit tile remainders, the small-batch path, and the two-core split. Every
+/// instruction-set path is tested on its own in GemmPathTests.
 final class GemmTests: XCTestCase {
   static let sizes = [1, 3, 15, 16, 17, 33, 64, 100]
 

@@ -8,9 +8,9 @@ extension Emission {
       let x = context.inputTypes[0].shape
       let (k, n) = (x.last!, outShape.last!)
       let m = x.dropLast().reduce(1, *)
-      let bias = inputs.count > 2 ? inputs[2] : "0"
+      let epilogue = inputs.count > 2 ? "&(tt_epilogue){.bias = \(inputs[2])}" : "0"
       return [
-        "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(bias), 0, \(scratch));"
+        "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
       ]
     }
     let a = context.inputTypes[0].shape
@@ -21,7 +21,7 @@ extension Emission {
     if b.dropLast(2).reduce(1, *) == 1 && batchA == batch.reduce(1, *) {
       // b is one matrix shared by every batch: fold a's batch into the rows of one GEMM.
       return [
-        "tt_sgemm(\(m * batchA), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), 0, 0, \(scratch));"
+        "tt_sgemm(\(m * batchA), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), 0, \(scratch));"
       ]
     }
     let variables = CSyntax.variables(batch.count, "b")
@@ -31,7 +31,7 @@ extension Emission {
     let call =
       "tt_sgemm(\(m), \(n), \(k), \(inputs[0]) + \(CSyntax.index(strideA, variables: variables)), \(k), 0, "
       + "\(inputs[1]) + \(CSyntax.index(strideB, variables: variables)), \(n), 0, "
-      + "\(output) + \(CSyntax.index(strideY, variables: variables)), \(n), 0, 0, \(scratch));"
+      + "\(output) + \(CSyntax.index(strideY, variables: variables)), \(n), 0, \(scratch));"
     return CSyntax.loopNest(batch, body: [call], variable: "b")
   }
 

@@ -1,4 +1,5 @@
 import TTIR
+import TTRuntime
 
 /// A node with the types of its inputs and output.
 struct NodeContext {
@@ -23,21 +24,29 @@ struct NodeContext {
     }
   }
 
-  /// Floats of scratch the node's kernel needs while it runs.
+  /// Floats of scratch the node's kernel needs while it runs, as the runtime itself computes it
+  /// (`tt_sgemm_scratch`, `tt_conv2d_scratch`, `tt_attention_scratch` of the TTRuntime library: one formula, in C). The
+  /// library's answer covers every instruction-set path, so it is enough for the one a model
+  /// library compiles.
   func scratchFloats() throws(CodegenError) -> Int {
     switch node.op {
     case .matmul, .linear:
-      return Self.gemmScratchFloats(k: inputTypes[0].shape.last ?? 0)
+      let (a, y) = (inputTypes[0].shape, outputType.shape)
+      let (k, n) = (a.last ?? 0, y.last ?? 0)
+      // All output rows: the emitter may fold a batch into the rows of one product, and scratch only
+      // grows with m, so this covers the per-batch products too.
+      let m = y.dropLast().reduce(1, *)
+      return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1
-      let rows = x[1] / groups * w[2] * w[3]
-      return rows * y[2] * y[3] + Self.gemmScratchFloats(k: rows)
+      return Int(
+        tt_conv2d_scratch(
+          Int64(x[1]), Int64(w[2]), Int64(w[3]), Int64(y[2]), Int64(y[3]), Int64(groups), Int64(w[0])))
     case .scaledDotProductAttention:
-      // tt_attention_scratch: the [sq, sk] scores and GEMM scratch for inner sizes d and sk.
-      let (q, k) = (inputTypes[0].shape, inputTypes[1].shape)
-      let (sq, d, sk) = (q[q.count - 2], q[q.count - 1], k[k.count - 2])
-      return sq * sk + Self.gemmScratchFloats(k: max(d, sk))
+      let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
+      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
+      return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
     case .quantizedLinear:
       // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
       let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
@@ -47,8 +56,4 @@ struct NodeContext {
       return 0
     }
   }
-
-  /// Floats of scratch `tt_sgemm` needs for inner dimension `k`: one packed panel of 32 columns
-  /// (`tt_sgemm_scratch` and `TT_NR` in `Runtime/tt_gemm.c`; keep the two in step).
-  static func gemmScratchFloats(k: Int) -> Int { k * 32 }
 }

@@ -1,9 +1,13 @@
 /// The C runtime compiled into every model library: the files of `Runtime/`, embedded in the
 /// binary at build time (SwiftPM `embedInCode` resources, declared in Package.swift).
 enum RuntimeSources {
-  /// File name and contents of every runtime header and source, sorted by name.
+  /// File name (without the `include/` folder: a model's build directory is flat) and contents of
+  /// every runtime header and source, sorted by name; the `.c` files are compiled in this order.
   static let files: [(name: String, contents: String)] = [
+    ("tt_cpu.c", PackageResources.tt_cpu_c),
     ("tt_gemm.c", PackageResources.tt_gemm_c),
+    ("tt_gemm_kernel.inc", PackageResources.tt_gemm_kernel_inc),
+    ("tt_internal.h", PackageResources.tt_internal_h),
     ("tt_model.h", PackageResources.tt_model_h),
     ("tt_nn.c", PackageResources.tt_nn_c),
     ("tt_qgemm.c", PackageResources.tt_qgemm_c),

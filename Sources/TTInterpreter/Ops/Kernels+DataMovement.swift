@@ -48,8 +48,12 @@ extension Kernels {
   private static func gatherIndices(
     _ node: Node, _ indices: InterpreterTensor, length: Int, axis: Int
   ) throws(InterpreterError) -> [Int] {
-    if case .f32(let values) = indices.storage, let bad = values.first(where: { !$0.isFinite }) {
-      throw InterpreterError(node: node, "index \(bad) is not a number")
+    // Checked before any conversion to an integer, which traps for values like 1e30.
+    if case .f32(let values) = indices.storage,
+      let bad = values.first(where: { !($0 > -1 && $0.rounded(.towardZero) < Float(length)) })
+    {
+      let problem = bad.isFinite ? "is out of range for axis \(axis) of size \(length)" : "is not a number"
+      throw InterpreterError(node: node, "index \(bad) \(problem)")
     }
     let values = indices.int64s()
     if let bad = values.first(where: { $0 < 0 || $0 >= length }) {

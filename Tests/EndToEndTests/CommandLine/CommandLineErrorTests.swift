@@ -86,6 +86,29 @@ final class CommandLineErrorTests: CommandLineTestCase {
     try assertRunFails(#"error: model.json: graph 'm': name 'r\u{0}' contains a NUL byte"#)
   }
 
+  func testHugeShapesAreOneLineFromInspectCompileAndRun() throws {
+    // Two inputs at the 2^40-byte limit concatenated: the output is over it.
+    let big =
+      #"{"name": "a", "dtype": "i8", "shape": [1099511627776]}, {"name": "b", "dtype": "i8", "shape": [1099511627776]}"#
+    try write(
+      """
+      {"format": "ttc-model", "version": 1, "name": "m", "inputs": [\(big)],
+       "outputs": [{"name": "y", "dtype": "i8", "shape": [2199023255552]}],
+       "nodes": [{"name": "c", "op": "concat", "inputs": ["a", "b"], "outputs": ["y"], "attrs": {"axis": 0}}],
+       "weights": {"inline": {}}}
+      """, to: "model.json")
+    let expected = "error: model.json: node 'c' (concat): output i8[2199023255552] is larger than the limit"
+    for arguments in [
+      ["inspect", "model.json"], ["compile", "model.json", "-o", "m.so"], ["graph", "model.json"],
+    ] {
+      let result = try ttc(arguments, in: directory)
+      XCTAssertEqual(result.status, 1, "\(arguments)")
+      XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+      XCTAssertTrue(result.stderr.hasPrefix(expected), result.stderr)
+    }
+    try assertRunFails(expected)
+  }
+
   func testShapeMismatchNamesTheNodeAndTheDimensions() throws {
     try write(
       """

@@ -1,9 +1,15 @@
-/* tt_runtime.h: kernels that generated model code calls (compiled into every model library).
+/* tt_runtime.h: the kernel library of TinyTorch for Swift (see Runtime/README.md).
  *
- * A model library is one translation unit: ttc compiles model.c with `-include` of every runtime
- * .c file, so the kernels (TT_HIDDEN: static, not exported) see the model's constant shapes and
- * clang specializes, unrolls and vectorizes them per call site. Math helpers are static inline so
- * that loops calling them vectorize (clang does not vectorize calls to libm's expf/tanhf).
+ * One C implementation serves every engine:
+ * - eager mode and the interpreter call it through the SwiftPM C target TTRuntime, which defines
+ *   TT_RUNTIME_LIBRARY: the kernels get external linkage and every instruction-set path is compiled
+ *   in, chosen at run time from the CPU's features (tt_best_isa);
+ * - every compiled model library includes it: ttc compiles model.c with `-include` of every runtime
+ *   .c file, so the kernels (TT_API: static, not exported) see the model's constant shapes and clang
+ *   specializes them per call site. There the build flags (-march=native) decide the instruction
+ *   set at compile time and only that path is compiled.
+ * Math helpers are static inline so that loops calling them vectorize (clang does not vectorize
+ * calls to libm's expf/tanhf).
  */
 #ifndef TT_RUNTIME_H
 #define TT_RUNTIME_H
@@ -12,7 +18,17 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TT_HIDDEN static inline __attribute__((unused))
+#include "tt_model.h"
+
+#ifdef TT_RUNTIME_LIBRARY
+#define TT_API
+#else
+#define TT_API static inline __attribute__((unused))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* ---- Scalar math (vectorizable, ~1e-7 relative error in the normal range) ---- */
 
@@ -89,53 +105,100 @@ static inline uint16_t tt_float_to_half(float f) {
   return (uint16_t)(sign | (abs >> 13));
 }
 
-/* ---- Kernels (tt_gemm.c, tt_nn.c) ---- */
+/* ---- Instruction sets (tt_cpu.c) ---- */
 
-/* Floats of scratch tt_sgemm needs for these sizes. */
-TT_HIDDEN int64_t tt_sgemm_scratch(int64_t k);
+/* The kernel paths; a higher value needs a superset of the features of a lower one. */
+typedef enum {
+  TT_ISA_PORTABLE = 0, /* plain C with 4-float vector extensions: any CPU */
+  TT_ISA_AVX2 = 1,     /* x86-64 AVX2 + FMA (Haswell, Zen 1-3 and later) */
+  TT_ISA_AVX512 = 2    /* x86-64 AVX-512 F/BW/DQ/VL (Skylake-X, Zen 4-5 and later) */
+} tt_isa;
 
-/* C[m,n] (+)= op(A)[m,k] · op(B)[k,n] (+ bias[n]); op(X) = X or Xᵀ.
- * Row-major with leading dimensions lda/ldb/ldc; accumulate != 0 adds to C. scratch holds
- * tt_sgemm_scratch(k) floats. */
-TT_HIDDEN void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int trans_a,
-                        const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
-                        const float *bias, int accumulate, float *scratch);
+/* The fastest path this CPU (library) or these build flags (model library) can run. */
+TT_API tt_isa tt_best_isa(void);
+
+/* Whether `isa` can run here and is compiled into this build. */
+TT_API int tt_isa_available(tt_isa isa);
+
+/* ---- GEMM (tt_gemm.c, tt_gemm_kernel.inc) ---- */
+
+/* What happens to each output element y = (A·B)[i,j] before it is stored, in this order:
+ *   y += bias[j]; y += row_bias[i]; y += residual[i * ldr + j]; y = activation(y).
+ * residual may be C itself (ldr = ldc): then the product is accumulated into C. The epilogue runs
+ * while the output tile is still in registers or L1. */
+typedef enum {
+  TT_ACT_NONE = 0,
+  TT_ACT_RELU = 1,
+  TT_ACT_SIGMOID = 2,
+  TT_ACT_TANH = 3,
+  TT_ACT_GELU_TANH = 4,
+  TT_ACT_GELU_ERF = 5
+} tt_activation;
+
+typedef struct {
+  const float *bias;     /* n values (one per column), or NULL */
+  const float *row_bias; /* m values (one per row, e.g. per output channel of a convolution), or NULL */
+  const float *residual; /* m rows of n values, row stride ldr, or NULL; may alias C exactly */
+  int64_t ldr;
+  int32_t activation;    /* tt_activation */
+} tt_epilogue;
+
+/* Floats of scratch tt_sgemm needs for an m×n×k product (packed panels of A and B). */
+TT_API int64_t tt_sgemm_scratch(int64_t m, int64_t n, int64_t k);
+
+/* C[m,n] = epilogue(op(A)[m,k] · op(B)[k,n]); op(X) = X, or Xᵀ when trans_x (then X is stored
+ * k×m resp. n×k). Row-major with leading dimensions lda/ldb/ldc. epilogue may be NULL (plain
+ * product). scratch holds tt_sgemm_scratch(m, n, k) floats. k = 0 gives epilogue(0). */
+TT_API void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int trans_a,
+                     const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
+                     const tt_epilogue *epilogue, float *scratch);
+
+/* tt_sgemm on an explicit path (tests and benchmarks); isa must be tt_isa_available. */
+TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                         int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
+                         const tt_epilogue *epilogue, float *scratch);
+
+/* ---- Neural-network kernels (tt_nn.c) ---- */
 
 /* Floats of scratch tt_conv2d needs. */
-TT_HIDDEN int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
+TT_API int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
                                     int64_t o);
 
 /* NCHW convolution via im2col + tt_sgemm; w is [o, c/groups, kh, kw]; bias may be NULL. */
-TT_HIDDEN void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
+TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
                          int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
                          int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
                          int64_t ow, float *scratch);
 
 /* NCHW pooling; padding never wins a max; average divides by the full window when
  * count_include_pad, else by the in-bounds count. */
-TT_HIDDEN void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
-TT_HIDDEN void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
                              int count_include_pad);
 
 /* Softmax (or log-softmax) over the middle axis of [outer, len, inner]. */
-TT_HIDDEN void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log);
+TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log);
 
 /* Layer norm over the last axis of [rows, len]; gamma/beta may be NULL. */
-TT_HIDDEN void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
                              int64_t len, float eps);
 
 /* Floats of scratch tt_attention_head needs. */
-TT_HIDDEN int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d);
+TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv);
 
 /* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv].
  * mask is NULL or a [sq,sk] matrix with row/column strides mask_rs/mask_cs (0 broadcasts):
  * mask_dtype TT_F32 adds it to the scores, an integer dtype keeps the positions where it is
  * nonzero. causal keeps only j <= i + sk - sq (queries aligned with the last keys). A query whose
- * keys are all blocked gets a zero row. scratch holds tt_attention_scratch(sq, sk, d) floats. */
-TT_HIDDEN void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
+ * keys are all blocked gets a zero row. scratch holds tt_attention_scratch(sq, sk, d, dv) floats. */
+TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
                                  int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
                                  int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* TT_RUNTIME_H */

@@ -1,0 +1,53 @@
+/* tt_cpu.c: which instruction-set path the kernels take.
+ *
+ * In the TTRuntime library (TT_RUNTIME_LIBRARY) every path is compiled and the CPU is asked once
+ * (cpuid, plus xgetbv: the OS must save the wide registers). In a model library the build flags
+ * decide: -march=native defines __AVX512F__ / __AVX2__ for this machine, and only that path is
+ * compiled (tt_gemm.c), which keeps compile times down.
+ */
+#include "tt_internal.h"
+
+#if defined(TT_RUNTIME_LIBRARY) && defined(__x86_64__)
+#include <cpuid.h>
+
+static tt_isa tt_detect_isa(void) {
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return TT_ISA_PORTABLE;
+  int fma = (ecx >> 12) & 1, osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
+  if (!osxsave || !avx || !fma) return TT_ISA_PORTABLE;
+  unsigned xcr0_lo, xcr0_hi;
+  __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+  if ((xcr0_lo & 0x6) != 0x6) return TT_ISA_PORTABLE; /* the OS saves SSE and AVX state */
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return TT_ISA_PORTABLE;
+  int avx2 = (ebx >> 5) & 1;
+  int avx512 = ((ebx >> 16) & 1) && ((ebx >> 17) & 1) && ((ebx >> 30) & 1) && ((ebx >> 31) & 1); /* F DQ BW VL */
+  if (avx512 && (xcr0_lo & 0xe6) == 0xe6) return TT_ISA_AVX512; /* opmask and ZMM state saved */
+  return avx2 ? TT_ISA_AVX2 : TT_ISA_PORTABLE;
+}
+
+TT_API tt_isa tt_best_isa(void) {
+  /* A benign race: every thread computes the same value. */
+  static int cached = -1;
+  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    isa = (int)tt_detect_isa();
+    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
+  }
+  return (tt_isa)isa;
+}
+#else
+TT_API tt_isa tt_best_isa(void) {
+  if (TT_COMPILE_AVX512) return TT_ISA_AVX512;
+  if (TT_COMPILE_AVX2) return TT_ISA_AVX2;
+  return TT_ISA_PORTABLE;
+}
+#endif
+
+TT_API int tt_isa_available(tt_isa isa) {
+  switch (isa) {
+  case TT_ISA_PORTABLE: return 1;
+  case TT_ISA_AVX2: return TT_COMPILE_AVX2 && tt_best_isa() >= TT_ISA_AVX2;
+  case TT_ISA_AVX512: return TT_COMPILE_AVX512 && tt_best_isa() >= TT_ISA_AVX512;
+  }
+  return 0;
+}
