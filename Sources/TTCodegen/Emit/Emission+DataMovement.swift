@@ -121,6 +121,8 @@ extension Emission {
     let from = context.inputTypes[0].dtype
     let x = CSyntax.load("\(inputs[0])[i]", from)
     switch node.op {
+    case .cast where from == .f16 && outType == .f32:
+      return ["tt_half_to_float_array(\(inputs[0]), \(count), \(output));"]
     case .cast:
       let target = CSyntax.computeType(outType)
       return flatLoop(outType == .f16 ? "(float)\(x)" : "(\(target))\(x)")
