@@ -11,7 +11,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
   "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_cpu.c", "tt_gemm.c",
-  "tt_gemm_kernel.inc", "tt_nn.c", "tt_qgemm.c", "include/tt_qgemm.h",
+  "tt_gemm_kernel.inc", "tt_nn.c", "tt_sparse.c", "tt_qgemm.c", "include/tt_qgemm.h",
 ]
 
 let package = Package(
@@ -20,6 +20,7 @@ let package = Package(
   products: [
     .library(name: "TinyTorch", targets: ["TinyTorch"]),
     .library(name: "TTIR", targets: ["TTIR"]),
+    .library(name: "TTPasses", targets: ["TTPasses"]),
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
@@ -95,8 +96,9 @@ let package = Package(
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TinyTorchTests", dependencies: ["TinyTorch"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "TTPassesTests", dependencies: ["TTPasses", "TTInterpreter"]),
-    .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTPassesTests", dependencies: ["TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
+    .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch", "TTPasses"]),
     .testTarget(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(

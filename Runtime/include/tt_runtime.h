@@ -197,6 +197,23 @@ TT_API void tt_attention_head(const float *q, const float *k, const float *v, co
                                  int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
                                  int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);
 
+/* ---- Sparse weights (tt_sparse.c) ---- */
+
+/* Floats of scratch tt_sparse_linear needs for `in` input features. */
+TT_API int64_t tt_sparse_linear_scratch(int64_t in);
+
+/* y[m, out] = x[m, in] · W + bias (bias may be null), W given as CSR of its transpose: output n
+ * reads values[j] at inputs columns[j] for j in row_pointers[n] ..< row_pointers[n + 1]. The CSR
+ * arrays must be valid (columns in 0 ..< in; TTIR's verifier checks model files). */
+TT_API void tt_sparse_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                             const int32_t *columns, const int32_t *row_pointers, const float *bias, float *y,
+                             float *scratch);
+
+/* tt_sparse_linear on an explicit path (tests and benchmarks). */
+TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
+                                 const float *values, const int32_t *columns, const int32_t *row_pointers,
+                                 const float *bias, float *y, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 /// - unary and binary elementwise ops (activations included): `n`;
 /// - `matmul`: `2·batch·m·n·k`, `batch` the product of the output's batch dimensions;
 /// - `linear`: `2·M·in·out`, plus `M·out` with a bias (`M` the product of leading dimensions);
+/// - `sparse_linear`: `2·M·nnz` (stored values only), plus `M·out` with a bias;
 /// - `conv2d`: `2·N·O·OH·OW·(I/groups)·kh·kw`, plus `N·O·OH·OW` with a bias;
 /// - `max_pool2d`, `avg_pool2d`: `n·kh·kw` (one per window element);
 /// - `batch_norm`: `2n` (a folded multiply and add);
@@ -26,6 +27,11 @@ public enum CostModel {
       return n
     case .matrix:
       let a = inputTypes[0].shape
+      if node.op == .sparseLinear {
+        let rows = product(a.dropLast())
+        let bias = inputTypes.count == 5 ? product([rows, outputType.shape.last ?? 1]) : 0
+        return sum([product([2, rows, inputTypes[1].elementCount]), bias])
+      }
       if node.op == .linear {
         let rows = product(a.dropLast())
         let (inFeatures, outFeatures) = (inputTypes[1].shape[0], inputTypes[1].shape[1])

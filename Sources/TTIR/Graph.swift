@@ -39,4 +39,7 @@ public struct Graph: Hashable, Sendable {
   public func verify() throws(GraphError) {
     try Verifier.verify(self)
   }
+
+  /// The bytes of all weights.
+  public var weightBytes: Int { weights.values.reduce(0) { $0 + $1.bytes.count } }
 }

@@ -16,7 +16,7 @@ public struct GraphBuilder: Sendable {
   private var graph: Graph
   private var types: [String: TensorType] = [:]
   private var firstError: GraphError?
-  private var nodeNames: Set<String> = []
+  private var nodeNames = NameAllocator()
 
   /// Starts an empty graph called `name`.
   public init(name: String) {
@@ -52,12 +52,12 @@ public struct GraphBuilder: Sendable {
     _ op: Op, _ inputs: [String], attributes: [String: AttributeValue] = [:], name: String? = nil,
     output: String? = nil
   ) -> String {
-    let nodeName = name ?? freshName(for: op)
+    let nodeName = name ?? nodeNames.fresh("\(op.rawValue)_\(graph.nodes.count)")
     let outputName = output ?? nodeName
     let node = Node(
       name: nodeName, op: op, inputs: inputs, outputs: [outputName], attributes: attributes)
     graph.nodes.append(node)
-    nodeNames.insert(nodeName)
+    nodeNames.reserve(nodeName)
     let inputTypes = inputs.compactMap { types[$0] }
     guard inputTypes.count == inputs.count else {
       let missing = inputs.first { types[$0] == nil } ?? ""
@@ -102,11 +102,5 @@ public struct GraphBuilder: Sendable {
 
   private mutating func record(_ error: GraphError) {
     if firstError == nil { firstError = error }
-  }
-
-  private func freshName(for op: Op) -> String {
-    var index = graph.nodes.count
-    while nodeNames.contains("\(op.rawValue)_\(index)") { index += 1 }
-    return "\(op.rawValue)_\(index)"
   }
 }

@@ -113,6 +113,12 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// `(q - zero_point) · scale` as `f32`.
   case dequantizeLinear = "dequantize_linear"
 
+  // Sparse weights (pruned models). New cases go last: incremental builds have been seen to keep
+  // stale case numbers in dependent modules.
+  /// `linear` with a pruned weight stored sparse: `x[..., in]`, the weight's transpose as CSR
+  /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
+  case sparseLinear = "sparse_linear"
+
   // Integer arithmetic on quantized values.
   /// `x[..., in] · weight[out, in]ᵀ` with int8 operands and int32 accumulation, per-output-channel
   /// weight scales, optional bias and ReLU; `x` is `f32` (quantized per call) or `i8`; the output
@@ -152,7 +158,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
       .unaryElementwise
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       .binaryElementwise
-    case .matmul, .linear: .matrix
+    case .matmul, .linear, .sparseLinear: .matrix
     case .conv2d: .convolution
     case .maxPool2d, .avgPool2d: .pooling
     case .batchNorm, .softmax, .logSoftmax, .layerNorm: .normalization

@@ -105,6 +105,9 @@ extension Op {
       return .fixed(["a", "b"])
     case .linear:
       return OpSchema(inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3)
+    case .sparseLinear:
+      return OpSchema(
+        inputNames: ["x", "values", "columns", "row_pointers", "bias"], minInputs: 4, maxInputs: 5)
     case .conv2d:
       return OpSchema(
         inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3,

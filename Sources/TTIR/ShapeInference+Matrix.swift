@@ -33,6 +33,24 @@ extension Rule {
     return TensorType(inputs[0].dtype, x.dropLast() + [weight[1]])
   }
 
+  /// `x[..., in]` times a CSR weight (`values[nnz]`, `columns[nnz]` and `row_pointers[out + 1]`,
+  /// both `i32`) plus `bias[out]` → `[..., out]`. The CSR contents are checked by the
+  /// ``Verifier`` (``CSRMatrix/init(rowPointers:columns:values:columnCount:)``).
+  func inferSparseLinear() throws(GraphError) -> TensorType {
+    try requireFloat(0)
+    try requireSameDType([0, 1] + (inputs.count == 5 ? [4] : []))
+    try requireRank(0, atLeast: 1)
+    for index in 1...3 { try requireRank(index, exactly: 1) }
+    for index in 2...3 where inputs[index].dtype != .i32 {
+      throw error("\(inputName(index)) must be i32, got \(inputs[index].dtype)")
+    }
+    try requireShape(2, inputs[1].shape, "one column per value")
+    let out = inputs[3].shape[0] - 1
+    guard out >= 0 else { throw error("row_pointers must have at least one entry") }
+    if inputs.count == 5 { try requireShape(4, [out], "[out]") }
+    return TensorType(inputs[0].dtype, inputs[0].shape.dropLast() + [out])
+  }
+
   /// NCHW convolution; see ``ShapeInference/windowOutputSize(input:kernel:stride:padding:dilation:)``.
   func inferConv2d() throws(GraphError) -> TensorType {
     try requireFloat(0)

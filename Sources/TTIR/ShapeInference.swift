@@ -207,7 +207,12 @@ struct Rule {
     switch node.op.category {
     case .unaryElementwise: try inferUnary()
     case .binaryElementwise: try inferBinary()
-    case .matrix: node.op == .matmul ? try inferMatmul() : try inferLinear()
+    case .matrix:
+      switch node.op {
+      case .matmul: try inferMatmul()
+      case .sparseLinear: try inferSparseLinear()
+      default: try inferLinear()
+      }
     case .convolution: try inferConv2d()
     case .pooling: try inferPool2d()
     case .normalization: try inferNormalization()

@@ -4,7 +4,8 @@
 /// input and weight shapes are valid; every node reads only values defined before it (a read
 /// of a later value is reported as a cycle when there is one, and as an ordering error
 /// otherwise); every node matches its op's schema (arity, attributes) and passes shape and
-/// dtype inference; every declared graph output exists with the declared type.
+/// dtype inference; every declared graph output exists with the declared type; the CSR weights
+/// of every `sparse_linear` node are weights with valid contents (``CSRMatrix``).
 /// The first problem found is thrown as a one-line ``GraphError``.
 public enum Verifier {
   /// Verifies `graph`, throwing the first problem found.
@@ -13,6 +14,7 @@ public enum Verifier {
     try checkOrder(graph, definitions: definitions)
     let types = try ShapeInference.valueTypes(of: graph)
     try checkOutputs(graph, types: types)
+    try checkSparseWeights(graph, types: types)
     try checkQuantizedWeights(graph)
   }
 
@@ -142,6 +144,27 @@ public enum Verifier {
         throw GraphError(
           graph: graph.name,
           "output '\(output.name)' is declared \(output.type) but computed as \(type)")
+      }
+    }
+  }
+
+  /// The CSR inputs of `sparse_linear` nodes are weights (kernels index with them, so a
+  /// computed value is not allowed) whose contents form a valid ``CSRMatrix``.
+  private static func checkSparseWeights(_ graph: Graph, types: [String: TensorType])
+    throws(GraphError)
+  {
+    for node in graph.nodes where node.op == .sparseLinear {
+      let csr = node.inputs[1...3].map { graph.weights[$0] }
+      guard let values = csr[0], let columns = csr[1], let rowPointers = csr[2] else {
+        throw GraphError(node: node, "values, columns and row_pointers must be weights")
+      }
+      do {
+        _ = try CSRMatrix(
+          rowPointers: rowPointers.int64s().map { Int32(truncatingIfNeeded: $0) },
+          columns: columns.int64s().map { Int32(truncatingIfNeeded: $0) }, values: values.floats(),
+          columnCount: types[node.inputs[0]]!.shape.last!)
+      } catch {
+        throw GraphError(node: node, "sparse weight '\(node.inputs[1])': \(error)")
       }
     }
   }

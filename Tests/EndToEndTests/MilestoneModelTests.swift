@@ -1,6 +1,7 @@
 import Foundation
 import MilestoneSupport
 import TTIR
+import TTPasses
 import TinyTorch
 import XCTest
 
@@ -34,7 +35,7 @@ final class MilestoneModelTests: XCTestCase {
       model, input: Tensor.uniform([1, 64], low: 0, high: 1, seed: 2), graph: graph, cache: cache)
     try assertEagerInterpretedAndCompiledAgree(
       model, input: Tensor.uniform([16, 64], low: 0, high: 1, seed: 3),
-      graph: graph.specialized(batchSize: 16),
+      graph: SpecializeBatch(batchSize: 16).applied(to: graph),
       cache: cache)
   }
 
@@ -44,7 +45,7 @@ final class MilestoneModelTests: XCTestCase {
     XCTAssertTrue(graph.nodes.contains { $0.op == .conv2d } && graph.nodes.contains { $0.op == .maxPool2d })
     try assertEagerInterpretedAndCompiledAgree(
       model, input: Tensor.uniform([3, 1, 8, 8], low: 0, high: 1, seed: 4),
-      graph: graph.specialized(batchSize: 3),
+      graph: SpecializeBatch(batchSize: 3).applied(to: graph),
       cache: cache)
   }
 

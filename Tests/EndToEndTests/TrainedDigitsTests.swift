@@ -2,6 +2,7 @@ import Foundation
 import MilestoneSupport
 import TTCodegen
 import TTIR
+import TTPasses
 import TinyTorch
 import XCTest
 
@@ -31,7 +32,7 @@ final class TrainedDigitsTests: XCTestCase {
       epochs: 3)
 
     let graph = try exportAndReload(model, example: Tensor.zeros([1, 64]), name: "digits", in: directory)
-    let batch200 = try graph.specialized(batchSize: 200)
+    let batch200 = try SpecializeBatch(batchSize: 200).applied(to: graph)
     let cache = directory.appendingPathComponent("cache")
     let compiled = try compileAndLoad(batch200, cache: cache).run([testImages.scalars])[0]
     model.eval()

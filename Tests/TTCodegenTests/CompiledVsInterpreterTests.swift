@@ -163,3 +163,32 @@ final class CompiledVsInterpreterTests: XCTestCase {
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
   }
 }
+
+/// `sparse_linear` compiled vs interpreted over odd shapes: fewer than four rows (one gather-dot
+/// per output), whole and partial 16-row tiles, empty rows, with and without bias.
+final class CompiledSparseLinearTests: XCTestCase {
+  func testSparseLinearOverOddShapes() throws {
+    let cache = makeCacheDirectory()
+    defer { removeTree(cache) }
+    var b = GraphBuilder(name: "sparse")
+    var inputs: [String: InterpreterTensor] = [:]
+    let shapes = [(1, 1, 1), (3, 17, 5), (4, 63, 33), (16, 65, 17), (17, 40, 3), (65, 33, 64)]
+    for (index, (rows, inFeatures, outFeatures)) in shapes.enumerated() {
+      let seed = UInt64(index * 10 + 100)
+      let x = b.input("x\(index)", .f32, [rows, inFeatures])
+      inputs[x] = randomTensor([rows, inFeatures], seed: seed)
+      let dense = randomValues(inFeatures * outFeatures, seed: seed + 1).map { abs($0) < 0.85 ? 0 : $0 }
+      let csr = CSRMatrix(transposing: dense, rows: inFeatures, columns: outFeatures)
+      let csrInputs = [
+        x, b.weight("w\(index).values", TensorData(csr.values, shape: [csr.values.count])),
+        b.weight("w\(index).columns", TensorData(int32s: csr.columns, shape: [csr.columns.count])),
+        b.weight("w\(index).row_pointers", TensorData(int32s: csr.rowPointers, shape: [outFeatures + 1])),
+      ]
+      let bias = b.weight(
+        "b\(index)", TensorData(randomValues(outFeatures, seed: seed + 2), shape: [outFeatures]))
+      b.output(b.add(.sparseLinear, csrInputs + [bias]))
+      b.output(b.add(.sparseLinear, csrInputs))
+    }
+    try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+}

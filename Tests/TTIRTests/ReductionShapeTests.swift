@@ -98,6 +98,7 @@ final class ReductionShapeTests: XCTestCase {
       .less: ([t(.f32, 2), t(.f32, 2)], [:]), .greater: ([t(.f32, 2), t(.f32, 2)], [:]),
       .matmul: ([t(.f32, 2, 2), t(.f32, 2, 2)], [:]),
       .linear: ([t(.f32, 2, 2), t(.f32, 2, 2)], [:]),
+      .sparseLinear: ([t(.f32, 2, 2), t(.f32, 1), t(.i32, 1), t(.i32, 3)], [:]),
       .conv2d: ([t(.f32, 1, 1, 3, 3), t(.f32, 1, 1, 3, 3)], [:]),
       .maxPool2d: ([t(.f32, 1, 1, 2, 2)], ["kernel": [2, 2]]),
       .avgPool2d: ([t(.f32, 1, 1, 2, 2)], ["kernel": [2, 2]]),

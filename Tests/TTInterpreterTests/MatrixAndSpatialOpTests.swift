@@ -60,3 +60,35 @@ final class MatrixAndSpatialOpTests: XCTestCase {
     }
   }
 }
+
+final class SparseLinearOpTests: XCTestCase {
+  /// `sparse_linear` with the CSR of a mostly-zero weight equals eager `linear` with the dense
+  /// weight, over odd shapes (1, 3, 17, 63, 65), leading batch axes and empty rows.
+  func testSparseLinearMatchesDenseLinear() throws {
+    let shapes: [([Int], Int)] = [([1, 1], 1), ([3, 17], 5), ([4, 63], 33), ([2, 3, 65], 17), ([5], 3)]
+    for (index, (xShape, outFeatures)) in shapes.enumerated() {
+      let seed = UInt64(index * 10)
+      let inFeatures = xShape.last!
+      let x = randn(xShape, seed: seed)
+      let dense = randn([inFeatures, outFeatures], seed: seed + 1).scalars.map { abs($0) < 1.2 ? 0 : $0 }
+      let weight = try Tensor(shape: [inFeatures, outFeatures], scalars: dense)
+      let bias = randn([outFeatures], seed: seed + 2)
+      let csr = CSRMatrix(transposing: dense, rows: inFeatures, columns: outFeatures)
+      for withBias in [true, false] {
+        var builder = GraphBuilder(name: "sparse")
+        let input = builder.input("x", .f32, xShape)
+        var inputs = [
+          input, builder.weight("w.values", TensorData(csr.values, shape: [csr.values.count])),
+          builder.weight("w.columns", TensorData(int32s: csr.columns, shape: [csr.columns.count])),
+          builder.weight("w.row_pointers", TensorData(int32s: csr.rowPointers, shape: [outFeatures + 1])),
+        ]
+        if withBias { inputs.append(builder.weight("b", TensorData(bias.scalars, shape: [outFeatures]))) }
+        builder.output(builder.add(.sparseLinear, inputs, name: "fc"))
+        let result = try interpret(try builder.build(), [x])
+        let expected = try x.linear(weight: weight, bias: withBias ? bias : nil)
+        XCTAssertEqual(result.shape, expected.shape)
+        assertClose(result.floats(), expected.scalars, "x \(xShape), out \(outFeatures), bias \(withBias)")
+      }
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import TTIR
 import TTInterpreter
+import TTPasses
 import TinyTorch
 import XCTest
 
@@ -72,7 +73,7 @@ final class TracedModelTests: XCTestCase {
 
     // The traced batch axis re-specializes: batch 1 through the interpreter equals eager.
     let single = Tensor.uniform([1, 1, 8, 8], seed: 11)
-    let interpreter = try Interpreter(graph: graph.specialized(batchSize: 1))
+    let interpreter = try Interpreter(graph: SpecializeBatch(batchSize: 1).applied(to: graph))
     let result = try interpreter.run(["x": InterpreterTensor(single.scalars, shape: [1, 1, 8, 8])])
     assertClose(result["y"]!.floats(), try withNoGrad { try model(single) }.scalars, "batch 1")
   }

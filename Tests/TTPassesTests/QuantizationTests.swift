@@ -145,3 +145,30 @@ final class QuantizationTests: XCTestCase {
     XCTAssertEqual(QuantizationParameters(covering: 2...5).zeroPoint, -128, "the range always covers 0")
   }
 }
+
+final class QuantizationPassTests: XCTestCase {
+  func testPassesRunByNameAndASecondRunChangesNothing() throws {
+    let graph = try TinyMLP.graph()
+    for name in [QuantizeFP16.name, QuantizeInt8Dynamic.name] {
+      let first = try PassManager(pipeline: .named([name])).run(graph)
+      XCTAssertTrue(first.statistics[0].changed, name)
+      XCTAssertLessThan(first.statistics[0].weightBytesAfter, first.statistics[0].weightBytesBefore, name)
+      let second = try PassManager(pipeline: .named([name])).run(first.graph)
+      XCTAssertFalse(second.statistics[0].changed, "\(name) twice")
+      XCTAssertEqual(second.graph, first.graph)
+    }
+    let samples = try NumpyFile(shape: [16, 16], elements: .float32(TinyMLP.samples(16)))
+    let ranges = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
+    let static8 = try PassManager(pipeline: .named([QuantizeInt8Static.name], options: PassOptions(activationRanges: ranges)))
+      .run(graph)
+    XCTAssertEqual(static8.statistics[0].counters["layers"], 3)
+  }
+
+  func testStaticPassWithoutRangesSaysWhatItNeeds() {
+    XCTAssertThrowsError(try Pipeline.named([QuantizeInt8Static.name])) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "pass 'quantize-int8-static' needs calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)")
+    }
+  }
+}

@@ -90,27 +90,3 @@ final class TracingTests: XCTestCase {
     }
   }
 }
-
-final class BatchSpecializationTests: XCTestCase {
-  func testTracedCNNReSpecializesToAnotherBatchSize() throws {
-    let cnn = Sequential(
-      try Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
-      Linear(4 * 4 * 4, 10, seed: 2))
-    let graph = try trace(cnn, example: Tensor.randn([2, 1, 8, 8], seed: 3))
-    XCTAssertEqual(graph.batchSize, 2)
-    let big = try graph.specialized(batchSize: 64)
-    XCTAssertEqual(big.inputs.first?.type.shape, [64, 1, 8, 8])
-    XCTAssertEqual(big.outputs.first?.type.shape, [64, 10])
-    XCTAssertThrowsError(try graph.specialized(batchSize: 0))
-  }
-
-  func testAFrozenBatchSizeIsReportedWithTheNode() throws {
-    var b = GraphBuilder(name: "frozen")
-    let x = b.input("x", .f32, [2, 6])
-    b.output(b.add(.reshape, [x], attributes: ["shape": .ints([2, 3, 2])], name: "r"))
-    let graph = try b.build()
-    XCTAssertThrowsError(try graph.specialized(batchSize: 5)) { error in
-      XCTAssertTrue("\(error)".contains("'r'"), "\(error)")
-    }
-  }
-}

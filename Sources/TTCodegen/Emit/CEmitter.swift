@@ -70,18 +70,10 @@ private struct Writer {
     self.types = types
     self.plan = plan
     self.layout = layout
-    var used: Set<String> = []
+    var identifiers = NameAllocator()
     let all = graph.inputs.map(\.name) + layout.entries.map(\.name) + graph.nodes.flatMap(\.outputs)
     for name in all where names[name] == nil {
-      let base = CSyntax.identifier(name, prefix: "v_")
-      var identifier = base
-      var suffix = 2
-      while used.contains(identifier) {
-        identifier = base + "_\(suffix)"
-        suffix += 1
-      }
-      used.insert(identifier)
-      names[name] = identifier
+      names[name] = identifiers.fresh(CSyntax.identifier(name, prefix: "v_"))
     }
   }
 

@@ -4,6 +4,15 @@ extension Emission {
   func matrix() throws(CodegenError) -> [String] {
     try context.requireF32()
     let scratch = scratch ?? "0"
+    if node.op == .sparseLinear {
+      let x = context.inputTypes[0].shape
+      let (k, n) = (x.last!, outShape.last!)
+      let m = x.dropLast().reduce(1, *)
+      let bias = inputs.count > 4 ? inputs[4] : "0"
+      return [
+        "tt_sparse_linear(\(m), \(k), \(n), \(inputs[0]), \(inputs[1]), \(inputs[2]), \(inputs[3]), \(bias), \(output), \(scratch));"
+      ]
+    }
     if node.op == .linear {
       let x = context.inputTypes[0].shape
       let (k, n) = (x.last!, outShape.last!)

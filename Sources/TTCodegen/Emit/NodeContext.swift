@@ -14,11 +14,13 @@ struct NodeContext {
   }
 
   /// Requires every input to be `f32`, except an attention mask (input 3 of
-  /// `scaled_dot_product_attention`) and gather indices (input 1 of `gather`).
+  /// `scaled_dot_product_attention`), gather indices (input 1 of `gather`) and CSR indices
+  /// (inputs 2 and 3 of `sparse_linear`).
   func requireF32() throws(CodegenError) {
     for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
       if node.op == .gather && index == 1 { continue }  // indices
+      if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR indices
       throw unsupported(
         "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
     }
@@ -37,6 +39,8 @@ struct NodeContext {
       // grows with m, so this covers the per-batch products too.
       let m = y.dropLast().reduce(1, *)
       return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
+    case .sparseLinear:
+      return Int(tt_sparse_linear_scratch(Int64(inputTypes[0].shape.last ?? 0)))
     case .conv2d:
       let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
       let groups = node.int("groups") ?? 1

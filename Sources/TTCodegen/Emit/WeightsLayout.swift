@@ -18,12 +18,11 @@ public struct WeightsLayout: Sendable, Hashable {
   /// The blob size in bytes.
   public var totalBytes: Int
 
-  /// Lays out the weights of `graph` that its nodes read (unused weights are left out).
+  /// Lays out every weight of `graph` (the `drop-unused-weights` pass removes unused ones first).
   public init(_ graph: Graph) {
-    let used = Set(graph.nodes.flatMap(\.inputs)).union(graph.outputs.map(\.name))
     var offset = 0
     entries = []
-    for name in graph.weights.keys.sorted() where used.contains(name) {
+    for name in graph.weights.keys.sorted() {
       let type = graph.weights[name]!.type
       entries.append(Entry(name: name, type: type, offset: offset))
       offset = MemoryPlanner.aligned(offset + type.byteCount)

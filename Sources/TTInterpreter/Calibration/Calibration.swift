@@ -18,13 +18,12 @@ public enum CalibrationObserver: Hashable, Sendable {
 /// let quantized = try Int8Quantizer.quantize(graph, ranges: ranges)   // TTPasses
 /// ```
 public enum Calibration {
-  /// The most samples run through the interpreter at once.
-  static let chunkSize = 256
-
   /// The range of every f32 value of `graph` over `samples`.
   ///
   /// - Parameter samples: float32 array `[N, …]`, N ≥ 1, whose trailing dimensions match the
-  ///   graph's single input without its batch dimension.
+  ///   graph's single input without its batch dimension. They run in batches of the graph's
+  ///   batch size; the last batch is filled up with samples from the start, so a percentile may
+  ///   count a few samples twice.
   /// - Throws: ``InterpreterError`` for a graph with more than one input, empty samples, samples
   ///   that are not float32 or whose shape does not fit, and anything running the graph throws.
   public static func ranges(of graph: Graph, samples: NumpyFile, observer: CalibrationObserver) throws(InterpreterError)
@@ -55,21 +54,17 @@ public enum Calibration {
     do { types = try graph.valueTypes() } catch { throw InterpreterError(error) }
     observed.outputs = observedValues.filter { types[$0]?.dtype == .f32 }.map { ValueInfo(name: $0, type: types[$0]!) }
 
+    // Batches of the graph's own batch size; the last one is filled up with samples from the
+    // start (repeats change no minimum or maximum).
     var recorders: [String: Recorder] = [:]
     let perSample = sampleShape.reduce(1, *)
-    var interpreters: [Int: Interpreter] = [:]
-    var start = 0
-    while start < count {
-      let size = Swift.min(chunkSize, count - start)
-      if interpreters[size] == nil {
-        let specialized: Graph
-        do { specialized = try observed.specialized(batchSize: size) } catch { throw InterpreterError(error) }
-        interpreters[size] = try Interpreter(graph: specialized)
-      }
-      let chunk = Array(values[start * perSample..<(start + size) * perSample])
-      let results = try interpreters[size]!.run([input.name: InterpreterTensor(chunk, shape: [size] + sampleShape)])
+    let batch = Swift.max(input.type.shape.first ?? 1, 1)
+    let interpreter = try Interpreter(graph: observed)
+    for start in stride(from: 0, to: count, by: batch) {
+      let indices = (start..<start + batch).map { $0 % count }
+      let chunk = indices.flatMap { values[$0 * perSample..<($0 + 1) * perSample] }
+      let results = try interpreter.run([input.name: InterpreterTensor(chunk, shape: input.type.shape)])
       for (name, tensor) in results { recorders[name, default: Recorder(observer)].record(tensor.floats()) }
-      start += size
     }
     return recorders.mapValues { $0.range }
   }

@@ -5,6 +5,7 @@ extension Kernels {
   /// `matmul` (``TTKernels/MatMul/batched(_:_:transposeA:_:_:transposeB:_:accumulate:)``) and
   /// `linear` (``TTKernels/MatMul/linear(_:rows:inFeatures:weight:outFeatures:bias:_:)``).
   static func matrix(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+    if step.node.op == .sparseLinear { return sparseLinear(step, arguments) }
     if step.node.op == .matmul {
       return compute(step.outputType, arguments) { inputs, out in
         MatMul.batched(inputs[0], arguments[0].shape, inputs[1], arguments[1].shape, out)
@@ -17,6 +18,24 @@ extension Kernels {
       MatMul.linear(
         inputs[0], rows: rows, inFeatures: weight[0], weight: inputs[1], outFeatures: weight[1],
         bias: hasBias ? inputs[2] : nil, out)
+    }
+  }
+
+  /// `sparse_linear` (``TTKernels/SparseMatMul/linear(_:rows:inFeatures:values:columns:rowPointers:outFeatures:bias:_:)``);
+  /// the verifier has checked the CSR arrays.
+  static func sparseLinear(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+    let inFeatures = arguments[0].shape.last ?? 1
+    let outFeatures = step.outputType.shape.last ?? 1
+    let rows = arguments[0].count / max(inFeatures, 1)
+    // One extra element keeps the base addresses valid when there are no stored values.
+    let columns = arguments[2].int64s().map { Int32(truncatingIfNeeded: $0) } + [0]
+    let rowPointers = arguments[3].int64s().map { Int32(truncatingIfNeeded: $0) }
+    let floats = [arguments[0], arguments[1]] + (arguments.count == 5 ? [arguments[4]] : [])
+    return compute(step.outputType, floats) { inputs, out in
+      SparseMatMul.linear(
+        inputs[0], rows: rows, inFeatures: inFeatures, values: inputs[1], columns: columns,
+        rowPointers: rowPointers, outFeatures: outFeatures, bias: inputs.count == 3 ? inputs[2] : nil,
+        out)
     }
   }
 }

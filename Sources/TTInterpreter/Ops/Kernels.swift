@@ -28,6 +28,8 @@ enum Kernels {
       return  // shape inference checks every dtype
     case .scaledDotProductAttention:
       try requireFloat(0..<3)
+    case .sparseLinear:
+      try requireFloat([0, 1] + (node.inputs.count == 5 ? [4] : []))
     case .reduceMax, .reduceMin, .argmax:
       try requireFloat([0])
       let shape = step.inputTypes[0].shape

@@ -38,7 +38,7 @@ open class Optimizer {
   }
 
   /// Updates every parameter that has a gradient, then counts the step. Parameters whose
-  /// `grad` is nil are left untouched.
+  /// `grad` is nil are left untouched; a pruned parameter's pruned values stay zero.
   public func step() throws {
     stepCount += 1
     for (index, parameter) in parameters.enumerated() {
@@ -53,6 +53,7 @@ open class Optimizer {
           buffers[index].withUnsafeMutableBufferPointer { s in update(p, gradient: g, state: s) }
         }
       }
+      parameter.applyPruningMask()
     }
   }
 

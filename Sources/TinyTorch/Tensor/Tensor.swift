@@ -31,6 +31,9 @@ public final class Tensor {
   var pendingGrad: Tensor?
   /// The mark of the last graph traversal that visited this tensor.
   var visitMark: UInt64 = 0
+  /// The pruning mask (1 keeps a value, 0 holds it at zero) set by ``Pruning``; optimizers
+  /// re-apply it after every step. Nil when the tensor is not pruned.
+  public internal(set) var pruningMask: [Float]?
 
   /// Creates a tensor from row-major values and a shape. Throws when the counts differ.
   public convenience init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) throws {

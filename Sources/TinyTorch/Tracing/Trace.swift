@@ -60,7 +60,7 @@ struct TraceGraphBuilder {
   var batchDependent: Set<ObjectIdentifier> = []
   var parameterNames: [ObjectIdentifier: String] = [:]
   var constantCount = 0
-  var usedNodeNames: Set<String> = []
+  var nodeNames = NameAllocator()
 
   init(name: String, records: [Tracer.Record], parameters: [(String, Tensor)]) {
     self.records = records
@@ -73,15 +73,16 @@ struct TraceGraphBuilder {
       valueNames[ObjectIdentifier(tensor)] = builder.input(name, .f32, tensor.shape)
       batchDependent.insert(ObjectIdentifier(tensor))
     }
-    let needed = liveRecords(for: outputs.map(\.1))
     let outputNameOf = Dictionary(
       outputs.map { (ObjectIdentifier($0.1), $0.0) }, uniquingKeysWith: { a, _ in a })
-    for index in needed {
-      let record = records[index]
-      guard let op = Op(rawValue: record.op.name) else {
-        throw TraceError(
-          "trace: operation '\(record.op.name)' has no graph IR equivalent (it is eager-only, e.g. a loss); "
-            + "trace the model's forward pass only")
+    // The op that kept each untraceable tensor out of the graph (an eager-only op, or an input
+    // computed by one); an error only if an output needs it.
+    var untraceable: [ObjectIdentifier: String] = [:]
+    for record in records {
+      let blocker = record.inputs.lazy.compactMap { untraceable[ObjectIdentifier($0)] }.first
+      guard blocker == nil, let op = Op(rawValue: record.op.name) else {
+        untraceable[ObjectIdentifier(record.output)] = blocker ?? record.op.name
+        continue
       }
       let inputNames = record.inputs.map { value(for: $0) }
       let attributes = adjustedAttributes(record, op: op)
@@ -92,29 +93,26 @@ struct TraceGraphBuilder {
       if isBatchDependent(record) { batchDependent.insert(ObjectIdentifier(record.output)) }
     }
     for (name, tensor) in outputs {
+      if let op = untraceable[ObjectIdentifier(tensor)] {
+        throw TraceError(
+          "trace: operation '\(op)' has no graph IR equivalent (it is eager-only, e.g. a loss); "
+            + "trace the model's forward pass only")
+      }
       guard let value = valueNames[ObjectIdentifier(tensor)], value == name else {
         throw TraceError("trace: output '\(name)' was not computed by a traced operation from the inputs")
       }
       builder.output(value)
     }
     do {
-      return try builder.build()
+      // Operations the outputs do not need are recorded too; the same dead-code elimination as
+      // the `dce` pass drops them (and the constants only they read).
+      var editor = try GraphEditor(try builder.build())
+      editor.removeDeadNodes()
+      editor.removeUnusedWeights()
+      return editor.graph
     } catch {
       throw TraceError("trace: the recorded graph is invalid: \(error)")
     }
-  }
-
-  /// Indices of the records that contribute to `outputs`, in execution order.
-  func liveRecords(for outputs: [Tensor]) -> [Int] {
-    var producer: [ObjectIdentifier: Int] = [:]
-    for (i, r) in records.enumerated() { producer[ObjectIdentifier(r.output)] = i }
-    var live = Set<Int>()
-    var stack = outputs.compactMap { producer[ObjectIdentifier($0)] }
-    while let i = stack.popLast() {
-      guard live.insert(i).inserted else { continue }
-      stack += records[i].inputs.compactMap { producer[ObjectIdentifier($0)] }
-    }
-    return live.sorted()
   }
 
   /// The graph value for `tensor`, adding it as a named parameter or a constant when it is new.
@@ -163,14 +161,6 @@ struct TraceGraphBuilder {
   }
 
   mutating func uniqueNodeName(scope: String, op: Op) -> String {
-    let base = scope.isEmpty ? op.rawValue : "\(scope)/\(op.rawValue)"
-    var name = base
-    var suffix = 1
-    while usedNodeNames.contains(name) {
-      name = "\(base)_\(suffix)"
-      suffix += 1
-    }
-    usedNodeNames.insert(name)
-    return name
+    nodeNames.fresh(scope.isEmpty ? op.rawValue : "\(scope)/\(op.rawValue)")
   }
 }

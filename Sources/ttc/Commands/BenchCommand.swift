@@ -47,7 +47,9 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of the table.")
   var json = false
 
-  @OptionGroup var quantization: QuantizationFlags
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
+  @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
 
   @OptionGroup var compiler: CompilerFlags
 
@@ -63,9 +65,9 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func bench() throws {
-    let (graph, quantizationNote) = try quantization.apply(
-      to: LoadedModel(path: model, batch: batch).graph, modelPath: model)
-    if let quantizationNote, !json { print(quantizationNote) }
+    let loaded = try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
+    let graph = loaded.graph
+    if let note = loaded.quantizationNote, !json { print(note) }
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(graph, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)

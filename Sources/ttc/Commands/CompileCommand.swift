@@ -9,15 +9,18 @@ struct CompileCommand: ParsableCommand {
     commandName: "compile",
     abstract: "Compile a model.json to a native shared library.",
     discussion: """
-      Lowers the graph to C, checks it with libclang, compiles it with clang and copies the
-      library from the compile cache to the output path (atomically). Prints the time of every
-      stage, whether the cache was hit, the library size and the workspace arena size compared
-      with the sum of all intermediate buffers.
+      Runs the graph passes (-O2 by default: the exact rewrites and fusion; -O0 runs none), lowers
+      the graph to C, checks it with libclang, compiles it with clang and copies the library from
+      the compile cache to the output path (atomically). Prints the time of every stage, whether
+      the cache was hit, the library size and the workspace arena size compared with the sum of
+      all intermediate buffers; -v adds what every pass did.
 
       Examples:
         ttc compile mlp.json -o mlp.so
         ttc compile cnn.json -o cnn-b64.so --batch 64 --emit-c cnn.c
-        ttc compile mlp.json -o mlp.so --opt O2 --target-cpu x86-64-v3 --no-cache
+        ttc compile mlp.json -o mlp.so --cc-opt O2 --target-cpu x86-64-v3 --no-cache
+        ttc compile mlp.json -O1 -v --print-after dce
+        ttc compile mlp.json --passes dce,drop-unused-weights
         ttc compile mlp.json --explain-key
         ttc compile mlp.json -o mlp-int8.so --quantize int8 --calibrate samples.npy
       """)
@@ -40,7 +43,13 @@ struct CompileCommand: ParsableCommand {
   @Flag(name: .customLong("explain-key"), help: "Print what went into the cache key, then compile.")
   var explainKey = false
 
-  @OptionGroup var quantization: QuantizationFlags
+  @Flag(
+    name: .shortAndLong, help: "Print what every graph pass did, and nodes and intermediates before/after.")
+  var verbose = false
+
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
+  @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
 
   @OptionGroup var compiler: CompilerFlags
 
@@ -56,15 +65,16 @@ struct CompileCommand: ParsableCommand {
     let outputPath = output ?? defaultOutputPath
     try OutputPaths.check(
       [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
-    let loaded = try LoadedModel(path: model, batch: batch)
-    let (graph, quantizationNote) = try quantization.apply(to: loaded.graph, modelPath: model)
-    if let quantizationNote { print(quantizationNote) }
+    let sizes = IntermediateBytes()
+    let loaded = try LoadedModel(
+      path: model, batch: batch, passes: passes, quantization: quantization, instruments: verbose ? [sizes] : [])
+    if let note = loaded.quantizationNote { print(note) }
     var options = try compiler.options(emitC: emitC)
-    options.passes = loaded.passes
-    if explainKey { try printKey(graph, options: options) }
+    options.passes = [loaded.pipeline.description]
+    if explainKey { try printKey(loaded.graph, options: options) }
     let artifact: CompiledArtifact
     do {
-      artifact = try ModelCompiler.compile(graph, options: options)
+      artifact = try ModelCompiler.compile(loaded.graph, options: options)
     } catch {
       throw CommandFailure("\(model): \(error)")
     }
@@ -75,7 +85,7 @@ struct CompileCommand: ParsableCommand {
       [("load", loaded.loadSeconds), ("passes", loaded.passesSeconds)]
       + artifact.timings.filter { $0.stage != "total" }.map { ($0.stage, $0.seconds) }
     let total = loaded.loadSeconds + loaded.passesSeconds + (artifact.timings.last?.seconds ?? 0)
-    print("compiled \(graph.name) → \(outputPath)")
+    print("compiled \(loaded.graph.name) → \(outputPath)")
     for (stage, seconds) in stages + [("total", total)] {
       print("  \(stage.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Format.duration(seconds))")
     }
@@ -88,6 +98,7 @@ struct CompileCommand: ParsableCommand {
         + "of intermediates "
         + "(\(percent)%)")
     if let emitC { print("C source: \(emitC)") }
+    if verbose { print(PassReport.text(loaded, sizes: sizes), terminator: "") }
     if options.weights == .external { print("weights: external, read from \(weightsPath) at load") }
   }
 

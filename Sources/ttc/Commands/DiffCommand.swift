@@ -19,7 +19,7 @@ struct DiffCommand: ParsableCommand {
       Examples:
         ttc diff mlp.json
         ttc diff cnn.json --input x.npy --tolerance 1e-5
-        ttc diff cnn.json --batch 8 --opt O0
+        ttc diff cnn.json --batch 8 --cc-opt O0
         ttc diff mlp.json --compiled mlp.so
       """)
 
@@ -48,6 +48,8 @@ struct DiffCommand: ParsableCommand {
       valueName: "path"))
   var compiled: String?
 
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -60,7 +62,7 @@ struct DiffCommand: ParsableCommand {
   }
 
   private func diff() throws {
-    let graph = try LoadedModel(path: model, batch: batch).graph
+    let graph = try LoadedModel(path: model, batch: batch, passes: passes).graph
     let values =
       inputs.isEmpty
       ? try RandomInputs.make(for: graph, seed: seed)

@@ -9,7 +9,8 @@ struct GraphCommand: ParsableCommand {
     discussion: """
       DOT draws graph inputs as blue houses, weights as yellow notes, nodes as boxes with \
       their op and output type, and graph outputs as green houses. The text format lists \
-      one `outputs = op(inputs) {attributes}  # node` line per node.
+      the inputs, the weights, one `outputs = op(inputs) {attributes}  # node  -> type` line per \
+      node and the outputs (what --print-after prints).
 
       Examples:
         ttc graph mlp.json                       # DOT on stdout
@@ -40,11 +41,7 @@ struct GraphCommand: ParsableCommand {
       case .dot:
         text = graph.dot()
       case .text:
-        let inputs = graph.inputs.map(\.description).joined(separator: ", ")
-        let outputs = graph.outputs.map(\.description).joined(separator: ", ")
-        text =
-          "graph \(graph.name)(\(inputs)) -> (\(outputs))\n"
-          + graph.nodes.map { "  \($0)\n" }.joined()
+        text = graph.listing
       }
       if let output {
         try writeAtomically(text, to: output)

@@ -12,11 +12,14 @@ struct InspectCommand: ParsableCommand {
       inputs and outputs; node count and FLOPs by op; every node with its output type, \
       FLOPs (multiply-add = 2), bytes moved and the intermediates live at that step; and \
       totals: parameters, FLOPs, and the peak memory of intermediates when each is freed \
-      after its last use.
+      after its last use. With -O1/-O2 or --passes the model is shown after those graph passes
+      (default: as written, -O0).
 
       Examples:
         ttc inspect mlp.json
         ttc inspect gpt.json --no-nodes     # summary tables only
+        ttc inspect gpt.json -O2            # after the default pipeline of ttc compile
+        ttc inspect gpt.json --passes dce --print-after dce
       """)
 
   @Argument(help: "The model file (model.json).")
@@ -25,9 +28,11 @@ struct InspectCommand: ParsableCommand {
   @Flag(name: .customLong("no-nodes"), help: "Omit the per-node table.")
   var hideNodes = false
 
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
   func run() throws {
     try reportingErrors {
-      let graph = try loadModel(model)
+      let graph = try LoadedModel(path: model, batch: nil, passes: passes, defaultLevel: .O0).graph
       let analysis: GraphAnalysis
       do {
         analysis = try graph.analysis()

@@ -55,8 +55,9 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let (graph, quantizationNote) = try quantization.apply(to: source.loadGraph(), modelPath: source.model)
-      if let quantizationNote { print(quantizationNote) }
+      let loaded = try source.load(quantization: quantization)
+      let graph = loaded.graph
+      if let note = loaded.quantizationNote { print(note) }
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
       try OutputPaths.check(
         graph.outputs.compactMap { output in destinations[output.name].map { ("--output", $0) } },

@@ -26,7 +26,7 @@ func loadCompiledModel(_ graph: Graph, library path: String?, flags: CompilerFla
     return try CompiledModel(path: libraryPath, expecting: graph.contentHash, weights: graph.weights)
   } catch .graphMismatch(let library, _, _) {
     throw CommandFailure(
-      "\(library) was not compiled from \(modelPath) (graph hash differs; check --batch); "
+      "\(library) was not compiled from \(modelPath) (graph hash differs; check --batch and -O/--passes); "
         + "recompile it with ttc compile")
   } catch {
     throw CommandFailure("\(error)")

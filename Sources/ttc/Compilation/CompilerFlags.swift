@@ -16,8 +16,10 @@ struct CompilerFlags: ParsableArguments {
   var targetCPU = "native"
 
   @Option(
-    name: .customLong("opt"),
-    help: ArgumentHelp("The C optimization level: O0, O1, O2 or O3.", valueName: "level"))
+    name: .customLong("cc-opt"),
+    help: ArgumentHelp(
+      "The C compiler's optimization level (clang -O): O0, O1, O2 or O3; graph passes are -O0/-O1/-O2.",
+      valueName: "level"))
   var optimization = "O3"
 
   @Option(
@@ -38,7 +40,7 @@ struct CompilerFlags: ParsableArguments {
 
   func validate() throws {
     guard ["O0", "O1", "O2", "O3"].contains(optimization) else {
-      throw ValidationError("--opt must be one of O0, O1, O2, O3 (got '\(optimization)')")
+      throw ValidationError("--cc-opt must be one of O0, O1, O2, O3 (got '\(optimization)')")
     }
     guard CEmitter.WeightsMode(rawValue: weights) != nil else {
       throw ValidationError("--weights must be 'embedded' or 'external' (got '\(weights)')")

@@ -1,27 +1,60 @@
 import Foundation
 import TTIR
+import TTPasses
 
-/// A model.json loaded and specialized for the batch size a command asked for, with the time
-/// each step took (the `load` and `passes` stages of `ttc compile`).
+/// A model.json loaded and run through the graph passes a command asked for (batch
+/// re-specialization included), with the time each step took (the `load` and `passes` stages of
+/// `ttc compile`).
 struct LoadedModel {
-  /// The graph, at the requested batch size.
+  /// The graph after the passes.
   let graph: Graph
+  /// The graph as loaded.
+  let original: Graph
+  /// The pipeline that ran (with the quantization pass last, when it changed the graph).
+  let pipeline: Pipeline
+  /// What `--quantize` did, for the user (nil without `--quantize`).
+  let quantizationNote: String?
+  /// What every pass did.
+  let statistics: [PassStatistics]
   /// Seconds spent reading model.json and its weights (verification included).
   let loadSeconds: Double
-  /// Seconds spent specializing the graph (shape inference and verification included).
+  /// Seconds spent in the passes (verification included).
   let passesSeconds: Double
-  /// What the passes stage did, recorded in the cache key (e.g. `batch=64`).
-  let passes: [String]
 
-  /// Loads `path` and, when `batch` is given, re-specializes the leading dimension of every input.
+  /// Loads `path` and runs the pipeline `passes` describe (`defaultLevel` when they name none),
+  /// re-specializing the batch dimension first when `batch` is given, then the quantization pass
+  /// `quantization` asks for (calibrated on the graph the other passes produced).
   ///
-  /// - Throws: ``CommandFailure`` naming the file.
-  init(path: String, batch: Int?) throws {
+  /// - Throws: ``CommandFailure`` naming the file (and the pass, for a pass failure).
+  init(
+    path: String, batch: Int?, passes: PassFlags, quantization: QuantizationFlags? = nil,
+    defaultLevel: OptimizationLevel = .O2, instruments extra: [any PassInstrument] = []
+  ) throws {
+    var pipeline = try passes.pipeline(batch: batch, defaultLevel: defaultLevel)
+    let instruments = try passes.instruments(for: pipeline) + extra
     let start = Date()
-    let loaded = try loadModel(path)
+    original = try loadModel(path)
     let afterLoad = Date()
-    graph = try specialize(loaded, batchSize: batch, modelPath: path)
-    passes = batch.map { ["batch=\($0)"] } ?? []
+    do {
+      let result = try PassManager(pipeline: pipeline, instruments: instruments).run(original)
+      if let quantization, let pass = try quantization.pass(for: result.graph) {
+        let quantized = try PassManager(pipeline: Pipeline(name: "quantize", passes: [pass])).run(result.graph)
+        // A pass that changed nothing stays out of the cache key: the same graph, the same library.
+        if quantized.statistics[0].changed { pipeline.passes.append(pass) }
+        graph = quantized.graph
+        statistics = result.statistics + quantized.statistics
+        quantizationNote = quantization.note(quantized.statistics[0])
+      } else {
+        graph = result.graph
+        statistics = result.statistics
+        quantizationNote = nil
+      }
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure("\(path): \(error)")
+    }
+    self.pipeline = pipeline
     loadSeconds = afterLoad.timeIntervalSince(start)
     passesSeconds = Date().timeIntervalSince(afterLoad)
   }

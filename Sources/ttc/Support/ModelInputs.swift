@@ -3,7 +3,7 @@ import TTIR
 import TTInterpreter
 
 /// The model file, batch size and `.npy` inputs of the commands that evaluate a model
-/// (`ttc run`, `ttc profile`).
+/// (`ttc run`, `ttc profile`), and the graph passes run before.
 struct ModelInputs: ParsableArguments {
   @Argument(help: "The model file (model.json).")
   var model: String
@@ -18,6 +18,8 @@ struct ModelInputs: ParsableArguments {
       valueName: "input"))
   var inputs: [String] = []
 
+  @OptionGroup(title: "Graph passes") var passes: PassFlags
+
   /// Every file these options make a command read: the model, its weights and the `--input`
   /// files (for `NAME=FILE.npy`, both readings of the argument).
   var readFiles: [String] {
@@ -27,9 +29,14 @@ struct ModelInputs: ParsableArguments {
       }
   }
 
-  /// The model, re-specialized to `--batch` when given.
+  /// The model after the passes (re-specialized to `--batch` when given).
   func loadGraph() throws -> Graph {
-    try specialize(loadModel(model), batchSize: batch, modelPath: model)
+    try LoadedModel(path: model, batch: batch, passes: passes).graph
+  }
+
+  /// The model after the passes and the quantization pass `quantization` asks for.
+  func load(quantization: QuantizationFlags) throws -> LoadedModel {
+    try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
   }
 
   /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.

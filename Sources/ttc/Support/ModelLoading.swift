@@ -32,14 +32,3 @@ func interpret(_ graph: Graph, _ values: [String: InterpreterTensor], modelPath:
     throw CommandFailure("\(modelPath): \(error)")
   }
 }
-
-/// `graph` re-specialized to `batchSize` (see ``TTIR/Graph/specialized(batchSize:)``), or as is
-/// when `batchSize` is nil; errors name the model file.
-func specialize(_ graph: Graph, batchSize: Int?, modelPath: String) throws -> Graph {
-  guard let batchSize else { return graph }
-  do {
-    return try graph.specialized(batchSize: batchSize)
-  } catch {
-    throw CommandFailure("\(modelPath): --batch \(batchSize): \(error)")
-  }
-}

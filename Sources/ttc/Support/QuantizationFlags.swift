@@ -48,32 +48,30 @@ struct QuantizationFlags: ParsableArguments {
     }
   }
 
-  /// `graph` quantized as asked, and a line saying what changed (nil for `--quantize none`).
-  ///
-  /// A model with nothing to quantize is returned unchanged, and the line says so.
-  func apply(to graph: Graph, modelPath: String) throws -> (graph: Graph, note: String?) {
+  /// The quantization pass asked for (nil for `--quantize none`), calibrated on `graph` (the
+  /// model after the other passes) for `--quantize int8`.
+  func pass(for graph: Graph) throws -> (any Pass)? {
     do {
-      switch quantize {
-      case .none:
-        return (graph, nil)
-      case .fp16:
-        let (half, count) = try FP16Quantizer.quantize(graph)
-        return (half, count == 0 ? unchanged("no f32 weight matrices") : "fp16: \(count) weight matrices stored as float16")
-      case .int8Dynamic, .int8:
-        let ranges = try quantize == .int8 ? calibrationRanges(graph) : nil
-        let (int8, count) = try Int8Quantizer.quantize(graph, ranges: ranges)
-        let path = QuantizedLinear.KernelPath.automatic.resolved.name
-        return (
-          int8,
-          count == 0
-            ? unchanged("no linear layer with stored f32 weights")
-            : "\(quantize.rawValue): \(count) linear layers quantized (int8 kernel on this CPU: \(path))"
-        )
-      }
+      return try quantize.pass(ranges: quantize == .int8 ? calibrationRanges(graph) : nil)
     } catch let failure as CommandFailure {
       throw failure
     } catch {
-      throw CommandFailure("\(modelPath): --quantize \(quantize.rawValue): \(error)")
+      throw CommandFailure("--quantize \(quantize.rawValue): \(error)")
+    }
+  }
+
+  /// The line `ttc` prints after quantizing, from the pass's statistics.
+  func note(_ statistics: PassStatistics) -> String {
+    let count = statistics.counters.values.reduce(0, +)
+    switch quantize {
+    case .none: return ""
+    case .fp16:
+      return count == 0 ? unchanged("no f32 weight matrices") : "fp16: \(count) weight matrices stored as float16"
+    case .int8Dynamic, .int8:
+      let path = QuantizedLinear.KernelPath.automatic.resolved.name
+      return count == 0
+        ? unchanged("no linear layer with stored f32 weights")
+        : "\(quantize.rawValue): \(count) linear layers quantized (int8 kernel on this CPU: \(path))"
     }
   }
 

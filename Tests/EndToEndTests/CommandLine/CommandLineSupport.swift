@@ -94,3 +94,11 @@ class CommandLineTestCase: XCTestCase {
     return graph
   }
 }
+
+/// The value column of the totals row `row` in `ttc inspect` output.
+func tableValue(_ output: String, row: String) -> String? {
+  for line in output.split(separator: "\n") where line.hasPrefix(row + "  ") {
+    return line.dropFirst(row.count).split(separator: " ").first.map(String.init)
+  }
+  return nil
+}

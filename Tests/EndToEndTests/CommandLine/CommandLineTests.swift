@@ -120,19 +120,11 @@ final class CommandLineTests: CommandLineTestCase {
   }
 
   func testEveryCommandHasHelpWithExamples() throws {
-    for command in ["inspect", "run", "profile", "graph", "compile", "bench", "diff", "cache"] {
+    for command in ["inspect", "run", "profile", "graph", "compile", "bench", "diff", "cache", "passes"] {
       let result = try ttc([command, "--help"], in: directory)
       XCTAssertEqual(result.status, 0, command)
       XCTAssertTrue(result.stdout.contains("Examples:\n  ttc \(command) "), "\(command): \(result.stdout)")
     }
-  }
-
-  /// The value column of the totals row `row` in `ttc inspect` output.
-  private func tableValue(_ output: String, row: String) -> String? {
-    for line in output.split(separator: "\n") where line.hasPrefix(row + "  ") {
-      return line.dropFirst(row.count).split(separator: " ").first.map(String.init)
-    }
-    return nil
   }
 
   /// Node name → FLOPs from the per-node table of `ttc inspect`.

@@ -28,7 +28,7 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertTrue(hit.stdout.contains("cache: hit"), hit.stdout)
     XCTAssertTrue(hit.stdout.contains("arena: "), hit.stdout)
     let rebuilt = try ttc(
-      ["compile", model, "-o", "out/small.so", "--no-cache", "--opt", "O1"], in: directory)
+      ["compile", model, "-o", "out/small.so", "--no-cache", "--cc-opt", "O1"], in: directory)
     XCTAssertTrue(rebuilt.stdout.contains("cache: miss"), rebuilt.stdout)
     let noFolder = try ttc(["compile", model, "-o", "missing/small.so"], in: directory)
     XCTAssertEqual(noFolder.status, 1)

@@ -1,0 +1,116 @@
+/* tt_sparse.c: sparse × dense products for pruned weights (the `sparse_linear` op).
+ *
+ * The weight is stored as CSR of its transpose: row n (an output feature) lists the input
+ * features k with a nonzero weight, in increasing order, and their values:
+ *   y[m, n] = bias[n] + Σ_{j = row_pointers[n]}^{row_pointers[n+1]-1} values[j] · x[m, columns[j]]
+ *
+ * Batches of rows are computed 16 at a time: the tile of x is transposed into scratch
+ * (in × 16 floats, zero-padded past the last row), so each nonzero costs one broadcast and one
+ * 16-float multiply-add over contiguous memory (one AVX-512 register, two AVX2 ones), with four
+ * accumulators. Fewer than four rows are computed one by one, 16 products at a time (clang turns
+ * the 16 loads into one gather where the path has one). The kernel is written once in vector
+ * extensions and compiled per path (tt_internal.h) by inlining it into a function with that
+ * path's target attribute.
+ */
+#include "tt_internal.h"
+
+typedef float tt_sparse_v16 __attribute__((vector_size(64), aligned(4)));
+
+TT_API int64_t tt_sparse_linear_scratch(int64_t in) { return in * 16; }
+
+TT_ALWAYS_INLINE void tt_sparse_rows(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                                     const int32_t *columns, const int32_t *row_pointers, const float *bias,
+                                     float *y) {
+  for (int64_t r = 0; r < m; r++) {
+    const float *xr = x + r * in;
+    for (int64_t n = 0; n < out; n++) {
+      int32_t j = row_pointers[n], end = row_pointers[n + 1];
+      tt_sparse_v16 acc = {0};
+      for (; j + 16 <= end; j += 16) {
+        tt_sparse_v16 gathered;
+        for (int l = 0; l < 16; l++) gathered[l] = xr[columns[j + l]];
+        acc += *(const tt_sparse_v16 *)(values + j) * gathered;
+      }
+      float sum = 0.0f;
+      for (; j < end; j++) sum += values[j] * xr[columns[j]];
+      for (int l = 0; l < 16; l++) sum += acc[l];
+      y[r * out + n] = (bias ? bias[n] : 0.0f) + sum;
+    }
+  }
+}
+
+TT_ALWAYS_INLINE void tt_sparse_tiles(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                                      const int32_t *columns, const int32_t *row_pointers, const float *bias,
+                                      float *y, float *scratch) {
+  for (int64_t m0 = 0; m0 < m; m0 += 16) {
+    int64_t rows = m - m0 < 16 ? m - m0 : 16;
+    for (int64_t k = 0; k < in; k++) {
+      for (int64_t r = 0; r < 16; r++) scratch[k * 16 + r] = r < rows ? x[(m0 + r) * in + k] : 0.0f;
+    }
+    for (int64_t n = 0; n < out; n++) {
+      tt_sparse_v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+      int32_t j = row_pointers[n], end = row_pointers[n + 1];
+      for (; j + 4 <= end; j += 4) {
+        a0 += values[j] * *(const tt_sparse_v16 *)(scratch + (int64_t)columns[j] * 16);
+        a1 += values[j + 1] * *(const tt_sparse_v16 *)(scratch + (int64_t)columns[j + 1] * 16);
+        a2 += values[j + 2] * *(const tt_sparse_v16 *)(scratch + (int64_t)columns[j + 2] * 16);
+        a3 += values[j + 3] * *(const tt_sparse_v16 *)(scratch + (int64_t)columns[j + 3] * 16);
+      }
+      for (; j < end; j++) a0 += values[j] * *(const tt_sparse_v16 *)(scratch + (int64_t)columns[j] * 16);
+      tt_sparse_v16 acc = (a0 + a1) + (a2 + a3);
+      float b = bias ? bias[n] : 0.0f;
+      for (int64_t r = 0; r < rows; r++) y[(m0 + r) * out + n] = acc[r] + b;
+    }
+  }
+}
+
+#define TT_SPARSE_PATH(suffix, target)                                                                         \
+  static target void tt_sparse_linear_##suffix(int64_t m, int64_t in, int64_t out, const float *x,             \
+                                               const float *values, const int32_t *columns,                    \
+                                               const int32_t *row_pointers, const float *bias, float *y,       \
+                                               float *scratch) {                                               \
+    if (m < 4) {                                                                                               \
+      tt_sparse_rows(m, in, out, x, values, columns, row_pointers, bias, y);                                   \
+    } else {                                                                                                   \
+      tt_sparse_tiles(m, in, out, x, values, columns, row_pointers, bias, y, scratch);                         \
+    }                                                                                                          \
+  }
+#if TT_COMPILE_AVX512
+TT_SPARSE_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))))
+#endif
+#if TT_COMPILE_AVX2
+TT_SPARSE_PATH(avx2, __attribute__((target("avx2,fma"))))
+#endif
+#if TT_COMPILE_PORTABLE
+TT_SPARSE_PATH(portable, )
+#endif
+#undef TT_SPARSE_PATH
+
+TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
+                                 const float *values, const int32_t *columns, const int32_t *row_pointers,
+                                 const float *bias, float *y, float *scratch) {
+  if (!tt_isa_available(isa)) isa = tt_best_isa();
+  switch (isa) {
+  case TT_ISA_AVX512:
+#if TT_COMPILE_AVX512
+    tt_sparse_linear_avx512(m, in, out, x, values, columns, row_pointers, bias, y, scratch);
+    return;
+#endif
+  case TT_ISA_AVX2:
+#if TT_COMPILE_AVX2
+    tt_sparse_linear_avx2(m, in, out, x, values, columns, row_pointers, bias, y, scratch);
+    return;
+#endif
+  case TT_ISA_PORTABLE:
+#if TT_COMPILE_PORTABLE
+    tt_sparse_linear_portable(m, in, out, x, values, columns, row_pointers, bias, y, scratch);
+#endif
+    return;
+  }
+}
+
+TT_API void tt_sparse_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                             const int32_t *columns, const int32_t *row_pointers, const float *bias, float *y,
+                             float *scratch) {
+  tt_sparse_linear_isa(tt_best_isa(), m, in, out, x, values, columns, row_pointers, bias, y, scratch);
+}

@@ -1,1 +1,0 @@
-// The TTPasses module. See docs/DESIGN.md.

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import TTIR
+import TTPasses
+
+/// An optimization level as spelled on the command line: `-O0`, `-O1`, `-O2`.
+enum OptimizationFlag: String, EnumerableFlag {
+  case O0, O1, O2
+
+  static func name(for value: Self) -> NameSpecification {
+    .customLong(value.rawValue, withSingleDash: true)
+  }
+
+  static func help(for value: Self) -> ArgumentHelp? {
+    switch value {
+    case .O0: "Run no graph passes."
+    case .O1: "Run the exact graph passes (outputs within 1e-6 relative)."
+    case .O2: "Run the exact passes and fusion."
+    }
+  }
+
+  /// The level in TTPasses.
+  var level: OptimizationLevel { OptimizationLevel(rawValue: rawValue)! }
+}
+
+/// The graph-pass options of the commands that optimize a model before running or compiling it:
+/// `-O0`/`-O1`/`-O2`, `--passes a,b,c` and `--print-after NAME|all`.
+struct PassFlags: ParsableArguments {
+  @Flag var level: OptimizationFlag?
+
+  @Option(
+    name: .customLong("passes"),
+    help: ArgumentHelp(
+      "Run these graph passes in this order instead of an -O level (`ttc passes` lists them).",
+      valueName: "a,b,c"))
+  var passList: String?
+
+  @Option(
+    name: .customLong("print-after"),
+    help: ArgumentHelp("Print the graph after this pass, or after every pass with 'all'.", valueName: "pass"))
+  var printAfter: String?
+
+  func validate() throws {
+    if level != nil, passList != nil {
+      throw ValidationError("give either -O0/-O1/-O2 or --passes, not both")
+    }
+  }
+
+  /// The pipeline these flags ask for (`defaultLevel` when they name none), preceded by
+  /// `specialize-batch` when `batch` is given.
+  ///
+  /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
+  func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
+    let options = PassOptions(batchSize: batch)
+    do {
+      if let passList {
+        let names = passList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return try Pipeline.named(names.filter { !$0.isEmpty }, options: options)
+      }
+      return try Pipeline.level(level?.level ?? defaultLevel, options: options)
+    } catch {
+      throw CommandFailure("\(error)")
+    }
+  }
+
+  /// The instruments these flags ask for: a ``GraphPrinter`` writing to standard output for
+  /// `--print-after`.
+  func instruments(for pipeline: Pipeline) throws -> [any PassInstrument] {
+    guard let printAfter else { return [] }
+    do {
+      return [try GraphPrinter(after: printAfter, in: pipeline) { print($0, terminator: "") }]
+    } catch {
+      throw CommandFailure("--print-after: \(error)")
+    }
+  }
+}

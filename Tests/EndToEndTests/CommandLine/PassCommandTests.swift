@@ -1,0 +1,77 @@
+import Foundation
+import TTIR
+import XCTest
+
+/// `ttc passes`, `-O0/-O1/-O2`, `--passes`, `--print-after` and `ttc compile -v`.
+final class PassCommandTests: CommandLineTestCase {
+  /// x[2, 3] → relu → neg → y, plus a dead exp that alone reads the weight `unused`.
+  func writeModelWithDeadCode() throws -> String {
+    var b = GraphBuilder(name: "dead")
+    let x = b.input("x", .f32, [2, 3])
+    let relu = b.add(.relu, [x], name: "relu")
+    let unused = b.weight("unused", TensorData([1, 2, 3], shape: [3]))
+    b.add(.exp, [b.add(.add, [relu, unused], name: "dead_add")], name: "dead_exp")
+    b.output(b.add(.neg, [relu], name: "neg", output: "y"))
+    try ModelFile.save(try b.build(), to: url("dead.json"))
+    return "dead.json"
+  }
+
+  func testPassesListsEveryPassAndLevel() throws {
+    let result = try ttc(["passes"], in: directory)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    for line in ["dce ", "drop-unused-weights ", "specialize-batch ", "-O0: (no passes)", "-O1: dce"] {
+      XCTAssertTrue(result.stdout.contains(line), "'\(line)' in\n\(result.stdout)")
+    }
+  }
+
+  func testInspectShowsTheGraphAfterTheChosenPasses() throws {
+    let model = try writeModelWithDeadCode()
+    let asWritten = try ttc(["inspect", model], in: directory)
+    XCTAssertEqual(tableValue(asWritten.stdout, row: "nodes"), "4", asWritten.stdout)
+    let optimized = try ttc(["inspect", model, "--passes", "dce", "--print-after", "dce"], in: directory)
+    XCTAssertEqual(optimized.status, 0, optimized.stderr)
+    XCTAssertEqual(tableValue(optimized.stdout, row: "nodes"), "2", optimized.stdout)
+    XCTAssertTrue(optimized.stdout.hasPrefix("// after dce\ngraph 'dead'\n"), optimized.stdout)
+    XCTAssertEqual(tableValue(try ttc(["inspect", model, "-O1"], in: directory).stdout, row: "nodes"), "2")
+  }
+
+  func testCompileVerboseReportsEveryPassAndTheLevelIsInTheCacheKey() throws {
+    let model = try writeModelWithDeadCode()
+    let result = try ttc(["compile", model, "-o", "dead.so", "-v", "--explain-key"], in: directory)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    for line in [
+      "passes (O2):", "dce ", "4 → 2", "12 B → 0 B", "nodes: 4 → 2", "intermediates: ", "O2: dce,",
+    ] {
+      XCTAssertTrue(result.stdout.contains(line), "'\(line)' in\n\(result.stdout)")
+    }
+    let o0 = try ttc(["compile", model, "-o", "dead0.so", "-O0", "-v"], in: directory)
+    XCTAssertEqual(o0.status, 0, o0.stderr)
+    XCTAssertTrue(o0.stdout.contains("passes (O0):\n  (none)\nnodes: 4 → 4"), o0.stdout)
+    XCTAssertTrue(o0.stdout.contains("cache: miss"), "another pipeline is another cache entry")
+    try writeNumpy(values(6, seed: 1), shape: [2, 3], to: "x.npy")
+    let run = try ttc(["run", model, "-O0", "--compiled", "dead0.so", "--input", "x.npy"], in: directory)
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let mismatch = try ttc(
+      ["run", model, "-O2", "--compiled", "dead0.so", "--input", "x.npy"], in: directory)
+    XCTAssertEqual(mismatch.status, 1)
+    XCTAssertTrue(mismatch.stderr.contains("check --batch and -O/--passes"), mismatch.stderr)
+  }
+
+  func testBadPassRequestsAreOneClearLine() throws {
+    let model = try writeModelWithDeadCode()
+    let cases: [([String], String)] = [
+      (
+        ["compile", model, "--passes", "dce,fold"],
+        "error: unknown pass 'fold' (known passes: specialize-batch, dce"
+      ),
+      (["run", model, "--print-after", "cse", "-O1"], "error: --print-after: no pass 'cse' in the pipeline"),
+      (["bench", model, "-O0", "--passes", "dce"], "give either -O0/-O1/-O2 or --passes, not both"),
+      (["inspect", model, "--passes", "specialize-batch"], "pass 'specialize-batch' needs a batch size"),
+    ]
+    for (arguments, message) in cases {
+      let result = try ttc(arguments, in: directory)
+      XCTAssertEqual(result.status, arguments.first == "bench" ? 64 : 1, "\(arguments): \(result.stderr)")
+      XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+}
