@@ -88,7 +88,8 @@ let package = Package(
     .executableTarget(
       name: "quantization-bench",
       dependencies: [
-        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTKernels", "MilestoneSupport",
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTKernels",
+        "MilestoneSupport",
       ], path: "Benchmarks/QuantizationBench"),
 
     // Tests.

@@ -33,7 +33,10 @@ struct Options {
       case "--seconds": seconds = Double(rest.popFirst() ?? "") ?? seconds
       case "--data": data = rest.popFirst()
       case "--speed-only": skipAccuracy = true
-      default: throw MilestoneError("unknown argument \(argument); usage: quantization-bench [--isa avx2|portable] [--seconds S] [--data DIR] [--speed-only]")
+      default:
+        throw MilestoneError(
+          "unknown argument \(argument); usage: quantization-bench [--isa avx2|portable] [--seconds S] [--data DIR] [--speed-only]"
+        )
       }
     }
   }
@@ -55,7 +58,9 @@ enum Variant: String, CaseIterable {
   }
 }
 
-func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+func pad(_ text: String, _ width: Int) -> String {
+  text.padding(toLength: width, withPad: " ", startingAt: 0)
+}
 func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
 
 let options = try Options(Array(CommandLine.arguments.dropFirst()))
@@ -64,7 +69,8 @@ if let isa = options.isa {
   setenv("TT_INT8_KERNEL", isa, 1)
   if isa == "avx2" { compiler.targetCPU = "x86-64-v3" }
 }
-let cache = FileManager.default.temporaryDirectory.appendingPathComponent("quantization-bench-\(getpid())").path
+let cache = FileManager.default.temporaryDirectory.appendingPathComponent("quantization-bench-\(getpid())")
+  .path
 defer { try? FileManager.default.removeItem(atPath: cache) }
 let compileOptions = CompileOptions(compiler: compiler, cacheDirectory: cache)
 
@@ -73,11 +79,14 @@ func compile(_ graph: Graph) throws -> (CompiledModel, Int) {
   return (try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash), artifact.libraryBytes)
 }
 
-let machine = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+let machine =
+  (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
   .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
   .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
 print("machine: \(machine), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-print("int8 kernel path: \(QuantizedLinear.KernelPath.automatic.resolved.name); C: -march=\(compiler.targetCPU ?? "default")")
+print(
+  "int8 kernel path: \(QuantizedLinear.KernelPath.automatic.resolved.name); C: -march=\(compiler.targetCPU ?? "default")"
+)
 
 // MARK: Accuracy
 
@@ -96,7 +105,9 @@ func accuracyTable(_ name: String, model: Module, train: TensorDataset, test: Te
   print("  \(pad("variant", 14))\(pad("interpreter", 13))\(pad("compiled", 10))\(pad("weights", 10))library")
   for variant in Variant.allCases {
     let quantized = try variant.apply(graph, calibration: calibration)
-    let interpreted = try Interpreter(graph: quantized).run(["x": InterpreterTensor(images.scalars, shape: images.shape)])
+    let interpreted = try Interpreter(graph: quantized).run([
+      "x": InterpreterTensor(images.scalars, shape: images.shape)
+    ])
     let (library, libraryBytes) = try compile(quantized)
     let compiled = try library.run([images.scalars])[0]
     let weightBytes = quantized.weights.values.reduce(0) { $0 + $1.bytes.count }
@@ -119,7 +130,8 @@ if !options.skipAccuracy {
   let flat = try TinyDigits(dataOption: options.data)
   manualSeed(1986)
   let mlp = DigitMLP(seed: 1986)
-  let mlpTrainer = Trainer(model: mlp, optimizer: Adam(mlp.parameters(), learningRate: 2e-3), loss: Loss.crossEntropy)
+  let mlpTrainer = Trainer(
+    model: mlp, optimizer: Adam(mlp.parameters(), learningRate: 2e-3), loss: Loss.crossEntropy)
   _ = try mlpTrainer.fit(try DataLoader(flat.train, batchSize: 32, shuffle: true, seed: 1986), epochs: 20)
   try accuracyTable("digits-mlp", model: mlp, train: flat.train, test: flat.test)
 
@@ -140,9 +152,11 @@ func randomMLP(batch: Int) throws -> Graph {
   var h = b.input("x", .f32, [batch, 784])
   for (index, (inFeatures, outFeatures)) in [(784, 512), (512, 512), (512, 10)].enumerated() {
     let bound = (6 / Float(inFeatures)).squareRoot()
-    let weight = Tensor.uniform([inFeatures, outFeatures], low: -bound, high: bound, using: &generator).scalars
+    let weight = Tensor.uniform([inFeatures, outFeatures], low: -bound, high: bound, using: &generator)
+      .scalars
     let w = b.weight("fc\(index).weight", TensorData(weight, shape: [inFeatures, outFeatures]))
-    let bias = b.weight("fc\(index).bias", TensorData([Float](repeating: 0.01, count: outFeatures), shape: [outFeatures]))
+    let bias = b.weight(
+      "fc\(index).bias", TensorData([Float](repeating: 0.01, count: outFeatures), shape: [outFeatures]))
     h = b.add(.linear, [h, w, bias], name: "fc\(index)")
     if index < 2 { h = b.add(.relu, [h], name: "relu\(index)") }
   }
@@ -165,7 +179,8 @@ for batch in [64, 1] {
   for variant in Variant.allCases {
     let quantized = try variant.apply(graph, calibration: calibration)
     let (model, bytes) = try compile(quantized)
-    sessions.append((variant, model.makeSession(), bytes, quantized.weights.values.reduce(0) { $0 + $1.bytes.count }))
+    sessions.append(
+      (variant, model.makeSession(), bytes, quantized.weights.values.reduce(0) { $0 + $1.bytes.count }))
   }
   var times = [[Double]](repeating: [], count: sessions.count)
   let clock = ContinuousClock()
@@ -178,7 +193,8 @@ for batch in [64, 1] {
         let start = clock.now
         _ = try session.run([input])
         let elapsed = clock.now - start
-        times[index].append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        times[index].append(
+          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       }
     }
   }

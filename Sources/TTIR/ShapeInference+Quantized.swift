@@ -39,7 +39,9 @@ extension Rule {
       throw error("x must be f32 or i8, got \(x.dtype)")
     }
     try requireZeroPoint("out_zero_point")
-    guard node.attributes["out_scale"] != nil else { return TensorType(.f32, x.shape.dropLast() + [outFeatures]) }
+    guard node.attributes["out_scale"] != nil else {
+      return TensorType(.f32, x.shape.dropLast() + [outFeatures])
+    }
     try requireScale("out_scale")
     return TensorType(.i8, x.shape.dropLast() + [outFeatures])
   }

@@ -23,11 +23,13 @@ public enum Verifier {
   private static func checkQuantizedWeights(_ graph: Graph) throws(GraphError) {
     for node in graph.nodes where node.op == .quantizedLinear {
       guard let weight = graph.weights[node.inputs[1]] else {
-        throw GraphError(node: node, "weight '\(node.inputs[1])' must be a stored weight, not a computed value")
+        throw GraphError(
+          node: node, "weight '\(node.inputs[1])' must be a stored weight, not a computed value")
       }
       if let index = weight.bytes.firstIndex(of: 0x80) {
         throw GraphError(
-          node: node, "weight '\(node.inputs[1])' holds -128 at element \(index); int8 weights lie in -127...127")
+          node: node,
+          "weight '\(node.inputs[1])' holds -128 at element \(index); int8 weights lie in -127...127")
       }
     }
   }

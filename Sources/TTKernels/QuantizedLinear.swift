@@ -58,7 +58,8 @@ public enum QuantizedLinear {
           accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, y, nil, 1, 0)
       case .int8(let y, let outScale, let outZero):
         tt_qlinear_epilogue(
-          accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, nil, y, outScale,
+          accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, nil, y,
+          outScale,
           Int32(outZero))
       }
     }
@@ -78,7 +79,8 @@ public enum QuantizedLinear {
   /// `c[i, j] = Σ_p a[i, p] · w[j, p]` exactly, on `path` (for tests and benchmarks of each
   /// path); `w` must lie in −127...127.
   public static func gemm(
-    _ a: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, m: Int, n: Int, k: Int, _ c: UnsafeMutablePointer<Int32>,
+    _ a: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, m: Int, n: Int, k: Int,
+    _ c: UnsafeMutablePointer<Int32>,
     path: KernelPath
   ) {
     var sums = [Int32](repeating: 0, count: max(n, 1))

@@ -35,7 +35,8 @@ public enum PassRegistry {
     PassRegistration(QuantizeInt8Static.self) { options throws(PassError) in
       guard let ranges = options.activationRanges else {
         throw .missingOption(
-          pass: QuantizeInt8Static.name, "calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)")
+          pass: QuantizeInt8Static.name,
+          "calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)")
       }
       return QuantizeInt8Static(ranges: ranges)
     },

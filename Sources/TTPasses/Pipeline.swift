@@ -34,7 +34,8 @@ public struct PassOptions: Sendable {
 
   /// Options; everything off by default.
   public init(
-    batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil, activationRanges: [String: ClosedRange<Float>]? = nil
+    batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil,
+    activationRanges: [String: ClosedRange<Float>]? = nil
   ) {
     self.batchSize = batchSize
     self.evaluator = evaluator

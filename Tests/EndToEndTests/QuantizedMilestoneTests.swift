@@ -23,7 +23,8 @@ final class QuantizedMilestoneTests: XCTestCase {
     let (images, labels) = (test.tensors[0], test.tensors[1].scalars)
     let graph = try exportAndReload(model, example: images, name: name, in: directory)
     let float32 = accuracy(
-      try Interpreter(graph: graph).run(["x": InterpreterTensor(images.scalars, shape: images.shape)])["y"]!.floats(),
+      try Interpreter(graph: graph).run(["x": InterpreterTensor(images.scalars, shape: images.shape)])["y"]!
+        .floats(),
       labels)
     XCTAssertGreaterThan(float32, 0.85, "\(name) trained")
     let samples = try NumpyFile(shape: train.tensors[0].shape, elements: .float32(train.tensors[0].scalars))
@@ -35,10 +36,14 @@ final class QuantizedMilestoneTests: XCTestCase {
     ]
     let cache = directory.appendingPathComponent("cache")
     for (variant, quantized, allowed) in variants {
-      let interpreted = try Interpreter(graph: quantized).run(["x": InterpreterTensor(images.scalars, shape: images.shape)])
+      let interpreted = try Interpreter(graph: quantized).run([
+        "x": InterpreterTensor(images.scalars, shape: images.shape)
+      ])
       let compiled = try compileAndLoad(quantized, cache: cache).run([images.scalars])[0]
-      XCTAssertGreaterThanOrEqual(accuracy(interpreted["y"]!.floats(), labels), float32 - allowed, "\(name) \(variant)")
-      XCTAssertGreaterThanOrEqual(accuracy(compiled, labels), float32 - allowed, "\(name) \(variant) compiled")
+      XCTAssertGreaterThanOrEqual(
+        accuracy(interpreted["y"]!.floats(), labels), float32 - allowed, "\(name) \(variant)")
+      XCTAssertGreaterThanOrEqual(
+        accuracy(compiled, labels), float32 - allowed, "\(name) \(variant) compiled")
     }
     model.eval()
     for (mode, allowed) in [(EvaluationQuantization.fp16, 0.002), (.int8Dynamic, 0.01)] {
@@ -53,7 +58,8 @@ final class QuantizedMilestoneTests: XCTestCase {
   func testDigitsMLP() throws {
     let digits = try TinyDigits(dataDirectory: repositoryRoot.appendingPathComponent("Data"))
     let model = DigitMLP(seed: 1986)
-    let trainer = Trainer(model: model, optimizer: Adam(model.parameters(), learningRate: 2e-3), loss: Loss.crossEntropy)
+    let trainer = Trainer(
+      model: model, optimizer: Adam(model.parameters(), learningRate: 2e-3), loss: Loss.crossEntropy)
     _ = try trainer.fit(try DataLoader(digits.train, batchSize: 32, shuffle: true, seed: 1986), epochs: 5)
     try checkFloors(model, train: digits.train, test: digits.test, name: "digits-mlp")
   }
@@ -61,7 +67,8 @@ final class QuantizedMilestoneTests: XCTestCase {
   func testLeNet() throws {
     let digits = try TinyDigits(dataDirectory: repositoryRoot.appendingPathComponent("Data"), flatten: false)
     let model = try LeNet(seed: 1)
-    let trainer = Trainer(model: model, optimizer: Adam(model.parameters(), learningRate: 0.01), loss: Loss.crossEntropy)
+    let trainer = Trainer(
+      model: model, optimizer: Adam(model.parameters(), learningRate: 0.01), loss: Loss.crossEntropy)
     _ = try trainer.fit(try DataLoader(digits.train, batchSize: 32, shuffle: true, seed: 1), epochs: 5)
     try checkFloors(model, train: digits.train, test: digits.test, name: "lenet")
   }

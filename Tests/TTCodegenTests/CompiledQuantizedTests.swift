@@ -11,7 +11,9 @@ final class CompiledQuantizedTests: XCTestCase {
   override func tearDown() { removeTree(cache) }
 
   /// int8 weights `[out, in]` in −127...127 and positive scales.
-  private func layer(_ b: inout GraphBuilder, _ name: String, _ inFeatures: Int, _ outFeatures: Int, seed: UInt64)
+  private func layer(
+    _ b: inout GraphBuilder, _ name: String, _ inFeatures: Int, _ outFeatures: Int, seed: UInt64
+  )
     -> [String]
   {
     let weights = randomValues(inFeatures * outFeatures, seed: seed).map { Int8(($0 * 127).rounded()) }
@@ -30,25 +32,29 @@ final class CompiledQuantizedTests: XCTestCase {
       let params = layer(&b, "fc", inFeatures, outFeatures, seed: UInt64(inFeatures))
       b.output(b.add(.quantizedLinear, [x] + params, name: "fc"))
       let graph = try b.build()
-      try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([rows, inFeatures], seed: 5, low: -3, high: 2)], cache: cache)
+      try assertCompiledMatchesInterpreter(
+        graph, ["x": randomTensor([rows, inFeatures], seed: 5, low: -3, high: 2)], cache: cache)
     }
   }
 
   func testStaticInt8RegionWithReLUAndInt8Output() throws {
     var b = GraphBuilder(name: "static")
     let x = b.input("x", .f32, [5, 33])
-    let q = b.add(.quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(-5)], name: "quantize")
+    let q = b.add(
+      .quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(-5)], name: "quantize")
     let h = b.add(
       .quantizedLinear, [q] + layer(&b, "fc1", 33, 65, seed: 9),
       attributes: [
-        "x_scale": .float(0.02), "x_zero_point": .int(-5), "out_scale": .float(0.05), "out_zero_point": .int(-128),
+        "x_scale": .float(0.02), "x_zero_point": .int(-5), "out_scale": .float(0.05),
+        "out_zero_point": .int(-128),
         "relu": .bool(true),
       ], name: "fc1")
     let y = b.add(
       .quantizedLinear, [h] + layer(&b, "fc2", 65, 7, seed: 19),
       attributes: ["x_scale": .float(0.05), "x_zero_point": .int(-128)], name: "fc2")
     b.output(y)
-    b.output(b.add(.dequantizeLinear, [h], attributes: ["scale": .float(0.05), "zero_point": .int(-128)], name: "h"))
+    b.output(
+      b.add(.dequantizeLinear, [h], attributes: ["scale": .float(0.05), "zero_point": .int(-128)], name: "h"))
     b.output(h)
     let graph = try b.build()
     try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([5, 33], seed: 3)], cache: cache)

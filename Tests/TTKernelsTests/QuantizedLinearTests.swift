@@ -63,7 +63,8 @@ final class QuantizedLinearTests: XCTestCase {
         XCTAssertEqual(c, expected, "\(path.name) m=\(m) n=\(n) k=\(k)")
       }
       // All −128 against all −127: the largest products, every pair.
-      let worst = reference([Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k)
+      let worst = reference(
+        [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k)
       XCTAssertEqual(worst[0], Int32(128 * 127 * k))
       for path in runnablePaths {
         var c = [Int32](repeating: 0, count: m * n)
@@ -77,7 +78,9 @@ final class QuantizedLinearTests: XCTestCase {
 
   func testThisMachineRunsItsBestPath() {
     // Recorded in the test log so a run shows which paths were exercised.
-    print("int8 kernel paths run here: \(runnablePaths.map(\.name)); automatic: \(QuantizedLinear.KernelPath.automatic.resolved.name)")
+    print(
+      "int8 kernel paths run here: \(runnablePaths.map(\.name)); automatic: \(QuantizedLinear.KernelPath.automatic.resolved.name)"
+    )
     XCTAssertEqual(QuantizedLinear.KernelPath.portable.resolved, .portable)
     XCTAssertTrue(runnablePaths.contains(QuantizedLinear.KernelPath.automatic.resolved))
   }
@@ -124,12 +127,14 @@ final class QuantizedLinearTests: XCTestCase {
         let input = QuantizedLinear.Input.int8(xs.baseAddress!, scale: xScale, zeroPoint: xZero)
         f32.withUnsafeMutableBufferPointer { out in
           QuantizedLinear.run(
-            input, rows: m, inFeatures: k, weight: w, outFeatures: n, weightScales: scales, bias: bias, relu: true,
+            input, rows: m, inFeatures: k, weight: w, outFeatures: n, weightScales: scales, bias: bias,
+            relu: true,
             .float(out.baseAddress!), path: path)
         }
         i8.withUnsafeMutableBufferPointer { out in
           QuantizedLinear.run(
-            input, rows: m, inFeatures: k, weight: w, outFeatures: n, weightScales: scales, bias: bias, relu: true,
+            input, rows: m, inFeatures: k, weight: w, outFeatures: n, weightScales: scales, bias: bias,
+            relu: true,
             .int8(out.baseAddress!, scale: outScale, zeroPoint: outZero), path: path)
         }
       }

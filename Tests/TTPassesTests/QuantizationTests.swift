@@ -12,8 +12,11 @@ private enum TinyMLP {
     var h = b.input("x", .f32, [batch, 16])
     for (index, (inFeatures, outFeatures)) in [(16, 24), (24, 24), (24, 5)].enumerated() {
       let layer = "fc\(index + 1)"
-      let w = b.weight("\(layer).weight", TensorData(random.next(inFeatures * outFeatures, scale: 0.4), shape: [inFeatures, outFeatures]))
-      let bias = b.weight("\(layer).bias", TensorData(random.next(outFeatures, scale: 0.1), shape: [outFeatures]))
+      let w = b.weight(
+        "\(layer).weight",
+        TensorData(random.next(inFeatures * outFeatures, scale: 0.4), shape: [inFeatures, outFeatures]))
+      let bias = b.weight(
+        "\(layer).bias", TensorData(random.next(outFeatures, scale: 0.1), shape: [outFeatures]))
       h = b.add(.linear, [h, w, bias], name: layer)
       if index < 2 { h = b.add(.relu, [h], name: "relu\(index + 1)") }
     }
@@ -40,7 +43,9 @@ private struct SeededValues {
 }
 
 private func interpret(_ graph: Graph, _ x: [Float]) throws -> [Float] {
-  let outputs = try Interpreter(graph: graph).run(["x": InterpreterTensor(x, shape: graph.inputs[0].type.shape)])
+  let outputs = try Interpreter(graph: graph).run([
+    "x": InterpreterTensor(x, shape: graph.inputs[0].type.shape)
+  ])
   return outputs[graph.outputs[0].name]!.floats()
 }
 
@@ -53,7 +58,8 @@ final class QuantizationTests: XCTestCase {
     let graph = try TinyMLP.graph()
     let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: nil)
     XCTAssertEqual(layers, 3)
-    XCTAssertEqual(quantized.nodes.map(\.op), [.quantizedLinear, .quantizedLinear, .quantizedLinear, .softmax])
+    XCTAssertEqual(
+      quantized.nodes.map(\.op), [.quantizedLinear, .quantizedLinear, .quantizedLinear, .softmax])
     XCTAssertEqual(quantized.nodes.map { $0.bool("relu") ?? false }, [true, true, false, false])
     XCTAssertNil(quantized.weights["fc1.weight"], "the f32 weight is dropped")
     XCTAssertEqual(quantized.weights["fc1.weight.int8"]?.type, TensorType(.i8, [24, 16]))
@@ -69,7 +75,8 @@ final class QuantizationTests: XCTestCase {
     let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: ranges)
     XCTAssertEqual(layers, 3)
     XCTAssertEqual(
-      quantized.nodes.map(\.op), [.quantizeLinear, .quantizedLinear, .quantizedLinear, .quantizedLinear, .softmax])
+      quantized.nodes.map(\.op),
+      [.quantizeLinear, .quantizedLinear, .quantizedLinear, .quantizedLinear, .softmax])
     let types = try quantized.valueTypes()
     // int8 flows from the first quantize to the last layer, which dequantizes in its epilogue.
     XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .i8, .f32, .f32])
@@ -124,11 +131,18 @@ final class QuantizationTests: XCTestCase {
   func testCalibrationRejectsBadSamples() throws {
     let graph = try TinyMLP.graph()
     let cases: [(NumpyFile, String)] = [
-      (try NumpyFile(shape: [4, 15], elements: .float32(Array(repeating: 0, count: 60))),
-       "input 'x': calibration samples have shape [4, 15], but the input f32[8, 16] needs [N, 16]"),
-      (try NumpyFile(shape: [4, 16], elements: .float64(Array(repeating: 0, count: 64))),
-       "input 'x': calibration samples must be float32 (<f4), got <f8"),
-      (try NumpyFile(shape: [0, 16], elements: .float32([])), "input 'x': calibration samples are empty (N = 0)"),
+      (
+        try NumpyFile(shape: [4, 15], elements: .float32(Array(repeating: 0, count: 60))),
+        "input 'x': calibration samples have shape [4, 15], but the input f32[8, 16] needs [N, 16]"
+      ),
+      (
+        try NumpyFile(shape: [4, 16], elements: .float64(Array(repeating: 0, count: 64))),
+        "input 'x': calibration samples must be float32 (<f4), got <f8"
+      ),
+      (
+        try NumpyFile(shape: [0, 16], elements: .float32([])),
+        "input 'x': calibration samples are empty (N = 0)"
+      ),
     ]
     for (samples, message) in cases {
       XCTAssertThrowsError(try Calibration.ranges(of: graph, samples: samples, observer: .minMax)) { error in
@@ -159,8 +173,10 @@ final class QuantizationPassTests: XCTestCase {
     }
     let samples = try NumpyFile(shape: [16, 16], elements: .float32(TinyMLP.samples(16)))
     let ranges = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
-    let static8 = try PassManager(pipeline: .named([QuantizeInt8Static.name], options: PassOptions(activationRanges: ranges)))
-      .run(graph)
+    let static8 = try PassManager(
+      pipeline: .named([QuantizeInt8Static.name], options: PassOptions(activationRanges: ranges))
+    )
+    .run(graph)
     XCTAssertEqual(static8.statistics[0].counters["layers"], 3)
   }
 
@@ -168,7 +184,8 @@ final class QuantizationPassTests: XCTestCase {
     XCTAssertThrowsError(try Pipeline.named([QuantizeInt8Static.name])) { error in
       XCTAssertEqual(
         "\(error)",
-        "pass 'quantize-int8-static' needs calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)")
+        "pass 'quantize-int8-static' needs calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)"
+      )
     }
   }
 }

@@ -34,11 +34,13 @@ extension Emission {
       ]
       xq = inputs[0]
     }
-    lines.append("tt_qgemm(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(k), \(inputs[1]), \(k), sums, acc, \(n));")
+    lines.append(
+      "tt_qgemm(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(k), \(inputs[1]), \(k), sums, acc, \(n));")
     let common = "acc, \(m), \(n), \(n), sums, x_zero, x_scale, \(inputs[2]), \(bias), \(relu)"
     if outType == .i8 {
       let scale = CSyntax.float(node.float("out_scale") ?? 1)
-      lines.append("tt_qlinear_epilogue(\(common), 0, \(output), \(scale), \(node.int("out_zero_point") ?? 0));")
+      lines.append(
+        "tt_qlinear_epilogue(\(common), 0, \(output), \(scale), \(node.int("out_zero_point") ?? 0));")
     } else {
       lines.append("tt_qlinear_epilogue(\(common), \(output), 0, 1.0f, 0);")
     }

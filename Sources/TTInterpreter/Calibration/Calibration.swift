@@ -26,7 +26,8 @@ public enum Calibration {
   ///   count a few samples twice.
   /// - Throws: ``InterpreterError`` for a graph with more than one input, empty samples, samples
   ///   that are not float32 or whose shape does not fit, and anything running the graph throws.
-  public static func ranges(of graph: Graph, samples: NumpyFile, observer: CalibrationObserver) throws(InterpreterError)
+  public static func ranges(of graph: Graph, samples: NumpyFile, observer: CalibrationObserver)
+    throws(InterpreterError)
     -> [String: ClosedRange<Float>]
   {
     guard graph.inputs.count == 1, let input = graph.inputs.first else {
@@ -38,7 +39,8 @@ public enum Calibration {
         input: input.name, "calibration samples must be float32 (<f4), got \(samples.elements.descriptor)")
     }
     let sampleShape = Array(input.type.shape.dropFirst())
-    guard input.type.dtype == .f32, samples.shape.count == input.type.rank, Array(samples.shape.dropFirst()) == sampleShape
+    guard input.type.dtype == .f32, samples.shape.count == input.type.rank,
+      Array(samples.shape.dropFirst()) == sampleShape
     else {
       throw InterpreterError(
         input: input.name,
@@ -46,13 +48,17 @@ public enum Calibration {
       )
     }
     let count = samples.shape[0]
-    guard count > 0 else { throw InterpreterError(input: input.name, "calibration samples are empty (N = 0)") }
+    guard count > 0 else {
+      throw InterpreterError(input: input.name, "calibration samples are empty (N = 0)")
+    }
 
     var observed = graph
     let observedValues = [input.name] + graph.nodes.flatMap(\.outputs)
     let types: [String: TensorType]
     do { types = try graph.valueTypes() } catch { throw InterpreterError(error) }
-    observed.outputs = observedValues.filter { types[$0]?.dtype == .f32 }.map { ValueInfo(name: $0, type: types[$0]!) }
+    observed.outputs = observedValues.filter { types[$0]?.dtype == .f32 }.map {
+      ValueInfo(name: $0, type: types[$0]!)
+    }
 
     // Batches of the graph's own batch size; the last one is filled up with samples from the
     // start (repeats change no minimum or maximum).

@@ -3,7 +3,8 @@ import TTIR
 /// `quantize-fp16`: stores weight matrices as float16, computed in float32 (``FP16Quantizer``).
 public struct QuantizeFP16: Pass {
   public static let name = "quantize-fp16"
-  public static let purpose = "Stores f32 weight matrices as float16 (half the bytes), read through a cast to f32."
+  public static let purpose =
+    "Stores f32 weight matrices as float16 (half the bytes), read through a cast to f32."
   public init() {}
 
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {

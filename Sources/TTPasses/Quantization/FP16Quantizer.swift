@@ -8,7 +8,8 @@ public enum FP16Quantizer {
   public static func quantize(_ graph: Graph) throws -> (graph: Graph, weights: Int) {
     let outputs = Set(graph.outputs.map(\.name))
     let converted = Set(
-      graph.weights.filter { $0.value.dtype == .f32 && $0.value.type.rank >= 2 && !outputs.contains($0.key) }.keys)
+      graph.weights.filter { $0.value.dtype == .f32 && $0.value.type.rank >= 2 && !outputs.contains($0.key) }
+        .keys)
     guard !converted.isEmpty else { return (graph, 0) }
     var names = FreshNames(graph)
     var rewritten = graph
@@ -22,7 +23,9 @@ public enum FP16Quantizer {
           rewritten.weights[half] = TensorData(halves: weight.floats(), shape: weight.shape)
           let value = names.make(input + ".f32")
           rewritten.nodes.append(
-            Node(name: names.make(input + ".cast"), op: .cast, inputs: [half], outputs: [value], attributes: ["to": "f32"]))
+            Node(
+              name: names.make(input + ".cast"), op: .cast, inputs: [half], outputs: [value],
+              attributes: ["to": "f32"]))
           castValues[input] = value
         }
         node.inputs[position] = castValues[input]!

@@ -38,7 +38,9 @@ public enum Int8Quantizer {
     var result: [Int: String] = [:]
     for index in quantizable {
       let output = graph.nodes[index].outputs[0]
-      if let only = readers[output], only.count == 1, graph.nodes[only[0]].op == .relu, !outputs.contains(output) {
+      if let only = readers[output], only.count == 1, graph.nodes[only[0]].op == .relu,
+        !outputs.contains(output)
+      {
         fusedRelu[index] = only[0]
         result[index] = graph.nodes[only[0]].outputs[0]
       } else {
@@ -51,7 +53,9 @@ public enum Int8Quantizer {
       for index in quantizable {
         let value = result[index]!
         guard !outputs.contains(value), let users = readers[value], !users.isEmpty else { continue }
-        if users.allSatisfy({ quantizable.contains($0) && graph.nodes[$0].inputs[1...].allSatisfy { $0 != value } }) {
+        if users.allSatisfy({
+          quantizable.contains($0) && graph.nodes[$0].inputs[1...].allSatisfy { $0 != value }
+        }) {
           writesInt8.insert(index)
         }
       }
@@ -109,7 +113,8 @@ public enum Int8Quantizer {
       if fusedRelu[index] != nil { attributes["relu"] = .bool(true) }
       rewritten.nodes.append(
         Node(
-          name: node.name, op: .quantizedLinear, inputs: [x, weightName, scaleName] + node.inputs.dropFirst(2),
+          name: node.name, op: .quantizedLinear,
+          inputs: [x, weightName, scaleName] + node.inputs.dropFirst(2),
           outputs: [result[index]!], attributes: attributes))
     }
     let read = Set(rewritten.nodes.flatMap(\.inputs)).union(outputs)

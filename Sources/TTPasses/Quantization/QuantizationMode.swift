@@ -18,7 +18,8 @@ public enum QuantizationMode: String, CaseIterable, Sendable {
     case .fp16: return QuantizeFP16()
     case .int8Dynamic: return QuantizeInt8Dynamic()
     case .int8:
-      return try PassRegistry.registration(named: QuantizeInt8Static.name).make(PassOptions(activationRanges: ranges))
+      return try PassRegistry.registration(named: QuantizeInt8Static.name).make(
+        PassOptions(activationRanges: ranges))
     }
   }
 }

@@ -91,7 +91,8 @@ extension Linear {
     case .int8(let values, let scales):
       guard input.rank >= 1, input.shape[input.rank - 1] == inFeatures else {
         throw TensorError.invalidArgument(
-          "linear: input shape \(input.shape) does not match weight shape \(weight.shape) (expected [..., \(inFeatures)])")
+          "linear: input shape \(input.shape) does not match weight shape \(weight.shape) (expected [..., \(inFeatures)])"
+        )
       }
       let (k, n) = (inFeatures, outFeatures)
       let rows = input.count / max(k, 1)
@@ -102,7 +103,8 @@ extension Linear {
           guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
           biasValues.withOptionalPointer { b in
             QuantizedLinear.run(
-              .float(xs), rows: rows, inFeatures: k, weight: values, outFeatures: n, weightScales: scales, bias: b,
+              .float(xs), rows: rows, inFeatures: k, weight: values, outFeatures: n, weightScales: scales,
+              bias: b,
               relu: false, .float(ys))
           }
         }

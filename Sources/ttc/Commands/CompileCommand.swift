@@ -67,7 +67,8 @@ struct CompileCommand: ParsableCommand {
       [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
     let sizes = IntermediateBytes()
     let loaded = try LoadedModel(
-      path: model, batch: batch, passes: passes, quantization: quantization, instruments: verbose ? [sizes] : [])
+      path: model, batch: batch, passes: passes, quantization: quantization,
+      instruments: verbose ? [sizes] : [])
     if let note = loaded.quantizationNote { print(note) }
     var options = try compiler.options(emitC: emitC)
     options.passes = [loaded.pipeline.description]

@@ -38,7 +38,8 @@ struct LoadedModel {
     do {
       let result = try PassManager(pipeline: pipeline, instruments: instruments).run(original)
       if let quantization, let pass = try quantization.pass(for: result.graph) {
-        let quantized = try PassManager(pipeline: Pipeline(name: "quantize", passes: [pass])).run(result.graph)
+        let quantized = try PassManager(pipeline: Pipeline(name: "quantize", passes: [pass])).run(
+          result.graph)
         // A pass that changed nothing stays out of the cache key: the same graph, the same library.
         if quantized.statistics[0].changed { pipeline.passes.append(pass) }
         graph = quantized.graph

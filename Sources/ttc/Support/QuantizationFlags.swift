@@ -44,7 +44,8 @@ struct QuantizationFlags: ParsableArguments {
       throw ValidationError("--quantize int8 needs --calibrate samples.npy (or use --quantize int8-dynamic)")
     }
     if calibrate != nil && quantize != .int8 {
-      throw ValidationError("--calibrate is only used by --quantize int8 (got --quantize \(quantize.rawValue))")
+      throw ValidationError(
+        "--calibrate is only used by --quantize int8 (got --quantize \(quantize.rawValue))")
     }
   }
 
@@ -66,7 +67,8 @@ struct QuantizationFlags: ParsableArguments {
     switch quantize {
     case .none: return ""
     case .fp16:
-      return count == 0 ? unchanged("no f32 weight matrices") : "fp16: \(count) weight matrices stored as float16"
+      return count == 0
+        ? unchanged("no f32 weight matrices") : "fp16: \(count) weight matrices stored as float16"
     case .int8Dynamic, .int8:
       let path = QuantizedLinear.KernelPath.automatic.resolved.name
       return count == 0

@@ -12,7 +12,8 @@ final class QuantizationCommandTests: CommandLineTestCase {
     try saveDigitsMLP(batch: 4)
     try writeNumpy(values(4 * 64, seed: 5), shape: [4, 64], to: "x.npy")
     try writeNumpy(values(40 * 64, seed: 6), shape: [40, 64], to: "samples.npy")
-    XCTAssertEqual(try ttc(["run", "mlp.json", "--input", "x.npy", "--output", "f32.npy"], in: directory).status, 0)
+    XCTAssertEqual(
+      try ttc(["run", "mlp.json", "--input", "x.npy", "--output", "f32.npy"], in: directory).status, 0)
     let reference = try outputs("f32.npy")
     let modes: [(String, [String], String)] = [
       ("fp16", [], "fp16: 2 weight matrices stored as float16"),
@@ -22,7 +23,9 @@ final class QuantizationCommandTests: CommandLineTestCase {
     for (mode, extra, note) in modes {
       for engine in [[], ["--compiled"]] {
         let result = try ttc(
-          ["run", "mlp.json", "--quantize", mode] + extra + engine + ["--input", "x.npy", "--output", "\(mode).npy"],
+          ["run", "mlp.json", "--quantize", mode] + extra + engine + [
+            "--input", "x.npy", "--output", "\(mode).npy",
+          ],
           in: directory)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains(note), result.stdout)
@@ -32,7 +35,8 @@ final class QuantizationCommandTests: CommandLineTestCase {
       }
     }
     let compiled = try ttc(
-      ["compile", "mlp.json", "-o", "mlp-int8.so", "--quantize", "int8", "--calibrate", "samples.npy"], in: directory)
+      ["compile", "mlp.json", "-o", "mlp-int8.so", "--quantize", "int8", "--calibrate", "samples.npy"],
+      in: directory)
     XCTAssertEqual(compiled.status, 0, compiled.stderr)
     XCTAssertTrue(exists("mlp-int8.so"))
     let bench = try ttc(["bench", "mlp.json", "--quantize", "int8-dynamic", "--runs", "3"], in: directory)
@@ -43,7 +47,8 @@ final class QuantizationCommandTests: CommandLineTestCase {
     try saveDigitsMLP(batch: 2)
     let model = try Data(contentsOf: url("mlp.json"))
     try writeNumpy(values(10 * 63, seed: 1), shape: [10, 63], to: "narrow.npy")
-    try NumpyFile(shape: [4, 64], elements: .float64(Array(repeating: 0.5, count: 256))).write(to: url("doubles.npy"))
+    try NumpyFile(shape: [4, 64], elements: .float64(Array(repeating: 0.5, count: 256))).write(
+      to: url("doubles.npy"))
     try writeNumpy([], shape: [0, 64], to: "empty.npy")
     try write("pixel,value\n1,2\n", to: "samples.csv")
     let cases: [(String, String)] = [
@@ -65,7 +70,8 @@ final class QuantizationCommandTests: CommandLineTestCase {
     XCTAssertEqual(try Data(contentsOf: url("mlp.json")), model)
     let noSamples = try ttc(["compile", "mlp.json", "--quantize", "int8"], in: directory)
     XCTAssertEqual(noSamples.status, 64)
-    XCTAssertTrue(noSamples.stderr.contains("--quantize int8 needs --calibrate samples.npy"), noSamples.stderr)
+    XCTAssertTrue(
+      noSamples.stderr.contains("--quantize int8 needs --calibrate samples.npy"), noSamples.stderr)
     let unused = try ttc(["compile", "mlp.json", "--calibrate", "narrow.npy"], in: directory)
     XCTAssertTrue(unused.stderr.contains("--calibrate is only used by --quantize int8"), unused.stderr)
     let unknown = try ttc(["compile", "mlp.json", "--quantize", "int4"], in: directory)
@@ -77,12 +83,16 @@ final class QuantizationCommandTests: CommandLineTestCase {
     builder.output(builder.add(.relu, [builder.input("x", .f32, [2, 3])], name: "relu"))
     try ModelFile.save(try builder.build(), to: url("relu.json"))
     let plain = try ttc(["compile", "relu.json", "-o", "plain.so"], in: directory)
-    let result = try ttc(["compile", "relu.json", "-o", "quantized.so", "--quantize", "int8-dynamic"], in: directory)
+    let result = try ttc(
+      ["compile", "relu.json", "-o", "quantized.so", "--quantize", "int8-dynamic"], in: directory)
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(
       result.stdout.contains(
-        "--quantize int8-dynamic: nothing to quantize (no linear layer with stored f32 weights); the model is unchanged"),
+        "--quantize int8-dynamic: nothing to quantize (no linear layer with stored f32 weights); the model is unchanged"
+      ),
       result.stdout)
-    XCTAssertTrue(result.stdout.contains("cache: hit"), "the same graph as the plain compile:\n\(plain.stdout)\n\(result.stdout)")
+    XCTAssertTrue(
+      result.stdout.contains("cache: hit"),
+      "the same graph as the plain compile:\n\(plain.stdout)\n\(result.stdout)")
   }
 }
