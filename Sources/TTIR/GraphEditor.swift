@@ -210,16 +210,16 @@ public struct GraphEditor: Sendable {
   /// A graph output keeps its name (it is the model's interface): when `old` is one, `new`'s
   /// producer is made to write the name `old` instead (and `old`'s former producer gets a fresh
   /// output name, leaving it dead). That is impossible when `new` is a graph input, a weight or
-  /// another graph output; then the graph output keeps reading `old` and the method returns
-  /// false. Both values must have the same type.
+  /// another graph output; then nothing changes and the method returns false (see
+  /// ``canReplaceAllUses(of:with:)``). Both values must have the same type.
   @discardableResult
   public mutating func replaceAllUses(of old: String, with new: String) -> Bool {
     precondition(old != new, "replaceAllUses: '\(old)' replaced by itself")
+    guard canReplaceAllUses(of: old, with: new) else { return false }
     for id in consumers(of: old) {
       setInputs(of: id, to: self[id].inputs.map { $0 == old ? new : $0 })
     }
-    guard outputNames.contains(old) else { return true }
-    guard let newProducer = producers[new], !outputNames.contains(new) else { return false }
+    guard outputNames.contains(old), let newProducer = producers[new] else { return true }
     if let oldProducer = producers[old] {
       rename(output: old, of: oldProducer, to: valueNames.fresh(old))
     }
@@ -228,6 +228,22 @@ public struct GraphEditor: Sendable {
     }
     rename(output: new, of: newProducer, to: old)
     return true
+  }
+
+  /// Whether ``replaceAllUses(of:with:)`` can redirect every reader of `old`: always when `old`
+  /// is not a graph output; otherwise only when `new` is a node output that is not itself a graph
+  /// output (the output's name moves onto it).
+  public func canReplaceAllUses(of old: String, with new: String) -> Bool {
+    !outputNames.contains(old) || (producers[new] != nil && !outputNames.contains(new))
+  }
+
+  /// Removes node `id` and makes its output a weight holding `data` under the same name, so every
+  /// reader (graph outputs included) reads the constant instead.
+  public mutating func replaceWithConstant(_ id: NodeID, _ data: TensorData) {
+    let output = self[id].outputs[0]
+    remove(id)
+    weights[output] = data
+    types[output] = data.type
   }
 
   /// Adds a weight (named by ``valueNames``' fresh `base`) and returns its name.

@@ -28,6 +28,10 @@ public enum PassRegistry {
       }
       return SpecializeBatch(batchSize: batchSize)
     },
+    PassRegistration(FoldConstants.self) { _ in FoldConstants() },
+    PassRegistration(Simplify.self) { _ in Simplify() },
+    PassRegistration(FoldBatchNorm.self) { _ in FoldBatchNorm() },
+    PassRegistration(EliminateCommonSubexpressions.self) { _ in EliminateCommonSubexpressions() },
     PassRegistration(DeadCodeElimination.self) { _ in DeadCodeElimination() },
     PassRegistration(DropUnusedWeights.self) { _ in DropUnusedWeights() },
     PassRegistration(QuantizeFP16.self) { _ in QuantizeFP16() },

@@ -53,7 +53,9 @@ public struct Pipeline: Sendable {
   public var options: PassOptions
 
   /// The exact passes (`-O1`), in order. A helper adding an exact pass appends its name here.
-  public static let exactPasses: [String] = ["dce", "drop-unused-weights"]
+  public static let exactPasses: [String] = [
+    "fold-constants", "simplify", "fold-batch-norm", "cse", "dce", "drop-unused-weights",
+  ]
 
   /// The fusion passes `-O2` adds after the exact ones. A helper adding a fusion pass appends its
   /// name here.

@@ -44,3 +44,24 @@ struct BreakingPass: Pass {
 final class TextSink: @unchecked Sendable {
   var text = ""
 }
+
+/// Deterministic values in [-1, 1).
+func values(_ count: Int, seed: UInt64) -> [Float] {
+  var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+  return (0..<count).map { _ in
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Float(state >> 40) / Float(1 << 23) - 1
+  }
+}
+
+/// The exact passes' tolerance: `|a − b| ≤ 1e-6 · max(1, |b|)` element by element.
+func assertExactlyClose(
+  _ actual: [Float], _ expected: [Float], _ message: String, file: StaticString = #filePath,
+  line: UInt = #line
+) {
+  XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
+  for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= 1e-6 * max(1, abs(b))) {
+    XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
+    return
+  }
+}

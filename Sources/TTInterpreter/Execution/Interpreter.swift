@@ -13,7 +13,7 @@ import TTIR
 /// `cast`, `dequantize_linear`, and the shape-only ops `reshape` and `flatten`.
 ///
 /// Shapes are static: every input must have exactly the declared type (batch size included);
-/// to run another batch size, interpret `graph.specialized(batchSize:)`.
+/// to run another batch size, interpret the graph after the `specialize-batch` pass (TTPasses).
 /// Each intermediate buffer is released right after its last reader, so peak memory matches
 /// ``TTIR/GraphAnalysis/peakIntermediateBytes``. An interpreter is immutable and may run
 /// concurrently from several tasks.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TTIR
+import TTInterpreter
 import TTPasses
 
 /// An optimization level as spelled on the command line: `-O0`, `-O1`, `-O2`.
@@ -51,7 +52,7 @@ struct PassFlags: ParsableArguments {
   ///
   /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
   func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
-    let options = PassOptions(batchSize: batch)
+    let options = PassOptions(batchSize: batch, evaluator: Interpreter.evaluate)
     do {
       if let passList {
         let names = passList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
