@@ -11,20 +11,20 @@ public enum FP16Quantizer {
       graph.weights.filter { $0.value.dtype == .f32 && $0.value.type.rank >= 2 && !outputs.contains($0.key) }
         .keys)
     guard !converted.isEmpty else { return (graph, 0) }
-    var names = FreshNames(graph)
+    var names = NameAllocator(takingNamesOf: graph)
     var rewritten = graph
     rewritten.nodes = []
     var castValues: [String: String] = [:]
     for var node in graph.nodes {
       for (position, input) in node.inputs.enumerated() where converted.contains(input) {
         if castValues[input] == nil {
-          let half = names.make(input + ".f16")
+          let half = names.fresh(input + ".f16")
           let weight = graph.weights[input]!
           rewritten.weights[half] = TensorData(halves: weight.floats(), shape: weight.shape)
-          let value = names.make(input + ".f32")
+          let value = names.fresh(input + ".f32")
           rewritten.nodes.append(
             Node(
-              name: names.make(input + ".cast"), op: .cast, inputs: [half], outputs: [value],
+              name: names.fresh(input + ".cast"), op: .cast, inputs: [half], outputs: [value],
               attributes: ["to": "f32"]))
           castValues[input] = value
         }

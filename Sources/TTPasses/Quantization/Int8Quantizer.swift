@@ -70,7 +70,7 @@ public enum Int8Quantizer {
       return QuantizationParameters(covering: range)
     }
 
-    var names = FreshNames(graph)
+    var names = NameAllocator(takingNamesOf: graph)
     var rewritten = graph
     rewritten.nodes = []
     var quantizedValues: [String: String] = [:]
@@ -81,8 +81,8 @@ public enum Int8Quantizer {
         continue
       }
       let weight = QuantizedWeights(linearWeight: graph.weights[node.inputs[1]]!)
-      let weightName = names.make(node.inputs[1] + ".int8")
-      let scaleName = names.make(node.inputs[1] + ".scale")
+      let weightName = names.fresh(node.inputs[1] + ".int8")
+      let scaleName = names.fresh(node.inputs[1] + ".scale")
       rewritten.weights[weightName] = weight.values
       rewritten.weights[scaleName] = weight.scales
       var x = node.inputs[0]
@@ -95,10 +95,10 @@ public enum Int8Quantizer {
           if let existing = quantizedValues[x] {
             x = existing
           } else {
-            let quantized = names.make(x + ".int8")
+            let quantized = names.fresh(x + ".int8")
             rewritten.nodes.append(
               Node(
-                name: names.make(x + ".quantize"), op: .quantizeLinear, inputs: [x], outputs: [quantized],
+                name: names.fresh(x + ".quantize"), op: .quantizeLinear, inputs: [x], outputs: [quantized],
                 attributes: ["scale": .float(Double(input.scale)), "zero_point": .int(input.zeroPoint)]))
             quantizedValues[x] = quantized
             x = quantized
