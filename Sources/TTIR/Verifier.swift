@@ -104,7 +104,8 @@ public enum Verifier {
         }
         guard case .node(let producer) = definition, producer >= index else { continue }
         if let cycle = cycle(through: index, in: graph, definitions: definitions) {
-          let names = (cycle + [index]).map { graph.nodes[$0].name }
+          var names = (cycle + [index]).map { graph.nodes[$0].name }
+          if names.count > 12 { names = names.prefix(6) + ["… (\(cycle.count) nodes)"] + names.suffix(6) }
           throw GraphError(node: node, "cycle: \(names.joined(separator: " → "))")
         }
         throw GraphError(
@@ -116,20 +117,31 @@ public enum Verifier {
   }
 
   /// A path of node indices from `start` back to `start` along data dependencies, if any.
+  ///
+  /// One depth-first search with an explicit stack (the stack is the current path) and a visited
+  /// mark per node: linear time and memory in the size of the graph, and no recursion, so a
+  /// 100,000-node chain cannot overflow the call stack.
   private static func cycle(through start: Int, in graph: Graph, definitions: [String: Definition])
     -> [Int]?
   {
-    var visited: Set<Int> = []
-    func search(_ path: [Int]) -> [Int]? {
-      guard let current = path.last else { return nil }
-      for input in graph.nodes[current].inputs {
-        guard case .node(let producer)? = definitions[input] else { continue }
-        if producer == start { return path }
-        if visited.insert(producer).inserted, let found = search(path + [producer]) { return found }
+    var visited = [Bool](repeating: false, count: graph.nodes.count)
+    visited[start] = true
+    var path: [(node: Int, nextInput: Int)] = [(start, 0)]
+    while let (current, nextInput) = path.last {
+      let inputs = graph.nodes[current].inputs
+      guard nextInput < inputs.count else {
+        path.removeLast()
+        continue
       }
-      return nil
+      path[path.count - 1].nextInput += 1
+      guard case .node(let producer)? = definitions[inputs[nextInput]] else { continue }
+      if producer == start { return path.map(\.node) }
+      if !visited[producer] {
+        visited[producer] = true
+        path.append((producer, 0))
+      }
     }
-    return search([start])
+    return nil
   }
 
   private static func checkOutputs(_ graph: Graph, types: [String: TensorType]) throws(GraphError) {

@@ -32,6 +32,22 @@ final class VerifierTests: XCTestCase {
     }
   }
 
+  func testLongCyclesAndReversedChainsAreFoundInLinearTime() {
+    // A ring of 100,000 nodes: node i reads node i-1's output, node 0 reads the last one.
+    let count = 100_000
+    let ring = (0..<count).map { relu("n\($0)", "v\(($0 + count - 1) % count)", "v\($0)") }
+    assertThrows(
+      "node 'n0' (relu): cycle: n0 → n99999 → n99998 → n99997 → n99996 → n99995 → … (100000 nodes) → n5 → n4 → n3 → n2 → n1 → n0"
+    ) {
+      try graph(ring).verify()
+    }
+    // The same chain listed backwards is an ordering error, not a cycle.
+    let chain = (1..<count).map { relu("n\($0)", $0 == 1 ? "x" : "v\($0 - 1)", "v\($0)") }
+    assertThrows("node 'n99999' (relu): input 'v99998' is produced by later node 'n99998'") {
+      try graph(chain.reversed()).verify()
+    }
+  }
+
   func testDanglingInput() {
     let g = graph([relu("a", "missing", "y")])
     assertThrows(

@@ -8,6 +8,11 @@ import Glibc
 /// The runtime is supplied as in-memory files too, included as clang will include it (see
 /// ``CCompiler/compileLibrary(source:output:in:)``), so nothing is read from disk.
 public enum CSourceChecker {
+  /// The most graph nodes ``ModelCompiler`` checks with libclang: the parse holds the whole AST
+  /// in memory (gigabytes for 100,000 nodes), so larger graphs skip this check, with a note, and
+  /// rely on clang's own diagnostics.
+  public static let nodeLimit = 10_000
+
   /// The virtual directory the generated file and runtime headers appear to live in.
   static let virtualDirectory = "/ttc-virtual"
 

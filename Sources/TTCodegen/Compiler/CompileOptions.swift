@@ -51,4 +51,6 @@ public struct CompiledArtifact: Sendable {
   public var arenaBytes: Int
   /// The sum of intermediate sizes the arena replaces.
   public var unsharedBytes: Int
+  /// Things the user should know about this build, e.g. a skipped check.
+  public var notes: [String] = []
 }

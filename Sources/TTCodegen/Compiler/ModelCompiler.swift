@@ -47,7 +47,14 @@ public enum ModelCompiler {
     if options.weights == .embedded {
       try FileSystem.write(output.weights.blob(graph), to: "\(build)/\(CEmitter.weightsFileName)")
     }
-    if options.checkWithLibclang { try CSourceChecker.check(output.source, keptSource: sourcePath) }
+    var notes: [String] = []
+    if options.checkWithLibclang && graph.nodes.count > CSourceChecker.nodeLimit {
+      notes.append(
+        "libclang check skipped: \(graph.nodes.count) nodes is over its limit of \(CSourceChecker.nodeLimit) "
+          + "(its memory grows with the source); clang still checks everything")
+    } else if options.checkWithLibclang {
+      try CSourceChecker.check(output.source, keptSource: sourcePath)
+    }
     lap("check")
     let library = "lib\(CSyntax.identifier(graph.name, prefix: ""))-\(digest.prefix(16)).so"
     do {
@@ -65,7 +72,7 @@ public enum ModelCompiler {
     return CompiledArtifact(
       libraryPath: entry.library, sourcePath: entry.directory + "/model.c", graphHash: graphHash, key: key,
       cacheHit: false, timings: timings, libraryBytes: entry.libraryBytes, arenaBytes: output.plan.arenaBytes,
-      unsharedBytes: output.plan.unsharedBytes)
+      unsharedBytes: output.plan.unsharedBytes, notes: notes)
   }
 
   /// The cache key of compiling `graph` with `options` (for `--explain-key`).

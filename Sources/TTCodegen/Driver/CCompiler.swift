@@ -16,6 +16,12 @@ public struct CCompiler: Sendable, Hashable {
   public var targetCPU: String?
   /// More flags appended to every compilation.
   public var extraFlags: [String]
+  /// Seconds one compilation may take before it is stopped (a hanging compiler must not hang
+  /// ttc); not part of cache keys.
+  public var timeout: Double = CCompiler.defaultTimeout
+
+  /// The default ``timeout``: ten minutes, far beyond any model compiled so far (seconds).
+  public static let defaultTimeout = 600.0
 
   /// A compiler at `executable` with the given options.
   public init(
@@ -72,7 +78,7 @@ public struct CCompiler: Sendable, Hashable {
   ///
   /// - Throws: ``CodegenError/toolFailed(_:)`` if the compiler cannot be run.
   public func identity() throws(CodegenError) -> String {
-    let result = try Subprocess.run(executable, ["--version"])
+    let result = try Subprocess.run(executable, ["--version"], timeout: timeout)
     guard result.status == 0, let line = result.output.split(separator: "\n").first else {
       throw .toolFailed("\(executable) --version failed (status \(result.status)): \(result.output)")
     }
@@ -98,7 +104,7 @@ public struct CCompiler: Sendable, Hashable {
   }
 
   private func invoke(_ arguments: [String], in directory: String, keptSource: String) throws(CodegenError) {
-    let result = try Subprocess.run(executable, arguments, in: directory)
+    let result = try Subprocess.run(executable, arguments, in: directory, timeout: timeout)
     guard result.status == 0 else {
       let command = "cd \(directory) && " + ([executable] + arguments).joined(separator: " ")
       throw .compilationFailed(command: command, diagnostics: result.output, keptSource: keptSource)

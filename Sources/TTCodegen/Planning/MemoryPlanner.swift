@@ -6,7 +6,8 @@ import TTIR
 /// Graph inputs, outputs and weights live in caller-owned or library memory and are not planned.
 /// A `reshape`/`flatten` whose output is not a graph output is a view of its input (no copy), so
 /// its reads extend the input's lifetime. Placement is greedy: largest buffer first, at the
-/// lowest 64-byte-aligned offset that does not collide with a placed buffer alive at the same time.
+/// lowest 64-byte-aligned offset that does not collide with a placed buffer alive at the same time
+/// (with a linear bound on the work, see `plan`).
 public enum MemoryPlanner {
   /// The alignment of every offset, in bytes.
   public static let alignment = 64
@@ -67,15 +68,39 @@ public enum MemoryPlanner {
 
     var placed: [(request: Request, slot: MemoryPlan.Slot)] = []
     var arenaBytes = 0
-    for request in requests {
-      let conflicts = placed.filter { $0.request.first <= request.last && request.first <= $0.request.last }
-        .map(\.slot).sorted { $0.offset < $1.offset }
-      var offset = 0
-      for slot in conflicts where offset + request.bytes > slot.offset {
-        offset = max(offset, aligned(slot.offset + slot.bytes))
+    // The placed slots alive at each step, so a request only meets the slots whose lifetimes
+    // overlap its own. `budget` bounds the steps and slots looked at in all: when it runs out
+    // (many long-lived buffers), the remaining buffers are stacked above everything placed, so
+    // planning stays linear in time and memory however large the graph.
+    var liveAt = [[Int]](repeating: [], count: graph.nodes.count)
+    var seenBy = [Int]()  // per placed slot: the last request that collected it
+    var budget = 64 * max(graph.nodes.count, 4096)
+    for (number, request) in requests.enumerated() {
+      let steps = request.first...request.last
+      var cost = steps.count
+      for step in steps where cost <= budget { cost += liveAt[step].count }
+      var offset = arenaBytes
+      if cost <= budget {
+        budget -= cost
+        var conflicts: [MemoryPlan.Slot] = []
+        for step in steps {
+          for index in liveAt[step] where seenBy[index] != number {
+            seenBy[index] = number
+            conflicts.append(placed[index].slot)
+          }
+          liveAt[step].append(placed.count)
+        }
+        offset = 0
+        for slot in conflicts.sorted(by: { $0.offset < $1.offset }) where offset + request.bytes > slot.offset
+        {
+          offset = max(offset, aligned(slot.offset + slot.bytes))
+        }
+      } else {
+        budget = -1  // from now on every buffer is stacked, so none can overlap an unlisted one
       }
       let slot = MemoryPlan.Slot(offset: offset, bytes: request.bytes)
       placed.append((request, slot))
+      seenBy.append(-1)
       arenaBytes = max(arenaBytes, aligned(offset + request.bytes))
     }
 

@@ -29,19 +29,25 @@ struct BenchCommand: ParsableCommand {
   @Argument(help: "The model file (model.json).")
   var model: String
 
-  @Option(help: "Benchmark at this batch size (re-specializes the leading dimension of every input).")
+  @Option(
+    parsing: .unconditional,
+    help: "Benchmark at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
-  @Option(help: "Also run the compiled model on this many threads at once.")
+  /// The most concurrent callers `--threads` accepts (each gets its own workspace).
+  static let maxThreads = 256
+
+  @Option(
+    parsing: .unconditional, help: "Also run the compiled model on this many threads at once (at most 256).")
   var threads = 1
 
-  @Option(help: "Timed calls per engine (default: as many as fit in --seconds).")
+  @Option(parsing: .unconditional, help: "Timed calls per engine (default: as many as fit in --seconds).")
   var runs: Int?
 
-  @Option(help: "Time budget per engine in seconds when --runs is not given.")
+  @Option(parsing: .unconditional, help: "Time budget per engine in seconds when --runs is not given.")
   var seconds = 1.0
 
-  @Option(help: "Seed of the random inputs.")
+  @Option(parsing: .unconditional, help: "Seed of the random inputs.")
   var seed: UInt64 = 0
 
   @Flag(help: "Print one JSON object instead of the table.")
@@ -56,7 +62,9 @@ struct BenchCommand: ParsableCommand {
   func validate() throws {
     if let batch, batch <= 0 { throw ValidationError("--batch must be positive (got \(batch))") }
     if let runs, runs <= 0 { throw ValidationError("--runs must be positive (got \(runs))") }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+    guard (1...BenchCommand.maxThreads).contains(threads) else {
+      throw ValidationError("--threads must be between 1 and \(BenchCommand.maxThreads) (got \(threads))")
+    }
     guard seconds > 0 else { throw ValidationError("--seconds must be positive (got \(seconds))") }
   }
 

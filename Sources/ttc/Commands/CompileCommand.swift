@@ -33,7 +33,8 @@ struct CompileCommand: ParsableCommand {
     help: ArgumentHelp("The library to write (default: the model path with .so).", valueName: "path"))
   var output: String?
 
-  @Option(help: "Re-specialize the leading (batch) dimension of the inputs to this size.")
+  @Option(
+    parsing: .unconditional, help: "Re-specialize the leading (batch) dimension of the inputs to this size.")
   var batch: Int?
 
   @Option(
@@ -99,6 +100,7 @@ struct CompileCommand: ParsableCommand {
         + "of intermediates "
         + "(\(percent)%)")
     if let emitC { print("C source: \(emitC)") }
+    for note in artifact.notes { print("note: \(note)") }
     if verbose { print(PassReport.text(loaded, sizes: sizes), terminator: "") }
     if options.weights == .external { print("weights: external, read from \(weightsPath) at load") }
   }

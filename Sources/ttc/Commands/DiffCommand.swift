@@ -33,13 +33,16 @@ struct DiffCommand: ParsableCommand {
       valueName: "input"))
   var inputs: [String] = []
 
-  @Option(help: "The largest accepted |compiled − interpreted| / max(1, |interpreted|).")
+  @Option(
+    parsing: .unconditional, help: "The largest accepted |compiled − interpreted| / max(1, |interpreted|).")
   var tolerance = 1e-4
 
-  @Option(help: "Compare at this batch size (re-specializes the leading dimension of every input).")
+  @Option(
+    parsing: .unconditional,
+    help: "Compare at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
-  @Option(help: "Seed of the random inputs.")
+  @Option(parsing: .unconditional, help: "Seed of the random inputs.")
   var seed: UInt64 = 0
 
   @Option(

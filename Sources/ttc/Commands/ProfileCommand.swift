@@ -22,10 +22,10 @@ struct ProfileCommand: ParsableCommand {
 
   @OptionGroup var source: ModelInputs
 
-  @Option(help: "Timed runs; each node's median over them is reported.")
+  @Option(parsing: .unconditional, help: "Timed runs; each node's median over them is reported.")
   var runs = 10
 
-  @Option(help: "Untimed runs first.")
+  @Option(parsing: .unconditional, help: "Untimed runs first.")
   var warmup = 1
 
   @Option(help: "Write a Chrome-trace JSON file with one event per node per run.")

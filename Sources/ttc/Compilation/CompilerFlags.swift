@@ -38,7 +38,15 @@ struct CompilerFlags: ParsableArguments {
     help: ArgumentHelp("The compile cache (default: $XDG_CACHE_HOME/ttc or ~/.cache/ttc).", valueName: "dir"))
   var cacheDirectory: String?
 
+  @Option(
+    name: .customLong("compile-timeout"), parsing: .unconditional,
+    help: ArgumentHelp("Stop the C compiler after this many seconds.", valueName: "seconds"))
+  var compileTimeout = CCompiler.defaultTimeout
+
   func validate() throws {
+    guard compileTimeout > 0, compileTimeout.isFinite else {
+      throw ValidationError("--compile-timeout must be a positive number of seconds (got \(compileTimeout))")
+    }
     guard ["O0", "O1", "O2", "O3"].contains(optimization) else {
       throw ValidationError("--cc-opt must be one of O0, O1, O2, O3 (got '\(optimization)')")
     }
@@ -57,8 +65,9 @@ struct CompilerFlags: ParsableArguments {
   /// - Throws: ``CodegenError/toolFailed(_:)`` when no `--cc` is given and no compiler is found.
   func options(emitC: String? = nil) throws -> CompileOptions {
     let executable = try compilerPath ?? CCompiler.locateExecutable()
-    let compiler = CCompiler(
+    var compiler = CCompiler(
       executable: executable, optimization: "-" + optimization, targetCPU: targetCPU)
+    compiler.timeout = compileTimeout
     return CompileOptions(
       compiler: compiler, cacheDirectory: cacheDirectory, useCache: !noCache,
       weights: CEmitter.WeightsMode(rawValue: weights) ?? .embedded, emitCPath: emitC)

@@ -8,7 +8,9 @@ struct ModelInputs: ParsableArguments {
   @Argument(help: "The model file (model.json).")
   var model: String
 
-  @Option(help: "Run at this batch size (re-specializes the leading dimension of every input).")
+  @Option(
+    parsing: .unconditional,
+    help: "Run at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
   @Option(

@@ -77,6 +77,46 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: String(kept)), "kept C at \(kept)")
   }
 
+  func testAHangingCompilerIsStoppedAfterTheTimeout() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let script = directory.appendingPathComponent("hanging-cc")
+    let marker = directory.appendingPathComponent("still-running").path
+    // Answers --version, then hangs in a child process (as clang's cc1 would).
+    try writeScript(
+      """
+      #!/bin/sh
+      if [ "$1" = --version ]; then echo "hanging-cc 1.0"; exit 0; fi
+      (sleep 3; touch \(marker)) &
+      wait
+      """, to: script)
+    let start = Date()
+    let result = try ttc(["compile", model, "--cc", script.path, "--compile-timeout", "0.5"], in: directory)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
+    XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+    XCTAssertTrue(result.stderr.contains("did not finish within 0.5 seconds and was stopped"), result.stderr)
+    sleep(4)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the compiler's children were not stopped")
+    let invalid = try ttc(["compile", model, "--compile-timeout", "-1"], in: directory)
+    XCTAssertTrue(invalid.stderr.contains("--compile-timeout must be a positive number"), invalid.stderr)
+  }
+
+  func testNumericOptionsTakeNegativeValuesAndAreValidated() throws {
+    let model = try writeSmallModel("small", in: directory)
+    let cases = [
+      (["bench", model, "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
+      (["bench", model, "--batch", "-3"], "--batch must be positive (got -3)"),
+      (["compile", model, "--batch", "-1"], "--batch must be positive (got -1)"),
+      (["diff", model, "--tolerance", "-1e-3"], "--tolerance must not be negative"),
+      (["profile", model, "--runs", "-5"], "--runs must be at least 1"),
+    ]
+    for (arguments, message) in cases {
+      let result = try ttc(arguments, in: directory)
+      XCTAssertNotEqual(result.status, 0, "\(arguments)")
+      XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+
   func testCorruptedCacheEntryIsRebuilt() throws {
     let model = try writeSmallModel("small", in: directory)
     XCTAssertEqual(try ttc(["compile", model, "-o", "small.so"], in: directory).status, 0)
