@@ -14,11 +14,11 @@ final class Reverser: Module {
   let norm: LayerNorm
   let head: Linear
 
-  init(vocabularySize: Int, length: Int, width: Int, layers: Int, heads: Int, seed: UInt64) throws {
+  init(vocabularySize: Int, length: Int, width: Int, layers: Int, heads: Int, seed: UInt64) {
     tokens = Embedding(vocabularySize: vocabularySize, dimension: width, std: 0.1, seed: seed)
     positions = PositionalEmbedding(maxLength: length, dimension: width, std: 0.1, seed: seed + 1)
-    blocks = try (0..<layers).map { i in
-      try TransformerBlock(
+    blocks = (0..<layers).map { i in
+      TransformerBlock(
         dimension: width, headCount: heads, hiddenDimension: 2 * width, seed: seed + 10 * UInt64(i + 1))
     }
     norm = LayerNorm(width)
@@ -80,7 +80,7 @@ runMilestone {
     if !seen.contains(s) { test.append(s) }
   }
 
-  let model = try Reverser(
+  let model = Reverser(
     vocabularySize: vocabularySize, length: length, width: 64, layers: 2, heads: 4, seed: seed)
   let optimizer = Adam(model.parameters(), learningRate: 2e-3)
   print("attention-2017: reverse sequences of \(length) tokens (vocabulary \(vocabularySize))")

@@ -52,7 +52,7 @@ runMilestone {
   var trainSeconds = 0.0
   var trainSamples = 0
   for seed in seeds {
-    let model = try LeNet(seed: seed)
+    let model = LeNet(seed: seed)
     let initialConv1 = model.conv1.weight.scalars
     let trainer = Trainer(
       model: model, optimizer: Adam(model.parameters(), learningRate: learningRate), loss: Loss.crossEntropy,

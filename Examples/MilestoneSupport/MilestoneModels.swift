@@ -37,9 +37,9 @@ public final class LeNet: Module {
   public let fc1: Linear
   public let fc2: Linear
 
-  public init(seed: UInt64) throws {
-    conv1 = try Conv2d(1, 8, kernelSize: 3, padding: 1, seed: seed)
-    conv2 = try Conv2d(8, 16, kernelSize: 3, padding: 1, seed: seed + 1)
+  public init(seed: UInt64) {
+    conv1 = Conv2d(1, 8, kernelSize: 3, padding: 1, seed: seed)
+    conv2 = Conv2d(8, 16, kernelSize: 3, padding: 1, seed: seed + 1)
     fc1 = Linear(64, 32, seed: seed + 2)
     fc2 = Linear(32, 10, seed: seed + 3)
     super.init()

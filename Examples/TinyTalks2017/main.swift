@@ -83,7 +83,7 @@ runMilestone {
     vocabularySize: tokenizer.vocabularySize, dimension: 128, layerCount: 2, headCount: 4,
     maxSequenceLength: context, dropout: 0.3)
   let seed: UInt64 = 2017
-  let model = try GPT(configuration, seed: seed)
+  let model = GPT(configuration, seed: seed)
   let (batchSize, evalEvery, patience, warmupSteps) = (16, min(100, maxSteps), 5, min(100, maxSteps / 10))
   let peakLearningRate: Float = 3e-3
   let optimizer = Adam(model.parameters(), learningRate: peakLearningRate)

@@ -14,8 +14,8 @@ import Foundation
 /// without gaps. Metadata keys are written sorted (Python's order for several keys is not
 /// deterministic).
 ///
-/// Reading supports F32, F16, I8, I32, I64 and F64 (F64 tensors are converted to `f32`, the
-/// IR having no f64) and rejects malformed files: truncated data, header length past the end,
+/// Reading supports F32, F16, I8, I32, I64, F64 and BF16 (F64 and BF16 tensors are converted to
+/// `f32`, the IR having neither; ``convertedDTypes`` records which) and rejects malformed files: truncated data, header length past the end,
 /// invalid JSON, unknown dtypes, byte counts that do not match the shape, offsets out of
 /// range, overlapping or leaving gaps.
 public struct SafeTensors: Hashable, Sendable {
@@ -23,6 +23,9 @@ public struct SafeTensors: Hashable, Sendable {
   public var tensors: [String: TensorData]
   /// Free-form string metadata (`__metadata__`).
   public var metadata: [String: String]
+  /// The file's element type of each tensor that was converted on reading (`"F64"` or `"BF16"`,
+  /// now `f32`), so loaders can report conversions; empty for tensor sets built in memory.
+  public var convertedDTypes: [String: String] = [:]
 
   /// Creates a tensor set.
   public init(tensors: [String: TensorData], metadata: [String: String] = [:]) {
@@ -80,6 +83,7 @@ enum SafeTensorsDType: String, CaseIterable {
   case f32 = "F32"
   case i32 = "I32"
   case f16 = "F16"
+  case bf16 = "BF16"
   case i8 = "I8"
 
   init(_ dtype: DType) {
@@ -96,7 +100,7 @@ enum SafeTensorsDType: String, CaseIterable {
     switch self {
     case .i64, .f64: 8
     case .f32, .i32: 4
-    case .f16: 2
+    case .f16, .bf16: 2
     case .i8: 1
     }
   }
@@ -107,6 +111,7 @@ enum SafeTensorsDType: String, CaseIterable {
     switch self {
     case .i8: 5
     case .f16: 11
+    case .bf16: 12
     case .i32: 13
     case .f32: 15
     case .f64: 16

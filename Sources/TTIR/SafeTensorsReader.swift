@@ -48,11 +48,15 @@ struct SafeTensorsReader {
     try checkLayout(entries, dataSize: dataSize)
 
     var tensors: [String: TensorData] = [:]
+    var converted: [String: String] = [:]
     for entry in entries {
       let raw = Array(bytes[(dataStart + entry.begin)..<(dataStart + entry.end)])
       tensors[entry.name] = try makeTensor(entry, raw)
+      if entry.dtype == .f64 || entry.dtype == .bf16 { converted[entry.name] = entry.dtype.rawValue }
     }
-    return SafeTensors(tensors: tensors, metadata: metadata)
+    var result = SafeTensors(tensors: tensors, metadata: metadata)
+    result.convertedDTypes = converted
+    return result
   }
 
   private func readMetadata(_ value: JSON) throws(SafeTensorsError) -> [String: String] {
@@ -138,6 +142,14 @@ struct SafeTensorsReader {
         let bits = raw[index..<(index + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let narrowed = Float(Double(bitPattern: bits)).bitPattern
         withUnsafeBytes(of: narrowed.littleEndian) { payload.append(contentsOf: $0) }
+      }
+    case .bf16:
+      // bfloat16 is the upper half of a float32.
+      type = TensorType(.f32, entry.shape)
+      payload = []
+      payload.reserveCapacity(raw.count * 2)
+      for index in stride(from: 0, to: raw.count, by: 2) {
+        payload += [0, 0, raw[index], raw[index + 1]]
       }
     case .f32: type = TensorType(.f32, entry.shape)
     case .f16: type = TensorType(.f16, entry.shape)

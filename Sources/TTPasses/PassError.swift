@@ -8,6 +8,8 @@ public enum PassError: Error, Sendable, CustomStringConvertible {
   case notInPipeline(String, pipeline: [String])
   /// A pass needs an option the caller did not give.
   case missingOption(pass: String, String)
+  /// An option value a pass cannot take.
+  case invalidOption(pass: String, String)
   /// The graph given to the manager does not verify.
   case invalidInput(GraphError)
   /// A pass left a graph the verifier rejects.
@@ -23,6 +25,7 @@ public enum PassError: Error, Sendable, CustomStringConvertible {
       "no pass '\(name)' in the pipeline to print after "
         + (pipeline.isEmpty ? "(it is empty)" : "(it runs: \(pipeline.joined(separator: ", ")))")
     case .missingOption(let pass, let what): "pass '\(pass)' needs \(what)"
+    case .invalidOption(let pass, let problem): "pass '\(pass)': \(problem)"
     case .invalidInput(let error): "the graph is invalid before any pass ran: \(error)"
     case .invalidGraph(let pass, let error): "pass '\(pass)' produced an invalid graph: \(error)"
     case .failed(let pass, let message): "pass '\(pass)' failed: \(message)"

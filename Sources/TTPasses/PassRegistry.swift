@@ -34,6 +34,25 @@ public enum PassRegistry {
     PassRegistration(EliminateCommonSubexpressions.self) { _ in EliminateCommonSubexpressions() },
     PassRegistration(DeadCodeElimination.self) { _ in DeadCodeElimination() },
     PassRegistration(DropUnusedWeights.self) { _ in DropUnusedWeights() },
+    PassRegistration(PruneMagnitude.self) { options throws(PassError) in
+      guard let sparsity = options.pruneSparsity else {
+        throw .missingOption(pass: PruneMagnitude.name, "a sparsity (--prune S)")
+      }
+      if let problem = PruningRanking.problem(with: sparsity, named: "sparsity") {
+        throw .invalidOption(pass: PruneMagnitude.name, problem)
+      }
+      return PruneMagnitude(sparsity: sparsity)
+    },
+    PassRegistration(PruneStructured.self) { options throws(PassError) in
+      guard let fraction = options.pruneStructured else {
+        throw .missingOption(pass: PruneStructured.name, "a fraction (--prune-structured F)")
+      }
+      if let problem = PruningRanking.problem(with: fraction, named: "fraction") {
+        throw .invalidOption(pass: PruneStructured.name, problem)
+      }
+      return PruneStructured(fraction: fraction, norm: options.pruneNorm)
+    },
+    PassRegistration(Sparsify.self) { options in Sparsify(threshold: options.sparsifyThreshold) },
     PassRegistration(QuantizeFP16.self) { _ in QuantizeFP16() },
     PassRegistration(QuantizeInt8Dynamic.self) { _ in QuantizeInt8Dynamic() },
     PassRegistration(QuantizeInt8Static.self) { options throws(PassError) in

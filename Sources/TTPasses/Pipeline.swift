@@ -29,17 +29,39 @@ public struct PassOptions: Sendable {
   public var batchSize: Int?
   /// Evaluates a node on constant inputs, for constant folding (nil: constants are not folded).
   public var evaluator: ConstantEvaluator?
+  /// Prune every `linear` and `conv2d` weight to this sparsity by magnitude, then store sparse
+  /// `linear` weights in CSR form: when set, pipelines run `prune-magnitude` and `sparsify` first.
+  public var pruneSparsity: Double?
+  /// Remove this fraction of the neurons/channels of every layer feeding another layer: when
+  /// set, pipelines run `prune-structured` first.
+  public var pruneStructured: Double?
+  /// The norm `prune-structured` ranks units by.
+  public var pruneNorm: PruningNorm
+  /// The fraction of zeros from which `sparsify` stores a `linear` weight sparse.
+  public var sparsifyThreshold: Double
   /// Calibrated activation ranges for `quantize-int8-static` (see ``QuantizeInt8Static``).
   public var activationRanges: [String: ClosedRange<Float>]?
 
   /// Options; everything off by default.
   public init(
-    batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil,
+    batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil, pruneSparsity: Double? = nil,
+    pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1, sparsifyThreshold: Double = 0.8,
     activationRanges: [String: ClosedRange<Float>]? = nil
   ) {
     self.batchSize = batchSize
     self.evaluator = evaluator
+    self.pruneSparsity = pruneSparsity
+    self.pruneStructured = pruneStructured
+    self.pruneNorm = pruneNorm
+    self.sparsifyThreshold = sparsifyThreshold
     self.activationRanges = activationRanges
+  }
+
+  /// The pruning passes these options ask for, in the order they run (structured first, so that
+  /// magnitude pruning ranks the weights that remain).
+  var pruningPasses: [String] {
+    (pruneStructured != nil ? [PruneStructured.name] : [])
+      + (pruneSparsity != nil ? [PruneMagnitude.name, Sparsify.name] : [])
   }
 }
 
@@ -69,7 +91,7 @@ public struct Pipeline: Sendable {
   }
 
   /// The pipeline of an optimization level, preceded by `specialize-batch` when
-  /// `options.batchSize` is set.
+  /// `options.batchSize` is set and by the pruning passes the options ask for.
   public static func level(_ level: OptimizationLevel, options: PassOptions = PassOptions()) throws(PassError)
     -> Pipeline
   {
@@ -77,7 +99,8 @@ public struct Pipeline: Sendable {
   }
 
   /// The pipeline of the passes called `names` (as `--passes a,b,c` gives them), preceded by
-  /// `specialize-batch` when `options.batchSize` is set.
+  /// `specialize-batch` when `options.batchSize` is set and by the pruning passes the options ask
+  /// for (``PassOptions/pruneSparsity``, ``PassOptions/pruneStructured``).
   ///
   /// - Throws: ``PassError/unknownPass(_:known:)`` listing the known names.
   public static func named(_ names: [String], options: PassOptions = PassOptions(), name: String = "custom")
@@ -85,8 +108,9 @@ public struct Pipeline: Sendable {
   {
     let batch =
       options.batchSize != nil && !names.contains(SpecializeBatch.name) ? [SpecializeBatch.name] : []
+    let pruning = options.pruningPasses.filter { !names.contains($0) }
     var passes: [any Pass] = []
-    for passName in batch + names {
+    for passName in batch + pruning + names {
       passes.append(try PassRegistry.registration(named: passName).make(options))
     }
     return Pipeline(name: name, passes: passes, options: options)

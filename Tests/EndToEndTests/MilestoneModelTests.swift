@@ -40,7 +40,7 @@ final class MilestoneModelTests: XCTestCase {
   }
 
   func testLeNetCNN() throws {
-    let model = try LeNet(seed: 1)
+    let model = LeNet(seed: 1)
     let graph = try exportAndReload(model, example: Tensor.zeros([1, 1, 8, 8]), name: "lenet", in: directory)
     XCTAssertTrue(graph.nodes.contains { $0.op == .conv2d } && graph.nodes.contains { $0.op == .maxPool2d })
     try assertEagerInterpretedAndCompiledAgree(
@@ -52,7 +52,7 @@ final class MilestoneModelTests: XCTestCase {
   func testSmallGPTForwardAtFixedLength() throws {
     let configuration = GPT.Configuration(
       vocabularySize: 23, dimension: 16, layerCount: 2, headCount: 2, maxSequenceLength: 8)
-    let model = try GPT(configuration, seed: 7)
+    let model = GPT(configuration, seed: 7)
     let tokens = try Tensor.tokenIDs([[3, 1, 4, 1, 5, 9, 2, 6], [2, 7, 1, 8, 2, 8, 1, 8]])
     let graph = try exportAndReload(model, example: tokens, name: "gpt", in: directory)
     XCTAssertTrue(graph.nodes.contains { $0.op == .scaledDotProductAttention || $0.op == .softmax })

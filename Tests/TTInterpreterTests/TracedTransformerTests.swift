@@ -7,7 +7,7 @@ import XCTest
 /// The transformer models traced into the IR and interpreted give the eager logits.
 final class TracedTransformerTests: XCTestCase {
   func testGPTTraceRunsInTheInterpreter() throws {
-    let gpt = try GPT(
+    let gpt = GPT(
       .init(
         vocabularySize: 13, dimension: 16, layerCount: 2, headCount: 4, maxSequenceLength: 8, dropout: 0.1),
       seed: 3)

@@ -6,7 +6,7 @@ import XCTest
 final class SpecializeBatchTests: XCTestCase {
   func testTracedCNNReSpecializesToAnotherBatchSize() throws {
     let cnn = Sequential(
-      try Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
+      Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
       Linear(4 * 4 * 4, 10, seed: 2))
     let graph = try trace(cnn, example: Tensor.randn([2, 1, 8, 8], seed: 3))
     XCTAssertEqual(graph.batchSize, 2)

@@ -13,7 +13,7 @@ final class DataLoaderTests: XCTestCase {
   func allBatches(_ loader: DataLoader) throws -> [[Tensor]] {
     var batches: [[Tensor]] = []
     var iterator = loader.makeIterator()
-    while let batch = try iterator.next() { batches.append(batch) }
+    while let batch = try iterator.nextBatch() { batches.append(batch) }
     return batches
   }
 
@@ -91,5 +91,27 @@ final class DataLoaderTests: XCTestCase {
     XCTAssertEqual(batches[1][0].shape, [2, 2])
     XCTAssertEqual(batches[1][0].scalars, [2, 4, 3, 9])
     XCTAssertEqual(batches[2][1].shape, [1])
+  }
+
+  func testForInLoopsOverOneEpochAndAdvancesIt() throws {
+    let loader = try DataLoader(makeDataset(), batchSize: 4, shuffle: true, seed: 9)
+    var seen: [[Float]] = []
+    for batch in loader { seen.append(batch[1].scalars) }
+    XCTAssertEqual(loader.epoch, 1)
+    XCTAssertEqual(seen.flatMap { $0 }, loader.order(epoch: 0).map(Float.init))
+    XCTAssertEqual(loader.map { $0[1].count }, [4, 4, 2])  // any Sequence method works
+    XCTAssertEqual(loader.epoch, 2)
+  }
+
+  func testManualSeedSeedsTheShufflingOfLoadersWithoutASeed() throws {
+    func order() throws -> [Int] {
+      try DataLoader(makeDataset(), batchSize: 2, shuffle: true).order(epoch: 0)
+    }
+    manualSeed(123)
+    let first = try order()
+    manualSeed(123)
+    XCTAssertEqual(try order(), first)
+    manualSeed(124)
+    XCTAssertNotEqual(try order(), first)
   }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 final class GPTTests: XCTestCase {
   func small(tie: Bool = false, layers: Int = 2, maxLength: Int = 8) throws -> GPT {
-    try GPT(
+    GPT(
       .init(
         vocabularySize: 11, dimension: 8, layerCount: layers, headCount: 2, maxSequenceLength: maxLength,
         feedForwardMultiplier: 2, tieWeights: tie), seed: 7)
@@ -62,7 +62,9 @@ final class GPTTests: XCTestCase {
     XCTAssertThrowsError(try gpt(Tensor.tokenIDs([Array(repeating: 1, count: 9)])))  // longer than table
     XCTAssertThrowsError(try gpt(Tensor([1, 2])))  // not [batch, length]
     XCTAssertThrowsError(
-      try GPT(.init(vocabularySize: 5, dimension: 6, layerCount: 1, headCount: 4, maxSequenceLength: 4)))
+      try GPT.Configuration(
+        vocabularySize: 5, dimension: 6, layerCount: 1, headCount: 4, maxSequenceLength: 4
+      ).validate())
     XCTAssertThrowsError(try gpt.generate(prompt: [], maxNewTokens: 3))
     XCTAssertThrowsError(try gpt.generate(prompt: [12], maxNewTokens: 3))
     XCTAssertThrowsError(try gpt.generate(prompt: [1], maxNewTokens: 3, temperature: -1))

@@ -4,7 +4,7 @@ import XCTest
 
 final class KVCacheTests: XCTestCase {
   func model() throws -> GPT {
-    try GPT(
+    GPT(
       .init(vocabularySize: 13, dimension: 16, layerCount: 2, headCount: 4, maxSequenceLength: 10), seed: 3)
   }
 

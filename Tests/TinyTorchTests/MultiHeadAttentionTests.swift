@@ -4,8 +4,8 @@ import XCTest
 
 final class MultiHeadAttentionTests: XCTestCase {
   func testFusedAndSeparateProjectionsAgree() throws {
-    let fused = try MultiHeadAttention(dimension: 8, headCount: 2, seed: 1)
-    let separate = try MultiHeadAttention(dimension: 8, headCount: 2, fusedProjection: false, seed: 2)
+    let fused = MultiHeadAttention(dimension: 8, headCount: 2, seed: 1)
+    let separate = MultiHeadAttention(dimension: 8, headCount: 2, fusedProjection: false, seed: 2)
     // Copy the fused columns [q | k | v] into the separate layers.
     let w = fused.inputProjection!.weight
     let b = fused.inputProjection!.bias!
@@ -25,7 +25,7 @@ final class MultiHeadAttentionTests: XCTestCase {
   }
 
   func testCausalOutputIgnoresFutureTokens() throws {
-    let mha = try MultiHeadAttention(dimension: 8, headCount: 4, seed: 1)
+    let mha = MultiHeadAttention(dimension: 8, headCount: 4, seed: 1)
     let x = Tensor.randn([1, 6, 8], seed: 2)
     let y = Tensor(
       uncheckedShape: x.shape, scalars: Array(x.scalars[0..<24]) + Tensor.randn([24], seed: 9).scalars)
@@ -37,7 +37,7 @@ final class MultiHeadAttentionTests: XCTestCase {
 
   func testFiniteDifferencesWithPaddingMask() throws {
     for fused in [true, false] {
-      let mha = try MultiHeadAttention(dimension: 6, headCount: 2, fusedProjection: fused, seed: 5)
+      let mha = MultiHeadAttention(dimension: 6, headCount: 2, fusedProjection: fused, seed: 5)
       let x = Tensor.randn([2, 4, 6], seed: 6, requiresGrad: true)
       let mask = try AttentionMask.padding(validLengths: [4, 2], length: 4)
       assertGradientsMatch([x] + mha.parameters()) { _ in
@@ -47,8 +47,8 @@ final class MultiHeadAttentionTests: XCTestCase {
   }
 
   func testBadInputThrows() throws {
-    XCTAssertThrowsError(try MultiHeadAttention(dimension: 10, headCount: 3))
-    let mha = try MultiHeadAttention(dimension: 8, headCount: 2, seed: 1)
+    XCTAssertThrowsError(try MultiHeadAttention.validate(dimension: 10, headCount: 3))
+    let mha = MultiHeadAttention(dimension: 8, headCount: 2, seed: 1)
     XCTAssertThrowsError(try mha(Tensor.zeros([2, 3, 6])))
     XCTAssertThrowsError(try mha(Tensor.zeros([3, 8])))
     XCTAssertThrowsError(try mha.forward(Tensor.zeros([2, 3, 8]), mask: Tensor.ones([3, 3, 3])))

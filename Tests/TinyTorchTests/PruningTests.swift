@@ -88,7 +88,7 @@ final class PruningTests: XCTestCase {
   }
 
   func testStructuredPruningRemovesConvolutionFilters() throws {
-    let conv = try Conv2d(2, 4, kernelSize: 3, seed: 7)
+    let conv = Conv2d(2, 4, kernelSize: 3, seed: 7)
     let norms = (0..<4).map { o in PruningNorm.l2.of(Array(conv.weight.scalars[(o * 18)..<((o + 1) * 18)])) }
     try Pruning.structured(conv, fraction: 0.25, norm: .l2)
     let weakest = norms.indices.min { norms[$0] < norms[$1] }!

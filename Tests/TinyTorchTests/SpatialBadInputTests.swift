@@ -15,7 +15,7 @@ final class SpatialBadInputTests: XCTestCase {
   }
 
   func testConv2dRejectsWrongRankAndChannelCount() throws {
-    let conv = try Conv2d(3, 4, kernelSize: 3)
+    let conv = Conv2d(3, 4, kernelSize: 3)
     assertThrows("expected input of shape [batch, 3, height, width], got [3, 8, 8]") {
       try conv(Tensor.zeros([3, 8, 8]))
     }
@@ -44,16 +44,16 @@ final class SpatialBadInputTests: XCTestCase {
 
   func testGroupsMustDivideChannels() throws {
     assertThrows("groups 2 must divide both the input channels 3") {
-      try Conv2d(3, 4, kernelSize: 1, groups: 2)
+      try Conv2d.validate(3, 4, kernelSize: 1, groups: 2)
     }
-    assertThrows("output channels 5") { try Conv2d(4, 5, kernelSize: 1, groups: 2) }
+    assertThrows("output channels 5") { try Conv2d.validate(4, 5, kernelSize: 1, groups: 2) }
     assertThrows("groups 2 must divide") {
       try Tensor.zeros([1, 3, 4, 4]).conv2d(weight: Tensor.zeros([4, 1, 1, 1]), groups: 2)
     }
   }
 
   func testInvalidSizes() throws {
-    assertThrows("must be positive") { try Conv2d(1, 1, kernelSize: 0) }
+    assertThrows("must be positive") { try Conv2d.validate(1, 1, kernelSize: 0) }
     assertThrows("stride [0, 1] must be positive") {
       try Tensor.zeros([1, 1, 4, 4]).conv2d(weight: Tensor.zeros([1, 1, 2, 2]), stride: Size2D(0, 1))
     }

@@ -4,7 +4,7 @@ import XCTest
 
 final class SpatialModuleTests: XCTestCase {
   func testConv2dShapesParametersAndKaimingBound() throws {
-    let conv = try Conv2d(3, 8, kernelSize: Size2D(3, 5), stride: 2, padding: Size2D(1, 2), seed: 0)
+    let conv = Conv2d(3, 8, kernelSize: Size2D(3, 5), stride: 2, padding: Size2D(1, 2), seed: 0)
     XCTAssertEqual(conv.weight.shape, [8, 3, 3, 5])
     XCTAssertEqual(conv.namedParameters().map(\.0), ["weight", "bias"])
     let bound = (6 / Float(3 * 3 * 5)).squareRoot()
@@ -12,15 +12,15 @@ final class SpatialModuleTests: XCTestCase {
     XCTAssertGreaterThan(conv.weight.scalars.map(abs).max()!, bound * 0.9)
     let y = try conv(Tensor.randn([2, 3, 9, 10], seed: 1))
     XCTAssertEqual(y.shape, [2, 8, 5, 5])
-    let grouped = try Conv2d(4, 6, kernelSize: 1, groups: 2, bias: false, seed: 0)
+    let grouped = Conv2d(4, 6, kernelSize: 1, groups: 2, bias: false, seed: 0)
     XCTAssertEqual(grouped.weight.shape, [6, 2, 1, 1])
     XCTAssertNil(grouped.bias)
     XCTAssertEqual(grouped.inChannels, 4)
   }
 
   func testSameSeedGivesSameWeights() throws {
-    let a = try Conv2d(2, 3, kernelSize: 3, seed: 5)
-    let b = try Conv2d(2, 3, kernelSize: 3, seed: 5)
+    let a = Conv2d(2, 3, kernelSize: 3, seed: 5)
+    let b = Conv2d(2, 3, kernelSize: 3, seed: 5)
     XCTAssertEqual(a.weight.scalars, b.weight.scalars)
   }
 
@@ -70,7 +70,7 @@ final class SpatialModuleTests: XCTestCase {
     let x = try Tensor(shape: [16, 1, 6, 6], scalars: images)
     let y = Tensor(labels)
     let model = Sequential(
-      try Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), BatchNorm2d(4), ReLU(), MaxPool2d(2),
+      Conv2d(1, 4, kernelSize: 3, padding: 1, seed: 1), BatchNorm2d(4), ReLU(), MaxPool2d(2),
       Flatten(), Linear(36, 2, seed: 2))
     var lastLoss: Float = .infinity
     for _ in 0..<60 {

@@ -64,13 +64,13 @@ final class TracingTests: XCTestCase {
 
   func testCNNAndGPTTraceToVerifiedGraphsThatRoundTripThroughModelFiles() throws {
     let cnn = Sequential(
-      try Conv2d(1, 8, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
+      Conv2d(1, 8, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
       Linear(8 * 4 * 4, 10, seed: 2))
     let cnnGraph = try trace(cnn, example: Tensor.randn([2, 1, 8, 8], seed: 3), name: "cnn")
     XCTAssertEqual(cnnGraph.nodes.map(\.op), [.conv2d, .relu, .maxPool2d, .reshape, .linear])
     XCTAssertEqual(cnnGraph.nodes.first?.name, "layers.0/conv2d")
 
-    let gpt = try GPT(
+    let gpt = GPT(
       GPT.Configuration(vocabularySize: 20, dimension: 16, layerCount: 2, headCount: 2, maxSequenceLength: 8),
       seed: 4)
     let ids = try Tensor((0..<8).map { Float($0 % 20) }).unsqueezed(axis: 0)

@@ -23,14 +23,26 @@ public final class KVCache {
 
   /// Preallocates zeroed buffers for `layerCount` layers.
   public init(layerCount: Int, batchSize: Int, headCount: Int, maxLength: Int, headDimension: Int) {
-    precondition(
-      [layerCount, batchSize, headCount, maxLength, headDimension].allSatisfy { $0 > 0 },
-      "KVCache sizes must be positive")
+    ArgumentCheck.orStop {
+      try KVCache.validate(
+        layerCount: layerCount, batchSize: batchSize, headCount: headCount, maxLength: maxLength,
+        headDimension: headDimension)
+    }
     (self.layerCount, self.batchSize, self.headCount) = (layerCount, batchSize, headCount)
     (self.maxLength, self.headDimension) = (maxLength, headDimension)
     let size = batchSize * headCount * maxLength * headDimension
     keys = Array(repeating: [Float](repeating: 0, count: size), count: layerCount)
     values = keys
+  }
+
+  /// Throws unless every size is positive.
+  static func validate(
+    layerCount: Int, batchSize: Int, headCount: Int, maxLength: Int, headDimension: Int
+  ) throws {
+    try ArgumentCheck.require(
+      [layerCount, batchSize, headCount, maxLength, headDimension].allSatisfy { $0 > 0 },
+      "KVCache(layerCount: \(layerCount), batchSize: \(batchSize), headCount: \(headCount), "
+        + "maxLength: \(maxLength), headDimension: \(headDimension)): every size must be positive")
   }
 
   /// Bytes held by the key and value buffers of all layers (Float32).

@@ -28,14 +28,14 @@ public final class MultiHeadAttention: Module {
   ///   - fusedProjection: one `[D, 3D]` projection instead of three `[D, D]` ones.
   ///   - dropout: probability of dropping an attention weight in training mode.
   ///   - seed: seeds the initializers (each projection gets a derived seed).
+  ///
+  /// Invalid sizes are a programming error: the program stops with the message of
+  /// ``validate(dimension:headCount:)``.
   public init(
     dimension: Int, headCount: Int, fusedProjection: Bool = true, bias: Bool = true, dropout: Float = 0,
     seed: UInt64? = nil
-  ) throws {
-    guard headCount > 0, dimension > 0, dimension % headCount == 0 else {
-      throw TensorError.invalidArgument(
-        "MultiHeadAttention: dimension \(dimension) must be a positive multiple of headCount \(headCount)")
-    }
+  ) {
+    ArgumentCheck.orStop { try MultiHeadAttention.validate(dimension: dimension, headCount: headCount) }
     self.dimension = dimension
     self.headCount = headCount
     func linear(_ out: Int, _ k: UInt64) -> Linear {
@@ -53,6 +53,15 @@ public final class MultiHeadAttention: Module {
     outputProjection = linear(dimension, 5)
     attentionDropout = Dropout(dropout, seed: seed.map { $0 &+ 6 })
     super.init()
+  }
+
+  public override var settingsDescription: String { "dimension: \(dimension), heads: \(headCount)" }
+
+  /// Throws unless `dimension` is a positive multiple of a positive `headCount`.
+  public static func validate(dimension: Int, headCount: Int) throws {
+    try ArgumentCheck.require(
+      headCount > 0 && dimension > 0 && dimension % headCount == 0,
+      "MultiHeadAttention: dimension \(dimension) must be a positive multiple of headCount \(headCount)")
   }
 
   /// Unmasked self-attention.

@@ -2,24 +2,32 @@
 /// one tensor per field.
 ///
 /// The shuffled order of an epoch depends only on `seed` and the epoch number, so a run
-/// resumed at epoch `e` sees exactly the batches an uninterrupted run would. Iterating the
-/// loader uses ``epoch`` and then advances it, so each pass is reshuffled:
+/// resumed at epoch `e` sees exactly the batches an uninterrupted run would. The loader is a
+/// `Sequence`: each `for` loop over it uses ``epoch`` and then advances it, so each pass is
+/// reshuffled:
 ///
 /// ```swift
-/// let loader = try DataLoader(TensorDataset(images, labels), batchSize: 32, shuffle: true, seed: 1)
-/// var batches = loader.makeIterator()            // epoch 0's order; loader.epoch becomes 1
-/// while let batch = try batches.next() {
-///   let (x, y) = (batch[0], batch[1])
+/// manualSeed(1)                                  // also seeds the loader's shuffling
+/// let loader = try DataLoader(TensorDataset(images, labels), batchSize: 32, shuffle: true)
+/// for epoch in 0..<10 {
+///   for batch in loader {                        // epoch's order; loader.epoch advances
+///     let (x, y) = (batch[0], batch[1])
+///   }
 /// }
 /// ```
-public final class DataLoader {
+///
+/// A `for` loop cannot throw, so a batch that fails to collate stops the program with the
+/// dataset's error; with datasets that can fail (files, custom ``Dataset/batch(at:)``), use
+/// ``BatchIterator/nextBatch()``, which throws instead.
+public final class DataLoader: Sequence {
   /// The examples.
   public let dataset: any Dataset
   /// The number of examples per batch.
   public let batchSize: Int
   /// Whether each epoch visits the examples in a fresh random order.
   public let shuffle: Bool
-  /// The seed the epochs' orders are derived from.
+  /// The seed the epochs' orders are derived from (drawn from the global generator, which
+  /// ``manualSeed(_:)`` seeds, when none is given).
   public let seed: UInt64
   /// Whether a last batch smaller than ``batchSize`` is dropped (by default it is kept).
   public let dropLast: Bool
@@ -29,7 +37,7 @@ public final class DataLoader {
   /// - Throws: when the dataset is empty, `batchSize` is not positive, or `dropLast` leaves no
   ///   batch at all.
   public init(
-    _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64 = 0,
+    _ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, seed: UInt64? = nil,
     dropLast: Bool = false
   ) throws {
     guard dataset.count > 0 else {
@@ -45,7 +53,7 @@ public final class DataLoader {
     self.dataset = dataset
     self.batchSize = batchSize
     self.shuffle = shuffle
-    self.seed = seed
+    self.seed = seed ?? (shuffle ? RandomGenerator.withGlobal { $0.next() } : 0)
     self.dropLast = dropLast
   }
 
@@ -79,15 +87,21 @@ public final class DataLoader {
   }
 
   /// Produces one epoch's batches in order.
-  public struct BatchIterator {
+  public struct BatchIterator: IteratorProtocol {
     let loader: DataLoader
     let order: [Int]
     var position = 0
 
+    /// The next batch, or nil after the last; a batch the dataset cannot collate stops the
+    /// program with the dataset's error (``nextBatch()`` throws it instead).
+    public mutating func next() -> [Tensor]? {
+      ArgumentCheck.orStop { try nextBatch() }
+    }
+
     /// The next batch, one tensor per field with a leading batch axis, or nil after the last.
     ///
     /// - Throws: when the dataset cannot collate the batch.
-    public mutating func next() throws -> [Tensor]? {
+    public mutating func nextBatch() throws -> [Tensor]? {
       let end = Swift.min(position + loader.batchSize, order.count)
       guard position < end, !(loader.dropLast && end - position < loader.batchSize) else { return nil }
       defer { position = end }

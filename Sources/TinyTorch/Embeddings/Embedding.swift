@@ -15,11 +15,19 @@ public final class Embedding: Module {
   /// Creates a table with values drawn from `N(0, std²)`.
   /// - Parameter seed: seeds the initializer; the global generator is used when nil.
   public init(vocabularySize: Int, dimension: Int, std: Float = 1, seed: UInt64? = nil) {
-    precondition(
-      vocabularySize > 0 && dimension > 0, "Embedding needs a positive vocabulary size and dimension")
+    ArgumentCheck.orStop { try Embedding.validate(vocabularySize: vocabularySize, dimension: dimension) }
     weight = Tensor.randn([vocabularySize, dimension], std: std, seed: seed, requiresGrad: true)
     super.init()
   }
+
+  /// Throws unless both sizes are positive.
+  static func validate(vocabularySize: Int, dimension: Int) throws {
+    try ArgumentCheck.require(
+      vocabularySize > 0 && dimension > 0,
+      "Embedding(vocabularySize: \(vocabularySize), dimension: \(dimension)): both must be positive")
+  }
+
+  public override var settingsDescription: String { "\(vocabularySize) × \(dimension)" }
 
   /// The vectors of `ids` (shape `ids.shape + [dimension]`).
   /// - Throws: ``TensorError/indexOutOfRange(op:index:bound:)`` for an id outside the

@@ -11,9 +11,16 @@ public final class PositionalEmbedding: Module {
 
   /// Creates a table with values drawn from `N(0, std²)`.
   public init(maxLength: Int, dimension: Int, std: Float = 0.02, seed: UInt64? = nil) {
-    precondition(maxLength > 0 && dimension > 0, "PositionalEmbedding needs a positive length and dimension")
+    ArgumentCheck.orStop { try PositionalEmbedding.validate(maxLength: maxLength, dimension: dimension) }
     weight = Tensor.randn([maxLength, dimension], std: std, seed: seed, requiresGrad: true)
     super.init()
+  }
+
+  /// Throws unless both sizes are positive.
+  static func validate(maxLength: Int, dimension: Int) throws {
+    try ArgumentCheck.require(
+      maxLength > 0 && dimension > 0,
+      "PositionalEmbedding(maxLength: \(maxLength), dimension: \(dimension)): both must be positive")
   }
 
   /// Adds positions `0..<length` to `input` of shape `[..., length, dimension]`.

@@ -12,12 +12,20 @@ public final class LayerNorm: Module {
 
   /// - Parameter affine: whether to learn a per-feature scale and shift.
   public init(_ width: Int, eps: Float = 1e-5, affine: Bool = true) {
+    ArgumentCheck.orStop { try LayerNorm.validate(width: width) }
     self.width = width
     self.eps = eps
     weight = affine ? Tensor.ones([width], requiresGrad: true) : nil
     bias = affine ? Tensor.zeros([width], requiresGrad: true) : nil
     super.init()
   }
+
+  /// Throws unless `width` is positive.
+  static func validate(width: Int) throws {
+    try ArgumentCheck.require(width > 0, "LayerNorm(\(width)): the width must be positive")
+  }
+
+  public override var settingsDescription: String { "\(width), eps: \(eps)" }
 
   /// Normalizes `input` of shape `[..., width]`; throws when the last axis differs.
   public override func forward(_ input: Tensor) throws -> Tensor {

@@ -52,16 +52,34 @@ public final class Linear: Module {
   public var outFeatures: Int { weight.shape[1] }
 
   /// Creates a layer with freshly initialized weights and a zero bias.
+  ///
+  /// A size that is not positive is a programming error: the program stops with a message
+  /// naming both sizes (see ``validate(_:_:)``).
   /// - Parameter seed: seeds the initializer; the global generator is used when nil.
   public init(
     _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
     initialization: WeightInitialization = .kaimingUniform, seed: UInt64? = nil
   ) {
+    ArgumentCheck.orStop { try Linear.validate(inFeatures, outFeatures) }
     weight = Tensor.withGenerator(seed) {
       initialization.make([inFeatures, outFeatures], fanIn: inFeatures, fanOut: outFeatures, using: &$0)
     }
     self.bias = bias ? Tensor.zeros([outFeatures], requiresGrad: true) : nil
     super.init()
+  }
+
+  public override var settingsDescription: String {
+    "\(inFeatures) → \(outFeatures)" + (bias == nil ? ", bias: false" : "")
+  }
+
+  /// `torch.nn.Linear` stores the weight as `[out, in]`.
+  public override var pytorchConvention: PyTorchConvention { PyTorchConvention(transposed: ["weight"]) }
+
+  /// Throws unless both sizes are positive (the check ``init(_:_:bias:initialization:seed:)`` runs).
+  public static func validate(_ inFeatures: Int, _ outFeatures: Int) throws {
+    try ArgumentCheck.require(
+      inFeatures > 0 && outFeatures > 0,
+      "Linear(\(inFeatures), \(outFeatures)): the input and output sizes must be positive")
   }
 
   public override func forward(_ input: Tensor) throws -> Tensor {
@@ -84,6 +102,9 @@ public final class Sequential: Module {
   /// Variadic form of the array initializer.
   public convenience init(_ layers: Module...) { self.init(layers) }
 
+  /// `torch.nn.Sequential` names its children `0`, `1`, … (here `layers.0`, `layers.1`, …).
+  public override var pytorchConvention: PyTorchConvention { PyTorchConvention(names: ["layers": ""]) }
+
   public override func forward(_ input: Tensor) throws -> Tensor {
     try layers.reduce(input) { try $1($0) }
   }
@@ -96,12 +117,22 @@ public final class Dropout: Module {
   public let probability: Float
   private var generator: RandomGenerator?
 
+  /// A probability outside `[0, 1]` is a programming error: the program stops with a message
+  /// naming it (see ``validate(probability:)``).
   /// - Parameter seed: seeds this layer's own mask generator; the global one is used when nil.
   public init(_ probability: Float = 0.5, seed: UInt64? = nil) {
-    precondition((0...1).contains(probability), "dropout probability must be in [0, 1]")
+    ArgumentCheck.orStop { try Dropout.validate(probability: probability) }
     self.probability = probability
     self.generator = seed.map(RandomGenerator.init(seed:))
     super.init()
+  }
+
+  public override var settingsDescription: String { "\(probability)" }
+
+  /// Throws unless `probability` lies in `[0, 1]`.
+  public static func validate(probability: Float) throws {
+    try ArgumentCheck.require(
+      (0...1).contains(probability), "Dropout(\(probability)): the probability must be in [0, 1]")
   }
 
   public override func forward(_ input: Tensor) throws -> Tensor {

@@ -12,9 +12,22 @@
 ///   override func forward(_ x: Tensor) throws -> Tensor { try fc2(fc1(x).relu()) }
 /// }
 /// ```
-open class Module {
+open class Module: CustomStringConvertible {
   /// Whether the module is in training mode (affects dropout and batch norm).
   public internal(set) var isTraining = true
+
+  /// The module tree with each module's settings, tensor shapes and parameter counts, as
+  /// `print(model)` shows it (see ``ModuleTree``).
+  open var description: String { ModuleTree(self).rendered() }
+
+  /// This module's settings in one line, shown after its type name by `print(model)` (like
+  /// PyTorch's `extra_repr`), e.g. `"64 → 128"` for a ``Linear``. Empty by default.
+  open var settingsDescription: String { "" }
+
+  /// How this module's own tensors and children are named and laid out in the PyTorch
+  /// `state_dict` of the matching `torch.nn` module (see ``PyTorchConvention``); by default the
+  /// Swift names and layouts.
+  open var pytorchConvention: PyTorchConvention { PyTorchConvention() }
 
   /// Creates a module in training mode.
   public init() {}

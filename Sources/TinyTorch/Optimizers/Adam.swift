@@ -18,12 +18,21 @@ public class Adam: Optimizer {
     _ parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
     epsilon: Float = 1e-8, weightDecay: Float = 0
   ) {
+    ArgumentCheck.orStop { try Adam.validate(beta1: beta1, beta2: beta2, epsilon: epsilon) }
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
     self.weightDecay = weightDecay
     super.init(
       parameters: parameters, learningRate: learningRate, bufferNames: ["exp_avg", "exp_avg_sq"])
+  }
+
+  /// Throws unless both betas lie in `[0, 1)` and `epsilon ≥ 0` (as `torch.optim.Adam` checks).
+  public static func validate(beta1: Float, beta2: Float, epsilon: Float) throws {
+    try ArgumentCheck.require(
+      (0..<1).contains(beta1) && (0..<1).contains(beta2),
+      "Adam(beta1: \(beta1), beta2: \(beta2)): both betas must be in [0, 1)")
+    try ArgumentCheck.require(epsilon >= 0, "Adam(epsilon: \(epsilon)): epsilon must be ≥ 0")
   }
 
   /// The bias corrections of the step being taken, computed once per step.

@@ -8,7 +8,7 @@ import TTKernels
 /// - Returns: the global norm before clipping.
 @discardableResult
 public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
-  precondition(maxNorm >= 0, "clipGradientNorm: maxNorm must be ≥ 0")
+  ArgumentCheck.orStop { try validateClipping(maxNorm: maxNorm) }
   let grads = parameters.compactMap(\.grad)
   var total: Double = 0
   for g in grads {
@@ -24,4 +24,9 @@ public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
     }
   }
   return norm
+}
+
+/// Throws unless `maxNorm ≥ 0` (the check ``clipGradientNorm(_:maxNorm:)`` runs).
+func validateClipping(maxNorm: Float) throws {
+  try ArgumentCheck.require(maxNorm >= 0, "clipGradientNorm(maxNorm: \(maxNorm)): maxNorm must be ≥ 0")
 }

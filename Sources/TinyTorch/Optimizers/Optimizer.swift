@@ -26,15 +26,28 @@ open class Optimizer {
 
   /// Creates an optimizer over `parameters` with zero-initialized state buffers.
   ///
-  /// - Precondition: every parameter requires gradients (anything else is a programming error,
-  ///   as in PyTorch).
+  /// A parameter without `requiresGrad` or a negative or non-finite learning rate is a
+  /// programming error (as in PyTorch): the program stops with the message of
+  /// ``validate(parameters:learningRate:)``.
   public init(parameters: [Tensor], learningRate: Float, bufferNames: [String]) {
-    precondition(
-      parameters.allSatisfy(\.requiresGrad), "optimizer parameters must have requiresGrad = true")
+    ArgumentCheck.orStop { try Self.validate(parameters: parameters, learningRate: learningRate) }
     self.parameters = parameters
     self.learningRate = learningRate
     self.bufferNames = bufferNames
     buffers = parameters.map { [Float](repeating: 0, count: $0.count * bufferNames.count) }
+  }
+
+  /// Throws, naming the optimizer, the parameter's index and shape, when a parameter does not
+  /// require gradients, or when the learning rate is negative or not finite.
+  public static func validate(parameters: [Tensor], learningRate: Float) throws {
+    try ArgumentCheck.require(
+      learningRate >= 0 && learningRate.isFinite,
+      "\(self)(learningRate: \(learningRate)): the learning rate must be finite and ≥ 0")
+    if let index = parameters.firstIndex(where: { !$0.requiresGrad }) {
+      throw TensorError.invalidArgument(
+        "\(self): parameter \(index) (shape \(parameters[index].shape)) does not require gradients; "
+          + "pass model.parameters() or create it with requiresGrad: true")
+    }
   }
 
   /// Updates every parameter that has a gradient, then counts the step. Parameters whose
@@ -67,7 +80,7 @@ open class Optimizer {
     _ values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     state: UnsafeMutableBufferPointer<Float>
   ) {
-    preconditionFailure("\(type(of: self)) must override update(_:gradient:state:)")
+    fatalError("\(type(of: self)) must override Optimizer.update(_:gradient:state:)")
   }
 
   /// Clears the gradients of all parameters.

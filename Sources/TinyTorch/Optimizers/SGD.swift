@@ -16,11 +16,18 @@ public final class SGD: Optimizer {
     _ parameters: [Tensor], learningRate: Float, momentum: Float = 0, nesterov: Bool = false,
     weightDecay: Float = 0
   ) {
-    precondition(!nesterov || momentum > 0, "Nesterov momentum needs momentum > 0")
+    ArgumentCheck.orStop { try SGD.validate(momentum: momentum, nesterov: nesterov) }
     self.momentum = momentum
     self.nesterov = nesterov
     self.weightDecay = weightDecay
     super.init(parameters: parameters, learningRate: learningRate, bufferNames: ["momentum_buffer"])
+  }
+
+  /// Throws unless `momentum ≥ 0`, and `momentum > 0` with Nesterov momentum.
+  public static func validate(momentum: Float, nesterov: Bool) throws {
+    try ArgumentCheck.require(momentum >= 0, "SGD(momentum: \(momentum)): momentum must be ≥ 0")
+    try ArgumentCheck.require(
+      !nesterov || momentum > 0, "SGD(momentum: \(momentum), nesterov: true): Nesterov needs momentum > 0")
   }
 
   public override func update(

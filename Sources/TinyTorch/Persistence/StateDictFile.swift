@@ -36,10 +36,24 @@ public enum StateDictFile {
   public static func loadWithMetadata(from url: URL) throws -> (state: StateDict, metadata: [String: String])
   {
     let file = try SafeTensors(contentsOf: url)
-    let state = file.tensors.sorted { $0.key < $1.key }.map { name, data in
+    return (state(of: file), file.metadata)
+  }
+
+  /// Every tensor of `file` as Float32, sorted by name.
+  static func state(of file: SafeTensors) -> StateDict {
+    file.tensors.sorted { $0.key < $1.key }.map { name, data in
       (name: name, tensor: Tensor(uncheckedShape: data.shape, scalars: data.floats()))
     }
-    return (state, file.metadata)
+  }
+
+  /// The file's element type of every tensor that is not Float32 there (`"F16"`, `"F64"`,
+  /// `"BF16"`, `"I64"`, …), by name: what loading converts.
+  public static func conversions(in file: SafeTensors) -> [String: String] {
+    var types = file.convertedDTypes
+    for (name, data) in file.tensors where data.dtype != .f32 && types[name] == nil {
+      types[name] = data.dtype.rawValue.uppercased()
+    }
+    return types
   }
 }
 
@@ -54,10 +68,24 @@ extension Module {
   /// - Throws: naming the file and the tensor, when one is missing or has the wrong shape, or
   ///   (with `strict`) when the file holds tensors the module does not have; the module is
   ///   unchanged then.
-  public func load(from url: URL, strict: Bool = true) throws {
-    let state = try StateDictFile.load(from: url)
+  ///
+  /// A file marked as a PyTorch state dict (metadata `format: pt`, as Hugging Face and
+  /// ``savePyTorchStateDict(to:)`` write) is refused: ``loadPyTorchStateDict(from:strict:)``
+  /// knows its names and layouts.
+  @discardableResult
+  public func load(from url: URL, strict: Bool = true) throws -> StateDictLoadReport {
+    let file = try SafeTensors(contentsOf: url)
+    guard file.metadata["format"] != "pt" else {
+      throw TensorError.invalidArgument(
+        "\(url.path): this is a PyTorch state_dict (metadata format 'pt'); load it with "
+          + "loadPyTorchStateDict(from:), which knows PyTorch's names and [out, in] Linear layout")
+    }
+    let state = StateDictFile.state(of: file)
     do {
-      try loadStateDict(state, strict: strict)
+      var report = try loadStateDict(state, strict: strict)
+      let loaded = Set(namedTensors().map(\.0))
+      report.conversions = StateDictFile.conversions(in: file).filter { loaded.contains($0.key) }
+      return report
     } catch let error as TensorError {
       throw TensorError.invalidArgument("\(url.path): \(error.description)")
     }

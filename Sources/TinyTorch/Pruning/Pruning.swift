@@ -1,3 +1,5 @@
+import TTIR
+
 /// Magnitude pruning of trained weights, in the spirit of PyTorch's `torch.nn.utils.prune`.
 ///
 /// Pruning zeroes values and records a mask on the tensor (``Tensor/pruningMask``); every
@@ -11,7 +13,8 @@
 /// ```
 ///
 /// Sparsities and fractions must lie in `[0, 1)`; the number of values (or units) pruned is
-/// `round(sparsity · count)`.
+/// `round(sparsity · count)`, smallest first, ties broken by position (`TTIR.PruningRanking`, shared
+/// with the graph passes).
 public enum Pruning {
   /// Prunes the `sparsity` fraction of `tensor`'s values with the smallest magnitude.
   ///
@@ -28,20 +31,23 @@ public enum Pruning {
   /// - Throws: `TensorError.invalidArgument` when `sparsity` is outside `[0, 1)`.
   public static func globalMagnitude(_ tensors: [Tensor], sparsity: Double) throws {
     try validate(sparsity, "sparsity", in: "Pruning.globalMagnitude")
-    // One key per value: already-pruned values rank below every magnitude.
-    var keys: [(key: Float, tensor: Int, index: Int)] = []
-    keys.reserveCapacity(tensors.reduce(0) { $0 + $1.count })
-    for (t, tensor) in tensors.enumerated() {
-      for (i, value) in tensor.scalars.enumerated() {
-        let pruned = tensor.pruningMask.map { $0[i] == 0 } ?? false
-        keys.append((pruned ? -1 : Swift.abs(value), t, i))
-      }
+    // One key per value, all tensors back to back: already-pruned values rank below every
+    // magnitude.
+    var keys: [Float] = []
+    var starts: [Int] = []
+    for tensor in tensors {
+      starts.append(keys.count)
+      let mask = tensor.pruningMask
+      keys += tensor.scalars.indices.map { mask?[$0] == 0 ? -1 : Swift.abs(tensor.scalars[$0]) }
     }
-    let prunedCount = Int((sparsity * Double(keys.count)).rounded())
-    // Ties are broken by position, so the result does not depend on the sort's stability.
-    keys.sort { ($0.key, $0.tensor, $0.index) < ($1.key, $1.tensor, $1.index) }
     var masks = tensors.map { [Float](repeating: 1, count: $0.count) }
-    for entry in keys.prefix(prunedCount) { masks[entry.tensor][entry.index] = 0 }
+    var owner = 0
+    for position in PruningRanking.smallest(PruningRanking.prunedCount(sparsity, of: keys.count), of: keys)
+      .sorted()
+    {
+      while owner + 1 < starts.count && starts[owner + 1] <= position { owner += 1 }
+      masks[owner][position - starts[owner]] = 0
+    }
     for (tensor, mask) in zip(tensors, masks) { tensor.setPruningMask(mask) }
   }
 
@@ -54,18 +60,18 @@ public enum Pruning {
   /// `prune-structured` removes the units from an exported model.
   /// - Throws: `TensorError.invalidArgument` when `fraction` is outside `[0, 1)` or `layer` is
   ///   neither a `Linear` nor a `Conv2d`.
-  public static func structured(_ layer: Module, fraction: Double, norm: PruningNorm = .l1) throws {
+  public static func structured(_ layer: Module, fraction: Double, norm: TTIR.PruningNorm = .l1) throws {
     try validate(fraction, "fraction", in: "Pruning.structured")
     guard let units = OutputUnits(layer) else {
       throw TensorError.invalidArgument(
         "Pruning.structured: \(type(of: layer)) has no output units to prune (use Linear or Conv2d)")
     }
-    let ranked = (0..<units.count).map { unit -> (key: Float, unit: Int) in
+    let keys = (0..<units.count).map { unit -> Float in
       let values = units.weightIndices(of: unit)
       let pruned = units.weight.pruningMask.map { mask in values.allSatisfy { mask[$0] == 0 } } ?? false
-      return (pruned ? -1 : norm.of(values.map { units.weight.scalars[$0] }), unit)
-    }.sorted { ($0.key, $0.unit) < ($1.key, $1.unit) }
-    let prunedUnits = ranked.prefix(Int((fraction * Double(units.count)).rounded())).map(\.unit)
+      return pruned ? -1 : norm.of(values.map { units.weight.scalars[$0] })
+    }
+    let prunedUnits = PruningRanking.smallest(PruningRanking.prunedCount(fraction, of: units.count), of: keys)
     var weightMask = units.weight.pruningMask ?? [Float](repeating: 1, count: units.weight.count)
     for unit in prunedUnits { for i in units.weightIndices(of: unit) { weightMask[i] = 0 } }
     units.weight.setPruningMask(weightMask)
@@ -83,24 +89,8 @@ public enum Pruning {
   }
 
   static func validate(_ value: Double, _ name: String, in function: String) throws {
-    guard value >= 0, value < 1 else {
-      throw TensorError.invalidArgument("\(function): \(name) \(value) is outside [0, 1)")
-    }
-  }
-}
-
-/// The norm that ranks units in structured pruning.
-public enum PruningNorm: String, Sendable, CaseIterable {
-  /// Sum of absolute values.
-  case l1
-  /// Euclidean norm.
-  case l2
-
-  /// This norm of `values`.
-  public func of(_ values: [Float]) -> Float {
-    switch self {
-    case .l1: values.reduce(0) { $0 + Swift.abs($1) }
-    case .l2: values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    if let problem = PruningRanking.problem(with: value, named: name) {
+      throw TensorError.invalidArgument("\(function): \(problem)")
     }
   }
 }
@@ -162,3 +152,6 @@ extension Module {
     return result.filter { seen.insert(ObjectIdentifier($0.tensor)).inserted }
   }
 }
+
+/// The norm that ranks units in structured pruning (``Pruning/structured(_:fraction:norm:)``).
+public typealias PruningNorm = TTIR.PruningNorm

@@ -1,3 +1,5 @@
+import TTIR
+
 /// Batch normalization of NCHW inputs over the batch and spatial axes, per channel, like
 /// PyTorch's `nn.BatchNorm2d`.
 ///
@@ -24,6 +26,7 @@ public final class BatchNorm2d: Module {
 
   /// A layer for `numFeatures` channels with γ = 1, β = 0, running mean 0 and variance 1.
   public init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
+    ArgumentCheck.orStop { try BatchNorm2d.validate(numFeatures: numFeatures) }
     weight = Tensor.ones([numFeatures], requiresGrad: true)
     bias = Tensor.zeros([numFeatures], requiresGrad: true)
     runningMean = Tensor.zeros([numFeatures])
@@ -31,6 +34,24 @@ public final class BatchNorm2d: Module {
     self.momentum = momentum
     self.eps = eps
     super.init()
+  }
+
+  /// Throws unless `numFeatures` is positive.
+  static func validate(numFeatures: Int) throws {
+    try ArgumentCheck.require(
+      numFeatures > 0, "BatchNorm2d(\(numFeatures)): the number of channels must be positive")
+  }
+
+  /// PyTorch's buffer names, and its `num_batches_tracked` counter (accepted and ignored when
+  /// loading, written as 0 when saving: this layer always uses `momentum`).
+  public override var pytorchConvention: PyTorchConvention {
+    PyTorchConvention(
+      names: ["runningMean": "running_mean", "runningVar": "running_var"],
+      extraBuffers: ["num_batches_tracked": TensorData(int64s: [0], shape: [])])
+  }
+
+  public override var settingsDescription: String {
+    "\(numFeatures), eps: \(eps), momentum: \(momentum)"
   }
 
   /// Normalizes `input` of shape `[batch, numFeatures, height, width]`.

@@ -1,7 +1,7 @@
 /// A 2-D convolution layer over NCHW inputs, like PyTorch's `nn.Conv2d`.
 ///
 /// ```swift
-/// let conv = try Conv2d(1, 6, kernelSize: 3, padding: 1, seed: 0)
+/// let conv = Conv2d(1, 6, kernelSize: 3, padding: 1, seed: 0)
 /// let y = try conv(Tensor.randn([8, 1, 28, 28]))  // [8, 6, 28, 28]
 /// ```
 public final class Conv2d: Module {
@@ -28,13 +28,48 @@ public final class Conv2d: Module {
   /// Creates a layer with freshly initialized weights (He/Kaiming uniform by default, with
   /// `fanIn = inChannels / groups · kernelHeight · kernelWidth`) and a zero bias.
   ///
+  /// Invalid sizes are a programming error: the program stops with the message of
+  /// ``validate(_:_:kernelSize:stride:padding:dilation:groups:)``.
+  ///
   /// - Parameter seed: seeds the initializer; the global generator is used when nil.
-  /// - Throws: `TensorError.invalidArgument` when a size is not positive, the padding is
-  ///   negative, or `groups` does not divide both channel counts.
   public init(
     _ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,
     dilation: Size2D = 1, groups: Int = 1, bias: Bool = true,
     initialization: WeightInitialization = .kaimingUniform, seed: UInt64? = nil
+  ) {
+    ArgumentCheck.orStop {
+      try Conv2d.validate(
+        inChannels, outChannels, kernelSize: kernelSize, stride: stride, padding: padding,
+        dilation: dilation, groups: groups)
+    }
+    let taps = kernelSize.height * kernelSize.width
+    let shape = [outChannels, inChannels / groups, kernelSize.height, kernelSize.width]
+    weight = Tensor.withGenerator(seed) {
+      initialization.make(
+        shape, fanIn: inChannels / groups * taps, fanOut: outChannels / groups * taps, using: &$0)
+    }
+    self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+    self.groups = groups
+    super.init()
+  }
+
+  public override var settingsDescription: String {
+    var text = "\(inChannels) → \(outChannels), kernel \(kernelSize)"
+    if stride != 1 { text += ", stride \(stride)" }
+    if padding != 0 { text += ", padding \(padding)" }
+    if dilation != 1 { text += ", dilation \(dilation)" }
+    if groups != 1 { text += ", groups \(groups)" }
+    return text + (bias == nil ? ", bias: false" : "")
+  }
+
+  /// Throws `TensorError.invalidArgument` when a size is not positive, the padding is negative,
+  /// or `groups` does not divide both channel counts.
+  public static func validate(
+    _ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,
+    dilation: Size2D = 1, groups: Int = 1
   ) throws {
     let sizes =
       [inChannels, outChannels, kernelSize.height, kernelSize.width, stride.height, stride.width]
@@ -49,18 +84,6 @@ public final class Conv2d: Module {
         "Conv2d: groups \(groups) must divide both the input channels \(inChannels) "
           + "and the output channels \(outChannels)")
     }
-    let taps = kernelSize.height * kernelSize.width
-    let shape = [outChannels, inChannels / groups, kernelSize.height, kernelSize.width]
-    weight = Tensor.withGenerator(seed) {
-      initialization.make(
-        shape, fanIn: inChannels / groups * taps, fanOut: outChannels / groups * taps, using: &$0)
-    }
-    self.bias = bias ? Tensor.zeros([outChannels], requiresGrad: true) : nil
-    self.stride = stride
-    self.padding = padding
-    self.dilation = dilation
-    self.groups = groups
-    super.init()
   }
 
   /// Convolves `input` of shape `[batch, inChannels, height, width]`.

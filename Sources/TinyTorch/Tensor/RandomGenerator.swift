@@ -54,8 +54,10 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
   }
 }
 
-/// Reseeds the process-wide generator used by layer initializers, dropout and shuffling when
-/// no explicit seed is given (like `torch.manual_seed`).
+/// Reseeds the process-wide generator behind every default: layer initializers, `randn` and
+/// `uniform`, dropout masks, the shuffling of a ``DataLoader`` and the sampling of
+/// ``GPT/generate(prompt:maxNewTokens:temperature:topK:seed:useCache:)`` whenever no explicit
+/// seed is given (like `torch.manual_seed`).
 public func manualSeed(_ seed: UInt64) {
   RandomGenerator.global.withLock { $0 = RandomGenerator(seed: seed) }
 }

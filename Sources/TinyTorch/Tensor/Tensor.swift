@@ -37,9 +37,7 @@ public final class Tensor {
 
   /// Creates a tensor from row-major values and a shape. Throws when the counts differ.
   public convenience init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) throws {
-    guard shape.allSatisfy({ $0 >= 0 }) else {
-      throw TensorError.invalidArgument("negative dimension in shape \(shape)")
-    }
+    try Tensor.checkShape(shape, op: "Tensor(shape:scalars:)")
     guard ShapeMath.count(shape) == scalars.count else {
       throw TensorError.invalidArgument(
         "shape \(shape) needs \(ShapeMath.count(shape)) values, got \(scalars.count)")
@@ -64,24 +62,64 @@ public final class Tensor {
     self.init(uncheckedShape: [values.count], scalars: values, requiresGrad: requiresGrad)
   }
 
-  /// A matrix from rows. Rows of different lengths are a programming error.
+  /// A matrix from rows.
+  ///
+  /// Rows of different lengths are a programming error: the program stops with a message naming
+  /// the first row whose length differs (``init(validatingRows:requiresGrad:)`` throws instead).
   public convenience init(_ rows: [[Float]], requiresGrad: Bool = false) {
-    let width = rows.first?.count ?? 0
-    precondition(rows.allSatisfy { $0.count == width }, "ragged rows in a matrix literal")
-    self.init(
-      uncheckedShape: [rows.count, width], scalars: rows.flatMap { $0 }, requiresGrad: requiresGrad)
+    let shape = ArgumentCheck.orStop { try Tensor.matrixShape(rows) }
+    self.init(uncheckedShape: shape, scalars: rows.flatMap { $0 }, requiresGrad: requiresGrad)
   }
 
-  /// A rank-3 tensor from nested arrays.
+  /// A rank-3 tensor from nested arrays; ragged arrays stop the program with a message naming the
+  /// first part whose length differs (``init(validatingPlanes:requiresGrad:)`` throws instead).
   public convenience init(_ planes: [[[Float]]], requiresGrad: Bool = false) {
+    let shape = ArgumentCheck.orStop { try Tensor.nestedShape(planes) }
+    self.init(
+      uncheckedShape: shape, scalars: planes.flatMap { $0.flatMap { $0 } }, requiresGrad: requiresGrad)
+  }
+
+  /// A matrix from rows of values that may come from data (a file, user input).
+  /// - Throws: naming the first row whose length differs from the first row's.
+  public convenience init(validatingRows rows: [[Float]], requiresGrad: Bool = false) throws {
+    let shape = try Tensor.matrixShape(rows)
+    self.init(uncheckedShape: shape, scalars: rows.flatMap { $0 }, requiresGrad: requiresGrad)
+  }
+
+  /// A rank-3 tensor from nested arrays that may come from data.
+  /// - Throws: naming the first part whose length differs.
+  public convenience init(validatingPlanes planes: [[[Float]]], requiresGrad: Bool = false) throws {
+    let shape = try Tensor.nestedShape(planes)
+    self.init(
+      uncheckedShape: shape, scalars: planes.flatMap { $0.flatMap { $0 } }, requiresGrad: requiresGrad)
+  }
+
+  /// The shape `[rows, width]` of a matrix literal, or an error naming the first ragged row.
+  static func matrixShape(_ rows: [[Float]]) throws -> [Int] {
+    let width = rows.first?.count ?? 0
+    if let r = rows.firstIndex(where: { $0.count != width }) {
+      throw TensorError.invalidArgument(
+        "Tensor([[Float]]): row \(r) has \(rows[r].count) values, row 0 has \(width) (ragged literal)")
+    }
+    return [rows.count, width]
+  }
+
+  /// The shape `[planes, rows, width]` of a rank-3 literal, or an error naming the first ragged
+  /// plane or row.
+  static func nestedShape(_ planes: [[[Float]]]) throws -> [Int] {
     let rows = planes.first?.count ?? 0
     let width = planes.first?.first?.count ?? 0
-    precondition(
-      planes.allSatisfy { $0.count == rows && $0.allSatisfy { $0.count == width } },
-      "ragged nested array literal")
-    self.init(
-      uncheckedShape: [planes.count, rows, width], scalars: planes.flatMap { $0.flatMap { $0 } },
-      requiresGrad: requiresGrad)
+    for (p, plane) in planes.enumerated() {
+      try ArgumentCheck.require(
+        plane.count == rows,
+        "Tensor([[[Float]]]): plane \(p) has \(plane.count) rows, plane 0 has \(rows) (ragged literal)")
+      if let r = plane.firstIndex(where: { $0.count != width }) {
+        throw TensorError.invalidArgument(
+          "Tensor([[[Float]]]): plane \(p), row \(r) has \(plane[r].count) values, "
+            + "row 0 of plane 0 has \(width) (ragged literal)")
+      }
+    }
+    return [planes.count, rows, width]
   }
 
   /// Releases the autograd graph behind this tensor without recursion (see ``GraphRelease``).
@@ -96,9 +134,18 @@ public final class Tensor {
   public var rank: Int { shape.count }
   /// Number of elements.
   public var count: Int { scalars.count }
+  /// The single value of a one-element tensor (like PyTorch's `.item()`).
+  ///
+  /// Any other tensor is a programming error: the program stops with a message naming the shape
+  /// (``itemValue()`` throws instead).
+  public var item: Float { ArgumentCheck.orStop { try itemValue() } }
+
   /// The single value of a one-element tensor.
-  public var item: Float {
-    precondition(scalars.count == 1, "item needs a one-element tensor, shape is \(shape)")
+  /// - Throws: naming the shape and element count when the tensor has more or fewer elements.
+  public func itemValue() throws -> Float {
+    try ArgumentCheck.require(
+      scalars.count == 1,
+      "Tensor.item: needs a one-element tensor, got shape \(shape) with \(scalars.count) elements")
     return scalars[0]
   }
   /// Whether this tensor is a leaf of the autograd graph (created by the user, not an op).

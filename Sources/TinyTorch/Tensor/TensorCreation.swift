@@ -13,7 +13,8 @@ extension Tensor {
 
   /// A tensor filled with `value`.
   public static func full(_ shape: [Int], _ value: Float, requiresGrad: Bool = false) -> Tensor {
-    Tensor(
+    ArgumentCheck.orStop { try checkShape(shape, op: "Tensor.full") }
+    return Tensor(
       uncheckedShape: shape, scalars: [Float](repeating: value, count: ShapeMath.count(shape)),
       requiresGrad: requiresGrad)
   }
@@ -26,7 +27,7 @@ extension Tensor {
 
   /// `[start, start + step, …]` up to but excluding `end`.
   public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
-    precondition(step != 0, "arange step must not be zero")
+    ArgumentCheck.orStop { try validateRange(start, end, step: step) }
     let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
     return Tensor((0..<n).map { start + Float($0) * step })
   }
@@ -36,6 +37,7 @@ extension Tensor {
     _ shape: [Int], mean: Float = 0, std: Float = 1, using generator: inout RandomGenerator,
     requiresGrad: Bool = false
   ) -> Tensor {
+    ArgumentCheck.orStop { try checkShape(shape, op: "Tensor.randn") }
     let n = ShapeMath.count(shape)
     var values = [Float](repeating: 0, count: n)
     for i in 0..<n { values[i] = mean + std * generator.nextNormal() }
@@ -57,6 +59,7 @@ extension Tensor {
     _ shape: [Int], low: Float = 0, high: Float = 1, using generator: inout RandomGenerator,
     requiresGrad: Bool = false
   ) -> Tensor {
+    ArgumentCheck.orStop { try checkShape(shape, op: "Tensor.uniform") }
     let n = ShapeMath.count(shape)
     var values = [Float](repeating: 0, count: n)
     for i in 0..<n { values[i] = low + (high - low) * generator.nextUniform() }
@@ -71,6 +74,19 @@ extension Tensor {
     withGenerator(seed) {
       uniform(shape, low: low, high: high, using: &$0, requiresGrad: requiresGrad)
     }
+  }
+
+  /// Throws unless `step` is non-zero and all three are finite (the check of ``arange(_:_:step:)``).
+  static func validateRange(_ start: Float, _ end: Float, step: Float) throws {
+    try ArgumentCheck.require(
+      step != 0 && start.isFinite && end.isFinite && step.isFinite,
+      "Tensor.arange(\(start), \(end), step: \(step)): the step must be non-zero and all finite")
+  }
+
+  /// Throws, naming `op`, when a dimension of `shape` is negative.
+  static func checkShape(_ shape: [Int], op: String) throws {
+    try ArgumentCheck.require(
+      shape.allSatisfy { $0 >= 0 }, "\(op): negative dimension in shape \(shape)")
   }
 
   /// Runs `body` with a generator seeded by `seed`, or with the global generator.

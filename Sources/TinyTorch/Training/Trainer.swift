@@ -1,8 +1,9 @@
 import Foundation
 
 /// Runs the usual training loop: for each batch, zero the gradients, forward, loss, backward,
-/// optional gradient clipping, optimizer step; with per-epoch learning-rate schedules,
-/// evaluation, progress reports and exact checkpoints.
+/// optional gradient clipping, optimizer step; with learning-rate schedules (per epoch, or a
+/// ``LearningRateScheduler`` stepped per batch or per epoch), evaluation, a per-batch progress
+/// line on terminals, epoch reports and exact checkpoints.
 ///
 /// The data order of epoch `e` comes from the loader's seed and `e` (see
 /// ``DataLoader/order(epoch:)``), and the learning rate from the schedule and `e`, so
@@ -25,6 +26,12 @@ public final class Trainer {
   public var accuracy: AccuracyMetric?
   /// Sets the optimizer's learning rate at the start of each epoch, when present.
   public var schedule: (any LearningRateSchedule)?
+  /// Stepped after every batch or every epoch (its ``LearningRateScheduler/interval``), when
+  /// present; its step count is part of ``stateDict()``.
+  public var scheduler: LearningRateScheduler?
+  /// Where the per-batch progress line of epochs longer than 2 s goes (see ``ProgressLine``:
+  /// shown on a terminal only); nil for none.
+  public var progressOutput: ProgressLine.Output? = .standardError
   /// The maximum global gradient norm, when gradients are clipped.
   public var gradientClipNorm: Float?
   /// Called after each epoch of ``fit(_:epochs:validation:)`` (e.g. `{ print($0) }`).
@@ -67,21 +74,30 @@ public final class Trainer {
     let start = DispatchTime.now()
     var totals = Totals()
     var batches = loader.makeIterator(epoch: epoch)
-    while let batch = try batches.next() {
+    var lastRate = optimizer.learningRate
+    let progress = progressOutput.map {
+      ProgressLine(label: "epoch \(epoch)", total: loader.count, output: $0)
+    }
+    defer { progress?.finish() }
+    while let batch = try batches.nextBatch() {
       let (input, target) = try Trainer.split(batch)
       optimizer.zeroGrad()
       let output = try model(input)
       let value = try loss(output, target)
       try value.backward()
       if let gradientClipNorm { clipGradientNorm(optimizer.parameters, maxNorm: gradientClipNorm) }
+      lastRate = optimizer.learningRate
       try optimizer.step()
+      scheduler?.step(after: .batch)
       try totals.add(value, output, target, accuracy)
+      progress?.update(completed: totals.batches, loss: value.item)
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     let report = EpochReport(
-      epoch: epoch, learningRate: optimizer.learningRate, training: totals.evaluation(accuracy),
+      epoch: epoch, learningRate: lastRate, training: totals.evaluation(accuracy),
       seconds: seconds)
     epoch += 1
+    scheduler?.step(after: .epoch)
     return report
   }
 
@@ -92,7 +108,7 @@ public final class Trainer {
     try model.withEvaluationMode {
       try withNoGrad {
         var batches = loader.makeIterator(epoch: 0)
-        while let batch = try batches.next() {
+        while let batch = try batches.nextBatch() {
           let (input, target) = try Trainer.split(batch)
           let output = try model(input)
           try totals.add(loss(output, target), output, target, accuracy)
@@ -102,12 +118,13 @@ public final class Trainer {
     return totals.evaluation(accuracy)
   }
 
-  /// Everything needed to resume: `"model.<name>"` entries, `"optimizer.<name>"` entries and
-  /// `"trainer.epoch"`.
+  /// Everything needed to resume: `"model.<name>"` entries, `"optimizer.<name>"` entries,
+  /// `"trainer.epoch"` and, with a ``scheduler``, `"trainer.scheduler_step"`.
   public func stateDict() -> StateDict {
     model.stateDict().map { (name: "model." + $0.name, tensor: $0.tensor) }
       + optimizer.stateDict().map { (name: "optimizer." + $0.name, tensor: $0.tensor) }
       + [(name: "trainer.epoch", tensor: Tensor(Float(epoch)))]
+      + (scheduler.map { [(name: "trainer.scheduler_step", tensor: Tensor(Float($0.stepCount)))] } ?? [])
   }
 
   /// Restores a ``stateDict()``. Throws, naming the entry, when anything is missing, misshapen
@@ -116,6 +133,7 @@ public final class Trainer {
     var modelState: StateDict = []
     var optimizerState: StateDict = []
     var epochValue: Float? = nil
+    var schedulerStep: Float? = nil
     for (name, tensor) in state {
       if name.hasPrefix("model.") {
         modelState.append((name: String(name.dropFirst(6)), tensor: tensor))
@@ -123,12 +141,20 @@ public final class Trainer {
         optimizerState.append((name: String(name.dropFirst(10)), tensor: tensor))
       } else if name == "trainer.epoch", tensor.count == 1 {
         epochValue = tensor.item
+      } else if name == "trainer.scheduler_step", tensor.count == 1, scheduler != nil {
+        schedulerStep = tensor.item
       } else {
         throw TensorError.invalidArgument("checkpoint: unexpected entry '\(name)' with shape \(tensor.shape)")
       }
     }
     guard let epochValue, epochValue >= 0, epochValue == epochValue.rounded() else {
       throw TensorError.invalidArgument("checkpoint: missing or invalid 'trainer.epoch'")
+    }
+    if scheduler != nil {
+      guard let schedulerStep, schedulerStep >= 0, schedulerStep == schedulerStep.rounded() else {
+        throw TensorError.invalidArgument(
+          "checkpoint: missing or invalid 'trainer.scheduler_step' (the trainer has a scheduler)")
+      }
     }
     // Validate both parts before changing either.
     let modelBackup = model.stateDict()
@@ -140,6 +166,7 @@ public final class Trainer {
       throw error
     }
     epoch = Int(epochValue)
+    if let scheduler, let schedulerStep { try scheduler.resume(atStep: Int(schedulerStep)) }
   }
 
   static func split(_ batch: [Tensor]) throws -> (Tensor, Tensor) {
@@ -155,11 +182,13 @@ public final class Trainer {
     var lossSum: Double = 0
     var correct = 0
     var examples = 0
+    var batches = 0
 
     mutating func add(_ loss: Tensor, _ output: Tensor, _ target: Tensor, _ metric: AccuracyMetric?) throws {
       let n = output.rank == 0 ? 1 : output.shape[0]
       lossSum += Double(loss.item) * Double(n)
       examples += n
+      batches += 1
       if let metric { correct += try metric.correctCount(output, target) }
     }
 

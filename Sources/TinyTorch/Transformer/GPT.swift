@@ -4,7 +4,7 @@
 /// embedding table).
 ///
 /// ```swift
-/// let gpt = try GPT(.init(vocabularySize: 65, dimension: 128, layerCount: 2, headCount: 4,
+/// let gpt = GPT(.init(vocabularySize: 65, dimension: 128, layerCount: 2, headCount: 4,
 ///                         maxSequenceLength: 64), seed: 0)
 /// let logits = try gpt(Tensor.tokenIDs([[1, 2, 3]]))          // [1, 3, 65]
 /// let text = try gpt.generate(prompt: [1, 2, 3], maxNewTokens: 20, temperature: 0.8, seed: 1)
@@ -49,6 +49,21 @@ public final class GPT: Module {
       self.tieWeights = tieWeights
       self.fusedProjection = fusedProjection
     }
+
+    /// Throws, naming the field, when a size is not positive, `dimension` is not a multiple of
+    /// `headCount`, or `dropout` is outside `[0, 1)`.
+    public func validate() throws {
+      let sizes = [
+        ("vocabularySize", vocabularySize), ("dimension", dimension), ("layerCount", layerCount),
+        ("maxSequenceLength", maxSequenceLength), ("feedForwardMultiplier", feedForwardMultiplier),
+      ]
+      for (name, value) in sizes {
+        try ArgumentCheck.require(value > 0, "GPT.Configuration: \(name) must be positive, got \(value)")
+      }
+      try MultiHeadAttention.validate(dimension: dimension, headCount: headCount)
+      try ArgumentCheck.require(
+        (0..<1).contains(dropout), "GPT.Configuration: dropout must be in [0, 1), got \(dropout)")
+    }
   }
 
   /// The sizes and options the model was built with.
@@ -67,14 +82,12 @@ public final class GPT: Module {
   public let head: Linear?
 
   /// Builds a model with freshly initialized weights.
-  /// - Throws: when a size is not positive or `dimension` is not a multiple of `headCount`.
-  public init(_ configuration: Configuration, seed: UInt64? = nil) throws {
+  ///
+  /// An invalid configuration is a programming error: the program stops with the message of
+  /// ``Configuration/validate()``, which callers with configurations from data run first.
+  public init(_ configuration: Configuration, seed: UInt64? = nil) {
     let c = configuration
-    guard c.vocabularySize > 0, c.dimension > 0, c.layerCount > 0, c.maxSequenceLength > 0,
-      c.feedForwardMultiplier > 0, (0..<1).contains(c.dropout)
-    else {
-      throw TensorError.invalidArgument("GPT: invalid configuration \(c)")
-    }
+    ArgumentCheck.orStop { try c.validate() }
     self.configuration = c
     func derived(_ k: UInt64) -> UInt64? { seed.map { $0 &* 1000 &+ k } }
     tokenEmbedding = Embedding(
@@ -82,8 +95,8 @@ public final class GPT: Module {
     positionEmbedding = PositionalEmbedding(
       maxLength: c.maxSequenceLength, dimension: c.dimension, std: 0.1, seed: derived(2))
     embeddingDropout = Dropout(c.dropout, seed: derived(3))
-    blocks = try (0..<c.layerCount).map { i in
-      try TransformerBlock(
+    blocks = (0..<c.layerCount).map { i in
+      TransformerBlock(
         dimension: c.dimension, headCount: c.headCount,
         hiddenDimension: c.feedForwardMultiplier * c.dimension,
         dropout: c.dropout, isCausal: true, fusedProjection: c.fusedProjection,

@@ -7,7 +7,8 @@ extension GPT {
   ///   - temperature: `0` picks the most likely token (greedy); otherwise logits are divided by
   ///     it before sampling.
   ///   - topK: when given, sampling is restricted to the `topK` most likely tokens.
-  ///   - seed: seeds the sampler, so a call is reproducible.
+  ///   - seed: seeds the sampler, so a call is reproducible; when nil, the sampler's seed is
+  ///     drawn from the global generator (which ``manualSeed(_:)`` seeds).
   ///   - useCache: reuse keys/values of earlier positions (a ``KVCache``) instead of re-running
   ///     the whole context for every token. Both ways give the same tokens.
   ///
@@ -23,7 +24,7 @@ extension GPT {
   /// - Throws: for an empty prompt, ids outside the vocabulary, a negative temperature or a
   ///   `topK` below 1.
   public func generate(
-    prompt: [Int], maxNewTokens: Int, temperature: Float = 1, topK: Int? = nil, seed: UInt64 = 0,
+    prompt: [Int], maxNewTokens: Int, temperature: Float = 1, topK: Int? = nil, seed: UInt64? = nil,
     useCache: Bool = true
   ) throws -> [Int] {
     guard !prompt.isEmpty else { throw TensorError.invalidArgument("generate: the prompt is empty") }
@@ -36,7 +37,7 @@ extension GPT {
     if let topK, topK < 1 { throw TensorError.invalidArgument("generate: topK must be ≥ 1, got \(topK)") }
     let maxLength = configuration.maxSequenceLength
     let keep = max(1, maxLength / 2)
-    var generator = RandomGenerator(seed: seed)
+    var generator = RandomGenerator(seed: seed ?? RandomGenerator.withGlobal { $0.next() })
     var context = Array(prompt.suffix(maxLength))
     let cache = useCache ? makeCache() : nil
     return try withEvaluationMode {

@@ -22,9 +22,9 @@ public final class TransformerBlock: Module {
   public init(
     dimension: Int, headCount: Int, hiddenDimension: Int? = nil, dropout: Float = 0,
     isCausal: Bool = false, fusedProjection: Bool = true, seed: UInt64? = nil
-  ) throws {
+  ) {
     attentionNorm = LayerNorm(dimension)
-    attention = try MultiHeadAttention(
+    attention = MultiHeadAttention(
       dimension: dimension, headCount: headCount, fusedProjection: fusedProjection, dropout: dropout,
       seed: seed.map { $0 &+ 10 })
     residualDropout = Dropout(dropout, seed: seed.map { $0 &+ 20 })

@@ -25,7 +25,8 @@ enum OptimizationFlag: String, EnumerableFlag {
 }
 
 /// The graph-pass options of the commands that optimize a model before running or compiling it:
-/// `-O0`/`-O1`/`-O2`, `--passes a,b,c` and `--print-after NAME|all`.
+/// `-O0`/`-O1`/`-O2`, `--passes a,b,c`, `--print-after NAME|all` and pruning (`--prune S`,
+/// `--prune-structured F`, `--prune-norm l1|l2`).
 struct PassFlags: ParsableArguments {
   @Flag var level: OptimizationFlag?
 
@@ -41,9 +42,34 @@ struct PassFlags: ParsableArguments {
     help: ArgumentHelp("Print the graph after this pass, or after every pass with 'all'.", valueName: "pass"))
   var printAfter: String?
 
+  @Option(
+    name: .customLong("prune"),
+    help: ArgumentHelp(
+      "Zero this fraction (0 ≤ S < 1) of every linear and conv2d weight by magnitude, then store linear weights with at least 80% zeros sparse (passes prune-magnitude, sparsify).",
+      valueName: "S"))
+  var prune: Double?
+
+  @Option(
+    name: .customLong("prune-structured"),
+    help: ArgumentHelp(
+      "Remove this fraction (0 ≤ F < 1) of the neurons/channels of every layer feeding another layer, shrinking both (pass prune-structured).",
+      valueName: "F"))
+  var pruneStructured: Double?
+
+  @Option(
+    name: .customLong("prune-norm"), help: "The norm that ranks neurons/channels for --prune-structured.")
+  var pruneNorm: PruningNormFlag = .l1
+
   func validate() throws {
     if level != nil, passList != nil {
       throw ValidationError("give either -O0/-O1/-O2 or --passes, not both")
+    }
+    for (flag, value, name) in [
+      ("--prune", prune, "sparsity"), ("--prune-structured", pruneStructured, "fraction"),
+    ] {
+      if let value, let problem = PruningRanking.problem(with: value, named: name) {
+        throw ValidationError("\(flag): \(problem)")
+      }
     }
   }
 
@@ -52,7 +78,9 @@ struct PassFlags: ParsableArguments {
   ///
   /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
   func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
-    let options = PassOptions(batchSize: batch, evaluator: Interpreter.evaluate)
+    let options = PassOptions(
+      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune, pruneStructured: pruneStructured,
+      pruneNorm: pruneNorm.norm)
     do {
       if let passList {
         let names = passList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -72,6 +100,19 @@ struct PassFlags: ParsableArguments {
       return [try GraphPrinter(after: printAfter, in: pipeline) { print($0, terminator: "") }]
     } catch {
       throw CommandFailure("--print-after: \(error)")
+    }
+  }
+}
+
+/// `--prune-norm`: the norm that ranks units in structured pruning.
+enum PruningNormFlag: String, ExpressibleByArgument, CaseIterable {
+  case l1, l2
+
+  /// The norm in TTIR.
+  var norm: PruningNorm {
+    switch self {
+    case .l1: .l1
+    case .l2: .l2
     }
   }
 }

@@ -79,4 +79,39 @@ final class PassCommandTests: CommandLineTestCase {
       XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
   }
+
+  func testPruningOptionsPruneSparsifyAndShrinkThroughEveryCommand() throws {
+    _ = try saveDigitsMLP(batch: 2)
+    try writeNumpy(values(128, seed: 5), shape: [2, 64], to: "x.npy")
+    let pruned = try ttc(["inspect", "mlp.json", "--prune", "0.9", "--print-after", "sparsify"], in: directory)
+    XCTAssertEqual(pruned.status, 0, pruned.stderr)
+    XCTAssertTrue(pruned.stdout.contains("sparse_linear"), pruned.stdout)
+    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--prune", "0.9", "-v"], in: directory)
+    XCTAssertEqual(compiled.status, 0, compiled.stderr)
+    XCTAssertTrue(compiled.stdout.contains("prune-magnitude(sparsity=0.9)"), compiled.stdout)
+    let run = try ttc(
+      ["run", "mlp.json", "--prune", "0.9", "--compiled", "mlp.so", "--input", "x.npy"], in: directory)
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let structured = try ttc(
+      ["inspect", "mlp.json", "--prune-structured", "0.5", "--prune-norm", "l2", "--print-after", "prune-structured"],
+      in: directory)
+    XCTAssertEqual(structured.status, 0, structured.stderr)
+    XCTAssertTrue(structured.stdout.contains("f32[64, 64]"), structured.stdout)  // fc1 keeps 64 of 128 neurons
+    let bench = try ttc(["bench", "mlp.json", "--prune", "0.8", "--runs", "3", "--json"], in: directory)
+    XCTAssertEqual(bench.status, 0, bench.stderr)
+  }
+
+  func testSparsityOutsideTheUnitIntervalIsOneClearLine() throws {
+    _ = try saveDigitsMLP()
+    for (arguments, message) in [
+      (["compile", "mlp.json", "--prune", "1"], "--prune: sparsity 1.0 is outside [0, 1)"),
+      (["run", "mlp.json", "--prune=-0.2"], "--prune: sparsity -0.2 is outside [0, 1)"),
+      (["bench", "mlp.json", "--prune-structured", "1.5"], "--prune-structured: fraction 1.5 is outside [0, 1)"),
+    ] {
+      let result = try ttc(arguments, in: directory)
+      XCTAssertNotEqual(result.status, 0, "\(arguments)")
+      XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+      XCTAssertFalse(exists("mlp.so"))
+    }
+  }
 }

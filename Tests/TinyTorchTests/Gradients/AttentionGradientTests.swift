@@ -22,7 +22,7 @@ final class AttentionGradientTests: XCTestCase {
   }
 
   func testMultiHeadAttention() throws {
-    let attention = try MultiHeadAttention(dimension: 8, headCount: 2, seed: 1)
+    let attention = MultiHeadAttention(dimension: 8, headCount: 2, seed: 1)
     let x = TestTensors.uniform([2, 3, 8], seed: 4)
     assertGradientsMatch([x] + attention.parameters()) { try attention($0[0]) }
   }
