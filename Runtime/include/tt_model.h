@@ -35,7 +35,8 @@ enum {
   TT_OK = 0,
   TT_ERR_NO_WEIGHTS = 1,     /* weights are external and none were passed */
   TT_ERR_INDEX = 2,          /* a gather index was out of range */
-  TT_ERR_NULL_ARGUMENT = 3   /* an input, output or the workspace pointer was NULL */
+  TT_ERR_NULL_ARGUMENT = 3,  /* an input, output or the workspace pointer was NULL */
+  TT_ERR_DIVISION_BY_ZERO = 4 /* an integer div had a zero divisor */
 };
 
 /* A graph input, output or weight. */

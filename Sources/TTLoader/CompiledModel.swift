@@ -175,6 +175,7 @@ public final class CompiledModel: @unchecked Sendable {
     guard status == 0 else {
       let meanings: [Int32: String] = [
         1: "weights missing", 2: "a gather index is out of range", 3: "a NULL argument",
+        4: "an integer division by zero",
       ]
       throw .runFailed(status: status, meaning: meanings[status] ?? "unknown status")
     }

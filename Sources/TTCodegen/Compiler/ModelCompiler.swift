@@ -4,8 +4,9 @@ import TTIR
 /// Compiles a graph to a shared library: C emission, libclang check, clang, compile cache.
 public enum ModelCompiler {
   /// Bumped whenever the emitted C or the way it is built changes for the same graph; part of the
-  /// cache key. 2: the runtime is compiled into the model's translation unit.
-  static let codegenVersion = "2"
+  /// cache key. 2: the runtime is compiled into the model's translation unit. 3: one C function
+  /// per 64 nodes.
+  static let codegenVersion = "3"
 
   /// Compiles `graph` (verified, static shapes) and returns the library and a report.
   ///

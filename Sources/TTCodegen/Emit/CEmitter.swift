@@ -2,8 +2,9 @@ import TTIR
 
 /// Lowers a graph to one C translation unit implementing the ABI of `Runtime/tt_model.h`.
 ///
-/// The C reads like hand-written code: descriptor tables, then `tt_run_ex` with one block per
-/// node, each preceded by a comment naming the node, op and shapes. Shapes are constants.
+/// The C reads like hand-written code: descriptor tables, then functions `tt_part_N` of up to
+/// ``nodesPerFunction`` nodes with one block per node, each preceded by a comment naming the node,
+/// op and shapes, and `tt_run_ex` calling them in order. Shapes are constants.
 /// Intermediates live in the caller's workspace at offsets chosen by ``MemoryPlanner``.
 /// Weights are a blob pulled in by the assembler (`.incbin "weights.bin"`, resolved relative to
 /// the directory clang runs in), so the library is self-contained and compiles as fast as a
@@ -26,6 +27,9 @@ public struct CEmitter {
     /// The weights layout; ``WeightsLayout/blob(_:)`` gives the bytes for `weights.bin`.
     public var weights: WeightsLayout
   }
+
+  /// The most nodes one generated C function holds (see `tt_part_N` in the generated C).
+  public static let nodesPerFunction = 64
 
   /// The file name the embedded weights are read from at compile time.
   public static let weightsFileName = "weights.bin"
@@ -64,6 +68,8 @@ private struct Writer {
   var lines: [String] = []
   var blocks: [GeneratedSource.Block] = []
   var names: [String: String] = [:]
+  /// Where each value lives, as a C expression (`inputs[0]`, `(w + 64)`, `(arena + 128)`, …).
+  var locations: [String: String] = [:]
 
   init(graph: Graph, types: [String: TensorType], plan: MemoryPlan, layout: WeightsLayout) {
     self.graph = graph
@@ -75,6 +81,20 @@ private struct Writer {
     for name in all where names[name] == nil {
       names[name] = identifiers.fresh(CSyntax.identifier(name, prefix: "v_"))
     }
+    for (index, input) in graph.inputs.enumerated() { locations[input.name] = "inputs[\(index)]" }
+    for entry in layout.entries { locations[entry.name] = "(w + \(entry.offset))" }
+    let outputIndex = Dictionary(
+      graph.outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    for node in graph.nodes {
+      let name = node.outputs[0]
+      if let index = outputIndex[name] {
+        locations[name] = "outputs[\(index)]"
+      } else if let source = plan.aliases[name] {
+        locations[name] = locations[source]
+      } else if let slot = plan.values[name] {
+        locations[name] = "(arena + \(slot.offset))"
+      }
+    }
   }
 
   var text: String { lines.joined(separator: "\n") + "\n" }
@@ -84,6 +104,11 @@ private struct Writer {
   {
     writePrologue(graphHash: graphHash, mode: mode)
     writeDescriptors(graphHash: graphHash, mode: mode)
+    let size = CEmitter.nodesPerFunction
+    let parts = stride(from: 0, to: contexts.count, by: size).map {
+      contexts[$0..<min($0 + size, contexts.count)]
+    }
+    for (number, part) in parts.enumerated() { try writePart(number, part) }
     lines += [
       "TT_EXPORT int tt_run_ex(const void *weights, const void *const *inputs, void *const *outputs,",
       "                        void *workspace, tt_observer observe, void *ctx) {",
@@ -100,18 +125,45 @@ private struct Writer {
       "  unsigned char *arena = (unsigned char *)workspace;",
       "  if (!inputs || !outputs || (!arena && \(plan.arenaBytes) > 0)) return TT_ERR_NULL_ARGUMENT;",
       "  (void)w;",
+      "  int status = TT_OK;",
+    ]
+    for number in parts.indices {
+      lines.append(
+        "  if ((status = tt_part_\(number)(w, inputs, outputs, arena, observe, ctx)) != TT_OK) return status;"
+      )
+    }
+    writeOutputCopies()
+    lines += [
+      "  return status;", "}", "",
+      "TT_EXPORT int tt_run(const void *const *inputs, void *const *outputs, void *workspace) {",
+      "  return tt_run_ex(0, inputs, outputs, workspace, 0, 0);", "}",
+    ]
+  }
+
+  /// One function for a run of consecutive nodes, declaring the values they use. Splitting the
+  /// model into functions of ``CEmitter/nodesPerFunction`` nodes keeps the C compiler's time and
+  /// memory linear in the graph size (one huge function is superlinear to optimize).
+  mutating func writePart(_ number: Int, _ contexts: ArraySlice<NodeContext>) throws(CodegenError) {
+    lines += [
+      "/* Nodes \(contexts.first!.index)–\(contexts.last!.index). */",
+      "static __attribute__((noinline)) int tt_part_\(number)(const unsigned char *w, const void *const *inputs,",
+      "    void *const *outputs, unsigned char *arena, tt_observer observe, void *ctx) {",
+      "  (void)w;",
+      "  (void)inputs;",
+      "  (void)outputs;",
       "  (void)arena;",
       "  (void)observe;",
       "  (void)ctx;",
     ]
-    writeDeclarations()
+    var declared: Set<String> = []
+    for name in contexts.flatMap({ $0.node.inputs + $0.node.outputs }) where declared.insert(name).inserted {
+      guard let location = locations[name] else { continue }
+      let type = CSyntax.storageType(types[name]!.dtype)
+      lines.append("  \(type) *\(names[name]!) = (\(type) *)\(location);")
+    }
+    lines.append("")
     for context in contexts { try writeBlock(context) }
-    writeOutputCopies()
-    lines += [
-      "  return TT_OK;", "}", "",
-      "TT_EXPORT int tt_run(const void *const *inputs, void *const *outputs, void *workspace) {",
-      "  return tt_run_ex(0, inputs, outputs, workspace, 0, 0);", "}",
-    ]
+    lines += ["  return TT_OK;", "}", ""]
   }
 
   mutating func writePrologue(graphHash: String, mode: CEmitter.WeightsMode) {
@@ -170,28 +222,6 @@ private struct Writer {
     ]
   }
 
-  mutating func writeDeclarations() {
-    func declare(_ name: String, _ source: String) {
-      let type = CSyntax.storageType(types[name]!.dtype)
-      lines.append("  \(type) *\(names[name]!) = (\(type) *)\(source);")
-    }
-    for (index, input) in graph.inputs.enumerated() { declare(input.name, "inputs[\(index)]") }
-    for entry in layout.entries { declare(entry.name, "(w + \(entry.offset))") }
-    let outputIndex = Dictionary(
-      graph.outputs.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-    for node in graph.nodes {
-      let name = node.outputs[0]
-      if let index = outputIndex[name] {
-        declare(name, "outputs[\(index)]")
-      } else if let source = plan.aliases[name] {
-        declare(name, names[source]!)
-      } else if let slot = plan.values[name] {
-        declare(name, "(arena + \(slot.offset))")
-      }
-    }
-    lines.append("")
-  }
-
   mutating func writeBlock(_ context: NodeContext) throws(CodegenError) {
     let node = context.node
     let first = lines.count + 1
@@ -219,7 +249,7 @@ private struct Writer {
   mutating func writeOutputCopies() {
     let produced = Set(graph.nodes.flatMap(\.outputs))
     for (index, output) in graph.outputs.enumerated() where !produced.contains(output.name) {
-      lines.append("  memcpy(outputs[\(index)], \(names[output.name]!), \(output.type.byteCount));")
+      lines.append("  memcpy(outputs[\(index)], \(locations[output.name]!), \(output.type.byteCount));")
     }
   }
 }

@@ -18,6 +18,16 @@ enum CSyntax {
     dtype == .f16 ? "float" : storageType(dtype)
   }
 
+  /// The C spellings of the lowest and highest values of an integer `dtype`.
+  static func integerBounds(_ dtype: DType) -> (low: String, high: String) {
+    switch dtype {
+    case .i8: ("INT8_MIN", "INT8_MAX")
+    case .i32: ("INT32_MIN", "INT32_MAX")
+    case .i64: ("INT64_MIN", "INT64_MAX")
+    case .f32, .f16: preconditionFailure("\(dtype) is not an integer type")
+    }
+  }
+
   /// The `tt_dtype` enumerator of `dtype`.
   static func enumerator(_ dtype: DType) -> String { "TT_\(dtype.rawValue.uppercased())" }
 

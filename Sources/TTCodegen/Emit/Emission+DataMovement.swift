@@ -43,10 +43,17 @@ extension Emission {
     default:  // gather
       let (_, outer, length, inner) = axisSplit(x, fallback: 0)
       let indices = context.inputTypes[1].elementCount
-      return [
-        "for (int64_t j = 0; j < \(indices); j++) {",
-        "  int64_t index = (int64_t)\(inputs[1])[j];",
-        "  if (index < 0) index += \(length);",
+      // Valid indices are 0..<length (docs/IR.md); float indices are checked before they are
+      // converted, since converting an out-of-range float is undefined in C.
+      let read =
+        context.inputTypes[1].dtype.isFloatingPoint
+        ? [
+          "  float raw = \(inputs[1])[j];",
+          "  if (!(raw > -1.0f && raw < \(CSyntax.float(Double(length))))) return TT_ERR_INDEX;",
+          "  int64_t index = (int64_t)raw;",
+        ]
+        : ["  int64_t index = (int64_t)\(inputs[1])[j];"]
+      return ["for (int64_t j = 0; j < \(indices); j++) {"] + read + [
         "  if (index < 0 || index >= \(length)) return TT_ERR_INDEX;",
         "  for (int64_t o = 0; o < \(outer); o++) {",
         "    memcpy(\(output) + (o * \(indices) + j) * \(inner), \(inputs[0]) + (o * \(length) + index) * \(inner), \(inner * size));",
@@ -95,9 +102,7 @@ extension Emission {
       running *= x[axis]
     }
     // The lowest and highest values of the element type (f16 was refused above).
-    let isFloat = xType.dtype == .f32
-    let bits = xType.dtype.byteSize * 8
-    let (lowest, highest) = isFloat ? ("-FLT_MAX", "FLT_MAX") : ("INT\(bits)_MIN", "INT\(bits)_MAX")
+    let (lowest, highest) = xType.dtype == .f32 ? ("-FLT_MAX", "FLT_MAX") : CSyntax.integerBounds(xType.dtype)
     let (initial, update): (String, (String, String) -> String) =
       switch node.op {
       case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
@@ -125,7 +130,17 @@ extension Emission {
       return ["tt_half_to_float_array(\(inputs[0]), \(count), \(output));"]
     case .cast:
       let target = CSyntax.computeType(outType)
-      return flatLoop(outType == .f16 ? "(float)\(x)" : "(\(target))\(x)")
+      guard !outType.isFloatingPoint else {
+        return flatLoop(outType == .f16 ? "(float)\(x)" : "(\(target))\(x)")
+      }
+      // To an integer: NaN → 0, truncation toward zero, saturation at the target's bounds (floats
+      // and wider integers alike), as in the interpreter; a plain C conversion would be undefined.
+      let (low, high) = CSyntax.integerBounds(outType)
+      let limit =
+        from.isFloatingPoint ? { (bound: String) in "(float)\(bound)" } : { (bound: String) in bound }
+      let nan = from.isFloatingPoint ? "\(x) != \(x) ? (\(target))0 : " : ""
+      return flatLoop(
+        "(\(nan)\(x) <= \(limit(low)) ? \(low) : \(x) >= \(limit(high)) ? \(high) : (\(target))\(x))")
     case .quantizeLinear:
       // The rounding of Runtime/tt_qgemm.c, shared with the interpreter.
       let scale = CSyntax.float(node.float("scale") ?? 1)

@@ -5,13 +5,16 @@ extension Emission {
     let dtype = context.inputTypes[0].dtype
     let x = CSyntax.load("\(inputs[0])[i]", dtype)
     let zero = CSyntax.literal(0, dtype)
+    // −x of an integer wraps (−MIN is MIN), computed on unsigned values as C leaves it undefined.
+    let compute = CSyntax.computeType(dtype)
+    let negated = dtype.isFloatingPoint ? "-\(x)" : "(\(compute))(0u - (u\(compute))\(x))"
     let value: String
     switch node.op {
-    case .neg: value = "-\(x)"
+    case .neg: value = negated
     case .exp: value = "tt_expf(\(x))"
     case .log: value = "logf(\(x))"
     case .sqrt: value = "sqrtf(\(x))"
-    case .abs: value = "(\(x) < \(zero) ? -\(x) : \(x))"
+    case .abs: value = "(\(x) < \(zero) ? \(negated) : \(x))"
     case .relu: value = "(\(x) > \(zero) ? \(x) : \(zero))"
     case .sigmoid: value = "tt_sigmoidf(\(x))"
     case .tanh: value = "tt_tanhf(\(x))"
@@ -36,12 +39,20 @@ extension Emission {
   func binary() throws(CodegenError) -> [String] {
     let dtype = context.inputTypes[0].dtype
     let compute = CSyntax.computeType(dtype)
+    // Integer add, sub and mul wrap around (two's complement) as docs/IR.md says; computing them
+    // on unsigned values keeps C from treating overflow as undefined. MIN / −1 wraps to MIN.
+    let unsigned = "u" + compute
+    func wrapping(_ a: String, _ operation: String, _ b: String) -> String {
+      dtype.isFloatingPoint
+        ? "\(a) \(operation) \(b)" : "(\(compute))((\(unsigned))\(a) \(operation) (\(unsigned))\(b))"
+    }
     func combine(_ a: String, _ b: String) -> String {
       switch node.op {
-      case .add: "\(a) + \(b)"
-      case .sub: "\(a) - \(b)"
-      case .mul: "\(a) * \(b)"
-      case .div: "\(a) / \(b)"
+      case .add: wrapping(a, "+", b)
+      case .sub: wrapping(a, "-", b)
+      case .mul: wrapping(a, "*", b)
+      case .div:
+        dtype.isFloatingPoint ? "\(a) / \(b)" : "(\(b) == -1 ? \(wrapping("0", "-", a)) : \(a) / \(b))"
       case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
       case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
       case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
@@ -50,6 +61,20 @@ extension Emission {
       default: "(\(a) > \(b) ? 1.0f : 0.0f)"  // greater
       }
     }
+    // An integer division by zero is a run-time error (the status of tt_run), not a crash.
+    let divisorCheck =
+      node.op == .div && !dtype.isFloatingPoint && count > 0
+      ? [
+        "for (int64_t i = 0; i < \(context.inputTypes[1].elementCount); i++) if (\(inputs[1])[i] == 0) return TT_ERR_DIVISION_BY_ZERO;"
+      ]
+      : []
+    return try divisorCheck + elementLoops(combine)
+  }
+
+  /// The loops computing `combine(a, b)` for every output element, flat when no input needs
+  /// broadcasting strides.
+  private func elementLoops(_ combine: (String, String) -> String) throws(CodegenError) -> [String] {
+    let dtype = context.inputTypes[0].dtype
     let shapes = context.inputTypes.map(\.shape)
     let counts = context.inputTypes.map(\.elementCount)
     if shapes.allSatisfy({ $0 == outShape }) || counts.allSatisfy({ $0 == count || $0 == 1 }) {

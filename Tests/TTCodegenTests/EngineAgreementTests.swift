@@ -1,0 +1,96 @@
+import TTCodegen
+import TTIR
+import TTInterpreter
+import TTLoader
+import XCTest
+
+/// Inputs where C would crash or be undefined get the behaviour docs/IR.md defines, in the
+/// compiled library as in the interpreter (issue 13, item 5).
+final class EngineAgreementTests: XCTestCase {
+  var cache = ""
+  override func setUp() { cache = makeCacheDirectory() }
+  override func tearDown() { removeTree(cache) }
+
+  private func load(_ graph: Graph) throws -> CompiledModel {
+    let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache))
+    return try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
+  }
+
+  private func assertStatus(_ status: Int32, _ body: () throws -> Void, line: UInt = #line) {
+    XCTAssertThrowsError(try body(), line: line) { error in
+      guard case .runFailed(let found, _) = error as? LoaderError else {
+        return XCTFail("\(error)", line: line)
+      }
+      XCTAssertEqual(found, status, line: line)
+    }
+  }
+
+  func testGatherIndicesOutsideTheAxisFailInBothEngines() throws {
+    for dtype in [DType.i64, .f32] {
+      var builder = GraphBuilder(name: "gather")
+      let table = builder.weight("table", TensorData((0..<8).map(Float.init), shape: [4, 2]))
+      builder.output(builder.add(.gather, [table, builder.input("ids", dtype, [2])], name: "emb"))
+      let graph = try builder.build()
+      let model = try load(graph)
+      let interpreter = try Interpreter(graph: graph)
+      let bad: [Double] =
+        dtype == .f32 ? [-1, 4, 1e30, -1e30, .nan, .infinity] : [-1, 4, -4, 1_099_511_627_776]
+      for index in bad {
+        let ids =
+          dtype == .f32
+          ? InterpreterTensor([0, Float(index)], shape: [2])
+          : try InterpreterTensor(shape: [2], storage: .i64([0, Int64(index)]))
+        assertStatus(2) { _ = try model.run([ids.tensorData]) }
+        XCTAssertThrowsError(try interpreter.run(["ids": ids]), "index \(index)")
+      }
+      if dtype == .f32 {
+        // Float indices truncate toward zero: -0.5 is row 0, 3.9 row 3.
+        let ids = InterpreterTensor([-0.5, 3.9], shape: [2])
+        XCTAssertEqual(try model.run([ids.tensorData])[0].floats(), [0, 1, 6, 7])
+      }
+    }
+  }
+
+  func testIntegerArithmeticWrapsAndDivisionByZeroIsAnError() throws {
+    var builder = GraphBuilder(name: "ints")
+    let a = builder.input("a", .i32, [4])
+    let b = builder.input("b", .i32, [4])
+    for op in [Op.add, .sub, .mul, .div] { builder.output(builder.add(op, [a, b], name: op.rawValue)) }
+    builder.output(builder.add(.neg, [a], name: "neg"))
+    builder.output(builder.add(.abs, [a], name: "abs"))
+    let model = try load(try builder.build())
+    let (min, max) = (Int32.min, Int32.max)
+    func run(_ a: [Int32], _ b: [Int32]) throws -> [[Int64]] {
+      let tensors = try [a, b].map { try InterpreterTensor(shape: [4], storage: .i32($0)).tensorData }
+      return try model.run(tensors).map { $0.int64s() }
+    }
+    let results = try run([max, min, min, 7], [1, -1, -1, -2])
+    XCTAssertEqual(results[0], [Int64(min), Int64(max), Int64(max), 5])  // add wraps
+    XCTAssertEqual(results[1], [Int64(max - 1), Int64(min + 1), Int64(min + 1), 9])
+    XCTAssertEqual(results[2], [Int64(max), Int64(min), Int64(min), -14])  // mul wraps
+    XCTAssertEqual(results[3], [Int64(max), Int64(min), Int64(min), -3])  // MIN / −1 = MIN; truncates
+    XCTAssertEqual(results[4], [Int64(-max), Int64(min), Int64(min), -7])  // −MIN = MIN
+    XCTAssertEqual(results[5], [Int64(max), Int64(min), Int64(min), 7])
+    assertStatus(4) { _ = try run([1, 2, 3, 4], [1, 0, 1, 1]) }
+  }
+
+  func testCastOfNaNInfinityAndHugeValuesSaturatesInBothEngines() throws {
+    var builder = GraphBuilder(name: "casts")
+    let x = builder.input("x", .f32, [9])
+    for target in ["i8", "i32", "i64"] {
+      let cast = builder.add(.cast, [x], attributes: ["to": .string(target)], name: "to_\(target)")
+      builder.output(cast)
+      if target == "i64" {
+        builder.output(builder.add(.cast, [cast], attributes: ["to": .string("i8")], name: "narrowed"))
+      }
+    }
+    let values: [Float] = [.nan, .infinity, -.infinity, 1e30, -1e30, 3.7, -3.7, 200, -200]
+    try assertCompiledMatchesInterpreter(
+      try builder.build(), ["x": InterpreterTensor(values, shape: [9])], cache: cache)
+    let i32 = try Interpreter(graph: try builder.build()).run(["x": InterpreterTensor(values, shape: [9])])
+    XCTAssertEqual(
+      i32["to_i32"]?.int64s(),
+      [0, Int64(Int32.max), Int64(Int32.min), Int64(Int32.max), Int64(Int32.min), 3, -3, 200, -200])
+    XCTAssertEqual(i32["narrowed"]?.int64s(), [0, 127, -128, 127, -128, 3, -3, 127, -128])
+  }
+}
