@@ -83,6 +83,10 @@ let package = Package(
     .executableTarget(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
+    // A pretrained BERT (all-MiniLM-L6-v2) from its Hugging Face files: sentence embeddings.
+    .executableTarget(
+      name: "sentence-embeddings", dependencies: ["TinyTorch", "MilestoneSupport"],
+      path: "Examples/SentenceEmbeddings"),
 
     // Benchmarks.
     .executableTarget(

@@ -81,7 +81,7 @@ final class PruningPassTests: XCTestCase {
   }
 
   func testStructuredPruningShrinksLeNetChannelsThroughPoolingAndFlatten() throws {
-    let model = try LeNet(seed: 3)
+    let model = LeNet(seed: 3)
     let x = Tensor.randn([2, 1, 8, 8], seed: 4)
     for layer in [model.conv1, model.conv2, model.fc1] as [Module] {
       try Pruning.structured(layer, fraction: 0.5, norm: .l2)

@@ -152,34 +152,13 @@ final class PersistenceTests: XCTestCase {
     let model = MLP(seed: 7)
     let url = directory.appendingPathComponent("for-python.safetensors")
     try model.save(to: url)
-    let script = """
-      import json, sys
-      try:
-          from safetensors.numpy import load_file
-      except ImportError:
-          sys.exit(3)
-      tensors = load_file(sys.argv[1])
-      print(json.dumps({k: {"shape": list(v.shape), "dtype": str(v.dtype), "values": v.ravel().tolist()}
-                        for k, v in tensors.items()}))
-      """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, url.path]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = Pipe()
-    do {
-      try process.run()
-    } catch {
-      throw XCTSkip("python3 is not available: \(error)")
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    if process.terminationStatus == 3 || process.terminationStatus == 127 {
-      throw XCTSkip("python3 has no safetensors package")
-    }
-    XCTAssertEqual(process.terminationStatus, 0)
-    let decoded = try JSONSerialization.jsonObject(with: data) as! [String: [String: Any]]
+    let output = try PythonReference.run(
+      PythonReference.imports + """
+        tensors = load_file(sys.argv[1])
+        print(json.dumps({k: {"shape": list(v.shape), "dtype": str(v.dtype), "values": v.ravel().tolist()}
+                          for k, v in tensors.items()}))
+        """, arguments: [url.path])
+    let decoded = try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: [String: Any]]
     XCTAssertEqual(Set(decoded.keys), ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
     for (name, tensor) in model.namedTensors() {
       XCTAssertEqual(decoded[name]?["shape"] as? [Int], tensor.shape, name)

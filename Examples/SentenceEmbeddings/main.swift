@@ -1,0 +1,92 @@
+// Sentence embeddings with a pretrained BERT (sentence-transformers/all-MiniLM-L6-v2) loaded
+// from its Hugging Face files: WordPiece tokenizer (vocab.txt), BertModel with the checkpoint's
+// names (model.safetensors), mean pooling and L2 normalization.
+//
+//   ./scripts/fetch-minilm.sh                       # prints the model folder
+//   swift run -c release sentence-embeddings --model DIR
+//   swift run -c release sentence-embeddings --model DIR --sentences lines.txt --output emb.npy
+import Foundation
+import MilestoneSupport
+import TinyTorch
+
+let defaultSentences = [
+  "A man is eating food.", "A man is eating a piece of bread.", "The girl is carrying a baby.",
+  "A man is riding a horse.", "A woman is playing violin.", "A monkey is playing drums.",
+]
+
+func run() throws {
+  let arguments = try Arguments(
+    program: "sentence-embeddings",
+    options: [
+      "model": "DIR  folder with config.json, vocab.txt, model.safetensors (scripts/fetch-minilm.sh)",
+      "sentences": "FILE  UTF-8 text, one sentence per line (default: six examples)",
+      "output": "FILE.npy  write the [n, width] float32 embeddings",
+      "batch": "N  sentences per forward pass (default 32)",
+    ])
+  guard let folder = arguments.options["model"].map({ URL(fileURLWithPath: $0) }) else {
+    throw TensorError.invalidArgument("--model DIR is required (./scripts/fetch-minilm.sh prints one)")
+  }
+  let batchSize = try arguments.integer("batch", default: 32)
+  guard batchSize > 0 else { throw TensorError.invalidArgument("--batch must be positive, got \(batchSize)") }
+
+  var sentences = defaultSentences
+  if let path = arguments.options["sentences"] {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw TensorError.invalidArgument("\(path) is not valid UTF-8")
+    }
+    sentences = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+    if sentences.last == "" { sentences.removeLast() }
+  }
+
+  let configuration = try BertConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
+  // sentence-transformers embeds at most 256 tokens with this model (sentence_bert_config.json).
+  let tokenizer = try WordPieceTokenizer(
+    vocabularyFile: folder.appendingPathComponent("vocab.txt"),
+    maxLength: min(256, configuration.maxPositions))
+  let model = BertModel(configuration)
+  let report = try model.loadPyTorchStateDict(from: folder)
+  print("loaded \(folder.path): \(model.parameterCount) parameters; \(report)")
+  model.eval()
+
+  let start = Date()
+  var rows: [Float] = []
+  var truncated = 0
+  try withNoGrad {
+    for first in stride(from: 0, to: sentences.count, by: batchSize) {
+      let batch = tokenizer.encodeBatch(Array(sentences[first..<min(first + batchSize, sentences.count)]))
+      truncated += batch.truncated.count
+      let mask = try batch.maskTensor()
+      let hidden = try model(ids: batch.idTensor(), attentionMask: mask)
+      rows += try meanPooled(hidden, mask: mask).l2Normalized().scalars
+    }
+  }
+  if truncated > 0 {
+    print("note: \(truncated) sentence(s) longer than \(tokenizer.maxLength) tokens were truncated")
+  }
+  let width = configuration.hiddenSize
+  let embeddings = try Tensor(shape: [sentences.count, width], scalars: rows)
+  print(
+    "embedded \(sentences.count) sentences in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+
+  if let output = arguments.options["output"] {
+    try embeddings.saveNumpy(to: URL(fileURLWithPath: output))
+    print("wrote \(output): [\(sentences.count), \(width)] float32")
+  } else {
+    print("cosine similarity with \"\(sentences[0])\":")
+    for i in 1..<sentences.count {
+      let dot = (0..<width).reduce(Float(0)) { $0 + rows[$1] * rows[i * width + $1] }
+      print("  \(String(format: "%6.3f", dot))  \(sentences[i])")
+    }
+  }
+}
+
+do {
+  try run()
+} catch let error as ArgumentError {
+  print(error.message)
+  exit(error.isHelp ? 0 : 2)
+} catch {
+  print("error: \(error)")
+  exit(1)
+}
