@@ -78,6 +78,10 @@ let package = Package(
     .executableTarget(
       name: "cnn-1998", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/CNN1998"),
     .executableTarget(
+      name: "prune-bench",
+      dependencies: ["TinyTorch", "TTIR", "TTPasses", "TTCodegen", "TTLoader", "MilestoneSupport"],
+      path: "Examples/PruneBench"),
+    .executableTarget(
       name: "attention-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/Attention2017"),
     .executableTarget(

@@ -196,6 +196,44 @@ static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *
   }
 }
 
+typedef float tt_nn_v16 __attribute__((vector_size(64), aligned(4)));
+
+typedef int32_t tt_nn_i16 __attribute__((vector_size(64), aligned(4)));
+
+/* The largest element of row[0, n) (−inf for an empty or all −inf row), over 16 lanes. */
+static float tt_row_max(const float *row, int64_t n) {
+  tt_nn_v16 lanes = {0};
+  lanes -= INFINITY;
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    tt_nn_v16 v = *(const tt_nn_v16 *)(row + j);
+    tt_nn_i16 greater = v > lanes;
+    lanes = (tt_nn_v16)(((tt_nn_i16)v & greater) | ((tt_nn_i16)lanes & ~greater));
+  }
+  float max = -INFINITY;
+  for (int l = 0; l < 16; l++) max = lanes[l] > max ? lanes[l] : max;
+  for (; j < n; j++) max = row[j] > max ? row[j] : max;
+  return max;
+}
+
+/* row[j] = e^(row[j] − max) / Σ e^(row[j] − max) for a row whose largest element is the finite
+ * `max`; blocked positions (−inf) get exactly 0. The exponentials are one vectorizable loop and
+ * the sum runs over 16 lanes, so the row costs a few instructions per element. */
+static void tt_normalized_exponentials(float *row, int64_t n, float max) {
+  for (int64_t j = 0; j < n; j++) {
+    float d = row[j] - max;
+    row[j] = d < -87.0f ? 0.0f : tt_expf(d);
+  }
+  tt_nn_v16 lanes = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) lanes += *(const tt_nn_v16 *)(row + j);
+  float sum = 0.0f;
+  for (int l = 0; l < 16; l++) sum += lanes[l];
+  for (; j < n; j++) sum += row[j];
+  float inv = 1.0f / sum;
+  for (j = 0; j < n; j++) row[j] *= inv;
+}
+
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv) {
   int64_t scores = tt_sgemm_scratch(sq, sk, d), output = tt_sgemm_scratch(sq, dv, sk);
   return sq * sk + (scores > output ? scores : output);
@@ -210,28 +248,22 @@ TT_API void tt_attention_head(const float *q, const float *k, const float *v, co
     float *row = scores + i * sk;
     /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
     int64_t last = causal ? i + sk - sq : sk - 1;
-    float max = -INFINITY;
-    for (int64_t j = 0; j < sk; j++) {
-      int keep = j <= last;
-      float s = row[j] * scale;
-      if (mask) s += tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
-      s = keep ? s : -INFINITY;
-      row[j] = s;
-      max = s > max ? s : max;
+    if (mask) {
+      for (int64_t j = 0; j < sk; j++) {
+        int keep = j <= last;
+        float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
+        row[j] = keep ? s : -INFINITY;
+      }
+    } else {
+      for (int64_t j = 0; j < sk; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
     }
+    float max = tt_row_max(row, sk);
     if (max == -INFINITY) {
       /* Every key is blocked: zero weights, so a zero output row (never NaN). */
       for (int64_t j = 0; j < sk; j++) row[j] = 0.0f;
       continue;
     }
-    float sum = 0.0f;
-    for (int64_t j = 0; j < sk; j++) {
-      float e = row[j] == -INFINITY ? 0.0f : tt_expf(row[j] - max);
-      row[j] = e;
-      sum += e;
-    }
-    float inv = 1.0f / sum;
-    for (int64_t j = 0; j < sk; j++) row[j] *= inv;
+    tt_normalized_exponentials(row, sk, max);
   }
   tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, gemm_scratch);
 }

@@ -15,8 +15,18 @@
 #include "tt_internal.h"
 
 typedef float tt_sparse_v16 __attribute__((vector_size(64), aligned(4)));
+typedef float tt_sparse_v8 __attribute__((vector_size(32), aligned(4)));
+typedef float tt_sparse_v4 __attribute__((vector_size(16), aligned(4)));
 
 TT_API int64_t tt_sparse_linear_scratch(int64_t in) { return in * 16; }
+
+/* The sum of the 16 lanes, as a tree (4 dependent additions instead of 16). */
+TT_ALWAYS_INLINE float tt_sparse_sum16(tt_sparse_v16 v) {
+  tt_sparse_v8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
+                   __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
+  tt_sparse_v4 b = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
+  return (b[0] + b[2]) + (b[1] + b[3]);
+}
 
 TT_ALWAYS_INLINE void tt_sparse_rows(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
                                      const int32_t *columns, const int32_t *row_pointers, const float *bias,
@@ -31,10 +41,16 @@ TT_ALWAYS_INLINE void tt_sparse_rows(int64_t m, int64_t in, int64_t out, const f
         for (int l = 0; l < 16; l++) gathered[l] = xr[columns[j + l]];
         acc += *(const tt_sparse_v16 *)(values + j) * gathered;
       }
-      float sum = 0.0f;
-      for (; j < end; j++) sum += values[j] * xr[columns[j]];
-      for (int l = 0; l < 16; l++) sum += acc[l];
-      y[r * out + n] = (bias ? bias[n] : 0.0f) + sum;
+      /* The last < 16 products go into their own lanes, not one serial sum. */
+      tt_sparse_v16 gathered = {0}, weights = {0};
+      for (int l = 0; l < 16; l++) {
+        if (j + l < end) {
+          gathered[l] = xr[columns[j + l]];
+          weights[l] = values[j + l];
+        }
+      }
+      acc += weights * gathered;
+      y[r * out + n] = (bias ? bias[n] : 0.0f) + tt_sparse_sum16(acc);
     }
   }
 }

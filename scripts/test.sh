@@ -3,16 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+source ./scripts/python-reference.sh
 swift build --build-tests
 log=$(mktemp)
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
-# One plain summary line from XCTest's last "Executed N tests, with M failures" line.
-summary=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)
+# One plain summary line from XCTest's last "Executed N tests, with [S tests skipped and] M failures" line.
+summary=$(grep -E "Executed [0-9]+ tests?, with " "$log" | tail -1 || true)
 rm -f "$log"
 if [ -n "$summary" ]; then
   total=$(echo "$summary" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/')
-  failed=$(echo "$summary" | sed -E 's/.*with ([0-9]+) failures?.*/\1/')
-  echo "tests: $((total - failed)) passed, $failed failed"
+  skipped=$(echo "$summary" | sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p')
+  failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failures?.*/\1/')
+  skipped=${skipped:-0}
+  echo "tests: $((total - skipped - failed)) passed, $failed failed, $skipped skipped"
 fi
 exit "$status"

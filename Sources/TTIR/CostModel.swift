@@ -14,13 +14,21 @@
 /// - `scaled_dot_product_attention`: `2·B·Sq·Sk·D + 2·B·Sq·Sk·Dv` for the two products plus
 ///   `6·B·Sq·Sk` for scaling and softmax, plus `B·Sq·Sk` with a mask;
 /// - `quantize_linear`, `dequantize_linear`: `2n`;
-/// - `quantized_linear`: `2·n·in` integer operations, plus `n` with a bias;
-/// - data movement (`reshape`, `transpose`, `flatten`, `concat`, `slice`, `gather`) and `cast`: 0.
+/// - data movement (`reshape`, `transpose`, `flatten`, `concat`, `slice`, `gather`) and `cast`: 0;
+/// - `fused_elementwise`: `n` per program instruction; an `epilogue` adds the same to its op;
+/// - `quantized_linear`: `2·n·in` integer operations, plus `n` with a bias.
 public enum CostModel {
   /// The FLOPs of `node` given its input types and output type.
   ///
   /// Counts saturate at `Int.max` instead of overflowing on absurd shapes.
   public static func flops(of node: Node, inputTypes: [TensorType], outputType: TensorType) -> Int {
+    let n = outputType.elementCount
+    let own = Array(inputTypes.dropLast(node.epilogueInputCount))
+    let epilogue = (try? node.epilogue())?.map { product([n, $0.instructions.count]) } ?? 0
+    return sum([ownFlops(of: node, inputTypes: own, outputType: outputType), epilogue])
+  }
+
+  private static func ownFlops(of node: Node, inputTypes: [TensorType], outputType: TensorType) -> Int {
     let n = outputType.elementCount
     switch node.op.category {
     case .unaryElementwise, .binaryElementwise:
@@ -66,6 +74,8 @@ public enum CostModel {
       return 0
     case .conversion:
       return node.op == .cast ? 0 : product([2, n])
+    case .fusedElementwise:
+      return product([n, (try? node.program())?.instructions.count ?? 1])
     case .quantized:
       let inFeatures = inputTypes[1].shape[1]
       return sum([product([2, n, inFeatures]), inputTypes.count == 4 ? n : 0])

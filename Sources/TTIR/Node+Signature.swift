@@ -5,7 +5,11 @@ extension Node {
   /// - Throws: ``GraphError`` naming this node.
   public func checkSignature() throws(GraphError) {
     let schema = op.schema
-    let count = inputs.count
+    let extra = epilogueInputCount
+    guard extra >= 0, extra <= inputs.count else {
+      throw GraphError(node: self, "epilogue_inputs \(extra) is not in 0...\(inputs.count)")
+    }
+    let count = inputs.count - extra
     if count < schema.minInputs || (schema.maxInputs.map { count > $0 } ?? false) {
       let names = schema.inputNames.joined(separator: ", ")
       throw GraphError(

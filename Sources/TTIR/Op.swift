@@ -119,6 +119,9 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// (`values`, `columns`, `row_pointers`: row `n` lists the inputs feeding output `n`), `bias?`.
   case sparseLinear = "sparse_linear"
 
+  // Fusion.
+  /// An ``ElementwiseProgram`` (attribute `program`) over broadcast inputs, in one pass.
+  case fusedElementwise = "fused_elementwise"
   // Integer arithmetic on quantized values.
   /// `x[..., in] · weight[out, in]ᵀ` with int8 operands and int32 accumulation, per-output-channel
   /// weight scales, optional bias and ReLU; `x` is `f32` (quantized per call) or `i8`; the output
@@ -147,6 +150,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case attention
     /// Casts and (de)quantization.
     case conversion
+    /// Elementwise programs fused into one node.
+    case fusedElementwise
     /// Integer arithmetic on int8 values (`quantized_linear`).
     case quantized
   }
@@ -166,12 +171,16 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .reduceSum, .reduceMean, .reduceMax, .reduceMin, .argmax: .reduction
     case .scaledDotProductAttention: .attention
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
+    case .fusedElementwise: .fusedElementwise
     case .quantizedLinear: .quantized
     }
   }
 
   /// Whether this is a comparison (`equal`, `less`, `greater`) whose output is `f32` 0/1.
   public var isComparison: Bool { self == .equal || self == .less || self == .greater }
+
+  /// Whether this op can carry an `epilogue` program (`matmul`, `linear`, `conv2d`).
+  public var acceptsEpilogue: Bool { self == .matmul || self == .linear || self == .conv2d }
 
   /// Whether this op is elementwise (unary or binary).
   public var isElementwise: Bool {

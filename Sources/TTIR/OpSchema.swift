@@ -85,6 +85,11 @@ extension Op {
       .required("kernel", .ints), .optional("stride", .ints),
       .optional("padding", .ints, default: [0, 0]),
     ]
+    // `epilogue` runs an ElementwiseProgram on the product (x0) and the trailing
+    // `epilogue_inputs` node inputs (x1…), which do not count toward the op's own arity.
+    let epilogue: [AttributeSpec] = [
+      .optional("epilogue", .string), .optional("epilogue_inputs", .int, default: 0),
+    ]
     let reduce: [AttributeSpec] = [
       .optional("axes", .ints), .optional("keepdims", .bool, default: false),
     ]
@@ -102,9 +107,10 @@ extension Op {
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       return .fixed(["a", "b"])
     case .matmul:
-      return .fixed(["a", "b"])
+      return .fixed(["a", "b"], epilogue)
     case .linear:
-      return OpSchema(inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3)
+      return OpSchema(
+        inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3, attributes: epilogue)
     case .sparseLinear:
       return OpSchema(
         inputNames: ["x", "values", "columns", "row_pointers", "bias"], minInputs: 4, maxInputs: 5)
@@ -115,7 +121,7 @@ extension Op {
           .optional("stride", .ints, default: [1, 1]),
           .optional("padding", .ints, default: [0, 0]),
           .optional("dilation", .ints, default: [1, 1]), .optional("groups", .int, default: 1),
-        ])
+        ] + epilogue)
     case .maxPool2d:
       return .fixed(["x"], pool2d)
     case .avgPool2d:
@@ -158,6 +164,10 @@ extension Op {
         ["x"], [.required("to", .string, allowedValues: DType.allCases.map(\.rawValue))])
     case .quantizeLinear, .dequantizeLinear:
       return .fixed(["x"], [.required("scale", .float), .required("zero_point", .int)])
+    case .fusedElementwise:
+      return OpSchema(
+        inputNames: ["inputs"], minInputs: 1, maxInputs: nil,
+        attributes: [.required("program", .string)])
     case .quantizedLinear:
       return OpSchema(
         inputNames: ["x", "weight", "weight_scale", "bias"], minInputs: 3, maxInputs: 4,

@@ -203,23 +203,29 @@ struct Rule {
     return values
   }
 
+  /// This rule restricted to the op's own inputs (without trailing epilogue inputs).
+  var ownRule: Rule { Rule(node: node, inputs: Array(inputs.dropLast(node.epilogueInputCount))) }
+
   func infer() throws(GraphError) -> TensorType {
     switch node.op.category {
     case .unaryElementwise: try inferUnary()
     case .binaryElementwise: try inferBinary()
     case .matrix:
-      switch node.op {
-      case .matmul: try inferMatmul()
-      case .sparseLinear: try inferSparseLinear()
-      default: try inferLinear()
+      try inferWithEpilogue { () throws(GraphError) in
+        switch node.op {
+        case .matmul: try ownRule.inferMatmul()
+        case .sparseLinear: try ownRule.inferSparseLinear()
+        default: try ownRule.inferLinear()
+        }
       }
-    case .convolution: try inferConv2d()
+    case .convolution: try inferWithEpilogue { () throws(GraphError) in try ownRule.inferConv2d() }
     case .pooling: try inferPool2d()
     case .normalization: try inferNormalization()
     case .dataMovement: try inferDataMovement()
     case .reduction: try inferReduction()
     case .attention: try inferAttention()
     case .conversion: try inferConversion()
+    case .fusedElementwise: try inferFusedElementwise()
     case .quantized: try inferQuantizedLinear()
     }
   }

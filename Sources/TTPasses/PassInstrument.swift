@@ -25,8 +25,7 @@ public struct GraphPrinter: PassInstrument {
   }
 
   public func didRun(_ statistics: PassStatistics, graph: Graph) {
-    let name = statistics.pass.prefix { $0 != "(" }
-    guard selected == nil || selected == String(name) else { return }
+    guard selected == nil || selected == statistics.name else { return }
     let note = statistics.changed ? "" : " (unchanged)"
     write("// after \(statistics.pass)\(note)\n\(graph.listing)")
   }

@@ -61,7 +61,8 @@ public struct PassManager {
         }
       }
       let record = PassStatistics(
-        pass: pass.label, changed: changed, nodesBefore: nodesBefore, nodesAfter: graph.nodes.count,
+        name: pass.name, pass: pass.label, changed: changed, nodesBefore: nodesBefore,
+        nodesAfter: graph.nodes.count,
         nodesFused: context.nodesFused, weightBytesBefore: weightBytesBefore,
         weightBytesAfter: graph.weightBytes,
         seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18, counters: context.counters)

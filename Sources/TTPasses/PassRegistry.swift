@@ -34,6 +34,9 @@ public enum PassRegistry {
     PassRegistration(EliminateCommonSubexpressions.self) { _ in EliminateCommonSubexpressions() },
     PassRegistration(DeadCodeElimination.self) { _ in DeadCodeElimination() },
     PassRegistration(DropUnusedWeights.self) { _ in DropUnusedWeights() },
+    PassRegistration(FuseAttention.self) { _ in FuseAttention() },
+    PassRegistration(FuseElementwise.self) { _ in FuseElementwise() },
+    PassRegistration(FuseEpilogue.self) { _ in FuseEpilogue() },
     PassRegistration(PruneMagnitude.self) { options throws(PassError) in
       guard let sparsity = options.pruneSparsity else {
         throw .missingOption(pass: PruneMagnitude.name, "a sparsity (--prune S)")

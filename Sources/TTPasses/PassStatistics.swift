@@ -2,6 +2,8 @@ import TTIR
 
 /// What one pass did, recorded by ``PassManager``.
 public struct PassStatistics: Sendable, Hashable {
+  /// The pass's name.
+  public var name: String
   /// The pass's label (`name` or `name(options)`).
   public var pass: String
   /// Whether the pass changed the graph.

@@ -57,5 +57,39 @@ final class MilestoneModelTests: XCTestCase {
     let graph = try exportAndReload(model, example: tokens, name: "gpt", in: directory)
     XCTAssertTrue(graph.nodes.contains { $0.op == .scaledDotProductAttention || $0.op == .softmax })
     try assertEagerInterpretedAndCompiledAgree(model, input: tokens, graph: graph, cache: cache)
+    // -O2 turns each block's attention into one causal node.
+    let optimized = try PassManager(pipeline: .level(.O2)).run(graph).graph
+    let attention = optimized.nodes.filter { $0.op == .scaledDotProductAttention }
+    XCTAssertEqual(attention.count, 2)
+    XCTAssertTrue(attention.allSatisfy { $0.bool("causal") == true && $0.inputs.count == 3 })
+    XCTAssertFalse(optimized.nodes.contains { $0.op == .softmax })
+  }
+
+  /// The attention-2017 reverser's shape: bidirectional encoder blocks over embeddings.
+  final class Encoder: Module {
+    let tokens = Embedding(vocabularySize: 11, dimension: 16, std: 0.1, seed: 1)
+    let positions = PositionalEmbedding(maxLength: 6, dimension: 16, std: 0.1, seed: 2)
+    let blocks: [TransformerBlock]
+    let head = Linear(16, 11, seed: 3)
+
+    override init() {
+      blocks = (0..<2).map { i in
+        try! TransformerBlock(dimension: 16, headCount: 4, hiddenDimension: 32, seed: 10 + UInt64(i))
+      }
+      super.init()
+    }
+
+    override func forward(_ ids: Tensor) throws -> Tensor {
+      var x = try positions(tokens(ids))
+      for block in blocks { x = try block(x) }
+      return try head(x)
+    }
+  }
+
+  func testEncoderLikeTheReverser() throws {
+    let model = Encoder()
+    let tokens = try Tensor.tokenIDs([[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1], [0, 10, 0, 10, 0, 10]])
+    let graph = try exportAndReload(model, example: tokens, name: "encoder", in: directory)
+    try assertEagerInterpretedAndCompiledAgree(model, input: tokens, graph: graph, cache: cache)
   }
 }

@@ -71,7 +71,7 @@ final class ElementwiseShapeTests: XCTestCase {
   }
 
   func testCategoriesCoverEveryOp() {
-    XCTAssertEqual(Op.allCases.count, 47)
+    XCTAssertEqual(Op.allCases.count, 48)
     XCTAssertEqual(Op.allCases.filter(\.isElementwise).count, 21)
     XCTAssertEqual(Op.leakyRelu.rawValue, "leaky_relu")
     XCTAssertEqual(Op.scaledDotProductAttention.rawValue, "scaled_dot_product_attention")

@@ -78,7 +78,9 @@ final class MatrixShapeTests: XCTestCase {
     assertThrows("bias must have shape [4]") {
       _ = try infer(.conv2d, [x, t(.f32, 4, 3, 3, 3), t(.f32, 3)])
     }
-    assertThrows("unknown attribute 'strides' (expected one of: stride, padding, dilation, groups)") {
+    assertThrows(
+      "unknown attribute 'strides' (expected one of: stride, padding, dilation, groups, epilogue, epilogue_inputs)"
+    ) {
       _ = try infer(.conv2d, [x, t(.f32, 4, 3, 3, 3)], ["strides": [1, 1]])
     }
   }

@@ -189,3 +189,23 @@ final class QuantizationPassTests: XCTestCase {
     }
   }
 }
+
+final class QuantizationAfterFusionTests: XCTestCase {
+  /// After `-O2`, a ReLU lives in the layer's epilogue: it becomes the `relu` flag; any other
+  /// epilogue keeps the layer in f32.
+  func testEpiloguesAfterFusion() throws {
+    let fused = try PassManager(pipeline: .level(.O2)).run(try TinyMLP.graph()).graph
+    let epilogues = fused.nodes.filter { $0.op == .linear }.map { $0.attributes["epilogue"] }
+    XCTAssertEqual(epilogues.compactMap { $0 }.count, 2, "fc1 and fc2 carry their ReLU: \(fused.nodes)")
+    let (quantized, layers) = try Int8Quantizer.quantize(fused, ranges: nil)
+    XCTAssertEqual(layers, 3)
+    XCTAssertEqual(quantized.nodes.map { $0.bool("relu") ?? false }.prefix(3), [true, true, false])
+    let x = TinyMLP.samples(8)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(try TinyMLP.graph(), x)), 0.02)
+
+    var other = fused
+    let index = other.nodes.firstIndex { $0.op == .linear }!
+    other.nodes[index].attributes["epilogue"] = "sigmoid x0"
+    XCTAssertEqual(try Int8Quantizer.quantize(other, ranges: nil).layers, 2, "the first layer stays f32")
+  }
+}

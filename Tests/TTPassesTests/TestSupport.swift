@@ -1,5 +1,6 @@
 import TTIR
 import TTPasses
+import TinyTorch
 import XCTest
 
 /// x[2, 3] → relu → (exp: dead) → neg → y, with one weight read by the dead branch only.
@@ -45,13 +46,9 @@ final class TextSink: @unchecked Sendable {
   var text = ""
 }
 
-/// Deterministic values in [-1, 1).
+/// `count` seeded values in [-1, 1).
 func values(_ count: Int, seed: UInt64) -> [Float] {
-  var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
-  return (0..<count).map { _ in
-    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-    return Float(state >> 40) / Float(1 << 23) - 1
-  }
+  Tensor.uniform([count], low: -1, high: 1, seed: seed).scalars
 }
 
 /// The exact passes' tolerance: `|a − b| ≤ 1e-6 · max(1, |b|)` element by element.

@@ -3,7 +3,11 @@ import TTIR
 extension Emission {
   func unary() throws(CodegenError) -> [String] {
     let dtype = context.inputTypes[0].dtype
-    let x = CSyntax.load("\(inputs[0])[i]", dtype)
+    return flatLoop(Self.unaryExpression(node, CSyntax.load("\(inputs[0])[i]", dtype), dtype))
+  }
+
+  /// The C expression of unary elementwise `node` applied to `x` (in the compute type of `dtype`).
+  static func unaryExpression(_ node: Node, _ x: String, _ dtype: DType) -> String {
     let zero = CSyntax.literal(0, dtype)
     // −x of an integer wraps (−MIN is MIN), computed on unsigned values as C leaves it undefined.
     let compute = CSyntax.computeType(dtype)
@@ -33,34 +37,37 @@ extension Emission {
       }
       value = clamped
     }
-    return flatLoop(value)
+    return value
   }
 
-  func binary() throws(CodegenError) -> [String] {
-    let dtype = context.inputTypes[0].dtype
+  /// The C expression of binary elementwise `op` on `a` and `b` (in the compute type of `dtype`).
+  /// Integer add, sub and mul wrap around (two's complement) as docs/IR.md says; computing them
+  /// on unsigned values keeps C from treating overflow as undefined. MIN / −1 wraps to MIN.
+  static func binaryExpression(_ op: Op, _ a: String, _ b: String, _ dtype: DType) -> String {
     let compute = CSyntax.computeType(dtype)
-    // Integer add, sub and mul wrap around (two's complement) as docs/IR.md says; computing them
-    // on unsigned values keeps C from treating overflow as undefined. MIN / −1 wraps to MIN.
     let unsigned = "u" + compute
     func wrapping(_ a: String, _ operation: String, _ b: String) -> String {
       dtype.isFloatingPoint
         ? "\(a) \(operation) \(b)" : "(\(compute))((\(unsigned))\(a) \(operation) (\(unsigned))\(b))"
     }
-    func combine(_ a: String, _ b: String) -> String {
-      switch node.op {
-      case .add: wrapping(a, "+", b)
-      case .sub: wrapping(a, "-", b)
-      case .mul: wrapping(a, "*", b)
-      case .div:
-        dtype.isFloatingPoint ? "\(a) / \(b)" : "(\(b) == -1 ? \(wrapping("0", "-", a)) : \(a) / \(b))"
-      case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
-      case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
-      case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
-      case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
-      case .less: "(\(a) < \(b) ? 1.0f : 0.0f)"
-      default: "(\(a) > \(b) ? 1.0f : 0.0f)"  // greater
-      }
+    return switch op {
+    case .add: wrapping(a, "+", b)
+    case .sub: wrapping(a, "-", b)
+    case .mul: wrapping(a, "*", b)
+    case .div:
+      dtype.isFloatingPoint ? "\(a) / \(b)" : "(\(b) == -1 ? \(wrapping("0", "-", a)) : \(a) / \(b))"
+    case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
+    case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
+    case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
+    case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
+    case .less: "(\(a) < \(b) ? 1.0f : 0.0f)"
+    default: "(\(a) > \(b) ? 1.0f : 0.0f)"  // greater
     }
+  }
+
+  func binary() throws(CodegenError) -> [String] {
+    let dtype = context.inputTypes[0].dtype
+    func combine(_ a: String, _ b: String) -> String { Self.binaryExpression(node.op, a, b, dtype) }
     // An integer division by zero is a run-time error (the status of tt_run), not a crash.
     let divisorCheck =
       node.op == .div && !dtype.isFloatingPoint && count > 0
@@ -92,5 +99,57 @@ extension Emission {
     let target = "\(output)[\(CSyntax.index(CSyntax.strides(outShape), variables: variables))]"
     return CSyntax.loopNest(
       outShape, body: ["\(target) = \(CSyntax.store(combine(operands[0], operands[1]), outType));"])
+  }
+
+  /// `fused_elementwise`: one loop nest evaluating the program per element.
+  func fusedElementwise() throws(CodegenError) -> [String] {
+    try context.requireF32()
+    let program: ElementwiseProgram
+    do { program = try node.program() } catch { throw .unsupported("\(error)") }
+    return Self.programLoop(
+      program, operands: Array(zip(inputs, context.inputTypes.map(\.shape))), output: output, shape: outShape)
+  }
+
+  /// The epilogue of a `matmul`, `linear` or `conv2d`, applied in place to the product in
+  /// `output` (statements to run right after the product); empty without one.
+  func epilogue() throws(CodegenError) -> [String] {
+    let program: ElementwiseProgram?
+    do { program = try node.epilogue() } catch { throw .unsupported("\(error)") }
+    guard let program else { return [] }
+    let extra = node.epilogueInputCount
+    let operands =
+      [(output, outShape)]
+      + Array(zip(inputs.suffix(extra), context.inputTypes.suffix(extra).map(\.shape)))
+    return Self.programLoop(program, operands: operands, output: output, shape: outShape)
+  }
+
+  /// A loop nest over a ``TTIR/BroadcastLoop`` that evaluates `program` on `operands` (C
+  /// pointer and shape) into the contiguous `output` of `shape`: one `float` temporary per
+  /// instruction, written with the same expressions as the unfused nodes.
+  static func programLoop(
+    _ program: ElementwiseProgram, operands: [(pointer: String, shape: [Int])], output: String, shape: [Int]
+  ) -> [String] {
+    let loop = BroadcastLoop(output: shape, operands: operands.map(\.shape))
+    let variables = CSyntax.variables(loop.shape.count)
+    var body: [String] = []
+    for (index, instruction) in program.instructions.enumerated() {
+      let arguments = instruction.operands.map { operand in
+        switch operand {
+        case .input(let o):
+          "\(operands[o].pointer)[\(CSyntax.index(loop.strides[o], variables: variables))]"
+        case .result(let r): "t\(r)"
+        case .constant(let value): CSyntax.float(Double(value))
+        }
+      }
+      let node = instruction.node
+      let value =
+        node.op.category == .unaryElementwise
+        ? unaryExpression(node, arguments[0], .f32)
+        : binaryExpression(node.op, arguments[0], arguments[1], .f32)
+      body.append("float t\(index) = \(value);")
+    }
+    let target = CSyntax.index(CSyntax.strides(loop.shape), variables: variables)
+    body.append("\(output)[\(target)] = t\(program.instructions.count - 1);")
+    return CSyntax.loopNest(loop.shape, body: body)
   }
 }

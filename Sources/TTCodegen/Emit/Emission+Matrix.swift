@@ -17,7 +17,7 @@ extension Emission {
       let x = context.inputTypes[0].shape
       let (k, n) = (x.last!, outShape.last!)
       let m = x.dropLast().reduce(1, *)
-      let epilogue = inputs.count > 2 ? "&(tt_epilogue){.bias = \(inputs[2])}" : "0"
+      let epilogue = node.ownInputs.count > 2 ? "&(tt_epilogue){.bias = \(inputs[2])}" : "0"
       return [
         "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
       ]
@@ -57,7 +57,7 @@ extension Emission {
       let stride = pair("stride", [1, 1])
       let dilation = pair("dilation", [1, 1])
       let groups = node.int("groups") ?? 1
-      let bias = inputs.count > 2 ? inputs[2] : "0"
+      let bias = node.ownInputs.count > 2 ? inputs[2] : "0"
       return [
         "tt_conv2d(\(inputs[0]), \(inputs[1]), \(bias), \(output), \(x[0]), \(x[1]), \(x[2]), \(x[3]), "
           + "\(w[0]), \(w[2]), \(w[3]), \(stride[0]), \(stride[1]), \(padding[0]), \(padding[1]), "

@@ -21,13 +21,15 @@ struct Emission {
     switch node.op.category {
     case .unaryElementwise: return try unary()
     case .binaryElementwise: return try binary()
-    case .matrix: return try matrix()
-    case .convolution, .pooling: return try spatial()
+    case .matrix: return try matrix() + epilogue()
+    case .convolution: return try spatial() + epilogue()
+    case .pooling: return try spatial()
     case .normalization: return try normalization()
     case .dataMovement: return try dataMovement()
     case .reduction: return try reduction()
     case .attention: return try attention()
     case .conversion: return conversion()
+    case .fusedElementwise: return try fusedElementwise()
     case .quantized: return quantized()
     }
   }

@@ -17,6 +17,8 @@ struct ExecutionPlan: Sendable {
     let outputType: TensorType
     /// Static FLOPs and traffic.
     let cost: NodeCost
+    /// The `fused_elementwise` program or the epilogue, parsed once.
+    let program: ElementwiseProgram?
     /// Slots whose last reader is this step (inputs and dead outputs), freed after it runs.
     let releases: [Int]
     /// How many of ``releases`` hold node outputs (graph inputs are not counted as live
@@ -68,7 +70,9 @@ struct ExecutionPlan: Sendable {
         Step(
           node: node, inputs: node.inputs.map(slot), output: slot(output),
           inputTypes: node.inputs.map { types[$0]! }, outputType: outputType,
-          cost: analysis.nodes[index], releases: releases.sorted(),
+          cost: analysis.nodes[index],
+          program: node.op == .fusedElementwise ? try node.program() : try node.epilogue(),
+          releases: releases.sorted(),
           releasedIntermediates: (released.count, released.reduce(0, +))))
     }
     self.steps = steps

@@ -4,27 +4,30 @@ import TTKernels
 extension Kernels {
   /// `neg` … `clamp` with ``TTKernels/Elementwise/unary(_:_:_:count:)``.
   static func unary(_ step: Step, _ x: InterpreterTensor) -> InterpreterTensor {
-    let node = step.node
-    let function: UnaryOp =
-      switch node.op {
-      case .neg: .neg
-      case .exp: .exp
-      case .log: .log
-      case .sqrt: .sqrt
-      case .abs: .abs
-      case .relu: .relu
-      case .sigmoid: .sigmoid
-      case .tanh: .tanh
-      case .gelu: node.string("approximate") == "tanh" ? .geluTanh : .geluErf
-      case .leakyRelu: .leakyRelu(slope: Float(node.float("alpha") ?? 0.01))
-      default:  // clamp
-        .clamp(
-          min: node.float("min").map(Float.init) ?? -.infinity,
-          max: node.float("max").map(Float.init) ?? .infinity)
-      }
+    let function = unaryFunction(step.node)
     let count = step.outputType.elementCount
     return compute(step.outputType, [x]) { inputs, out in
       Elementwise.unary(function, inputs[0], out, count: count)
+    }
+  }
+
+  /// The kernel function of a unary elementwise node (`neg` … `clamp`) with its attributes.
+  static func unaryFunction(_ node: Node) -> UnaryOp {
+    switch node.op {
+    case .neg: .neg
+    case .exp: .exp
+    case .log: .log
+    case .sqrt: .sqrt
+    case .abs: .abs
+    case .relu: .relu
+    case .sigmoid: .sigmoid
+    case .tanh: .tanh
+    case .gelu: node.string("approximate") == "tanh" ? .geluTanh : .geluErf
+    case .leakyRelu: .leakyRelu(slope: Float(node.float("alpha") ?? 0.01))
+    default:  // clamp
+      .clamp(
+        min: node.float("min").map(Float.init) ?? -.infinity,
+        max: node.float("max").map(Float.init) ?? .infinity)
     }
   }
 

@@ -46,19 +46,40 @@ enum Kernels {
   static func evaluate(_ step: Step, _ arguments: [InterpreterTensor]) throws(InterpreterError)
     -> InterpreterTensor
   {
-    switch step.node.op.category {
+    let own = Array(arguments.dropLast(step.node.epilogueInputCount))
+    return switch step.node.op.category {
     case .unaryElementwise: unary(step, arguments[0])
     case .binaryElementwise: binary(step, arguments[0], arguments[1])
-    case .matrix: matrix(step, arguments)
-    case .convolution: convolution(step, arguments)
+    case .matrix: withEpilogue(step, arguments, matrix(step, own))
+    case .convolution: withEpilogue(step, arguments, convolution(step, own))
     case .pooling: pooling(step, arguments[0])
     case .normalization: normalization(step, arguments)
     case .dataMovement: try dataMovement(step, arguments)
     case .reduction: reduction(step, arguments[0])
     case .attention: attention(step, arguments)
     case .conversion: conversion(step, arguments[0])
+    case .fusedElementwise: fusedElementwise(step, arguments)
     case .quantized: quantized(step, arguments)
     }
+  }
+
+  /// `product` with the step's epilogue (if any) applied in place; the epilogue reads the
+  /// trailing arguments as `x1`….
+  static func withEpilogue(_ step: Step, _ arguments: [InterpreterTensor], _ product: InterpreterTensor)
+    -> InterpreterTensor
+  {
+    guard let program = step.program else { return product }
+    guard case .f32(var values) = product.storage else { preconditionFailure("epilogues are f32") }
+    let extras = arguments.suffix(step.node.epilogueInputCount)
+    let shape = product.shape
+    withPointers(extras.map { $0.floats() }) { pointers in
+      values.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        let operands = [(UnsafePointer(base), shape)] + Array(zip(pointers, extras.map(\.shape)))
+        run(program, operands, base, shape)
+      }
+    }
+    return InterpreterTensor(unchecked: shape, .f32(values))
   }
 
   /// The axes a reduction reduces, non-negative and sorted (all axes when none are given).

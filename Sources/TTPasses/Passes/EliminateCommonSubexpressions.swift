@@ -14,6 +14,18 @@ public struct EliminateCommonSubexpressions: Pass {
   /// The pass.
   public init() {}
 
+  /// A weight's type and up to 64 of its bytes, evenly spaced.
+  private struct WeightSample: Hashable {
+    let type: TensorType
+    let bytes: [UInt8]
+
+    init(_ data: TensorData) {
+      type = data.type
+      let step = max(1, data.bytes.count / 64)
+      bytes = stride(from: 0, to: data.bytes.count, by: step).prefix(64).map { data.bytes[$0] }
+    }
+  }
+
   private struct Key: Hashable {
     let op: Op
     let inputs: [String]
@@ -23,14 +35,14 @@ public struct EliminateCommonSubexpressions: Pass {
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
     var editor = try GraphEditor(graph)
     var merged = 0
-    // Only weights sharing a type can be equal: compare contents within those groups (large
-    // weights usually have a type of their own and are never hashed).
-    let byType = Dictionary(grouping: editor.weights.keys.sorted()) { editor.weights[$0]!.type }
-    var firstWeight: [TensorData: String] = [:]
-    for name in byType.values.filter({ $0.count > 1 }).flatMap({ $0 }).sorted() {
+    // Weights are bucketed by type and a sample of their bytes, and compared in full only
+    // within a bucket, so distinct large weights are never hashed or compared byte by byte.
+    var buckets: [WeightSample: [String]] = [:]
+    for name in editor.weights.keys.sorted() {
       let data = editor.weights[name]!
-      guard let first = firstWeight[data] else {
-        firstWeight[data] = name
+      let sample = WeightSample(data)
+      guard let first = buckets[sample]?.first(where: { editor.weights[$0]!.bytes == data.bytes }) else {
+        buckets[sample, default: []].append(name)
         continue
       }
       guard editor.canReplaceAllUses(of: name, with: first) else { continue }

@@ -10,7 +10,8 @@ import TTIR
 ///   dequantized only where they end, inside the last layer's epilogue.
 ///
 /// A `relu` that alone reads a layer's output is fused into the layer. A layer is quantizable
-/// when its weight is a stored f32 weight and its input and bias are f32.
+/// when its weight is a stored f32 weight, its input and bias are f32, and its epilogue (from
+/// `fuse-epilogue`) is absent or a ReLU; other layers are left in f32.
 public enum Int8Quantizer {
   /// The rewritten graph and how many layers were quantized (0: `graph` unchanged).
   ///
@@ -30,6 +31,7 @@ public enum Int8Quantizer {
         let node = graph.nodes[index]
         return node.op == .linear && graph.weights[node.inputs[1]]?.dtype == .f32
           && node.inputs.indices.allSatisfy { types[node.inputs[$0]]?.dtype == .f32 }
+          && epilogueIsAtMostReLU(node)
       })
     guard !quantizable.isEmpty else { return (graph, 0) }
 
@@ -110,7 +112,7 @@ public enum Int8Quantizer {
         attributes["out_scale"] = .float(Double(output.scale))
         attributes["out_zero_point"] = .int(output.zeroPoint)
       }
-      if fusedRelu[index] != nil { attributes["relu"] = .bool(true) }
+      if fusedRelu[index] != nil || node.attributes["epilogue"] != nil { attributes["relu"] = .bool(true) }
       rewritten.nodes.append(
         Node(
           name: node.name, op: .quantizedLinear,
@@ -123,5 +125,13 @@ public enum Int8Quantizer {
     }
     try rewritten.verify()
     return (rewritten, quantizable.count)
+  }
+
+  /// Whether `node` has no epilogue (docs/IR.md, `fuse-epilogue`) or one that is exactly a ReLU of
+  /// the product: `quantized_linear` has a `relu` flag and nothing more.
+  static func epilogueIsAtMostReLU(_ node: Node) -> Bool {
+    guard node.attributes["epilogue"] != nil || node.epilogueInputCount > 0 else { return true }
+    guard node.epilogueInputCount == 0, let program = try? node.epilogue() else { return false }
+    return program.instructions == [ElementwiseProgram.Instruction(.relu, [.input(0)])]
   }
 }

@@ -77,7 +77,7 @@ struct BenchCommand: ParsableCommand {
     let graph = loaded.graph
     if let note = loaded.quantizationNote, !json { print(note) }
     let interpreter = try makeInterpreter(graph, modelPath: model)
-    let compiled = try loadCompiledModel(graph, library: nil, flags: compiler, modelPath: model)
+    let compiled = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)
     let ordered = orderedInputs(inputs, of: graph)
     let rows = graph.batchSize ?? 1

@@ -65,12 +65,13 @@ struct DiffCommand: ParsableCommand {
   }
 
   private func diff() throws {
-    let graph = try LoadedModel(path: model, batch: batch, passes: passes).graph
+    let loaded = try LoadedModel(path: model, batch: batch, passes: passes)
+    let graph = loaded.graph
     let values =
       inputs.isEmpty
       ? try RandomInputs.make(for: graph, seed: seed)
       : try TensorFiles.readInputs(inputs, graph: graph, modelPath: model)
-    let library = try loadCompiledModel(graph, library: compiled, flags: compiler, modelPath: model)
+    let library = try loadCompiledModel(loaded, library: compiled, flags: compiler, modelPath: model)
 
     // The interpreter keeps a value only if it is a graph output: expose every node's output.
     var probe = graph

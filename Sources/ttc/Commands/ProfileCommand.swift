@@ -39,7 +39,7 @@ struct ProfileCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       if let trace { try OutputPaths.check([("--trace", trace)], reading: source.readFiles) }
-      let graph = try source.loadGraph()
+      let graph = try source.load().graph
       let interpreter = try makeInterpreter(graph, modelPath: source.model)
       let values = try source.values(for: graph, fill: true)
       var profiles: [InterpreterProfile] = []

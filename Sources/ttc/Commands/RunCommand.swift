@@ -64,7 +64,7 @@ struct RunCommand: ParsableCommand {
         reading: source.readFiles + (library.map { [$0] } ?? []))
       let values = try source.values(for: graph)
       let results =
-        try compiled ? runCompiled(graph, values) : interpret(graph, values, modelPath: source.model)
+        try compiled ? runCompiled(loaded, values) : interpret(graph, values, modelPath: source.model)
       for output in graph.outputs {
         let value = results[output.name]!
         if let path = destinations[output.name] {
@@ -77,11 +77,12 @@ struct RunCommand: ParsableCommand {
     }
   }
 
-  private func runCompiled(_ graph: Graph, _ values: [String: InterpreterTensor]) throws
+  private func runCompiled(_ loaded: LoadedModel, _ values: [String: InterpreterTensor]) throws
     -> [String: InterpreterTensor]
   {
+    let graph = loaded.graph
     let compiledModel = try loadCompiledModel(
-      graph, library: library, flags: compiler, modelPath: source.model)
+      loaded, library: library, flags: compiler, modelPath: source.model)
     do {
       let results = try compiledModel.run(orderedInputs(values, of: graph))
       return Dictionary(

@@ -3,21 +3,25 @@ import TTIR
 import TTInterpreter
 import TTLoader
 
-/// Loads the compiled library of `graph`: the one at `path` when given (it must have been
-/// compiled from exactly this graph), else one compiled on the fly through the compile cache.
+/// Loads the compiled library of `loaded.graph`: the one at `path` when given (it must have been
+/// compiled from exactly this graph), else one compiled on the fly through the compile cache (the
+/// pipeline that made the graph is part of the cache key, as with `ttc compile`).
 ///
 /// External weights are taken from the graph (i.e. from the model's safetensors file).
 ///
 /// - Throws: ``CommandFailure`` naming the model or library file.
-func loadCompiledModel(_ graph: Graph, library path: String?, flags: CompilerFlags, modelPath: String) throws
-  -> CompiledModel
+func loadCompiledModel(_ loaded: LoadedModel, library path: String?, flags: CompilerFlags, modelPath: String)
+  throws -> CompiledModel
 {
+  let graph = loaded.graph
   let libraryPath: String
   if let path {
     libraryPath = path
   } else {
     do {
-      libraryPath = try ModelCompiler.compile(graph, options: try flags.options()).libraryPath
+      var options = try flags.options()
+      options.passes = [loaded.pipeline.description]
+      libraryPath = try ModelCompiler.compile(graph, options: options).libraryPath
     } catch {
       throw CommandFailure("\(modelPath): \(error)")
     }

@@ -41,7 +41,7 @@ enum PassReport {
         Format.duration(record.seconds), record.changed ? counts.joined(separator: ", ") : "unchanged",
       ])
     }
-    let specialized = statistics.first?.pass.hasPrefix(SpecializeBatch.name) == true
+    let specialized = statistics.first?.name == SpecializeBatch.name
     let (nodesBefore, bytesBefore) =
       specialized
       ? (statistics[0].nodesAfter, sizes.afterPass[0])

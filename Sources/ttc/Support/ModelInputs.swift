@@ -32,12 +32,7 @@ struct ModelInputs: ParsableArguments {
   }
 
   /// The model after the passes (re-specialized to `--batch` when given).
-  func loadGraph() throws -> Graph {
-    try LoadedModel(path: model, batch: batch, passes: passes).graph
-  }
-
-  /// The model after the passes and the quantization pass `quantization` asks for.
-  func load(quantization: QuantizationFlags) throws -> LoadedModel {
+  func load(quantization: QuantizationFlags? = nil) throws -> LoadedModel {
     try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
   }
 

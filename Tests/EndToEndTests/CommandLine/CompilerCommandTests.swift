@@ -2,6 +2,7 @@ import Foundation
 import TTCodegen
 import TTIR
 import TTLoader
+import TTPasses
 import XCTest
 
 /// `ttc compile`, `run --compiled`, `bench`, `diff` and `cache`, run as the built binary (with
@@ -22,7 +23,9 @@ final class CompilerCommandTests: CommandLineTestCase {
       XCTAssertTrue(miss.stdout.contains(line), "'\(line)' in\n\(miss.stdout)")
     }
     let library = directory.appendingPathComponent("out/small.so").path
-    let graph = try ModelFile.load(from: directory.appendingPathComponent(model))
+    // The library holds the graph after the default pipeline (-O2).
+    let graph = try PassManager(pipeline: .level(.O2))
+      .run(try ModelFile.load(from: directory.appendingPathComponent(model))).graph
     XCTAssertEqual(try CompiledModel(path: library, expecting: graph.contentHash).name, "small")
     let hit = try ttc(["compile", model, "-o", "out/small.so"], in: directory)
     XCTAssertTrue(hit.stdout.contains("cache: hit"), hit.stdout)
@@ -158,15 +161,19 @@ final class CompilerCommandTests: CommandLineTestCase {
 
   func testDiffAgreesAndThenLocatesTheFirstDivergingNode() throws {
     let model = try writeSmallModel("small", in: directory)
-    let agree = try ttc(["diff", model], in: directory)
+    let agree = try ttc(["diff", model, "-O0"], in: directory)
     XCTAssertEqual(agree.status, 0, agree.stderr)
     XCTAssertTrue(agree.stdout.contains("all 4 nodes agree"), agree.stdout)
+    // -O2 (the default) fuses exp, log and relu into one node.
+    let fused = try ttc(["diff", model], in: directory)
+    XCTAssertEqual(fused.status, 0, fused.stderr)
+    XCTAssertTrue(fused.stdout.contains("all 2 nodes agree"), fused.stdout)
 
     // A compiler that silently computes log(1 + x) for logf(x): the 'log' node diverges first.
     let clang = try CCompiler.locateExecutable()
     let script = directory.appendingPathComponent("miscompiling-cc")
     try writeScript("#!/bin/sh\nexec \(clang) -Dlogf=log1pf \"$@\"\n", to: script)
-    let diverge = try ttc(["diff", model, "--cc", script.path], in: directory)
+    let diverge = try ttc(["diff", model, "-O0", "--cc", script.path], in: directory)
     XCTAssertEqual(diverge.status, 1, diverge.stderr)
     let marked = diverge.stdout.split(separator: "\n").filter { $0.hasPrefix(">>") }
     XCTAssertEqual(marked.count, 2, diverge.stdout)

@@ -42,7 +42,8 @@ final class PassCommandTests: CommandLineTestCase {
     let result = try ttc(["compile", model, "-o", "dead.so", "-v", "--explain-key"], in: directory)
     XCTAssertEqual(result.status, 0, result.stderr)
     for line in [
-      "passes (O2):", "dce ", "4 → 2", "12 B → 0 B", "nodes: 4 → 2", "intermediates: ", "O2: fold-constants,",
+      "passes (O2):", "dce ", "4 → 2", "12 B → 0 B", "fuse-elementwise ", "2 → 1", "nodes: 4 → 1",
+      "intermediates: ", "O2: fold-constants,",
     ] {
       XCTAssertTrue(result.stdout.contains(line), "'\(line)' in\n\(result.stdout)")
     }

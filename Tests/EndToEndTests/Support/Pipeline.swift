@@ -3,6 +3,7 @@ import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
+import TTPasses
 import TinyTorch
 import XCTest
 
@@ -50,7 +51,25 @@ func assertEagerInterpretedAndCompiledAgree(
     interpreted[graph.outputs[0].name]!.floats(), eager, "interpreter vs eager", file: file, line: line)
   assertClose(
     compiled, interpreted[graph.outputs[0].name]!.floats(), "compiled vs interpreter", file: file, line: line)
+  try assertOptimizedAgrees(graph, input: input, expected: interpreted, cache: cache, file: file, line: line)
   return compiled
+}
+
+/// The graph after `-O2` (fusion included) agrees with the unoptimized graph's interpreted
+/// outputs `expected`: interpreted within 1e-5 relative, compiled within the fp32 tolerance.
+func assertOptimizedAgrees(
+  _ graph: Graph, input: Tensor, expected: [String: InterpreterTensor], cache: URL,
+  file: StaticString = #filePath, line: UInt = #line
+) throws {
+  let optimized = try PassManager(pipeline: .level(.O2)).run(graph).graph
+  let name = graph.outputs[0].name
+  let interpreted = try Interpreter(graph: optimized).run([
+    "x": InterpreterTensor(input.scalars, shape: input.shape)
+  ])[name]!.floats()
+  assertClose(
+    interpreted, expected[name]!.floats(), "-O2 interpreter vs -O0", tolerance: 1e-5, file: file, line: line)
+  let compiled = try compileAndLoad(optimized, cache: cache).run([input.scalars])[0]
+  assertClose(compiled, interpreted, "-O2 compiled vs -O2 interpreter", file: file, line: line)
 }
 
 /// `|a − b| ≤ tolerance · max(1, |b|)` element by element.

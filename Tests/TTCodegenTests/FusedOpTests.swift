@@ -1,0 +1,107 @@
+import TTCodegen
+import TTIR
+import TTInterpreter
+import XCTest
+
+/// `fused_elementwise` and epilogues over odd shapes (1, 3, 17, 63, 65, 257 per dimension) and
+/// broadcasting patterns: the interpreter gives exactly the unfused graph's values (same
+/// kernels), and compiled C matches the interpreter.
+final class FusedOpTests: XCTestCase {
+  var cache = ""
+  override func setUp() { cache = makeCacheDirectory() }
+  override func tearDown() { removeTree(cache) }
+
+  /// Each case's unfused and fused outputs, named `unfused<i>` / `fused<i>`.
+  func assertFusedMatchesUnfused(
+    _ graph: Graph, _ inputs: [String: InterpreterTensor], cases: Int, file: StaticString = #filePath,
+    line: UInt = #line
+  ) throws {
+    let outputs = try Interpreter(graph: graph).run(inputs)
+    for i in 0..<cases {
+      XCTAssertEqual(
+        outputs["fused\(i)"]!.floats(), outputs["unfused\(i)"]!.floats(), "case \(i)", file: file, line: line)
+    }
+    try assertCompiledMatchesInterpreter(graph, inputs, cache: cache, file: file, line: line)
+  }
+
+  func testElementwiseProgramsOverOddShapesAndBroadcasting() throws {
+    // (a, b, c) shapes; b and c broadcast against a in every way the loop merger distinguishes.
+    let shapes: [([Int], [Int], [Int])] = [
+      ([1], [1], [1]), ([17, 63], [17, 63], [63]), ([65, 1, 3], [17, 1], [1, 3]),
+      ([3, 17, 65], [17, 1], [3, 1, 65]), ([257, 3], [], [257, 1]),
+    ]
+    let program =
+      "mul x0 x1; add t0 0.5; tanh t1; sub t2 x2; gelu t3 approximate=tanh; maximum t4 x0; "
+      + "clamp t5 min=-0.25; less t6 x1; add t7 t5"
+    var b = GraphBuilder(name: "fused")
+    var inputs: [String: InterpreterTensor] = [:]
+    let half = b.weight("half", TensorData([0.5], shape: []))
+    for (i, (sa, sb, sc)) in shapes.enumerated() {
+      let (a, x, c) = (b.input("a\(i)", .f32, sa), b.input("b\(i)", .f32, sb), b.input("c\(i)", .f32, sc))
+      inputs[a] = randomTensor(sa, seed: UInt64(3 * i), low: -2, high: 2)
+      inputs[x] = randomTensor(sb, seed: UInt64(3 * i + 1), low: -2, high: 2)
+      inputs[c] = randomTensor(sc, seed: UInt64(3 * i + 2), low: -2, high: 2)
+      let t0 = b.add(.mul, [a, x], name: "mul\(i)")
+      let t1 = b.add(.add, [t0, half], name: "add\(i)")
+      let t2 = b.add(.tanh, [t1], name: "tanh\(i)")
+      let t3 = b.add(.sub, [t2, c], name: "sub\(i)")
+      let t4 = b.add(.gelu, [t3], attributes: ["approximate": "tanh"], name: "gelu\(i)")
+      let t5 = b.add(.maximum, [t4, a], name: "max\(i)")
+      let t6 = b.add(.clamp, [t5], attributes: ["min": -0.25], name: "clamp\(i)")
+      let t7 = b.add(.less, [t6, x], name: "less\(i)")
+      b.output(b.add(.add, [t7, t5], name: "unfused\(i)"))
+      b.output(
+        b.add(.fusedElementwise, [a, x, c], attributes: ["program": .string(program)], name: "fused\(i)"))
+    }
+    try assertFusedMatchesUnfused(try b.build(), inputs, cases: shapes.count)
+  }
+
+  func testEpiloguesOverOddShapes() throws {
+    // (m, k, n) for linear and matmul; the residual is full-sized or broadcast along rows.
+    let sizes: [(Int, Int, Int)] = [(1, 1, 1), (3, 17, 65), (63, 3, 257), (65, 63, 17), (17, 257, 3)]
+    var b = GraphBuilder(name: "epilogues")
+    var inputs: [String: InterpreterTensor] = [:]
+    var cases = 0
+    for (m, k, n) in sizes {
+      let x = b.input("x\(cases)", .f32, [m, k])
+      inputs[x] = randomTensor([m, k], seed: UInt64(cases))
+      let w = b.weight(
+        "w\(cases)", TensorData(randomValues(k * n, seed: UInt64(100 + cases)), shape: [k, n]))
+      let bias = b.weight("bias\(cases)", TensorData(randomValues(n, seed: UInt64(200 + cases)), shape: [n]))
+      for (residualShape, withBias) in [([m, n], true), ([n], false), ([m, 1], true)] {
+        let r = b.input("r\(cases)", .f32, residualShape)
+        inputs[r] = randomTensor(residualShape, seed: UInt64(300 + cases))
+        let own = withBias ? [x, w, bias] : [x, w]
+        let product = b.add(.linear, own, name: "linear\(cases)")
+        let activated = b.add(.gelu, [product], name: "gelu\(cases)")
+        b.output(b.add(.add, [activated, r], name: "unfused\(cases)"))
+        b.output(
+          b.add(
+            .linear, own + [r], attributes: ["epilogue": "gelu x0; add t0 x1", "epilogue_inputs": 1],
+            name: "fused\(cases)"))
+        cases += 1
+      }
+      // A batched matmul with a sigmoid epilogue.
+      let a = b.input("a\(cases)", .f32, [2, m, k])
+      inputs[a] = randomTensor([2, m, k], seed: UInt64(400 + cases))
+      b.output(b.add(.sigmoid, [b.add(.matmul, [a, w], name: "matmul\(cases)")], name: "unfused\(cases)"))
+      b.output(b.add(.matmul, [a, w], attributes: ["epilogue": "sigmoid x0"], name: "fused\(cases)"))
+      cases += 1
+    }
+    // conv2d + bias + relu + residual.
+    let image = b.input("image", .f32, [2, 3, 17, 17])
+    inputs[image] = randomTensor([2, 3, 17, 17], seed: 500)
+    let kernel = b.weight("kernel", TensorData(randomValues(5 * 3 * 3 * 3, seed: 501), shape: [5, 3, 3, 3]))
+    let convBias = b.weight("conv_bias", TensorData(randomValues(5, seed: 502), shape: [5]))
+    let skip = b.input("skip", .f32, [2, 5, 15, 15])
+    inputs[skip] = randomTensor([2, 5, 15, 15], seed: 503)
+    let conv = b.add(.conv2d, [image, kernel, convBias], name: "conv")
+    b.output(b.add(.add, [b.add(.relu, [conv], name: "relu"), skip], name: "unfused\(cases)"))
+    b.output(
+      b.add(
+        .conv2d, [image, kernel, convBias, skip],
+        attributes: ["epilogue": "relu x0; add t0 x1", "epilogue_inputs": 1], name: "fused\(cases)"))
+    cases += 1
+    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases)
+  }
+}

@@ -1,0 +1,175 @@
+import TTIR
+import TTInterpreter
+import XCTest
+
+@testable import TTPasses
+
+/// The fusion passes on small hand-built graphs: structure before → after, statistics, and the
+/// interpreter's outputs against the unfused graph.
+final class FusionPassTests: XCTestCase {
+  /// Runs `pass` once, checking statistics and that the interpreter agrees with the original
+  /// graph within 1e-5 relative; returns the rewritten graph and its statistics.
+  func run(_ pass: any Pass, on graph: Graph, file: StaticString = #filePath, line: UInt = #line) throws
+    -> (Graph, PassStatistics)
+  {
+    let result = try PassManager(pipeline: Pipeline(name: "custom", passes: [pass])).run(graph)
+    let statistics = try XCTUnwrap(result.statistics.first, file: file, line: line)
+    XCTAssertEqual(statistics.nodesBefore, graph.nodes.count, file: file, line: line)
+    XCTAssertEqual(statistics.nodesAfter, result.graph.nodes.count, file: file, line: line)
+    try assertSameOutputs(graph, result.graph, file: file, line: line)
+    // Idempotence: a second run changes nothing.
+    XCTAssertEqual(try pass.applied(to: result.graph), result.graph, "second run", file: file, line: line)
+    return (result.graph, statistics)
+  }
+
+  func testElementwiseChainsBecomeOneNodeAndSharedValuesStay() throws {
+    var b = GraphBuilder(name: "chain")
+    let x = b.input("x", .f32, [3, 17])
+    let y = b.input("y", .f32, [17])
+    let half = b.weight("half", TensorData([0.5], shape: [1]))
+    let scaled = b.add(.mul, [x, half], name: "scale")
+    let shifted = b.add(.add, [scaled, y], name: "shift")
+    let activated = b.add(.relu, [shifted], name: "relu")
+    b.output(b.add(.tanh, [activated], name: "tanh", output: "out"))
+    b.output(b.add(.exp, [activated], name: "exp", output: "shared"))  // relu has two readers
+    let (fused, statistics) = try run(FuseElementwise(), on: try b.build())
+    XCTAssertEqual(fused.nodes.map(\.op), [.fusedElementwise, .tanh, .exp])
+    XCTAssertEqual(fused.nodes[0].inputs, ["x", "y"])
+    XCTAssertEqual(fused.nodes[0].string("program"), "mul x0 0.5; add t0 x1; relu t1")
+    XCTAssertEqual(statistics.nodesFused, 2)
+    XCTAssertEqual(statistics.counters["fuse-elementwise"], 2)
+  }
+
+  func testBroadcastAndDifferentShapesDoNotFuseIntoLargerOutputs() throws {
+    // sigmoid([17]) feeding add([3, 17], ·) would be recomputed 3 times: not fused.
+    var b = GraphBuilder(name: "broadcast")
+    let x = b.input("x", .f32, [3, 17])
+    let bias = b.input("bias", .f32, [17])
+    let gate = b.add(.sigmoid, [bias], name: "gate")
+    b.output(b.add(.relu, [b.add(.add, [x, gate], name: "add")], name: "relu", output: "out"))
+    let (fused, _) = try run(FuseElementwise(), on: try b.build())
+    XCTAssertEqual(fused.nodes.map(\.op), [.sigmoid, .fusedElementwise])
+    XCTAssertEqual(fused.nodes[1].string("program"), "add x0 x1; relu t0")
+  }
+
+  func testActivationAndResidualJoinTheEpilogue() throws {
+    var b = GraphBuilder(name: "epilogue")
+    let x = b.input("x", .f32, [5, 4])
+    let r = b.input("r", .f32, [5, 3])
+    let w = b.weight("w", TensorData((0..<12).map { Float($0) / 10 - 0.5 }, shape: [4, 3]))
+    let bias = b.weight("b", TensorData([0.1, -0.2, 0.3], shape: [3]))
+    let product = b.add(.linear, [x, w, bias], name: "fc")
+    let activated = b.add(.gelu, [product], attributes: ["approximate": "tanh"], name: "gelu")
+    b.output(b.add(.add, [r, activated], name: "residual", output: "out"))
+    let graph = try b.build()
+    let (fused, statistics) = try run(FuseEpilogue(), on: graph)
+    XCTAssertEqual(fused.nodes.count, 1)
+    XCTAssertEqual(fused.nodes[0].op, .linear)
+    XCTAssertEqual(fused.nodes[0].inputs, ["x", "w", "b", "r"])
+    XCTAssertEqual(fused.nodes[0].string("epilogue"), "gelu x0 approximate=tanh; add x1 t0")
+    XCTAssertEqual(fused.nodes[0].int("epilogue_inputs"), 1)
+    XCTAssertEqual(fused.outputs.map(\.name), ["out"])
+    XCTAssertEqual(statistics.nodesFused, 2)
+    // The O2 pipeline gives the same single node (chain fusion first, then the epilogue).
+    XCTAssertEqual(try PassManager(pipeline: .level(.O2)).run(graph).graph.nodes.map(\.op), [.linear])
+  }
+
+  func testAProductReadTwiceKeepsItsReaders() throws {
+    var b = GraphBuilder(name: "shared-product")
+    let x = b.input("x", .f32, [2, 3])
+    let w = b.weight("w", TensorData([1, 2, 3, 4, 5, 6, 7, 8, 9], shape: [3, 3]))
+    let product = b.add(.matmul, [x, w], name: "mm")
+    b.output(b.add(.relu, [product], name: "relu", output: "a"))
+    b.output(b.add(.sigmoid, [product], name: "sigmoid", output: "b"))
+    let result = try FuseEpilogue().applied(to: try b.build())
+    XCTAssertEqual(result.nodes.map(\.op), [.matmul, .relu, .sigmoid])
+  }
+
+  /// `matmul(softmax(q·c · transpose(k) + mask), v)`, as the tracer records eager attention.
+  func tracedAttention(mask: [Float]?, sq: Int = 3, sk: Int = 5, scaleOnScores: Bool = false) throws -> Graph
+  {
+    var b = GraphBuilder(name: "attention")
+    let q = b.input("q", .f32, [2, sq, 4])
+    let k = b.input("k", .f32, [2, sk, 4])
+    let v = b.input("v", .f32, [2, sk, 3])
+    let c = b.weight("c", TensorData([0.5], shape: []))
+    let kT = b.add(.transpose, [k], attributes: ["perm": [0, 2, 1]], name: "kT")
+    var scores: String
+    if scaleOnScores {
+      scores = b.add(.mul, [b.add(.matmul, [q, kT], name: "qk"), c], name: "scale")
+    } else {
+      scores = b.add(.matmul, [b.add(.mul, [q, c], name: "scale"), kT], name: "qk")
+    }
+    if let mask {
+      let m = b.weight("mask", TensorData(mask, shape: [sq, sk]))
+      scores = b.add(.add, [scores, m], name: "masked")
+    }
+    let weights = b.add(.softmax, [scores], attributes: ["axis": -1], name: "softmax")
+    b.output(b.add(.matmul, [weights, v], name: "av", output: "out"))
+    return try b.build()
+  }
+
+  func testTracedAttentionBecomesOneNodeAndACausalMaskBecomesCausal() throws {
+    let (sq, sk) = (3, 5)
+    let causal = (0..<sq * sk).map { $0 % sk <= $0 / sk + sk - sq ? Float(0) : -.infinity }
+    let (fused, statistics) = try run(FuseAttention(), on: try tracedAttention(mask: causal))
+    XCTAssertEqual(fused.nodes.map(\.op), [.scaledDotProductAttention])
+    XCTAssertEqual(fused.nodes[0].inputs, ["q", "k", "v"])
+    XCTAssertEqual(fused.nodes[0].bool("causal"), true)
+    XCTAssertEqual(fused.nodes[0].float("scale"), 0.5)
+    XCTAssertEqual(statistics.nodesFused, 5)
+
+    // Any other mask stays an additive input; a scale on the scores works too.
+    var other = causal
+    other[0] = -.infinity
+    let (masked, _) = try run(FuseAttention(), on: try tracedAttention(mask: other, scaleOnScores: true))
+    XCTAssertEqual(masked.nodes.map(\.op), [.scaledDotProductAttention])
+    XCTAssertEqual(masked.nodes[0].inputs, ["q", "k", "v", "mask"])
+    XCTAssertNil(masked.nodes[0].attributes["causal"])
+    // Without a mask.
+    let (plain, _) = try run(FuseAttention(), on: try tracedAttention(mask: nil))
+    XCTAssertEqual(plain.nodes.map(\.op), [.scaledDotProductAttention])
+  }
+
+  func testAttentionWeightsThatAreAlsoAnOutputAreNotFused() throws {
+    var graph = try tracedAttention(mask: nil)
+    graph.outputs.append(ValueInfo("softmax", .f32, [2, 3, 5]))
+    XCTAssertEqual(try FuseAttention().applied(to: graph), graph)
+  }
+
+  func testO2IsIdempotentAndDeterministic() throws {
+    let graph = try tracedAttention(mask: nil)
+    let once = try PassManager(pipeline: .level(.O2)).run(graph).graph
+    XCTAssertEqual(try PassManager(pipeline: .level(.O2)).run(once).graph, once)
+    XCTAssertEqual(try PassManager(pipeline: .level(.O2)).run(graph).graph, once)
+  }
+}
+
+/// Runs both graphs in the interpreter on the same random inputs and checks every output within
+/// 1e-5 relative (`|a − b| ≤ 1e-5 · max(1, |b|)`).
+func assertSameOutputs(
+  _ original: Graph, _ rewritten: Graph, file: StaticString = #filePath, line: UInt = #line
+)
+  throws
+{
+  var inputs: [String: InterpreterTensor] = [:]
+  for (index, input) in original.inputs.enumerated() {
+    var state = UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+    let values = (0..<input.type.elementCount).map { _ -> Float in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Float(state >> 40) / Float(1 << 23) - 1
+    }
+    inputs[input.name] = InterpreterTensor(values, shape: input.type.shape)
+  }
+  let expected = try Interpreter(graph: original).run(inputs)
+  let actual = try Interpreter(graph: rewritten).run(inputs)
+  for output in original.outputs {
+    let (a, b) = (actual[output.name]!.floats(), expected[output.name]!.floats())
+    XCTAssertEqual(a.count, b.count, output.name, file: file, line: line)
+    for (index, (x, y)) in zip(a, b).enumerated() where !(abs(x - y) <= 1e-5 * max(1, abs(y))) {
+      XCTFail(
+        "output '\(output.name)' element \(index): \(x) after the pass, \(y) before", file: file, line: line)
+      break
+    }
+  }
+}
