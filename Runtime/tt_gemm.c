@@ -29,13 +29,30 @@ static inline void tt_activate_row(float *x, int64_t n, int activation) {
   }
 }
 
+/* One register tile's work: rows × cols of C from a[i·a_rs + p·a_ks] and b[p·b_rs + j], p < kc. */
+typedef struct {
+  int64_t kc;
+  const float *a;
+  int64_t a_rs, a_ks;
+  const float *b;
+  int64_t b_rs;
+  int rows;
+  int64_t cols;
+  float *c;
+  int64_t ldc;
+  int first, last; /* the first / last K slice: add bias and residual / apply the activation */
+  const float *bias, *row_bias, *residual;
+  int64_t ldr;
+  int activation;
+} tt_tile_job;
+
 #if TT_COMPILE_AVX512
 #define TT_SUFFIX avx512
 #define TT_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
 #define TT_W 16
 #define TT_MR 14
 #define TT_NV 2
-#define TT_KC 256
+#define TT_KC 512
 #define TT_MC 112
 #define TT_NC 2048
 #define TT_SMALL_M 8
@@ -85,7 +102,7 @@ static inline void tt_activate_row(float *x, int64_t n, int activation) {
 #define TT_SUFFIX portable
 #define TT_TARGET
 #define TT_W 4
-#define TT_MR 4
+#define TT_MR 6
 #define TT_NV 2
 #define TT_KC 256
 #define TT_MC 64

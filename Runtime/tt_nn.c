@@ -42,7 +42,13 @@ static void tt_im2col(const float *x, float *cols, int64_t cg, int64_t h, int64_
           const float *src = plane + oy * sh * w;
           float *row = dst + oy * ow;
           if (sw == 1) {
-            for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox];
+            /* Short rows: an inline vector copy instead of a call to memcpy. */
+            int64_t ox = xlo;
+            for (; ox + 8 <= xhi; ox += 8) {
+              typedef float tt_v8 __attribute__((vector_size(32), aligned(4)));
+              *(tt_v8 *)(row + ox) = *(const tt_v8 *)(src + ox);
+            }
+            for (; ox < xhi; ox++) row[ox] = src[ox];
           } else {
             for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox * sw];
           }
@@ -68,68 +74,66 @@ TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *
   }
 }
 
+/* Pooling runs tap by tap over whole output rows: for each window offset (ki, kj) the output
+ * columns whose input column exists are found analytically (tt_valid_range), and one contiguous
+ * loop over them updates the row, which clang vectorizes (stride-2 loads become shuffles). */
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
-                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
-  /* Without padding every window lies inside the plane (floor mode): no bounds tests. */
-  int unpadded = ph == 0 && pw == 0;
+                          int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
-    float *out = y + p * oh * ow;
-    if (unpadded) {
-      for (int64_t oy = 0; oy < oh; oy++) {
-        for (int64_t ox = 0; ox < ow; ox++) {
-          const float *window = plane + oy * sh * w + ox * sw;
-          float best = window[0];
-          for (int64_t ki = 0; ki < kh; ki++) {
-            for (int64_t kj = 0; kj < kw; kj++) {
-              float v = window[ki * w + kj];
-              best = v > best ? v : best;
-            }
-          }
-          out[oy * ow + ox] = best;
-        }
-      }
-      continue;
-    }
     for (int64_t oy = 0; oy < oh; oy++) {
-      for (int64_t ox = 0; ox < ow; ox++) {
-        float best = -FLT_MAX;
-        for (int64_t ki = 0; ki < kh; ki++) {
-          int64_t iy = oy * sh - ph + ki;
-          if (iy < 0 || iy >= h) continue;
-          for (int64_t kj = 0; kj < kw; kj++) {
-            int64_t ix = ox * sw - pw + kj;
-            if (ix < 0 || ix >= w) continue;
-            float v = plane[iy * w + ix];
-            best = v > best ? v : best;
+      float *dst = y + (p * oh + oy) * ow;
+      for (int64_t ox = 0; ox < ow; ox++) dst[ox] = -INFINITY; /* padding never wins */
+      for (int64_t ki = 0; ki < kh; ki++) {
+        int64_t iy = oy * sh - ph + ki;
+        if (iy < 0 || iy >= h) continue;
+        for (int64_t kj = 0; kj < kw; kj++) {
+          int64_t lo, hi;
+          tt_valid_range(kj - pw, sw, w, ow, &lo, &hi);
+          const float *src = plane + iy * w + kj - pw;
+          if (sw == 1) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[ox] > dst[ox] ? src[ox] : dst[ox];
+          } else if (sw == 2) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
+          } else {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[ox * sw] > dst[ox] ? src[ox * sw] : dst[ox];
           }
         }
-        out[oy * ow + ox] = best;
       }
     }
   }
 }
 
 TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
-                             int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
-                             int count_include_pad) {
+                          int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                          int count_include_pad) {
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
     for (int64_t oy = 0; oy < oh; oy++) {
-      for (int64_t ox = 0; ox < ow; ox++) {
-        float sum = 0.0f;
-        int64_t count = 0;
-        for (int64_t ki = 0; ki < kh; ki++) {
-          int64_t iy = oy * sh - ph + ki;
-          if (iy < 0 || iy >= h) continue;
-          for (int64_t kj = 0; kj < kw; kj++) {
-            int64_t ix = ox * sw - pw + kj;
-            if (ix < 0 || ix >= w) continue;
-            sum += plane[iy * w + ix];
-            count++;
+      float *dst = y + (p * oh + oy) * ow;
+      for (int64_t ox = 0; ox < ow; ox++) dst[ox] = 0.0f;
+      int64_t rows = 0;
+      for (int64_t ki = 0; ki < kh; ki++) {
+        int64_t iy = oy * sh - ph + ki;
+        if (iy < 0 || iy >= h) continue;
+        rows++;
+        for (int64_t kj = 0; kj < kw; kj++) {
+          int64_t lo, hi;
+          tt_valid_range(kj - pw, sw, w, ow, &lo, &hi);
+          const float *src = plane + iy * w + kj - pw;
+          if (sw == 1) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] += src[ox];
+          } else if (sw == 2) {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] += src[2 * ox];
+          } else {
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] += src[ox * sw];
           }
         }
-        y[(p * oh + oy) * ow + ox] = sum / (float)(count_include_pad ? kh * kw : count);
+      }
+      for (int64_t ox = 0; ox < ow; ox++) {
+        int64_t left = ox * sw - pw, right = left + kw;
+        int64_t columns = (right < w ? right : w) - (left > 0 ? left : 0);
+        dst[ox] /= (float)(count_include_pad ? kh * kw : rows * columns);
       }
     }
   }

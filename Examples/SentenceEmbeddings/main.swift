@@ -22,6 +22,7 @@ func run() throws {
       "sentences": "FILE  UTF-8 text, one sentence per line (default: six examples)",
       "output": "FILE.npy  write the [n, width] float32 embeddings",
       "batch": "N  sentences per forward pass (default 32)",
+      "export": "DIR  also trace the encoder (ids [1, 128] → hidden states) to DIR/minilm.json for ttc",
     ])
   guard let folder = arguments.options["model"].map({ URL(fileURLWithPath: $0) }) else {
     throw TensorError.invalidArgument("--model DIR is required (./scripts/fetch-minilm.sh prints one)")
@@ -37,6 +38,8 @@ func run() throws {
     }
     sentences = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
     if sentences.last == "" { sentences.removeLast() }
+    // An empty line is embedded as the empty sentence ([CLS] [SEP]), keeping rows aligned with lines.
+    guard !sentences.isEmpty else { throw TensorError.invalidArgument("\(path) has no lines to embed") }
   }
 
   let configuration = try BertConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
@@ -68,6 +71,14 @@ func run() throws {
   let embeddings = try Tensor(shape: [sentences.count, width], scalars: rows)
   print(
     "embedded \(sentences.count) sentences in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+
+  if let directory = arguments.options["export"] {
+    // An example of 128 tokens without padding: the first sentence's pieces repeated.
+    let pieces = Array(tokenizer.encode(sentences[0]).dropFirst().dropLast())
+    let body = (0..<126).map { pieces.isEmpty ? tokenizer.unknownID : pieces[$0 % pieces.count] }
+    let example = try Tensor.tokenIDs([[tokenizer.classID] + body + [tokenizer.separatorID]])
+    try exportModel(model, example: example, name: "minilm", to: directory)
+  }
 
   if let output = arguments.options["output"] {
     try embeddings.saveNumpy(to: URL(fileURLWithPath: output))

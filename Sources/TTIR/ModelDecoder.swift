@@ -171,6 +171,11 @@ struct ModelDecoder {
     guard !file.isEmpty, !file.hasPrefix("/") else {
       throw fail("weights.file \"\(file)\" must be a path relative to the model file")
     }
+    // A model file may only point at weights in its own folder (or below), like a path that is
+    // not absolute: "../" could make it read any file the user can.
+    guard !file.split(separator: "/").contains("..") else {
+      throw fail("weights.file \"\(file)\" leaves the model's folder (\"..\" is not allowed)")
+    }
     let tensors = try array(json["tensors"], "weights.tensors").enumerated().map {
       index, value throws(ModelFileError) in
       try valueInfo(value, "weights.tensors[\(index)]")

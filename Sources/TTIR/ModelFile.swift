@@ -85,9 +85,9 @@ public enum ModelFile {
   public static func load(from url: URL) throws(ModelFileError) -> Graph {
     let bytes: [UInt8]
     do {
-      bytes = [UInt8](try Data(contentsOf: url))
+      bytes = [UInt8](try InputFile.read(url))
     } catch {
-      throw ModelFileError(path: url.path, "cannot read file (\(SafeTensors.reason(error)))")
+      throw ModelFileError(path: url.path, error.reason)
     }
     let decoder = ModelDecoder(path: url.path)
     var (graph, weights) = try decoder.decode(bytes)

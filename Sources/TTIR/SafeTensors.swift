@@ -37,9 +37,9 @@ public struct SafeTensors: Hashable, Sendable {
   public init(contentsOf url: URL) throws(SafeTensorsError) {
     let data: Data
     do {
-      data = try Data(contentsOf: url, options: .mappedIfSafe)
+      data = try InputFile.read(url, mapped: true)
     } catch {
-      throw SafeTensorsError(path: url.path, "cannot read file (\(Self.reason(error)))")
+      throw SafeTensorsError(path: url.path, error.reason)
     }
     do {
       try self.init(bytes: [UInt8](data))

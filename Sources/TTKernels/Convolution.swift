@@ -1,3 +1,5 @@
+import TTRuntime
+
 /// The shapes of a 2-D convolution: input `[batch, inChannels, height, width]`, weight
 /// `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`, output
 /// `[batch, outChannels, outputHeight, outputWidth]`.
@@ -64,10 +66,12 @@ public struct Conv2DGeometry: Sendable, Equatable {
 
 /// 2-D convolution (cross-correlation, as in PyTorch) on NCHW buffers, lowered to GEMM.
 ///
-/// Patches of the input are unfolded into a column matrix (`im2col`, rows = one weight tap
-/// `(channel, ky, kx)`, columns = one output pixel of one image); the convolution of a group is
-/// then `weight[O/g, K] · columns[K, images·pixels]`. Images are processed in chunks that keep
-/// the column matrix below `columnBudget` values (at least one image per chunk).
+/// The forward pass is the kernel library's `tt_conv2d` (Runtime/tt_nn.c, the code compiled models
+/// run): per image and group, patches are unfolded into a column matrix (`im2col`, rows = one
+/// weight tap `(channel, ky, kx)`, columns = one output pixel) and multiplied by the weight with
+/// `tt_sgemm`, the bias added in its epilogue. The backward pass unfolds the images of a chunk
+/// together (`columnBudget` bounds the column matrix, at least one image per chunk) and runs two
+/// GEMMs per group.
 public enum Convolution {
   /// The default bound on the column matrix (in values) built at once; larger batches are split.
   public static let defaultColumnBudget = 1 << 22
@@ -81,34 +85,20 @@ public enum Convolution {
   ///   - out: `geometry.outputShape`, overwritten.
   public static func forward(
     _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-    geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>,
-    columnBudget: Int = defaultColumnBudget
+    geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>
   ) {
-    let pixels = g.outputHeight * g.outputWidth
-    let (k, og) = (g.patchSize, g.groupOutChannels)
-    forEachChunk(g, columnBudget) { first, images in
-      let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * images * pixels)
-      let product = UnsafeMutablePointer<Float>.allocate(capacity: og * images * pixels)
-      defer {
-        columns.deallocate()
-        product.deallocate()
-      }
-      for group in 0..<g.groups {
-        im2col(x, geometry: g, group: group, images: first..<(first + images), columns)
-        Gemm.multiply(
-          m: og, n: images * pixels, k: k, a: weight + group * og * k, lda: k,
-          b: columns, ldb: images * pixels, c: product, ldc: images * pixels)
-        for i in 0..<images {
-          for o in 0..<og {
-            let channel = group * og + o
-            let src = product + o * images * pixels + i * pixels
-            let dst = out + ((first + i) * g.outChannels + channel) * pixels
-            let b = bias?[channel] ?? 0
-            for p in 0..<pixels { dst[p] = src[p] + b }
-          }
-        }
-      }
-    }
+    let w = g.window
+    let (c, kh, kw, oh, ow) = (
+      Int64(g.inChannels), Int64(w.kernelHeight), Int64(w.kernelWidth), Int64(g.outputHeight),
+      Int64(g.outputWidth)
+    )
+    let scratch = UnsafeMutablePointer<Float>.allocate(
+      capacity: Int(tt_conv2d_scratch(c, kh, kw, oh, ow, Int64(g.groups), Int64(g.outChannels))))
+    defer { scratch.deallocate() }
+    tt_conv2d(
+      x, weight, bias, out, Int64(g.batch), c, Int64(g.height), Int64(g.width), Int64(g.outChannels), kh, kw,
+      Int64(w.strideHeight), Int64(w.strideWidth), Int64(w.paddingHeight), Int64(w.paddingWidth),
+      Int64(w.dilationHeight), Int64(w.dilationWidth), Int64(g.groups), oh, ow, scratch)
   }
 
   /// Gradients of ``forward(_:weight:bias:geometry:_:)`` for the output gradient `dy`.

@@ -1,3 +1,5 @@
+import TTRuntime
+
 /// The shapes of a 2-D pooling: input `[batch, channels, height, width]`, output
 /// `[batch, channels, outputHeight, outputWidth]`, one window per output value.
 public struct Pool2DGeometry: Sendable, Equatable {
@@ -65,10 +67,21 @@ public enum MaxPool2D {
   /// Writes each window's maximum to `out` and, when given, its position in `indices` (the flat
   /// offset `row·width + column` inside the input plane; the first maximum in row-major order on
   /// ties, so the backward pass routes the gradient to exactly one input).
+  ///
+  /// Without `indices` this is the kernel library's vectorized `tt_max_pool2d` (the code compiled
+  /// models run); with them, a loop that also records the positions.
   public static func forward(
     _ x: UnsafePointer<Float>, geometry g: Pool2DGeometry, _ out: UnsafeMutablePointer<Float>,
     indices: UnsafeMutablePointer<Int32>?
   ) {
+    guard let indices else {
+      let w = g.window
+      tt_max_pool2d(
+        x, out, Int64(g.batch * g.channels), Int64(g.height), Int64(g.width), Int64(w.kernelHeight),
+        Int64(w.kernelWidth), Int64(w.strideHeight), Int64(w.strideWidth), Int64(w.paddingHeight),
+        Int64(w.paddingWidth), Int64(g.outputHeight), Int64(g.outputWidth))
+      return
+    }
     let planeSize = g.height * g.width
     let (oh, ow) = (g.outputHeight, g.outputWidth)
     g.forEachWindow { plane, y, xo, rows, columns in
@@ -86,7 +99,7 @@ public enum MaxPool2D {
       }
       let o = (plane * oh + y) * ow + xo
       out[o] = best
-      indices?[o] = Int32(at)
+      indices[o] = Int32(at)
     }
   }
 
@@ -112,19 +125,17 @@ public enum MaxPool2D {
 /// is its window's sum divided by `kernelHeight · kernelWidth`; without it the divisor is the
 /// number of window positions that lie inside the input.
 public enum AvgPool2D {
-  /// Writes each window's average to `out`.
+  /// Writes each window's average to `out` (the kernel library's vectorized `tt_avg_pool2d`, the
+  /// code compiled models run).
   public static func forward(
     _ x: UnsafePointer<Float>, geometry g: Pool2DGeometry, countIncludePad: Bool = true,
     _ out: UnsafeMutablePointer<Float>
   ) {
-    let planeSize = g.height * g.width
-    let (oh, ow) = (g.outputHeight, g.outputWidth)
-    g.forEachWindow { plane, y, xo, rows, columns in
-      let src = x + plane * planeSize
-      var sum: Float = 0
-      for r in rows { for c in columns { sum += src[r * g.width + c] } }
-      out[(plane * oh + y) * ow + xo] = sum / divisor(g, rows, columns, countIncludePad)
-    }
+    let w = g.window
+    tt_avg_pool2d(
+      x, out, Int64(g.batch * g.channels), Int64(g.height), Int64(g.width), Int64(w.kernelHeight),
+      Int64(w.kernelWidth), Int64(w.strideHeight), Int64(w.strideWidth), Int64(w.paddingHeight),
+      Int64(w.paddingWidth), Int64(g.outputHeight), Int64(g.outputWidth), countIncludePad ? 1 : 0)
   }
 
   /// Spreads each output gradient evenly over its window; `dx` is overwritten.

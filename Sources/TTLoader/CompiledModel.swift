@@ -86,24 +86,30 @@ public final class CompiledModel: @unchecked Sendable {
     guard abi == Self.abiVersion else {
       throw closing(.abiMismatch(path: path, found: abi, expected: Self.abiVersion))
     }
-    let reader = DescriptorReader(desc)
-    let hash = reader.string(at: 8)
-    if let expectedHash, hash != expectedHash {
-      throw closing(.graphMismatch(path: path, found: hash, expected: expectedHash))
+    let reader = DescriptorReader(desc, image: DescriptorReader.image(containing: describe))
+    let description: Description
+    do {
+      try reader.requireInImage(desc, bytes: 88, "the descriptor")
+      description = try Description(reader)
+    } catch .notALibrary(_, let reason) {
+      throw closing(.notALibrary(path: path, reason: reason))
+    } catch {
+      throw closing(error)
+    }
+    if let expectedHash, description.hash != expectedHash {
+      throw closing(.graphMismatch(path: path, found: description.hash, expected: expectedHash))
     }
     self.path = path
     self.handle = handle
     self.runFunction = unsafeBitCast(run, to: RunFunction.self)
-    self.graphHash = hash
-    self.name = reader.string(at: 16)
-    self.inputs = reader.tensors(count: 24, table: 32, stride: 24).map(\.info)
-    self.outputs = reader.tensors(count: 28, table: 40, stride: 24).map(\.info)
-    self.workspaceBytes = Int(desc.load(fromByteOffset: 48, as: UInt64.self))
-    self.weightsBytes = Int(desc.load(fromByteOffset: 56, as: UInt64.self))
-    self.weightsEmbedded = desc.load(fromByteOffset: 64, as: Int32.self) != 0
-    self.weights = reader.tensors(count: 68, table: 72, stride: 40).map {
-      ($0.info, Int($0.raw.load(fromByteOffset: 24, as: UInt64.self)))
-    }
+    self.graphHash = description.hash
+    self.name = description.name
+    self.inputs = description.inputs
+    self.outputs = description.outputs
+    self.workspaceBytes = description.workspaceBytes
+    self.weightsBytes = description.weightsBytes
+    self.weightsEmbedded = description.weightsEmbedded
+    self.weights = description.weights
     if weightsEmbedded {
       weightsBlob = nil
     } else {
@@ -268,4 +274,40 @@ private struct Observer {
         }
         observer.callback?(Int(index), name.map { String(cString: $0) } ?? "", tensor)
       }
+}
+
+/// The validated contents of a `tt_model_desc`.
+private struct Description {
+  var hash: String
+  var name: String
+  var inputs: [ValueInfo]
+  var outputs: [ValueInfo]
+  var workspaceBytes: Int
+  var weightsBytes: Int
+  var weightsEmbedded: Bool
+  var weights: [(info: ValueInfo, offset: Int)]
+
+  init(_ reader: DescriptorReader) throws(LoaderError) {
+    hash = try reader.string(at: 8, "the graph hash")
+    name = try reader.string(at: 16, "the model name")
+    inputs = try reader.tensors(count: 24, table: 32, stride: 24, "input").map(\.info)
+    outputs = try reader.tensors(count: 28, table: 40, stride: 24, "output").map(\.info)
+    workspaceBytes = try reader.byteCount(at: 48, limit: ShapeInference.graphByteLimit, "the workspace")
+    weightsBytes = try reader.byteCount(at: 56, limit: ShapeInference.graphByteLimit, "the weights blob")
+    weightsEmbedded = reader.base.load(fromByteOffset: 64, as: Int32.self) != 0
+    weights = []
+    for (index, entry) in try reader.tensors(count: 68, table: 72, stride: 40, "weight").enumerated() {
+      let offset = entry.raw.load(fromByteOffset: 24, as: UInt64.self)
+      let bytes = entry.raw.load(fromByteOffset: 32, as: UInt64.self)
+      // Sizes are bounded by the checks above, so these sums cannot overflow.
+      guard bytes == UInt64(entry.info.type.byteCount), offset <= UInt64(weightsBytes),
+        offset + bytes <= UInt64(weightsBytes)
+      else {
+        throw DescriptorReader.malformed(
+          "weight \(index) ('\(entry.info.name)') at offset \(offset), \(bytes) bytes, is outside the \(weightsBytes)-byte blob"
+        )
+      }
+      weights.append((entry.info, Int(offset)))
+    }
+  }
 }

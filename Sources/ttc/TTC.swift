@@ -23,6 +23,6 @@ struct TTC: ParsableCommand {
       """,
     subcommands: [
       InspectCommand.self, RunCommand.self, ProfileCommand.self, GraphCommand.self, CompileCommand.self,
-      BenchCommand.self, DiffCommand.self, CacheCommand.self, PassesCommand.self,
+      BenchCommand.self, DiffCommand.self, CacheCommand.self, PassesCommand.self, PeakCommand.self,
     ])
 }

@@ -55,6 +55,19 @@ final class CacheSafetyTests: XCTestCase {
     XCTAssertEqual(try CompileCache(root: cache + "/missing").clear().removed, 0)
   }
 
+  func testNativeBuildsAreKeyedByTheHostCPU() throws {
+    var builder = GraphBuilder(name: "small")
+    builder.output(builder.add(.relu, [builder.input("x", .f32, [4])]))
+    let graph = try builder.build()
+    var options = CompileOptions(cacheDirectory: cache)
+    let native = try ModelCompiler.cacheKey(graph, options: options).explanation
+    // A cache shared by an AVX-512 and an AVX2 machine must not hand one's library to the other.
+    XCTAssertTrue(native.contains { $0.hasPrefix("cpu: ") && $0.contains("(flags ") }, "\(native)")
+    options.compiler = CCompiler(executable: try CCompiler.locateExecutable(), targetCPU: "x86-64-v2")
+    XCTAssertFalse(
+      try ModelCompiler.cacheKey(graph, options: options).explanation.contains { $0.hasPrefix("cpu: ") })
+  }
+
   func testOrphanedBuildsAreRemovedButNotLiveOrRecentOnes() throws {
     try compileSmallModel()
     try make("build-Orphan", age: 2 * CompileCache.orphanAge)

@@ -80,6 +80,15 @@ final class FusedOpTests: XCTestCase {
             .linear, own + [r], attributes: ["epilogue": "gelu x0; add t0 x1", "epilogue_inputs": 1],
             name: "fused\(cases)"))
         cases += 1
+        guard residualShape == [m, n] else { continue }
+        // Residual then activation: the form tt_sgemm applies in registers.
+        let summed = b.add(.add, [b.add(.linear, own, name: "linear\(cases)"), r], name: "sum\(cases)")
+        b.output(b.add(.tanh, [summed], name: "unfused\(cases)"))
+        b.output(
+          b.add(
+            .linear, own + [r], attributes: ["epilogue": "add x1 x0; tanh t0", "epilogue_inputs": 1],
+            name: "fused\(cases)"))
+        cases += 1
       }
       // A batched matmul with a sigmoid epilogue.
       let a = b.input("a\(cases)", .f32, [2, m, k])

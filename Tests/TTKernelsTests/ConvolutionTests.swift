@@ -74,7 +74,7 @@ final class ConvolutionTests: XCTestCase {
     var db = [Float](repeating: .nan, count: g.outChannels)
     b.withUnsafeBufferPointer { pb in
       Convolution.forward(
-        x, weight: w, bias: hasBias ? pb.baseAddress : nil, geometry: g, &out, columnBudget: columnBudget)
+        x, weight: w, bias: hasBias ? pb.baseAddress : nil, geometry: g, &out)
     }
     Convolution.backward(
       x, weight: w, dy: dy, geometry: g, dx: &dx, dweight: &dw, dbias: &db, columnBudget: columnBudget)

@@ -85,4 +85,39 @@ final class PoolingTests: XCTestCase {
     XCTAssertNotNil(geometry(2, 2, kernel: (3, 3), stride: (1, 1)).problem)
     XCTAssertNil(geometry(4, 4, kernel: (3, 3), stride: (1, 1), padding: (1, 1)).problem)
   }
+
+  /// The vectorized kernel (no indices: the runtime's tt_max_pool2d) and the indexed loop give the
+  /// same maxima, and average pooling matches a direct window sum, over odd sizes, strides 1-3 and
+  /// padding.
+  func testVectorizedPoolingMatchesWindowLoops() {
+    var random = TestRandom(seed: 7)
+    for (h, w) in [(1, 1), (3, 17), (17, 3), (28, 28), (9, 65)] {
+      for (k, s, p) in [(1, 1, 0), (2, 2, 0), (3, 1, 1), (3, 2, 1), (3, 3, 0), (2, 1, 1)]
+      where k <= min(h, w) + 2 * p {
+        let g = geometry(h, w, kernel: (k, k), stride: (s, s), padding: (p, p), batch: 2, channels: 3)
+        guard g.problem == nil else { continue }
+        let x = random.values(2 * 3 * h * w)
+        let count = g.outputShape.reduce(1, *)
+        var fast = [Float](repeating: .nan, count: count)
+        var indexed = [Float](repeating: .nan, count: count)
+        var indices = [Int32](repeating: 0, count: count)
+        MaxPool2D.forward(x, geometry: g, &fast, indices: nil)
+        MaxPool2D.forward(x, geometry: g, &indexed, indices: &indices)
+        XCTAssertEqual(fast, indexed, "max \(h)×\(w) k\(k) s\(s) p\(p)")
+        for include in [true, false] {
+          var average = [Float](repeating: .nan, count: count)
+          AvgPool2D.forward(x, geometry: g, countIncludePad: include, &average)
+          var expected = [Float](repeating: 0, count: count)
+          var o = 0
+          g.forEachWindow { plane, _, _, rows, columns in
+            var sum: Float = 0
+            for r in rows { for c in columns { sum += x[plane * h * w + r * w + c] } }
+            expected[o] = sum / AvgPool2D.divisor(g, rows, columns, include)
+            o += 1
+          }
+          assertClose(average, expected, absolute: 1e-6, relative: 1e-5, "avg \(h)×\(w) k\(k) s\(s) p\(p)")
+        }
+      }
+    }
+  }
 }

@@ -64,10 +64,22 @@ public enum ModelCompiler {
       // Keep the failed build where the user can look at it.
       let kept = "\(cache.root)/failed-\(digest.prefix(16))"
       FileSystem.remove(kept)
-      let keptSource = (try? FileSystem.rename(build, to: kept)) != nil ? kept + "/model.c" : sourcePath
-      throw .compilationFailed(command: command, diagnostics: diagnostics, keptSource: keptSource)
+      let folder = (try? FileSystem.rename(build, to: kept)) != nil ? kept : build
+      // The whole output goes to a log; the error shows its start (a compiler may print megabytes).
+      let log = folder + "/compiler.log"
+      let logged = (try? FileSystem.write(diagnostics, to: log)) != nil
+      throw .compilationFailed(
+        command: command, diagnostics: excerpt(diagnostics, log: logged ? log : nil),
+        keptSource: folder + "/model.c")
     }
     lap("clang")
+    // A library that does not load must never be cached (a misbehaving compiler may write anything).
+    do {
+      try checkLoads("\(build)/\(library)")
+    } catch {
+      FileSystem.remove(build)
+      throw error
+    }
     let entry = try cache.commit(buildDirectory: build, library: library, key: digest, plan: output.plan)
     timings.append(("total", now() - start))
     return CompiledArtifact(
@@ -97,6 +109,7 @@ public enum ModelCompiler {
     let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
     key.add("compiler", "\(compiler.executable): \(try cache.identity(of: compiler))")
     key.add("flags", compiler.compileFlags.joined(separator: " "))
+    if compiler.targetCPU == "native" { key.add("cpu", HostCPU.signature) }
     return key
   }
 
@@ -117,6 +130,34 @@ public enum ModelCompiler {
   private static func resolvedCompiler(_ options: CompileOptions) throws(CodegenError) -> CCompiler {
     if let compiler = options.compiler { return compiler }
     return try CCompiler.locate()
+  }
+
+  /// A compiler's output as an error shows it: whole when short, else where the full output is
+  /// and its first ``diagnosticsLimit`` characters (whole lines).
+  static func excerpt(_ output: String, log: String?) -> String {
+    guard output.count > diagnosticsLimit else { return output }
+    let lines = output.prefix(diagnosticsLimit).split(separator: "\n", omittingEmptySubsequences: false)
+      .dropLast()
+    let place = log.map { "the full output is in \($0)" } ?? "the output was not kept"
+    return "(\(output.count) characters of output; \(place))\n" + lines.joined(separator: "\n") + "\n…"
+  }
+
+  /// How many characters of compiler output an error shows.
+  static let diagnosticsLimit = 1000
+
+  /// Opens the library just built and checks that it exports the model ABI of this ttc.
+  private static func checkLoads(_ path: String) throws(CodegenError) {
+    guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+      throw .toolFailed("the compiler's output \(path) does not load: \(String(cString: dlerror()))")
+    }
+    defer { dlclose(handle) }
+    typealias Describe = @convention(c) () -> UnsafeRawPointer?
+    guard dlsym(handle, "tt_run_ex") != nil, let describe = dlsym(handle, "tt_describe"),
+      let description = unsafeBitCast(describe, to: Describe.self)(),
+      description.load(as: UInt32.self) == UInt32(abiVersion)
+    else {
+      throw .toolFailed("the compiler's output \(path) does not export the ABI \(abiVersion) model functions")
+    }
   }
 
   private static func now() -> Double {

@@ -111,11 +111,12 @@ extension Emission {
   }
 
   /// The epilogue of a `matmul`, `linear` or `conv2d`, applied in place to the product in
-  /// `output` (statements to run right after the product); empty without one.
+  /// `output` (statements to run right after the product); empty without one, or when the
+  /// product's GEMM applies it in registers (``gemmEpilogue``).
   func epilogue() throws(CodegenError) -> [String] {
     let program: ElementwiseProgram?
     do { program = try node.epilogue() } catch { throw .unsupported("\(error)") }
-    guard let program else { return [] }
+    guard let program, gemmEpilogue == nil else { return [] }  // nil: tt_sgemm applied it
     let extra = node.epilogueInputCount
     let operands =
       [(output, outShape)]

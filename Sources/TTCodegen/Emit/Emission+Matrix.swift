@@ -17,7 +17,12 @@ extension Emission {
       let x = context.inputTypes[0].shape
       let (k, n) = (x.last!, outShape.last!)
       let m = x.dropLast().reduce(1, *)
-      let epilogue = node.ownInputs.count > 2 ? "&(tt_epilogue){.bias = \(inputs[2])}" : "0"
+      var fields = node.ownInputs.count > 2 ? [".bias = \(inputs[2])"] : []
+      if let gemm = gemmEpilogue {
+        fields += gemm.residual.map { [".residual = \($0)", ".ldr = \(n)"] } ?? []
+        fields += gemm.activation.map { [".activation = \($0)"] } ?? []
+      }
+      let epilogue = fields.isEmpty ? "0" : "&(tt_epilogue){\(fields.joined(separator: ", "))}"
       return [
         "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
       ]
@@ -136,5 +141,44 @@ extension Emission {
       + "\(inputs[2]) + \(offset(v, sk * dv)), \(mask), \(output) + \(offset(outShape, sq * dv)), "
       + "\(sq), \(sk), \(d), \(dv), \(scale), \(causal), \(scratch ?? "0"));"
     return CSyntax.loopNest(batch, body: [call], variable: "b")
+  }
+
+  /// The node's epilogue as `tt_sgemm`'s own, applied while each output tile is in registers:
+  /// for a `linear` whose program is an activation, a residual addition (`add x0 x1`, either
+  /// order, `x1` of the output's exact shape), or the addition then the activation. `nil` when
+  /// the program has another form; ``epilogue()`` then runs it as a loop after the product.
+  var gemmEpilogue: (residual: String?, activation: String?)? {
+    guard node.op == .linear, let program = try? node.epilogue() else { return nil }
+    var residual: String?
+    var activation: String?
+    var result = ElementwiseProgram.Operand.input(0)
+    for (index, instruction) in program.instructions.enumerated() {
+      if instruction.op == .add, residual == nil, activation == nil, node.epilogueInputCount == 1,
+        Set(instruction.operands) == [result, .input(1)],
+        context.inputTypes.last?.shape == outShape
+      {
+        residual = inputs.last
+      } else if let name = Self.gemmActivation(instruction), activation == nil,
+        instruction.operands == [result]
+      {
+        activation = name
+      } else {
+        return nil
+      }
+      result = .result(index)
+    }
+    return (residual, activation)
+  }
+
+  /// The `tt_activation` of a unary instruction, if the GEMM epilogue has it.
+  private static func gemmActivation(_ instruction: ElementwiseProgram.Instruction) -> String? {
+    switch instruction.op {
+    case .relu: "TT_ACT_RELU"
+    case .sigmoid: "TT_ACT_SIGMOID"
+    case .tanh: "TT_ACT_TANH"
+    case .gelu:
+      instruction.node.string("approximate") == "tanh" ? "TT_ACT_GELU_TANH" : "TT_ACT_GELU_ERF"
+    default: nil
+    }
   }
 }

@@ -86,9 +86,9 @@ public struct NumpyFile: Equatable, Sendable {
   public init(contentsOf url: URL) throws(NumpyFileError) {
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      data = try InputFile.read(url)
     } catch {
-      throw NumpyFileError("\(url.path): cannot read file (\(error.localizedDescription))")
+      throw NumpyFileError("\(url.path): \(error.reason)")
     }
     do {
       try self.init(data: data)

@@ -28,8 +28,10 @@ extension Kernels {
     let outFeatures = step.outputType.shape.last ?? 1
     let rows = arguments[0].count / max(inFeatures, 1)
     // One extra element keeps the base addresses valid when there are no stored values.
-    let columns = arguments[2].int64s().map { Int32(truncatingIfNeeded: $0) } + [0]
-    let rowPointers = arguments[3].int64s().map { Int32(truncatingIfNeeded: $0) }
+    // Shape inference requires i32 indices.
+    guard case .i32(let storedColumns) = arguments[2].storage, case .i32(let rowPointers) = arguments[3].storage
+    else { preconditionFailure("sparse_linear: CSR indices must be i32") }
+    let columns = storedColumns + [0]
     let floats = [arguments[0], arguments[1]] + (arguments.count == 5 ? [arguments[4]] : [])
     return compute(step.outputType, floats) { inputs, out in
       SparseMatMul.linear(

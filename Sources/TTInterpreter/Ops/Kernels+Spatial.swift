@@ -2,7 +2,7 @@ import TTIR
 import TTKernels
 
 extension Kernels {
-  /// `conv2d` with ``TTKernels/Convolution/forward(_:weight:bias:geometry:_:columnBudget:)``.
+  /// `conv2d` with ``TTKernels/Convolution/forward(_:weight:bias:geometry:_:)``.
   static func convolution(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
     let node = step.node
     let (x, w) = (arguments[0].shape, arguments[1].shape)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
@@ -96,6 +97,7 @@ struct BenchCommand: ParsableCommand {
     }
     let report = Report(
       machine: Machine.current, model: graph.name, batch: rows, threads: threads,
+      flops: try GraphAnalysis(graph).totalFLOPs, peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
       concurrent: threads > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
@@ -152,6 +154,9 @@ private struct Report: Encodable {
   let model: String
   let batch: Int
   let threads: Int
+  /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
+  let flops: Int
+  let peak: Peak?
   let inputs: [String]
   let interpreter: Latency
   let compiled: Latency
@@ -161,8 +166,18 @@ private struct Report: Encodable {
   /// Median interpreter latency over median compiled latency.
   var speedup: Double { interpreter.median / compiled.median }
 
+  /// GFLOP/s at the median latency.
+  func gflops(_ latency: Latency) -> Double { Double(flops) / latency.median * 1e-9 }
+
+  /// GFLOP/s as a share of the one-thread fp32 peak, when `ttc peak` has measured it.
+  func shareOfPeak(_ latency: Latency) -> Double? { peak.map { gflops(latency) / $0.fp32GFLOPS } }
+
   enum CodingKeys: String, CodingKey {
-    case machine, model, batch, threads, inputs, interpreter, compiled, concurrent, speedup
+    case machine, model, batch, threads, inputs, interpreter, compiled, concurrent, speedup, flops
+    case interpreterGFLOPS = "interpreter_gflops"
+    case compiledGFLOPS = "compiled_gflops"
+    case peakGFLOPS = "peak_gflops"
+    case compiledShareOfPeak = "compiled_share_of_peak"
     case maxAbsoluteDifference = "max_abs_diff"
     case maxRelativeDifference = "max_rel_diff"
   }
@@ -178,6 +193,11 @@ private struct Report: Encodable {
     try container.encode(compiled, forKey: .compiled)
     try container.encodeIfPresent(concurrent, forKey: .concurrent)
     try container.encode(speedup, forKey: .speedup)
+    try container.encode(flops, forKey: .flops)
+    try container.encode(gflops(interpreter), forKey: .interpreterGFLOPS)
+    try container.encode(gflops(compiled), forKey: .compiledGFLOPS)
+    try container.encodeIfPresent(peak?.fp32GFLOPS, forKey: .peakGFLOPS)
+    try container.encodeIfPresent(shareOfPeak(compiled), forKey: .compiledShareOfPeak)
     try container.encode(difference.maxAbsolute, forKey: .maxAbsoluteDifference)
     try container.encode(difference.maxRelative, forKey: .maxRelativeDifference)
   }
@@ -186,12 +206,14 @@ private struct Report: Encodable {
     print(machine.line)
     print("model: \(model), batch \(batch), inputs \(inputs.joined(separator: ", "))")
     var table = TextTable([
-      ("engine", .left), ("median", .right), ("p90", .right), ("samples/s", .right), ("runs", .right),
+      ("engine", .left), ("median", .right), ("p90", .right), ("samples/s", .right), ("GFLOP/s", .right),
+      ("of peak", .right), ("runs", .right),
     ])
     func row(_ name: String, _ latency: Latency) {
       table.append([
         name, Format.duration(latency.median), Format.duration(latency.p90),
-        Format.scaled(latency.throughput), "\(latency.runs)",
+        Format.scaled(latency.throughput), String(format: "%.1f", gflops(latency)),
+        shareOfPeak(latency).map(Format.percent) ?? "-", "\(latency.runs)",
       ])
     }
     row("interpreter", interpreter)
@@ -199,6 +221,11 @@ private struct Report: Encodable {
     if let concurrent { row("compiled ×\(threads) threads", concurrent) }
     print(table.rendered, terminator: "")
     print(String(format: "speedup: %.1f× (median latency)", speedup))
+    if let peak {
+      print(String(format: "peak (ttc peak, 1 thread, %@): %.1f GFLOP/s", peak.path, peak.fp32GFLOPS))
+    } else {
+      print("peak: not measured on this machine yet (run ttc peak for GFLOP/s as a share of it)")
+    }
     print(
       "max difference (compiled vs interpreter): abs \(Format.scientific(difference.maxAbsolute)), "
         + "rel \(Format.scientific(difference.maxRelative))")

@@ -115,7 +115,7 @@ struct CompileCommand: ParsableCommand {
       "passes": "graph rewrites applied before lowering", "abi": "TT_ABI_VERSION of Runtime/tt_model.h",
       "codegen": "C emitter version", "runtime": "SHA-256 of the runtime C sources",
       "weights": "embedded in the library or external", "compiler": "compiler path and version",
-      "flags": "C compiler flags",
+      "flags": "C compiler flags", "cpu": "the CPU -march=native compiles for (model, feature flags)",
     ]
     print("cache key of \(graph.name):")
     for (name, value) in key.components {

@@ -109,6 +109,31 @@ final class CommandLineErrorTests: CommandLineTestCase {
     try assertRunFails(expected)
   }
 
+  func testWeightsOutsideTheFolderFoldersAndFIFOsAreClearRefusals() throws {
+    func writeModel(weights file: String) throws {
+      try write(
+        """
+        {"format": "ttc-model", "version": 1, "name": "m",
+         "inputs": [{"name": "x", "dtype": "f32", "shape": [1, 64]}],
+         "outputs": [{"name": "y", "dtype": "f32", "shape": [1, 64]}],
+         "nodes": [{"name": "a", "op": "add", "inputs": ["x", "b"], "outputs": ["y"]}],
+         "weights": {"file": "\(file)", "tensors": [{"name": "b", "dtype": "f32", "shape": [64]}]}}
+        """, to: "model.json")
+    }
+    try writeModel(weights: "sub/../../secret.safetensors")
+    try assertRunFails(#"weights.file "sub/../../secret.safetensors" leaves the model's folder"#)
+    try FileManager.default.createDirectory(at: url("folder"), withIntermediateDirectories: false)
+    try writeModel(weights: "folder")
+    try assertRunFails("folder': is a folder, not a file")
+    XCTAssertEqual(mkfifo(url("fifo").path, 0o600), 0)
+    try writeModel(weights: "fifo")
+    try assertRunFails("fifo': is not a regular file (a FIFO, socket or device)")
+    try assertRunFails("error: fifo: is not a regular file", model: "fifo")
+    try assertRunFails("error: folder: is a folder, not a file", model: "folder")
+    try saveDigitsMLP("model.json")
+    try assertRunFails("fifo: is not a regular file", input: "fifo")
+  }
+
   func testShapeMismatchNamesTheNodeAndTheDimensions() throws {
     try write(
       """

@@ -80,6 +80,38 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: String(kept)), "kept C at \(kept)")
   }
 
+  func testAMisbehavingCompilerIsContained() throws {
+    let model = try writeSmallModel("small", in: directory)
+    // Succeeds but writes garbage where the library should be: nothing may be cached.
+    let garbage = directory.appendingPathComponent("garbage-cc")
+    try writeScript(
+      """
+      #!/bin/sh
+      if [ "$1" = --version ]; then echo "garbage-cc 1.0"; exit 0; fi
+      while [ "$1" != -o ]; do shift; done
+      head -c 4096 /dev/urandom > "$2"
+      """, to: garbage)
+    let loaded = try ttc(["compile", model, "--cc", garbage.path], in: directory)
+    XCTAssertEqual(loaded.status, 1)
+    XCTAssertTrue(loaded.stderr.contains("does not load"), loaded.stderr)
+    XCTAssertEqual(CompileCache(root: cacheRoot.path).entries().count, 0)
+    XCTAssertFalse(exists("small.so"))
+    // Fails with 20 MB of output: the error shows the start, the log keeps everything.
+    let noisy = directory.appendingPathComponent("noisy-cc")
+    try writeScript(
+      """
+      #!/bin/sh
+      if [ "$1" = --version ]; then echo "noisy-cc 1.0"; exit 0; fi
+      yes "model.c:1:1: error: noise" | head -c 20000000
+      exit 1
+      """, to: noisy)
+    let failed = try ttc(["compile", model, "--cc", noisy.path], in: directory)
+    XCTAssertEqual(failed.status, 1)
+    XCTAssertLessThan(failed.stderr.utf8.count, 6000)
+    let log = try XCTUnwrap(failed.stderr.firstMatch(of: /the full output is in ([^\s)]+)/)).1
+    XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: String(log))[.size] as? Int, 20_000_000)
+  }
+
   func testAHangingCompilerIsStoppedAfterTheTimeout() throws {
     let model = try writeSmallModel("small", in: directory)
     let script = directory.appendingPathComponent("hanging-cc")

@@ -84,7 +84,8 @@ final class PassCommandTests: CommandLineTestCase {
   func testPruningOptionsPruneSparsifyAndShrinkThroughEveryCommand() throws {
     _ = try saveDigitsMLP(batch: 2)
     try writeNumpy(values(128, seed: 5), shape: [2, 64], to: "x.npy")
-    let pruned = try ttc(["inspect", "mlp.json", "--prune", "0.9", "--print-after", "sparsify"], in: directory)
+    let pruned = try ttc(
+      ["inspect", "mlp.json", "--prune", "0.9", "--print-after", "sparsify"], in: directory)
     XCTAssertEqual(pruned.status, 0, pruned.stderr)
     XCTAssertTrue(pruned.stdout.contains("sparse_linear"), pruned.stdout)
     let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--prune", "0.9", "-v"], in: directory)
@@ -94,7 +95,10 @@ final class PassCommandTests: CommandLineTestCase {
       ["run", "mlp.json", "--prune", "0.9", "--compiled", "mlp.so", "--input", "x.npy"], in: directory)
     XCTAssertEqual(run.status, 0, run.stderr)
     let structured = try ttc(
-      ["inspect", "mlp.json", "--prune-structured", "0.5", "--prune-norm", "l2", "--print-after", "prune-structured"],
+      [
+        "inspect", "mlp.json", "--prune-structured", "0.5", "--prune-norm", "l2", "--print-after",
+        "prune-structured",
+      ],
       in: directory)
     XCTAssertEqual(structured.status, 0, structured.stderr)
     XCTAssertTrue(structured.stdout.contains("f32[64, 64]"), structured.stdout)  // fc1 keeps 64 of 128 neurons
@@ -107,7 +111,10 @@ final class PassCommandTests: CommandLineTestCase {
     for (arguments, message) in [
       (["compile", "mlp.json", "--prune", "1"], "--prune: sparsity 1.0 is outside [0, 1)"),
       (["run", "mlp.json", "--prune=-0.2"], "--prune: sparsity -0.2 is outside [0, 1)"),
-      (["bench", "mlp.json", "--prune-structured", "1.5"], "--prune-structured: fraction 1.5 is outside [0, 1)"),
+      (
+        ["bench", "mlp.json", "--prune-structured", "1.5"],
+        "--prune-structured: fraction 1.5 is outside [0, 1)"
+      ),
     ] {
       let result = try ttc(arguments, in: directory)
       XCTAssertNotEqual(result.status, 0, "\(arguments)")

@@ -96,10 +96,13 @@ public final class BertEmbeddings: Module {
       extraBuffers: ["position_ids": TensorData(int64s: positionIDs, shape: [1, positionIDs.count])])
   }
 
-  /// `LayerNorm(words[ids] + positions[0..<length] + tokenTypes[types])`.
+  /// `LayerNorm(words[ids] + positions[0..<length] + tokenTypes[types])`; without `types`,
+  /// every token has type 0 (row 0 of the table is added, which traces without a constant of
+  /// the input's shape).
   public func callAsFunction(ids: Tensor, tokenTypes types: Tensor?) throws -> Tensor {
-    let types = types ?? Tensor.zeros(ids.shape)
-    return try norm(positions(words(ids)) + tokenTypes(types))
+    let typeVectors =
+      try types.map { try tokenTypes($0) } ?? tokenTypes.weight.slice(axis: 0, start: 0, end: 1)
+    return try norm(positions(words(ids)) + typeVectors)
   }
 }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# ttc against ONNX Runtime and OpenVINO (1 thread, same models, same weights, interleaved rounds);
+# prints the performance table of README's Performance section. See Benchmarks/peers.py.
+#
+# Usage: Benchmarks/peers.sh [--rounds N] [--seconds S] [--only NAME]
+# Python packages (onnx, onnxruntime, openvino, numpy) go into a private venv, $TTC_BENCH_VENV or
+# .venv-bench (git-ignored); nothing is installed system-wide.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv="${TTC_BENCH_VENV:-.venv-bench}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet onnx onnxruntime openvino numpy
+fi
+swift build -c release --product ttc >&2
+exec "$venv/bin/python" Benchmarks/peers.py --ttc .build/release/ttc "$@"

@@ -1,0 +1,28 @@
+import Glibc
+
+/// The CPU that `-march=native` compiles for, as the compile cache needs to know it: libraries
+/// built for one machine's instruction set would crash with SIGILL on another that shares the
+/// cache folder (say, AVX-512 and AVX2 machines).
+enum HostCPU {
+  /// The CPU model name and a digest of its feature flags (from `/proc/cpuinfo`), e.g.
+  /// `AMD EPYC 9B45 (flags 3f2a…)`; `unknown` where that file is not readable.
+  static let signature: String = {
+    guard let text = try? FileSystem.readText("/proc/cpuinfo") else { return "unknown" }
+    func field(_ name: String) -> String {
+      for line in text.split(separator: "\n") where line.hasPrefix(name) {
+        if let colon = line.firstIndex(of: ":") {
+          return line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+        }
+      }
+      return ""
+    }
+    let flags = field("flags").split(separator: " ").sorted().joined(separator: " ")
+    return "\(field("model name")) (flags \(SHA256.hex(Array(flags.utf8)).prefix(16)))"
+  }()
+}
+
+extension Substring {
+  fileprivate func trimmingCharacters(in set: String) -> String {
+    String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+  }
+}

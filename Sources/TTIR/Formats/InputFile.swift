@@ -1,0 +1,31 @@
+import Foundation
+
+/// Reading the files a model is made of (model.json, its safetensors weights, `.npy` inputs),
+/// which are untrusted and may be anything: only a regular file is read, so a folder gives a clear
+/// message and a FIFO or device cannot hang the reader.
+enum InputFile {
+  /// The whole file at `url`.
+  ///
+  /// - Throws: a one-line reason (without the path): "is a folder, not a file", "is not a regular
+  ///   file (a FIFO, socket or device)", or the system's reason it cannot be read.
+  static func read(_ url: URL, mapped: Bool = false) throws(InputFileProblem) -> Data {
+    var info = stat()
+    if stat(url.path, &info) == 0 {
+      switch info.st_mode & S_IFMT {
+      case S_IFREG: break
+      case S_IFDIR: throw InputFileProblem(reason: "is a folder, not a file")
+      default: throw InputFileProblem(reason: "is not a regular file (a FIFO, socket or device)")
+      }
+    }
+    do {
+      return try Data(contentsOf: url, options: mapped ? .mappedIfSafe : [])
+    } catch {
+      throw InputFileProblem(reason: "cannot read file (\(SafeTensors.reason(error)))")
+    }
+  }
+}
+
+/// Why ``InputFile/read(_:mapped:)`` failed.
+struct InputFileProblem: Error {
+  let reason: String
+}

@@ -1,0 +1,68 @@
+import Foundation
+import TTRuntime
+import XCTest
+
+/// The runtime's vectorizable math (tt_expf, tt_tanhf, tt_sigmoidf, tt_erff, used by compiled
+/// models and the GEMM epilogue) against libm in Double over a dense sweep of [−20, 20] plus the
+/// clamp regions and special values.
+final class RuntimeMathTests: XCTestCase {
+  /// Every 1/1024 in [−20, 20], plus far values.
+  static let sweep: [Float] =
+    stride(from: -20480, through: 20480, by: 1).map { Float($0) / 1024 } + [
+      -1e30, -1000, -88, -87.5, 87.5, 88.5, 1000, 1e30, 1e-30, -1e-30, 1e-7, -1e-7,
+    ]
+
+  /// The worst error of `f` against `reference`, as |f − ref| / max(|ref|, floor).
+  func worstError(_ f: (Float) -> Float, _ reference: (Double) -> Double, floor: Double) -> (Double, Float) {
+    var worst = (0.0, Float(0))
+    for x in Self.sweep {
+      let exact = reference(Double(x))
+      let error = abs(Double(f(x)) - exact) / max(abs(exact), floor)
+      if error > worst.0 { worst = (error, x) }
+    }
+    return worst
+  }
+
+  func testExpIsWithinAFewUlpsOfLibm() {
+    // Relative error over the normal range; beyond the clamp e^x saturates to finite values.
+    var worst = 0.0
+    for x in Self.sweep where x > -87 && x < 88 {
+      let exact = Foundation.exp(Double(x))
+      worst = max(worst, abs(Double(tt_expf(x)) - exact) / exact)
+    }
+    XCTAssertLessThan(worst, 3e-7)  // about 2.5 ulp
+    XCTAssertTrue(tt_expf(1000).isFinite)
+    XCTAssertEqual(tt_expf(-1000), tt_expf(-87.33654))
+    XCTAssertEqual(tt_expf(0), 1)
+  }
+
+  func testTanhSigmoidAndErfMatchLibm() {
+    let tanhError = worstError(tt_tanhf, Foundation.tanh, floor: 1e-30)
+    XCTAssertLessThan(tanhError.0, 3e-7, "tanh at \(tanhError.1)")
+    let sigmoidError = worstError(tt_sigmoidf, { 1 / (1 + Foundation.exp(-$0)) }, floor: 1e-30)
+    XCTAssertLessThan(sigmoidError.0, 3e-7, "sigmoid at \(sigmoidError.1)")
+    // erf: absolute error (A&S 7.1.26 is an absolute approximation), relative near 0.
+    let erfAbsolute = worstError(tt_erff, Foundation.erf, floor: 1)
+    XCTAssertLessThan(erfAbsolute.0, 3e-7, "erf at \(erfAbsolute.1)")
+    var erfRelative = 0.0
+    for x in Self.sweep where abs(x) < 0.5 && x != 0 {
+      erfRelative = max(
+        erfRelative, abs(Double(tt_erff(x)) - Foundation.erf(Double(x))) / abs(Foundation.erf(Double(x))))
+    }
+    XCTAssertLessThan(erfRelative, 1e-6)
+    XCTAssertEqual(tt_erff(0), 0)
+    XCTAssertEqual(tt_erff(100), 1)
+    XCTAssertEqual(tt_erff(-100), -1)
+    XCTAssertEqual(tt_tanhf(-100), -1)
+  }
+
+  func testGELUFormsMatchTheirDefinitions() {
+    for x in Self.sweep where abs(x) < 20 {
+      let v = Double(x)
+      let exact = 0.5 * v * (1 + Foundation.erf(v / 2.0.squareRoot()))
+      XCTAssertEqual(Double(tt_gelu_erf(x)), exact, accuracy: 3e-7 * max(1, abs(v)), "gelu(\(x))")
+      let tanhForm = 0.5 * v * (1 + Foundation.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+      XCTAssertEqual(Double(tt_gelu_tanh(x)), tanhForm, accuracy: 3e-7 * max(1, abs(v)), "gelu_tanh(\(x))")
+    }
+  }
+}
