@@ -11,7 +11,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
   "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_cpu.c", "tt_gemm.c",
-  "tt_gemm_kernel.inc", "tt_nn.c", "tt_peak.c", "tt_sparse.c",
+  "tt_gemm_kernel.inc", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qgemm.c", "include/tt_qgemm.h",
 ]
 
 let package = Package(
@@ -67,7 +67,7 @@ let package = Package(
     .executableTarget(
       name: "ttc",
       dependencies: [
-        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTONNX",
+        "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTKernels", "TTONNX",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -105,6 +105,14 @@ let package = Package(
       path: "Tools/ONNXConformance/Library"),
     .executableTarget(
       name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
+
+    // Benchmarks.
+    .executableTarget(
+      name: "quantization-bench",
+      dependencies: [
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTKernels",
+        "MilestoneSupport",
+      ], path: "Benchmarks/QuantizationBench"),
 
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),

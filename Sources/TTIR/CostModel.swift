@@ -15,7 +15,8 @@
 ///   `6·B·Sq·Sk` for scaling and softmax, plus `B·Sq·Sk` with a mask;
 /// - `quantize_linear`, `dequantize_linear`: `2n`;
 /// - data movement (`reshape`, `transpose`, `flatten`, `concat`, `slice`, `gather`) and `cast`: 0;
-/// - `fused_elementwise`: `n` per program instruction; an `epilogue` adds the same to its op.
+/// - `fused_elementwise`: `n` per program instruction; an `epilogue` adds the same to its op;
+/// - `quantized_linear`: `2·n·in` integer operations, plus `n` with a bias.
 public enum CostModel {
   /// The FLOPs of `node` given its input types and output type.
   ///
@@ -75,6 +76,9 @@ public enum CostModel {
       return node.op == .cast ? 0 : product([2, n])
     case .fusedElementwise:
       return product([n, (try? node.program())?.instructions.count ?? 1])
+    case .quantized:
+      let inFeatures = inputTypes[1].shape[1]
+      return sum([product([2, n, inFeatures]), inputTypes.count == 4 ? n : 0])
     }
   }
 

@@ -128,6 +128,11 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   // Fusion.
   /// An ``ElementwiseProgram`` (attribute `program`) over broadcast inputs, in one pass.
   case fusedElementwise = "fused_elementwise"
+  // Integer arithmetic on quantized values.
+  /// `x[..., in] · weight[out, in]ᵀ` with int8 operands and int32 accumulation, per-output-channel
+  /// weight scales, optional bias and ReLU; `x` is `f32` (quantized per call) or `i8`; the output
+  /// is `f32`, or `i8` when `out_scale` is set. Note the `(out, in)` weight layout.
+  case quantizedLinear = "quantized_linear"
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
@@ -155,6 +160,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case conversion
     /// Elementwise programs fused into one node.
     case fusedElementwise
+    /// Integer arithmetic on int8 values (`quantized_linear`).
+    case quantized
   }
 
   /// The family this op belongs to.
@@ -174,6 +181,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .scaledDotProductAttention: .attention
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
     case .fusedElementwise: .fusedElementwise
+    case .quantizedLinear: .quantized
     }
   }
 

@@ -170,6 +170,14 @@ extension Op {
       return OpSchema(
         inputNames: ["inputs"], minInputs: 1, maxInputs: nil,
         attributes: [.required("program", .string)])
+    case .quantizedLinear:
+      return OpSchema(
+        inputNames: ["x", "weight", "weight_scale", "bias"], minInputs: 3, maxInputs: 4,
+        attributes: [
+          .optional("x_scale", .float), .optional("x_zero_point", .int),
+          .optional("out_scale", .float), .optional("out_zero_point", .int, default: 0),
+          .optional("relu", .bool, default: false),
+        ])
     }
   }
 }

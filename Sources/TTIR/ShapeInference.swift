@@ -227,6 +227,7 @@ struct Rule {
     case .attention: try inferAttention()
     case .conversion: try inferConversion()
     case .fusedElementwise: try inferFusedElementwise()
+    case .quantized: try inferQuantizedLinear()
     }
   }
 }

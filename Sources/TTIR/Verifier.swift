@@ -15,6 +15,23 @@ public enum Verifier {
     let types = try ShapeInference.valueTypes(of: graph)
     try checkOutputs(graph, types: types)
     try checkSparseWeights(graph, types: types)
+    try checkQuantizedWeights(graph)
+  }
+
+  /// A `quantized_linear` weight is a stored weight with values in −127...127: the int8 kernels
+  /// rely on it (docs/IR.md).
+  private static func checkQuantizedWeights(_ graph: Graph) throws(GraphError) {
+    for node in graph.nodes where node.op == .quantizedLinear {
+      guard let weight = graph.weights[node.inputs[1]] else {
+        throw GraphError(
+          node: node, "weight '\(node.inputs[1])' must be a stored weight, not a computed value")
+      }
+      if let index = weight.bytes.firstIndex(of: 0x80) {
+        throw GraphError(
+          node: node,
+          "weight '\(node.inputs[1])' holds -128 at element \(index); int8 weights lie in -127...127")
+      }
+    }
   }
 
   /// Where a value name is defined.

@@ -1,7 +1,7 @@
-import Foundation
+import TTRuntime
 
 /// Affine int8 quantization with a per-tensor scale and zero point, as in ONNX
-/// `QuantizeLinear`/`DequantizeLinear`.
+/// `QuantizeLinear`/`DequantizeLinear`: Runtime/tt_qgemm.c, the code compiled models run.
 public enum Quantization {
   /// `out[i] = clamp(round(x[i] / scale) + zeroPoint, −128, 127)`, rounding halves to even.
   /// NaN quantizes to the zero point.
@@ -9,11 +9,7 @@ public enum Quantization {
     _ x: UnsafePointer<Float>, count: Int, scale: Float, zeroPoint: Int,
     _ out: UnsafeMutablePointer<Int8>
   ) {
-    let zero = Float(zeroPoint)
-    for i in 0..<count {
-      let scaled = (x[i] / scale).rounded(.toNearestOrEven) + zero
-      out[i] = scaled.isNaN ? Int8(clamping: zeroPoint) : Int8(Swift.min(Swift.max(scaled, -128), 127))
-    }
+    tt_quantize(x, Int64(count), scale, Int32(clamping: zeroPoint), out)
   }
 
   /// `out[i] = (q[i] − zeroPoint) · scale`.
@@ -21,6 +17,6 @@ public enum Quantization {
     _ q: UnsafePointer<Int8>, count: Int, scale: Float, zeroPoint: Int,
     _ out: UnsafeMutablePointer<Float>
   ) {
-    for i in 0..<count { out[i] = Float(Int(q[i]) - zeroPoint) * scale }
+    tt_dequantize(q, Int64(count), scale, Int32(clamping: zeroPoint), out)
   }
 }

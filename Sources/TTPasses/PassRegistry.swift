@@ -56,6 +56,16 @@ public enum PassRegistry {
       return PruneStructured(fraction: fraction, norm: options.pruneNorm)
     },
     PassRegistration(Sparsify.self) { options in Sparsify(threshold: options.sparsifyThreshold) },
+    PassRegistration(QuantizeFP16.self) { _ in QuantizeFP16() },
+    PassRegistration(QuantizeInt8Dynamic.self) { _ in QuantizeInt8Dynamic() },
+    PassRegistration(QuantizeInt8Static.self) { options throws(PassError) in
+      guard let ranges = options.activationRanges else {
+        throw .missingOption(
+          pass: QuantizeInt8Static.name,
+          "calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)")
+      }
+      return QuantizeInt8Static(ranges: ranges)
+    },
   ]
 
   /// The registration called `name`.

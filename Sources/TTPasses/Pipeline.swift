@@ -39,11 +39,14 @@ public struct PassOptions: Sendable {
   public var pruneNorm: PruningNorm
   /// The fraction of zeros from which `sparsify` stores a `linear` weight sparse.
   public var sparsifyThreshold: Double
+  /// Calibrated activation ranges for `quantize-int8-static` (see ``QuantizeInt8Static``).
+  public var activationRanges: [String: ClosedRange<Float>]?
 
   /// Options; everything off by default.
   public init(
     batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil, pruneSparsity: Double? = nil,
-    pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1, sparsifyThreshold: Double = 0.8
+    pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1, sparsifyThreshold: Double = 0.8,
+    activationRanges: [String: ClosedRange<Float>]? = nil
   ) {
     self.batchSize = batchSize
     self.evaluator = evaluator
@@ -51,6 +54,7 @@ public struct PassOptions: Sendable {
     self.pruneStructured = pruneStructured
     self.pruneNorm = pruneNorm
     self.sparsifyThreshold = sparsifyThreshold
+    self.activationRanges = activationRanges
   }
 
   /// The pruning passes these options ask for, in the order they run (structured first, so that

@@ -126,6 +126,8 @@ extension Emission {
     let from = context.inputTypes[0].dtype
     let x = CSyntax.load("\(inputs[0])[i]", from)
     switch node.op {
+    case .cast where from == .f16 && outType == .f32:
+      return ["tt_half_to_float_array(\(inputs[0]), \(count), \(output));"]
     case .cast:
       let target = CSyntax.computeType(outType)
       guard !outType.isFloatingPoint else {
@@ -140,18 +142,12 @@ extension Emission {
       return flatLoop(
         "(\(nan)\(x) <= \(limit(low)) ? \(low) : \(x) >= \(limit(high)) ? \(high) : (\(target))\(x))")
     case .quantizeLinear:
+      // The rounding of Runtime/tt_qgemm.c, shared with the interpreter.
       let scale = CSyntax.float(node.float("scale") ?? 1)
-      let zero = node.int("zero_point") ?? 0
-      return [
-        "for (int64_t i = 0; i < \(count); i++) {",
-        "  float q = rintf(\(x) / \(scale)) + \(zero).0f;",
-        "  \(output)[i] = (int8_t)(q < -128.0f ? -128.0f : q > 127.0f ? 127.0f : q);",
-        "}",
-      ]
+      return flatLoop("tt_quantize_one(\(x) / \(scale), \(node.int("zero_point") ?? 0))")
     default:  // dequantize_linear
       let scale = CSyntax.float(node.float("scale") ?? 1)
-      let zero = node.int("zero_point") ?? 0
-      return flatLoop("(float)(\(x) - \(zero)) * \(scale)")
+      return ["tt_dequantize(\(inputs[0]), \(count), \(scale), \(node.int("zero_point") ?? 0), \(output));"]
     }
   }
 }

@@ -31,6 +31,7 @@ struct Emission {
     case .attention: return try attention()
     case .conversion: return conversion()
     case .fusedElementwise: return try fusedElementwise()
+    case .quantized: return quantized()
     }
   }
 

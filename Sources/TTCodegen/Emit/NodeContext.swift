@@ -51,6 +51,11 @@ struct NodeContext {
       let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
       let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
       return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
+    case .quantizedLinear:
+      // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
+      let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
+      let m = inputTypes[0].elementCount / max(k, 1)
+      return m * n + n + (inputTypes[0].dtype == .f32 ? (m * k + 3) / 4 : 0)
     default:
       return 0
     }

@@ -24,8 +24,8 @@ enum Kernels {
       return
     case .gather:
       try requireFloat([0])
-    case .dequantizeLinear:
-      return  // shape inference requires i8
+    case .dequantizeLinear, .quantizedLinear:
+      return  // shape inference checks every dtype
     case .scaledDotProductAttention:
       try requireFloat(0..<3)
     case .sparseLinear:
@@ -60,6 +60,7 @@ enum Kernels {
     case .attention: attention(step, arguments)
     case .conversion: conversion(step, arguments[0])
     case .fusedElementwise: fusedElementwise(step, arguments)
+    case .quantized: quantized(step, arguments)
     }
   }
 

@@ -43,6 +43,9 @@ public final class Linear: Module {
   /// Bias, shape `[outFeatures]`, or nil.
   public let bias: Tensor?
 
+  /// Weights stored by ``Module/quantizeForEvaluation(_:)``, used in evaluation mode.
+  var evaluationWeights: EvaluationWeights?
+
   /// Input width.
   public var inFeatures: Int { weight.shape[0] }
   /// Output width.
@@ -80,7 +83,8 @@ public final class Linear: Module {
   }
 
   public override func forward(_ input: Tensor) throws -> Tensor {
-    try input.linear(weight: weight, bias: bias)
+    if let quantized = try quantizedForward(input) { return quantized }
+    return try input.linear(weight: weight, bias: bias)
   }
 }
 

@@ -24,6 +24,7 @@ struct BenchCommand: ParsableCommand {
         ttc bench mlp.json
         ttc bench cnn.json --batch 64 --threads 2
         ttc bench mlp.json --runs 1000 --json
+        ttc bench mlp.json --batch 64 --quantize int8-dynamic
       """)
 
   @Argument(help: "The model file (model.json).")
@@ -55,6 +56,8 @@ struct BenchCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -71,8 +74,9 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func bench() throws {
-    let loaded = try LoadedModel(path: model, batch: batch, passes: passes)
+    let loaded = try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
     let graph = loaded.graph
+    if let note = loaded.quantizationNote, !json { print(note) }
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: model)
     let inputs = try RandomInputs.make(for: graph, seed: seed)

@@ -22,6 +22,7 @@ struct CompileCommand: ParsableCommand {
         ttc compile mlp.json -O1 -v --print-after dce
         ttc compile mlp.json --passes dce,drop-unused-weights
         ttc compile mlp.json --explain-key
+        ttc compile mlp.json -o mlp-int8.so --quantize int8 --calibrate samples.npy
       """)
 
   @Argument(help: "The model.json to compile.")
@@ -49,6 +50,8 @@ struct CompileCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -65,7 +68,9 @@ struct CompileCommand: ParsableCommand {
       [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
     let sizes = IntermediateBytes()
     let loaded = try LoadedModel(
-      path: model, batch: batch, passes: passes, instruments: verbose ? [sizes] : [])
+      path: model, batch: batch, passes: passes, quantization: quantization,
+      instruments: verbose ? [sizes] : [])
+    if let note = loaded.quantizationNote { print(note) }
     var options = try compiler.options(emitC: emitC)
     options.passes = [loaded.pipeline.description]
     if explainKey { try printKey(loaded.graph, options: options) }

@@ -24,6 +24,7 @@ struct RunCommand: ParsableCommand {
         ttc run mlp.json --batch 32 --input batch32.npy --output probs.npy
         ttc run mlp.json --compiled mlp.so --input x.npy --output probs.npy
         ttc run mlp.json --compiled --input x.npy      # compiles through the cache
+        ttc run mlp.json --quantize int8 --calibrate samples.npy --input x.npy
       """)
 
   @OptionGroup var source: ModelInputs
@@ -33,6 +34,8 @@ struct RunCommand: ParsableCommand {
 
   @Flag(help: "Run the compiled library instead of the interpreter.")
   var compiled = false
+
+  @OptionGroup var quantization: QuantizationFlags
 
   @OptionGroup(title: "Compilation (with --compiled and no library)")
   var compiler: CompilerFlags
@@ -52,8 +55,9 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try source.load()
+      let loaded = try source.load(quantization: quantization)
       let graph = loaded.graph
+      if let note = loaded.quantizationNote { print(note) }
       let destinations = try TensorFiles.outputPaths(outputs, graph: graph)
       try OutputPaths.check(
         graph.outputs.compactMap { output in destinations[output.name].map { ("--output", $0) } },

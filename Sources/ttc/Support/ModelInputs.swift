@@ -32,8 +32,8 @@ struct ModelInputs: ParsableArguments {
   }
 
   /// The model after the passes (re-specialized to `--batch` when given).
-  func load() throws -> LoadedModel {
-    try LoadedModel(path: model, batch: batch, passes: passes)
+  func load(quantization: QuantizationFlags? = nil) throws -> LoadedModel {
+    try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
   }
 
   /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.

@@ -1,0 +1,73 @@
+/* tt_qgemm.h: int8 GEMM and the (de)quantization steps around it.
+ *
+ * Numbers follow docs/IR.md: an int8 value q stands for (q − zero_point) · scale; quantizing
+ * rounds x / scale to the nearest integer, ties to even, adds the zero point and clamps to
+ * [−128, 127]. Weights are symmetric (zero point 0) per output channel with values in
+ * [−127, 127]; activations are per tensor and may be asymmetric.
+ *
+ * The GEMM has one exact result, c[i][j] = Σ_p a[i][p] · w[j][p] in int32, and three
+ * implementations chosen at run time from the CPU's features (tt_int8_kernel):
+ *
+ *  - AVX-512 VNNI: `vpdpbusd` multiplies unsigned by signed bytes, four at a time, straight into
+ *    int32 (no intermediate saturation). The signed activations are made unsigned by flipping
+ *    their sign bit (a + 128), and 128 · Σ_p w[j][p] is subtracted at the end.
+ *  - AVX2: `vpmaddubsw` multiplies unsigned by signed bytes and adds neighbouring pairs into
+ *    int16 *with saturation*; `vpmaddwd` by ones then widens pairs to int32. Feeding it
+ *    (a + 128) would overflow int16 (255·127·2 > 32767). Instead it is fed |a| (at most 128) and
+ *    w with a's sign applied (`vpsignb`, at most 127 in magnitude because weights stay in
+ *    [−127, 127]): each pair is at most 2·128·127 = 32512 < 32767, so nothing saturates and the
+ *    result is exact for every input. The same trick as llama.cpp's q8 dot products; it costs one
+ *    `vpsignb` per product vector and needs no correction term.
+ *  - Portable: a plain loop (also the reference the tests compare against).
+ *
+ * Setting the environment variable TT_INT8_KERNEL to `portable`, `avx2` or `avx512-vnni` makes
+ * TT_INT8_AUTO pick that path (if the CPU can run it), so benchmarks can compare paths.
+ */
+#ifndef TT_QGEMM_H
+#define TT_QGEMM_H
+
+#include "tt_runtime.h"
+
+/* The int8 kernel paths. */
+enum { TT_INT8_AUTO = 0, TT_INT8_PORTABLE = 1, TT_INT8_AVX2 = 2, TT_INT8_AVX512_VNNI = 3 };
+
+/* The path that runs for `requested`: AUTO becomes TT_INT8_KERNEL's path if set and supported,
+ * else the best the CPU supports; an explicit path the CPU lacks falls back to the best it has. */
+TT_API int tt_int8_kernel(int requested);
+
+/* "portable", "avx2" or "avx512-vnni". */
+TT_API const char *tt_int8_kernel_name(int kernel);
+
+/* c[i][j] = Σ_p a[i][p] · w[j][p] for i < m, j < n, p < k (row-major with leading dimensions
+ * lda, ldw, ldc). a holds any int8; w must lie in [−127, 127]; w_sums[j] = Σ_p w[j][p]
+ * (tt_qgemm_row_sums). `kernel` is resolved with tt_int8_kernel. */
+TT_API void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int8_t *w,
+              int64_t ldw, const int32_t *w_sums, int32_t *c, int64_t ldc);
+
+/* sums[j] = Σ_p w[j][p] over the n rows of k values (leading dimension ldw). */
+TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums);
+
+/* out[i] = clamp(roundEven(x[i] / scale) + zero_point, −128, 127); NaN becomes zero_point. */
+TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out);
+
+/* out[i] = (q[i] − zero_point) · scale. */
+TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out);
+
+/* The per-tensor parameters dynamic quantization uses for x (docs/IR.md, quantized_linear):
+ * the range [min(x, 0), max(x, 0)] maps onto [−128, 127]; scale = (hi − lo) / 255 (1 when the
+ * range is empty), zero_point = clamp(roundEven(−128 − lo / scale), −128, 127). NaNs are skipped. */
+TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point);
+
+/* The epilogue of a quantized linear layer, for an m×n block of accumulators acc (ldc):
+ * y = acc[i][j] − x_zero_point · w_sums[j], as float, times (x_scale · w_scale[j]), plus
+ * bias[j] (bias may be NULL), then max(y, 0) if relu. Writes y to out_f32 (ld n) when out_i8 is
+ * NULL, else quantizes it with out_scale/out_zero_point into out_i8 (ld n). */
+TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                         int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
+                         float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point);
+
+/* out[i] = the float16 h[i] as float (exact): F16C's vcvtph2ps where the CPU has it, else
+ * tt_half_to_float. How fp16-quantized weights are widened for float32 arithmetic. */
+TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out);
+
+#endif /* TT_QGEMM_H */

@@ -1,0 +1,301 @@
+/* tt_qgemm.c: int8 GEMM (AVX-512 VNNI, AVX2, portable) and the (de)quantization steps around it.
+ * The contract and the choice of instructions are described in tt_qgemm.h.
+ *
+ * All three GEMMs use the same "dot product" blocking: weights are rows w[j][0..k) (one output
+ * channel each, contiguous along k, as quantized_linear stores them), and a block of MR rows of a
+ * times NR rows of w keeps MR·NR vector accumulators that run along k; each accumulator is summed
+ * across its lanes once at the end. A k that is not a multiple of the vector width ends with one
+ * zero-padded step (a masked load on AVX-512, a copy into a zeroed buffer on AVX2).
+ */
+#include "tt_qgemm.h"
+
+#include <cpuid.h>
+#include <immintrin.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Path selection ---- */
+
+static int tt_int8_supported(int kernel) {
+  __builtin_cpu_init();
+  switch (kernel) {
+  case TT_INT8_AVX512_VNNI:
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
+  case TT_INT8_AVX2: return __builtin_cpu_supports("avx2");
+  case TT_INT8_PORTABLE: return 1;
+  default: return 0;
+  }
+}
+
+TT_API const char *tt_int8_kernel_name(int kernel) {
+  switch (kernel) {
+  case TT_INT8_AVX512_VNNI: return "avx512-vnni";
+  case TT_INT8_AVX2: return "avx2";
+  case TT_INT8_PORTABLE: return "portable";
+  default: return "auto";
+  }
+}
+
+TT_API int tt_int8_kernel(int requested) {
+  if (requested == TT_INT8_AUTO) {
+    const char *forced = getenv("TT_INT8_KERNEL");
+    if (forced) {
+      for (int kernel = TT_INT8_PORTABLE; kernel <= TT_INT8_AVX512_VNNI; kernel++) {
+        if (strcmp(forced, tt_int8_kernel_name(kernel)) == 0) requested = kernel;
+      }
+    }
+  }
+  if (requested != TT_INT8_AUTO && tt_int8_supported(requested)) return requested;
+  for (int kernel = TT_INT8_AVX512_VNNI; kernel > TT_INT8_PORTABLE; kernel--) {
+    if ((requested == TT_INT8_AUTO || kernel < requested) && tt_int8_supported(kernel)) return kernel;
+  }
+  return TT_INT8_PORTABLE;
+}
+
+/* ---- Portable ---- */
+
+static void tt_qgemm_portable(int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int8_t *w,
+                              int64_t ldw, int32_t *c, int64_t ldc) {
+  for (int64_t i = 0; i < m; i++) {
+    for (int64_t j = 0; j < n; j++) {
+      int32_t sum = 0;
+      for (int64_t p = 0; p < k; p++) sum += (int32_t)a[i * lda + p] * (int32_t)w[j * ldw + p];
+      c[i * ldc + j] = sum;
+    }
+  }
+}
+
+/* ---- AVX2: |a| · (w with a's sign) through vpmaddubsw + vpmaddwd (see tt_qgemm.h) ---- */
+
+#define TT_Q2_MR 2
+#define TT_Q2_NR 4
+
+__attribute__((target("avx2"))) static inline int32_t tt_q2_sum(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+/* acc[r][q] += Σ over 32 bytes of a_r · w_q; a rows lie lda apart, w rows ldw apart. */
+__attribute__((target("avx2"), always_inline)) static inline void tt_q2_step(int mr, int nr, const int8_t *a,
+                                                                             int64_t lda, const int8_t *w,
+                                                                             int64_t ldw,
+                                                                             __m256i acc[TT_Q2_MR][TT_Q2_NR]) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256i av[TT_Q2_MR], magnitude[TT_Q2_MR];
+  for (int r = 0; r < mr; r++) {
+    av[r] = _mm256_loadu_si256((const __m256i *)(a + r * lda));
+    magnitude[r] = _mm256_abs_epi8(av[r]);
+  }
+  for (int q = 0; q < nr; q++) {
+    __m256i wv = _mm256_loadu_si256((const __m256i *)(w + q * ldw));
+    for (int r = 0; r < mr; r++) {
+      __m256i pairs = _mm256_maddubs_epi16(magnitude[r], _mm256_sign_epi8(wv, av[r]));
+      acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(pairs, ones));
+    }
+  }
+}
+
+__attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(int mr, int nr, int64_t k,
+                                                                              const int8_t *a, int64_t lda,
+                                                                              const int8_t *w, int64_t ldw,
+                                                                              int32_t *c, int64_t ldc) {
+  __m256i acc[TT_Q2_MR][TT_Q2_NR];
+  for (int r = 0; r < TT_Q2_MR; r++) {
+    for (int q = 0; q < TT_Q2_NR; q++) acc[r][q] = _mm256_setzero_si256();
+  }
+  int64_t p = 0;
+  for (; p + 32 <= k; p += 32) tt_q2_step(mr, nr, a + p, lda, w + p, ldw, acc);
+  if (p < k) {
+    int8_t ta[TT_Q2_MR][32], tw[TT_Q2_NR][32];
+    memset(ta, 0, sizeof ta);
+    memset(tw, 0, sizeof tw);
+    for (int r = 0; r < mr; r++) memcpy(ta[r], a + r * lda + p, (size_t)(k - p));
+    for (int q = 0; q < nr; q++) memcpy(tw[q], w + q * ldw + p, (size_t)(k - p));
+    tt_q2_step(mr, nr, ta[0], 32, tw[0], 32, acc);
+  }
+  for (int r = 0; r < mr; r++) {
+    for (int q = 0; q < nr; q++) c[r * ldc + q] = tt_q2_sum(acc[r][q]);
+  }
+}
+
+__attribute__((target("avx2"))) static void tt_qgemm_avx2(int64_t m, int64_t n, int64_t k, const int8_t *a,
+                                                          int64_t lda, const int8_t *w, int64_t ldw, int32_t *c,
+                                                          int64_t ldc) {
+  for (int64_t j = 0; j < n; j += TT_Q2_NR) {
+    int nr = n - j < TT_Q2_NR ? (int)(n - j) : TT_Q2_NR;
+    for (int64_t i = 0; i < m; i += TT_Q2_MR) {
+      int mr = m - i < TT_Q2_MR ? (int)(m - i) : TT_Q2_MR;
+      const int8_t *ai = a + i * lda, *wj = w + j * ldw;
+      int32_t *cij = c + i * ldc + j;
+      /* Constant block shapes, so each case is unrolled into registers. */
+      switch (mr * 8 + nr) {
+      case 2 * 8 + 4: tt_q2_block(2, 4, k, ai, lda, wj, ldw, cij, ldc); break;
+      case 2 * 8 + 3: tt_q2_block(2, 3, k, ai, lda, wj, ldw, cij, ldc); break;
+      case 2 * 8 + 2: tt_q2_block(2, 2, k, ai, lda, wj, ldw, cij, ldc); break;
+      case 2 * 8 + 1: tt_q2_block(2, 1, k, ai, lda, wj, ldw, cij, ldc); break;
+      case 1 * 8 + 4: tt_q2_block(1, 4, k, ai, lda, wj, ldw, cij, ldc); break;
+      case 1 * 8 + 3: tt_q2_block(1, 3, k, ai, lda, wj, ldw, cij, ldc); break;
+      case 1 * 8 + 2: tt_q2_block(1, 2, k, ai, lda, wj, ldw, cij, ldc); break;
+      default: tt_q2_block(1, 1, k, ai, lda, wj, ldw, cij, ldc); break;
+      }
+    }
+  }
+}
+
+/* ---- AVX-512 VNNI: (a + 128) · w through vpdpbusd, minus 128 · Σ w (see tt_qgemm.h) ---- */
+
+#define TT_Q5_MR 4
+#define TT_Q5_NR 4
+#define TT_Q5_TARGET "avx512f,avx512bw,avx512vnni"
+
+/* acc[r][q] += Σ over the bytes of `mask` of (a_r + 128) · w_q. Bytes outside the mask load as
+ * zero: a becomes 128 there, w 0, so they add nothing. */
+__attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_q5_step(
+    int mr, int nr, __mmask64 mask, const int8_t *a, int64_t lda, const int8_t *w, int64_t ldw,
+    __m512i acc[TT_Q5_MR][TT_Q5_NR]) {
+  const __m512i flip = _mm512_set1_epi8((char)0x80);
+  __m512i au[TT_Q5_MR];
+  for (int r = 0; r < mr; r++) au[r] = _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, a + r * lda), flip);
+  for (int q = 0; q < nr; q++) {
+    __m512i wv = _mm512_maskz_loadu_epi8(mask, w + q * ldw);
+    for (int r = 0; r < mr; r++) acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], au[r], wv);
+  }
+}
+
+__attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_q5_block(
+    int mr, int nr, int64_t k, const int8_t *a, int64_t lda, const int8_t *w, int64_t ldw,
+    const int32_t *w_sums, int32_t *c, int64_t ldc) {
+  __m512i acc[TT_Q5_MR][TT_Q5_NR];
+  for (int r = 0; r < TT_Q5_MR; r++) {
+    for (int q = 0; q < TT_Q5_NR; q++) acc[r][q] = _mm512_setzero_si512();
+  }
+  int64_t p = 0;
+  for (; p + 64 <= k; p += 64) tt_q5_step(mr, nr, ~(__mmask64)0, a + p, lda, w + p, ldw, acc);
+  if (p < k) tt_q5_step(mr, nr, ((__mmask64)1 << (k - p)) - 1, a + p, lda, w + p, ldw, acc);
+  for (int r = 0; r < mr; r++) {
+    for (int q = 0; q < nr; q++) c[r * ldc + q] = _mm512_reduce_add_epi32(acc[r][q]) - 128 * w_sums[q];
+  }
+}
+
+__attribute__((target(TT_Q5_TARGET))) static void tt_qgemm_avx512_vnni(int64_t m, int64_t n, int64_t k,
+                                                                       const int8_t *a, int64_t lda,
+                                                                       const int8_t *w, int64_t ldw,
+                                                                       const int32_t *w_sums, int32_t *c,
+                                                                       int64_t ldc) {
+  for (int64_t j = 0; j < n; j += TT_Q5_NR) {
+    int nr = n - j < TT_Q5_NR ? (int)(n - j) : TT_Q5_NR;
+    for (int64_t i = 0; i < m; i += TT_Q5_MR) {
+      int mr = m - i < TT_Q5_MR ? (int)(m - i) : TT_Q5_MR;
+      const int8_t *ai = a + i * lda, *wj = w + j * ldw;
+      const int32_t *sj = w_sums + j;
+      int32_t *cij = c + i * ldc + j;
+      /* Constant block shapes, so each case is unrolled into registers. */
+      switch (mr * 8 + nr) {
+#define TT_Q5_CASE(R, Q) \
+  case R * 8 + Q: tt_q5_block(R, Q, k, ai, lda, wj, ldw, sj, cij, ldc); break;
+        TT_Q5_CASE(4, 4) TT_Q5_CASE(4, 3) TT_Q5_CASE(4, 2) TT_Q5_CASE(4, 1)
+        TT_Q5_CASE(3, 4) TT_Q5_CASE(3, 3) TT_Q5_CASE(3, 2) TT_Q5_CASE(3, 1)
+        TT_Q5_CASE(2, 4) TT_Q5_CASE(2, 3) TT_Q5_CASE(2, 2) TT_Q5_CASE(2, 1)
+        TT_Q5_CASE(1, 4) TT_Q5_CASE(1, 3) TT_Q5_CASE(1, 2)
+#undef TT_Q5_CASE
+      default: tt_q5_block(1, 1, k, ai, lda, wj, ldw, sj, cij, ldc); break;
+      }
+    }
+  }
+}
+
+/* ---- float16 weights ---- */
+
+__attribute__((target("avx2,f16c"))) static void tt_half_to_float_f16c(const uint16_t *h, int64_t count,
+                                                                      float *out) {
+  int64_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + i))));
+  }
+  for (; i < count; i++) out[i] = tt_half_to_float(h[i]);
+}
+
+TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out) {
+  /* F16C is CPUID.1:ECX bit 29 (asked directly: older clangs lack the "f16c" feature name). */
+  unsigned eax, ebx, ecx = 0, edx;
+  __get_cpuid(1, &eax, &ebx, &ecx, &edx);
+  if (tt_int8_supported(TT_INT8_AVX2) && ((ecx >> 29) & 1)) {
+    tt_half_to_float_f16c(h, count, out);
+    return;
+  }
+  for (int64_t i = 0; i < count; i++) out[i] = tt_half_to_float(h[i]);
+}
+
+/* ---- Entry points ---- */
+
+TT_API void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda,
+                        const int8_t *w, int64_t ldw, const int32_t *w_sums, int32_t *c, int64_t ldc) {
+  switch (tt_int8_kernel(kernel)) {
+  case TT_INT8_AVX512_VNNI: tt_qgemm_avx512_vnni(m, n, k, a, lda, w, ldw, w_sums, c, ldc); break;
+  case TT_INT8_AVX2: tt_qgemm_avx2(m, n, k, a, lda, w, ldw, c, ldc); break;
+  default: tt_qgemm_portable(m, n, k, a, lda, w, ldw, c, ldc); break;
+  }
+}
+
+TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums) {
+  for (int64_t j = 0; j < n; j++) {
+    int32_t sum = 0;
+    for (int64_t p = 0; p < k; p++) sum += w[j * ldw + p];
+    sums[j] = sum;
+  }
+}
+
+/* roundEven(v) + zero_point clamped to [−128, 127]; NaN gives zero_point. `v` is x / scale. */
+static inline int8_t tt_quantize_one(float v, int32_t zero_point) {
+  float q = rintf(v) + (float)zero_point;
+  q = q < -128.0f ? -128.0f : q;
+  q = q > 127.0f ? 127.0f : q;
+  return q == q ? (int8_t)q : (int8_t)zero_point;
+}
+
+TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out) {
+  for (int64_t i = 0; i < count; i++) out[i] = tt_quantize_one(x[i] / scale, zero_point);
+}
+
+TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out) {
+  for (int64_t i = 0; i < count; i++) out[i] = (float)((int32_t)q[i] - zero_point) * scale;
+}
+
+TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point) {
+  float lo = 0.0f, hi = 0.0f;
+  for (int64_t i = 0; i < count; i++) {
+    float v = x[i];
+    if (!isfinite(v)) continue;
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  float s = (hi - lo) / 255.0f;
+  if (!(s > 0.0f) || !isfinite(s)) s = 1.0f;
+  float z = rintf(-128.0f - lo / s);
+  z = z < -128.0f ? -128.0f : (z > 127.0f ? 127.0f : z);
+  *scale = s;
+  *zero_point = (int32_t)z;
+}
+
+TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                                   int32_t x_zero_point, float x_scale, const float *w_scale,
+                                   const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
+                                   int32_t out_zero_point) {
+#pragma STDC FP_CONTRACT OFF /* one rounding per operation, in every build (docs/IR.md) */
+  for (int64_t i = 0; i < m; i++) {
+    for (int64_t j = 0; j < n; j++) {
+      float y = (float)(acc[i * ldc + j] - x_zero_point * w_sums[j]) * (x_scale * w_scale[j]);
+      if (bias) y = y + bias[j];
+      if (relu) y = y > 0.0f ? y : 0.0f;
+      if (out_i8) {
+        out_i8[i * n + j] = tt_quantize_one(y / out_scale, out_zero_point);
+      } else {
+        out_f32[i * n + j] = y;
+      }
+    }
+  }
+}

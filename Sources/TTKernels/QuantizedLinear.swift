@@ -1,0 +1,90 @@
+import TTRuntime
+
+/// The int8 kernels of Runtime/tt_qgemm.c (the same C every compiled model runs): an int8 GEMM
+/// with int32 accumulation on the instruction set the CPU has, and the quantization steps around
+/// it. docs/IR.md (`quantized_linear`) defines the arithmetic.
+public enum QuantizedLinear {
+  /// An int8 GEMM implementation.
+  public enum KernelPath: Int32, CaseIterable, Sendable {
+    /// The best the CPU supports, or the one `TT_INT8_KERNEL` names.
+    case automatic = 0
+    /// A plain loop.
+    case portable = 1
+    /// AVX2 `vpmaddubsw`/`vpmaddwd` on |a| and sign-adjusted weights.
+    case avx2 = 2
+    /// AVX-512 VNNI `vpdpbusd`.
+    case avx512VNNI = 3
+
+    /// The path that runs when this one is asked for on this CPU (see `tt_int8_kernel`).
+    public var resolved: KernelPath { KernelPath(rawValue: tt_int8_kernel(rawValue)) ?? .portable }
+
+    /// `portable`, `avx2`, `avx512-vnni` (or `auto`).
+    public var name: String { String(cString: tt_int8_kernel_name(rawValue)) }
+  }
+
+  /// An int8 GEMM input: `x` holds per-tensor parameters, `x_scale`/`x_zero_point`.
+  public enum Input {
+    /// f32 values, quantized per call with `tt_dynamic_qparams`.
+    case float(UnsafePointer<Float>)
+    /// int8 values with their scale and zero point.
+    case int8(UnsafePointer<Int8>, scale: Float, zeroPoint: Int)
+  }
+
+  /// Where the result goes.
+  public enum Output {
+    /// f32 values.
+    case float(UnsafeMutablePointer<Float>)
+    /// Requantized to int8 with this scale and zero point.
+    case int8(UnsafeMutablePointer<Int8>, scale: Float, zeroPoint: Int)
+  }
+
+  /// `out[rows, n] = epilogue(x[rows, k] · weight[n, k]ᵀ)`: int8 products accumulated in int32,
+  /// then `(acc − x_zero_point · Σ weight[j, :]) · x_scale · weightScales[j] + bias[j]`, ReLU if
+  /// asked, requantized for an int8 output.
+  public static func run(
+    _ x: Input, rows m: Int, inFeatures k: Int, weight: UnsafePointer<Int8>, outFeatures n: Int,
+    weightScales: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ out: Output,
+    path: KernelPath = .automatic
+  ) {
+    let (m64, n64, k64) = (Int64(m), Int64(n), Int64(k))
+    var sums = [Int32](repeating: 0, count: max(n, 1))
+    var accumulators = [Int32](repeating: 0, count: max(m * n, 1))
+    tt_qgemm_row_sums(weight, n64, k64, k64, &sums)
+    func multiply(_ a: UnsafePointer<Int8>, scale: Float, zeroPoint: Int32) {
+      tt_qgemm(path.rawValue, m64, n64, k64, a, k64, weight, k64, sums, &accumulators, n64)
+      switch out {
+      case .float(let y):
+        tt_qlinear_epilogue(
+          accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, y, nil, 1, 0)
+      case .int8(let y, let outScale, let outZero):
+        tt_qlinear_epilogue(
+          accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, nil, y,
+          outScale,
+          Int32(outZero))
+      }
+    }
+    switch x {
+    case .float(let values):
+      var scale: Float = 1
+      var zeroPoint: Int32 = 0
+      tt_dynamic_qparams(values, m64 * k64, &scale, &zeroPoint)
+      var quantized = [Int8](repeating: 0, count: max(m * k, 1))
+      tt_quantize(values, m64 * k64, scale, zeroPoint, &quantized)
+      multiply(quantized, scale: scale, zeroPoint: zeroPoint)
+    case .int8(let values, let scale, let zeroPoint):
+      multiply(values, scale: scale, zeroPoint: Int32(zeroPoint))
+    }
+  }
+
+  /// `c[i, j] = Σ_p a[i, p] · w[j, p]` exactly, on `path` (for tests and benchmarks of each
+  /// path); `w` must lie in −127...127.
+  public static func gemm(
+    _ a: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, m: Int, n: Int, k: Int,
+    _ c: UnsafeMutablePointer<Int32>,
+    path: KernelPath
+  ) {
+    var sums = [Int32](repeating: 0, count: max(n, 1))
+    tt_qgemm_row_sums(w, Int64(n), Int64(k), Int64(k), &sums)
+    tt_qgemm(path.rawValue, Int64(m), Int64(n), Int64(k), a, Int64(k), w, Int64(k), sums, c, Int64(n))
+  }
+}

@@ -1,0 +1,137 @@
+import TTIR
+
+/// Rewrites `linear` layers into `quantized_linear` (docs/IR.md): int8 weights, symmetric per
+/// output channel, and int8 activations.
+///
+/// - Dynamic (`ranges == nil`): each layer reads its f32 input and quantizes it per call.
+/// - Static: activation parameters come from calibrated `ranges` (per tensor, asymmetric). A
+///   layer whose result only feeds other quantized layers writes int8 directly (requantized in its
+///   epilogue), so int8 regions have a `quantize_linear` only where they start and are
+///   dequantized only where they end, inside the last layer's epilogue.
+///
+/// A `relu` that alone reads a layer's output is fused into the layer. A layer is quantizable
+/// when its weight is a stored f32 weight, its input and bias are f32, and its epilogue (from
+/// `fuse-epilogue`) is absent or a ReLU; other layers are left in f32.
+public enum Int8Quantizer {
+  /// The rewritten graph and how many layers were quantized (0: `graph` unchanged).
+  ///
+  /// - Throws: ``QuantizationError`` when a calibrated range is missing for a value that is
+  ///   quantized (static mode).
+  public static func quantize(_ graph: Graph, ranges: [String: ClosedRange<Float>]?) throws
+    -> (graph: Graph, layers: Int)
+  {
+    let types = try graph.valueTypes()
+    let outputs = Set(graph.outputs.map(\.name))
+    var readers: [String: [Int]] = [:]
+    for (index, node) in graph.nodes.enumerated() {
+      for input in node.inputs { readers[input, default: []].append(index) }
+    }
+    let quantizable = Set(
+      graph.nodes.indices.filter { index in
+        let node = graph.nodes[index]
+        return node.op == .linear && graph.weights[node.inputs[1]]?.dtype == .f32
+          && node.inputs.indices.allSatisfy { types[node.inputs[$0]]?.dtype == .f32 }
+          && epilogueIsAtMostReLU(node)
+      })
+    guard !quantizable.isEmpty else { return (graph, 0) }
+
+    // Fused ReLUs and each layer's result value.
+    var fusedRelu: [Int: Int] = [:]
+    var result: [Int: String] = [:]
+    for index in quantizable {
+      let output = graph.nodes[index].outputs[0]
+      if let only = readers[output], only.count == 1, graph.nodes[only[0]].op == .relu,
+        !outputs.contains(output)
+      {
+        fusedRelu[index] = only[0]
+        result[index] = graph.nodes[only[0]].outputs[0]
+      } else {
+        result[index] = output
+      }
+    }
+    // Layers that write int8: every reader is a quantized layer reading it as x.
+    var writesInt8: Set<Int> = []
+    if ranges != nil {
+      for index in quantizable {
+        let value = result[index]!
+        guard !outputs.contains(value), let users = readers[value], !users.isEmpty else { continue }
+        if users.allSatisfy({
+          quantizable.contains($0) && graph.nodes[$0].inputs[1...].allSatisfy { $0 != value }
+        }) {
+          writesInt8.insert(index)
+        }
+      }
+    }
+    var producer: [String: Int] = [:]
+    for index in quantizable { producer[result[index]!] = index }
+
+    func parameters(_ value: String, _ role: String, _ node: Node) throws -> QuantizationParameters {
+      guard let range = ranges?[value] else {
+        throw QuantizationError("no calibration range for value '\(value)' (\(role) node '\(node.name)')")
+      }
+      return QuantizationParameters(covering: range)
+    }
+
+    var names = NameAllocator(takingNamesOf: graph)
+    var rewritten = graph
+    rewritten.nodes = []
+    var quantizedValues: [String: String] = [:]
+    let removed = Set(fusedRelu.values)
+    for (index, node) in graph.nodes.enumerated() where !removed.contains(index) {
+      guard quantizable.contains(index) else {
+        rewritten.nodes.append(node)
+        continue
+      }
+      let weight = QuantizedWeights(linearWeight: graph.weights[node.inputs[1]]!)
+      let weightName = names.fresh(node.inputs[1] + ".int8")
+      let scaleName = names.fresh(node.inputs[1] + ".scale")
+      rewritten.weights[weightName] = weight.values
+      rewritten.weights[scaleName] = weight.scales
+      var x = node.inputs[0]
+      var attributes: [String: AttributeValue] = [:]
+      if ranges != nil {
+        let input = try parameters(x, "read by", node)
+        attributes["x_scale"] = .float(Double(input.scale))
+        attributes["x_zero_point"] = .int(input.zeroPoint)
+        if !(producer[x].map(writesInt8.contains) ?? false) {
+          if let existing = quantizedValues[x] {
+            x = existing
+          } else {
+            let quantized = names.fresh(x + ".int8")
+            rewritten.nodes.append(
+              Node(
+                name: names.fresh(x + ".quantize"), op: .quantizeLinear, inputs: [x], outputs: [quantized],
+                attributes: ["scale": .float(Double(input.scale)), "zero_point": .int(input.zeroPoint)]))
+            quantizedValues[x] = quantized
+            x = quantized
+          }
+        }
+      }
+      if writesInt8.contains(index) {
+        let output = try parameters(result[index]!, "written by", node)
+        attributes["out_scale"] = .float(Double(output.scale))
+        attributes["out_zero_point"] = .int(output.zeroPoint)
+      }
+      if fusedRelu[index] != nil || node.attributes["epilogue"] != nil { attributes["relu"] = .bool(true) }
+      rewritten.nodes.append(
+        Node(
+          name: node.name, op: .quantizedLinear,
+          inputs: [x, weightName, scaleName] + node.inputs.dropFirst(2),
+          outputs: [result[index]!], attributes: attributes))
+    }
+    let read = Set(rewritten.nodes.flatMap(\.inputs)).union(outputs)
+    for index in quantizable where !read.contains(graph.nodes[index].inputs[1]) {
+      rewritten.weights[graph.nodes[index].inputs[1]] = nil
+    }
+    try rewritten.verify()
+    return (rewritten, quantizable.count)
+  }
+
+  /// Whether `node` has no epilogue (docs/IR.md, `fuse-epilogue`) or one that is exactly a ReLU of
+  /// the product: `quantized_linear` has a `relu` flag and nothing more.
+  static func epilogueIsAtMostReLU(_ node: Node) -> Bool {
+    guard node.attributes["epilogue"] != nil || node.epilogueInputCount > 0 else { return true }
+    guard node.epilogueInputCount == 0, let program = try? node.epilogue() else { return false }
+    return program.instructions == [ElementwiseProgram.Instruction(.relu, [.input(0)])]
+  }
+}

@@ -1,0 +1,145 @@
+import TTKernels
+import XCTest
+
+/// The int8 kernels of Runtime/tt_qgemm.c: every instruction-set path this CPU runs, against a
+/// plain integer loop, and the quantization arithmetic of docs/IR.md.
+final class QuantizedLinearTests: XCTestCase {
+  /// Deterministic bytes from a linear congruential generator.
+  private struct Bytes {
+    var state: UInt64
+    mutating func next() -> UInt8 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: state >> 33)
+    }
+  }
+
+  private func reference(_ a: [Int8], _ w: [Int8], m: Int, n: Int, k: Int) -> [Int32] {
+    var c = [Int32](repeating: 0, count: m * n)
+    for i in 0..<m {
+      for j in 0..<n {
+        var sum: Int32 = 0
+        for p in 0..<k { sum += Int32(a[i * k + p]) * Int32(w[j * k + p]) }
+        c[i * n + j] = sum
+      }
+    }
+    return c
+  }
+
+  /// The paths to test: each one the CPU can run (the portable one always).
+  private var runnablePaths: [QuantizedLinear.KernelPath] {
+    [.portable, .avx2, .avx512VNNI].filter { $0.resolved == $0 }
+  }
+
+  /// Odd sizes (1, 3, 17, 63, 65, 257) in every dimension, each path equal to the integer loop.
+  func testEveryPathMatchesTheIntegerLoopOnOddShapes() {
+    let sizes = [1, 3, 17, 63, 65, 257]
+    var shapes: [(Int, Int, Int)] = []
+    for size in sizes { shapes += [(size, 3, 17), (3, size, 63), (17, 65, size)] }
+    shapes += [(65, 63, 257), (257, 17, 65), (63, 257, 3)]
+    var bytes = Bytes(state: 1)
+    for (m, n, k) in shapes {
+      let a = (0..<m * k).map { _ in Int8(bitPattern: bytes.next()) }
+      let w = (0..<n * k).map { _ in Int8(Int(bytes.next() % 255) - 127) }
+      let expected = reference(a, w, m: m, n: n, k: k)
+      for path in runnablePaths {
+        var c = [Int32](repeating: -1, count: m * n)
+        QuantizedLinear.gemm(a, w, m: m, n: n, k: k, &c, path: path)
+        XCTAssertEqual(c, expected, "\(path.name) m=\(m) n=\(n) k=\(k)")
+      }
+    }
+  }
+
+  /// The corner where AVX2's vpmaddubsw would saturate int16 if fed a + 128: extreme values of
+  /// equal sign in neighbouring pairs (|a| = 128 with w = ∓127, a = 127 with w = 127).
+  func testExtremeValuesDoNotSaturate() {
+    var bytes = Bytes(state: 2)
+    for (m, n, k) in [(4, 4, 64), (5, 3, 97), (1, 1, 32), (3, 17, 257)] {
+      let a = (0..<m * k).map { _ in bytes.next() & 1 == 0 ? Int8(-128) : 127 }
+      let w = (0..<n * k).map { _ in bytes.next() & 1 == 0 ? Int8(-127) : 127 }
+      let expected = reference(a, w, m: m, n: n, k: k)
+      for path in runnablePaths {
+        var c = [Int32](repeating: 0, count: m * n)
+        QuantizedLinear.gemm(a, w, m: m, n: n, k: k, &c, path: path)
+        XCTAssertEqual(c, expected, "\(path.name) m=\(m) n=\(n) k=\(k)")
+      }
+      // All −128 against all −127: the largest products, every pair.
+      let worst = reference(
+        [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k)
+      XCTAssertEqual(worst[0], Int32(128 * 127 * k))
+      for path in runnablePaths {
+        var c = [Int32](repeating: 0, count: m * n)
+        QuantizedLinear.gemm(
+          [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k, &c,
+          path: path)
+        XCTAssertEqual(c, worst, "\(path.name) all extreme, k=\(k)")
+      }
+    }
+  }
+
+  func testThisMachineRunsItsBestPath() {
+    // Recorded in the test log so a run shows which paths were exercised.
+    print(
+      "int8 kernel paths run here: \(runnablePaths.map(\.name)); automatic: \(QuantizedLinear.KernelPath.automatic.resolved.name)"
+    )
+    XCTAssertEqual(QuantizedLinear.KernelPath.portable.resolved, .portable)
+    XCTAssertTrue(runnablePaths.contains(QuantizedLinear.KernelPath.automatic.resolved))
+  }
+
+  /// quantize rounds x / scale half to even, adds the zero point, clamps; NaN gives the zero point.
+  func testQuantizeRoundsTiesToEvenAndDequantizeInverts() {
+    let scale: Float = 0.5
+    let x: [Float] = [0.25, 0.75, 1.25, -0.25, -0.75, 100, -100, .nan, 0]
+    var q = [Int8](repeating: 0, count: x.count)
+    Quantization.quantize(x, count: x.count, scale: scale, zeroPoint: 3, &q)
+    // x / scale = 0.5, 1.5, 2.5, −0.5, −1.5 → 0, 2, 2, −0, −2 (ties to even), then + 3.
+    XCTAssertEqual(q, [3, 5, 5, 3, 1, 127, -128, 3, 3])
+    var back = [Float](repeating: 0, count: q.count)
+    Quantization.dequantize(q, count: q.count, scale: scale, zeroPoint: 3, &back)
+    XCTAssertEqual(back, [0, 1, 1, 0, -1, 62, -65.5, 0, 0])
+  }
+
+  /// The epilogue, written out: (acc − x_zero_point · Σw) as float, times x_scale · w_scale[j],
+  /// plus bias, ReLU, and for an int8 output one more quantization; exactly, on every path.
+  func testLinearFollowsTheDocumentedArithmetic() {
+    let (m, k, n) = (3, 5, 4)
+    let x: [Int8] = (0..<m * k).map { Int8($0 * 7 % 19 - 9) }
+    let w: [Int8] = (0..<n * k).map { Int8($0 * 5 % 23 - 11) }
+    let scales: [Float] = [0.01, 0.02, 0.015, 0.03]
+    let bias: [Float] = [0.1, -0.2, 0.05, 0]
+    let (xScale, xZero, outScale, outZero): (Float, Int, Float, Int) = (0.05, -3, 0.02, 7)
+    let acc = reference(x, w, m: m, n: n, k: k)
+    var expectedF32 = [Float](repeating: 0, count: m * n)
+    var expectedI8 = [Int8](repeating: 0, count: m * n)
+    for i in 0..<m {
+      for j in 0..<n {
+        let sum = w[j * k..<(j + 1) * k].reduce(Int32(0)) { $0 + Int32($1) }
+        let product = Float(acc[i * n + j] - Int32(xZero) * sum) * (xScale * scales[j])
+        let y = max(product + bias[j], 0)
+        expectedF32[i * n + j] = y
+        let q = (y / outScale).rounded(.toNearestOrEven) + Float(outZero)
+        expectedI8[i * n + j] = Int8(min(max(q, -128), 127))
+      }
+    }
+    for path in runnablePaths {
+      var f32 = [Float](repeating: 0, count: m * n)
+      var i8 = [Int8](repeating: 0, count: m * n)
+      x.withUnsafeBufferPointer { xs in
+        let input = QuantizedLinear.Input.int8(xs.baseAddress!, scale: xScale, zeroPoint: xZero)
+        f32.withUnsafeMutableBufferPointer { out in
+          QuantizedLinear.run(
+            input, rows: m, inFeatures: k, weight: w, outFeatures: n, weightScales: scales, bias: bias,
+            relu: true,
+            .float(out.baseAddress!), path: path)
+        }
+        i8.withUnsafeMutableBufferPointer { out in
+          QuantizedLinear.run(
+            input, rows: m, inFeatures: k, weight: w, outFeatures: n, weightScales: scales, bias: bias,
+            relu: true,
+            .int8(out.baseAddress!, scale: outScale, zeroPoint: outZero), path: path)
+        }
+      }
+      XCTAssertEqual(f32, expectedF32, path.name)
+      XCTAssertEqual(i8, expectedI8, path.name)
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import TTIR
+import TTInterpreter
+import TTPasses
+import XCTest
+
+/// A seeded 16→24→24→5 MLP (`fc1 → relu → fc2 → relu → fc3 → softmax`) at batch 8, and sample
+/// inputs for it.
+private enum TinyMLP {
+  static func graph(batch: Int = 8) throws -> Graph {
+    var random = SeededValues(seed: 7)
+    var b = GraphBuilder(name: "tiny-mlp")
+    var h = b.input("x", .f32, [batch, 16])
+    for (index, (inFeatures, outFeatures)) in [(16, 24), (24, 24), (24, 5)].enumerated() {
+      let layer = "fc\(index + 1)"
+      let w = b.weight(
+        "\(layer).weight",
+        TensorData(random.next(inFeatures * outFeatures, scale: 0.4), shape: [inFeatures, outFeatures]))
+      let bias = b.weight(
+        "\(layer).bias", TensorData(random.next(outFeatures, scale: 0.1), shape: [outFeatures]))
+      h = b.add(.linear, [h, w, bias], name: layer)
+      if index < 2 { h = b.add(.relu, [h], name: "relu\(index + 1)") }
+    }
+    b.output(b.add(.softmax, [h], attributes: ["axis": -1], name: "softmax"))
+    return try b.build()
+  }
+
+  static func samples(_ count: Int) -> [Float] {
+    var random = SeededValues(seed: 11)
+    return random.next(count * 16, scale: 1)
+  }
+}
+
+/// Deterministic values in `[-scale, scale)`.
+private struct SeededValues {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next(_ count: Int, scale: Float) -> [Float] {
+    (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return (Float(state >> 40) / Float(1 << 24) * 2 - 1) * scale
+    }
+  }
+}
+
+private func interpret(_ graph: Graph, _ x: [Float]) throws -> [Float] {
+  let outputs = try Interpreter(graph: graph).run([
+    "x": InterpreterTensor(x, shape: graph.inputs[0].type.shape)
+  ])
+  return outputs[graph.outputs[0].name]!.floats()
+}
+
+private func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+  zip(a, b).map { abs($0 - $1) }.max() ?? 0
+}
+
+final class QuantizationTests: XCTestCase {
+  func testDynamicInt8ReplacesEveryLinearAndFusesReLUs() throws {
+    let graph = try TinyMLP.graph()
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: nil)
+    XCTAssertEqual(layers, 3)
+    XCTAssertEqual(
+      quantized.nodes.map(\.op), [.quantizedLinear, .quantizedLinear, .quantizedLinear, .softmax])
+    XCTAssertEqual(quantized.nodes.map { $0.bool("relu") ?? false }, [true, true, false, false])
+    XCTAssertNil(quantized.weights["fc1.weight"], "the f32 weight is dropped")
+    XCTAssertEqual(quantized.weights["fc1.weight.int8"]?.type, TensorType(.i8, [24, 16]))
+    XCTAssertEqual(quantized.weights["fc1.weight.scale"]?.type, TensorType(.f32, [24]))
+    let x = TinyMLP.samples(8)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.02)
+  }
+
+  func testStaticInt8QuantizesOnlyAtTheBordersOfTheInt8Region() throws {
+    let graph = try TinyMLP.graph()
+    let samples = try NumpyFile(shape: [32, 16], elements: .float32(TinyMLP.samples(32)))
+    let ranges = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: ranges)
+    XCTAssertEqual(layers, 3)
+    XCTAssertEqual(
+      quantized.nodes.map(\.op),
+      [.quantizeLinear, .quantizedLinear, .quantizedLinear, .quantizedLinear, .softmax])
+    let types = try quantized.valueTypes()
+    // int8 flows from the first quantize to the last layer, which dequantizes in its epilogue.
+    XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .i8, .f32, .f32])
+    XCTAssertFalse(quantized.nodes.contains { $0.op == .dequantizeLinear })
+    let x = TinyMLP.samples(8)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.03)
+  }
+
+  func testStaticInt8NeedsARangeForEveryQuantizedValue() throws {
+    let graph = try TinyMLP.graph()
+    XCTAssertThrowsError(try Int8Quantizer.quantize(graph, ranges: ["x": -1...1])) { error in
+      XCTAssertEqual("\(error)", "no calibration range for value 'relu1' (written by node 'fc1')")
+    }
+  }
+
+  func testPercentileObserverClipsOutliers() throws {
+    let graph = try TinyMLP.graph(batch: 1)
+    var values = TinyMLP.samples(100)
+    values[5] = 1000
+    let samples = try NumpyFile(shape: [100, 16], elements: .float32(values))
+    let minMax = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
+    let percentile = try Calibration.ranges(of: graph, samples: samples, observer: .percentile(99.9))
+    XCTAssertEqual(minMax["x"]?.upperBound, 1000)
+    XCTAssertLessThanOrEqual(percentile["x"]!.upperBound, 1)
+  }
+
+  func testFP16StoresMatricesAsHalvesAndCastsThemOnce() throws {
+    let graph = try TinyMLP.graph()
+    let (half, converted) = try FP16Quantizer.quantize(graph)
+    XCTAssertEqual(converted, 3)
+    XCTAssertEqual(half.weights["fc1.weight.f16"]?.dtype, .f16)
+    XCTAssertEqual(half.weights["fc1.bias"]?.dtype, .f32, "vectors stay f32")
+    XCTAssertEqual(half.nodes.filter { $0.op == .cast }.count, 3)
+    let bytes = { (g: Graph) in g.weights.values.reduce(0) { $0 + $1.bytes.count } }
+    XCTAssertLessThan(Double(bytes(half)), 0.55 * Double(bytes(graph)))
+    let x = TinyMLP.samples(8)
+    XCTAssertLessThan(maxDifference(try interpret(half, x), try interpret(graph, x)), 1e-3)
+  }
+
+  func testAModelWithoutLinearLayersIsLeftUnchanged() throws {
+    var b = GraphBuilder(name: "no-linear")
+    b.output(b.add(.relu, [b.input("x", .f32, [2, 3])]))
+    let graph = try b.build()
+    let (int8, layers) = try Int8Quantizer.quantize(graph, ranges: nil)
+    XCTAssertEqual(layers, 0)
+    XCTAssertEqual(int8, graph)
+    let (half, weights) = try FP16Quantizer.quantize(graph)
+    XCTAssertEqual(weights, 0)
+    XCTAssertEqual(half, graph)
+  }
+
+  func testCalibrationRejectsBadSamples() throws {
+    let graph = try TinyMLP.graph()
+    let cases: [(NumpyFile, String)] = [
+      (
+        try NumpyFile(shape: [4, 15], elements: .float32(Array(repeating: 0, count: 60))),
+        "input 'x': calibration samples have shape [4, 15], but the input f32[8, 16] needs [N, 16]"
+      ),
+      (
+        try NumpyFile(shape: [4, 16], elements: .float64(Array(repeating: 0, count: 64))),
+        "input 'x': calibration samples must be float32 (<f4), got <f8"
+      ),
+      (
+        try NumpyFile(shape: [0, 16], elements: .float32([])),
+        "input 'x': calibration samples are empty (N = 0)"
+      ),
+    ]
+    for (samples, message) in cases {
+      XCTAssertThrowsError(try Calibration.ranges(of: graph, samples: samples, observer: .minMax)) { error in
+        XCTAssertEqual("\(error)", message)
+      }
+    }
+  }
+
+  func testQuantizationParametersFollowTheDynamicRule() {
+    let parameters = QuantizationParameters(covering: -1...3)
+    XCTAssertEqual(parameters.scale, 4 / 255)
+    XCTAssertEqual(parameters.zeroPoint, -64)  // roundEven(−128 + 63.75)
+    XCTAssertEqual(QuantizationParameters(covering: 0...0), QuantizationParameters(scale: 1, zeroPoint: -128))
+    XCTAssertEqual(QuantizationParameters(covering: 2...5).zeroPoint, -128, "the range always covers 0")
+  }
+}
+
+final class QuantizationPassTests: XCTestCase {
+  func testPassesRunByNameAndASecondRunChangesNothing() throws {
+    let graph = try TinyMLP.graph()
+    for name in [QuantizeFP16.name, QuantizeInt8Dynamic.name] {
+      let first = try PassManager(pipeline: .named([name])).run(graph)
+      XCTAssertTrue(first.statistics[0].changed, name)
+      XCTAssertLessThan(first.statistics[0].weightBytesAfter, first.statistics[0].weightBytesBefore, name)
+      let second = try PassManager(pipeline: .named([name])).run(first.graph)
+      XCTAssertFalse(second.statistics[0].changed, "\(name) twice")
+      XCTAssertEqual(second.graph, first.graph)
+    }
+    let samples = try NumpyFile(shape: [16, 16], elements: .float32(TinyMLP.samples(16)))
+    let ranges = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
+    let static8 = try PassManager(
+      pipeline: .named([QuantizeInt8Static.name], options: PassOptions(activationRanges: ranges))
+    )
+    .run(graph)
+    XCTAssertEqual(static8.statistics[0].counters["layers"], 3)
+  }
+
+  func testStaticPassWithoutRangesSaysWhatItNeeds() {
+    XCTAssertThrowsError(try Pipeline.named([QuantizeInt8Static.name])) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "pass 'quantize-int8-static' needs calibrated activation ranges (ttc: --quantize int8 --calibrate samples.npy)"
+      )
+    }
+  }
+}
+
+final class QuantizationAfterFusionTests: XCTestCase {
+  /// After `-O2`, a ReLU lives in the layer's epilogue: it becomes the `relu` flag; any other
+  /// epilogue keeps the layer in f32.
+  func testEpiloguesAfterFusion() throws {
+    let fused = try PassManager(pipeline: .level(.O2)).run(try TinyMLP.graph()).graph
+    let epilogues = fused.nodes.filter { $0.op == .linear }.map { $0.attributes["epilogue"] }
+    XCTAssertEqual(epilogues.compactMap { $0 }.count, 2, "fc1 and fc2 carry their ReLU: \(fused.nodes)")
+    let (quantized, layers) = try Int8Quantizer.quantize(fused, ranges: nil)
+    XCTAssertEqual(layers, 3)
+    XCTAssertEqual(quantized.nodes.map { $0.bool("relu") ?? false }.prefix(3), [true, true, false])
+    let x = TinyMLP.samples(8)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(try TinyMLP.graph(), x)), 0.02)
+
+    var other = fused
+    let index = other.nodes.firstIndex { $0.op == .linear }!
+    other.nodes[index].attributes["epilogue"] = "sigmoid x0"
+    XCTAssertEqual(try Int8Quantizer.quantize(other, ranges: nil).layers, 2, "the first layer stays f32")
+  }
+}

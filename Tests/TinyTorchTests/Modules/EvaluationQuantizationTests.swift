@@ -1,0 +1,36 @@
+import TinyTorch
+import XCTest
+
+/// `Module.quantizeForEvaluation`: quantized weights in evaluation mode only, float32 otherwise.
+final class EvaluationQuantizationTests: XCTestCase {
+  private func model() -> Sequential { Sequential(Linear(6, 16, seed: 1), ReLU(), Linear(16, 3, seed: 2)) }
+
+  func testEvaluationUsesQuantizedWeightsAndTrainingKeepsFloat32() throws {
+    let net = model()
+    let x = Tensor.uniform([5, 6], low: -1, high: 1, seed: 3)
+    net.eval()
+    let reference = try net(x).scalars
+    let report = net.quantizeForEvaluation(.int8Dynamic)
+    XCTAssertEqual(report.layers, 2)
+    XCTAssertEqual(report.bytesBefore, 4 * (6 * 16 + 16 + 16 * 3 + 3))
+    XCTAssertEqual(report.bytesAfter, (6 * 16 + 4 * 16) + 4 * 16 + (16 * 3 + 4 * 3) + 4 * 3)
+    let quantized = try net(x).scalars
+    XCTAssertNotEqual(quantized, reference, "int8 arithmetic rounds")
+    for (a, b) in zip(quantized, reference) { XCTAssertEqual(a, b, accuracy: 0.05) }
+    net.train()
+    XCTAssertEqual(try net(x).scalars, reference, "training mode computes in float32")
+    net.eval()
+    net.quantizeForEvaluation(.fp16)
+    for (a, b) in zip(try net(x).scalars, reference) { XCTAssertEqual(a, b, accuracy: 1e-3) }
+    net.removeEvaluationQuantization()
+    XCTAssertEqual(try net(x).scalars, reference)
+    XCTAssertEqual(net.namedParameters().count, 4, "stored weights are not parameters")
+  }
+
+  func testQuantizedLayerChecksItsInput() throws {
+    let net = model()
+    net.eval()
+    net.quantizeForEvaluation(.int8Dynamic)
+    XCTAssertThrowsError(try net(Tensor.zeros([2, 5])))
+  }
+}
