@@ -27,6 +27,11 @@ struct NodeExport {
   }
 
   func write() throws(ONNXError) {
+    if node.op == .quantizedLinear {
+      throw ONNXError(
+        "node '\(node.name)' (\(node.op)): quantized graphs have no ONNX export yet; export the model "
+          + "before --quantize")
+    }
     if node.op == .fusedElementwise || node.attributes["epilogue"] != nil {
       throw ONNXError(
         "node '\(node.name)' (\(node.op)): fused nodes (from -O2) have no ONNX form; export the model "
@@ -138,7 +143,7 @@ struct NodeExport {
         ])
     case .scaledDotProductAttention:
       writeAttention()
-    case .fusedElementwise:
+    case .fusedElementwise, .quantizedLinear:
       break  // refused above
     case .cast:
       let dtype = DType(rawValue: node.string("to") ?? "f32") ?? .f32
