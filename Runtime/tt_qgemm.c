@@ -249,14 +249,6 @@ TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw
   }
 }
 
-/* roundEven(v) + zero_point clamped to [−128, 127]; NaN gives zero_point. `v` is x / scale. */
-static inline int8_t tt_quantize_one(float v, int32_t zero_point) {
-  float q = rintf(v) + (float)zero_point;
-  q = q < -128.0f ? -128.0f : q;
-  q = q > 127.0f ? 127.0f : q;
-  return q == q ? (int8_t)q : (int8_t)zero_point;
-}
-
 TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out) {
   for (int64_t i = 0; i < count; i++) out[i] = tt_quantize_one(x[i] / scale, zero_point);
 }

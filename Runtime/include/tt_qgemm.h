@@ -28,6 +28,8 @@
 
 #include "tt_runtime.h"
 
+#include <math.h>
+
 /* The int8 kernel paths. */
 enum { TT_INT8_AUTO = 0, TT_INT8_PORTABLE = 1, TT_INT8_AVX2 = 2, TT_INT8_AVX512_VNNI = 3 };
 
@@ -69,5 +71,13 @@ TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_
 /* out[i] = the float16 h[i] as float (exact): F16C's vcvtph2ps where the CPU has it, else
  * tt_half_to_float. How fp16-quantized weights are widened for float32 arithmetic. */
 TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out);
+
+/* roundEven(v) + zero_point clamped to [−128, 127]; NaN gives zero_point. `v` is x / scale. */
+static inline int8_t tt_quantize_one(float v, int32_t zero_point) {
+  float q = rintf(v) + (float)zero_point;
+  q = q < -128.0f ? -128.0f : q;
+  q = q > 127.0f ? 127.0f : q;
+  return q == q ? (int8_t)q : (int8_t)zero_point;
+}
 
 #endif /* TT_QGEMM_H */

@@ -29,7 +29,8 @@ extension Kernels {
     let rows = arguments[0].count / max(inFeatures, 1)
     // One extra element keeps the base addresses valid when there are no stored values.
     // Shape inference requires i32 indices.
-    guard case .i32(let storedColumns) = arguments[2].storage, case .i32(let rowPointers) = arguments[3].storage
+    guard case .i32(let storedColumns) = arguments[2].storage,
+      case .i32(let rowPointers) = arguments[3].storage
     else { preconditionFailure("sparse_linear: CSR indices must be i32") }
     let columns = storedColumns + [0]
     let floats = [arguments[0], arguments[1]] + (arguments.count == 5 ? [arguments[4]] : [])

@@ -37,15 +37,8 @@ struct ExportCommand: ParsableCommand {
       let graph = try loadModel(model)
       let source = URL(fileURLWithPath: model)
       let destination = output ?? source.deletingPathExtension().appendingPathExtension("onnx").path
-      let protected = [source, ModelFile.weightsURL(for: source)].map {
-        $0.standardizedFileURL.resolvingSymlinksInPath().path
-      }
-      guard
-        !protected.contains(
-          URL(fileURLWithPath: destination).standardizedFileURL.resolvingSymlinksInPath().path)
-      else {
-        throw CommandFailure("refusing to overwrite the input \(destination); choose another -o path")
-      }
+      try OutputPaths.check(
+        [("-o", destination)], reading: [model, ModelFile.weightsURL(for: source).path])
       let bytes: Data
       do {
         bytes = try ONNXExporter.export(graph)

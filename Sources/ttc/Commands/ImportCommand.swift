@@ -46,7 +46,10 @@ struct ImportCommand: ParsableCommand {
         fileURLWithPath: output ?? source.deletingPathExtension().appendingPathExtension("json").path)
       let options = ONNXImporter.Options(batchSize: batch, inputShapes: try parsedShapes())
       let graph = try ONNXImporter(options: options).importModel(from: source)
-      try refuseOverwriting(source, with: [destination, ModelFile.weightsURL(for: destination)])
+      let inputs = [source] + ((try? ONNXModelInputs.externalDataFiles(of: source)) ?? [])
+      try OutputPaths.check(
+        [("-o", destination.path), ("-o (weights)", ModelFile.weightsURL(for: destination).path)],
+        reading: inputs.map(\.path))
       do {
         try ModelFile.save(graph, to: destination)
       } catch {
@@ -73,15 +76,5 @@ struct ImportCommand: ParsableCommand {
       shapes[String(text[..<equals])] = dims.map { $0! }
     }
     return shapes
-  }
-
-  /// Refuses outputs that would replace the ONNX file or a file in its folder it reads from.
-  private func refuseOverwriting(_ source: URL, with outputs: [URL]) throws {
-    let inputs = [source] + ((try? ONNXModelInputs.externalDataFiles(of: source)) ?? [])
-    let canonicalInputs = Set(inputs.map { $0.standardizedFileURL.resolvingSymlinksInPath().path })
-    for output in outputs
-    where canonicalInputs.contains(output.standardizedFileURL.resolvingSymlinksInPath().path) {
-      throw CommandFailure("refusing to overwrite the input \(output.path); choose another -o path")
-    }
   }
 }
