@@ -15,7 +15,7 @@ public struct FuseEpilogue: Pass {
   /// The pass.
   public init() {}
 
-  static let rules = Op.allCases.filter { $0.isElementwise || $0 == .fusedElementwise }.map { op in
+  static let rules = Op.elementwiseRoots.map { op in
     RewriteRule("fuse-epilogue", root: op) { id, editor in try fuse(id, &editor) }
   }
 

@@ -62,6 +62,12 @@ struct ProgramAssembler {
   var program: ElementwiseProgram? { try? ElementwiseProgram(instructions, inputCount: inputs.count) }
 }
 
+extension Op {
+  /// The ops whose nodes have an ``Node/elementwiseComputation``: the roots the fusion passes'
+  /// rules are indexed by.
+  static let elementwiseRoots = allCases.filter { $0.isElementwise || $0 == .fusedElementwise }
+}
+
 extension Node {
   /// This node's computation as a program over its inputs, when it is elementwise (a unary or
   /// binary op, or `fused_elementwise`).
