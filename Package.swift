@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
+    .library(name: "TTCharts", targets: ["TTCharts"]),
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
@@ -60,6 +61,9 @@ let package = Package(
       resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // SVG charts (grouped bars, scatter plots with a Pareto front) for benchmark reports; no
+    // dependencies, so examples and ttc alike can draw.
+    .target(name: "TTCharts"),
     // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
     .target(
       name: "TTONNX",
@@ -68,7 +72,7 @@ let package = Package(
       name: "ttc",
       dependencies: [
         "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTKernels", "TTONNX",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TTCharts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Milestones.
@@ -116,6 +120,7 @@ let package = Package(
 
     // Tests.
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
+    .testTarget(name: "TTChartsTests", dependencies: ["TTCharts"]),
     .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TinyTorchTests", dependencies: ["TinyTorch"], resources: [.copy("Fixtures")]),
