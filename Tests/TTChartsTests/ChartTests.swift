@@ -66,9 +66,10 @@ final class ChartTests: XCTestCase {
     XCTAssertEqual(mapping.lower, 0)
     XCTAssertEqual(mapping.upper, 50)
     XCTAssertEqual(mapping.ticks.map(\.label), ["0", "10", "20", "30", "40", "50"])
+    // Points get 5% of room on both sides (-0.35 ... 0.75), then round steps of 0.25.
     let negative = AxisMapping(scale: .linear, values: [-0.3, 0.7], includeZero: false)
-    XCTAssertEqual(negative.ticks.first?.value ?? 0, -0.4, accuracy: 1e-12)
-    XCTAssertEqual(negative.ticks.last?.value ?? 0, 0.8, accuracy: 1e-12)
+    XCTAssertEqual(negative.ticks.first?.value ?? 0, -0.5, accuracy: 1e-12)
+    XCTAssertEqual(negative.ticks.last?.value ?? 0, 0.75, accuracy: 1e-12)
   }
 
   func testTickLabelsAreShort() {
