@@ -39,8 +39,8 @@ public struct BarChart: Chart, Sendable {
   /// The height of the plot area in pixels (the whole chart is taller by its title, legend and
   /// labels).
   public var plotHeight = 300.0
-  /// The width of one bar in pixels; the chart is as wide as its bars need (its plot area at
-  /// least 400).
+  /// The width of one bar in pixels; the chart is as wide as its bars and titles need (its plot
+  /// area at least 400).
   public var barWidth = 22.0
 
   public init(
@@ -59,7 +59,10 @@ public struct BarChart: Chart, Sendable {
     // Each category gets a slot of its bars plus one bar width of gap; slots widen to fill a
     // plot area at least 400 pixels wide.
     let barsWidth = Double(max(series.count, 1)) * barWidth
-    let plotWidth = max(400, Double(categories.count) * (barsWidth + barWidth))
+    // Wide enough for the title and the axis title too.
+    let titleWidth =
+      max(textWidth(title, fontSize: 15) * 1.1, textWidth(categoryAxisTitle ?? "", fontSize: 12)) + 40
+    let plotWidth = max(400, Double(categories.count) * (barsWidth + barWidth), titleWidth - 104)
     let slot = plotWidth / Double(max(categories.count, 1))
     let labels = categories.map(BarChart.shortened)
     let widestLabel = labels.map { textWidth($0, fontSize: 12) }.max() ?? 0

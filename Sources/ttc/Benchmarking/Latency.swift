@@ -8,6 +8,9 @@ struct Latency: Encodable {
   let median: Double
   /// 90th-percentile seconds per call.
   let p90: Double
+  /// A 95% confidence interval of the median: distribution-free, from the order statistics of
+  /// the samples (ranks n/2 ∓ 1.96·√n/2); with fewer than 6 samples it spans all of them.
+  let ci95: ClosedRange<Double>
   /// Samples (batch rows) per second: at the median latency, or measured over wall time for
   /// concurrent callers.
   private(set) var throughput: Double
@@ -18,7 +21,24 @@ struct Latency: Encodable {
     runs = sorted.count
     median = Latency.quantile(sorted, 0.5)
     p90 = Latency.quantile(sorted, 0.9)
+    ci95 = Latency.medianInterval(sorted)
     throughput = Double(batch) / median
+  }
+
+  /// The larger distance from the median to an end of its confidence interval.
+  var ci95HalfWidth: Double { max(median - ci95.lowerBound, ci95.upperBound - median) }
+
+  /// The 95% confidence interval of the median of ascending `sorted` (see ``ci95``).
+  static func medianInterval(_ sorted: [Double]) -> ClosedRange<Double> {
+    // No samples (never timed): an empty-looking interval rather than a NaN range.
+    guard let first = sorted.first, let last = sorted.last else { return 0...0 }
+    let n = Double(sorted.count)
+    let spread = 1.96 * n.squareRoot() / 2
+    // 1-based ranks n/2 − spread and 1 + n/2 + spread, rounded outwards, clamped to the samples.
+    let lower = Int((n / 2 - spread).rounded(.down))
+    let upper = Int((1 + n / 2 + spread).rounded(.up))
+    guard lower >= 1, upper <= sorted.count else { return first...last }
+    return sorted[lower - 1]...sorted[upper - 1]
   }
 
   /// Aggregate statistics of concurrent callers that together made `calls` calls of `batch`

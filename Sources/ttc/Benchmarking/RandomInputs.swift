@@ -8,16 +8,14 @@ enum RandomInputs {
   /// One tensor per graph input, by name.
   static func make(for graph: Graph, seed: UInt64) throws -> [String: InterpreterTensor] {
     let types = try graph.valueTypes()
-    var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
-    func next() -> Double {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Double(state >> 11) / Double(1 << 53)
-    }
+    var random = SeededRandom(seed: seed)
     var result: [String: InterpreterTensor] = [:]
     for input in graph.inputs {
       let count = input.type.elementCount
       let bound = indexBound(of: input.name, in: graph, types: types)
-      let values = (0..<count).map { _ in bound.map { Double(Int(next() * Double($0))) } ?? next() }
+      let values = (0..<count).map { _ in
+        bound.map { Double(Int(random.next() * Double($0))) } ?? random.next()
+      }
       let storage: InterpreterTensor.Storage =
         switch input.type.dtype {
         case .f32: .f32(values.map { Float($0) })

@@ -1,15 +1,17 @@
 import ArgumentParser
 import Foundation
+import TTCharts
 import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
 
-/// `ttc bench`: interpreted vs compiled latency, throughput and agreement on the same inputs.
+/// `ttc bench`: interpreted vs compiled latency, throughput and agreement on the same inputs, or
+/// with `--suite` the benchmark suite (``SuiteRunner``).
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmark the interpreter against the compiled library.",
+    abstract: "Benchmark the interpreter against the compiled library, or run the benchmark suite.",
     discussion: """
       Both engines run the same seeded random inputs (gather indices stay in range). Each engine \
       is warmed up, then the engines take turns in 20 rounds until each has run for --seconds (or \
@@ -18,17 +20,30 @@ struct BenchCommand: ParsableCommand {
       rows) per second, the speedup of the median, and the largest absolute and relative \
       difference between the two engines' outputs. --threads N also runs N compiled calls \
       concurrently (each with its own workspace) and reports their aggregate throughput. \
-      Compiles through the compile cache (see ttc compile for the compiler options).
+      Compiles through the compile cache (see ttc compile for the compiler options). --plot draws \
+      the latencies and the speedup as an SVG bar chart.
+
+      --suite runs a fixed list of models (the exported milestone models, a 784-512-512-10 MLP, \
+      LeNet-5, a 1024³ GEMM) in every mode (interpreted, compiled -O0/-O2, fp16, int8 dynamic \
+      and static, pruned) at batch 1 and 64, and prints a Markdown table: median latency with a \
+      95% confidence interval, samples/s, speedup over the interpreter, memory, tinydigits \
+      accuracy and the largest difference from the unoptimized graph. An entry that fails is \
+      reported as failed and the run goes on (exit status 1 at the end). docs/BENCH.md describes \
+      the JSON.
 
       Examples:
         ttc bench mlp.json
         ttc bench cnn.json --batch 64 --threads 2
         ttc bench mlp.json --runs 1000 --json
-        ttc bench mlp.json --batch 64 --quantize int8-dynamic
+        ttc bench mlp.json --batch 64 --quantize int8-dynamic --plot bench.svg
+        ttc bench --suite --json-file suite.json --plot suite.svg
+        ttc bench --suite --filter 'digits-mlp/b1/' --repeats 50
       """)
 
-  @Argument(help: "The model file (model.json).")
-  var model: String
+  @Argument(help: "The model file (model.json); none with --suite.")
+  var model: String?
+
+  @OptionGroup(title: "Suite") var suite: SuiteFlags
 
   @Option(
     parsing: .unconditional,
@@ -42,7 +57,10 @@ struct BenchCommand: ParsableCommand {
     parsing: .unconditional, help: "Also run the compiled model on this many threads at once (at most 256).")
   var threads = 1
 
-  @Option(parsing: .unconditional, help: "Timed calls per engine (default: as many as fit in --seconds).")
+  @Option(
+    name: [.customLong("runs"), .customLong("repeats")], parsing: .unconditional,
+    help: "Timed calls per engine, or per suite entry (default: as many as fit in --seconds or the --budget)."
+  )
   var runs: Int?
 
   @Option(parsing: .unconditional, help: "Time budget per engine in seconds when --runs is not given.")
@@ -53,6 +71,16 @@ struct BenchCommand: ParsableCommand {
 
   @Flag(help: "Print one JSON object instead of the table.")
   var json = false
+
+  @Option(
+    name: .customLong("json-file"),
+    help: ArgumentHelp("Also write the JSON object to this file.", valueName: "file"))
+  var jsonFile: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Draw the latencies and speedups as an SVG bar chart into this file.", valueName: "file"))
+  var plot: String?
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
@@ -67,13 +95,79 @@ struct BenchCommand: ParsableCommand {
       throw ValidationError("--threads must be between 1 and \(BenchCommand.maxThreads) (got \(threads))")
     }
     guard seconds > 0 else { throw ValidationError("--seconds must be positive (got \(seconds))") }
+    if suite.suite {
+      if model != nil { throw ValidationError("give either a model file or --suite, not both") }
+      if batch != nil {
+        throw ValidationError("--suite runs every model at its own batch sizes; drop --batch")
+      }
+      if passes.isGiven || quantization.quantize != .none {
+        throw ValidationError(
+          "--suite chooses the passes and quantization of each mode; drop -O/--passes/--prune/--quantize")
+      }
+    } else {
+      if model == nil { throw ValidationError("give a model file, or --suite") }
+      if let option = suite.suiteOnlyOptionGiven {
+        throw ValidationError("\(option) is only used with --suite")
+      }
+    }
   }
 
   func run() throws {
-    try reportingErrors(bench)
+    try reportingErrors(suite.suite ? runSuite : bench)
+  }
+
+  /// Checks that the output files replace none of `inputs`.
+  private func checkOutputs(reading inputs: [String]) throws {
+    let outputs = [("--json-file", jsonFile), ("--plot", plot)].compactMap { option, path in
+      path.map { (option: option, path: $0) }
+    }
+    try OutputPaths.check(outputs, reading: inputs)
+  }
+
+  /// Prints `report` as JSON (with `--json`) and writes it to `--json-file`.
+  private func writeJSON(_ report: some Encodable) throws {
+    guard json || jsonFile != nil else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let text = String(decoding: try encoder.encode(report), as: UTF8.self)
+    if json { print(text) }
+    if let jsonFile { try writeAtomically(text + "\n", to: jsonFile) }
+  }
+
+  private func runSuite() throws {
+    let entries = try suite.entries()
+    guard !entries.isEmpty else { throw CommandFailure("--filter/--mode select no entry of the suite") }
+    let models = suite.modelsFolder
+    try checkOutputs(
+      reading: SuiteModel.all.flatMap { model -> [String] in
+        guard case .exported(let file, _) = model.source else { return [] }
+        return OutputPaths.modelFiles((models as NSString).appendingPathComponent(file))
+      })
+    let secondsPerEntry = suite.secondsPerEntry(count: entries.count)
+    let runner = SuiteRunner(
+      modelsFolder: models,
+      digits: Result { try DigitsData(folder: suite.dataFolder) }.mapError {
+        $0 as? CommandFailure ?? CommandFailure("\($0)")
+      },
+      compiler: compiler, threads: threads, repeats: runs, secondsPerEntry: secondsPerEntry, seed: seed
+    ) { line in FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8)) }
+    let report = SuiteReport(
+      machine: Machine.current, command: (["ttc"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+      date: ISO8601DateFormatter().string(from: Date()), threads: threads, repeats: runs,
+      secondsPerEntry: secondsPerEntry, results: runner.run(entries))
+    if !json { print(report.markdown, terminator: "") }
+    try writeJSON(report)
+    if let plot { try writeAtomically(report.figure.svg(), to: plot) }
+    if !report.failures.isEmpty {
+      FileHandle.standardError.write(
+        Data("error: \(report.failures.count) of \(entries.count) entries failed\n".utf8))
+      throw ExitCode.failure
+    }
   }
 
   private func bench() throws {
+    let model = self.model ?? ""
+    try checkOutputs(reading: OutputPaths.modelFiles(model))
     let loaded = try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
     let graph = loaded.graph
     if let note = loaded.quantizationNote, !json { print(note) }
@@ -101,52 +195,14 @@ struct BenchCommand: ParsableCommand {
       peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
-      concurrent: threads > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
+      concurrent: threads > 1
+        ? try Latency.concurrent(
+          compiled, ordered, threads: threads, runs: runs, budget: seconds, batch: rows) : nil,
       difference: difference)
-    if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
-    } else {
-      report.printTable()
-    }
+    if !json { report.printTable() }
+    try writeJSON(report)
+    if let plot { try writeAtomically(report.figure.svg(), to: plot) }
   }
-
-  /// `threads` callers running the compiled model at once, each with its own session.
-  private func concurrent(_ compiled: CompiledModel, _ inputs: [TensorData], rows: Int) throws -> Latency {
-    let perThread = runs ?? 0
-    let budget = seconds
-    let results = ThreadResults(count: threads)
-    let start = Latency.now()
-    DispatchQueue.concurrentPerform(iterations: threads) { index in
-      let session = compiled.makeSession()
-      do {
-        let samples = try Latency.measure(runs: perThread > 0 ? perThread : nil, budget: budget, warmUp: 10) {
-          _ = try session.run(inputs)
-        }
-        results.store(index, .success(samples))
-      } catch {
-        results.store(index, .failure(error))
-      }
-    }
-    let wall = Latency.now() - start
-    let samples = try results.all().flatMap { try $0.get() }
-    return Latency(samples: samples, batch: rows, calls: samples.count, seconds: wall)
-  }
-}
-
-/// Per-thread results of a concurrent run, written once per index.
-private final class ThreadResults: @unchecked Sendable {
-  private var values: [Result<[Double], any Error>?]
-  private let lock = NSLock()
-
-  init(count: Int) { values = Array(repeating: nil, count: count) }
-
-  func store(_ index: Int, _ value: Result<[Double], any Error>) {
-    lock.withLock { values[index] = value }
-  }
-
-  func all() -> [Result<[Double], any Error>] { lock.withLock { values.compactMap { $0 } } }
 }
 
 /// What `ttc bench` reports, as a table or as JSON.
@@ -201,6 +257,27 @@ private struct Report: Encodable {
     try container.encodeIfPresent(shareOfPeak(compiled), forKey: .compiledShareOfPeak)
     try container.encode(difference.maxAbsolute, forKey: .maxAbsoluteDifference)
     try container.encode(difference.maxRelative, forKey: .maxRelativeDifference)
+  }
+
+  /// Latency per engine (median and 90th percentile) and the speedup over the interpreter.
+  var figure: Figure {
+    var engines = [("interpreter", interpreter), ("compiled", compiled)]
+    if let concurrent { engines.append(("compiled ×\(threads) threads", concurrent)) }
+    let latency = BarChart(
+      title: "ttc bench \(model), batch \(batch): latency per call", categories: engines.map(\.0),
+      series: [
+        .init("median", engines.map { $0.1.median * 1e6 }), .init("p90", engines.map { $0.1.p90 * 1e6 }),
+      ],
+      valueAxis: Axis("latency per call", unit: "µs", scale: .logarithmic),
+      categoryAxisTitle: machine.description)
+    var speedups = [("compiled (median latency)", speedup)]
+    if let concurrent {
+      speedups.append(("compiled ×\(threads) (throughput)", concurrent.throughput / interpreter.throughput))
+    }
+    let speedupChart = BarChart(
+      title: "speedup over the interpreter", categories: speedups.map(\.0),
+      series: [.init("compiled", speedups.map(\.1))], valueAxis: Axis("speedup", unit: "×"))
+    return Figure(title: "ttc bench \(model)", charts: [latency, speedupChart])
   }
 
   func printTable() {

@@ -30,11 +30,25 @@ struct LoadedModel {
     path: String, batch: Int?, passes: PassFlags, quantization: QuantizationFlags? = nil,
     defaultLevel: OptimizationLevel = .O2, instruments extra: [any PassInstrument] = []
   ) throws {
-    var pipeline = try passes.pipeline(batch: batch, defaultLevel: defaultLevel)
+    let pipeline = try passes.pipeline(batch: batch, defaultLevel: defaultLevel)
     let instruments = try passes.instruments(for: pipeline) + extra
     let start = Date()
-    original = try loadModel(path)
-    let afterLoad = Date()
+    let original = try loadModel(path)
+    try self.init(
+      original: original, path: path, pipeline: pipeline, quantization: quantization?.request(),
+      instruments: instruments, loadSeconds: Date().timeIntervalSince(start))
+  }
+
+  /// Runs `pipeline` on `original` (loaded from `path`), then the pass `quantization` asks for
+  /// (calibrated on the graph the pipeline produced).
+  ///
+  /// - Throws: ``CommandFailure`` naming the file (and the pass, for a pass failure).
+  init(
+    original: Graph, path: String, pipeline: Pipeline, quantization: QuantizationRequest?,
+    instruments: [any PassInstrument] = [], loadSeconds: Double = 0
+  ) throws {
+    var pipeline = pipeline
+    let start = Date()
     do {
       let result = try PassManager(pipeline: pipeline, instruments: instruments).run(original)
       if let quantization, let pass = try quantization.pass(for: result.graph) {
@@ -55,8 +69,9 @@ struct LoadedModel {
     } catch {
       throw CommandFailure("\(path): \(error)")
     }
+    self.original = original
     self.pipeline = pipeline
-    loadSeconds = afterLoad.timeIntervalSince(start)
-    passesSeconds = Date().timeIntervalSince(afterLoad)
+    self.loadSeconds = loadSeconds
+    passesSeconds = Date().timeIntervalSince(start)
   }
 }

@@ -60,6 +60,11 @@ struct PassFlags: ParsableArguments {
     name: .customLong("prune-norm"), help: "The norm that ranks neurons/channels for --prune-structured.")
   var pruneNorm: PruningNormFlag = .l1
 
+  /// Whether any of these options was given.
+  var isGiven: Bool {
+    level != nil || passList != nil || printAfter != nil || prune != nil || pruneStructured != nil
+  }
+
   func validate() throws {
     if level != nil, passList != nil {
       throw ValidationError("give either -O0/-O1/-O2 or --passes, not both")
@@ -79,7 +84,8 @@ struct PassFlags: ParsableArguments {
   /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
   func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
     let options = PassOptions(
-      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune, pruneStructured: pruneStructured,
+      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune,
+      pruneStructured: pruneStructured,
       pruneNorm: pruneNorm.norm)
     do {
       if let passList {

@@ -49,22 +49,57 @@ struct QuantizationFlags: ParsableArguments {
     }
   }
 
-  /// The quantization pass asked for (nil for `--quantize none`), calibrated on `graph` (the
-  /// model after the other passes) for `--quantize int8`.
+  /// What these flags ask for (nil for `--quantize none`), with the `--calibrate` samples read.
+  ///
+  /// - Throws: ``CommandFailure`` naming `--calibrate` when the samples cannot be read.
+  func request() throws -> QuantizationRequest? {
+    guard quantize != .none else { return nil }
+    var samples: NumpyFile?
+    if quantize == .int8 {
+      do {
+        samples = try NumpyFile(contentsOf: URL(fileURLWithPath: calibrate ?? ""))
+      } catch {
+        throw CommandFailure("--calibrate: \(error)")
+      }
+    }
+    return QuantizationRequest(
+      mode: quantize, samples: samples, observer: observer.observer, source: "--calibrate")
+  }
+}
+
+/// A quantization to apply after the other graph passes: the mode, and for static int8 the
+/// calibration samples and how their ranges are taken.
+struct QuantizationRequest {
+  let mode: QuantizationMode
+  /// float32 samples `[N, …input without batch]` (static int8 only).
+  let samples: NumpyFile?
+  let observer: CalibrationObserver
+  /// Where the samples came from, for messages (`--calibrate`).
+  let source: String
+
+  /// The quantization pass (nil for `none`), calibrated on `graph` (the model after the other
+  /// passes) for static int8.
   func pass(for graph: Graph) throws -> (any Pass)? {
+    var ranges: [String: ClosedRange<Float>]?
+    if mode == .int8 {
+      guard let samples else { throw CommandFailure("--quantize int8 needs calibration samples") }
+      do {
+        ranges = try Calibration.ranges(of: graph, samples: samples, observer: observer)
+      } catch {
+        throw CommandFailure("\(source): \(error)")
+      }
+    }
     do {
-      return try quantize.pass(ranges: quantize == .int8 ? calibrationRanges(graph) : nil)
-    } catch let failure as CommandFailure {
-      throw failure
+      return try mode.pass(ranges: ranges)
     } catch {
-      throw CommandFailure("--quantize \(quantize.rawValue): \(error)")
+      throw CommandFailure("--quantize \(mode.rawValue): \(error)")
     }
   }
 
   /// The line `ttc` prints after quantizing, from the pass's statistics.
   func note(_ statistics: PassStatistics) -> String {
     let count = statistics.counters.values.reduce(0, +)
-    switch quantize {
+    switch mode {
     case .none: return ""
     case .fp16:
       return count == 0
@@ -73,26 +108,11 @@ struct QuantizationFlags: ParsableArguments {
       let path = QuantizedLinear.KernelPath.automatic.resolved.name
       return count == 0
         ? unchanged("no linear layer with stored f32 weights")
-        : "\(quantize.rawValue): \(count) linear layers quantized (int8 kernel on this CPU: \(path))"
+        : "\(mode.rawValue): \(count) linear layers quantized (int8 kernel on this CPU: \(path))"
     }
   }
 
   private func unchanged(_ reason: String) -> String {
-    "--quantize \(quantize.rawValue): nothing to quantize (\(reason)); the model is unchanged"
-  }
-
-  private func calibrationRanges(_ graph: Graph) throws -> [String: ClosedRange<Float>] {
-    let path = calibrate ?? ""
-    let samples: NumpyFile
-    do {
-      samples = try NumpyFile(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw CommandFailure("--calibrate: \(error)")
-    }
-    do {
-      return try Calibration.ranges(of: graph, samples: samples, observer: observer.observer)
-    } catch {
-      throw CommandFailure("--calibrate: \(error)")
-    }
+    "--quantize \(mode.rawValue): nothing to quantize (\(reason)); the model is unchanged"
   }
 }

@@ -12,9 +12,11 @@ func ttc(_ arguments: [String], in directory: URL) throws -> ProcessResult {
   return try runProcess(executable, arguments, in: directory, environment: environment)
 }
 
+/// The package's root folder (holding Package.swift and Data/).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
 private func ttcExecutable() -> URL? {
-  let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   let candidates = [
     Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ttc"),
     Bundle(for: CommandLineTestCase.self).bundleURL.deletingLastPathComponent()
