@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TTCharts
 import TTCodegen
 import TTIR
 import TTInterpreter
@@ -189,7 +188,7 @@ struct BenchCommand: ParsableCommand {
     for (info, value) in zip(graph.outputs, native) {
       difference.add(value.floats(), interpreted[info.name]!.floats())
     }
-    let report = Report(
+    let report = BenchReport(
       machine: Machine.current, model: graph.name, batch: rows, threads: threads,
       flops: try GraphAnalysis(graph).totalFLOPs,
       peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
@@ -202,110 +201,5 @@ struct BenchCommand: ParsableCommand {
     if !json { report.printTable() }
     try writeJSON(report)
     if let plot { try writeAtomically(report.figure.svg(), to: plot) }
-  }
-}
-
-/// What `ttc bench` reports, as a table or as JSON.
-private struct Report: Encodable {
-  let machine: Machine
-  let model: String
-  let batch: Int
-  let threads: Int
-  /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
-  let flops: Int
-  let peak: Peak?
-  let inputs: [String]
-  let interpreter: Latency
-  let compiled: Latency
-  let concurrent: Latency?
-  let difference: Difference
-
-  /// Median interpreter latency over median compiled latency.
-  var speedup: Double { interpreter.median / compiled.median }
-
-  /// GFLOP/s at the median latency.
-  func gflops(_ latency: Latency) -> Double { Double(flops) / latency.median * 1e-9 }
-
-  /// GFLOP/s as a share of the one-thread fp32 peak, when `ttc peak` has measured it.
-  func shareOfPeak(_ latency: Latency) -> Double? { peak.map { gflops(latency) / $0.fp32GFLOPS } }
-
-  enum CodingKeys: String, CodingKey {
-    case machine, model, batch, threads, inputs, interpreter, compiled, concurrent, speedup, flops
-    case interpreterGFLOPS = "interpreter_gflops"
-    case compiledGFLOPS = "compiled_gflops"
-    case peakGFLOPS = "peak_gflops"
-    case compiledShareOfPeak = "compiled_share_of_peak"
-    case maxAbsoluteDifference = "max_abs_diff"
-    case maxRelativeDifference = "max_rel_diff"
-  }
-
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(machine, forKey: .machine)
-    try container.encode(model, forKey: .model)
-    try container.encode(batch, forKey: .batch)
-    try container.encode(threads, forKey: .threads)
-    try container.encode(inputs, forKey: .inputs)
-    try container.encode(interpreter, forKey: .interpreter)
-    try container.encode(compiled, forKey: .compiled)
-    try container.encodeIfPresent(concurrent, forKey: .concurrent)
-    try container.encode(speedup, forKey: .speedup)
-    try container.encode(flops, forKey: .flops)
-    try container.encode(gflops(interpreter), forKey: .interpreterGFLOPS)
-    try container.encode(gflops(compiled), forKey: .compiledGFLOPS)
-    try container.encodeIfPresent(peak?.fp32GFLOPS, forKey: .peakGFLOPS)
-    try container.encodeIfPresent(shareOfPeak(compiled), forKey: .compiledShareOfPeak)
-    try container.encode(difference.maxAbsolute, forKey: .maxAbsoluteDifference)
-    try container.encode(difference.maxRelative, forKey: .maxRelativeDifference)
-  }
-
-  /// Latency per engine (median and 90th percentile) and the speedup over the interpreter.
-  var figure: Figure {
-    var engines = [("interpreter", interpreter), ("compiled", compiled)]
-    if let concurrent { engines.append(("compiled ×\(threads) threads", concurrent)) }
-    let latency = BarChart(
-      title: "ttc bench \(model), batch \(batch): latency per call", categories: engines.map(\.0),
-      series: [
-        .init("median", engines.map { $0.1.median * 1e6 }), .init("p90", engines.map { $0.1.p90 * 1e6 }),
-      ],
-      valueAxis: Axis("latency per call", unit: "µs", scale: .logarithmic),
-      categoryAxisTitle: machine.description)
-    var speedups = [("compiled (median latency)", speedup)]
-    if let concurrent {
-      speedups.append(("compiled ×\(threads) (throughput)", concurrent.throughput / interpreter.throughput))
-    }
-    let speedupChart = BarChart(
-      title: "speedup over the interpreter", categories: speedups.map(\.0),
-      series: [.init("compiled", speedups.map(\.1))], valueAxis: Axis("speedup", unit: "×"))
-    return Figure(title: "ttc bench \(model)", charts: [latency, speedupChart])
-  }
-
-  func printTable() {
-    print(machine.line)
-    print("model: \(model), batch \(batch), inputs \(inputs.joined(separator: ", "))")
-    var table = TextTable([
-      ("engine", .left), ("median", .right), ("p90", .right), ("samples/s", .right), ("GFLOP/s", .right),
-      ("of peak", .right), ("runs", .right),
-    ])
-    func row(_ name: String, _ latency: Latency) {
-      table.append([
-        name, Format.duration(latency.median), Format.duration(latency.p90),
-        Format.scaled(latency.throughput), String(format: "%.1f", gflops(latency)),
-        shareOfPeak(latency).map(Format.percent) ?? "-", "\(latency.runs)",
-      ])
-    }
-    row("interpreter", interpreter)
-    row("compiled", compiled)
-    if let concurrent { row("compiled ×\(threads) threads", concurrent) }
-    print(table.rendered, terminator: "")
-    print(String(format: "speedup: %.1f× (median latency)", speedup))
-    if let peak {
-      print(String(format: "peak (ttc peak, 1 thread, %@): %.1f GFLOP/s", peak.path, peak.fp32GFLOPS))
-    } else {
-      print("peak: not measured on this machine yet (run ttc peak for GFLOP/s as a share of it)")
-    }
-    print(
-      "max difference (compiled vs interpreter): abs \(Format.scientific(difference.maxAbsolute)), "
-        + "rel \(Format.scientific(difference.maxRelative))")
   }
 }
