@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
+    .library(name: "TTProfiler", targets: ["TTProfiler"]),
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
@@ -60,6 +61,11 @@ let package = Package(
       resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // The profiler of all three engines (eager, interpreter, compiled): costs, per-node times,
+    // peak memory, the roofline of this machine's measured peak, Chrome traces.
+    .target(
+      name: "TTProfiler",
+      dependencies: ["TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime"]),
     // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
     .target(
       name: "TTONNX",
@@ -68,7 +74,7 @@ let package = Package(
       name: "ttc",
       dependencies: [
         "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTKernels", "TTONNX",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TTProfiler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Milestones.
@@ -124,6 +130,8 @@ let package = Package(
     .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch", "TTPasses"]),
     .testTarget(
       name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTProfilerTests", dependencies: ["TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
