@@ -137,7 +137,8 @@ let package = Package(
       name: "TTCodegenTests",
       dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(
-      name: "TTProfilerTests", dependencies: ["TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"]),
+      name: "TTProfilerTests",
+      dependencies: ["TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],

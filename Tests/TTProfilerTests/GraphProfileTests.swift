@@ -4,19 +4,17 @@ import TTIR
 import TTInterpreter
 import TTLoader
 import TTProfiler
+import TestSupport
 import XCTest
 
 /// The profiler on the interpreter and the compiled library: hand-counted costs, per-node times,
 /// memory, traces, and the node a failing run names.
 final class GraphProfileTests: XCTestCase {
   /// One compile cache for the class, so that the C runtime is compiled once.
-  private static let cache = FileManager.default.temporaryDirectory
-    .appendingPathComponent("ttprofiler-\(UUID().uuidString)").path
-  private var cache: String { Self.cache }
+  private static let cacheURL = try! makeTemporaryDirectory("ttprofiler")
+  private var cache: String { Self.cacheURL.path }
 
-  override class func tearDown() {
-    try? FileManager.default.removeItem(atPath: cache)
-  }
+  override class func tearDown() { removeDirectory(cacheURL) }
 
   /// x[4, 8] → fc1 (8→16, bias) → relu → fc2 (16→3, bias).
   private func mlp() throws -> Graph {
