@@ -138,7 +138,9 @@ let package = Package(
       dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(
       name: "TTProfilerTests",
-      dependencies: ["TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader"]),
+      dependencies: [
+        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+      ]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
