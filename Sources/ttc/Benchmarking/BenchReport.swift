@@ -1,5 +1,6 @@
 import Foundation
 import TTCharts
+import TTProfiler
 
 /// What `ttc bench` reports, as a table or as JSON.
 struct BenchReport: Encodable {
@@ -9,7 +10,7 @@ struct BenchReport: Encodable {
   let threads: Int
   /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
   let flops: Int
-  let peak: Peak?
+  let peak: MachinePeak?
   let inputs: [String]
   let interpreter: Latency
   let compiled: Latency
@@ -65,7 +66,7 @@ struct BenchReport: Encodable {
         .init("median", engines.map { $0.1.median * 1e6 }), .init("p90", engines.map { $0.1.p90 * 1e6 }),
       ],
       valueAxis: Axis("latency per call", unit: "µs", scale: .logarithmic),
-      categoryAxisTitle: machine.description)
+      categoryAxisTitle: machine.summary)
     var speedups = [("compiled (median latency)", speedup)]
     if let concurrent {
       speedups.append(("compiled ×\(threads) (throughput)", concurrent.throughput / interpreter.throughput))

@@ -4,6 +4,7 @@ import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
+import TTProfiler
 
 /// `ttc bench`: interpreted vs compiled latency, throughput and agreement on the same inputs, or
 /// with `--suite` the benchmark suite (``SuiteRunner``).
@@ -191,7 +192,7 @@ struct BenchCommand: ParsableCommand {
     let report = BenchReport(
       machine: Machine.current, model: graph.name, batch: rows, threads: threads,
       flops: try GraphAnalysis(graph).totalFLOPs,
-      peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
+      peak: MachinePeak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
       concurrent: threads > 1

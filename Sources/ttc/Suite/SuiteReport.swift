@@ -1,5 +1,6 @@
 import Foundation
 import TTCharts
+import TTProfiler
 
 /// The result of `ttc bench --suite`: a Markdown table, a JSON document (docs/BENCH.md) and a
 /// picture.
@@ -35,7 +36,7 @@ struct SuiteReport: Encodable {
   /// The table with a header line (machine, command) and the failures listed under it.
   var markdown: String {
     var lines = [
-      "\(machine.description); \(threads == 1 ? "1 thread" : "\(threads) concurrent callers")",
+      "\(machine.summary); \(threads == 1 ? "1 thread" : "\(threads) concurrent callers")",
       "",
       "`\(command)`",
       "",
@@ -101,7 +102,7 @@ struct SuiteReport: Encodable {
       title: "ttc bench --suite: median latency per call", categories: groups,
       series: series({ $0.measurement.map { $0.latency.median * 1e6 } }, modes: modes),
       valueAxis: Axis("median latency", unit: "µs", scale: .logarithmic),
-      categoryAxisTitle: machine.description)
+      categoryAxisTitle: machine.summary)
     let speedups = BarChart(
       title: "speedup over the interpreter (same model and batch)", categories: groups,
       series: series(speedup, modes: modes.filter { $0 != .interpreted }),
@@ -112,7 +113,7 @@ struct SuiteReport: Encodable {
   // MARK: JSON
 
   enum CodingKeys: String, CodingKey {
-    case format, version, machine, command, date, threads, repeats, entries
+    case format, version, machine, kernels, command, date, threads, repeats, entries
     case secondsPerEntry = "seconds_per_entry"
   }
 
@@ -121,6 +122,7 @@ struct SuiteReport: Encodable {
     try container.encode("ttc-bench-suite", forKey: .format)
     try container.encode(1, forKey: .version)
     try container.encode(machine, forKey: .machine)
+    try container.encode(["fp32": machine.kernelPath, "int8": machine.int8KernelPath], forKey: .kernels)
     try container.encode(command, forKey: .command)
     try container.encode(date, forKey: .date)
     try container.encode(threads, forKey: .threads)
