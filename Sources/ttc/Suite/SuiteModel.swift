@@ -24,7 +24,9 @@ struct SuiteModel: Sendable {
   let classifiesDigits: Bool
 
   /// The fixed list: the exported milestone models (digits MLP, LeNet on 8×8 digits, the attention
-  /// reverser), then a 784 → 512 → 512 → 10 MLP, LeNet-5 and a 1024³ GEMM.
+  /// reverser), then a 784 → 512 → 512 → 10 MLP, LeNet-5 and a 1024³ GEMM. The traced reverser
+  /// keeps batch-sized constants, so `specialize-batch` fails on it: it runs at its export
+  /// batch 8 only.
   static let all: [SuiteModel] = [
     SuiteModel(
       name: "digits-mlp", source: .exported(file: "digits-mlp.json", program: "mlp-1986"), batches: [1, 64],
@@ -34,7 +36,7 @@ struct SuiteModel: Sendable {
       classifiesDigits: true),
     SuiteModel(
       name: "reverser", source: .exported(file: "reverser.json", program: "attention-2017"),
-      batches: [1, 64],
+      batches: [8],
       classifiesDigits: false),
     SuiteModel(
       name: "mlp-784", source: .generated(GeneratedModels.mlp), batches: [1, 64], classifiesDigits: false),
