@@ -112,6 +112,10 @@ let package = Package(
     .executableTarget(
       name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
 
+    // Fuzz targets for the readers of untrusted files and their driver (scripts/fuzz.sh).
+    .target(name: "TTFuzzing", dependencies: ["TTIR", "TTONNX"], path: "Tools/Fuzz/Library"),
+    .executableTarget(name: "ttfuzz", dependencies: ["TTFuzzing"], path: "Tools/Fuzz/Main"),
+
     // Benchmarks.
     .executableTarget(
       name: "quantization-bench",
@@ -145,6 +149,7 @@ let package = Package(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TTFuzzingTests", dependencies: ["TTFuzzing", "TTIR"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
