@@ -9,11 +9,13 @@ import XCTest
 final class RecomposeOpsTests: XCTestCase {
   /// Runs the pass, checking that the interpreter agrees with the original within 1e-5
   /// relative and that a second run changes nothing; returns the rewritten graph's nodes.
-  func recomposed(_ graph: Graph, file: StaticString = #filePath, line: UInt = #line) throws -> (Graph, PassStatistics)
-  {
+  func recomposed(_ graph: Graph, file: StaticString = #filePath, line: UInt = #line) throws -> (
+    Graph, PassStatistics
+  ) {
     let result = try PassManager(pipeline: Pipeline(name: "custom", passes: [RecomposeOps()])).run(graph)
     try assertSameOutputs(graph, result.graph, file: file, line: line)
-    XCTAssertEqual(try RecomposeOps().applied(to: result.graph), result.graph, "second run", file: file, line: line)
+    XCTAssertEqual(
+      try RecomposeOps().applied(to: result.graph), result.graph, "second run", file: file, line: line)
     return (result.graph, try XCTUnwrap(result.statistics.first, file: file, line: line))
   }
 
@@ -56,7 +58,8 @@ final class RecomposeOpsTests: XCTestCase {
     let d = b.add(.sub, [x, mean], name: "centered")
     let two = b.weight("two", TensorData([2], shape: []))
     let square = squareByMul ? b.add(.mul, [d, d], name: "square") : b.add(.pow, [d, two], name: "square")
-    let variance = b.add(.reduceMean, [square], attributes: ["axes": [-1], "keepdims": true], name: "variance")
+    let variance = b.add(
+      .reduceMean, [square], attributes: ["axes": [-1], "keepdims": true], name: "variance")
     let epsilon = b.weight("eps", TensorData([eps], shape: [1]))
     let std = b.add(.sqrt, [b.add(.add, [epsilon, variance], name: "plus_eps")], name: "std")
     var y = b.add(.div, [d, std], name: "normalized")
@@ -94,18 +97,24 @@ final class RecomposeOpsTests: XCTestCase {
       switch form {
       case 0:  // (x · 0.5) · (1 + erf(x / √2)), as torch.onnx writes nn.GELU()
         let erf = b.add(.erf, [b.add(.div, [x, constant("root2", 1.4142135)], name: "scaled")], name: "erf")
-        y = b.add(.mul, [b.add(.mul, [x, half], name: "half_x"), b.add(.add, [erf, one], name: "one_plus")])
+        y = b.add(
+          .mul, [b.add(.mul, [x, half], name: "half_x"), b.add(.add, [erf, one], name: "one_plus")])
       case 1:  // 0.5 · (x · (1 + erf(x · 0.70710677)))
-        let erf = b.add(.erf, [b.add(.mul, [constant("inv_root2", 0.70710677), x], name: "scaled")], name: "erf")
-        y = b.add(.mul, [half, b.add(.mul, [x, b.add(.add, [one, erf], name: "one_plus")], name: "x_times")])
+        let erf = b.add(
+          .erf, [b.add(.mul, [constant("inv_root2", 0.70710677), x], name: "scaled")], name: "erf")
+        y = b.add(
+          .mul, [half, b.add(.mul, [x, b.add(.add, [one, erf], name: "one_plus")], name: "x_times")])
       default:  // 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³))), x³ as pow or products
         let cube =
           form == 2
           ? b.add(.pow, [x, constant("three", 3)], name: "cube")
           : b.add(.mul, [b.add(.mul, [x, x], name: "square"), x], name: "cube")
-        let inner = b.add(.add, [x, b.add(.mul, [cube, constant("k", 0.044715)], name: "k_cube")], name: "inner")
-        let tanh = b.add(.tanh, [b.add(.mul, [constant("c", 0.7978846), inner], name: "scaled")], name: "tanh")
-        y = b.add(.mul, [b.add(.mul, [half, x], name: "half_x"), b.add(.add, [tanh, one], name: "one_plus")])
+        let inner = b.add(
+          .add, [x, b.add(.mul, [cube, constant("k", 0.044715)], name: "k_cube")], name: "inner")
+        let tanh = b.add(
+          .tanh, [b.add(.mul, [constant("c", 0.7978846), inner], name: "scaled")], name: "tanh")
+        y = b.add(
+          .mul, [b.add(.mul, [half, x], name: "half_x"), b.add(.add, [tanh, one], name: "one_plus")])
       }
       b.output(y)
       let (graph, statistics) = try recomposed(try b.build())
