@@ -172,11 +172,12 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
   return sq * sk + (scores > output ? scores : output);
 }
 
-TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
-                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
-                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch) {
+TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                                 int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
+                                 int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                                 int64_t dv, float scale, int causal, float *scratch) {
   float *scores = scratch, *gemm_scratch = scratch + sq * sk;
-  tt_sgemm(sq, sk, d, q, d, 0, k, d, 1, scores, sk, 0, gemm_scratch);
+  tt_sgemm(sq, sk, d, q, ldq, 0, k, ldk, 1, scores, sk, 0, gemm_scratch);
   for (int64_t i = 0; i < sq; i++) {
     float *row = scores + i * sk;
     /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
@@ -198,5 +199,5 @@ TT_API void tt_attention_head(const float *q, const float *k, const float *v, co
     }
     tt_normalized_exponentials(row, sk, max);
   }
-  tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, gemm_scratch);
+  tt_sgemm(sq, dv, sk, scores, sk, 0, v, ldv, 0, y, ldy, 0, gemm_scratch);
 }

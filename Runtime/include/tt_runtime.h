@@ -227,14 +227,16 @@ TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta,
 /* Floats of scratch tt_attention_head needs. */
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv);
 
-/* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv].
+/* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv]
+ * whose rows lie ldq, ldk, ldv floats apart (y's rows ldy apart; d, d, dv, dv when packed).
  * mask is NULL or a [sq,sk] matrix with row/column strides mask_rs/mask_cs (0 broadcasts):
  * mask_dtype TT_F32 adds it to the scores, an integer dtype keeps the positions where it is
  * nonzero. causal keeps only j <= i + sk - sq (queries aligned with the last keys). A query whose
  * keys are all blocked gets a zero row. scratch holds tt_attention_scratch(sq, sk, d, dv) floats. */
-TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
-                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
-                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);
+TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                                 int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
+                                 int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                                 int64_t dv, float scale, int causal, float *scratch);
 
 /* ---- Sparse weights (tt_sparse.c) ---- */
 

@@ -34,6 +34,7 @@ public enum PassRegistry {
     PassRegistration(EliminateCommonSubexpressions.self) { _ in EliminateCommonSubexpressions() },
     PassRegistration(DeadCodeElimination.self) { _ in DeadCodeElimination() },
     PassRegistration(DropUnusedWeights.self) { _ in DropUnusedWeights() },
+    PassRegistration(RecomposeOps.self) { _ in RecomposeOps() },
     PassRegistration(FuseAttention.self) { _ in FuseAttention() },
     PassRegistration(FuseElementwise.self) { _ in FuseElementwise() },
     PassRegistration(FuseEpilogue.self) { _ in FuseEpilogue() },

@@ -81,7 +81,9 @@ public struct Pipeline: Sendable {
 
   /// The fusion passes `-O2` adds after the exact ones. A helper adding a fusion pass appends its
   /// name here.
-  public static let fusionPasses: [String] = ["fuse-attention", "fuse-elementwise", "fuse-epilogue"]
+  public static let fusionPasses: [String] = [
+    "recompose-ops", "fuse-attention", "fuse-elementwise", "fuse-epilogue",
+  ]
 
   /// A pipeline of the given passes.
   public init(name: String, passes: [any Pass], options: PassOptions = PassOptions()) {

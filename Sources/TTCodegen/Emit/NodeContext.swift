@@ -47,7 +47,8 @@ struct NodeContext {
       return Int(tt_conv2d_scratch(&shape))
     case .scaledDotProductAttention:
       let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
-      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
+      let heads = node.int("heads") ?? 1
+      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1] / heads, k[k.count - 2], v[v.count - 1] / heads)
       return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
     case .quantizedLinear:
       // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
