@@ -3,15 +3,6 @@ import XCTest
 
 /// The one-sided Jacobi SVD and the low-rank factors built on it.
 final class SingularValueDecompositionTests: XCTestCase {
-  /// `count` values in [-1, 1) from a fixed linear congruential sequence.
-  func matrix(_ count: Int, seed: UInt64) -> [Float] {
-    var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-    return (0..<count).map { _ in
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Float(state >> 40) / Float(1 << 23) - 1
-    }
-  }
-
   /// `A · B` for row-major `A [m, k]`, `B [k, n]`, in double precision.
   func product(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int) -> [Double] {
     var out = [Double](repeating: 0, count: m * n)
@@ -25,7 +16,7 @@ final class SingularValueDecompositionTests: XCTestCase {
 
   func testFullRankReconstructsTallAndWideMatricesExactly() {
     for (rows, columns) in [(9, 5), (5, 9), (7, 7), (1, 4), (6, 1)] {
-      let w = matrix(rows * columns, seed: UInt64(rows * 10 + columns))
+      let w = randomFloats(rows * columns, seed: UInt64(rows * 10 + columns))
       let svd = SingularValueDecomposition(w, rows: rows, columns: columns)
       let k = min(rows, columns)
       XCTAssertEqual(svd.values.count, k)
@@ -76,7 +67,7 @@ final class SingularValueDecompositionTests: XCTestCase {
 
   func testTruncationErrorStaysWithinTheEnergyBound() {
     let (rows, columns) = (24, 16)
-    let w = matrix(rows * columns, seed: 3)
+    let w = randomFloats(rows * columns, seed: 3)
     let total = squaredNorm(w.map(Double.init))
     var previousRank = 0
     for energy in [0.3, 0.5, 0.7, 0.9, 0.99] {
@@ -95,7 +86,7 @@ final class SingularValueDecompositionTests: XCTestCase {
   }
 
   func testSavesBytesOnlyBelowTheBreakEvenRank() {
-    let w = matrix(64 * 10, seed: 5)
+    let w = randomFloats(64 * 10, seed: 5)
     // Break-even for 64 × 10: r · 74 < 640 ⇔ r ≤ 8.
     XCTAssertTrue(LowRankFactors(weight: w, inFeatures: 64, outFeatures: 10, energy: 1, rank: 8).savesBytes)
     XCTAssertFalse(LowRankFactors(weight: w, inFeatures: 64, outFeatures: 10, energy: 1, rank: 9).savesBytes)

@@ -13,9 +13,9 @@ final class LowRankPassTests: XCTestCase {
     var b = GraphBuilder(name: "low-rank")
     let x = b.input("x", .f32, [3, 16])
     let w1 = b.weight("fc1.weight", TensorData(hiddenWeight, shape: [16, 12]))
-    let b1 = b.weight("fc1.bias", TensorData(values(12, seed: 2), shape: [12]))
+    let b1 = b.weight("fc1.bias", TensorData(randomFloats(12, seed: 2), shape: [12]))
     let h = b.add(.relu, [b.add(.linear, [x, w1, b1], name: "fc1")], name: "act")
-    let w2 = b.weight("fc2.weight", TensorData(values(48, seed: 3), shape: [12, 4]))
+    let w2 = b.weight("fc2.weight", TensorData(randomFloats(48, seed: 3), shape: [12, 4]))
     b.output(b.add(.linear, [h, w2], name: "fc2", output: "y"))
     return try b.build()
   }
@@ -23,7 +23,8 @@ final class LowRankPassTests: XCTestCase {
   /// A 16 × 12 matrix of rank 2: the sum of two outer products.
   func rankTwoWeight() -> [Float] {
     let (u1, u2, v1, v2) = (
-      values(16, seed: 4), values(16, seed: 5), values(12, seed: 6), values(12, seed: 7)
+      randomFloats(16, seed: 4), randomFloats(16, seed: 5), randomFloats(12, seed: 6),
+      randomFloats(12, seed: 7)
     )
     return (0..<16 * 12).map { 2 * u1[$0 / 12] * v1[$0 % 12] + u2[$0 / 12] * v2[$0 % 12] }
   }
@@ -49,7 +50,7 @@ final class LowRankPassTests: XCTestCase {
     XCTAssertEqual(
       context.counters,
       ["linear → two linears": 1, "rank kept (sum)": 2, "full rank (sum)": 12, "weights kept (no saving)": 1])
-    let x = values(48, seed: 8)
+    let x = randomFloats(48, seed: 8)
     let (expected, actual) = (try run(graph, x), try run(factored, x))
     for (a, b) in zip(actual, expected) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
     // The factors cannot be factored again with a saving: a second run changes nothing.
@@ -58,9 +59,9 @@ final class LowRankPassTests: XCTestCase {
   }
 
   func testOutputErrorShrinksWithEnergyAndWeightErrorStaysWithinTheBound() throws {
-    let weight = values(16 * 12, seed: 11)
+    let weight = randomFloats(16 * 12, seed: 11)
     let graph = try makeGraph(hiddenWeight: weight)
-    let x = values(48, seed: 8)
+    let x = randomFloats(48, seed: 8)
     let expected = try run(graph, x)
     var errors: [Float] = []
     for energy in [0.5, 0.7, 0.8] {
