@@ -93,6 +93,9 @@ let package = Package(
       name: "prune-bench",
       dependencies: ["TinyTorch", "TTIR", "TTPasses", "TTCodegen", "TTLoader", "MilestoneSupport"],
       path: "Examples/PruneBench"),
+    // Knowledge distillation of the 1986 MLP into a smaller one.
+    .executableTarget(
+      name: "distill-1986", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/Distillation1986"),
     .executableTarget(
       name: "attention-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/Attention2017"),

@@ -56,6 +56,15 @@ public enum PassRegistry {
       }
       return PruneStructured(fraction: fraction, norm: options.pruneNorm)
     },
+    PassRegistration(LowRankFactorize.self) { options throws(PassError) in
+      guard let energy = options.lowRankEnergy else {
+        throw .missingOption(pass: LowRankFactorize.name, "an energy (--low-rank E)")
+      }
+      if let problem = LowRankFactors.problem(with: energy) {
+        throw .invalidOption(pass: LowRankFactorize.name, problem)
+      }
+      return LowRankFactorize(energy: energy)
+    },
     PassRegistration(Sparsify.self) { options in Sparsify(threshold: options.sparsifyThreshold) },
     PassRegistration(QuantizeFP16.self) { _ in QuantizeFP16() },
     PassRegistration(QuantizeInt8Dynamic.self) { _ in QuantizeInt8Dynamic() },
