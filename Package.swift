@@ -131,6 +131,8 @@ let package = Package(
     // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
     // comparison because kernel tolerances are set per kernel.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // glibc's count of heap bytes in use (mallinfo2), for the profiler's memory tests.
+    .target(name: "MallocStatistics", path: "Tests/MallocStatistics"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTIRTests", dependencies: ["TestSupport", "TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
@@ -146,7 +148,8 @@ let package = Package(
     .testTarget(
       name: "TTProfilerTests",
       dependencies: [
-        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+        "TestSupport", "MallocStatistics", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen",
+        "TTLoader",
       ]),
     .testTarget(
       name: "TTONNXTests",
