@@ -4,6 +4,7 @@ import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
+import TTProfiler
 
 /// `ttc bench`: interpreted vs compiled latency, throughput and agreement on the same inputs.
 struct BenchCommand: ParsableCommand {
@@ -104,7 +105,7 @@ struct BenchCommand: ParsableCommand {
     let report = Report(
       machine: Machine.current, model: graph.name, batch: rows, threads: threading.threads, callers: callers,
       flops: try GraphAnalysis(graph).totalFLOPs,
-      peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
+      peak: MachinePeak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
       concurrent: callers > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
@@ -165,7 +166,7 @@ private struct Report: Encodable {
   let callers: Int
   /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
   let flops: Int
-  let peak: Peak?
+  let peak: MachinePeak?
   let inputs: [String]
   let interpreter: Latency
   let compiled: Latency
