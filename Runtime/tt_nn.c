@@ -6,8 +6,49 @@
 /* Pooling runs tap by tap over whole output rows: for each window offset (ki, kj) the output
  * columns whose input column exists are found analytically (tt_valid_range), and one contiguous
  * loop over them updates the row, which clang vectorizes (stride-2 loads become shuffles). */
+/* The max of each 2×2 window, stride 2, no padding (the common pooling): each pair of input rows
+ * is split into even and odd columns with shuffles, 8 outputs at a time, combined in the same
+ * order as the general loop below (so NaN behaves the same). */
+static void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t oh, int64_t ow) {
+  typedef float tt_v8 __attribute__((vector_size(32), aligned(4)));
+  typedef int32_t tt_i8 __attribute__((vector_size(32), aligned(4)));
+#define TT_MAX_INTO(acc, v) acc = (tt_v8)(((tt_i8)(v) & ((v) > (acc))) | ((tt_i8)(acc) & ~((v) > (acc))))
+  for (int64_t p = 0; p < nc; p++) {
+    for (int64_t oy = 0; oy < oh; oy++) {
+      const float *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
+      float *dst = y + (p * oh + oy) * ow;
+      int64_t ox = 0;
+      for (; ox + 8 <= ow; ox += 8) {
+        tt_v8 t0 = *(const tt_v8 *)(top + 2 * ox), t1 = *(const tt_v8 *)(top + 2 * ox + 8);
+        tt_v8 b0 = *(const tt_v8 *)(bottom + 2 * ox), b1 = *(const tt_v8 *)(bottom + 2 * ox + 8);
+        tt_v8 acc = (tt_v8){0} - INFINITY;
+        tt_v8 v = __builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14);
+        TT_MAX_INTO(acc, v);
+        v = __builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15);
+        TT_MAX_INTO(acc, v);
+        v = __builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14);
+        TT_MAX_INTO(acc, v);
+        v = __builtin_shufflevector(b0, b1, 1, 3, 5, 7, 9, 11, 13, 15);
+        TT_MAX_INTO(acc, v);
+        *(tt_v8 *)(dst + ox) = acc;
+      }
+      for (; ox < ow; ox++) {
+        float acc = -INFINITY;
+        const float taps[4] = {top[2 * ox], top[2 * ox + 1], bottom[2 * ox], bottom[2 * ox + 1]};
+        for (int t = 0; t < 4; t++) acc = taps[t] > acc ? taps[t] : acc;
+        dst[ox] = acc;
+      }
+    }
+  }
+#undef TT_MAX_INTO
+}
+
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                           int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w) {
+    tt_max_pool_2x2(x, y, nc, h, w, oh, ow);
+    return;
+  }
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
     for (int64_t oy = 0; oy < oh; oy++) {

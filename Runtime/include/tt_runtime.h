@@ -136,6 +136,16 @@ TT_API tt_isa tt_best_isa(void);
 /* Whether `isa` can run here and is compiled into this build. */
 TT_API int tt_isa_available(tt_isa isa);
 
+/* ---- Threads (tt_threads.c) ---- */
+
+/* Sets how many threads the kernels of this runtime copy use (1 … 256; 1, the default, runs every
+ * kernel on the calling thread); returns the count in effect. Workers are started once and kept
+ * asleep between calls. Results are bitwise identical for every count. */
+TT_API int tt_set_threads(int threads);
+
+/* The thread count in effect. */
+TT_API int tt_threads(void);
+
 /* ---- Machine limits (tt_peak.c; defined in the TTRuntime library only) ---- */
 
 /* fp32 multiply-add peak of one thread on path `isa`, GFLOP/s: the best of repeated runs over

@@ -49,8 +49,11 @@ public final class CompiledModel: @unchecked Sendable {
       UnsafeRawPointer?, UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?,
       UnsafeMutableRawPointer?, UnsafeRawPointer?, UnsafeMutableRawPointer?
     ) -> Int32
+  private typealias SetThreadsFunction = @convention(c) (Int32) -> Int32
   private let handle: UnsafeMutableRawPointer
   private let runFunction: RunFunction
+  /// `tt_model_set_threads`, absent from libraries built before kernel threads.
+  private let setThreadsFunction: SetThreadsFunction?
   /// The external weights blob (64-byte aligned), or `nil` when the weights are embedded.
   private let weightsBlob: UnsafeMutableRawPointer?
 
@@ -104,6 +107,9 @@ public final class CompiledModel: @unchecked Sendable {
     self.path = path
     self.handle = handle
     self.runFunction = unsafeBitCast(run, to: RunFunction.self)
+    self.setThreadsFunction = dlsym(handle, "tt_model_set_threads").map {
+      unsafeBitCast($0, to: SetThreadsFunction.self)
+    }
     self.graphHash = description.hash
     self.name = description.name
     self.inputs = description.inputs
@@ -168,6 +174,21 @@ public final class CompiledModel: @unchecked Sendable {
 
   /// A new session: the workspace and buffers for repeated runs on one thread.
   public func makeSession() -> Session { Session(model: self) }
+
+  /// Sets how many threads the library's kernels use inside one call (`tt_model_set_threads`: the
+  /// library's own pool of persistent workers, 1 by default), clamped to 1…256; returns the count in
+  /// effect. Outputs are bitwise identical for every count.
+  ///
+  /// - Throws: ``LoaderError/badInput(_:)`` when more than one thread is asked of a library built
+  ///   before kernel threads.
+  @discardableResult
+  public func setThreads(_ threads: Int) throws(LoaderError) -> Int {
+    guard let setThreadsFunction else {
+      if threads <= 1 { return 1 }
+      throw .badInput("\(path) was compiled before kernel threads (no tt_model_set_threads); recompile it")
+    }
+    return Int(setThreadsFunction(Int32(min(max(threads, 1), 256))))
+  }
 
   /// Calls the library's `tt_run_ex` on raw buffers, with `observer` (a C callback) and its
   /// context, or none.

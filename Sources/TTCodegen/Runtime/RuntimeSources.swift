@@ -17,5 +17,6 @@ enum RuntimeSources {
     ("tt_qgemm.h", PackageResources.tt_qgemm_h),
     ("tt_runtime.h", PackageResources.tt_runtime_h),
     ("tt_sparse.c", PackageResources.tt_sparse_c),
+    ("tt_threads.c", PackageResources.tt_threads_c),
   ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

@@ -17,13 +17,15 @@ struct BenchCommand: ParsableCommand {
       exactly --runs times), so that background load affects both alike; the report \
       gives the median and 90th-percentile latency per call, the throughput in samples (batch \
       rows) per second, the speedup of the median, and the largest absolute and relative \
-      difference between the two engines' outputs. --threads N also runs N compiled calls \
+      difference between the two engines' outputs. --threads N runs each call's kernels (GEMM, \
+      convolution) on N threads in both engines. --callers N also runs N compiled calls \
       concurrently (each with its own workspace) and reports their aggregate throughput. \
       Compiles through the compile cache (see ttc compile for the compiler options).
 
       Examples:
         ttc bench mlp.json
         ttc bench cnn.json --batch 64 --threads 2
+        ttc bench cnn.json --batch 64 --callers 2
         ttc bench mlp.json --runs 1000 --json
         ttc bench mlp.json --batch 64 --quantize int8-dynamic
       """)
@@ -36,12 +38,15 @@ struct BenchCommand: ParsableCommand {
     help: "Benchmark at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
-  /// The most concurrent callers `--threads` accepts (each gets its own workspace).
-  static let maxThreads = 256
+  /// The most concurrent callers `--callers` accepts (each gets its own workspace).
+  static let maxCallers = 256
 
   @Option(
-    parsing: .unconditional, help: "Also run the compiled model on this many threads at once (at most 256).")
-  var threads = 1
+    parsing: .unconditional,
+    help: "Also run the compiled model from this many callers at once (at most 256).")
+  var callers = 1
+
+  @OptionGroup(title: "Threads") var threading: ThreadFlags
 
   @Option(parsing: .unconditional, help: "Timed calls per engine (default: as many as fit in --seconds).")
   var runs: Int?
@@ -64,8 +69,8 @@ struct BenchCommand: ParsableCommand {
   func validate() throws {
     if let batch, batch <= 0 { throw ValidationError("--batch must be positive (got \(batch))") }
     if let runs, runs <= 0 { throw ValidationError("--runs must be positive (got \(runs))") }
-    guard (1...BenchCommand.maxThreads).contains(threads) else {
-      throw ValidationError("--threads must be between 1 and \(BenchCommand.maxThreads) (got \(threads))")
+    guard (1...BenchCommand.maxCallers).contains(callers) else {
+      throw ValidationError("--callers must be between 1 and \(BenchCommand.maxCallers) (got \(callers))")
     }
     guard seconds > 0 else { throw ValidationError("--seconds must be positive (got \(seconds))") }
   }
@@ -80,6 +85,7 @@ struct BenchCommand: ParsableCommand {
     if let note = loaded.quantizationNote, !json { print(note) }
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: model)
+    try threading.apply(to: compiled)
     let inputs = try RandomInputs.make(for: graph, seed: seed)
     let ordered = orderedInputs(inputs, of: graph)
     let rows = graph.batchSize ?? 1
@@ -97,12 +103,12 @@ struct BenchCommand: ParsableCommand {
       difference.add(value.floats(), interpreted[info.name]!.floats())
     }
     let report = Report(
-      machine: Machine.current, model: graph.name, batch: rows, threads: threads,
+      machine: Machine.current, model: graph.name, batch: rows, threads: threading.threads, callers: callers,
       flops: try GraphAnalysis(graph).totalFLOPs,
       peak: MachinePeak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
-      concurrent: threads > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
+      concurrent: callers > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
       difference: difference)
     if json {
       let encoder = JSONEncoder()
@@ -113,13 +119,13 @@ struct BenchCommand: ParsableCommand {
     }
   }
 
-  /// `threads` callers running the compiled model at once, each with its own session.
+  /// `callers` threads running the compiled model at once, each with its own session.
   private func concurrent(_ compiled: CompiledModel, _ inputs: [TensorData], rows: Int) throws -> Latency {
     let perThread = runs ?? 0
     let budget = seconds
-    let results = ThreadResults(count: threads)
+    let results = ThreadResults(count: callers)
     let start = Latency.now()
-    DispatchQueue.concurrentPerform(iterations: threads) { index in
+    DispatchQueue.concurrentPerform(iterations: callers) { index in
       let session = compiled.makeSession()
       do {
         let samples = try Latency.measure(runs: perThread > 0 ? perThread : nil, budget: budget, warmUp: 10) {
@@ -155,7 +161,9 @@ private struct Report: Encodable {
   let machine: Machine
   let model: String
   let batch: Int
+  /// Kernel threads per call (`--threads`) and concurrent compiled callers (`--callers`).
   let threads: Int
+  let callers: Int
   /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
   let flops: Int
   let peak: MachinePeak?
@@ -175,7 +183,7 @@ private struct Report: Encodable {
   func shareOfPeak(_ latency: Latency) -> Double? { peak.map { gflops(latency) / $0.fp32GFLOPS } }
 
   enum CodingKeys: String, CodingKey {
-    case machine, model, batch, threads, inputs, interpreter, compiled, concurrent, speedup, flops
+    case machine, model, batch, threads, callers, inputs, interpreter, compiled, concurrent, speedup, flops
     case interpreterGFLOPS = "interpreter_gflops"
     case compiledGFLOPS = "compiled_gflops"
     case peakGFLOPS = "peak_gflops"
@@ -190,6 +198,7 @@ private struct Report: Encodable {
     try container.encode(model, forKey: .model)
     try container.encode(batch, forKey: .batch)
     try container.encode(threads, forKey: .threads)
+    try container.encode(callers, forKey: .callers)
     try container.encode(inputs, forKey: .inputs)
     try container.encode(interpreter, forKey: .interpreter)
     try container.encode(compiled, forKey: .compiled)
@@ -206,7 +215,9 @@ private struct Report: Encodable {
 
   func printTable() {
     print(machine.line)
-    print("model: \(model), batch \(batch), inputs \(inputs.joined(separator: ", "))")
+    print(
+      "model: \(model), batch \(batch), \(threads) kernel thread(s), inputs \(inputs.joined(separator: ", "))"
+    )
     var table = TextTable([
       ("engine", .left), ("median", .right), ("p90", .right), ("samples/s", .right), ("GFLOP/s", .right),
       ("of peak", .right), ("runs", .right),
@@ -220,7 +231,7 @@ private struct Report: Encodable {
     }
     row("interpreter", interpreter)
     row("compiled", compiled)
-    if let concurrent { row("compiled ×\(threads) threads", concurrent) }
+    if let concurrent { row("compiled ×\(callers) callers", concurrent) }
     print(table.rendered, terminator: "")
     print(String(format: "speedup: %.1f× (median latency)", speedup))
     if let peak {
