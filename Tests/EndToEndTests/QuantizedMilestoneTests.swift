@@ -66,7 +66,7 @@ final class QuantizedMilestoneTests: XCTestCase {
 
   func testLeNet() throws {
     let digits = try TinyDigits(dataDirectory: repositoryRoot.appendingPathComponent("Data"), flatten: false)
-    let model = try LeNet(seed: 1)
+    let model = LeNet(seed: 1)
     let trainer = Trainer(
       model: model, optimizer: Adam(model.parameters(), learningRate: 0.01), loss: Loss.crossEntropy)
     _ = try trainer.fit(try DataLoader(digits.train, batchSize: 32, shuffle: true, seed: 1), epochs: 5)
