@@ -115,23 +115,30 @@ let package = Package(
         "MilestoneSupport",
       ], path: "Benchmarks/QuantizationBench"),
 
-    // Tests.
+    // Tests. TestSupport holds the helpers every test target shares (assertions, seeded values,
+    // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
+    // comparison because kernel tolerances are set per kernel.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
-    .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TTIRTests", dependencies: ["TestSupport", "TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "TinyTorchTests", dependencies: ["TinyTorch"], resources: [.copy("Fixtures")]),
+      name: "TinyTorchTests", dependencies: ["TestSupport", "TinyTorch"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "TTPassesTests", dependencies: ["TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
-    .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch", "TTPasses"]),
+      name: "TTPassesTests",
+      dependencies: ["TestSupport", "TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
     .testTarget(
-      name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+      name: "TTInterpreterTests", dependencies: ["TestSupport", "TTInterpreter", "TinyTorch", "TTPasses"]),
+    .testTarget(
+      name: "TTCodegenTests",
+      dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
     .testTarget(
       name: "TTONNXTests",
-      dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
+      dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
+        "TestSupport",
         "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTPasses", "MilestoneSupport",
       ]),
   ],
