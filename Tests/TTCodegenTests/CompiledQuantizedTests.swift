@@ -45,9 +45,9 @@ final class CompiledQuantizedTests: XCTestCase {
       var b = GraphBuilder(name: "half")
       let x = b.input("x", .f32, [rows, inFeatures])
       let r = b.input("r", .f32, [rows, outFeatures])
-      let weight = randomValues(inFeatures * outFeatures, seed: UInt64(outFeatures))
+      let weight = randomFloats(inFeatures * outFeatures, seed: UInt64(outFeatures))
       let w = b.weight("w", TensorData(halves: weight, shape: [inFeatures, outFeatures]))
-      let bias = b.weight("b", TensorData(randomValues(outFeatures, seed: 7), shape: [outFeatures]))
+      let bias = b.weight("b", TensorData(randomFloats(outFeatures, seed: 7), shape: [outFeatures]))
       b.output(b.add(.linear, [x, w], name: "plain"))
       b.output(b.add(.linear, [x, w, bias], name: "biased"))
       b.output(
