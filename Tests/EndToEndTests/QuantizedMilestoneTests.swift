@@ -52,6 +52,9 @@ final class QuantizedMilestoneTests: XCTestCase {
       let eager = try withNoGrad { try model(images) }.scalars
       XCTAssertGreaterThanOrEqual(accuracy(eager, labels), float32 - allowed, "\(name) eager \(mode)")
     }
+    try model.quantizeForEvaluation(calibratingOn: train.tensors[0])
+    let eager = try withNoGrad { try model(images) }.scalars
+    XCTAssertGreaterThanOrEqual(accuracy(eager, labels), float32 - 0.01, "\(name) eager int8 static")
     model.removeEvaluationQuantization()
   }
 

@@ -172,6 +172,44 @@ final class QuantizationTests: XCTestCase {
     }
   }
 
+  func testCalibrationTakesSeveralInputsAndArrays() throws {
+    var b = GraphBuilder(name: "two-inputs")
+    let x = b.input("x", .f32, [2, 3])
+    let y = b.input("y", .f32, [2, 3])
+    b.output(b.add(.mul, [x, y], name: "product"))
+    let graph = try b.build()
+    func samples(_ values: [Float]) throws -> NumpyFile {
+      try NumpyFile(shape: [values.count / 3, 3], elements: .float32(values))
+    }
+    let first = try samples([1, 2, 3, -4, 5, 6])
+    let second = try samples([0, 0, 9, 1, 1, 1, 2, 2, 2])
+    let ys = try samples(Array(repeating: 2, count: 15))
+    let ranges = try Calibration.ranges(
+      of: graph, inputs: ["x": [first, second], "y": [ys]], observer: .minMax)
+    XCTAssertEqual(ranges["x"], -4...9, "both arrays of x")
+    XCTAssertEqual(ranges["product"], -8...18)
+    let cases: [([String: [NumpyFile]], String)] = [
+      (["x": [first]], "input 'y': no calibration samples for this input"),
+      (["x": [first], "y": [ys]], "input 'y': has 5 calibration samples, but 'x' has 2"),
+      (
+        ["x": [first, try NumpyFile(shape: [1, 2], elements: .float32([1, 2]))], "y": [ys]],
+        "input 'x': calibration samples (array 2 of 2) have shape [1, 2], but the input f32[2, 3] needs [N, 3]"
+      ),
+      (
+        ["x": [first], "y": [first], "z": [first]],
+        "two-inputs: calibration samples for 'z', which is not an input (inputs: x, y)"
+      ),
+    ]
+    for (inputs, message) in cases {
+      XCTAssertThrowsError(try Calibration.ranges(of: graph, inputs: inputs, observer: .minMax)) { error in
+        XCTAssertEqual("\(error)", message)
+      }
+    }
+    XCTAssertThrowsError(try Calibration.ranges(of: graph, samples: first, observer: .minMax)) { error in
+      XCTAssertTrue("\(error)".contains("need a model with exactly one input, this one has 2"), "\(error)")
+    }
+  }
+
   func testQuantizationParametersFollowTheDynamicRule() {
     let parameters = QuantizationParameters(covering: -1...3)
     XCTAssertEqual(parameters.scale, 4 / 255)
