@@ -2,12 +2,14 @@
  *
  * tt_cpu_features asks the CPU once (cpuid, plus xgetbv: the OS must save the wide registers), in
  * every build; it is the one source of feature checks. In the TTRuntime library
- * (TT_RUNTIME_LIBRARY) every path is compiled and tt_best_isa derives from those features. In a
- * model library the build flags decide: -march=native defines __AVX512F__ / __AVX2__ for this
- * machine, and only that path is compiled (tt_gemm.c), which keeps compile times down; kernels
- * that carry every path themselves (the int8 GEMM) still ask tt_cpu_features.
+ * (TT_RUNTIME_LIBRARY) every path is compiled and tt_best_isa derives from those features (capped
+ * by TT_ISA). In a model library the build flags decide: -march=native defines __AVX512F__ /
+ * __AVX2__ for this machine, and only that path is compiled (tt_gemm.c), which keeps compile times
+ * down; kernels that carry every path themselves (the int8 GEMM) still ask tt_cpu_features.
  */
 #include "tt_internal.h"
+
+#include <stdlib.h>
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -45,18 +47,39 @@ TT_API unsigned tt_cpu_features(void) {
   return (unsigned)features;
 }
 
-TT_API tt_isa tt_best_isa(void) {
 #if defined(TT_RUNTIME_LIBRARY)
-  unsigned features = tt_cpu_features();
-  if (features & TT_CPU_AVX512) return TT_ISA_AVX512;
-  if (features & TT_CPU_AVX2) return TT_ISA_AVX2;
-  return TT_ISA_PORTABLE;
+/* The environment variable TT_ISA (portable, avx2, avx512) caps the path, so that tests and
+ * benchmarks can run every engine on a narrower path than the CPU's best. */
+static tt_isa tt_isa_cap(tt_isa detected) {
+  const char *cap = getenv("TT_ISA");
+  if (!cap) return detected;
+  tt_isa wanted = strcmp(cap, "portable") == 0 ? TT_ISA_PORTABLE
+                  : strcmp(cap, "avx2") == 0   ? TT_ISA_AVX2
+                                               : detected;
+  return wanted < detected ? wanted : detected;
+}
+
+TT_API tt_isa tt_best_isa(void) {
+  /* A benign race: every thread computes the same value. */
+  static int cached = -1;
+  int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    unsigned features = tt_cpu_features();
+    tt_isa detected = (features & TT_CPU_AVX512) ? TT_ISA_AVX512
+                      : (features & TT_CPU_AVX2) ? TT_ISA_AVX2
+                                                 : TT_ISA_PORTABLE;
+    isa = (int)tt_isa_cap(detected);
+    __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
+  }
+  return (tt_isa)isa;
+}
 #else
+TT_API tt_isa tt_best_isa(void) {
   if (TT_COMPILE_AVX512) return TT_ISA_AVX512;
   if (TT_COMPILE_AVX2) return TT_ISA_AVX2;
   return TT_ISA_PORTABLE;
-#endif
 }
+#endif
 
 TT_API int tt_isa_available(tt_isa isa) {
   switch (isa) {
