@@ -150,7 +150,9 @@ func variants(
     let model = try copy()
     for step in 1...3 {
       try prune(model, amount * Double(step) / 3)
-      _ = try trainer(model, learningRate, fineTuneEpochs).fit(train, epochs: fineTuneEpochs)
+      if fineTuneEpochs > 0 {
+        _ = try trainer(model, learningRate, fineTuneEpochs).fit(train, epochs: fineTuneEpochs)
+      }
     }
     let (before, after) = (try accuracy(oneShot), try accuracy(model))
     print(
@@ -209,7 +211,7 @@ runMilestone {
   let images = try TinyDigits(dataOption: arguments.options["data"], flatten: false)
   print("\nLeNet CNN: training \(epochs) epochs, then pruning + \(fineTuneEpochs) fine-tuning epochs")
   let cnn = try variants(
-    make: { try LeNet(seed: 1) },
+    make: { LeNet(seed: 1) },
     structuredLayers: {
       let m = $0 as! LeNet; return [m.conv1, m.conv2, m.fc1]
     },

@@ -146,6 +146,17 @@ TT_API int tt_set_threads(int threads);
 /* The thread count in effect. */
 TT_API int tt_threads(void);
 
+/* Instruction-set features, as bits of tt_cpu_features(). */
+typedef enum {
+  TT_CPU_AVX2 = 1 << 0,        /* AVX2, FMA and F16C, with the OS saving the YMM state */
+  TT_CPU_AVX512 = 1 << 1,      /* AVX-512 F/BW/DQ/VL, with the OS saving the ZMM and mask state */
+  TT_CPU_AVX512_VNNI = 1 << 2  /* AVX512_VNNI (vpdpbusd) on top of TT_CPU_AVX512 */
+} tt_cpu_feature;
+
+/* The features this CPU has, asked from it (cpuid, xgetbv) once, in every build: the one source
+ * tt_best_isa (library) and the int8 kernels' choice (tt_qgemm.c) are derived from. 0 off x86-64. */
+TT_API unsigned tt_cpu_features(void);
+
 /* ---- Machine limits (tt_peak.c; defined in the TTRuntime library only) ---- */
 
 /* fp32 multiply-add peak of one thread on path `isa`, GFLOP/s: the best of repeated runs over
@@ -193,6 +204,28 @@ TT_API void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t ld
 TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                          int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                          const tt_epilogue *epilogue, float *scratch);
+
+/* ---- float16 weights (tt_hgemm.c) ---- */
+
+/* out[i] = the float16 h[i] as float (exact; F16C / AVX-512 vcvtph2ps where the path has it). */
+TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out);
+
+/* tt_half_to_float_array on an explicit path (tests). */
+TT_API void tt_half_to_float_array_isa(tt_isa isa, const uint16_t *h, int64_t count, float *out);
+
+/* Floats of scratch tt_hgemm needs for an m×n×k product. */
+TT_API int64_t tt_hgemm_scratch(int64_t m, int64_t n, int64_t k);
+
+/* tt_sgemm (no transposes) with B[k, n] stored as float16 bits (row-major, ldb): C[m,n] =
+ * epilogue(A · widen(B)). Few rows read B as float16 in the kernel (half the bytes of tt_sgemm);
+ * many rows widen it block by block and call tt_sgemm. scratch holds tt_hgemm_scratch(m, n, k). */
+TT_API void tt_hgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const uint16_t *b,
+                     int64_t ldb, float *c, int64_t ldc, const tt_epilogue *epilogue, float *scratch);
+
+/* tt_hgemm on an explicit path (tests and benchmarks). */
+TT_API void tt_hgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                         const uint16_t *b, int64_t ldb, float *c, int64_t ldc, const tt_epilogue *epilogue,
+                         float *scratch);
 
 /* ---- Convolution (tt_conv.c, tt_conv_kernel.inc) ---- */
 

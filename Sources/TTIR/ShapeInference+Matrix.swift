@@ -18,10 +18,13 @@ extension Rule {
     return TensorType(inputs[0].dtype, batch + [a[a.count - 2], b[b.count - 1]])
   }
 
-  /// `x[..., in] · weight[in, out] (+ bias[out]) → [..., out]`.
+  /// `x[..., in] · weight[in, out] (+ bias[out]) → [..., out]`; an `f32` x may read an `f16`
+  /// weight (widened exactly, computed in `f32`).
   func inferLinear() throws(GraphError) -> TensorType {
     try requireFloat(0)
-    try requireSameDType(Array(inputs.indices))
+    try requireFloat(1)
+    let halfWeight = inputs[0].dtype == .f32 && inputs[1].dtype == .f16
+    try requireSameDType(Array(inputs.indices).filter { !(halfWeight && $0 == 1) })
     try requireRank(0, atLeast: 1)
     try requireRank(1, exactly: 2)
     let x = inputs[0].shape

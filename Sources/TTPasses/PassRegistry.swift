@@ -45,7 +45,7 @@ public enum PassRegistry {
       if let problem = PruningRanking.problem(with: sparsity, named: "sparsity") {
         throw .invalidOption(pass: PruneMagnitude.name, problem)
       }
-      return PruneMagnitude(sparsity: sparsity)
+      return PruneMagnitude(sparsity: sparsity, scope: options.pruneScope)
     },
     PassRegistration(PruneStructured.self) { options throws(PassError) in
       guard let fraction = options.pruneStructured else {

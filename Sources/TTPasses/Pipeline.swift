@@ -32,6 +32,8 @@ public struct PassOptions: Sendable {
   /// Prune every `linear` and `conv2d` weight to this sparsity by magnitude, then store sparse
   /// `linear` weights in CSR form: when set, pipelines run `prune-magnitude` and `sparsify` first.
   public var pruneSparsity: Double?
+  /// Whether `prune-magnitude` ranks each weight on its own or all of them together.
+  public var pruneScope: PruningScope
   /// Remove this fraction of the neurons/channels of every layer feeding another layer: when
   /// set, pipelines run `prune-structured` first.
   public var pruneStructured: Double?
@@ -49,12 +51,14 @@ public struct PassOptions: Sendable {
   /// Options; everything off by default.
   public init(
     batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil, pruneSparsity: Double? = nil,
-    pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1, lowRankEnergy: Double? = nil,
+    pruneScope: PruningScope = .layer, pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1,
+    lowRankEnergy: Double? = nil,
     sparsifyThreshold: Double = 0.8, activationRanges: [String: ClosedRange<Float>]? = nil
   ) {
     self.batchSize = batchSize
     self.evaluator = evaluator
     self.pruneSparsity = pruneSparsity
+    self.pruneScope = pruneScope
     self.pruneStructured = pruneStructured
     self.pruneNorm = pruneNorm
     self.lowRankEnergy = lowRankEnergy

@@ -24,6 +24,11 @@ extension Emission {
         fields += gemm.activation.map { [".activation = \($0)"] } ?? []
       }
       let epilogue = fields.isEmpty ? "0" : "&(tt_epilogue){\(fields.joined(separator: ", "))}"
+      if context.inputTypes[1].dtype == .f16 {
+        return [
+          "tt_hgemm(\(m), \(n), \(k), \(inputs[0]), \(k), \(inputs[1]), \(n), \(output), \(n), \(epilogue), \(scratch));"
+        ]
+      }
       return [
         "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
       ]

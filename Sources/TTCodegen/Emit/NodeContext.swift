@@ -21,6 +21,7 @@ struct NodeContext {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
       if node.op == .gather && index == 1 { continue }  // indices
       if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR indices
+      if node.op == .linear && index == 1 && type.dtype == .f16 { continue }  // f16 weights (tt_hgemm)
       throw unsupported(
         "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
     }
@@ -38,6 +39,9 @@ struct NodeContext {
       // All output rows: the emitter may fold a batch into the rows of one product, and scratch only
       // grows with m, so this covers the per-batch products too.
       let m = y.dropLast().reduce(1, *)
+      if node.op == .linear && inputTypes[1].dtype == .f16 {
+        return Int(tt_hgemm_scratch(Int64(m), Int64(n), Int64(k)))
+      }
       return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
     case .sparseLinear:
       return Int(tt_sparse_linear_scratch(Int64(inputTypes[0].shape.last ?? 0)))

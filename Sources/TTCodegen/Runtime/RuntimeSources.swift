@@ -9,6 +9,7 @@ enum RuntimeSources {
     ("tt_cpu.c", PackageResources.tt_cpu_c),
     ("tt_gemm.c", PackageResources.tt_gemm_c),
     ("tt_gemm_kernel.inc", PackageResources.tt_gemm_kernel_inc),
+    ("tt_hgemm.c", PackageResources.tt_hgemm_c),
     ("tt_internal.h", PackageResources.tt_internal_h),
     ("tt_model.h", PackageResources.tt_model_h),
     ("tt_nn.c", PackageResources.tt_nn_c),

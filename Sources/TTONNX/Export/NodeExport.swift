@@ -62,7 +62,11 @@ struct NodeExport {
       let condition = helper("Cast", [x], [Attribute.int("to", Int(ONNXDataType.bool))])
       finish("Where", [condition, node.inputs[1], node.inputs[2]])
     case .linear:
-      writeLinear(node.inputs)
+      var inputs = node.inputs
+      if type(inputs[1]).dtype != type(x).dtype {  // an f16 weight read by an f32 linear
+        inputs[1] = helper("Cast", [inputs[1]], [Attribute.int("to", Int(ONNXDataType.float))])
+      }
+      writeLinear(inputs)
     case .sparseLinear:
       let dense = session.constant(densifiedWeight(), "\(node.name)/weight")
       writeLinear([x, dense] + node.inputs.dropFirst(4))

@@ -50,6 +50,12 @@ struct PassFlags: ParsableArguments {
   var prune: Double?
 
   @Option(
+    name: .customLong("prune-scope"),
+    help: "Rank the values of each weight on its own (layer) or of all weights together (global) for --prune."
+  )
+  var pruneScope: PruningScopeFlag = .layer
+
+  @Option(
     name: .customLong("prune-structured"),
     help: ArgumentHelp(
       "Remove this fraction (0 ≤ F < 1) of the neurons/channels of every layer feeding another layer, shrinking both (pass prune-structured).",
@@ -89,9 +95,8 @@ struct PassFlags: ParsableArguments {
   /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
   func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
     let options = PassOptions(
-      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune,
-      pruneStructured: pruneStructured,
-      pruneNorm: pruneNorm.norm, lowRankEnergy: lowRank)
+      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune, pruneScope: pruneScope.scope,
+      pruneStructured: pruneStructured, pruneNorm: pruneNorm.norm, lowRankEnergy: lowRank)
     do {
       if let passList {
         let names = passList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -111,6 +116,19 @@ struct PassFlags: ParsableArguments {
       return [try GraphPrinter(after: printAfter, in: pipeline) { print($0, terminator: "") }]
     } catch {
       throw CommandFailure("--print-after: \(error)")
+    }
+  }
+}
+
+/// `--prune-scope`: which values unstructured pruning ranks together.
+enum PruningScopeFlag: String, ExpressibleByArgument, CaseIterable {
+  case layer, global
+
+  /// The scope in TTIR.
+  var scope: PruningScope {
+    switch self {
+    case .layer: .layer
+    case .global: .global
     }
   }
 }

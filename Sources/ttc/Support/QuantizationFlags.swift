@@ -32,18 +32,20 @@ struct QuantizationFlags: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Sample inputs for --quantize int8: a float32 .npy of shape [N, ...input without batch].",
-      valueName: "samples.npy"))
-  var calibrate: String?
+      "Sample inputs for --quantize int8: a float32 .npy of shape [N, ...input without batch]; "
+        + "NAME=samples.npy for the input NAME of a model with several. Repeat it for more files "
+        + "(samples of one input are concatenated; every input needs the same N).",
+      valueName: "[NAME=]samples.npy"))
+  var calibrate: [String] = []
 
   @Option(help: "How calibration ranges are taken: minmax or percentile (99.99%).")
   var observer: ObserverKind = .minmax
 
   func validate() throws {
-    if quantize == .int8 && calibrate == nil {
+    if quantize == .int8 && calibrate.isEmpty {
       throw ValidationError("--quantize int8 needs --calibrate samples.npy (or use --quantize int8-dynamic)")
     }
-    if calibrate != nil && quantize != .int8 {
+    if !calibrate.isEmpty && quantize != .int8 {
       throw ValidationError(
         "--calibrate is only used by --quantize int8 (got --quantize \(quantize.rawValue))")
     }
@@ -82,15 +84,27 @@ struct QuantizationFlags: ParsableArguments {
   }
 
   private func calibrationRanges(_ graph: Graph) throws -> [String: ClosedRange<Float>] {
-    let path = calibrate ?? ""
-    let samples: NumpyFile
-    do {
-      samples = try NumpyFile(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw CommandFailure("--calibrate: \(error)")
+    let names = graph.inputs.map(\.name)
+    var samples: [String: [NumpyFile]] = [:]
+    for argument in calibrate {
+      // NAME=path when NAME is an input of the model; otherwise the whole argument is a path.
+      let prefix = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+      let named = argument.contains("=") && names.contains(prefix)
+      let path = named ? String(argument.dropFirst(prefix.count + 1)) : argument
+      guard named || names.count == 1 else {
+        throw CommandFailure(
+          "--calibrate \(argument): the model has inputs \(names.joined(separator: ", ")); write --calibrate NAME=samples.npy"
+        )
+      }
+      do {
+        samples[named ? prefix : names[0], default: []].append(
+          try NumpyFile(contentsOf: URL(fileURLWithPath: path)))
+      } catch {
+        throw CommandFailure("--calibrate: \(error)")
+      }
     }
     do {
-      return try Calibration.ranges(of: graph, samples: samples, observer: observer.observer)
+      return try Calibration.ranges(of: graph, inputs: samples, observer: observer.observer)
     } catch {
       throw CommandFailure("--calibrate: \(error)")
     }

@@ -88,11 +88,17 @@ final class PassCommandTests: CommandLineTestCase {
       ["inspect", "mlp.json", "--prune", "0.9", "--print-after", "sparsify"], in: directory)
     XCTAssertEqual(pruned.status, 0, pruned.stderr)
     XCTAssertTrue(pruned.stdout.contains("sparse_linear"), pruned.stdout)
-    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--prune", "0.9", "-v"], in: directory)
+    let compiled = try ttc(
+      ["compile", "mlp.json", "-o", "mlp.so", "--prune", "0.9", "--prune-scope", "global", "-v"],
+      in: directory)
     XCTAssertEqual(compiled.status, 0, compiled.stderr)
-    XCTAssertTrue(compiled.stdout.contains("prune-magnitude(sparsity=0.9)"), compiled.stdout)
+    XCTAssertTrue(compiled.stdout.contains("prune-magnitude(sparsity=0.9,scope=global)"), compiled.stdout)
     let run = try ttc(
-      ["run", "mlp.json", "--prune", "0.9", "--compiled", "mlp.so", "--input", "x.npy"], in: directory)
+      [
+        "run", "mlp.json", "--prune", "0.9", "--prune-scope", "global", "--compiled", "mlp.so", "--input",
+        "x.npy",
+      ],
+      in: directory)
     XCTAssertEqual(run.status, 0, run.stderr)
     let structured = try ttc(
       [
