@@ -68,7 +68,7 @@ struct EagerCosts {
       let total = totals[call.path] ?? (0, 0, 0)
       let share = max(callsPerPath[call.path] ?? 1, 1)
       return ProfiledNode(
-        name: call.path.isEmpty ? "(model)" : call.path, kind: "\(type(of: call.module))",
+        name: call.path.isEmpty ? "(model)" : call.path, kind: call.kind,
         output: "f32\(call.output)", parameterCount: parameters[ObjectIdentifier(call.module)] ?? 0,
         flops: total.flops / share, bytesRead: total.read / share, bytesWritten: total.written / share,
         starts: call.starts, durations: call.durations)

@@ -2,36 +2,41 @@ import Foundation
 import TinyTorch
 
 /// Records every module call of the profiled runs (a ``TinyTorch/ModuleCallObserver``): when it
-/// started and how long it took, in call order, and the innermost module that threw.
+/// started and how long it took, in call order, and the innermost module that threw. Warm-up calls
+/// (before ``beginRun()``) are only watched for failures.
 final class ModuleCallRecorder: ModuleCallObserver, @unchecked Sendable {
   /// One module call of the first timed run, with its times in every run.
   struct Call {
     let module: Module
+    /// The module's path in the root (`""` for the root) or its given name.
     let path: String
-    var output: [Int]
+    /// The module's type name, or its given kind.
+    let kind: String
+    var output: [Int] = []
     var starts: [Double] = []
     var durations: [Double] = []
   }
 
-  private let paths: [ObjectIdentifier: String]
+  private var names: [ObjectIdentifier: (path: String, kind: String)] = [:]
   private let lock = NSLock()
   private(set) var calls: [Call] = []
   private var run = -1
   private var runStart = 0.0
   private var next = 0
-  /// The innermost module whose call threw, with the error.
-  private(set) var failure: (module: Module, path: String, error: any Error)?
+  /// The innermost module whose call threw, its name and kind, and the error.
+  private(set) var failure: (path: String, kind: String, error: any Error)?
 
-  /// A recorder naming modules by their path in `root` (`""` for `root` itself).
-  init(root: Module) {
-    var paths: [ObjectIdentifier: String] = [:]
+  /// A recorder naming modules by their path in `root` (`""` for `root` itself) and their type,
+  /// except those in `names`, which are named as given.
+  init(root: Module, names given: [(module: Module, name: String, kind: String)] = []) {
+    for entry in given { names[ObjectIdentifier(entry.module)] = (entry.name, entry.kind) }
     func visit(_ module: Module, _ path: String) {
-      guard paths[ObjectIdentifier(module)] == nil else { return }
-      paths[ObjectIdentifier(module)] = path
+      let id = ObjectIdentifier(module)
+      guard names[id] == nil else { return }
+      names[id] = (path, "\(type(of: module))")
       for (name, child) in module.namedChildren() { visit(child, path.isEmpty ? name : "\(path).\(name)") }
     }
     visit(root, "")
-    self.paths = paths
   }
 
   /// Starts timed run number `run + 1`, whose times count from now.
@@ -44,13 +49,11 @@ final class ModuleCallRecorder: ModuleCallObserver, @unchecked Sendable {
   }
 
   func observe(_ module: Module, _ call: () throws -> Tensor) throws -> Tensor {
-    // Warm-up calls (before the first timed run) are not timed, only watched for failures.
+    let name = names[ObjectIdentifier(module)] ?? ("?", "\(type(of: module))")
     let index: Int? = lock.withLock {
       guard run >= 0 else { return nil }
       defer { next += 1 }
-      if run == 0 {
-        calls.append(Call(module: module, path: paths[ObjectIdentifier(module)] ?? "?", output: []))
-      }
+      if run == 0 { calls.append(Call(module: module, path: name.path, kind: name.kind)) }
       return next
     }
     let start = monotonicSeconds()
@@ -58,9 +61,7 @@ final class ModuleCallRecorder: ModuleCallObserver, @unchecked Sendable {
     do {
       output = try call()
     } catch {
-      lock.withLock {
-        if failure == nil { failure = (module, paths[ObjectIdentifier(module)] ?? "?", error) }
-      }
+      lock.withLock { if failure == nil { failure = (name.path, name.kind, error) } }
       throw error
     }
     let end = monotonicSeconds()

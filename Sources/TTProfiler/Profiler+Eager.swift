@@ -93,7 +93,7 @@ extension Profiler {
 
   /// Runs `body` with `recorder` watching every module call, turning an error into a
   /// ``ProfileError`` that names the innermost module that threw.
-  private func eagerRun(recorder: ModuleCallRecorder, _ body: () throws -> Void)
+  func eagerRun(recorder: ModuleCallRecorder, unit: ProfileError.Unit = .module, _ body: () throws -> Void)
     throws(ProfileError)
   {
     do {
@@ -102,14 +102,14 @@ extension Profiler {
       guard let failure = recorder.failure else { throw ProfileError(engine: .eager, "\(error)") }
       throw ProfileError(
         engine: .eager, location: failure.path.isEmpty ? "(model)" : failure.path,
-        kind: "\(type(of: failure.module))", "\(failure.error)")
+        kind: failure.kind, unit: unit, "\(failure.error)")
     }
   }
 }
 
 extension MemoryPeak {
   /// Keeps the larger of this peak and `counter`'s.
-  fileprivate mutating func record(_ counter: TensorAllocationCounter) {
+  mutating func record(_ counter: TensorAllocationCounter) {
     if counter.peakBytes >= bytes {
       bytes = counter.peakBytes
       buffers = counter.peakBuffers
