@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
+    .library(name: "TTProfiler", targets: ["TTProfiler"]),
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
@@ -60,6 +61,11 @@ let package = Package(
       resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // The profiler of all three engines (eager, interpreter, compiled): costs, per-node times,
+    // peak memory, the roofline of this machine's measured peak, Chrome traces.
+    .target(
+      name: "TTProfiler",
+      dependencies: ["TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime"]),
     // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
     .target(
       name: "TTONNX",
@@ -68,7 +74,7 @@ let package = Package(
       name: "ttc",
       dependencies: [
         "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTKernels", "TTONNX",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TTProfiler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Milestones.
@@ -133,6 +139,11 @@ let package = Package(
     .testTarget(
       name: "TTCodegenTests",
       dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTProfilerTests",
+      dependencies: [
+        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+      ]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
