@@ -103,6 +103,13 @@ let package = Package(
     .executableTarget(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
+    // The 2018 MLPerf-style milestone: compression olympics and generation, interpreted and compiled.
+    .executableTarget(
+      name: "mlperf-2018",
+      dependencies: [
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTProfiler",
+        "MilestoneSupport",
+      ], path: "Examples/MLPerf2018"),
     // A pretrained BERT (all-MiniLM-L6-v2) from its Hugging Face files: sentence embeddings.
     .executableTarget(
       name: "sentence-embeddings", dependencies: ["TinyTorch", "MilestoneSupport"],

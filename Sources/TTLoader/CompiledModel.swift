@@ -278,6 +278,27 @@ public final class CompiledModel: @unchecked Sendable {
       return readOutputs()
     }
 
+    /// The session's buffer for input `index` (exactly `model.inputs[index].type.byteCount`
+    /// bytes). Write an input here and call ``runInPlace()`` to run without copies.
+    public func inputBuffer(_ index: Int) -> UnsafeMutableRawBufferPointer {
+      UnsafeMutableRawBufferPointer(start: inputBuffers[index], count: model.inputs[index].type.byteCount)
+    }
+
+    /// The session's buffer for output `index`, which each run overwrites.
+    public func outputBuffer(_ index: Int) -> UnsafeRawBufferPointer {
+      UnsafeRawBufferPointer(start: outputBuffers[index], count: model.outputs[index].type.byteCount)
+    }
+
+    /// Runs the model on the inputs already in the ``inputBuffer(_:)``s, writing the
+    /// ``outputBuffer(_:)``s: no copies and no allocations, for latency-critical loops (the
+    /// buffers persist between runs, so unchanged inputs need no rewriting).
+    ///
+    /// - Throws: ``LoaderError/runFailed(status:meaning:)`` when the compiled code reports a failure.
+    public func runInPlace() throws(LoaderError) {
+      try model.invoke(
+        inputs: inputPointers, outputs: outputPointers, workspace: workspace, observer: nil, context: nil)
+    }
+
     private func copyInputs(_ inputs: [TensorData]) throws(LoaderError) {
       guard inputs.count == model.inputs.count else {
         throw .badInput("model '\(model.name)' takes \(model.inputs.count) inputs, got \(inputs.count)")
