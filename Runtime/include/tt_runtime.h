@@ -66,6 +66,28 @@ static inline float tt_tanhf(float x) {
 }
 
 /* 1 / (1 + e^-x). */
+/* Integer pow as docs/IR.md defines it (PyTorch's): b >= 0 multiplies with wrap-around (two's
+ * complement, computed unsigned so that C's overflow rules do not apply); b < 0 gives 1 for
+ * a = 1, +-1 for a = -1 (by the parity of b) and 0 otherwise. */
+static inline int32_t tt_ipow32(int32_t a, int32_t b) {
+  if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : 0;
+  uint32_t base = (uint32_t)a, result = 1;
+  for (uint32_t e = (uint32_t)b; e != 0; e >>= 1) {
+    if (e & 1) result *= base;
+    base *= base;
+  }
+  return (int32_t)result;
+}
+static inline int64_t tt_ipow64(int64_t a, int64_t b) {
+  if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : 0;
+  uint64_t base = (uint64_t)a, result = 1;
+  for (uint64_t e = (uint64_t)b; e != 0; e >>= 1) {
+    if (e & 1) result *= base;
+    base *= base;
+  }
+  return (int64_t)result;
+}
+
 static inline float tt_sigmoidf(float x) { return 1.0f / (1.0f + tt_expf(-x)); }
 
 /* erf(x), vectorizable, within 3e-7 absolute of libm: the Taylor series to x^11 below |x| = 0.5

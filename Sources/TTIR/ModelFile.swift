@@ -81,15 +81,21 @@ public enum ModelFile {
   /// Reads the model at `url` with its weights, checks the weights against their declared
   /// types, and verifies the graph.
   ///
+  /// - Parameter allowingWeightsOutsideFolder: accept a `weights.file` with `..` that leaves the
+  ///   model's folder (refused by default; an absolute path is always refused).
   /// - Throws: ``ModelFileError`` naming the file (and the node, for graph errors).
-  public static func load(from url: URL) throws(ModelFileError) -> Graph {
+  public static func load(from url: URL, allowingWeightsOutsideFolder: Bool = false)
+    throws(ModelFileError) -> Graph
+  {
     let bytes: [UInt8]
     do {
       bytes = [UInt8](try InputFile.read(url))
     } catch {
       throw ModelFileError(path: url.path, error.reason)
     }
-    return try load(bytes, path: url.path, weightsFolder: url.deletingLastPathComponent())
+    return try load(
+      bytes, path: url.path, weightsFolder: url.deletingLastPathComponent(),
+      allowingWeightsOutsideFolder: allowingWeightsOutsideFolder)
   }
 
   /// Decodes the model document `bytes` (the contents of a `model.json`), reads its weights
@@ -99,11 +105,12 @@ public enum ModelFile {
   ///   - path: names the document in errors.
   ///   - weightsFolder: the folder `weights.file` is relative to; `nil` refuses a model whose
   ///     weights are not inline.
+  ///   - allowingWeightsOutsideFolder: as in ``load(from:allowingWeightsOutsideFolder:)``.
   /// - Throws: ``ModelFileError`` naming `path` (and the node, for graph errors).
-  public static func load(_ bytes: [UInt8], path: String, weightsFolder: URL?) throws(ModelFileError)
-    -> Graph
-  {
-    let decoder = ModelDecoder(path: path)
+  public static func load(
+    _ bytes: [UInt8], path: String, weightsFolder: URL?, allowingWeightsOutsideFolder: Bool = false
+  ) throws(ModelFileError) -> Graph {
+    let decoder = ModelDecoder(path: path, allowsWeightsOutsideFolder: allowingWeightsOutsideFolder)
     var (graph, weights) = try decoder.decode(bytes)
     switch weights {
     case .inline(let tensors):

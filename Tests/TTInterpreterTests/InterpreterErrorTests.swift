@@ -88,4 +88,28 @@ final class InterpreterErrorTests: XCTestCase {
       _ = try InterpreterTensor(shape: [2, 3], storage: .f32([1, 2, 3, 4, 5]))
     }
   }
+
+  func testIntermediatesBeyondTheMemoryLimitAreRefusedBeforeRunning() throws {
+    // An outer product of two 1 MiB vectors: 2^36 floats (256 GiB) from small inputs.
+    var builder = GraphBuilder(name: "outer")
+    let x = builder.input("x", .f32, [1 << 18, 1])
+    let y = builder.input("y", .f32, [1, 1 << 18])
+    builder.output(builder.add(.relu, [builder.add(.matmul, [x, y], name: "outer")], name: "r"))
+    let graph = try builder.build()
+    let memory = Interpreter.physicalMemory
+    try XCTSkipIf(memory >= 1 << 38, "more than 256 GiB of memory")
+    assertError(
+      "node 'outer' (matmul): needs 274877906944 bytes of intermediates at once (its output: "
+        + "274877906944), more than the physical memory of \(memory) bytes"
+    ) { _ = try Interpreter(graph: graph) }
+    // An explicit limit: the relu's output and its input are live together (2 × 64 bytes).
+    var small = GraphBuilder(name: "small")
+    let z = small.input("z", .f32, [16])
+    small.output(small.add(.relu, [small.add(.neg, [z], name: "n")], name: "r"))
+    assertError(
+      "node 'r' (relu): needs 128 bytes of intermediates at once (its output: 64), more than "
+        + "the memory limit of 100 bytes"
+    ) { _ = try Interpreter(graph: try small.build(), memoryLimit: 100) }
+    XCTAssertNoThrow(try Interpreter(graph: try small.build(), memoryLimit: 128))
+  }
 }

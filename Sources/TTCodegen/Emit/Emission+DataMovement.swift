@@ -107,7 +107,8 @@ extension Emission {
       switch node.op {
       case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
       case .reduceMin: (highest, { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
-      default: ("0", { acc, v in "\(acc) += \(v);" })
+      // Integer sums wrap around (docs/IR.md), like integer add.
+      default: ("0", { acc, v in "\(acc) = \(Self.binaryExpression(.add, acc, v, xType.dtype));" })
       }
     let variables = CSyntax.variables(x.count)
     let source = "\(inputs[0])[\(CSyntax.index(CSyntax.strides(x), variables: variables))]"

@@ -57,6 +57,7 @@ extension Emission {
   /// The C expression of binary elementwise `op` on `a` and `b` (in the compute type of `dtype`).
   /// Integer add, sub and mul wrap around (two's complement) as docs/IR.md says; computing them
   /// on unsigned values keeps C from treating overflow as undefined. MIN / −1 wraps to MIN.
+  /// Integer pow multiplies with wrap-around (`tt_ipow32`/`tt_ipow64` in tt_runtime.h).
   static func binaryExpression(_ op: Op, _ a: String, _ b: String, _ dtype: DType) -> String {
     let compute = CSyntax.computeType(dtype)
     let unsigned = "u" + compute
@@ -70,7 +71,9 @@ extension Emission {
     case .mul: wrapping(a, "*", b)
     case .div:
       dtype.isFloatingPoint ? "\(a) / \(b)" : "(\(b) == -1 ? \(wrapping("0", "-", a)) : \(a) / \(b))"
-    case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
+    case .pow:
+      dtype.isFloatingPoint
+        ? "powf(\(a), \(b))" : "tt_ipow\(compute == "int64_t" ? 64 : 32)((\(compute))\(a), (\(compute))\(b))"
     case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
     case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
     case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"

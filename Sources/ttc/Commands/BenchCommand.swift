@@ -62,6 +62,8 @@ struct BenchCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
 
   @OptionGroup var compiler: CompilerFlags
@@ -80,7 +82,8 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func bench() throws {
-    let loaded = try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
+    let loaded = try LoadedModel(
+      path: model, modelFile: modelFile, batch: batch, passes: passes, quantization: quantization)
     let graph = loaded.graph
     if let note = loaded.quantizationNote, !json { print(note) }
     let interpreter = try makeInterpreter(graph, modelPath: model)

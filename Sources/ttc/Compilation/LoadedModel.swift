@@ -27,13 +27,14 @@ struct LoadedModel {
   ///
   /// - Throws: ``CommandFailure`` naming the file (and the pass, for a pass failure).
   init(
-    path: String, batch: Int?, passes: PassFlags, quantization: QuantizationFlags? = nil,
+    path: String, modelFile: ModelFileFlags, batch: Int?, passes: PassFlags,
+    quantization: QuantizationFlags? = nil,
     defaultLevel: OptimizationLevel = .O2, instruments extra: [any PassInstrument] = []
   ) throws {
     var pipeline = try passes.pipeline(batch: batch, defaultLevel: defaultLevel)
     let instruments = try passes.instruments(for: pipeline) + extra
     let start = Date()
-    original = try loadModel(path)
+    original = try loadModel(path, modelFile)
     let afterLoad = Date()
     do {
       let result = try PassManager(pipeline: pipeline, instruments: instruments).run(original)

@@ -254,4 +254,18 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertTrue(refused.stderr.contains("is not a ttc compile cache"), refused.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(model).path))
   }
+
+  func testARelativeCompilerPathIsTakenFromTheCurrentDirectory() throws {
+    try saveDigitsMLP("mlp.json")
+    try FileManager.default.createDirectory(at: url("bin"), withIntermediateDirectories: false)
+    try FileManager.default.createSymbolicLink(
+      atPath: url("bin/mycc").path, withDestinationPath: try CCompiler.locateExecutable())
+    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--cc", "bin/mycc"], in: directory)
+    XCTAssertEqual(compiled.status, 0, compiled.stderr)
+    XCTAssertTrue(exists("mlp.so"))
+    let missing = try ttc(["compile", "mlp.json", "-o", "other.so", "--cc", "./no-such-cc"], in: directory)
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertTrue(
+      missing.stderr.contains("the C compiler './no-such-cc' is not an executable file"), missing.stderr)
+  }
 }
