@@ -89,6 +89,16 @@ static inline float tt_gelu_tanh(float x) {
   return 0.5f * x * (1.0f + tt_tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
 }
 
+/* Integer a^b (docs/IR.md): computed in double, then converted like a cast: NaN -> 0, truncated
+ * toward zero, saturated at [low, high] (the bounds of the element type). */
+static inline int64_t tt_pow_int(int64_t a, int64_t b, int64_t low, int64_t high) {
+  double p = pow((double)a, (double)b);
+  if (p != p) return 0;
+  if (p <= (double)low) return low;
+  if (p >= (double)high) return high;
+  return (int64_t)p;
+}
+
 /* IEEE half <-> float (round to nearest even), bit-exact with Swift's Float16. */
 static inline float tt_half_to_float(uint16_t h) {
   uint32_t sign = (uint32_t)(h & 0x8000u) << 16;

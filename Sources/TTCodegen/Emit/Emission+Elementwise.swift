@@ -70,7 +70,10 @@ extension Emission {
     case .mul: wrapping(a, "*", b)
     case .div:
       dtype.isFloatingPoint ? "\(a) / \(b)" : "(\(b) == -1 ? \(wrapping("0", "-", a)) : \(a) / \(b))"
-    case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
+    case .pow:
+      dtype.isFloatingPoint
+        ? "powf(\(a), \(b))"
+        : "(\(compute))tt_pow_int(\(a), \(b), \(CSyntax.integerBounds(dtype).low), \(CSyntax.integerBounds(dtype).high))"
     case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
     case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
     case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
