@@ -40,6 +40,42 @@ final class CompiledVsInterpreterTests: XCTestCase {
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
   }
 
+  func testIntegerOpsAgreeExactly() throws {
+    for dtype in [DType.i32, .i64] {
+      var b = GraphBuilder(name: "integers")
+      let x = b.input("x", dtype, [2, 3, 4])
+      let column = b.input("column", dtype, [3, 1])
+      for op in Op.allCases where op.category == .binaryElementwise {
+        b.output(b.add(op, [x, column]))
+      }
+      for (op, attributes) in [
+        (Op.neg, [String: AttributeValue]()), (.abs, [:]), (.relu, [:]),
+        (.clamp, ["min": .float(-3.5), "max": .float(9)]),
+        (.transpose, ["perm": .ints([2, 0, 1])]), (.reduceSum, ["axes": .ints([0, 2])]), (.reduceMax, [:]),
+        (.reduceMin, ["axes": .ints([1]), "keepdims": .bool(true)]), (.argmax, ["axis": .int(2)]),
+        (.slice, ["starts": .ints([1, 0, -1]), "ends": .ints([2, 3, -5]), "steps": .ints([1, 2, -1])]),
+      ] {
+        b.output(b.add(op, [x], attributes: attributes))
+      }
+      b.output(b.add(.where, [b.add(.greater, [x, column]), x, column]))
+      b.output(b.add(.concat, [x, x], attributes: ["axis": .int(1)]))
+      let ids = b.weight("ids", TensorData(int64s: [3, 0, 3], shape: [3]))
+      b.output(b.add(.gather, [x, ids], attributes: ["axis": .int(2)]))
+      let wide: [Int64] =
+        (0..<24).map { Int64(($0 * 37) % 23) - 11 } + [Int64(Int32.max), Int64(Int32.min), -1]
+      func tensor(_ values: [Int64], _ shape: [Int]) throws -> InterpreterTensor {
+        try InterpreterTensor(
+          shape: shape,
+          storage: dtype == .i32 ? .i32(values.map { Int32(truncatingIfNeeded: $0) }) : .i64(values))
+      }
+      let inputs = [
+        "x": try tensor(Array(wide.prefix(21)) + wide.suffix(3), [2, 3, 4]),
+        "column": try tensor([3, -2, 7], [3, 1]),
+      ]
+      try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+    }
+  }
+
   func testMatrixConvolutionAndPoolingOps() throws {
     var b = GraphBuilder(name: "spatial")
     let a = b.input("a", .f32, [2, 1, 3, 4])

@@ -19,7 +19,8 @@ extension Kernels {
   /// Whether the interpreter computes `op` on integer elements.
   static func acceptsIntegers(_ op: Op) -> Bool {
     switch op {
-    case .neg, .abs, .relu, .clamp, .where, .transpose, .concat, .slice, .gather, .reduceSum, .reduceMax, .reduceMin, .argmax:
+    case .neg, .abs, .relu, .clamp, .where, .transpose, .concat, .slice, .gather, .reduceSum, .reduceMax,
+      .reduceMin, .argmax:
       true
     case _ where op.category == .binaryElementwise: true
     default: false
@@ -180,8 +181,10 @@ extension Kernels {
       let (starts, ends) = (node.ints("starts") ?? [], node.ints("ends") ?? [])
       let steps = node.ints("steps") ?? Array(repeating: 1, count: shape.count)
       let first = shape.indices.map { axis in
-        ShapeInference.sliceRange(start: starts[axis], end: ends[axis], step: steps[axis], length: shape[axis])
-          .start
+        ShapeInference.sliceRange(
+          start: starts[axis], end: ends[axis], step: steps[axis], length: shape[axis]
+        )
+        .start
       }
       let base = zip(first, strides).map(*).reduce(0, +)
       return offsets(shape: outShape, strides: zip(strides, steps).map(*)).map { x[base + $0] }
@@ -202,7 +205,9 @@ extension Kernels {
       var result: [Int64] = []
       result.reserveCapacity(step.outputType.elementCount)
       for o in 0..<outer {
-        for index in indices { result += x[((o * length + index) * inner)..<((o * length + index + 1) * inner)] }
+        for index in indices {
+          result += x[((o * length + index) * inner)..<((o * length + index + 1) * inner)]
+        }
       }
       return result
     }
