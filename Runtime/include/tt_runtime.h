@@ -99,6 +99,17 @@ static inline int64_t tt_pow_int(int64_t a, int64_t b, int64_t low, int64_t high
   return (int64_t)p;
 }
 
+/* The remainder of a / b (docs/IR.md, `mod`): with `floored` the sign of b (Python's %), else the
+ * sign of a (C's fmod). Integer divisors are never 0 here (tt_run checks them first). */
+static inline float tt_mod_f32(float a, float b, int floored) {
+  float r = fmodf(a, b);
+  return floored && r != 0.0f && ((r < 0.0f) != (b < 0.0f)) ? r + b : r;
+}
+static inline int64_t tt_mod_int(int64_t a, int64_t b, int floored) {
+  int64_t r = b == -1 ? 0 : a % b;
+  return floored && r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
+
 /* IEEE half <-> float (round to nearest even), bit-exact with Swift's Float16. */
 static inline float tt_half_to_float(uint16_t h) {
   uint32_t sign = (uint32_t)(h & 0x8000u) << 16;

@@ -133,6 +133,9 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// weight scales, optional bias and ReLU; `x` is `f32` (quantized per call) or `i8`; the output
   /// is `f32`, or `i8` when `out_scale` is set. Note the `(out, in)` weight layout.
   case quantizedLinear = "quantized_linear"
+  /// The remainder of `a / b` (ONNX `Mod`): with `fmod` false (the default) it takes the sign of
+  /// `b` (Python's `%`, floored division), with `fmod` true the sign of `a` (C's `fmod`).
+  case mod
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
@@ -169,7 +172,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     switch self {
     case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh, .erf, .gelu, .leakyRelu, .clamp:
       .unaryElementwise
-    case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
+    case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater, .mod:
       .binaryElementwise
     case .where: .selection
     case .matmul, .linear, .sparseLinear: .matrix

@@ -106,6 +106,8 @@ extension Op {
       return .fixed(["x"], [.optional("min", .float), .optional("max", .float)])
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       return .fixed(["a", "b"])
+    case .mod:
+      return .fixed(["a", "b"], [.optional("fmod", .bool, default: false)])
     case .where:
       return .fixed(["condition", "a", "b"])
     case .matmul:

@@ -30,6 +30,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
       b.output(b.add(op, [row, x]))
     }
     b.output(b.add(.pow, [positive, column]))
+    b.output(b.add(.mod, [x, column]))
+    b.output(b.add(.mod, [row, x], attributes: ["fmod": .bool(true)]))
     b.output(b.add(.where, [b.add(.greater, [x, column]), row, column]))
     b.output(b.add(.where, [row, x, positive]))
     let inputs = [
@@ -57,6 +59,7 @@ final class CompiledVsInterpreterTests: XCTestCase {
       ] {
         b.output(b.add(op, [x], attributes: attributes))
       }
+      b.output(b.add(.mod, [x, column], attributes: ["fmod": .bool(true)]))
       b.output(b.add(.where, [b.add(.greater, [x, column]), x, column]))
       b.output(b.add(.concat, [x, x], attributes: ["axis": .int(1)]))
       let ids = b.weight("ids", TensorData(int64s: [3, 0, 3], shape: [3]))

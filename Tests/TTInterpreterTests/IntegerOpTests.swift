@@ -27,6 +27,21 @@ final class IntegerOpTests: XCTestCase {
     XCTAssertEqual(try binary(.maximum, a, b).storage, .i32([.max, 1, 2, 7, -1]))
     XCTAssertEqual(try binary(.minimum, a, b).storage, .i32([1, .min, -7, -2, .min]))
     XCTAssertEqual(try binary(.less, a, b).storage, .f32([0, 1, 1, 0, 1]))
+    XCTAssertEqual(try binary(.mod, a, b).storage, .i32([0, 0, 1, -1, 0]))
+    XCTAssertEqual(try binary(.mod, [7, -7, 7, -7, 0], [3, 3, -3, -3, 5]).storage, .i32([1, 2, -2, -1, 0]))
+  }
+
+  func testModTakesTheDivisorsSignOrWithFmodTheDividends() throws {
+    for (fmod, expected) in [(false, [Float(1.5), 0.5, -0.5, -1.5, 0]), (true, [1.5, -1.5, 1.5, -1.5, 0])] {
+      var builder = GraphBuilder(name: "mod")
+      builder.input("a", .f32, [5])
+      builder.input("b", .f32, [5])
+      builder.output(builder.add(.mod, ["a", "b"], attributes: ["fmod": .bool(fmod)], name: "r"))
+      let a = InterpreterTensor([5.5, -5.5, 5.5, -5.5, 4], shape: [5])
+      let b = InterpreterTensor([2, 2, -2, -2, 2], shape: [5])
+      let r = try Interpreter(graph: builder.build()).run(["a": a, "b": b])["r"]!
+      XCTAssertEqual(r.floats(), expected, "fmod \(fmod)")
+    }
   }
 
   func testPowIsComputedInDoubleAndSaturates() throws {

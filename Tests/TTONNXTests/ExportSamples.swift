@@ -51,6 +51,8 @@ enum ExportSamples {
       terms.append(b.add(op, [x, y]))
     }
     terms.append(b.add(.pow, [positive, y]))
+    terms.append(b.add(.mod, [x, y]))
+    terms.append(b.add(.mod, [x, y], attributes: ["fmod": .bool(true)]))
     terms.append(b.add(.where, [b.add(.greater, [x, y]), x, y]))
     terms.append(
       b.add(

@@ -42,7 +42,7 @@ extension Kernels {
       let loop = BroadcastLoop(output: step.outputType.shape, operands: [a.shape, b.shape])
       let (offsetsA, offsetsB) = (offsets(loop, operand: 0), offsets(loop, operand: 1))
       let y = b.int64s()
-      if node.op == .div, y.contains(0) {
+      if node.op == .div || node.op == .mod, y.contains(0) {
         throw InterpreterError(node: node, "integer division by zero")
       }
       let function = try integerBinary(step)
@@ -115,6 +115,13 @@ extension Kernels {
     case .equal: return { $0 == $1 ? 1 : 0 }
     case .less: return { $0 < $1 ? 1 : 0 }
     case .greater: return { $0 > $1 ? 1 : 0 }
+    case .mod:
+      // Exact (MIN mod −1 is 0, where C's % would trap); fmod = false gives the divisor's sign.
+      let floored = step.node.bool("fmod") != true
+      return { a, b in
+        let r = b == -1 ? 0 : a % b
+        return floored && r != 0 && (r < 0) != (b < 0) ? r + b : r
+      }
     default:
       throw InterpreterError(node: step.node, "the interpreter has no integer form of \(step.node.op)")
     }

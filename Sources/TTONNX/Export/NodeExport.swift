@@ -58,6 +58,8 @@ struct NodeExport {
     case .equal, .less, .greater:
       let opType = node.op == .equal ? "Equal" : node.op == .less ? "Less" : "Greater"
       finish("Cast", [helper(opType, node.inputs)], [Attribute.int("to", Int(ONNXDataType.float))])
+    case .mod:
+      writeMod()
     case .where:
       let condition = helper("Cast", [x], [Attribute.int("to", Int(ONNXDataType.bool))])
       finish("Where", [condition, node.inputs[1], node.inputs[2]])
@@ -158,6 +160,22 @@ struct NodeExport {
   }
 
   /// `x · weight (+ bias)`: `Gemm` for matrices, else `MatMul` (+ `Add`).
+  /// `mod`: ONNX `Mod` takes integers either way but floats only with `fmod = 1`, so a float `mod`
+  /// with `fmod = false` is `Mod(fmod=1)` moved to the divisor's sign where the signs differ.
+  private func writeMod() {
+    let floored = node.bool("fmod") != true
+    guard floored && type(x).dtype.isFloatingPoint else {
+      finish("Mod", node.inputs, [Attribute.int("fmod", floored ? 0 : 1)])
+      return
+    }
+    let (b, dtype) = (node.inputs[1], type(x).dtype)
+    let r = helper("Mod", node.inputs, [Attribute.int("fmod", 1)])
+    let zero = scalar(0, dtype)
+    let signsDiffer = helper("Xor", [helper("Less", [r, zero]), helper("Less", [b, zero])])
+    let nonzero = helper("Not", [helper("Equal", [r, zero])])
+    finish("Where", [helper("And", [nonzero, signsDiffer]), helper("Add", [r, b]), r])
+  }
+
   private func writeLinear(_ inputs: [String]) {
     if type(x).rank == 2 {
       finish("Gemm", inputs)
