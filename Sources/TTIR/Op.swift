@@ -136,6 +136,9 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// The remainder of `a / b` (ONNX `Mod`): with `fmod` false (the default) it takes the sign of
   /// `b` (Python's `%`, floored division), with `fmod` true the sign of `a` (C's `fmod`).
   case mod
+  /// Resamples `x` to the shape `sizes` (ONNX `Resize`, nearest or linear): output position `j`
+  /// of each axis reads input coordinate `transform(j, scale)` (``ResizeTaps``).
+  case resize
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
@@ -165,6 +168,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case fusedElementwise
     /// Integer arithmetic on int8 values (`quantized_linear`).
     case quantized
+    /// Resampling to another shape by interpolation (`resize`).
+    case resampling
   }
 
   /// The family this op belongs to.
@@ -185,6 +190,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
     case .fusedElementwise: .fusedElementwise
     case .quantizedLinear: .quantized
+    case .resize: .resampling
     }
   }
 

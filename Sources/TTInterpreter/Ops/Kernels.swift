@@ -65,6 +65,7 @@ enum Kernels {
     case .conversion: conversion(step, arguments[0])
     case .fusedElementwise: fusedElementwise(step, arguments)
     case .quantized: quantized(step, arguments)
+    case .resampling: resize(step, arguments[0])
     }
   }
 
