@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
+    .library(name: "TTProfiler", targets: ["TTProfiler"]),
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
@@ -60,6 +61,11 @@ let package = Package(
       resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // The profiler of all three engines (eager, interpreter, compiled): costs, per-node times,
+    // peak memory, the roofline of this machine's measured peak, Chrome traces.
+    .target(
+      name: "TTProfiler",
+      dependencies: ["TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime"]),
     // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
     .target(
       name: "TTONNX",
@@ -68,7 +74,7 @@ let package = Package(
       name: "ttc",
       dependencies: [
         "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTKernels", "TTONNX",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TTProfiler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Milestones.
@@ -114,23 +120,35 @@ let package = Package(
         "MilestoneSupport",
       ], path: "Benchmarks/QuantizationBench"),
 
-    // Tests.
+    // Tests. TestSupport holds the helpers every test target shares (assertions, seeded values,
+    // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
+    // comparison because kernel tolerances are set per kernel.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
-    .testTarget(name: "TTIRTests", dependencies: ["TTIR"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TTIRTests", dependencies: ["TestSupport", "TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "TinyTorchTests", dependencies: ["TinyTorch"], resources: [.copy("Fixtures")]),
+      name: "TinyTorchTests", dependencies: ["TestSupport", "TinyTorch"], resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "TTPassesTests", dependencies: ["TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
-    .testTarget(name: "TTInterpreterTests", dependencies: ["TTInterpreter", "TinyTorch", "TTPasses"]),
+      name: "TTPassesTests",
+      dependencies: ["TestSupport", "TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
     .testTarget(
-      name: "TTCodegenTests", dependencies: ["TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+      name: "TTInterpreterTests", dependencies: ["TestSupport", "TTInterpreter", "TinyTorch", "TTPasses"]),
+    .testTarget(
+      name: "TTCodegenTests",
+      dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTProfilerTests",
+      dependencies: [
+        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+      ]),
     .testTarget(
       name: "TTONNXTests",
-      dependencies: ["TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
+      dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
+        "TestSupport",
         "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTPasses", "MilestoneSupport",
       ]),
   ],

@@ -7,13 +7,13 @@ import XCTest
 
 final class CacheAndLoaderTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   func linearGraph(bias: Float = 0.5, name: String = "lin") throws -> Graph {
     var builder = GraphBuilder(name: name)
     let x = builder.input("x", .f32, [2, 3])
-    let w = builder.weight("w", TensorData(randomValues(12, seed: 1), shape: [3, 4]))
+    let w = builder.weight("w", TensorData(randomFloats(12, seed: 1), shape: [3, 4]))
     let b = builder.weight("b", TensorData([bias, 0, 0, 0], shape: [4]))
     builder.output(builder.add(.linear, [x, w, b], name: "fc"))
     return try builder.build()

@@ -7,8 +7,8 @@ import XCTest
 /// The compile cache deletes only what is recognisably its own (issue 13, item 2).
 final class CacheSafetyTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   private func compileSmallModel() throws {
     var builder = GraphBuilder(name: "small")

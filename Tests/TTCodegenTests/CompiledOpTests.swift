@@ -8,11 +8,11 @@ import XCTest
 /// (tolerance: see `assertClose`).
 final class CompiledOpTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   func testUnaryOps() throws {
-    let x = randomValues(37, seed: 1).map { $0 * 3 }
+    let x = randomFloats(37, seed: 1).map { $0 * 3 }
     let cases: [(Op, [String: AttributeValue], (Float) -> Float)] = [
       (.neg, [:], { -$0 }), (.exp, [:], { Glibc.exp($0) }), (.abs, [:], { Swift.abs($0) }),
       (.relu, [:], { max($0, 0) }), (.sigmoid, [:], { 1 / (1 + Glibc.exp(-$0)) }),
@@ -30,7 +30,7 @@ final class CompiledOpTests: XCTestCase {
       let input = builder.input("x", .f32, [37])
       builder.output(builder.add(op, [input], attributes: attributes, name: "op"))
       let result = try compileAndRun(try builder.build(), [x], cache: cache)[0]
-      assertClose(result, x.map(reference), "\(op) \(attributes)")
+      assertClose(result, x.map(reference), "\(op) \(attributes)", tolerance: Tolerance.compiled)
     }
     let positive = x.map { Swift.abs($0) + 0.1 }
     for (op, reference) in [(Op.log, { (v: Float) in Glibc.log(v) }), (.sqrt, { $0.squareRoot() })] {
@@ -38,7 +38,8 @@ final class CompiledOpTests: XCTestCase {
       let input = builder.input("x", .f32, [37])
       builder.output(builder.add(op, [input], name: "op"))
       assertClose(
-        try compileAndRun(try builder.build(), [positive], cache: cache)[0], positive.map(reference), "\(op)")
+        try compileAndRun(try builder.build(), [positive], cache: cache)[0], positive.map(reference), "\(op)",
+        tolerance: Tolerance.compiled)
     }
   }
 
@@ -54,8 +55,8 @@ final class CompiledOpTests: XCTestCase {
     ]
     for (shapeA, shapeB) in shapes {
       let out = ShapeInference.broadcast(shapeA, shapeB)!
-      var a = randomValues(shapeA.reduce(1, *), seed: 2)
-      let b = randomValues(shapeB.reduce(1, *), seed: 3).map { $0 + 1.5 }
+      var a = randomFloats(shapeA.reduce(1, *), seed: 2)
+      let b = randomFloats(shapeB.reduce(1, *), seed: 3).map { $0 + 1.5 }
       for (op, reference) in cases {
         if op == .pow { a = a.map { Swift.abs($0) + 0.5 } }
         var builder = GraphBuilder(name: "binary")
@@ -64,15 +65,15 @@ final class CompiledOpTests: XCTestCase {
         let result = try compileAndRun(try builder.build(), [a, b], cache: cache)[0]
         let expected = broadcastReference(
           shapeA, a, shapeB, b, out, op == .pow ? { Glibc.pow($0, $1) } : reference)
-        assertClose(result, expected, "\(op) \(shapeA) \(shapeB)")
+        assertClose(result, expected, "\(op) \(shapeA) \(shapeB)", tolerance: Tolerance.compiled)
       }
     }
   }
 
   func testMatmulLinearAndSoftmaxMLP() throws {
     let (n, inputs, hidden, classes) = (5, 13, 33, 10)
-    let w1 = randomValues(inputs * hidden, seed: 4), b1 = randomValues(hidden, seed: 5)
-    let w2 = randomValues(hidden * classes, seed: 6)
+    let w1 = randomFloats(inputs * hidden, seed: 4), b1 = randomFloats(hidden, seed: 5)
+    let w2 = randomFloats(hidden * classes, seed: 6)
     var builder = GraphBuilder(name: "mlp")
     let x = builder.input("x", .f32, [n, inputs])
     let h = builder.add(
@@ -85,7 +86,7 @@ final class CompiledOpTests: XCTestCase {
     let logits = builder.add(
       .matmul, [a, builder.weight("fc2.weight", TensorData(w2, shape: [hidden, classes]))], name: "fc2")
     builder.output(builder.add(.softmax, [logits], attributes: ["axis": .int(-1)], name: "probs"))
-    let input = randomValues(n * inputs, seed: 7)
+    let input = randomFloats(n * inputs, seed: 7)
     let result = try compileAndRun(try builder.build(), [input], cache: cache)[0]
 
     var expected: [Float] = []
@@ -98,7 +99,7 @@ final class CompiledOpTests: XCTestCase {
       let exps = act.map { Glibc.exp($0 - top) }
       expected += exps.map { $0 / exps.reduce(0, +) }
     }
-    assertClose(result, expected, "mlp")
+    assertClose(result, expected, "mlp", tolerance: Tolerance.compiled)
   }
 
   func testBatchedMatmulBroadcastsBatch() throws {
@@ -106,7 +107,7 @@ final class CompiledOpTests: XCTestCase {
     builder.output(
       builder.add(
         .matmul, [builder.input("a", .f32, [2, 1, 3, 4]), builder.input("b", .f32, [3, 4, 5])], name: "mm"))
-    let a = randomValues(24, seed: 8), b = randomValues(60, seed: 9)
+    let a = randomFloats(24, seed: 8), b = randomFloats(60, seed: 9)
     let result = try compileAndRun(try builder.build(), [a, b], cache: cache)[0]
     var expected: [Float] = []
     for i in 0..<2 {
@@ -118,7 +119,7 @@ final class CompiledOpTests: XCTestCase {
         }
       }
     }
-    assertClose(result, expected, "batched matmul")
+    assertClose(result, expected, "batched matmul", tolerance: Tolerance.compiled)
   }
 
   func testDataMovementAndReductions() throws {
@@ -137,30 +138,34 @@ final class CompiledOpTests: XCTestCase {
     builder.output(c)
     builder.output(sum)
     builder.output(mx)
-    let input = randomValues(24, seed: 10)
+    let input = randomFloats(24, seed: 10)
     let result = try compileAndRun(try builder.build(), [input], cache: cache)
     func at(_ i: Int, _ j: Int, _ k: Int) -> Float { input[i * 12 + j * 4 + k] }
     var sliced: [Float] = []
     for k in stride(from: 1, to: 4, by: 2) {
       for i in 0..<2 { for j in stride(from: 0, to: 3, by: 2) { sliced.append(at(i, j, k)) } }
     }
-    assertClose(result[0], sliced + sliced, "transpose/slice/reshape/concat")
+    assertClose(result[0], sliced + sliced, "transpose/slice/reshape/concat", tolerance: Tolerance.compiled)
     assertClose(
-      result[1], (0..<2).flatMap { i in (0..<4).map { k in (0..<3).reduce(0) { $0 + at(i, $1, k) } } }, "sum")
+      result[1], (0..<2).flatMap { i in (0..<4).map { k in (0..<3).reduce(0) { $0 + at(i, $1, k) } } }, "sum",
+      tolerance: Tolerance.compiled)
     assertClose(
-      result[2], (0..<3).map { j in (0..<2).flatMap { i in (0..<4).map { at(i, j, $0) } }.max()! }, "max")
+      result[2], (0..<3).map { j in (0..<2).flatMap { i in (0..<4).map { at(i, j, $0) } }.max()! }, "max",
+      tolerance: Tolerance.compiled)
   }
 
   func testGatherAndOutOfRangeIndex() throws {
     var builder = GraphBuilder(name: "embed")
-    let table = randomValues(12, seed: 11)
+    let table = randomFloats(12, seed: 11)
     let ids = builder.input("ids", .f32, [3])
     builder.output(
       builder.add(.gather, [builder.weight("table", TensorData(table, shape: [4, 3])), ids], name: "lookup"))
     let artifact = try ModelCompiler.compile(
       try builder.build(), options: CompileOptions(cacheDirectory: cache))
     let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
-    assertClose(try model.run([[2, 0, 3]])[0], Array(table[6..<9] + table[0..<3] + table[9..<12]), "gather")
+    assertClose(
+      try model.run([[2, 0, 3]])[0], Array(table[6..<9] + table[0..<3] + table[9..<12]), "gather",
+      tolerance: Tolerance.compiled)
     XCTAssertThrowsError(try model.run([[1, 4, 0]])) { error in
       XCTAssertEqual(error as? LoaderError, .runFailed(status: 2, meaning: "a gather index is out of range"))
     }
@@ -169,13 +174,13 @@ final class CompiledOpTests: XCTestCase {
   func testConvPoolAndLayerNorm() throws {
     var builder = GraphBuilder(name: "cnn")
     let x = builder.input("x", .f32, [1, 2, 5, 5])
-    let w = randomValues(3 * 2 * 3 * 3, seed: 12)
+    let w = randomFloats(3 * 2 * 3 * 3, seed: 12)
     let conv = builder.add(
       .conv2d, [x, builder.weight("w", TensorData(w, shape: [3, 2, 3, 3]))],
       attributes: ["padding": .ints([1, 1])], name: "conv")
     let pool = builder.add(.maxPool2d, [conv], attributes: ["kernel": .ints([2, 2])], name: "pool")
     builder.output(builder.add(.layerNorm, [pool], name: "norm"))
-    let input = randomValues(50, seed: 13)
+    let input = randomFloats(50, seed: 13)
     let result = try compileAndRun(try builder.build(), [input], cache: cache)[0]
     var convOut = [Float](repeating: 0, count: 75)
     for o in 0..<3 {
@@ -208,7 +213,7 @@ final class CompiledOpTests: XCTestCase {
         expected += row.map { ($0 - mean) / (variance + 1e-5).squareRoot() }
       }
     }
-    assertClose(result, expected, "conv/pool/layer_norm")
+    assertClose(result, expected, "conv/pool/layer_norm", tolerance: Tolerance.compiled)
   }
 }
 

@@ -7,8 +7,8 @@ import XCTest
 /// outputs exactly).
 final class CompiledQuantizedTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   /// int8 weights `[out, in]` in −127...127 and positive scales.
   private func layer(
@@ -16,12 +16,12 @@ final class CompiledQuantizedTests: XCTestCase {
   )
     -> [String]
   {
-    let weights = randomValues(inFeatures * outFeatures, seed: seed).map { Int8(($0 * 127).rounded()) }
-    let scales = randomValues(outFeatures, seed: seed + 1).map { 0.01 + abs($0) * 0.02 }
+    let weights = randomFloats(inFeatures * outFeatures, seed: seed).map { Int8(($0 * 127).rounded()) }
+    let scales = randomFloats(outFeatures, seed: seed + 1).map { 0.01 + abs($0) * 0.02 }
     return [
       b.weight("\(name).w", TensorData(int8s: weights, shape: [outFeatures, inFeatures])),
       b.weight("\(name).s", TensorData(scales, shape: [outFeatures])),
-      b.weight("\(name).b", TensorData(randomValues(outFeatures, seed: seed + 2), shape: [outFeatures])),
+      b.weight("\(name).b", TensorData(randomFloats(outFeatures, seed: seed + 2), shape: [outFeatures])),
     ]
   }
 

@@ -8,8 +8,8 @@ import XCTest
 /// whose outputs are many independent nodes.
 final class CompiledVsInterpreterTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   func testElementwiseOpsWithBroadcasting() throws {
     var b = GraphBuilder(name: "elementwise")
@@ -99,19 +99,19 @@ final class CompiledVsInterpreterTests: XCTestCase {
     let m = b.input("m", .f32, [3, 4, 5])
     let image = b.input("image", .f32, [2, 4, 7, 6])
     b.output(b.add(.matmul, [a, m]))
-    let w = b.weight("w", TensorData(randomValues(20, seed: 5), shape: [4, 5]))
-    let bias = b.weight("bias", TensorData(randomValues(5, seed: 6), shape: [5]))
+    let w = b.weight("w", TensorData(randomFloats(20, seed: 5), shape: [4, 5]))
+    let bias = b.weight("bias", TensorData(randomFloats(5, seed: 6), shape: [5]))
     b.output(b.add(.linear, [a, w, bias]))
     b.output(b.add(.linear, [a, w]))
-    let kernel = b.weight("kernel", TensorData(randomValues(6 * 2 * 3 * 3, seed: 7), shape: [6, 2, 3, 3]))
-    let kernelBias = b.weight("kernel.bias", TensorData(randomValues(6, seed: 8), shape: [6]))
+    let kernel = b.weight("kernel", TensorData(randomFloats(6 * 2 * 3 * 3, seed: 7), shape: [6, 2, 3, 3]))
+    let kernelBias = b.weight("kernel.bias", TensorData(randomFloats(6, seed: 8), shape: [6]))
     b.output(
       b.add(
         .conv2d, [image, kernel, kernelBias],
         attributes: [
           "stride": .ints([2, 1]), "padding": .ints([1, 2]), "dilation": .ints([1, 2]), "groups": .int(2),
         ]))
-    let dense = b.weight("dense", TensorData(randomValues(3 * 4 * 2 * 2, seed: 9), shape: [3, 4, 2, 2]))
+    let dense = b.weight("dense", TensorData(randomFloats(3 * 4 * 2 * 2, seed: 9), shape: [3, 4, 2, 2]))
     b.output(b.add(.conv2d, [image, dense]))
     b.output(
       b.add(
@@ -129,7 +129,7 @@ final class CompiledVsInterpreterTests: XCTestCase {
     }
     let channels = (0..<4).map { name in
       b.weight(
-        "bn.\(name)", TensorData(randomValues(4, seed: 10 + UInt64(name)).map { abs($0) + 0.5 }, shape: [4]))
+        "bn.\(name)", TensorData(randomFloats(4, seed: 10 + UInt64(name)).map { abs($0) + 0.5 }, shape: [4]))
     }
     b.output(b.add(.batchNorm, [image] + channels, attributes: ["eps": .float(1e-3)]))
     let inputs = [
@@ -144,8 +144,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
     let x = b.input("x", .f32, [2, 3, 6])
     b.output(b.add(.softmax, [x], attributes: ["axis": .int(1)]))
     b.output(b.add(.logSoftmax, [x]))
-    let gamma = b.weight("gamma", TensorData(randomValues(6, seed: 20), shape: [6]))
-    let beta = b.weight("beta", TensorData(randomValues(6, seed: 21), shape: [6]))
+    let gamma = b.weight("gamma", TensorData(randomFloats(6, seed: 20), shape: [6]))
+    let beta = b.weight("beta", TensorData(randomFloats(6, seed: 21), shape: [6]))
     b.output(b.add(.layerNorm, [x, gamma, beta], attributes: ["eps": .float(1e-3)]))
     b.output(b.add(.layerNorm, [x]))
     let q = b.input("q", .f32, [2, 2, 4, 8])
@@ -224,8 +224,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
 /// per output), whole and partial 16-row tiles, empty rows, with and without bias.
 final class CompiledSparseLinearTests: XCTestCase {
   func testSparseLinearOverOddShapes() throws {
-    let cache = makeCacheDirectory()
-    defer { removeTree(cache) }
+    let cache = try makeTemporaryDirectory("ttc-test-cache").path
+    defer { removeDirectory(URL(fileURLWithPath: cache)) }
     var b = GraphBuilder(name: "sparse")
     var inputs: [String: InterpreterTensor] = [:]
     let shapes = [(1, 1, 1), (3, 17, 5), (4, 63, 33), (16, 65, 17), (17, 40, 3), (65, 33, 64)]
@@ -233,7 +233,7 @@ final class CompiledSparseLinearTests: XCTestCase {
       let seed = UInt64(index * 10 + 100)
       let x = b.input("x\(index)", .f32, [rows, inFeatures])
       inputs[x] = randomTensor([rows, inFeatures], seed: seed)
-      let dense = randomValues(inFeatures * outFeatures, seed: seed + 1).map { abs($0) < 0.85 ? 0 : $0 }
+      let dense = randomFloats(inFeatures * outFeatures, seed: seed + 1).map { abs($0) < 0.85 ? 0 : $0 }
       let csr = CSRMatrix(transposing: dense, rows: inFeatures, columns: outFeatures)
       let csrInputs = [
         x, b.weight("w\(index).values", TensorData(csr.values, shape: [csr.values.count])),
@@ -241,7 +241,7 @@ final class CompiledSparseLinearTests: XCTestCase {
         b.weight("w\(index).row_pointers", TensorData(int32s: csr.rowPointers, shape: [outFeatures + 1])),
       ]
       let bias = b.weight(
-        "b\(index)", TensorData(randomValues(outFeatures, seed: seed + 2), shape: [outFeatures]))
+        "b\(index)", TensorData(randomFloats(outFeatures, seed: seed + 2), shape: [outFeatures]))
       b.output(b.add(.sparseLinear, csrInputs + [bias]))
       b.output(b.add(.sparseLinear, csrInputs))
     }

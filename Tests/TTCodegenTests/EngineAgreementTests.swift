@@ -8,8 +8,8 @@ import XCTest
 /// compiled library as in the interpreter (issue 13, item 5).
 final class EngineAgreementTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   private func load(_ graph: Graph) throws -> CompiledModel {
     let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache))

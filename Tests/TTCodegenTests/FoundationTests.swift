@@ -40,8 +40,8 @@ final class FoundationTests: XCTestCase {
 
   /// The loader reads tt_model.h structs by offset; check those offsets against clang's.
   func testDescriptorLayoutMatchesHeader() throws {
-    let directory = makeCacheDirectory()
-    defer { removeTree(directory) }
+    let directory = try makeTemporaryDirectory("ttc-test-cache").path
+    defer { removeDirectory(URL(fileURLWithPath: directory)) }
     for file in RuntimeSources.files {
       try file.contents.write(toFile: "\(directory)/\(file.name)", atomically: true, encoding: .utf8)
     }

@@ -8,8 +8,8 @@ import XCTest
 /// kernels), and compiled C matches the interpreter.
 final class FusedOpTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   /// Each case's unfused and fused outputs, named `unfused<i>` / `fused<i>`.
   func assertFusedMatchesUnfused(
@@ -69,8 +69,8 @@ final class FusedOpTests: XCTestCase {
       let x = b.input("x\(cases)", .f32, [m, k])
       inputs[x] = randomTensor([m, k], seed: UInt64(cases))
       let w = b.weight(
-        "w\(cases)", TensorData(randomValues(k * n, seed: UInt64(100 + cases)), shape: [k, n]))
-      let bias = b.weight("bias\(cases)", TensorData(randomValues(n, seed: UInt64(200 + cases)), shape: [n]))
+        "w\(cases)", TensorData(randomFloats(k * n, seed: UInt64(100 + cases)), shape: [k, n]))
+      let bias = b.weight("bias\(cases)", TensorData(randomFloats(n, seed: UInt64(200 + cases)), shape: [n]))
       for (residualShape, withBias) in [([m, n], true), ([n], false), ([m, 1], true)] {
         let r = b.input("r\(cases)", .f32, residualShape)
         inputs[r] = randomTensor(residualShape, seed: UInt64(300 + cases))
@@ -103,8 +103,8 @@ final class FusedOpTests: XCTestCase {
     // conv2d + bias + relu + residual.
     let image = b.input("image", .f32, [2, 3, 17, 17])
     inputs[image] = randomTensor([2, 3, 17, 17], seed: 500)
-    let kernel = b.weight("kernel", TensorData(randomValues(5 * 3 * 3 * 3, seed: 501), shape: [5, 3, 3, 3]))
-    let convBias = b.weight("conv_bias", TensorData(randomValues(5, seed: 502), shape: [5]))
+    let kernel = b.weight("kernel", TensorData(randomFloats(5 * 3 * 3 * 3, seed: 501), shape: [5, 3, 3, 3]))
+    let convBias = b.weight("conv_bias", TensorData(randomFloats(5, seed: 502), shape: [5]))
     let skip = b.input("skip", .f32, [2, 5, 15, 15])
     inputs[skip] = randomTensor([2, 5, 15, 15], seed: 503)
     let conv = b.add(.conv2d, [image, kernel, convBias], name: "conv")

@@ -10,8 +10,8 @@ import XCTest
 /// identifiers, and must never become code (issue 13, item 1).
 final class HostileNameTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   /// Names that would close a comment, open one, form trigraphs, end a string, splice lines.
   static let awkward = [
@@ -59,7 +59,7 @@ final class HostileNameTests: XCTestCase {
   func testAwkwardNamesCompileRunAndRoundTrip() throws {
     var b = GraphBuilder(name: "g */ ??/ \"\\\n")
     let x = b.input("x */", .f32, [2, 3])
-    let w = b.weight("w??/\"\\\n", TensorData(randomValues(6, seed: 1), shape: [2, 3]))
+    let w = b.weight("w??/\"\\\n", TensorData(randomFloats(6, seed: 1), shape: [2, 3]))
     var value = b.add(.add, [x, w], name: "/* add", output: "sum ??/")
     for (index, name) in Self.awkward.enumerated() {
       value = b.add(index.isMultiple(of: 2) ? .relu : .neg, [value], name: name, output: name + ".out")

@@ -6,7 +6,7 @@ import XCTest
 
 /// Deterministic `f32` tensor with values in `[low, high)`.
 func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> InterpreterTensor {
-  let values = randomValues(shape.reduce(1, *), seed: seed).map { low + ($0 + 1) / 2 * (high - low) }
+  let values = randomFloats(shape.reduce(1, *), seed: seed).map { low + ($0 + 1) / 2 * (high - low) }
   return InterpreterTensor(values, shape: shape)
 }
 

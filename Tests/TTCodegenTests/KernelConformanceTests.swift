@@ -11,8 +11,8 @@ import XCTest
 /// broadcast; a fully masked attention row must be zeros everywhere, never NaN.
 final class KernelConformanceTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   /// A named input with its values and an eager tensor of the same values.
   struct Operand {
@@ -30,13 +30,13 @@ final class KernelConformanceTests: XCTestCase {
     func input(_ shape: [Int]) -> (String, Tensor) {
       seed += 1
       let operand = Operand(
-        name: "in\(operands.count)", shape: shape, values: randomValues(shape.reduce(1, *), seed: seed))
+        name: "in\(operands.count)", shape: shape, values: randomFloats(shape.reduce(1, *), seed: seed))
       operands.append(operand)
       return (builder.input(operand.name, .f32, shape), operand.tensor)
     }
     func weight(_ shape: [Int]) -> (String, Tensor) {
       seed += 1
-      let values = randomValues(shape.reduce(1, *), seed: seed)
+      let values = randomFloats(shape.reduce(1, *), seed: seed)
       let name = builder.weight("w\(seed)", TensorData(values, shape: shape))
       return (name, try! Tensor(shape: shape, scalars: values))
     }

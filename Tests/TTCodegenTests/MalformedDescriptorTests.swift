@@ -8,8 +8,8 @@ import XCTest
 /// (issue 13, item 7).
 final class MalformedDescriptorTests: XCTestCase {
   var cache = ""
-  override func setUp() { cache = makeCacheDirectory() }
-  override func tearDown() { removeTree(cache) }
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
 
   /// Builds a library whose descriptor has the given fields replaced, then loads it.
   private func load(_ replacements: [String: String]) throws -> CompiledModel {

@@ -16,45 +16,9 @@ func infer(_ op: Op, _ types: [TensorType], _ attributes: [String: AttributeValu
   return try ShapeInference.outputTypes(of: node, inputTypes: types)[0]
 }
 
-/// Asserts that `body` throws an error whose description contains every fragment.
-func assertThrows(
-  _ fragments: String..., file: StaticString = #filePath, line: UInt = #line,
-  _ body: () throws -> Void
-) {
-  do {
-    try body()
-    XCTFail("expected an error containing \(fragments)", file: file, line: line)
-  } catch {
-    let text = String(describing: error)
-    for fragment in fragments {
-      XCTAssertTrue(
-        text.contains(fragment), "'\(text)' does not contain '\(fragment)'", file: file, line: line)
-    }
-    XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
-  }
-}
-
-/// A fresh temporary directory, removed when the test ends.
-func temporaryDirectory(for testCase: XCTestCase) throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "ttir-tests-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-  return url
-}
-
 /// The URL of a file in Tests/TTIRTests/Fixtures.
 func fixtureURL(_ name: String) throws -> URL {
   try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
-}
-
-/// Deterministic pseudo-random floats in [-1, 1).
-func randomFloats(_ count: Int, seed: UInt64) -> [Float] {
-  var state = seed &+ 0x9E37_79B9_7F4A_7C15
-  return (0..<count).map { _ in
-    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-    return Float(state >> 40) / Float(1 << 23) - 1
-  }
 }
 
 /// The 64 → 128 → 10 MLP used across tests: linear, relu, linear, softmax.
@@ -108,18 +72,10 @@ enum SchemaValidator {
     }
   }
 
-  private static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+  private static func run(_ arguments: [String]) throws -> ProcessResult {
+    try runProgram("python3", arguments)
   }
+
 }
 
 /// Saves `graph` like ``ModelFile/save(_:to:weights:)`` and validates the JSON against the schema.

@@ -32,24 +32,5 @@ func assertOp(
   assertClose(result.floats(), expected.scalars, "\(op)", file: file, line: line)
 }
 
-/// `|actual − expected| ≤ tolerance · max(|expected|, 1)` elementwise (NaNs must match).
-func assertClose(
-  _ actual: [Float], _ expected: [Float], _ message: String = "", tolerance: Float = 1e-5,
-  file: StaticString = #filePath, line: UInt = #line
-) {
-  guard actual.count == expected.count else {
-    XCTFail("\(message): \(actual.count) values, expected \(expected.count)", file: file, line: line)
-    return
-  }
-  for (index, (a, e)) in zip(actual, expected).enumerated() {
-    if a.isNaN && e.isNaN { continue }
-    if a == e { continue }
-    guard Swift.abs(a - e) <= tolerance * Swift.max(Swift.abs(e), 1) else {
-      XCTFail("\(message): element \(index) is \(a), expected \(e)", file: file, line: line)
-      return
-    }
-  }
-}
-
 /// Deterministic normal values of `shape`.
 func randn(_ shape: [Int], seed: UInt64) -> Tensor { Tensor.randn(shape, seed: seed) }

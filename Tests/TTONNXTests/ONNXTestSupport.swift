@@ -131,31 +131,17 @@ enum ReferencePython {
     guard result.status == 0 else { throw ONNXError("\(script) failed: \(result.output)") }
   }
 
-  private static func run(_ executable: String, _ arguments: [String]) throws -> (
-    status: Int32, output: String
-  ) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+  private static func run(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
+    try runProgram(executable, arguments)
   }
+
 }
 
-/// |a − b| ≤ tolerance · max(1, |b|) elementwise, same shape.
+/// ``assertClose(_:_:_:tolerance:file:line:)`` for tensors: same shape, then the values.
 func assertClose(
-  _ actual: TensorData, _ expected: TensorData, tolerance: Float = 1e-4, _ message: String,
+  _ actual: TensorData, _ expected: TensorData, tolerance: Float = Tolerance.compiled, _ message: String,
   file: StaticString = #filePath, line: UInt = #line
 ) {
   XCTAssertEqual(actual.shape, expected.shape, message, file: file, line: line)
-  for (index, (a, b)) in zip(actual.floats(), expected.floats()).enumerated()
-  where !(abs(a - b) <= tolerance * max(1, abs(b))) {
-    XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
-    return
-  }
+  assertClose(actual.floats(), expected.floats(), message, tolerance: tolerance, file: file, line: line)
 }

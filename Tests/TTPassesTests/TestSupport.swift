@@ -14,23 +14,6 @@ func makeGraphWithDeadCode() throws -> Graph {
   return try b.build()
 }
 
-/// Asserts that `body` throws an error whose one-line description contains every fragment.
-func assertThrows(
-  _ fragments: String..., file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
-) {
-  do {
-    try body()
-    XCTFail("expected an error containing \(fragments)", file: file, line: line)
-  } catch {
-    let text = String(describing: error)
-    for fragment in fragments {
-      XCTAssertTrue(
-        text.contains(fragment), "'\(text)' does not contain '\(fragment)'", file: file, line: line)
-    }
-    XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
-  }
-}
-
 /// A pass that removes the first node although later nodes read it (for verifier tests).
 struct BreakingPass: Pass {
   static let name = "breaking"
@@ -44,21 +27,4 @@ struct BreakingPass: Pass {
 /// Collects what a ``GraphPrinter`` writes.
 final class TextSink: @unchecked Sendable {
   var text = ""
-}
-
-/// `count` seeded values in [-1, 1).
-func values(_ count: Int, seed: UInt64) -> [Float] {
-  Tensor.uniform([count], low: -1, high: 1, seed: seed).scalars
-}
-
-/// The exact passes' tolerance: `|a − b| ≤ 1e-6 · max(1, |b|)` element by element.
-func assertExactlyClose(
-  _ actual: [Float], _ expected: [Float], _ message: String, file: StaticString = #filePath,
-  line: UInt = #line
-) {
-  XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
-  for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= 1e-6 * max(1, abs(b))) {
-    XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
-    return
-  }
 }

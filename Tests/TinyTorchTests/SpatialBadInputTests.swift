@@ -3,17 +3,6 @@ import XCTest
 @testable import TinyTorch
 
 final class SpatialBadInputTests: XCTestCase {
-  func assertThrows(
-    _ fragment: String, file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Any
-  ) {
-    XCTAssertThrowsError(try body(), file: file, line: line) { error in
-      let message = "\(error)"
-      XCTAssertTrue(
-        message.contains(fragment), "“\(message)” does not mention “\(fragment)”", file: file,
-        line: line)
-    }
-  }
-
   func testConv2dRejectsWrongRankAndChannelCount() throws {
     let conv = Conv2d(3, 4, kernelSize: 3)
     assertThrows("expected input of shape [batch, 3, height, width], got [3, 8, 8]") {

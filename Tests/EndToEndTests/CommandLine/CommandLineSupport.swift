@@ -2,35 +2,14 @@ import Foundation
 import TTIR
 import XCTest
 
-/// The result of running the `ttc` executable.
-struct CommandResult {
-  let status: Int32
-  let stdout: String
-  let stderr: String
-}
-
 /// Runs the built `ttc` (from the same build products folder as the test bundle, else
 /// `.build/debug/ttc` under the package root) with `arguments` in `directory`, with its compile
 /// cache (`$XDG_CACHE_HOME/ttc`) in `directory/xdg` so that tests never touch the user's cache.
-func ttc(_ arguments: [String], in directory: URL) throws -> CommandResult {
+func ttc(_ arguments: [String], in directory: URL) throws -> ProcessResult {
   let executable = try XCTUnwrap(ttcExecutable(), "build the ttc product first (swift build --product ttc)")
-  let process = Process()
-  process.executableURL = executable
-  process.arguments = arguments
-  process.currentDirectoryURL = directory
   var environment = ProcessInfo.processInfo.environment
   environment["XDG_CACHE_HOME"] = directory.appendingPathComponent("xdg").path
-  process.environment = environment
-  let (out, err) = (Pipe(), Pipe())
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  let stderr = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return CommandResult(
-    status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-    stderr: String(decoding: stderr, as: UTF8.self))
+  return try runProcess(executable, arguments, in: directory, environment: environment)
 }
 
 private func ttcExecutable() -> URL? {

@@ -12,15 +12,6 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()
 
-/// A fresh temporary directory, removed by the caller with ``removeDirectory(_:)``.
-func makeTemporaryDirectory(_ prefix: String = "ttc-e2e") throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}
-
-func removeDirectory(_ url: URL) { try? FileManager.default.removeItem(at: url) }
-
 /// The path a model goes through when deployed: trace → model.json + safetensors → load.
 func exportAndReload(_ model: Module, example: Tensor, name: String, in directory: URL) throws -> Graph {
   let url = directory.appendingPathComponent("\(name).json")
@@ -48,9 +39,11 @@ func assertEagerInterpretedAndCompiledAgree(
   ])
   let compiled = try compileAndLoad(graph, cache: cache).run([input.scalars])[0]
   assertClose(
-    interpreted[graph.outputs[0].name]!.floats(), eager, "interpreter vs eager", file: file, line: line)
+    interpreted[graph.outputs[0].name]!.floats(), eager, "interpreter vs eager",
+    tolerance: Tolerance.compiled, file: file, line: line)
   assertClose(
-    compiled, interpreted[graph.outputs[0].name]!.floats(), "compiled vs interpreter", file: file, line: line)
+    compiled, interpreted[graph.outputs[0].name]!.floats(), "compiled vs interpreter",
+    tolerance: Tolerance.compiled, file: file, line: line)
   try assertOptimizedAgrees(graph, input: input, expected: interpreted, cache: cache, file: file, line: line)
   return compiled
 }
@@ -69,20 +62,9 @@ func assertOptimizedAgrees(
   assertClose(
     interpreted, expected[name]!.floats(), "-O2 interpreter vs -O0", tolerance: 1e-5, file: file, line: line)
   let compiled = try compileAndLoad(optimized, cache: cache).run([input.scalars])[0]
-  assertClose(compiled, interpreted, "-O2 compiled vs -O2 interpreter", file: file, line: line)
-}
-
-/// `|a − b| ≤ tolerance · max(1, |b|)` element by element.
-func assertClose(
-  _ actual: [Float], _ expected: [Float], _ message: String, tolerance: Float = 1e-4,
-  file: StaticString = #filePath, line: UInt = #line
-) {
-  XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
-  for (index, (a, b)) in zip(actual, expected).enumerated() where !(abs(a - b) <= tolerance * max(1, abs(b)))
-  {
-    XCTFail("\(message): element \(index) is \(a), expected \(b)", file: file, line: line)
-    return
-  }
+  assertClose(
+    compiled, interpreted, "-O2 compiled vs -O2 interpreter", tolerance: Tolerance.compiled, file: file,
+    line: line)
 }
 
 /// The index of the largest value in each row of a row-major `[rows, columns]` array.
