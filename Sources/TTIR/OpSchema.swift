@@ -116,7 +116,8 @@ extension Op {
             "coordinate_transformation_mode", .string, default: "half_pixel",
             allowedValues: ResizeTaps.CoordinateTransform.names),
           .optional(
-            "nearest_mode", .string, default: "round_prefer_floor", allowedValues: ResizeTaps.NearestRounding.names),
+            "nearest_mode", .string, default: "round_prefer_floor",
+            allowedValues: ResizeTaps.NearestRounding.names),
         ])
     case .mod:
       return .fixed(["a", "b"], [.optional("fmod", .bool, default: false)])

@@ -62,7 +62,8 @@ public struct ResizeTaps: Hashable, Sendable {
     let sizes = node.ints("sizes") ?? shape
     let scales = node.floats("scales") ?? []
     let mode = Mode(rawValue: node.string("mode") ?? "") ?? .nearest
-    let transform = CoordinateTransform(rawValue: node.string("coordinate_transformation_mode") ?? "") ?? .halfPixel
+    let transform =
+      CoordinateTransform(rawValue: node.string("coordinate_transformation_mode") ?? "") ?? .halfPixel
     let rounding = NearestRounding(rawValue: node.string("nearest_mode") ?? "") ?? .roundPreferFloor
     return shape.indices.map { axis in
       ResizeTaps(
@@ -75,7 +76,8 @@ public struct ResizeTaps: Hashable, Sendable {
   /// are computed in `Float`, as ONNX runtimes do; indices are clamped to the axis (edge values
   /// repeat outside it).
   public init(
-    input: Int, output: Int, scale: Float, mode: Mode, transform: CoordinateTransform, rounding: NearestRounding
+    input: Int, output: Int, scale: Float, mode: Mode, transform: CoordinateTransform,
+    rounding: NearestRounding
   ) {
     var first: [Int] = []
     var second: [Int] = []

@@ -84,13 +84,25 @@ final class CompiledVsInterpreterTests: XCTestCase {
     let x = b.input("x", .f32, [2, 3, 5, 4])
     let cases: [[String: AttributeValue]] = [
       ["sizes": [2, 3, 9, 7], "scales": .floats([1.0, 1.0, 1.8, 1.75]), "mode": "linear"],
-      ["sizes": [2, 3, 3, 2], "scales": .floats([1.0, 1.0, 0.6, 0.5]), "mode": "linear", "coordinate_transformation_mode": "align_corners"],
-      ["sizes": [1, 6, 5, 9], "scales": .floats([0.5, 2.0, 1.0, 2.25]), "mode": "linear", "coordinate_transformation_mode": "pytorch_half_pixel"],
-      ["sizes": [2, 3, 10, 3], "scales": .floats([1.0, 1.0, 2.0, 0.75]), "nearest_mode": "round_prefer_ceil"],
-      ["sizes": [2, 3, 7, 8], "scales": .floats([1.0, 1.0, 1.4, 2.0]), "coordinate_transformation_mode": "asymmetric", "nearest_mode": "ceil"],
+      [
+        "sizes": [2, 3, 3, 2], "scales": .floats([1.0, 1.0, 0.6, 0.5]), "mode": "linear",
+        "coordinate_transformation_mode": "align_corners",
+      ],
+      [
+        "sizes": [1, 6, 5, 9], "scales": .floats([0.5, 2.0, 1.0, 2.25]), "mode": "linear",
+        "coordinate_transformation_mode": "pytorch_half_pixel",
+      ],
+      [
+        "sizes": [2, 3, 10, 3], "scales": .floats([1.0, 1.0, 2.0, 0.75]), "nearest_mode": "round_prefer_ceil",
+      ],
+      [
+        "sizes": [2, 3, 7, 8], "scales": .floats([1.0, 1.0, 1.4, 2.0]),
+        "coordinate_transformation_mode": "asymmetric", "nearest_mode": "ceil",
+      ],
     ]
     for attributes in cases { b.output(b.add(.resize, [x], attributes: attributes)) }
-    try assertCompiledMatchesInterpreter(try b.build(), ["x": randomTensor([2, 3, 5, 4], seed: 9)], cache: cache)
+    try assertCompiledMatchesInterpreter(
+      try b.build(), ["x": randomTensor([2, 3, 5, 4], seed: 9)], cache: cache)
   }
 
   func testMatrixConvolutionAndPoolingOps() throws {

@@ -24,7 +24,8 @@ final class ResizeTapsTests: XCTestCase {
   func testNearestRoundingModesDifferOnlyAtHalves() {
     // asymmetric, scale 2 on 3 elements: coordinates 0, 0.5, 1, 1.5, 2, 2.5.
     func nearest(_ rounding: ResizeTaps.NearestRounding) -> [Int] {
-      ResizeTaps(input: 3, output: 6, scale: 2, mode: .nearest, transform: .asymmetric, rounding: rounding).first
+      ResizeTaps(input: 3, output: 6, scale: 2, mode: .nearest, transform: .asymmetric, rounding: rounding)
+        .first
     }
     XCTAssertEqual(nearest(.roundPreferFloor), [0, 0, 1, 1, 2, 2])
     XCTAssertEqual(nearest(.roundPreferCeil), [0, 1, 1, 2, 2, 2])
@@ -37,7 +38,8 @@ final class ResizeTapsTests: XCTestCase {
 
   func testShapeInferenceChecksSizesAndScales() throws {
     XCTAssertEqual(
-      try infer(.resize, [t(.f32, 1, 2, 3)], ["sizes": [1, 4, 2], "scales": .floats([1.0, 2.0, 0.7])]), t(.f32, 1, 4, 2))
+      try infer(.resize, [t(.f32, 1, 2, 3)], ["sizes": [1, 4, 2], "scales": .floats([1.0, 2.0, 0.7])]),
+      t(.f32, 1, 4, 2))
     assertThrows("must have one entry per axis") {
       _ = try infer(.resize, [t(.f32, 1, 2)], ["sizes": [4], "scales": .floats([2.0])])
     }
@@ -48,7 +50,8 @@ final class ResizeTapsTests: XCTestCase {
       _ = try infer(.resize, [t(.i64, 1, 2)], ["sizes": [1, 4], "scales": .floats([1.0, 2.0])])
     }
     assertThrows("mode") {
-      _ = try infer(.resize, [t(.f32, 1, 2)], ["sizes": [1, 4], "scales": .floats([1.0, 2.0]), "mode": "cubic"])
+      _ = try infer(
+        .resize, [t(.f32, 1, 2)], ["sizes": [1, 4], "scales": .floats([1.0, 2.0]), "mode": "cubic"])
     }
   }
 }

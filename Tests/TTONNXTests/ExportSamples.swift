@@ -90,11 +90,13 @@ enum ExportSamples {
       .avgPool2d, [h],
       attributes: ["kernel": [2, 2], "stride": [1, 1], "padding": [1, 1], "count_include_pad": false])
     h = b.add(
-      .resize, [h], attributes: ["sizes": [2, 4, 5, 4], "scales": .floats([1.0, 1.0, 1.7, 1.5]), "mode": "linear"])
+      .resize, [h],
+      attributes: ["sizes": [2, 4, 5, 4], "scales": .floats([1.0, 1.0, 1.7, 1.5]), "mode": "linear"])
     h = b.add(
       .resize, [h],
       attributes: [
-        "sizes": [2, 4, 3, 3], "scales": .floats([1.0, 1.0, 0.6, 0.75]), "coordinate_transformation_mode": "asymmetric",
+        "sizes": [2, 4, 3, 3], "scales": .floats([1.0, 1.0, 0.6, 0.75]),
+        "coordinate_transformation_mode": "asymmetric",
         "nearest_mode": "floor",
       ])
     let flat = b.add(.flatten, [h])

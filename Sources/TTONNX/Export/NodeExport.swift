@@ -193,7 +193,8 @@ struct NodeExport {
       Attribute.string("nearest_mode", node.string("nearest_mode") ?? "round_prefer_floor"),
     ]
     if ratios {
-      let constant = session.constant(TensorData(int64s: sizes.map(Int64.init), shape: [sizes.count]), "\(node.name)/sizes")
+      let constant = session.constant(
+        TensorData(int64s: sizes.map(Int64.init), shape: [sizes.count]), "\(node.name)/sizes")
       finish("Resize", [x, "", "", constant], attributes)
     } else {
       let derived = sizes.indices.map { Int((Double(shape[$0]) * Double(Float(scales[$0]))).rounded(.down)) }
@@ -202,7 +203,8 @@ struct NodeExport {
           "node '\(node.name)' (resize): sizes \(sizes) are neither the input \(shape) times scales \(scales) "
             + "nor do the scales equal the size ratios, which ONNX Resize cannot express")
       }
-      let constant = session.constant(TensorData(scales.map(Float.init), shape: [scales.count]), "\(node.name)/scales")
+      let constant = session.constant(
+        TensorData(scales.map(Float.init), shape: [scales.count]), "\(node.name)/scales")
       finish("Resize", [x, "", constant], attributes)
     }
   }

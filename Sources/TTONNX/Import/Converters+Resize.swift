@@ -21,7 +21,9 @@ extension Converters {
       }
       guard c.int("antialias", 0) == 0 else { throw c.fail("antialias = 1 is not supported") }
       let policy = c.string("keep_aspect_ratio_policy", "stretch")
-      guard policy == "stretch" else { throw c.fail("keep_aspect_ratio_policy \"\(policy)\" is not supported") }
+      guard policy == "stretch" else {
+        throw c.fail("keep_aspect_ratio_policy \"\(policy)\" is not supported")
+      }
       let axes = try c.axes(c.ints("axes") ?? Array(shape.indices), rank: shape.count)
       let givenScales = c.has(2) ? try c.constant(2, "scales").floats() : []
       let givenSizes = try c.constantInts(3, "sizes") ?? []
