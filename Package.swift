@@ -10,7 +10,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// The files of Runtime/ that ttc embeds and compiles into every model library (RuntimeSources.swift
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
-  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_cpu.c", "tt_gemm.c",
+  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c", "tt_gemm.c",
   "tt_gemm_kernel.inc", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qgemm.c", "include/tt_qgemm.h",
 ]
 
@@ -38,7 +38,7 @@ let package = Package(
     // sources into every model library. Every instruction-set path is compiled in and chosen at run
     // time, so no -march flag here; -O3 even in debug builds, like the Swift kernels.
     .target(
-      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc"],
+      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc", "tt_conv_kernel.inc"],
       cSettings: [.define("TT_RUNTIME_LIBRARY"), .unsafeFlags(["-O3"])]),
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
     .target(name: "TTKernels", dependencies: ["TTRuntime"], swiftSettings: kernelFlags),
@@ -93,6 +93,9 @@ let package = Package(
       name: "prune-bench",
       dependencies: ["TinyTorch", "TTIR", "TTPasses", "TTCodegen", "TTLoader", "MilestoneSupport"],
       path: "Examples/PruneBench"),
+    // Knowledge distillation of the 1986 MLP into a smaller one.
+    .executableTarget(
+      name: "distill-1986", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/Distillation1986"),
     .executableTarget(
       name: "attention-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/Attention2017"),
@@ -112,6 +115,10 @@ let package = Package(
     .executableTarget(
       name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
 
+    // Fuzz targets for the readers of untrusted files and their driver (scripts/fuzz.sh).
+    .target(name: "TTFuzzing", dependencies: ["TTIR", "TTONNX"], path: "Tools/Fuzz/Library"),
+    .executableTarget(name: "ttfuzz", dependencies: ["TTFuzzing"], path: "Tools/Fuzz/Main"),
+
     // Benchmarks.
     .executableTarget(
       name: "quantization-bench",
@@ -124,6 +131,8 @@ let package = Package(
     // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
     // comparison because kernel tolerances are set per kernel.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // glibc's count of heap bytes in use (mallinfo2), for the profiler's memory tests.
+    .target(name: "MallocStatistics", path: "Tests/MallocStatistics"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTIRTests", dependencies: ["TestSupport", "TTIR"], resources: [.copy("Fixtures")]),
     .testTarget(
@@ -139,12 +148,14 @@ let package = Package(
     .testTarget(
       name: "TTProfilerTests",
       dependencies: [
-        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+        "TestSupport", "MallocStatistics", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen",
+        "TTLoader",
       ]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TTFuzzingTests", dependencies: ["TTFuzzing", "TTIR"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

@@ -175,7 +175,9 @@ extension Op {
     case .scaledDotProductAttention:
       return OpSchema(
         inputNames: ["q", "k", "v", "mask"], minInputs: 3, maxInputs: 4,
-        attributes: [.optional("causal", .bool, default: false), .optional("scale", .float)])
+        attributes: [
+          .optional("causal", .bool, default: false), .optional("scale", .float), .optional("heads", .int),
+        ])
     case .cast:
       return .fixed(
         ["x"], [.required("to", .string, allowedValues: DType.allCases.map(\.rawValue))])

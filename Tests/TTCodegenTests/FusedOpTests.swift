@@ -116,4 +116,55 @@ final class FusedOpTests: XCTestCase {
     cases += 1
     try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases)
   }
+
+  func testPackedHeadsAttentionOverOddShapesWithMasksAndCausal() throws {
+    // (batch, Sq, Sk, heads, D, Dv, mask shape, causal): the packed node against the same
+    // attention on heads split and merged by transposes.
+    let cases: [([Int], Int, Int, Int, Int, Int, [Int]?, Bool)] = [
+      ([2], 3, 5, 3, 17, 4, nil, true), ([1], 1, 1, 1, 1, 1, nil, false),
+      ([], 17, 17, 2, 3, 5, [2, 17, 17], true),
+      ([2], 4, 63, 5, 2, 3, [1, 4, 63], false),
+    ]
+    var b = GraphBuilder(name: "heads")
+    var inputs: [String: InterpreterTensor] = [:]
+    for (i, (batch, sq, sk, heads, d, dv, maskShape, causal)) in cases.enumerated() {
+      var operands: [String] = []
+      var split: [String] = []
+      for (name, positions, size) in [("q", sq, d), ("k", sk, d), ("v", sk, dv)] {
+        let shape = batch + [positions, heads * size]
+        let value = b.input("\(name)\(i)", .f32, shape)
+        inputs[value] = randomTensor(shape, seed: UInt64(10 * i + operands.count))
+        operands.append(value)
+        let rank = batch.count + 3
+        var perm = Array(0..<rank)
+        perm.swapAt(rank - 3, rank - 2)
+        split.append(
+          b.add(
+            .transpose,
+            [b.add(.reshape, [value], attributes: ["shape": .ints(batch + [positions, heads, size])])],
+            attributes: ["perm": .ints(perm)]))
+      }
+      if let maskShape {
+        let mask = b.input("mask\(i)", .f32, maskShape)
+        var values = randomTensor(maskShape, seed: UInt64(10 * i + 7)).floats()
+        for j in stride(from: 0, to: values.count, by: 3) { values[j] = -.infinity }
+        inputs[mask] = InterpreterTensor(values, shape: maskShape)
+        operands.append(mask)
+        split.append(mask)
+      }
+      let rank = batch.count + 3
+      var perm = Array(0..<rank)
+      perm.swapAt(rank - 3, rank - 2)
+      let attended = b.add(.scaledDotProductAttention, split, attributes: ["causal": .bool(causal)])
+      b.output(
+        b.add(
+          .reshape, [b.add(.transpose, [attended], attributes: ["perm": .ints(perm)])],
+          attributes: ["shape": .ints(batch + [sq, heads * dv])], name: "unfused\(i)"))
+      b.output(
+        b.add(
+          .scaledDotProductAttention, operands, attributes: ["causal": .bool(causal), "heads": .int(heads)],
+          name: "fused\(i)"))
+    }
+    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases.count)
+  }
 }

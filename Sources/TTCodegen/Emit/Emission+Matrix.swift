@@ -1,4 +1,5 @@
 import TTIR
+import TTRuntime
 
 extension Emission {
   func matrix() throws(CodegenError) -> [String] {
@@ -58,15 +59,16 @@ extension Emission {
     }
     let padding = pair("padding", [0, 0])
     if node.op == .conv2d {
-      let w = context.inputTypes[1].shape
-      let stride = pair("stride", [1, 1])
-      let dilation = pair("dilation", [1, 1])
-      let groups = node.int("groups") ?? 1
+      let s = node.convolutionShape(x: x, weight: context.inputTypes[1].shape, y: outShape)
+      let shape = [
+        s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow,
+      ]
       let bias = node.ownInputs.count > 2 ? inputs[2] : "0"
+      let residual = gemmEpilogue?.residual ?? "0"
+      let activation = gemmEpilogue?.activation ?? "TT_ACT_NONE"
       return [
-        "tt_conv2d(\(inputs[0]), \(inputs[1]), \(bias), \(output), \(x[0]), \(x[1]), \(x[2]), \(x[3]), "
-          + "\(w[0]), \(w[2]), \(w[3]), \(stride[0]), \(stride[1]), \(padding[0]), \(padding[1]), "
-          + "\(dilation[0]), \(dilation[1]), \(groups), \(outShape[2]), \(outShape[3]), \(scratch ?? "0"));"
+        "tt_conv2d(&(tt_conv2d_shape){\(shape.map(String.init).joined(separator: ", "))}, \(inputs[0]), "
+          + "\(inputs[1]), \(bias), \(residual), \(activation), \(output), \(scratch ?? "0"));"
       ]
     }
     let kernel = pair("kernel", [1, 1])
@@ -115,21 +117,29 @@ extension Emission {
 
   func attention() throws(CodegenError) -> [String] {
     try context.requireF32()
+    // With packed heads (`heads` = H), q/k/v/y are [..., S, H·D]: head h is columns h·D ..< (h+1)·D
+    // of every row, so it is read in place with a row stride of H·D.
+    let packed = node.attributes["heads"] != nil
+    let heads = node.int("heads") ?? 1
     let (q, k, v) = (context.inputTypes[0].shape, context.inputTypes[1].shape, context.inputTypes[2].shape)
-    let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
-    let batch = Array(outShape.dropLast(2))
+    let (sq, sk) = (q[q.count - 2], k[k.count - 2])
+    let (d, dv) = (q[q.count - 1] / heads, v[v.count - 1] / heads)
+    let outer = Array(outShape.dropLast(2))
+    let batch = outer + (packed ? [heads] : [])
     let variables = CSyntax.variables(batch.count, "b")
-    func offset(_ shape: [Int], _ matrix: Int) -> String {
-      CSyntax.index(
-        CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: batch).map { $0 * matrix },
-        variables: variables)
+    func offset(_ shape: [Int], _ matrix: Int, head: Int) -> String {
+      let strides = CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: outer).map { $0 * matrix }
+      return CSyntax.index(strides + (packed ? [head] : []), variables: variables)
+    }
+    func operand(_ index: Int, _ shape: [Int], rows: Int, width: Int) -> String {
+      "\(index == 3 ? output : inputs[index]) + \(offset(shape, rows * width * heads, head: width)), \(width * heads)"
     }
     let scale = CSyntax.float(node.float("scale") ?? 1 / Double(d).squareRoot())
     let causal = (node.bool("causal") ?? false) ? 1 : 0
     var mask = "0, TT_F32, 0, 0"
     if inputs.count > 3 {
       let maskType = context.inputTypes[3]
-      // Broadcast the mask to [batch..., sq, sk] and read it with those strides.
+      // Broadcast the mask to [batch..., (heads,) sq, sk] and read it with those strides.
       let full = CSyntax.broadcastStrides(maskType.shape, to: batch + [sq, sk])
       let batchOffset = CSyntax.index(Array(full.dropLast(2)), variables: variables)
       mask =
@@ -137,18 +147,18 @@ extension Emission {
       if maskType.dtype == .f16 { throw context.unsupported("an f16 mask is not supported (cast it to f32)") }
     }
     let call =
-      "tt_attention_head(\(inputs[0]) + \(offset(q, sq * d)), \(inputs[1]) + \(offset(k, sk * d)), "
-      + "\(inputs[2]) + \(offset(v, sk * dv)), \(mask), \(output) + \(offset(outShape, sq * dv)), "
+      "tt_attention_head(\(operand(0, q, rows: sq, width: d)), \(operand(1, k, rows: sk, width: d)), "
+      + "\(operand(2, v, rows: sk, width: dv)), \(mask), \(operand(3, outShape, rows: sq, width: dv)), "
       + "\(sq), \(sk), \(d), \(dv), \(scale), \(causal), \(scratch ?? "0"));"
     return CSyntax.loopNest(batch, body: [call], variable: "b")
   }
 
-  /// The node's epilogue as `tt_sgemm`'s own, applied while each output tile is in registers:
-  /// for a `linear` whose program is an activation, a residual addition (`add x0 x1`, either
+  /// The node's epilogue as `tt_sgemm`'s (or `tt_conv2d`'s) own, applied while each output tile is
+  /// in registers: for a `linear` or `conv2d` whose program is an activation, a residual addition (`add x0 x1`, either
   /// order, `x1` of the output's exact shape), or the addition then the activation. `nil` when
   /// the program has another form; ``epilogue()`` then runs it as a loop after the product.
   var gemmEpilogue: (residual: String?, activation: String?)? {
-    guard node.op == .linear, let program = try? node.epilogue() else { return nil }
+    guard node.op == .linear || node.op == .conv2d, let program = try? node.epilogue() else { return nil }
     var residual: String?
     var activation: String?
     var result = ElementwiseProgram.Operand.input(0)

@@ -32,7 +32,7 @@ struct NodeExport {
         "node '\(node.name)' (\(node.op)): quantized graphs have no ONNX export yet; export the model "
           + "before --quantize")
     }
-    if node.op == .fusedElementwise || node.attributes["epilogue"] != nil {
+    if node.op == .fusedElementwise || node.attributes["epilogue"] != nil || node.attributes["heads"] != nil {
       throw ONNXError(
         "node '\(node.name)' (\(node.op)): fused nodes (from -O2) have no ONNX form; export the model "
           + "as written, before optimization")

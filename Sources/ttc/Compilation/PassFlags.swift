@@ -25,8 +25,8 @@ enum OptimizationFlag: String, EnumerableFlag {
 }
 
 /// The graph-pass options of the commands that optimize a model before running or compiling it:
-/// `-O0`/`-O1`/`-O2`, `--passes a,b,c`, `--print-after NAME|all` and pruning (`--prune S`,
-/// `--prune-structured F`, `--prune-norm l1|l2`).
+/// `-O0`/`-O1`/`-O2`, `--passes a,b,c`, `--print-after NAME|all`, pruning (`--prune S`,
+/// `--prune-structured F`, `--prune-norm l1|l2`) and low-rank factorization (`--low-rank E`).
 struct PassFlags: ParsableArguments {
   @Flag var level: OptimizationFlag?
 
@@ -60,6 +60,13 @@ struct PassFlags: ParsableArguments {
     name: .customLong("prune-norm"), help: "The norm that ranks neurons/channels for --prune-structured.")
   var pruneNorm: PruningNormFlag = .l1
 
+  @Option(
+    name: .customLong("low-rank"),
+    help: ArgumentHelp(
+      "Factor every linear weight into two thinner ones by truncated SVD, keeping this fraction (0 < E ≤ 1) of its energy, where that saves bytes (pass low-rank).",
+      valueName: "E"))
+  var lowRank: Double?
+
   func validate() throws {
     if level != nil, passList != nil {
       throw ValidationError("give either -O0/-O1/-O2 or --passes, not both")
@@ -71,6 +78,9 @@ struct PassFlags: ParsableArguments {
         throw ValidationError("\(flag): \(problem)")
       }
     }
+    if let lowRank, let problem = LowRankFactors.problem(with: lowRank) {
+      throw ValidationError("--low-rank: \(problem)")
+    }
   }
 
   /// The pipeline these flags ask for (`defaultLevel` when they name none), preceded by
@@ -79,8 +89,9 @@ struct PassFlags: ParsableArguments {
   /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
   func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
     let options = PassOptions(
-      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune, pruneStructured: pruneStructured,
-      pruneNorm: pruneNorm.norm)
+      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune,
+      pruneStructured: pruneStructured,
+      pruneNorm: pruneNorm.norm, lowRankEnergy: lowRank)
     do {
       if let passList {
         let names = passList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -106,6 +106,22 @@ final class PassCommandTests: CommandLineTestCase {
     XCTAssertEqual(bench.status, 0, bench.stderr)
   }
 
+  func testLowRankOptionFactorsTheLinearsAndRefusesBadEnergies() throws {
+    _ = try saveDigitsMLP(batch: 2)
+    let inspected = try ttc(
+      ["inspect", "mlp.json", "--low-rank", "0.5", "--print-after", "low-rank"], in: directory)
+    XCTAssertEqual(inspected.status, 0, inspected.stderr)
+    XCTAssertTrue(inspected.stdout.contains("low_rank_a"), inspected.stdout)
+    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--low-rank", "0.5", "-v"], in: directory)
+    XCTAssertEqual(compiled.status, 0, compiled.stderr)
+    XCTAssertTrue(compiled.stdout.contains("low-rank(energy=0.5)"), compiled.stdout)
+    XCTAssertTrue(compiled.stdout.contains("linear → two linears"), compiled.stdout)
+    let bad = try ttc(["compile", "mlp.json", "-o", "bad.so", "--low-rank", "0"], in: directory)
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("--low-rank: energy 0.0 is outside (0, 1]"), bad.stderr)
+    XCTAssertFalse(exists("bad.so"))
+  }
+
   func testSparsityOutsideTheUnitIntervalIsOneClearLine() throws {
     _ = try saveDigitsMLP()
     for (arguments, message) in [
