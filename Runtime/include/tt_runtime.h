@@ -66,28 +66,6 @@ static inline float tt_tanhf(float x) {
 }
 
 /* 1 / (1 + e^-x). */
-/* Integer pow as docs/IR.md defines it (PyTorch's): b >= 0 multiplies with wrap-around (two's
- * complement, computed unsigned so that C's overflow rules do not apply); b < 0 gives 1 for
- * a = 1, +-1 for a = -1 (by the parity of b) and 0 otherwise. */
-static inline int32_t tt_ipow32(int32_t a, int32_t b) {
-  if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : 0;
-  uint32_t base = (uint32_t)a, result = 1;
-  for (uint32_t e = (uint32_t)b; e != 0; e >>= 1) {
-    if (e & 1) result *= base;
-    base *= base;
-  }
-  return (int32_t)result;
-}
-static inline int64_t tt_ipow64(int64_t a, int64_t b) {
-  if (b < 0) return a == 1 ? 1 : a == -1 ? ((b & 1) ? -1 : 1) : 0;
-  uint64_t base = (uint64_t)a, result = 1;
-  for (uint64_t e = (uint64_t)b; e != 0; e >>= 1) {
-    if (e & 1) result *= base;
-    base *= base;
-  }
-  return (int64_t)result;
-}
-
 static inline float tt_sigmoidf(float x) { return 1.0f / (1.0f + tt_expf(-x)); }
 
 /* erf(x), vectorizable, within 3e-7 absolute of libm: the Taylor series to x^11 below |x| = 0.5
@@ -109,6 +87,27 @@ static inline float tt_erff(float x) {
 static inline float tt_gelu_erf(float x) { return 0.5f * x * (1.0f + tt_erff(x * 0.70710678118654752f)); }
 static inline float tt_gelu_tanh(float x) {
   return 0.5f * x * (1.0f + tt_tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+}
+
+/* Integer a^b (docs/IR.md): computed in double, then converted like a cast: NaN -> 0, truncated
+ * toward zero, saturated at [low, high] (the bounds of the element type). */
+static inline int64_t tt_pow_int(int64_t a, int64_t b, int64_t low, int64_t high) {
+  double p = pow((double)a, (double)b);
+  if (p != p) return 0;
+  if (p <= (double)low) return low;
+  if (p >= (double)high) return high;
+  return (int64_t)p;
+}
+
+/* The remainder of a / b (docs/IR.md, `mod`): with `floored` the sign of b (Python's %), else the
+ * sign of a (C's fmod). Integer divisors are never 0 here (tt_run checks them first). */
+static inline float tt_mod_f32(float a, float b, int floored) {
+  float r = fmodf(a, b);
+  return floored && r != 0.0f && ((r < 0.0f) != (b < 0.0f)) ? r + b : r;
+}
+static inline int64_t tt_mod_int(int64_t a, int64_t b, int floored) {
+  int64_t r = b == -1 ? 0 : a % b;
+  return floored && r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
 }
 
 /* IEEE half <-> float (round to nearest even), bit-exact with Swift's Float16. */

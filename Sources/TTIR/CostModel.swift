@@ -77,6 +77,10 @@ public enum CostModel {
       return node.op == .cast ? 0 : product([2, n])
     case .fusedElementwise:
       return product([n, (try? node.program())?.instructions.count ?? 1])
+    case .resampling:
+      // Nearest copies; linear blends two elements per interpolated axis (about four per element
+      // for the usual 2-D case).
+      return node.string("mode") == "linear" ? product([4, n]) : 0
     case .quantized:
       let inFeatures = inputTypes[1].shape[1]
       return sum([product([2, n, inFeatures]), inputTypes.count == 4 ? n : 0])

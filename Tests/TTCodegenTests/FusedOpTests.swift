@@ -32,7 +32,7 @@ final class FusedOpTests: XCTestCase {
     ]
     let program =
       "mul x0 x1; add t0 0.5; tanh t1; sub t2 x2; gelu t3 approximate=tanh; maximum t4 x0; "
-      + "clamp t5 min=-0.25; less t6 x1; add t7 t5"
+      + "clamp t5 min=-0.25; less t6 x1; add t7 t5; mod t8 x1 fmod=true; mod t9 x2; add t10 t7"
     var b = GraphBuilder(name: "fused")
     var inputs: [String: InterpreterTensor] = [:]
     let half = b.weight("half", TensorData([0.5], shape: []))
@@ -49,7 +49,10 @@ final class FusedOpTests: XCTestCase {
       let t5 = b.add(.maximum, [t4, a], name: "max\(i)")
       let t6 = b.add(.clamp, [t5], attributes: ["min": -0.25], name: "clamp\(i)")
       let t7 = b.add(.less, [t6, x], name: "less\(i)")
-      b.output(b.add(.add, [t7, t5], name: "unfused\(i)"))
+      let t8 = b.add(.add, [t7, t5], name: "sum\(i)")
+      let t9 = b.add(.mod, [t8, x], attributes: ["fmod": .bool(true)], name: "fmod\(i)")
+      let t10 = b.add(.mod, [t9, c], name: "mod\(i)")
+      b.output(b.add(.add, [t10, t7], name: "unfused\(i)"))
       b.output(
         b.add(.fusedElementwise, [a, x, c], attributes: ["program": .string(program)], name: "fused\(i)"))
     }

@@ -64,13 +64,17 @@ final class InterpreterErrorTests: XCTestCase {
     XCTAssertEqual(try interpreter.run(["ids": InterpreterTensor([-0.5, 3.9], shape: [2])])["emb"]?.count, 4)
   }
 
-  func testIntegerArithmeticIsRejectedWhenTheInterpreterIsCreated() throws {
+  func testIntegerDivisionByZeroNamesTheNode() throws {
     var builder = GraphBuilder(name: "ints")
     builder.input("a", .i64, [3])
-    builder.output(builder.add(.add, ["a", "a"], name: "sum"))
-    assertError(
-      "node 'sum' (add): the interpreter computes add in f32, but input 'a' is i64 (cast it to f32 first)"
-    ) { _ = try Interpreter(graph: builder.build()) }
+    builder.input("b", .i64, [3])
+    builder.output(builder.add(.div, ["a", "b"], name: "quotient"))
+    let interpreter = try Interpreter(graph: builder.build())
+    let a = try InterpreterTensor(shape: [3], storage: .i64([1, 2, 3]))
+    let b = try InterpreterTensor(shape: [3], storage: .i64([1, 0, 3]))
+    assertError("node 'quotient' (div): integer division by zero") {
+      _ = try interpreter.run(["a": a, "b": b])
+    }
   }
 
   func testInvalidGraphIsRejectedWithTheVerifierMessage() throws {
