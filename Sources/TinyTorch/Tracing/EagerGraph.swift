@@ -229,7 +229,7 @@ public final class EagerGraphNode: Module {
           scale: scale)
       }
     case .pow, .where, .cast, .quantizeLinear, .dequantizeLinear, .sparseLinear, .fusedElementwise,
-      .quantizedLinear:
+      .quantizedLinear, .mod, .resize:
       throw refuse("eager mode has no such op")
     }
   }

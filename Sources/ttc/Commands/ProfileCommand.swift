@@ -78,7 +78,7 @@ struct ProfileCommand: ParsableCommand {
   private func measure() throws -> Profile {
     // Eager mode runs the graph as traced: its ops have no fused forms.
     let loaded = try LoadedModel(
-      path: source.model, batch: source.batch, passes: source.passes,
+      path: source.model, modelFile: source.modelFile, batch: source.batch, passes: source.passes,
       defaultLevel: engine == .eager ? .O0 : .O2)
     let graph = loaded.graph
     let values = try source.values(for: graph, fill: true)
