@@ -32,7 +32,7 @@ extension CostModel {
       let products = product([2, n, w[1], w[2], w[3]])
       perInput = [products, products, n]
     case .matrix, .unaryElementwise, .binaryElementwise, .selection, .pooling, .normalization, .reduction,
-      .attention, .dataMovement, .conversion, .fusedElementwise, .quantized:
+      .attention, .dataMovement, .conversion, .fusedElementwise, .quantized, .resampling:
       perInput = Array(repeating: forward(), count: inputTypes.count)
     }
     return sum(zip(perInput, needsGradient).map { $1 ? $0 : 0 })
