@@ -10,7 +10,7 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// The files of Runtime/ that ttc embeds and compiles into every model library (RuntimeSources.swift
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
-  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_cpu.c", "tt_gemm.c",
+  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c", "tt_gemm.c",
   "tt_gemm_kernel.inc", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qgemm.c", "include/tt_qgemm.h",
 ]
 
@@ -24,6 +24,7 @@ let package = Package(
     .library(name: "TTInterpreter", targets: ["TTInterpreter"]),
     .library(name: "TTCodegen", targets: ["TTCodegen"]),
     .library(name: "TTLoader", targets: ["TTLoader"]),
+    .library(name: "TTProfiler", targets: ["TTProfiler"]),
     .executable(name: "ttc", targets: ["ttc"]),
   ],
   dependencies: [
@@ -37,7 +38,7 @@ let package = Package(
     // sources into every model library. Every instruction-set path is compiled in and chosen at run
     // time, so no -march flag here; -O3 even in debug builds, like the Swift kernels.
     .target(
-      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc"],
+      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc", "tt_conv_kernel.inc"],
       cSettings: [.define("TT_RUNTIME_LIBRARY"), .unsafeFlags(["-O3"])]),
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
     .target(name: "TTKernels", dependencies: ["TTRuntime"], swiftSettings: kernelFlags),
@@ -60,6 +61,11 @@ let package = Package(
       resources: runtimeFiles.map { .embedInCode("Runtime/C/\($0)") }),
     // dlopen of compiled models.
     .target(name: "TTLoader", dependencies: ["TTIR"]),
+    // The profiler of all three engines (eager, interpreter, compiled): costs, per-node times,
+    // peak memory, the roofline of this machine's measured peak, Chrome traces.
+    .target(
+      name: "TTProfiler",
+      dependencies: ["TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime"]),
     // ONNX import (ModelProto → Graph) and export (Graph → ModelProto).
     .target(
       name: "TTONNX",
@@ -68,7 +74,7 @@ let package = Package(
       name: "ttc",
       dependencies: [
         "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTRuntime", "TTKernels", "TTONNX",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TTProfiler", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Milestones.
@@ -130,6 +136,11 @@ let package = Package(
     .testTarget(
       name: "TTCodegenTests",
       dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),
+    .testTarget(
+      name: "TTProfilerTests",
+      dependencies: [
+        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+      ]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],

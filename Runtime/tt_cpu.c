@@ -9,6 +9,7 @@
 
 #if defined(TT_RUNTIME_LIBRARY) && defined(__x86_64__)
 #include <cpuid.h>
+#include <stdlib.h>
 
 static tt_isa tt_detect_isa(void) {
   unsigned eax, ebx, ecx, edx;
@@ -25,12 +26,23 @@ static tt_isa tt_detect_isa(void) {
   return avx2 ? TT_ISA_AVX2 : TT_ISA_PORTABLE;
 }
 
+/* The environment variable TT_ISA (portable, avx2, avx512) caps the path, so that tests and
+ * benchmarks can run every engine on a narrower path than the CPU's best. */
+static tt_isa tt_isa_cap(tt_isa detected) {
+  const char *cap = getenv("TT_ISA");
+  if (!cap) return detected;
+  tt_isa wanted = strcmp(cap, "portable") == 0 ? TT_ISA_PORTABLE
+                  : strcmp(cap, "avx2") == 0   ? TT_ISA_AVX2
+                                               : detected;
+  return wanted < detected ? wanted : detected;
+}
+
 TT_API tt_isa tt_best_isa(void) {
   /* A benign race: every thread computes the same value. */
   static int cached = -1;
   int isa = __atomic_load_n(&cached, __ATOMIC_RELAXED);
   if (isa < 0) {
-    isa = (int)tt_detect_isa();
+    isa = (int)tt_isa_cap(tt_detect_isa());
     __atomic_store_n(&cached, isa, __ATOMIC_RELAXED);
   }
   return (tt_isa)isa;

@@ -7,28 +7,6 @@
  */
 #include "tt_internal.h"
 
-/* x = activation(x) for the activations the tiles leave for later (all but none and ReLU). */
-static inline void tt_activate_row(float *x, int64_t n, int activation) {
-  switch (activation) {
-  case TT_ACT_NONE: return;
-  case TT_ACT_RELU:
-    for (int64_t j = 0; j < n; j++) x[j] = x[j] > 0.0f ? x[j] : 0.0f;
-    return;
-  case TT_ACT_SIGMOID:
-    for (int64_t j = 0; j < n; j++) x[j] = tt_sigmoidf(x[j]);
-    return;
-  case TT_ACT_TANH:
-    for (int64_t j = 0; j < n; j++) x[j] = tt_tanhf(x[j]);
-    return;
-  case TT_ACT_GELU_TANH:
-    for (int64_t j = 0; j < n; j++) x[j] = tt_gelu_tanh(x[j]);
-    return;
-  case TT_ACT_GELU_ERF:
-    for (int64_t j = 0; j < n; j++) x[j] = tt_gelu_erf(x[j]);
-    return;
-  }
-}
-
 /* One register tile's work: rows × cols of C from a[i·a_rs + p·a_ks] and b[p·b_rs + j], p < kc. */
 typedef struct {
   int64_t kc;

@@ -27,4 +27,38 @@
 
 #define TT_ALWAYS_INLINE static inline __attribute__((always_inline))
 
+/* x = activation(x) for the activations the tiles leave for later (all but none and ReLU). */
+static inline void tt_activate_row(float *x, int64_t n, int activation) {
+  switch (activation) {
+  case TT_ACT_NONE: return;
+  case TT_ACT_RELU:
+    for (int64_t j = 0; j < n; j++) x[j] = x[j] > 0.0f ? x[j] : 0.0f;
+    return;
+  case TT_ACT_SIGMOID:
+    for (int64_t j = 0; j < n; j++) x[j] = tt_sigmoidf(x[j]);
+    return;
+  case TT_ACT_TANH:
+    for (int64_t j = 0; j < n; j++) x[j] = tt_tanhf(x[j]);
+    return;
+  case TT_ACT_GELU_TANH:
+    for (int64_t j = 0; j < n; j++) x[j] = tt_gelu_tanh(x[j]);
+    return;
+  case TT_ACT_GELU_ERF:
+    for (int64_t j = 0; j < n; j++) x[j] = tt_gelu_erf(x[j]);
+    return;
+  }
+}
+
+/* The output positions o in [0, count) whose input position o * stride + offset lies in [0, size):
+ * sets [*lo, *hi). */
+static inline void tt_valid_range(int64_t offset, int64_t stride, int64_t size, int64_t count, int64_t *lo,
+                                  int64_t *hi) {
+  int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t end = size - 1 - offset < 0 ? 0 : (size - 1 - offset) / stride + 1;
+  if (end > count) end = count;
+  if (first > end) first = end;
+  *lo = first;
+  *hi = end;
+}
+
 #endif /* TT_INTERNAL_H */

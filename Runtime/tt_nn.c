@@ -1,78 +1,7 @@
-/* tt_nn.c: convolution, pooling, softmax, layer norm and attention kernels. */
+/* tt_nn.c: pooling, softmax, layer norm and attention kernels. */
 #include "tt_internal.h"
 
 #include <float.h>
-
-TT_API int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
-                                 int64_t o) {
-  int64_t rows = c / groups * kh * kw;
-  return rows * oh * ow + tt_sgemm_scratch(o / groups, oh * ow, rows);
-}
-
-/* The output positions o in [0, count) whose input position o * stride + offset lies in [0, size):
- * sets [*lo, *hi). */
-static inline void tt_valid_range(int64_t offset, int64_t stride, int64_t size, int64_t count, int64_t *lo,
-                                  int64_t *hi) {
-  int64_t first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  int64_t end = size - 1 - offset < 0 ? 0 : (size - 1 - offset) / stride + 1;
-  if (end > count) end = count;
-  if (first > end) first = end;
-  *lo = first;
-  *hi = end;
-}
-
-/* Unfolds one group of one image into cols[(ci, ki, kj), (oy, ox)]. For each kernel offset the
- * rectangle of output positions that read the image is found analytically: the plane is zeroed
- * only when padding reaches it, and the rectangle is copied without bounds tests. */
-static void tt_im2col(const float *x, float *cols, int64_t cg, int64_t h, int64_t w, int64_t kh, int64_t kw,
-                      int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t oh,
-                      int64_t ow) {
-  for (int64_t ki = 0; ki < kh; ki++) {
-    int64_t ylo, yhi;
-    tt_valid_range(ki * dh - ph, sh, h, oh, &ylo, &yhi);
-    for (int64_t kj = 0; kj < kw; kj++) {
-      int64_t xlo, xhi;
-      tt_valid_range(kj * dw - pw, sw, w, ow, &xlo, &xhi);
-      int padded = ylo > 0 || yhi < oh || xlo > 0 || xhi < ow;
-      for (int64_t ci = 0; ci < cg; ci++) {
-        float *dst = cols + ((ci * kh + ki) * kw + kj) * oh * ow;
-        if (padded) memset(dst, 0, (size_t)(oh * ow) * sizeof(float));
-        const float *plane = x + ci * h * w + (ki * dh - ph) * w + (kj * dw - pw);
-        for (int64_t oy = ylo; oy < yhi; oy++) {
-          const float *src = plane + oy * sh * w;
-          float *row = dst + oy * ow;
-          if (sw == 1) {
-            /* Short rows: an inline vector copy instead of a call to memcpy. */
-            int64_t ox = xlo;
-            for (; ox + 8 <= xhi; ox += 8) {
-              typedef float tt_v8 __attribute__((vector_size(32), aligned(4)));
-              *(tt_v8 *)(row + ox) = *(const tt_v8 *)(src + ox);
-            }
-            for (; ox < xhi; ox++) row[ox] = src[ox];
-          } else {
-            for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox * sw];
-          }
-        }
-      }
-    }
-  }
-}
-
-TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
-                         int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                         int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
-                         int64_t ow, float *scratch) {
-  int64_t cg = c / groups, og = o / groups, rows = cg * kh * kw, pixels = oh * ow;
-  float *cols = scratch, *gemm_scratch = scratch + rows * pixels;
-  for (int64_t b = 0; b < n; b++) {
-    for (int64_t g = 0; g < groups; g++) {
-      tt_im2col(x + (b * c + g * cg) * h * wd, cols, cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
-      tt_epilogue epilogue = {0, bias ? bias + g * og : 0, 0, 0, TT_ACT_NONE};
-      tt_sgemm(og, pixels, rows, w + g * og * rows, rows, 0, cols, pixels, 0, y + (b * o + g * og) * pixels, pixels,
-               &epilogue, gemm_scratch);
-    }
-  }
-}
 
 /* Pooling runs tap by tap over whole output rows: for each window offset (ki, kj) the output
  * columns whose input column exists are found analytically (tt_valid_range), and one contiguous

@@ -20,8 +20,10 @@ typedef float tt_sparse_v4 __attribute__((vector_size(16), aligned(4)));
 
 TT_API int64_t tt_sparse_linear_scratch(int64_t in) { return in * 16; }
 
-/* The sum of the 16 lanes, as a tree (4 dependent additions instead of 16). */
-TT_ALWAYS_INLINE float tt_sparse_sum16(tt_sparse_v16 v) {
+/* The sum of the 16 lanes, as a tree (4 dependent additions instead of 16). The vector is passed by
+ * address: a 64-byte vector argument has a different ABI with and without AVX-512 (-Wpsabi). */
+TT_ALWAYS_INLINE float tt_sparse_sum16(const tt_sparse_v16 *lanes) {
+  tt_sparse_v16 v = *lanes;
   tt_sparse_v8 a = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
                    __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
   tt_sparse_v4 b = __builtin_shufflevector(a, a, 0, 1, 2, 3) + __builtin_shufflevector(a, a, 4, 5, 6, 7);
@@ -50,7 +52,7 @@ TT_ALWAYS_INLINE void tt_sparse_rows(int64_t m, int64_t in, int64_t out, const f
         }
       }
       acc += weights * gathered;
-      y[r * out + n] = (bias ? bias[n] : 0.0f) + tt_sparse_sum16(acc);
+      y[r * out + n] = (bias ? bias[n] : 0.0f) + tt_sparse_sum16(&acc);
     }
   }
 }

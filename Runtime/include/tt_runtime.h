@@ -184,17 +184,30 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
                          int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                          const tt_epilogue *epilogue, float *scratch);
 
-/* ---- Neural-network kernels (tt_nn.c) ---- */
+/* ---- Convolution (tt_conv.c, tt_conv_kernel.inc) ---- */
+
+/* The geometry of an NCHW convolution: x [n, c, h, w], weight [o, c/groups, kh, kw], y [n, o, oh, ow]
+ * with oh = (h + 2·ph − dh·(kh − 1) − 1) / sh + 1 (likewise ow); groups divides c and o. */
+typedef struct {
+  int64_t n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups, oh, ow;
+} tt_conv2d_shape;
 
 /* Floats of scratch tt_conv2d needs. */
-TT_API int64_t tt_conv2d_scratch(int64_t c, int64_t kh, int64_t kw, int64_t oh, int64_t ow, int64_t groups,
-                                    int64_t o);
+TT_API int64_t tt_conv2d_scratch(const tt_conv2d_shape *shape);
 
-/* NCHW convolution via im2col + tt_sgemm; w is [o, c/groups, kh, kw]; bias may be NULL. */
-TT_API void tt_conv2d(const float *x, const float *w, const float *bias, float *y, int64_t n, int64_t c,
-                         int64_t h, int64_t wd, int64_t o, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                         int64_t ph, int64_t pw, int64_t dh, int64_t dw, int64_t groups, int64_t oh,
-                         int64_t ow, float *scratch);
+/* y = activation(conv(x, weight) + bias + residual). bias ([o]) and residual (y's shape; it may be y
+ * itself) may be NULL; activation is a tt_activation. Stride 1 convolutions run directly on a padded
+ * copy of each image, others as im2col + tt_sgemm (see tt_conv.c). scratch holds
+ * tt_conv2d_scratch(shape) floats. */
+TT_API void tt_conv2d(const tt_conv2d_shape *shape, const float *x, const float *weight, const float *bias,
+                      const float *residual, int32_t activation, float *y, float *scratch);
+
+/* tt_conv2d on an explicit path (tests and benchmarks). */
+TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *shape, const float *x, const float *weight,
+                          const float *bias, const float *residual, int32_t activation, float *y,
+                          float *scratch);
+
+/* ---- Pooling, normalization, attention (tt_nn.c) ---- */
 
 /* NCHW pooling; padding never wins a max; average divides by the full window when
  * count_include_pad, else by the in-bounds count. */

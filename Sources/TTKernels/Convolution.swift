@@ -50,6 +50,17 @@ public struct Conv2DGeometry: Sendable, Equatable {
   /// The output shape `[batch, outChannels, outputHeight, outputWidth]`.
   public var outputShape: [Int] { [batch, outChannels, outputHeight, outputWidth] }
 
+  /// The geometry as the kernel library's `tt_conv2d_shape`.
+  public var runtimeShape: tt_conv2d_shape {
+    let w = window
+    return tt_conv2d_shape(
+      n: Int64(batch), c: Int64(inChannels), h: Int64(height), w: Int64(width), o: Int64(outChannels),
+      kh: Int64(w.kernelHeight), kw: Int64(w.kernelWidth), sh: Int64(w.strideHeight),
+      sw: Int64(w.strideWidth),
+      ph: Int64(w.paddingHeight), pw: Int64(w.paddingWidth), dh: Int64(w.dilationHeight),
+      dw: Int64(w.dilationWidth), groups: Int64(groups), oh: Int64(outputHeight), ow: Int64(outputWidth))
+  }
+
   /// A description of the first invalid setting, or nil when the convolution is well formed.
   public var problem: String? {
     if inChannels < 1 || outChannels < 1 {
@@ -64,41 +75,38 @@ public struct Conv2DGeometry: Sendable, Equatable {
   }
 }
 
-/// 2-D convolution (cross-correlation, as in PyTorch) on NCHW buffers, lowered to GEMM.
+/// 2-D convolution (cross-correlation, as in PyTorch) on NCHW buffers.
 ///
-/// The forward pass is the kernel library's `tt_conv2d` (Runtime/tt_nn.c, the code compiled models
-/// run): per image and group, patches are unfolded into a column matrix (`im2col`, rows = one
-/// weight tap `(channel, ky, kx)`, columns = one output pixel) and multiplied by the weight with
-/// `tt_sgemm`, the bias added in its epilogue. The backward pass unfolds the images of a chunk
-/// together (`columnBudget` bounds the column matrix, at least one image per chunk) and runs two
-/// GEMMs per group.
+/// The forward pass is the kernel library's `tt_conv2d` (Runtime/tt_conv.c, the code compiled
+/// models run): stride-1 convolutions run directly on a zero-padded copy of each image (register
+/// tiles of output channels × pixels, no column matrix), others unfold patches into a column matrix
+/// (`im2col`) multiplied by the weight with `tt_sgemm`; the bias, a residual and an activation are
+/// applied as each output tile is stored. The backward pass unfolds the images of a chunk together
+/// (`columnBudget` bounds the column matrix, at least one image per chunk) and runs two GEMMs per
+/// group.
 public enum Convolution {
   /// The default bound on the column matrix (in values) built at once; larger batches are split.
   public static let defaultColumnBudget = 1 << 22
 
-  /// `out = conv(x, weight) + bias`.
+  /// `out = activation(conv(x, weight) + bias + residual)`.
   ///
   /// - Parameters:
   ///   - x: `[batch, inChannels, height, width]`.
   ///   - weight: `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`.
   ///   - bias: `[outChannels]`, or nil.
+  ///   - residual: `geometry.outputShape`, added before the activation, or nil; must not overlap
+  ///     `out`.
+  ///   - activation: applied last.
   ///   - out: `geometry.outputShape`, overwritten.
   public static func forward(
     _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    residual: UnsafePointer<Float>? = nil, activation: Gemm.Activation = .none,
     geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>
   ) {
-    let w = g.window
-    let (c, kh, kw, oh, ow) = (
-      Int64(g.inChannels), Int64(w.kernelHeight), Int64(w.kernelWidth), Int64(g.outputHeight),
-      Int64(g.outputWidth)
-    )
-    let scratch = UnsafeMutablePointer<Float>.allocate(
-      capacity: Int(tt_conv2d_scratch(c, kh, kw, oh, ow, Int64(g.groups), Int64(g.outChannels))))
+    var shape = g.runtimeShape
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(tt_conv2d_scratch(&shape)))
     defer { scratch.deallocate() }
-    tt_conv2d(
-      x, weight, bias, out, Int64(g.batch), c, Int64(g.height), Int64(g.width), Int64(g.outChannels), kh, kw,
-      Int64(w.strideHeight), Int64(w.strideWidth), Int64(w.paddingHeight), Int64(w.paddingWidth),
-      Int64(w.dilationHeight), Int64(w.dilationWidth), Int64(g.groups), oh, ow, scratch)
+    tt_conv2d(&shape, x, weight, bias, residual, activation.runtimeValue, out, scratch)
   }
 
   /// Gradients of ``forward(_:weight:bias:geometry:_:)`` for the output gradient `dy`.

@@ -12,7 +12,8 @@ public enum Gemm {
   public enum Activation: Sendable {
     case none, relu, sigmoid, tanh, geluTanh, geluErf
 
-    var runtimeValue: Int32 {
+    /// The kernel library's `tt_activation` value.
+    public var runtimeValue: Int32 {
       switch self {
       case .none: Int32(TT_ACT_NONE.rawValue)
       case .relu: Int32(TT_ACT_RELU.rawValue)

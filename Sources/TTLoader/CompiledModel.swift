@@ -41,6 +41,8 @@ public final class CompiledModel: @unchecked Sendable {
   public let weightsBytes: Int
   /// Whether the weights are inside the library (else ``init(path:expecting:weights:)`` needs them).
   public let weightsEmbedded: Bool
+  /// The number of graph nodes the library runs (numbered as in model.json).
+  public let nodeCount: Int
 
   private typealias RunFunction =
     @convention(c) (
@@ -110,6 +112,7 @@ public final class CompiledModel: @unchecked Sendable {
     self.weightsBytes = description.weightsBytes
     self.weightsEmbedded = description.weightsEmbedded
     self.weights = description.weights
+    self.nodeCount = description.nodeCount
     if weightsEmbedded {
       weightsBlob = nil
     } else {
@@ -166,18 +169,14 @@ public final class CompiledModel: @unchecked Sendable {
   /// A new session: the workspace and buffers for repeated runs on one thread.
   public func makeSession() -> Session { Session(model: self) }
 
-  /// Calls the library's `tt_run_ex` on raw buffers.
+  /// Calls the library's `tt_run_ex` on raw buffers, with `observer` (a C callback) and its
+  /// context, or none.
   fileprivate func invoke(
     inputs: UnsafePointer<UnsafeRawPointer?>, outputs: UnsafePointer<UnsafeMutableRawPointer?>,
-    workspace: UnsafeMutableRawPointer, observe: ((Int, String, TensorData) -> Void)?
+    workspace: UnsafeMutableRawPointer, observer: UnsafeRawPointer?, context: UnsafeMutableRawPointer?
   ) throws(LoaderError) {
-    var observer = Observer(callback: observe)
-    let status = withUnsafeMutablePointer(to: &observer) { observerPointer in
-      runFunction(
-        weightsBlob.map { UnsafeRawPointer($0) }, inputs, outputs, workspace,
-        observe == nil ? nil : unsafeBitCast(Observer.trampoline, to: UnsafeRawPointer.self),
-        UnsafeMutableRawPointer(observerPointer))
-    }
+    let status = runFunction(
+      weightsBlob.map { UnsafeRawPointer($0) }, inputs, outputs, workspace, observer, context)
     guard status == 0 else {
       let meanings: [Int32: String] = [
         1: "weights missing", 2: "a gather index is out of range", 3: "a NULL argument",
@@ -233,6 +232,32 @@ public final class CompiledModel: @unchecked Sendable {
     public func run(_ inputs: [TensorData], observe: ((Int, String, TensorData) -> Void)? = nil)
       throws(LoaderError) -> [TensorData]
     {
+      try copyInputs(inputs)
+      var observer = Observer(callback: observe)
+      try withUnsafeMutablePointer(to: &observer) { (pointer) throws(LoaderError) in
+        try model.invoke(
+          inputs: inputPointers, outputs: outputPointers, workspace: workspace,
+          observer: observe == nil ? nil : unsafeBitCast(Observer.trampoline, to: UnsafeRawPointer.self),
+          context: UnsafeMutableRawPointer(pointer))
+      }
+      return readOutputs()
+    }
+
+    /// Runs the model and records in `clock` when it started and when each node finished
+    /// (through the library's observer hook, which then only reads the clock: no copies).
+    ///
+    /// When the run fails, ``NodeClock/unfinishedNode`` is the node that failed.
+    /// - Throws: as ``run(_:observe:)``.
+    public func run(_ inputs: [TensorData], clock: NodeClock) throws(LoaderError) -> [TensorData] {
+      try copyInputs(inputs)
+      clock.reset()
+      try model.invoke(
+        inputs: inputPointers, outputs: outputPointers, workspace: workspace,
+        observer: unsafeBitCast(NodeClock.trampoline, to: UnsafeRawPointer.self), context: clock.context)
+      return readOutputs()
+    }
+
+    private func copyInputs(_ inputs: [TensorData]) throws(LoaderError) {
       guard inputs.count == model.inputs.count else {
         throw .badInput("model '\(model.name)' takes \(model.inputs.count) inputs, got \(inputs.count)")
       }
@@ -245,7 +270,9 @@ public final class CompiledModel: @unchecked Sendable {
           inputBuffers[index].copyMemory(from: $0.baseAddress!, byteCount: $0.count)
         }
       }
-      try model.invoke(inputs: inputPointers, outputs: outputPointers, workspace: workspace, observe: observe)
+    }
+
+    private func readOutputs() -> [TensorData] {
       var results: [TensorData] = []
       results.reserveCapacity(outputBuffers.count)
       for index in outputBuffers.indices {
@@ -285,6 +312,7 @@ private struct Description {
   var workspaceBytes: Int
   var weightsBytes: Int
   var weightsEmbedded: Bool
+  var nodeCount: Int
   var weights: [(info: ValueInfo, offset: Int)]
 
   init(_ reader: DescriptorReader) throws(LoaderError) {
@@ -295,6 +323,9 @@ private struct Description {
     workspaceBytes = try reader.byteCount(at: 48, limit: ShapeInference.graphByteLimit, "the workspace")
     weightsBytes = try reader.byteCount(at: 56, limit: ShapeInference.graphByteLimit, "the weights blob")
     weightsEmbedded = reader.base.load(fromByteOffset: 64, as: Int32.self) != 0
+    let nodes = reader.base.load(fromByteOffset: 80, as: Int32.self)
+    guard nodes >= 0 else { throw DescriptorReader.malformed("node count \(nodes) is negative") }
+    nodeCount = Int(nodes)
     weights = []
     for (index, entry) in try reader.tensors(count: 68, table: 72, stride: 40, "weight").enumerated() {
       let offset = entry.raw.load(fromByteOffset: 24, as: UInt64.self)

@@ -1,4 +1,5 @@
 import TTIR
+import TTRuntime
 
 extension Emission {
   func matrix() throws(CodegenError) -> [String] {
@@ -58,15 +59,16 @@ extension Emission {
     }
     let padding = pair("padding", [0, 0])
     if node.op == .conv2d {
-      let w = context.inputTypes[1].shape
-      let stride = pair("stride", [1, 1])
-      let dilation = pair("dilation", [1, 1])
-      let groups = node.int("groups") ?? 1
+      let s = node.convolutionShape(x: x, weight: context.inputTypes[1].shape, y: outShape)
+      let shape = [
+        s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow,
+      ]
       let bias = node.ownInputs.count > 2 ? inputs[2] : "0"
+      let residual = gemmEpilogue?.residual ?? "0"
+      let activation = gemmEpilogue?.activation ?? "TT_ACT_NONE"
       return [
-        "tt_conv2d(\(inputs[0]), \(inputs[1]), \(bias), \(output), \(x[0]), \(x[1]), \(x[2]), \(x[3]), "
-          + "\(w[0]), \(w[2]), \(w[3]), \(stride[0]), \(stride[1]), \(padding[0]), \(padding[1]), "
-          + "\(dilation[0]), \(dilation[1]), \(groups), \(outShape[2]), \(outShape[3]), \(scratch ?? "0"));"
+        "tt_conv2d(&(tt_conv2d_shape){\(shape.map(String.init).joined(separator: ", "))}, \(inputs[0]), "
+          + "\(inputs[1]), \(bias), \(residual), \(activation), \(output), \(scratch ?? "0"));"
       ]
     }
     let kernel = pair("kernel", [1, 1])
@@ -151,12 +153,12 @@ extension Emission {
     return CSyntax.loopNest(batch, body: [call], variable: "b")
   }
 
-  /// The node's epilogue as `tt_sgemm`'s own, applied while each output tile is in registers:
-  /// for a `linear` whose program is an activation, a residual addition (`add x0 x1`, either
+  /// The node's epilogue as `tt_sgemm`'s (or `tt_conv2d`'s) own, applied while each output tile is
+  /// in registers: for a `linear` or `conv2d` whose program is an activation, a residual addition (`add x0 x1`, either
   /// order, `x1` of the output's exact shape), or the addition then the activation. `nil` when
   /// the program has another form; ``epilogue()`` then runs it as a loop after the product.
   var gemmEpilogue: (residual: String?, activation: String?)? {
-    guard node.op == .linear, let program = try? node.epilogue() else { return nil }
+    guard node.op == .linear || node.op == .conv2d, let program = try? node.epilogue() else { return nil }
     var residual: String?
     var activation: String?
     var result = ElementwiseProgram.Operand.input(0)

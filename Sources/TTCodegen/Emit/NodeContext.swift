@@ -42,11 +42,9 @@ struct NodeContext {
     case .sparseLinear:
       return Int(tt_sparse_linear_scratch(Int64(inputTypes[0].shape.last ?? 0)))
     case .conv2d:
-      let (x, w, y) = (inputTypes[0].shape, inputTypes[1].shape, outputType.shape)
-      let groups = node.int("groups") ?? 1
-      return Int(
-        tt_conv2d_scratch(
-          Int64(x[1]), Int64(w[2]), Int64(w[3]), Int64(y[2]), Int64(y[3]), Int64(groups), Int64(w[0])))
+      var shape = node.convolutionShape(
+        x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
+      return Int(tt_conv2d_scratch(&shape))
     case .scaledDotProductAttention:
       let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
       let heads = node.int("heads") ?? 1
@@ -60,5 +58,21 @@ struct NodeContext {
     default:
       return 0
     }
+  }
+}
+
+extension Node {
+  /// A `conv2d`'s geometry as the runtime's `tt_conv2d_shape`, given the input, weight and output
+  /// shapes (the verifier has checked them).
+  func convolutionShape(x: [Int], weight w: [Int], y: [Int]) -> tt_conv2d_shape {
+    let pair: (String, Int) -> [Int64] = { name, fallback in
+      let values = (self.ints(name) ?? [fallback]).map(Int64.init)
+      return values.count == 1 ? [values[0], values[0]] : values
+    }
+    let (stride, padding, dilation) = (pair("stride", 1), pair("padding", 0), pair("dilation", 1))
+    return tt_conv2d_shape(
+      n: Int64(x[0]), c: Int64(x[1]), h: Int64(x[2]), w: Int64(x[3]), o: Int64(w[0]), kh: Int64(w[2]),
+      kw: Int64(w[3]), sh: stride[0], sw: stride[1], ph: padding[0], pw: padding[1], dh: dilation[0],
+      dw: dilation[1], groups: Int64(int("groups") ?? 1), oh: Int64(y[2]), ow: Int64(y[3]))
   }
 }

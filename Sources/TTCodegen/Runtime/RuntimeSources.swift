@@ -4,6 +4,8 @@ enum RuntimeSources {
   /// File name (without the `include/` folder: a model's build directory is flat) and contents of
   /// every runtime header and source, sorted by name; the `.c` files are compiled in this order.
   static let files: [(name: String, contents: String)] = [
+    ("tt_conv.c", PackageResources.tt_conv_c),
+    ("tt_conv_kernel.inc", PackageResources.tt_conv_kernel_inc),
     ("tt_cpu.c", PackageResources.tt_cpu_c),
     ("tt_gemm.c", PackageResources.tt_gemm_c),
     ("tt_gemm_kernel.inc", PackageResources.tt_gemm_kernel_inc),

@@ -4,6 +4,7 @@ import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
+import TTProfiler
 
 /// `ttc bench`: interpreted vs compiled latency, throughput and agreement on the same inputs.
 struct BenchCommand: ParsableCommand {
@@ -98,7 +99,7 @@ struct BenchCommand: ParsableCommand {
     let report = Report(
       machine: Machine.current, model: graph.name, batch: rows, threads: threads,
       flops: try GraphAnalysis(graph).totalFLOPs,
-      peak: Peak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
+      peak: MachinePeak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
       concurrent: threads > 1 ? try concurrent(compiled, ordered, rows: rows) : nil,
@@ -157,7 +158,7 @@ private struct Report: Encodable {
   let threads: Int
   /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
   let flops: Int
-  let peak: Peak?
+  let peak: MachinePeak?
   let inputs: [String]
   let interpreter: Latency
   let compiled: Latency

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import TTProfiler
+
+extension MachinePeak.Path: ExpressibleByArgument {}
 
 /// `ttc peak`: this machine's fp32 peak and memory bandwidth, measured once and cached.
 struct PeakCommand: ParsableCommand {
@@ -8,16 +11,17 @@ struct PeakCommand: ParsableCommand {
     abstract: "Measure this machine's fp32 peak and memory bandwidth (cached).",
     discussion: """
       fp32 peak: one thread running independent chains of vector multiply-adds on the widest \
-      instruction-set path the CPU runs (AVX-512, AVX2+FMA or portable); memory: one thread \
-      summing a 256 MiB buffer. Each is the best of repeated runs, so interruptions on a busy \
-      machine do not count. The result is cached per machine (CPU model, cores, path) under the \
-      compile cache and reused by later calls and by `ttc bench`, which reports each model's \
-      GFLOP/s as a share of it; --remeasure measures again.
+      instruction-set path the CPU runs (AVX-512, AVX2+FMA or portable C; --isa picks another, \
+      e.g. portable for the figure of a CPU without AVX2); memory: one thread summing a 256 MiB \
+      buffer. Each is the best of repeated runs, so interruptions on a busy machine do not \
+      count. The result is cached per machine (CPU model, cores, CPU features, path) under the \
+      compile cache and reused by later calls, by `ttc bench` (GFLOP/s as a share of the peak) \
+      and by `ttc profile` (the roofline); --remeasure measures again.
 
       Examples:
         ttc peak
         ttc peak --remeasure --seconds 3
-        ttc peak --json
+        ttc peak --isa portable --json
       """)
 
   @Flag(help: "Measure even if a cached measurement exists (and replace it).")
@@ -25,6 +29,10 @@ struct PeakCommand: ParsableCommand {
 
   @Option(help: "Seconds to spend measuring.")
   var seconds = 1.5
+
+  @Option(
+    help: "The multiply-add path: best, avx512, avx2+fma or portable (a path the CPU lacks runs its best).")
+  var isa: MachinePeak.Path = .best
 
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
@@ -38,27 +46,23 @@ struct PeakCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let root = location.cache.root
-      var peak = remeasure ? nil : Peak.cached(root: root)
-      let fromCache = peak != nil
-      if peak == nil {
-        let measured = Peak.measure(seconds: seconds)
-        try measured.store(root: root)
-        peak = measured
-      }
-      guard let peak else { return }
+      let cached = remeasure ? nil : MachinePeak.cached(root: root, path: isa)
+      let peak = cached ?? MachinePeak.measure(seconds: seconds, path: isa)
+      if cached == nil { try peak.store(root: root) }
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(peak), as: UTF8.self))
         return
       }
+      let file = MachinePeak.cachePath(root: root, path: isa)
       print(peak.machine)
       print(String(format: "fp32 peak, 1 thread (%@): %.1f GFLOP/s", peak.path, peak.fp32GFLOPS))
       print(String(format: "memory read, 1 thread: %.1f GB/s", peak.readGBPerSecond))
       print(
-        fromCache
-          ? "cached \(peak.measured) in \(Peak.cachePath(root: root)) (--remeasure to measure again)"
-          : "measured now; cached in \(Peak.cachePath(root: root))")
+        cached != nil
+          ? "cached \(peak.measured) in \(file) (--remeasure to measure again)"
+          : "measured now; cached in \(file)")
     }
   }
 }

@@ -1,26 +1,39 @@
 import ArgumentParser
 import Foundation
+import TTCodegen
 import TTIR
 import TTInterpreter
+import TTProfiler
 
-/// `ttc profile`: per-node wall time, FLOPs and bytes of an interpreted run.
+extension Engine: ExpressibleByArgument {}
+
+/// `ttc profile`: per-node time, FLOPs, bytes and roofline of a model in one engine.
 struct ProfileCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "profile",
-    abstract: "Time every node of an interpreted run.",
+    abstract: "Time every node of a model in the interpreter, the compiled library or eager mode.",
     discussion: """
       Runs the model --warmup times untimed, then --runs times timing every node, and prints \
-      the median time of each node with its FLOPs, bytes moved, achieved GFLOP/s and GB/s. \
-      Inputs not given are filled with deterministic values (floats uniform in [0, 1), \
-      integers 0). --trace writes a Chrome trace (open it in https://ui.perfetto.dev or \
-      chrome://tracing) with one complete event per node per run.
+      each node's parameters, FLOPs and bytes (one cost model for every engine), its median \
+      time and share, achieved GFLOP/s, arithmetic intensity (FLOP/byte) and the share of the \
+      roofline it reaches (min(peak, intensity × bandwidth), from `ttc peak`, measured once \
+      per machine and cached), then the median run, the parameter count and the peak memory \
+      (interpreter: node outputs held at once, counted as they are made and freed; compiled: \
+      the arena planned at compile time). --engine compiled compiles through the compile cache \
+      (see ttc compile) and times nodes through the library's observer hook. Inputs not given \
+      are filled with deterministic values (floats uniform in [0, 1), integers 0). --trace \
+      writes a Chrome trace (open it in https://ui.perfetto.dev or chrome://tracing) with one \
+      slice per node per run. A model that fails names the node where it failed.
 
       Examples:
         ttc profile mlp.json --input x.npy
-        ttc profile cnn.json --runs 50 --trace cnn-trace.json
+        ttc profile cnn.json --engine compiled --runs 50 --trace cnn-trace.json
       """)
 
   @OptionGroup var source: ModelInputs
+
+  @Option(help: "The engine to profile: interpreter or compiled.")
+  var engine: Engine = .interpreter
 
   @Option(parsing: .unconditional, help: "Timed runs; each node's median over them is reported.")
   var runs = 10
@@ -28,8 +41,15 @@ struct ProfileCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Untimed runs first.")
   var warmup = 1
 
-  @Option(help: "Write a Chrome-trace JSON file with one event per node per run.")
+  @Option(help: "Write a Chrome-trace JSON file with one slice per node per run.")
   var trace: String?
+
+  @Flag(
+    name: .customLong("no-roofline"),
+    help: "Leave out the roofline columns (which measure the machine's peak on first use, about 1.5 s).")
+  var noRoofline = false
+
+  @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
     guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
@@ -39,54 +59,35 @@ struct ProfileCommand: ParsableCommand {
   func run() throws {
     try reportingErrors {
       if let trace { try OutputPaths.check([("--trace", trace)], reading: source.readFiles) }
-      let graph = try source.load().graph
-      let interpreter = try makeInterpreter(graph, modelPath: source.model)
-      let values = try source.values(for: graph, fill: true)
-      var profiles: [InterpreterProfile] = []
-      do {
-        for _ in 0..<warmup { _ = try interpreter.run(values) }
-        for _ in 0..<runs { profiles.append(try interpreter.profile(values)) }
-      } catch {
-        throw CommandFailure("\(source.model): \(error)")
-      }
-      print(report(graph, profiles), terminator: "")
+      let profile = try measure()
+      let roofline = try noRoofline ? nil : Roofline(MachinePeak.cachedOrMeasured(root: cacheRoot))
+      print(ProfileReport(profile: profile, roofline: roofline).text, terminator: "")
       if let trace {
-        try writeAtomically(ChromeTrace.json(profiles, graphName: graph.name), to: trace)
-        print("trace: \(trace) (\(profiles.count * graph.nodes.count) events)")
+        try writeAtomically(ChromeTrace.json(profile), to: trace)
+        print("trace: \(trace) (\(profile.runDurations.count * profile.nodes.count) slices)")
       }
     }
   }
 
-  private func report(_ graph: Graph, _ profiles: [InterpreterProfile]) -> String {
-    let medians = graph.nodes.indices.map { index in median(profiles.map { $0.nodes[index].duration }) }
-    let total = medians.reduce(0, +)
-    var table = TextTable([
-      ("#", .right), ("node", .left), ("op", .left), ("output", .left), ("median µs", .right),
-      ("share", .right), ("FLOPs", .right), ("bytes", .right), ("GFLOP/s", .right), ("GB/s", .right),
-    ])
-    for (index, timing) in profiles[0].nodes.enumerated() {
-      let seconds = medians[index]
-      let bytes = timing.bytesRead + timing.bytesWritten
-      let rate = { (amount: Int) in seconds > 0 ? String(format: "%.2f", Double(amount) / seconds / 1e9) : "-"
-      }
-      table.append([
-        "\(index)", timing.name, timing.op.rawValue, "\(timing.outputType)",
-        Format.microseconds(seconds), Format.percent(total > 0 ? seconds / total : 0),
-        "\(timing.flops)", "\(bytes)", rate(timing.flops), rate(bytes),
-      ])
-    }
-    let flops = profiles[0].nodes.reduce(0) { $0 + $1.flops }
-    let run = median(profiles.map(\.duration))
-    return table.rendered + "\n"
-      + "runs: \(profiles.count) (after \(warmup) warm-up), median run \(Format.microseconds(run)) µs, "
-      + "sum of node medians \(Format.microseconds(total)) µs, \(Format.scaled(Double(flops), "FLOP")), "
-      + "peak intermediates \(Format.bytes(profiles[0].peakLiveBytes)) "
-      + "in \(profiles[0].peakLiveBuffers) buffers\n"
-  }
+  private var cacheRoot: String { compiler.cacheDirectory ?? CompileCache.defaultRoot }
 
-  private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  private func measure() throws -> Profile {
+    let loaded = try source.load()
+    let graph = loaded.graph
+    let values = try source.values(for: graph, fill: true)
+    let profiler = Profiler(warmup: warmup, runs: runs)
+    do {
+      switch engine {
+      case .interpreter:
+        return try profiler.profile(makeInterpreter(graph, modelPath: source.model), inputs: values)
+      case .compiled:
+        let library = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: source.model)
+        return try profiler.profile(library, graph: graph, inputs: orderedInputs(values, of: graph))
+      case .eager:
+        throw CommandFailure("\(source.model): --engine eager is not built yet; use interpreter or compiled")
+      }
+    } catch let error as ProfileError {
+      throw CommandFailure("\(source.model): \(error)")
+    }
   }
 }

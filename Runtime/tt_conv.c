@@ -1,0 +1,212 @@
+/* tt_conv.c: 2-D convolution (NCHW), one entry point choosing between two algorithms.
+ *
+ * Direct (stride 1, the common case): each image's channels are copied once into a zero-padded
+ * buffer of hp × wp planes (hp = h + 2·ph, wp = w + 2·pw). In that buffer the input of output pixel
+ * (oy, ox) for weight tap (c, ki, kj) lies at offset[c, ki, kj] + q with q = oy·wp + ox: for a fixed
+ * tap, consecutive q read consecutive floats. So the convolution is a GEMM whose B operand is never
+ * built: a register tile of R output channels × V vectors of q reads, per tap, V vector loads
+ * straight from the padded image and R weights (packed once per call, R per tap), with no im2col.
+ * The price is that the q lanes with ox ≥ ow (the right padding columns) are computed and thrown
+ * away, a fraction 1 − ow/wp of the work. The tile is stored row by row with the epilogue (bias,
+ * residual, activation) applied; see tt_conv_kernel.inc.
+ *
+ * im2col (other strides, or when the padding columns would waste more than a third of the work):
+ * per image and group the patches are unfolded into a column matrix and multiplied by tt_sgemm,
+ * whose epilogue adds the bias, the residual and the activation.
+ */
+#include "tt_internal.h"
+
+#if defined(__x86_64__) && (TT_COMPILE_AVX512 || TT_COMPILE_AVX2)
+#include <immintrin.h>
+#endif
+
+/* Whether the direct algorithm serves this convolution. */
+static int tt_conv_is_direct(const tt_conv2d_shape *s) {
+  int64_t wp = s->w + 2 * s->pw;
+  return s->sh == 1 && s->sw == 1 && s->o / s->groups >= 2 && 3 * s->ow >= 2 * wp;
+}
+
+/* Floats of the largest tile any path reads past the last valid q (see the padded buffer). */
+#define TT_CONV_SLACK 128
+
+/* The padded image's floats, the packed weights' floats (every output channel, each panel of R
+ * channels padded to no more than R ≤ 8 rows: at most o·taps) and the tap offsets (int32). */
+static int64_t tt_conv_padded_floats(const tt_conv2d_shape *s) {
+  return s->c / s->groups * (s->h + 2 * s->ph) * (s->w + 2 * s->pw) + TT_CONV_SLACK;
+}
+
+TT_API int64_t tt_conv2d_scratch(const tt_conv2d_shape *s) {
+  int64_t taps = s->c / s->groups * s->kh * s->kw;
+  if (tt_conv_is_direct(s)) return tt_conv_padded_floats(s) + s->o * taps + taps + 64;
+  return taps * s->oh * s->ow + tt_sgemm_scratch(s->o / s->groups, s->oh * s->ow, taps);
+}
+
+/* What one direct convolution call shares between its tiles. */
+typedef struct {
+  const tt_conv2d_shape *s;
+  int64_t taps, hp, wp, q_end;  /* q_end = (oh − 1)·wp + ow: one past the last valid q */
+  const float *padded;          /* this image's padded group */
+  const int32_t *offsets;       /* taps offsets into padded */
+  const float *bias, *residual; /* bias and residual of this image's group (or NULL) */
+  float *y;                     /* this image's group output */
+  int activation;
+} tt_conv_job;
+
+/* Floats between the rows of a tile in its store buffer (at least the widest tile, 4 · 16). */
+#define TT_CONV_TILE_STRIDE 64
+
+/* Copies channels [0, cg) of one image into the zero-padded planes of j->padded. */
+static void tt_conv_pad(const tt_conv2d_shape *s, const float *x, float *padded, int64_t hp, int64_t wp) {
+  int64_t cg = s->c / s->groups;
+  memset(padded, 0, (size_t)(cg * hp * wp + TT_CONV_SLACK) * sizeof(float));
+  for (int64_t ci = 0; ci < cg; ci++) {
+    for (int64_t iy = 0; iy < s->h; iy++) {
+      memcpy(padded + (ci * hp + iy + s->ph) * wp + s->pw, x + (ci * s->h + iy) * s->w, (size_t)s->w * sizeof(float));
+    }
+  }
+}
+
+/* The panels of a group's og output channels: the fewest panels of at most max_rows channels, as
+ * equal as possible (16 channels on a path of 6 give 6, 5, 5). Panel p starts at channel
+ * tt_conv_panel_start(p) and has the next start minus that rows. */
+static inline int64_t tt_conv_panel_start(int64_t og, int max_rows, int64_t p) {
+  int64_t panels = (og + max_rows - 1) / max_rows;
+  return p * og / panels;
+}
+
+/* Packs the weights of output channels [o0, o0 + rows) (rows of `taps` floats) as dst[t·rows + r]. */
+static void tt_conv_pack_weights(const float *w, int64_t taps, int64_t rows, float *dst) {
+  for (int64_t t = 0; t < taps; t++) {
+    for (int64_t r = 0; r < rows; r++) dst[t * rows + r] = w[r * taps + t];
+  }
+}
+
+#if TT_COMPILE_AVX512
+#define TT_SUFFIX avx512
+#define TT_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
+#define TT_W 16
+#define TT_CONV_MAXR 8
+#define TT_CONV_V(R) ((R) <= 6 ? 4 : 3) /* 24 accumulators of 32 registers */
+#define TT_CONV_LOAD_FIRST(p, n) ((tt_conv_vec_avx512)_mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), p))
+#define TT_CONV_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1), (__m512)(v))
+#include "tt_conv_kernel.inc"
+#undef TT_SUFFIX
+#undef TT_TARGET
+#undef TT_W
+#undef TT_CONV_MAXR
+#undef TT_CONV_V
+#undef TT_CONV_LOAD_FIRST
+#undef TT_CONV_STORE_FIRST
+#endif
+
+#if TT_COMPILE_AVX2
+#define TT_SUFFIX avx2
+#define TT_TARGET __attribute__((target("avx2,fma")))
+#define TT_W 8
+#define TT_CONV_MAXR 6
+#define TT_CONV_V(R) ((R) <= 4 ? 3 : 2) /* at most 12 accumulators of 16 registers */
+#define TT_CONV_FIRST_MASK(n) ((__m256i)((tt_conv_ivec_avx2){0, 1, 2, 3, 4, 5, 6, 7} < (int32_t)(n)))
+#define TT_CONV_LOAD_FIRST(p, n) ((tt_conv_vec_avx2)_mm256_maskload_ps(p, TT_CONV_FIRST_MASK(n)))
+#define TT_CONV_STORE_FIRST(p, v, n) _mm256_maskstore_ps(p, TT_CONV_FIRST_MASK(n), (__m256)(v))
+#include "tt_conv_kernel.inc"
+#undef TT_SUFFIX
+#undef TT_TARGET
+#undef TT_W
+#undef TT_CONV_MAXR
+#undef TT_CONV_V
+#undef TT_CONV_LOAD_FIRST
+#undef TT_CONV_STORE_FIRST
+#undef TT_CONV_FIRST_MASK
+#endif
+
+#if TT_COMPILE_PORTABLE
+#define TT_SUFFIX portable
+#define TT_TARGET
+#define TT_W 4
+#define TT_CONV_MAXR 4
+#define TT_CONV_V(R) 2
+#include "tt_conv_kernel.inc"
+#undef TT_SUFFIX
+#undef TT_TARGET
+#undef TT_W
+#undef TT_CONV_MAXR
+#undef TT_CONV_V
+#endif
+
+/* Unfolds one group of one image into cols[(ci, ki, kj), (oy, ox)]. For each kernel offset the
+ * rectangle of output positions that read the image is found analytically: the plane is zeroed
+ * only when padding reaches it, and the rectangle is copied without bounds tests. */
+static void tt_im2col(const tt_conv2d_shape *s, const float *x, float *cols) {
+  int64_t cg = s->c / s->groups, oh = s->oh, ow = s->ow, h = s->h, w = s->w;
+  for (int64_t ki = 0; ki < s->kh; ki++) {
+    int64_t ylo, yhi;
+    tt_valid_range(ki * s->dh - s->ph, s->sh, h, oh, &ylo, &yhi);
+    for (int64_t kj = 0; kj < s->kw; kj++) {
+      int64_t xlo, xhi;
+      tt_valid_range(kj * s->dw - s->pw, s->sw, w, ow, &xlo, &xhi);
+      int padded = ylo > 0 || yhi < oh || xlo > 0 || xhi < ow;
+      for (int64_t ci = 0; ci < cg; ci++) {
+        float *dst = cols + ((ci * s->kh + ki) * s->kw + kj) * oh * ow;
+        if (padded) memset(dst, 0, (size_t)(oh * ow) * sizeof(float));
+        const float *plane = x + ci * h * w + (ki * s->dh - s->ph) * w + (kj * s->dw - s->pw);
+        for (int64_t oy = ylo; oy < yhi; oy++) {
+          const float *src = plane + oy * s->sh * w;
+          float *row = dst + oy * ow;
+          if (s->sw == 1) {
+            memcpy(row + xlo, src + xlo, (size_t)(xhi - xlo) * sizeof(float));
+          } else {
+            for (int64_t ox = xlo; ox < xhi; ox++) row[ox] = src[ox * s->sw];
+          }
+        }
+      }
+    }
+  }
+}
+
+static void tt_conv2d_im2col(const tt_conv2d_shape *s, const float *x, const float *w, const float *bias,
+                             const float *residual, int activation, float *y, float *scratch) {
+  int64_t cg = s->c / s->groups, og = s->o / s->groups, taps = cg * s->kh * s->kw, pixels = s->oh * s->ow;
+  float *cols = scratch, *gemm_scratch = scratch + taps * pixels;
+  for (int64_t b = 0; b < s->n; b++) {
+    for (int64_t g = 0; g < s->groups; g++) {
+      tt_im2col(s, x + (b * s->c + g * cg) * s->h * s->w, cols);
+      int64_t at = (b * s->o + g * og) * pixels;
+      tt_epilogue epilogue = {0, bias ? bias + g * og : 0, residual ? residual + at : 0, pixels, activation};
+      tt_sgemm(og, pixels, taps, w + g * og * taps, taps, 0, cols, pixels, 0, y + at, pixels, &epilogue,
+               gemm_scratch);
+    }
+  }
+}
+
+TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *s, const float *x, const float *w,
+                          const float *bias, const float *residual, int32_t activation, float *y,
+                          float *scratch) {
+  if (s->n <= 0 || s->o <= 0 || s->oh <= 0 || s->ow <= 0) return;
+  if (!tt_conv_is_direct(s)) {
+    tt_conv2d_im2col(s, x, w, bias, residual, activation, y, scratch);
+    return;
+  }
+  if (!tt_isa_available(isa)) isa = tt_best_isa();
+  switch (isa) {
+  case TT_ISA_AVX512:
+#if TT_COMPILE_AVX512
+    tt_conv_direct_avx512(s, x, w, bias, residual, activation, y, scratch);
+    return;
+#endif
+  case TT_ISA_AVX2:
+#if TT_COMPILE_AVX2
+    tt_conv_direct_avx2(s, x, w, bias, residual, activation, y, scratch);
+    return;
+#endif
+  case TT_ISA_PORTABLE:
+#if TT_COMPILE_PORTABLE
+    tt_conv_direct_portable(s, x, w, bias, residual, activation, y, scratch);
+#endif
+    return;
+  }
+}
+
+TT_API void tt_conv2d(const tt_conv2d_shape *s, const float *x, const float *w, const float *bias,
+                      const float *residual, int32_t activation, float *y, float *scratch) {
+  tt_conv2d_isa(tt_best_isa(), s, x, w, bias, residual, activation, y, scratch);
+}
