@@ -138,26 +138,6 @@ TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int
   }
 }
 
-TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
-                             int64_t len, float eps) {
-  for (int64_t r = 0; r < rows; r++) {
-    const float *src = x + r * len;
-    float *dst = y + r * len;
-    float mean = 0.0f;
-    for (int64_t j = 0; j < len; j++) mean += src[j];
-    mean /= (float)len;
-    float var = 0.0f;
-    for (int64_t j = 0; j < len; j++) var += (src[j] - mean) * (src[j] - mean);
-    var /= (float)len;
-    float rstd = 1.0f / sqrtf(var + eps);
-    for (int64_t j = 0; j < len; j++) {
-      float v = (src[j] - mean) * rstd;
-      if (gamma) v *= gamma[j];
-      if (beta) v += beta[j];
-      dst[j] = v;
-    }
-  }
-}
 
 /* The additive term of mask element `offset` for float masks; an integer mask element of 0 clears
  * *keep (it never sets it, so a causally blocked position stays blocked). */
@@ -173,6 +153,38 @@ static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *
 typedef float tt_nn_v16 __attribute__((vector_size(64), aligned(4)));
 
 typedef int32_t tt_nn_i16 __attribute__((vector_size(64), aligned(4)));
+
+/* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
+ * long chain of dependent additions). */
+static float tt_row_moment(const float *row, int64_t n, float center, int power) {
+  tt_nn_v16 lanes = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    tt_nn_v16 x = *(const tt_nn_v16 *)(row + j) - center;
+    lanes += power == 2 ? x * x : x;
+  }
+  float sum = 0.0f;
+  for (int l = 0; l < 16; l++) sum += lanes[l];
+  for (; j < n; j++) sum += power == 2 ? (row[j] - center) * (row[j] - center) : row[j] - center;
+  return sum;
+}
+
+TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+                             int64_t len, float eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *src = x + r * len;
+    float *dst = y + r * len;
+    float mean = tt_row_moment(src, len, 0.0f, 1) / (float)len;
+    float var = tt_row_moment(src, len, mean, 2) / (float)len;
+    float rstd = 1.0f / sqrtf(var + eps);
+    for (int64_t j = 0; j < len; j++) {
+      float v = (src[j] - mean) * rstd;
+      if (gamma) v *= gamma[j];
+      if (beta) v += beta[j];
+      dst[j] = v;
+    }
+  }
+}
 
 /* The largest element of row[0, n) (−inf for an empty or all −inf row), over 16 lanes. */
 static float tt_row_max(const float *row, int64_t n) {
@@ -213,32 +225,54 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
   return sq * sk + (scores > output ? scores : output);
 }
 
+/* Turns row[0, keys) of query i's scores into attention weights: scaled, masked, softmax; keys past
+ * `keys` (or past the causal limit) are blocked. Returns 0 when every key is blocked (the row is
+ * then all zeros: a zero output row, never NaN). */
+static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
+                                int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float scale) {
+  if (mask) {
+    for (int64_t j = 0; j < keys; j++) {
+      int keep = j <= last;
+      float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
+      row[j] = keep ? s : -INFINITY;
+    }
+  } else {
+    for (int64_t j = 0; j < keys; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
+  }
+  float max = tt_row_max(row, keys);
+  if (max == -INFINITY) {
+    for (int64_t j = 0; j < keys; j++) row[j] = 0.0f;
+    return 0;
+  }
+  tt_normalized_exponentials(row, keys, max);
+  return 1;
+}
+
+enum { TT_CAUSAL_BLOCK = 32 };
+
 TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
                                  int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
                                  int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
                                  int64_t dv, float scale, int causal, float *scratch) {
+  /* Scores and weighted values as GEMMs. Causal: queries are the last sq of the sk positions, so
+   * query i sees keys j <= i + sk - sq; the queries go in blocks of TT_CAUSAL_BLOCK rows, each
+   * computing only the keys its last query sees (about half the work of the full square). */
   float *scores = scratch, *gemm_scratch = scratch + sq * sk;
-  tt_sgemm(sq, sk, d, q, ldq, 0, k, ldk, 1, scores, sk, 0, gemm_scratch);
-  for (int64_t i = 0; i < sq; i++) {
-    float *row = scores + i * sk;
-    /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
-    int64_t last = causal ? i + sk - sq : sk - 1;
-    if (mask) {
-      for (int64_t j = 0; j < sk; j++) {
-        int keep = j <= last;
-        float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
-        row[j] = keep ? s : -INFINITY;
-      }
-    } else {
-      for (int64_t j = 0; j < sk; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
-    }
-    float max = tt_row_max(row, sk);
-    if (max == -INFINITY) {
-      /* Every key is blocked: zero weights, so a zero output row (never NaN). */
-      for (int64_t j = 0; j < sk; j++) row[j] = 0.0f;
+  int64_t block = causal ? TT_CAUSAL_BLOCK : sq;
+  for (int64_t i0 = 0; i0 < sq; i0 += block) {
+    int64_t rows = sq - i0 < block ? sq - i0 : block;
+    int64_t keys = causal ? i0 + rows + sk - sq : sk;
+    keys = keys > sk ? sk : keys;
+    if (keys <= 0) { /* no query of the block sees a key: zero rows */
+      for (int64_t i = 0; i < rows; i++) memset(y + (i0 + i) * ldy, 0, (size_t)dv * sizeof(float));
       continue;
     }
-    tt_normalized_exponentials(row, sk, max);
+    tt_sgemm(rows, keys, d, q + i0 * ldq, ldq, 0, k, ldk, 1, scores, keys, 0, gemm_scratch);
+    for (int64_t r = 0; r < rows; r++) {
+      int64_t i = i0 + r;
+      tt_attention_weights(scores + r * keys, keys, i, causal ? i + sk - sq : sk - 1, mask, mask_dtype,
+                           mask_rs, mask_cs, scale);
+    }
+    tt_sgemm(rows, dv, keys, scores, keys, 0, v, ldv, 0, y + i0 * ldy, ldy, 0, gemm_scratch);
   }
-  tt_sgemm(sq, dv, sk, scores, sk, 0, v, ldv, 0, y, ldy, 0, gemm_scratch);
 }

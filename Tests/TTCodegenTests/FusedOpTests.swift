@@ -124,6 +124,10 @@ final class FusedOpTests: XCTestCase {
       ([2], 3, 5, 3, 17, 4, nil, true), ([1], 1, 1, 1, 1, 1, nil, false),
       ([], 17, 17, 2, 3, 5, [2, 17, 17], true),
       ([2], 4, 63, 5, 2, 3, [1, 4, 63], false),
+      // Causal heads run in blocks of 32 queries: several blocks, more queries than keys (the
+      // first see no key), a mask.
+      ([1], 70, 40, 2, 12, 10, nil, true), ([], 65, 65, 1, 16, 8, [65, 65], true),
+      ([1], 40, 60, 2, 9, 7, [1, 40, 60], false),
     ]
     var b = GraphBuilder(name: "heads")
     var inputs: [String: InterpreterTensor] = [:]

@@ -182,8 +182,18 @@ extension Emission {
       }
       result = .result(index)
     }
+    // tt_sgemm applies an activation other than ReLU to each stored row of a tile, vectorized
+    // along the row; a row narrower than one vector (16 floats) runs it an element at a time,
+    // slower than the loop after the product, which runs over the whole output (cost-aware: the
+    // XOR MLP's 4-wide tanh layer).
+    if let activation, activation != "TT_ACT_RELU", (outShape.last ?? 0) < Self.narrowestActivationRow {
+      return nil
+    }
     return (residual, activation)
   }
+
+  /// The narrowest output row whose activation `tt_sgemm` applies (see ``gemmEpilogue``).
+  static let narrowestActivationRow = 16
 
   /// The `tt_activation` of a unary instruction, if the GEMM epilogue has it.
   private static func gemmActivation(_ instruction: ElementwiseProgram.Instruction) -> String? {
