@@ -10,8 +10,9 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// The files of Runtime/ that ttc embeds and compiles into every model library (RuntimeSources.swift
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
-  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c", "tt_gemm.c",
-  "tt_gemm_kernel.inc", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qgemm.c", "include/tt_qgemm.h",
+  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c",
+  "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qgemm.c",
+  "tt_threads.c", "include/tt_qgemm.h",
 ]
 
 let package = Package(
@@ -97,12 +98,22 @@ let package = Package(
       name: "prune-bench",
       dependencies: ["TinyTorch", "TTIR", "TTPasses", "TTCodegen", "TTLoader", "MilestoneSupport"],
       path: "Examples/PruneBench"),
+    // Knowledge distillation of the 1986 MLP into a smaller one.
+    .executableTarget(
+      name: "distill-1986", dependencies: ["TinyTorch", "MilestoneSupport"], path: "Examples/Distillation1986"),
     .executableTarget(
       name: "attention-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/Attention2017"),
     .executableTarget(
       name: "tinytalks-2017", dependencies: ["TinyTorch", "MilestoneSupport"],
       path: "Examples/TinyTalks2017"),
+    // The 2018 MLPerf-style milestone: compression olympics and generation, interpreted and compiled.
+    .executableTarget(
+      name: "mlperf-2018",
+      dependencies: [
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTProfiler",
+        "MilestoneSupport",
+      ], path: "Examples/MLPerf2018"),
     // A pretrained BERT (all-MiniLM-L6-v2) from its Hugging Face files: sentence embeddings.
     .executableTarget(
       name: "sentence-embeddings", dependencies: ["TinyTorch", "MilestoneSupport"],
@@ -116,6 +127,10 @@ let package = Package(
     .executableTarget(
       name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
 
+    // Fuzz targets for the readers of untrusted files and their driver (scripts/fuzz.sh).
+    .target(name: "TTFuzzing", dependencies: ["TTIR", "TTONNX"], path: "Tools/Fuzz/Library"),
+    .executableTarget(name: "ttfuzz", dependencies: ["TTFuzzing"], path: "Tools/Fuzz/Main"),
+
     // Benchmarks.
     .executableTarget(
       name: "quantization-bench",
@@ -128,6 +143,8 @@ let package = Package(
     // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
     // comparison because kernel tolerances are set per kernel.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // glibc's count of heap bytes in use (mallinfo2), for the profiler's memory tests.
+    .target(name: "MallocStatistics", path: "Tests/MallocStatistics"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTChartsTests", dependencies: ["TTCharts"]),
     .testTarget(name: "TTIRTests", dependencies: ["TestSupport", "TTIR"], resources: [.copy("Fixtures")]),
@@ -144,12 +161,14 @@ let package = Package(
     .testTarget(
       name: "TTProfilerTests",
       dependencies: [
-        "TestSupport", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen", "TTLoader",
+        "TestSupport", "MallocStatistics", "TTProfiler", "TinyTorch", "TTIR", "TTInterpreter", "TTCodegen",
+        "TTLoader",
       ]),
     .testTarget(
       name: "TTONNXTests",
       dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "TTFuzzingTests", dependencies: ["TTFuzzing", "TTIR"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

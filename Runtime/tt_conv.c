@@ -52,6 +52,20 @@ typedef struct {
   int activation;
 } tt_conv_job;
 
+/* A direct convolution call: what its tasks (image-group × q-block chunk) share. */
+typedef struct {
+  const tt_conv2d_shape *s;
+  const float *x, *packed, *bias, *residual;
+  const int32_t *offsets;
+  float *y;
+  float *padded; /* the caller's buffer on one thread; NULL: each worker's own scratch */
+  int64_t chunks; /* q-block chunks per image-group */
+  int activation;
+} tt_conv_region;
+
+/* Multiply-adds below which a convolution runs on one thread. */
+#define TT_CONV_PARALLEL_WORK (1 << 20)
+
 /* Floats between the rows of a tile in its store buffer (at least the widest tile, 4 · 16). */
 #define TT_CONV_TILE_STRIDE 64
 
@@ -163,18 +177,39 @@ static void tt_im2col(const tt_conv2d_shape *s, const float *x, float *cols) {
   }
 }
 
+/* An im2col convolution call: one task per image and group. */
+typedef struct {
+  const tt_conv2d_shape *s;
+  const float *x, *w, *bias, *residual;
+  float *y;
+  float *scratch; /* the caller's on one thread; NULL: each worker's own */
+  int activation;
+} tt_im2col_region;
+
+static void tt_conv_im2col_task(void *context, int64_t index) {
+  const tt_im2col_region *r = context;
+  const tt_conv2d_shape *s = r->s;
+  int64_t cg = s->c / s->groups, og = s->o / s->groups, taps = cg * s->kh * s->kw, pixels = s->oh * s->ow;
+  int64_t b = index / s->groups, g = index % s->groups;
+  float *cols = r->scratch ? r->scratch : tt_thread_scratch(tt_conv2d_scratch(s));
+  tt_im2col(s, r->x + (b * s->c + g * cg) * s->h * s->w, cols);
+  int64_t at = (b * s->o + g * og) * pixels;
+  tt_epilogue epilogue = {0, r->bias ? r->bias + g * og : 0, r->residual ? r->residual + at : 0, pixels,
+                          r->activation};
+  tt_sgemm(og, pixels, taps, r->w + g * og * taps, taps, 0, cols, pixels, 0, r->y + at, pixels, &epilogue,
+           cols + taps * pixels);
+}
+
 static void tt_conv2d_im2col(const tt_conv2d_shape *s, const float *x, const float *w, const float *bias,
                              const float *residual, int activation, float *y, float *scratch) {
-  int64_t cg = s->c / s->groups, og = s->o / s->groups, taps = cg * s->kh * s->kw, pixels = s->oh * s->ow;
-  float *cols = scratch, *gemm_scratch = scratch + taps * pixels;
-  for (int64_t b = 0; b < s->n; b++) {
-    for (int64_t g = 0; g < s->groups; g++) {
-      tt_im2col(s, x + (b * s->c + g * cg) * s->h * s->w, cols);
-      int64_t at = (b * s->o + g * og) * pixels;
-      tt_epilogue epilogue = {0, bias ? bias + g * og : 0, residual ? residual + at : 0, pixels, activation};
-      tt_sgemm(og, pixels, taps, w + g * og * taps, taps, 0, cols, pixels, 0, y + at, pixels, &epilogue,
-               gemm_scratch);
-    }
+  tt_im2col_region r = {s, x, w, bias, residual, y, scratch, activation};
+  int64_t images = s->n * s->groups;
+  if (tt_threads() > 1 && images > 1 && !tt_in_parallel_task() &&
+      s->n * s->o * s->oh * s->ow * (s->c / s->groups) * s->kh * s->kw >= TT_CONV_PARALLEL_WORK) {
+    r.scratch = 0;
+    tt_parallel_for(images, tt_conv_im2col_task, &r);
+  } else {
+    for (int64_t index = 0; index < images; index++) tt_conv_im2col_task(&r, index);
   }
 }
 

@@ -24,6 +24,23 @@ typedef struct {
   int activation;
 } tt_tile_job;
 
+/* One K slice of a packed product, shared by the tasks that compute it (tt_gemm_block). */
+typedef struct {
+  int64_t m, jc, nc, pc, kc;
+  const float *a;
+  int64_t a_rs, a_ks;
+  const float *b_slice, *bp; /* B's slice in place (its first `direct` columns) and packed */
+  int64_t b_ps, direct;
+  float *c;
+  int64_t ldc;
+  const tt_epilogue *e;
+  int a_in_place, first, last;
+  int64_t panels, chunks; /* column panels of the slice; column chunks per row block */
+} tt_gemm_region;
+
+/* Multiply-adds below which a product runs on one thread (~10 µs: waking workers costs more). */
+#define TT_PARALLEL_WORK (1 << 20)
+
 #if TT_COMPILE_AVX512
 #define TT_SUFFIX avx512
 #define TT_TARGET __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))

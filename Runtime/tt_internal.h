@@ -27,6 +27,18 @@
 
 #define TT_ALWAYS_INLINE static inline __attribute__((always_inline))
 
+/* ---- Worker threads (tt_threads.c) ---- */
+
+/* Runs task(context, i) for i in [0, tasks) on the pool's threads (inline with one thread, or
+ * while another region runs); returns when all are done. */
+TT_API void tt_parallel_for(int64_t tasks, void (*task)(void *context, int64_t index), void *context);
+
+/* Whether the calling thread is running a task of tt_parallel_for: its kernels then stay on it. */
+TT_API int tt_in_parallel_task(void);
+
+/* The calling thread's own scratch of at least `floats` (64-byte aligned, reused between calls). */
+TT_API float *tt_thread_scratch(int64_t floats);
+
 /* x = activation(x) for the activations the tiles leave for later (all but none and ReLU). */
 static inline void tt_activate_row(float *x, int64_t n, int activation) {
   switch (activation) {

@@ -6,8 +6,49 @@
 /* Pooling runs tap by tap over whole output rows: for each window offset (ki, kj) the output
  * columns whose input column exists are found analytically (tt_valid_range), and one contiguous
  * loop over them updates the row, which clang vectorizes (stride-2 loads become shuffles). */
+/* The max of each 2×2 window, stride 2, no padding (the common pooling): each pair of input rows
+ * is split into even and odd columns with shuffles, 8 outputs at a time, combined in the same
+ * order as the general loop below (so NaN behaves the same). */
+static void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t oh, int64_t ow) {
+  typedef float tt_v8 __attribute__((vector_size(32), aligned(4)));
+  typedef int32_t tt_i8 __attribute__((vector_size(32), aligned(4)));
+#define TT_MAX_INTO(acc, v) acc = (tt_v8)(((tt_i8)(v) & ((v) > (acc))) | ((tt_i8)(acc) & ~((v) > (acc))))
+  for (int64_t p = 0; p < nc; p++) {
+    for (int64_t oy = 0; oy < oh; oy++) {
+      const float *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
+      float *dst = y + (p * oh + oy) * ow;
+      int64_t ox = 0;
+      for (; ox + 8 <= ow; ox += 8) {
+        tt_v8 t0 = *(const tt_v8 *)(top + 2 * ox), t1 = *(const tt_v8 *)(top + 2 * ox + 8);
+        tt_v8 b0 = *(const tt_v8 *)(bottom + 2 * ox), b1 = *(const tt_v8 *)(bottom + 2 * ox + 8);
+        tt_v8 acc = (tt_v8){0} - INFINITY;
+        tt_v8 v = __builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14);
+        TT_MAX_INTO(acc, v);
+        v = __builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15);
+        TT_MAX_INTO(acc, v);
+        v = __builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14);
+        TT_MAX_INTO(acc, v);
+        v = __builtin_shufflevector(b0, b1, 1, 3, 5, 7, 9, 11, 13, 15);
+        TT_MAX_INTO(acc, v);
+        *(tt_v8 *)(dst + ox) = acc;
+      }
+      for (; ox < ow; ox++) {
+        float acc = -INFINITY;
+        const float taps[4] = {top[2 * ox], top[2 * ox + 1], bottom[2 * ox], bottom[2 * ox + 1]};
+        for (int t = 0; t < 4; t++) acc = taps[t] > acc ? taps[t] : acc;
+        dst[ox] = acc;
+      }
+    }
+  }
+#undef TT_MAX_INTO
+}
+
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                           int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w) {
+    tt_max_pool_2x2(x, y, nc, h, w, oh, ow);
+    return;
+  }
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
     for (int64_t oy = 0; oy < oh; oy++) {
@@ -97,26 +138,6 @@ TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int
   }
 }
 
-TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
-                             int64_t len, float eps) {
-  for (int64_t r = 0; r < rows; r++) {
-    const float *src = x + r * len;
-    float *dst = y + r * len;
-    float mean = 0.0f;
-    for (int64_t j = 0; j < len; j++) mean += src[j];
-    mean /= (float)len;
-    float var = 0.0f;
-    for (int64_t j = 0; j < len; j++) var += (src[j] - mean) * (src[j] - mean);
-    var /= (float)len;
-    float rstd = 1.0f / sqrtf(var + eps);
-    for (int64_t j = 0; j < len; j++) {
-      float v = (src[j] - mean) * rstd;
-      if (gamma) v *= gamma[j];
-      if (beta) v += beta[j];
-      dst[j] = v;
-    }
-  }
-}
 
 /* The additive term of mask element `offset` for float masks; an integer mask element of 0 clears
  * *keep (it never sets it, so a causally blocked position stays blocked). */
@@ -132,6 +153,38 @@ static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *
 typedef float tt_nn_v16 __attribute__((vector_size(64), aligned(4)));
 
 typedef int32_t tt_nn_i16 __attribute__((vector_size(64), aligned(4)));
+
+/* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
+ * long chain of dependent additions). */
+static float tt_row_moment(const float *row, int64_t n, float center, int power) {
+  tt_nn_v16 lanes = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    tt_nn_v16 x = *(const tt_nn_v16 *)(row + j) - center;
+    lanes += power == 2 ? x * x : x;
+  }
+  float sum = 0.0f;
+  for (int l = 0; l < 16; l++) sum += lanes[l];
+  for (; j < n; j++) sum += power == 2 ? (row[j] - center) * (row[j] - center) : row[j] - center;
+  return sum;
+}
+
+TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+                             int64_t len, float eps) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *src = x + r * len;
+    float *dst = y + r * len;
+    float mean = tt_row_moment(src, len, 0.0f, 1) / (float)len;
+    float var = tt_row_moment(src, len, mean, 2) / (float)len;
+    float rstd = 1.0f / sqrtf(var + eps);
+    for (int64_t j = 0; j < len; j++) {
+      float v = (src[j] - mean) * rstd;
+      if (gamma) v *= gamma[j];
+      if (beta) v += beta[j];
+      dst[j] = v;
+    }
+  }
+}
 
 /* The largest element of row[0, n) (−inf for an empty or all −inf row), over 16 lanes. */
 static float tt_row_max(const float *row, int64_t n) {
@@ -172,31 +225,54 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
   return sq * sk + (scores > output ? scores : output);
 }
 
-TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
-                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
-                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch) {
-  float *scores = scratch, *gemm_scratch = scratch + sq * sk;
-  tt_sgemm(sq, sk, d, q, d, 0, k, d, 1, scores, sk, 0, gemm_scratch);
-  for (int64_t i = 0; i < sq; i++) {
-    float *row = scores + i * sk;
-    /* Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk - sq. */
-    int64_t last = causal ? i + sk - sq : sk - 1;
-    if (mask) {
-      for (int64_t j = 0; j < sk; j++) {
-        int keep = j <= last;
-        float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
-        row[j] = keep ? s : -INFINITY;
-      }
-    } else {
-      for (int64_t j = 0; j < sk; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
+/* Turns row[0, keys) of query i's scores into attention weights: scaled, masked, softmax; keys past
+ * `keys` (or past the causal limit) are blocked. Returns 0 when every key is blocked (the row is
+ * then all zeros: a zero output row, never NaN). */
+static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
+                                int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float scale) {
+  if (mask) {
+    for (int64_t j = 0; j < keys; j++) {
+      int keep = j <= last;
+      float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
+      row[j] = keep ? s : -INFINITY;
     }
-    float max = tt_row_max(row, sk);
-    if (max == -INFINITY) {
-      /* Every key is blocked: zero weights, so a zero output row (never NaN). */
-      for (int64_t j = 0; j < sk; j++) row[j] = 0.0f;
+  } else {
+    for (int64_t j = 0; j < keys; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
+  }
+  float max = tt_row_max(row, keys);
+  if (max == -INFINITY) {
+    for (int64_t j = 0; j < keys; j++) row[j] = 0.0f;
+    return 0;
+  }
+  tt_normalized_exponentials(row, keys, max);
+  return 1;
+}
+
+enum { TT_CAUSAL_BLOCK = 32 };
+
+TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                                 int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
+                                 int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                                 int64_t dv, float scale, int causal, float *scratch) {
+  /* Scores and weighted values as GEMMs. Causal: queries are the last sq of the sk positions, so
+   * query i sees keys j <= i + sk - sq; the queries go in blocks of TT_CAUSAL_BLOCK rows, each
+   * computing only the keys its last query sees (about half the work of the full square). */
+  float *scores = scratch, *gemm_scratch = scratch + sq * sk;
+  int64_t block = causal ? TT_CAUSAL_BLOCK : sq;
+  for (int64_t i0 = 0; i0 < sq; i0 += block) {
+    int64_t rows = sq - i0 < block ? sq - i0 : block;
+    int64_t keys = causal ? i0 + rows + sk - sq : sk;
+    keys = keys > sk ? sk : keys;
+    if (keys <= 0) { /* no query of the block sees a key: zero rows */
+      for (int64_t i = 0; i < rows; i++) memset(y + (i0 + i) * ldy, 0, (size_t)dv * sizeof(float));
       continue;
     }
-    tt_normalized_exponentials(row, sk, max);
+    tt_sgemm(rows, keys, d, q + i0 * ldq, ldq, 0, k, ldk, 1, scores, keys, 0, gemm_scratch);
+    for (int64_t r = 0; r < rows; r++) {
+      int64_t i = i0 + r;
+      tt_attention_weights(scores + r * keys, keys, i, causal ? i + sk - sq : sk - 1, mask, mask_dtype,
+                           mask_rs, mask_cs, scale);
+    }
+    tt_sgemm(rows, dv, keys, scores, keys, 0, v, ldv, 0, y + i0 * ldy, ldy, 0, gemm_scratch);
   }
-  tt_sgemm(sq, dv, sk, scores, sk, 0, v, dv, 0, y, dv, 0, gemm_scratch);
 }

@@ -9,7 +9,6 @@
  */
 #include "tt_qgemm.h"
 
-#include <cpuid.h>
 #include <immintrin.h>
 #include <math.h>
 #include <stdlib.h>
@@ -18,12 +17,9 @@
 /* ---- Path selection ---- */
 
 static int tt_int8_supported(int kernel) {
-  __builtin_cpu_init();
   switch (kernel) {
-  case TT_INT8_AVX512_VNNI:
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vnni");
-  case TT_INT8_AVX2: return __builtin_cpu_supports("avx2");
+  case TT_INT8_AVX512_VNNI: return (tt_cpu_features() & TT_CPU_AVX512_VNNI) != 0;
+  case TT_INT8_AVX2: return (tt_cpu_features() & TT_CPU_AVX2) != 0;
   case TT_INT8_PORTABLE: return 1;
   default: return 0;
   }
@@ -206,28 +202,6 @@ __attribute__((target(TT_Q5_TARGET))) static void tt_qgemm_avx512_vnni(int64_t m
       }
     }
   }
-}
-
-/* ---- float16 weights ---- */
-
-__attribute__((target("avx2,f16c"))) static void tt_half_to_float_f16c(const uint16_t *h, int64_t count,
-                                                                      float *out) {
-  int64_t i = 0;
-  for (; i + 8 <= count; i += 8) {
-    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + i))));
-  }
-  for (; i < count; i++) out[i] = tt_half_to_float(h[i]);
-}
-
-TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out) {
-  /* F16C is CPUID.1:ECX bit 29 (asked directly: older clangs lack the "f16c" feature name). */
-  unsigned eax, ebx, ecx = 0, edx;
-  __get_cpuid(1, &eax, &ebx, &ecx, &edx);
-  if (tt_int8_supported(TT_INT8_AVX2) && ((ecx >> 29) & 1)) {
-    tt_half_to_float_f16c(h, count, out);
-    return;
-  }
-  for (int64_t i = 0; i < count; i++) out[i] = tt_half_to_float(h[i]);
 }
 
 /* ---- Entry points ---- */

@@ -136,7 +136,7 @@ if !options.skipAccuracy {
   try accuracyTable("digits-mlp", model: mlp, train: flat.train, test: flat.test)
 
   let images = try TinyDigits(dataOption: options.data, flatten: false)
-  let cnn = try LeNet(seed: 1)
+  let cnn = LeNet(seed: 1)
   let cnnTrainer = Trainer(
     model: cnn, optimizer: Adam(cnn.parameters(), learningRate: 0.01), loss: Loss.crossEntropy,
     schedule: CosineSchedule(maxLearningRate: 0.01, totalEpochs: 20))

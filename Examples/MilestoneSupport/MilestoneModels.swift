@@ -14,22 +14,23 @@ public final class XORNet: Module {
   public override func forward(_ x: Tensor) throws -> Tensor { try output(hidden(x).tanh()) }
 }
 
-/// The 1986 network: 64 → 128 (ReLU) → 10 logits.
+/// The 1986 network: 64 → 128 (ReLU) → 10 logits (a smaller hidden layer for distillation
+/// students).
 public final class DigitMLP: Module {
   public let hidden: Linear
   public let output: Linear
 
-  public init(seed: UInt64) {
-    hidden = Linear(64, 128, seed: seed)
-    output = Linear(128, 10, seed: seed + 1)
+  public init(hiddenUnits: Int = 128, seed: UInt64) {
+    hidden = Linear(64, hiddenUnits, seed: seed)
+    output = Linear(hiddenUnits, 10, seed: seed + 1)
     super.init()
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor { try output(hidden(x).relu()) }
 }
 
-/// The 1998 LeNet-style network for 1×8×8 digits: two 3×3 convolutions with 2×2 max pooling,
-/// then 64 → 32 → 10.
+/// The 1998 LeNet-style network for 1×8×8 digits: two 3×3 convolutions (8 and 16 channels by
+/// default) with 2×2 max pooling, then 64 → 32 → 10 (`4·channels.1 → hiddenUnits → 10`).
 public final class LeNet: Module {
   public let conv1: Conv2d
   public let conv2: Conv2d
@@ -37,17 +38,17 @@ public final class LeNet: Module {
   public let fc1: Linear
   public let fc2: Linear
 
-  public init(seed: UInt64) {
-    conv1 = Conv2d(1, 8, kernelSize: 3, padding: 1, seed: seed)
-    conv2 = Conv2d(8, 16, kernelSize: 3, padding: 1, seed: seed + 1)
-    fc1 = Linear(64, 32, seed: seed + 2)
-    fc2 = Linear(32, 10, seed: seed + 3)
+  public init(channels: (Int, Int) = (8, 16), hiddenUnits: Int = 32, seed: UInt64) {
+    conv1 = Conv2d(1, channels.0, kernelSize: 3, padding: 1, seed: seed)
+    conv2 = Conv2d(channels.0, channels.1, kernelSize: 3, padding: 1, seed: seed + 1)
+    fc1 = Linear(4 * channels.1, hiddenUnits, seed: seed + 2)
+    fc2 = Linear(hiddenUnits, 10, seed: seed + 3)
     super.init()
   }
 
   public override func forward(_ x: Tensor) throws -> Tensor {
-    let h1 = try pool(conv1(x).relu())  // [N, 8, 4, 4]
-    let h2 = try pool(conv2(h1).relu())  // [N, 16, 2, 2]
+    let h1 = try pool(conv1(x).relu())  // [N, channels.0, 4, 4]
+    let h2 = try pool(conv2(h1).relu())  // [N, channels.1, 2, 2]
     return try fc2(fc1(h2.flattened(startAxis: 1)).relu())
   }
 }

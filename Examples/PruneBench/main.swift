@@ -30,29 +30,6 @@ func optimized(_ graph: Graph, passes: [any Pass], batch: Int) throws -> Graph {
   return try PassManager(pipeline: pipeline).run(graph).graph
 }
 
-/// Median seconds per call of each session, from `rounds` interleaved rounds of about 0.3 ms each
-/// (short rounds mostly run within one scheduler time slice, also on a busy machine).
-func medianLatencies(_ sessions: [CompiledModel.Session], _ inputs: [[TensorData]], rounds: Int) throws
-  -> [Double]
-{
-  var calls: [Int] = []
-  for (session, input) in zip(sessions, inputs) {
-    for _ in 0..<3 { _ = try session.run(input) }
-    let (_, seconds) = try timed { _ = try session.run(input) }
-    calls.append(max(1, min(5000, Int(0.0003 / max(seconds, 1e-7)))))
-  }
-  var samples = [[Double]](repeating: [], count: sessions.count)
-  for round in 0..<rounds {
-    // Each round starts with another variant, so none is always the first after a switch.
-    for offset in sessions.indices {
-      let k = (round + offset) % sessions.count
-      let (_, seconds) = try timed { for _ in 0..<calls[k] { _ = try sessions[k].run(inputs[k]) } }
-      samples[k].append(seconds / Double(calls[k]))
-    }
-  }
-  return samples.map { $0.sorted()[$0.count / 2] }
-}
-
 /// Compiles `graph` (already specialized) and opens a session on it.
 func session(_ graph: Graph, cache: String) throws -> (CompiledModel.Session, Int) {
   let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache))
@@ -81,7 +58,8 @@ func report(
       inputs.append([TensorData(values, shape: shape)])
       if batch == 1 { sizes.append((weightBytes(graph), librarySize)) }
     }
-    latencies[batch] = try medianLatencies(sessions, inputs, rounds: rounds)
+    latencies[batch] = try interleavedMedianLatencies(
+      zip(sessions, inputs).map { session, input in { _ = try session.run(input) } }, rounds: rounds)
   }
   print("\n\(title)")
   let header = ["variant", "accuracy", "one-shot", "weights", ".so", "batch 1", "batch 64", "speedup 1 / 64"]
@@ -150,7 +128,9 @@ func variants(
     let model = try copy()
     for step in 1...3 {
       try prune(model, amount * Double(step) / 3)
-      _ = try trainer(model, learningRate, fineTuneEpochs).fit(train, epochs: fineTuneEpochs)
+      if fineTuneEpochs > 0 {
+        _ = try trainer(model, learningRate, fineTuneEpochs).fit(train, epochs: fineTuneEpochs)
+      }
     }
     let (before, after) = (try accuracy(oneShot), try accuracy(model))
     print(
@@ -209,7 +189,7 @@ runMilestone {
   let images = try TinyDigits(dataOption: arguments.options["data"], flatten: false)
   print("\nLeNet CNN: training \(epochs) epochs, then pruning + \(fineTuneEpochs) fine-tuning epochs")
   let cnn = try variants(
-    make: { try LeNet(seed: 1) },
+    make: { LeNet(seed: 1) },
     structuredLayers: {
       let m = $0 as! LeNet; return [m.conv1, m.conv2, m.fc1]
     },

@@ -75,13 +75,11 @@ runMilestone {
   let testIDs = try tokenizer.encode(testText)
   let unseen = (valIDs + testIDs).filter { $0 == CharTokenizer.unknownID }.count
 
-  // 96 characters hold a whole question/answer pair (most are 40-70 characters). The context
-  // also sets how much work the KV cache saves: without it every new token re-runs the whole
-  // context (cropped to its last half when it fills; see GPT.generate).
-  let context = 96
-  let configuration = GPT.Configuration(
-    vocabularySize: tokenizer.vocabularySize, dimension: 128, layerCount: 2, headCount: 4,
-    maxSequenceLength: context, dropout: 0.3)
+  // The context (96 characters: a whole question/answer pair) also sets how much work the KV
+  // cache saves: without it every new token re-runs the whole context (cropped to its last half
+  // when it fills; see GPT.generate).
+  let configuration = GPT.Configuration.tinyTalks(vocabularySize: tokenizer.vocabularySize)
+  let context = configuration.maxSequenceLength
   let seed: UInt64 = 2017
   let model = GPT(configuration, seed: seed)
   let (batchSize, evalEvery, patience, warmupSteps) = (16, min(100, maxSteps), 5, min(100, maxSteps / 10))

@@ -1,9 +1,10 @@
 /* tt_model.h: the C ABI of a library compiled by ttc (TinyTorch for Swift).
  *
- * A compiled model is one shared library that exports exactly three functions:
- * tt_describe, tt_run and tt_run_ex. It has no global mutable state: every call works only on
- * caller-owned buffers (inputs, outputs and a workspace of desc->workspace_bytes bytes, 64-byte
- * aligned), so one library may run on several threads at once, each with its own workspace.
+ * A compiled model is one shared library that exports tt_describe, tt_run and tt_run_ex, and
+ * (libraries built since kernel threads; loaders treat it as optional) tt_model_set_threads. Every
+ * call works only on caller-owned buffers (inputs, outputs and a workspace of
+ * desc->workspace_bytes bytes, 64-byte aligned), so one library may run on several threads at
+ * once, each with its own workspace; the only global state is the library's kernel thread count.
  *
  * Tensors are dense, row-major (C order), little-endian. Shapes are compile-time constants.
  * TT_ABI_VERSION changes whenever anything in this header changes meaning; the loader refuses a
@@ -86,6 +87,11 @@ int tt_run(const void *const *inputs, void *const *outputs, void *workspace);
  * called after every node with that node's output (NULL: none). */
 int tt_run_ex(const void *weights, const void *const *inputs, void *const *outputs, void *workspace,
               tt_observer observe, void *ctx);
+
+/* Sets how many threads this library's kernels use inside one call (its own pool of persistent
+ * workers; 1, the default, runs everything on the calling thread); returns the count in effect.
+ * Outputs are bitwise identical for every count. Optional: older libraries lack it. */
+int tt_model_set_threads(int threads);
 
 #ifdef __cplusplus
 }

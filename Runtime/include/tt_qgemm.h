@@ -68,10 +68,6 @@ TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_
                          int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
                          float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point);
 
-/* out[i] = the float16 h[i] as float (exact): F16C's vcvtph2ps where the CPU has it, else
- * tt_half_to_float. How fp16-quantized weights are widened for float32 arithmetic. */
-TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out);
-
 /* roundEven(v) + zero_point clamped to [−128, 127]; NaN gives zero_point. `v` is x / scale. */
 static inline int8_t tt_quantize_one(float v, int32_t zero_point) {
   float q = rintf(v) + (float)zero_point;

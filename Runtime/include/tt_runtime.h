@@ -89,6 +89,27 @@ static inline float tt_gelu_tanh(float x) {
   return 0.5f * x * (1.0f + tt_tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
 }
 
+/* Integer a^b (docs/IR.md): computed in double, then converted like a cast: NaN -> 0, truncated
+ * toward zero, saturated at [low, high] (the bounds of the element type). */
+static inline int64_t tt_pow_int(int64_t a, int64_t b, int64_t low, int64_t high) {
+  double p = pow((double)a, (double)b);
+  if (p != p) return 0;
+  if (p <= (double)low) return low;
+  if (p >= (double)high) return high;
+  return (int64_t)p;
+}
+
+/* The remainder of a / b (docs/IR.md, `mod`): with `floored` the sign of b (Python's %), else the
+ * sign of a (C's fmod). Integer divisors are never 0 here (tt_run checks them first). */
+static inline float tt_mod_f32(float a, float b, int floored) {
+  float r = fmodf(a, b);
+  return floored && r != 0.0f && ((r < 0.0f) != (b < 0.0f)) ? r + b : r;
+}
+static inline int64_t tt_mod_int(int64_t a, int64_t b, int floored) {
+  int64_t r = b == -1 ? 0 : a % b;
+  return floored && r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+}
+
 /* IEEE half <-> float (round to nearest even), bit-exact with Swift's Float16. */
 static inline float tt_half_to_float(uint16_t h) {
   uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
@@ -135,6 +156,27 @@ TT_API tt_isa tt_best_isa(void);
 
 /* Whether `isa` can run here and is compiled into this build. */
 TT_API int tt_isa_available(tt_isa isa);
+
+/* ---- Threads (tt_threads.c) ---- */
+
+/* Sets how many threads the kernels of this runtime copy use (1 … 256; 1, the default, runs every
+ * kernel on the calling thread); returns the count in effect. Workers are started once and kept
+ * asleep between calls. Results are bitwise identical for every count. */
+TT_API int tt_set_threads(int threads);
+
+/* The thread count in effect. */
+TT_API int tt_threads(void);
+
+/* Instruction-set features, as bits of tt_cpu_features(). */
+typedef enum {
+  TT_CPU_AVX2 = 1 << 0,        /* AVX2, FMA and F16C, with the OS saving the YMM state */
+  TT_CPU_AVX512 = 1 << 1,      /* AVX-512 F/BW/DQ/VL, with the OS saving the ZMM and mask state */
+  TT_CPU_AVX512_VNNI = 1 << 2  /* AVX512_VNNI (vpdpbusd) on top of TT_CPU_AVX512 */
+} tt_cpu_feature;
+
+/* The features this CPU has, asked from it (cpuid, xgetbv) once, in every build: the one source
+ * tt_best_isa (library) and the int8 kernels' choice (tt_qgemm.c) are derived from. 0 off x86-64. */
+TT_API unsigned tt_cpu_features(void);
 
 /* ---- Machine limits (tt_peak.c; defined in the TTRuntime library only) ---- */
 
@@ -184,6 +226,28 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
                          int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                          const tt_epilogue *epilogue, float *scratch);
 
+/* ---- float16 weights (tt_hgemm.c) ---- */
+
+/* out[i] = the float16 h[i] as float (exact; F16C / AVX-512 vcvtph2ps where the path has it). */
+TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out);
+
+/* tt_half_to_float_array on an explicit path (tests). */
+TT_API void tt_half_to_float_array_isa(tt_isa isa, const uint16_t *h, int64_t count, float *out);
+
+/* Floats of scratch tt_hgemm needs for an m×n×k product. */
+TT_API int64_t tt_hgemm_scratch(int64_t m, int64_t n, int64_t k);
+
+/* tt_sgemm (no transposes) with B[k, n] stored as float16 bits (row-major, ldb): C[m,n] =
+ * epilogue(A · widen(B)). Few rows read B as float16 in the kernel (half the bytes of tt_sgemm);
+ * many rows widen it block by block and call tt_sgemm. scratch holds tt_hgemm_scratch(m, n, k). */
+TT_API void tt_hgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const uint16_t *b,
+                     int64_t ldb, float *c, int64_t ldc, const tt_epilogue *epilogue, float *scratch);
+
+/* tt_hgemm on an explicit path (tests and benchmarks). */
+TT_API void tt_hgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                         const uint16_t *b, int64_t ldb, float *c, int64_t ldc, const tt_epilogue *epilogue,
+                         float *scratch);
+
 /* ---- Convolution (tt_conv.c, tt_conv_kernel.inc) ---- */
 
 /* The geometry of an NCHW convolution: x [n, c, h, w], weight [o, c/groups, kh, kw], y [n, o, oh, ow]
@@ -227,14 +291,16 @@ TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta,
 /* Floats of scratch tt_attention_head needs. */
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv);
 
-/* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv].
+/* One attention head: y[sq,dv] = softmax(q·kᵀ·scale + mask)·v over rows q[sq,d], k[sk,d], v[sk,dv]
+ * whose rows lie ldq, ldk, ldv floats apart (y's rows ldy apart; d, d, dv, dv when packed).
  * mask is NULL or a [sq,sk] matrix with row/column strides mask_rs/mask_cs (0 broadcasts):
  * mask_dtype TT_F32 adds it to the scores, an integer dtype keeps the positions where it is
  * nonzero. causal keeps only j <= i + sk - sq (queries aligned with the last keys). A query whose
  * keys are all blocked gets a zero row. scratch holds tt_attention_scratch(sq, sk, d, dv) floats. */
-TT_API void tt_attention_head(const float *q, const float *k, const float *v, const void *mask,
-                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t sq,
-                                 int64_t sk, int64_t d, int64_t dv, float scale, int causal, float *scratch);
+TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                                 int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
+                                 int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                                 int64_t dv, float scale, int causal, float *scratch);
 
 /* ---- Sparse weights (tt_sparse.c) ---- */
 

@@ -64,10 +64,11 @@ public enum CostModel {
       let q = inputTypes[0].shape
       let v = inputTypes[2].shape
       let k = inputTypes[1].shape
-      let scores = product(outputType.shape.dropLast() + [k[k.count - 2]])
+      let heads = node.int("heads") ?? 1  // packed heads: [..., S, heads·D]
+      let scores = product(outputType.shape.dropLast() + [k[k.count - 2], heads])
       let mask = inputTypes.count == 4 ? scores : 0
       return sum([
-        product([2, scores, q[q.count - 1]]), product([2, scores, v[v.count - 1]]),
+        product([2, scores, q[q.count - 1] / heads]), product([2, scores, v[v.count - 1] / heads]),
         product([6, scores]), mask,
       ])
     case .dataMovement:
@@ -76,6 +77,10 @@ public enum CostModel {
       return node.op == .cast ? 0 : product([2, n])
     case .fusedElementwise:
       return product([n, (try? node.program())?.instructions.count ?? 1])
+    case .resampling:
+      // Nearest copies; linear blends two elements per interpolated axis (about four per element
+      // for the usual 2-D case).
+      return node.string("mode") == "linear" ? product([4, n]) : 0
     case .quantized:
       let inFeatures = inputTypes[1].shape[1]
       return sum([product([2, n, inFeatures]), inputTypes.count == 4 ? n : 0])

@@ -15,6 +15,9 @@ struct ModelDecoder {
   }
 
   let path: String
+  /// Whether `weights.file` may leave the model's folder with `..` (never by default: a model
+  /// file could otherwise make ttc read any file the user can).
+  var allowsWeightsOutsideFolder = false
 
   private func fail(_ message: String) -> ModelFileError { ModelFileError(path: path, message) }
 
@@ -173,8 +176,10 @@ struct ModelDecoder {
     }
     // A model file may only point at weights in its own folder (or below), like a path that is
     // not absolute: "../" could make it read any file the user can.
-    guard !file.split(separator: "/").contains("..") else {
-      throw fail("weights.file \"\(file)\" leaves the model's folder (\"..\" is not allowed)")
+    guard allowsWeightsOutsideFolder || !file.split(separator: "/").contains("..") else {
+      throw fail(
+        "weights.file \"\(file)\" leaves the model's folder (\"..\" is not allowed unless asked for: "
+          + "ttc --allow-weights-outside-folder)")
     }
     let tensors = try array(json["tensors"], "weights.tensors").enumerated().map {
       index, value throws(ModelFileError) in

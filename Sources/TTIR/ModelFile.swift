@@ -81,52 +81,76 @@ public enum ModelFile {
   /// Reads the model at `url` with its weights, checks the weights against their declared
   /// types, and verifies the graph.
   ///
+  /// - Parameter allowingWeightsOutsideFolder: accept a `weights.file` with `..` that leaves the
+  ///   model's folder (refused by default; an absolute path is always refused).
   /// - Throws: ``ModelFileError`` naming the file (and the node, for graph errors).
-  public static func load(from url: URL) throws(ModelFileError) -> Graph {
+  public static func load(from url: URL, allowingWeightsOutsideFolder: Bool = false)
+    throws(ModelFileError) -> Graph
+  {
     let bytes: [UInt8]
     do {
       bytes = [UInt8](try InputFile.read(url))
     } catch {
       throw ModelFileError(path: url.path, error.reason)
     }
-    let decoder = ModelDecoder(path: url.path)
+    return try load(
+      bytes, path: url.path, weightsFolder: url.deletingLastPathComponent(),
+      allowingWeightsOutsideFolder: allowingWeightsOutsideFolder)
+  }
+
+  /// Decodes the model document `bytes` (the contents of a `model.json`), reads its weights
+  /// from `weightsFolder` when they are in a separate file, and verifies the graph.
+  ///
+  /// - Parameters:
+  ///   - path: names the document in errors.
+  ///   - weightsFolder: the folder `weights.file` is relative to; `nil` refuses a model whose
+  ///     weights are not inline.
+  ///   - allowingWeightsOutsideFolder: as in ``load(from:allowingWeightsOutsideFolder:)``.
+  /// - Throws: ``ModelFileError`` naming `path` (and the node, for graph errors).
+  public static func load(
+    _ bytes: [UInt8], path: String, weightsFolder: URL?, allowingWeightsOutsideFolder: Bool = false
+  ) throws(ModelFileError) -> Graph {
+    let decoder = ModelDecoder(path: path, allowsWeightsOutsideFolder: allowingWeightsOutsideFolder)
     var (graph, weights) = try decoder.decode(bytes)
     switch weights {
     case .inline(let tensors):
       graph.weights = tensors
     case .file(let file, let declared):
+      guard let weightsFolder else {
+        throw ModelFileError(path: path, "weights.file \"\(file)\": no folder to read it from")
+      }
       graph.weights = try loadWeights(
-        declared, from: url.deletingLastPathComponent().appendingPathComponent(file), modelURL: url)
+        declared, from: weightsFolder.appendingPathComponent(file), modelPath: path)
     }
     do {
       try graph.verify()
     } catch {
-      throw ModelFileError(path: url.path, error)
+      throw ModelFileError(path: path, error)
     }
     return graph
   }
 
-  private static func loadWeights(_ declared: [ValueInfo], from weightsURL: URL, modelURL: URL)
+  private static func loadWeights(_ declared: [ValueInfo], from weightsURL: URL, modelPath: String)
     throws(ModelFileError) -> [String: TensorData]
   {
     let file: SafeTensors
     do {
       file = try SafeTensors(contentsOf: weightsURL)
     } catch {
-      throw ModelFileError(path: modelURL.path, "weights: \(error)")
+      throw ModelFileError(path: modelPath, "weights: \(error)")
     }
     var weights: [String: TensorData] = [:]
     for info in declared {
       guard weights[info.name] == nil else {
-        throw ModelFileError(path: modelURL.path, "weight '\(info.name)' is declared twice")
+        throw ModelFileError(path: modelPath, "weight '\(info.name)' is declared twice")
       }
       guard let tensor = file.tensors[info.name] else {
         throw ModelFileError(
-          path: modelURL.path, "weight '\(info.name)' is missing from \(weightsURL.path)")
+          path: modelPath, "weight '\(info.name)' is missing from \(weightsURL.path)")
       }
       guard tensor.type == info.type else {
         throw ModelFileError(
-          path: modelURL.path,
+          path: modelPath,
           "weight '\(info.name)' in \(weightsURL.path) is \(tensor.type), expected \(info.type)")
       }
       weights[info.name] = tensor

@@ -133,6 +133,12 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// weight scales, optional bias and ReLU; `x` is `f32` (quantized per call) or `i8`; the output
   /// is `f32`, or `i8` when `out_scale` is set. Note the `(out, in)` weight layout.
   case quantizedLinear = "quantized_linear"
+  /// The remainder of `a / b` (ONNX `Mod`): with `fmod` false (the default) it takes the sign of
+  /// `b` (Python's `%`, floored division), with `fmod` true the sign of `a` (C's `fmod`).
+  case mod
+  /// Resamples `x` to the shape `sizes` (ONNX `Resize`, nearest or linear): output position `j`
+  /// of each axis reads input coordinate `transform(j, scale)` (``ResizeTaps``).
+  case resize
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
@@ -162,6 +168,8 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case fusedElementwise
     /// Integer arithmetic on int8 values (`quantized_linear`).
     case quantized
+    /// Resampling to another shape by interpolation (`resize`).
+    case resampling
   }
 
   /// The family this op belongs to.
@@ -169,7 +177,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     switch self {
     case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh, .erf, .gelu, .leakyRelu, .clamp:
       .unaryElementwise
-    case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
+    case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater, .mod:
       .binaryElementwise
     case .where: .selection
     case .matmul, .linear, .sparseLinear: .matrix
@@ -182,6 +190,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
     case .fusedElementwise: .fusedElementwise
     case .quantizedLinear: .quantized
+    case .resize: .resampling
     }
   }
 

@@ -106,6 +106,21 @@ extension Op {
       return .fixed(["x"], [.optional("min", .float), .optional("max", .float)])
     case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater:
       return .fixed(["a", "b"])
+    case .resize:
+      return .fixed(
+        ["x"],
+        [
+          .required("sizes", .ints), .required("scales", .floats),
+          .optional("mode", .string, default: "nearest", allowedValues: ResizeTaps.Mode.names),
+          .optional(
+            "coordinate_transformation_mode", .string, default: "half_pixel",
+            allowedValues: ResizeTaps.CoordinateTransform.names),
+          .optional(
+            "nearest_mode", .string, default: "round_prefer_floor",
+            allowedValues: ResizeTaps.NearestRounding.names),
+        ])
+    case .mod:
+      return .fixed(["a", "b"], [.optional("fmod", .bool, default: false)])
     case .where:
       return .fixed(["condition", "a", "b"])
     case .matmul:
@@ -160,7 +175,9 @@ extension Op {
     case .scaledDotProductAttention:
       return OpSchema(
         inputNames: ["q", "k", "v", "mask"], minInputs: 3, maxInputs: 4,
-        attributes: [.optional("causal", .bool, default: false), .optional("scale", .float)])
+        attributes: [
+          .optional("causal", .bool, default: false), .optional("scale", .float), .optional("heads", .int),
+        ])
     case .cast:
       return .fixed(
         ["x"], [.required("to", .string, allowedValues: DType.allCases.map(\.rawValue))])

@@ -21,6 +21,34 @@ public enum PruningRanking {
   public static func smallest(_ count: Int, of keys: [Float]) -> [Int] {
     keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }.prefix(count).map { $0 }
   }
+
+  /// The `count` smallest keys of all `groups` ranked together (back to back, so ties go to the
+  /// earlier group), as positions within each group, in increasing order: what global pruning
+  /// removes from each tensor.
+  public static func smallest(_ count: Int, acrossGroups groups: [[Float]]) -> [[Int]] {
+    var starts: [Int] = []
+    var keys: [Float] = []
+    for group in groups {
+      starts.append(keys.count)
+      keys += group
+    }
+    var positions = groups.map { _ in [Int]() }
+    var owner = 0
+    for position in smallest(count, of: keys).sorted() {
+      while owner + 1 < starts.count && starts[owner + 1] <= position { owner += 1 }
+      positions[owner].append(position - starts[owner])
+    }
+    return positions
+  }
+}
+
+/// Which values unstructured magnitude pruning ranks together.
+public enum PruningScope: String, Sendable, CaseIterable {
+  /// Each weight on its own: every layer ends at the same sparsity.
+  case layer
+  /// All weights together: layers with many small values lose more (PyTorch's
+  /// `global_unstructured`).
+  case global
 }
 
 /// The norm that ranks units (neurons, channels) in structured pruning.

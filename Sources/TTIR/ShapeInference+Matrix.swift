@@ -18,10 +18,13 @@ extension Rule {
     return TensorType(inputs[0].dtype, batch + [a[a.count - 2], b[b.count - 1]])
   }
 
-  /// `x[..., in] · weight[in, out] (+ bias[out]) → [..., out]`.
+  /// `x[..., in] · weight[in, out] (+ bias[out]) → [..., out]`; an `f32` x may read an `f16`
+  /// weight (widened exactly, computed in `f32`).
   func inferLinear() throws(GraphError) -> TensorType {
     try requireFloat(0)
-    try requireSameDType(Array(inputs.indices))
+    try requireFloat(1)
+    let halfWeight = inputs[0].dtype == .f32 && inputs[1].dtype == .f16
+    try requireSameDType(Array(inputs.indices).filter { !(halfWeight && $0 == 1) })
     try requireRank(0, atLeast: 1)
     try requireRank(1, exactly: 2)
     let x = inputs[0].shape
@@ -119,11 +122,17 @@ extension Rule {
     try requireFloat(0)
     try requireSameDType([0, 1, 2])
     for index in 0..<3 { try requireRank(index, atLeast: 2) }
+    let heads = node.int("heads") ?? 1
+    let packed = node.attributes["heads"] != nil
+    guard heads >= 1 else { throw error("heads must be at least 1, not \(heads)") }
     let q = inputs[0].shape
     let k = inputs[1].shape
     let v = inputs[2].shape
-    let (sq, d) = (q[q.count - 2], q[q.count - 1])
-    let (sk, dk) = (k[k.count - 2], k[k.count - 1])
+    for (name, shape) in [("q", q), ("k", k), ("v", v)] where shape[shape.count - 1] % heads != 0 {
+      throw error("\(name)'s last dimension \(shape[shape.count - 1]) is not a multiple of \(heads) heads")
+    }
+    let (sq, d) = (q[q.count - 2], q[q.count - 1] / heads)
+    let (sk, dk) = (k[k.count - 2], k[k.count - 1] / heads)
     guard dk == d else { throw error("q head size \(d) and k head size \(dk) differ") }
     guard v[v.count - 2] == sk else {
       throw error("k has \(sk) positions but v has \(v[v.count - 2])")
@@ -135,9 +144,10 @@ extension Rule {
       throw error(
         "batch dimensions \(batches[0]), \(batches[1]) and \(batches[2]) do not broadcast")
     }
-    try requireSize(TensorType(.f32, batch + [sq, sk]), "the attention scores")
+    // With packed heads, the scores have a head axis after the batch axes.
+    let scores = batch + (packed ? [heads] : []) + [sq, sk]
+    try requireSize(TensorType(.f32, scores), "the attention scores")
     if let mask = optionalInput(3) {
-      let scores = batch + [sq, sk]
       guard ShapeInference.broadcast(mask.shape, scores) == scores else {
         throw error("mask shape \(mask.shape) does not broadcast to scores \(scores)")
       }

@@ -228,6 +228,7 @@ struct Rule {
     case .conversion: try inferConversion()
     case .fusedElementwise: try inferFusedElementwise()
     case .quantized: try inferQuantizedLinear()
+    case .resampling: try inferResize()
     }
   }
 }

@@ -139,6 +139,10 @@ public enum Activation {
 public enum BinaryOp: String, CaseIterable, Sendable {
   case add, sub, mul, div, pow, maximum, minimum
   case equal, notEqual, less, lessEqual, greater, greaterEqual
+  /// The remainder with the sign of the divisor (Python's `%`).
+  case mod
+  /// The remainder with the sign of the dividend (C's `fmod`).
+  case fmod
 
   /// Applies the function to one pair of values.
   @inlinable
@@ -157,6 +161,10 @@ public enum BinaryOp: String, CaseIterable, Sendable {
     case .lessEqual: return a <= b ? 1 : 0
     case .greater: return a > b ? 1 : 0
     case .greaterEqual: return a >= b ? 1 : 0
+    case .mod:
+      let r = Foundation.fmod(a, b)
+      return r != 0 && (r < 0) != (b < 0) ? r + b : r
+    case .fmod: return Foundation.fmod(a, b)
     }
   }
 }

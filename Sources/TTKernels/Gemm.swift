@@ -6,7 +6,7 @@ import TTRuntime
 /// `C = op(A)·op(B)` (or `C += …` when `accumulate`, or `C = op(A)·op(B) + bias` with a
 /// per-column bias), where `op` optionally transposes. The C side packs panels, blocks for the
 /// caches and picks the register tile of this CPU's instruction set (AVX-512, AVX2+FMA or
-/// portable) at run time. Large products are split by rows across two threads here.
+/// portable) at run time, and splits large products over ``KernelThreads`` (1 by default).
 public enum Gemm {
   /// An activation applied to every output element after the bias (the GEMM's fused epilogue).
   public enum Activation: Sendable {
@@ -42,22 +42,14 @@ public enum Gemm {
   ) {
     if m <= 0 || n <= 0 { return }
     let bias = accumulate ? nil : bias
-    // Below ~2M multiply-adds (about 10 µs on one core) waking a second thread costs more than it
-    // saves, especially on a busy machine; the training steps of small models are all below this.
-    let chunks = m >= 32 ? 2 : 1
-    parallelFor(chunks: chunks, work: m * n * k, minimumWork: 1 << 21) { chunk in
-      let lo = m * chunk / chunks
-      let rows = m * (chunk + 1) / chunks - lo
-      let scratch = UnsafeMutablePointer<Float>.allocate(
-        capacity: Int(tt_sgemm_scratch(Int64(rows), Int64(n), Int64(k))))
-      defer { scratch.deallocate() }
-      let out = c + lo * ldc
-      var epilogue = tt_epilogue(
-        bias: bias, row_bias: nil, residual: accumulate ? UnsafePointer(out) : nil, ldr: Int64(ldc),
-        activation: activation.runtimeValue)
-      tt_sgemm(
-        Int64(rows), Int64(n), Int64(k), a + lo * (transposeA ? 1 : lda), Int64(lda), transposeA ? 1 : 0,
-        b, Int64(ldb), transposeB ? 1 : 0, out, Int64(ldc), &epilogue, scratch)
-    }
+    let scratch = UnsafeMutablePointer<Float>.allocate(
+      capacity: Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k))))
+    defer { scratch.deallocate() }
+    var epilogue = tt_epilogue(
+      bias: bias, row_bias: nil, residual: accumulate ? UnsafePointer(c) : nil, ldr: Int64(ldc),
+      activation: activation.runtimeValue)
+    tt_sgemm(
+      Int64(m), Int64(n), Int64(k), a, Int64(lda), transposeA ? 1 : 0, b, Int64(ldb), transposeB ? 1 : 0, c,
+      Int64(ldc), &epilogue, scratch)
   }
 }

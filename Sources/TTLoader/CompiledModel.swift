@@ -49,8 +49,11 @@ public final class CompiledModel: @unchecked Sendable {
       UnsafeRawPointer?, UnsafePointer<UnsafeRawPointer?>?, UnsafePointer<UnsafeMutableRawPointer?>?,
       UnsafeMutableRawPointer?, UnsafeRawPointer?, UnsafeMutableRawPointer?
     ) -> Int32
+  private typealias SetThreadsFunction = @convention(c) (Int32) -> Int32
   private let handle: UnsafeMutableRawPointer
   private let runFunction: RunFunction
+  /// `tt_model_set_threads`, absent from libraries built before kernel threads.
+  private let setThreadsFunction: SetThreadsFunction?
   /// The external weights blob (64-byte aligned), or `nil` when the weights are embedded.
   private let weightsBlob: UnsafeMutableRawPointer?
 
@@ -104,6 +107,9 @@ public final class CompiledModel: @unchecked Sendable {
     self.path = path
     self.handle = handle
     self.runFunction = unsafeBitCast(run, to: RunFunction.self)
+    self.setThreadsFunction = dlsym(handle, "tt_model_set_threads").map {
+      unsafeBitCast($0, to: SetThreadsFunction.self)
+    }
     self.graphHash = description.hash
     self.name = description.name
     self.inputs = description.inputs
@@ -168,6 +174,21 @@ public final class CompiledModel: @unchecked Sendable {
 
   /// A new session: the workspace and buffers for repeated runs on one thread.
   public func makeSession() -> Session { Session(model: self) }
+
+  /// Sets how many threads the library's kernels use inside one call (`tt_model_set_threads`: the
+  /// library's own pool of persistent workers, 1 by default), clamped to 1…256; returns the count in
+  /// effect. Outputs are bitwise identical for every count.
+  ///
+  /// - Throws: ``LoaderError/badInput(_:)`` when more than one thread is asked of a library built
+  ///   before kernel threads.
+  @discardableResult
+  public func setThreads(_ threads: Int) throws(LoaderError) -> Int {
+    guard let setThreadsFunction else {
+      if threads <= 1 { return 1 }
+      throw .badInput("\(path) was compiled before kernel threads (no tt_model_set_threads); recompile it")
+    }
+    return Int(setThreadsFunction(Int32(min(max(threads, 1), 256))))
+  }
 
   /// Calls the library's `tt_run_ex` on raw buffers, with `observer` (a C callback) and its
   /// context, or none.
@@ -255,6 +276,27 @@ public final class CompiledModel: @unchecked Sendable {
         inputs: inputPointers, outputs: outputPointers, workspace: workspace,
         observer: unsafeBitCast(NodeClock.trampoline, to: UnsafeRawPointer.self), context: clock.context)
       return readOutputs()
+    }
+
+    /// The session's buffer for input `index` (exactly `model.inputs[index].type.byteCount`
+    /// bytes). Write an input here and call ``runInPlace()`` to run without copies.
+    public func inputBuffer(_ index: Int) -> UnsafeMutableRawBufferPointer {
+      UnsafeMutableRawBufferPointer(start: inputBuffers[index], count: model.inputs[index].type.byteCount)
+    }
+
+    /// The session's buffer for output `index`, which each run overwrites.
+    public func outputBuffer(_ index: Int) -> UnsafeRawBufferPointer {
+      UnsafeRawBufferPointer(start: outputBuffers[index], count: model.outputs[index].type.byteCount)
+    }
+
+    /// Runs the model on the inputs already in the ``inputBuffer(_:)``s, writing the
+    /// ``outputBuffer(_:)``s: no copies and no allocations, for latency-critical loops (the
+    /// buffers persist between runs, so unchanged inputs need no rewriting).
+    ///
+    /// - Throws: ``LoaderError/runFailed(status:meaning:)`` when the compiled code reports a failure.
+    public func runInPlace() throws(LoaderError) {
+      try model.invoke(
+        inputs: inputPointers, outputs: outputPointers, workspace: workspace, observer: nil, context: nil)
     }
 
     private func copyInputs(_ inputs: [TensorData]) throws(LoaderError) {

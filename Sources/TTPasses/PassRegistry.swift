@@ -34,6 +34,7 @@ public enum PassRegistry {
     PassRegistration(EliminateCommonSubexpressions.self) { _ in EliminateCommonSubexpressions() },
     PassRegistration(DeadCodeElimination.self) { _ in DeadCodeElimination() },
     PassRegistration(DropUnusedWeights.self) { _ in DropUnusedWeights() },
+    PassRegistration(RecomposeOps.self) { _ in RecomposeOps() },
     PassRegistration(FuseAttention.self) { _ in FuseAttention() },
     PassRegistration(FuseElementwise.self) { _ in FuseElementwise() },
     PassRegistration(FuseEpilogue.self) { _ in FuseEpilogue() },
@@ -44,7 +45,7 @@ public enum PassRegistry {
       if let problem = PruningRanking.problem(with: sparsity, named: "sparsity") {
         throw .invalidOption(pass: PruneMagnitude.name, problem)
       }
-      return PruneMagnitude(sparsity: sparsity)
+      return PruneMagnitude(sparsity: sparsity, scope: options.pruneScope)
     },
     PassRegistration(PruneStructured.self) { options throws(PassError) in
       guard let fraction = options.pruneStructured else {
@@ -54,6 +55,15 @@ public enum PassRegistry {
         throw .invalidOption(pass: PruneStructured.name, problem)
       }
       return PruneStructured(fraction: fraction, norm: options.pruneNorm)
+    },
+    PassRegistration(LowRankFactorize.self) { options throws(PassError) in
+      guard let energy = options.lowRankEnergy else {
+        throw .missingOption(pass: LowRankFactorize.name, "an energy (--low-rank E)")
+      }
+      if let problem = LowRankFactors.problem(with: energy) {
+        throw .invalidOption(pass: LowRankFactorize.name, problem)
+      }
+      return LowRankFactorize(energy: energy)
     },
     PassRegistration(Sparsify.self) { options in Sparsify(threshold: options.sparsifyThreshold) },
     PassRegistration(QuantizeFP16.self) { _ in QuantizeFP16() },

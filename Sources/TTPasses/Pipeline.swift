@@ -32,11 +32,17 @@ public struct PassOptions: Sendable {
   /// Prune every `linear` and `conv2d` weight to this sparsity by magnitude, then store sparse
   /// `linear` weights in CSR form: when set, pipelines run `prune-magnitude` and `sparsify` first.
   public var pruneSparsity: Double?
+  /// Whether `prune-magnitude` ranks each weight on its own or all of them together.
+  public var pruneScope: PruningScope
   /// Remove this fraction of the neurons/channels of every layer feeding another layer: when
   /// set, pipelines run `prune-structured` first.
   public var pruneStructured: Double?
   /// The norm `prune-structured` ranks units by.
   public var pruneNorm: PruningNorm
+  /// Factor every `linear` weight by truncated SVD keeping this fraction of its energy (squared
+  /// Frobenius norm), where that saves bytes: when set, pipelines run `low-rank` first (after
+  /// structured pruning).
+  public var lowRankEnergy: Double?
   /// The fraction of zeros from which `sparsify` stores a `linear` weight sparse.
   public var sparsifyThreshold: Double
   /// Calibrated activation ranges for `quantize-int8-static` (see ``QuantizeInt8Static``).
@@ -45,22 +51,26 @@ public struct PassOptions: Sendable {
   /// Options; everything off by default.
   public init(
     batchSize: Int? = nil, evaluator: ConstantEvaluator? = nil, pruneSparsity: Double? = nil,
-    pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1, sparsifyThreshold: Double = 0.8,
-    activationRanges: [String: ClosedRange<Float>]? = nil
+    pruneScope: PruningScope = .layer, pruneStructured: Double? = nil, pruneNorm: PruningNorm = .l1,
+    lowRankEnergy: Double? = nil,
+    sparsifyThreshold: Double = 0.8, activationRanges: [String: ClosedRange<Float>]? = nil
   ) {
     self.batchSize = batchSize
     self.evaluator = evaluator
     self.pruneSparsity = pruneSparsity
+    self.pruneScope = pruneScope
     self.pruneStructured = pruneStructured
     self.pruneNorm = pruneNorm
+    self.lowRankEnergy = lowRankEnergy
     self.sparsifyThreshold = sparsifyThreshold
     self.activationRanges = activationRanges
   }
 
-  /// The pruning passes these options ask for, in the order they run (structured first, so that
-  /// magnitude pruning ranks the weights that remain).
+  /// The compression passes these options ask for, in the order they run (structured pruning
+  /// first, so that low-rank factorization and magnitude pruning see the weights that remain).
   var pruningPasses: [String] {
     (pruneStructured != nil ? [PruneStructured.name] : [])
+      + (lowRankEnergy != nil ? [LowRankFactorize.name] : [])
       + (pruneSparsity != nil ? [PruneMagnitude.name, Sparsify.name] : [])
   }
 }
@@ -81,7 +91,9 @@ public struct Pipeline: Sendable {
 
   /// The fusion passes `-O2` adds after the exact ones. A helper adding a fusion pass appends its
   /// name here.
-  public static let fusionPasses: [String] = ["fuse-attention", "fuse-elementwise", "fuse-epilogue"]
+  public static let fusionPasses: [String] = [
+    "recompose-ops", "fuse-attention", "fuse-elementwise", "fuse-epilogue",
+  ]
 
   /// A pipeline of the given passes.
   public init(name: String, passes: [any Pass], options: PassOptions = PassOptions()) {
@@ -100,7 +112,8 @@ public struct Pipeline: Sendable {
 
   /// The pipeline of the passes called `names` (as `--passes a,b,c` gives them), preceded by
   /// `specialize-batch` when `options.batchSize` is set and by the pruning passes the options ask
-  /// for (``PassOptions/pruneSparsity``, ``PassOptions/pruneStructured``).
+  /// for (``PassOptions/pruneSparsity``, ``PassOptions/pruneStructured``,
+  /// ``PassOptions/lowRankEnergy``).
   ///
   /// - Throws: ``PassError/unknownPass(_:known:)`` listing the known names.
   public static func named(_ names: [String], options: PassOptions = PassOptions(), name: String = "custom")

@@ -120,12 +120,15 @@ public struct Profile: Sendable {
   public var totalFLOPs: Int
   /// The most memory held at once during a run.
   public var memory: MemoryPeak
+  /// What the figures leave out, for the reader (e.g. the costs of an eager model that could not
+  /// be traced).
+  public var notes: [String]
 
   /// Creates a profile.
   public init(
     engine: Engine, model: String, nodes: [ProfiledNode], runDurations: [Double], warmup: Int,
     phases: [ProfiledPhase] = [], parameterCount: Int, parameterBytes: Int, totalFLOPs: Int,
-    memory: MemoryPeak
+    memory: MemoryPeak, notes: [String] = []
   ) {
     self.engine = engine
     self.model = model
@@ -137,6 +140,7 @@ public struct Profile: Sendable {
     self.parameterBytes = parameterBytes
     self.totalFLOPs = totalFLOPs
     self.memory = memory
+    self.notes = notes
   }
 
   /// The median run time in seconds.

@@ -9,21 +9,33 @@ public struct ProfileError: Error, CustomStringConvertible, Sendable {
   public var location: String?
   /// Its op or module type.
   public var kind: String?
+  /// What ``location`` names.
+  public var unit: Unit
+
+  /// What a location names.
+  public enum Unit: String, Sendable {
+    /// A graph node.
+    case node
+    /// An eager module call.
+    case module
+  }
   /// What went wrong.
   public var message: String
 
   /// Creates an error.
-  public init(engine: Engine, location: String? = nil, kind: String? = nil, _ message: String) {
+  public init(
+    engine: Engine, location: String? = nil, kind: String? = nil, unit: Unit = .node, _ message: String
+  ) {
     self.engine = engine
     self.location = location
     self.kind = kind
+    self.unit = unit
     self.message = message
   }
 
   /// One line naming the engine, the node and the failure.
   public var description: String {
     guard let location else { return "\(engine.rawValue): \(message)" }
-    let unit = engine == .eager ? "module" : "node"
-    return "\(engine.rawValue): \(unit) '\(location)' (\(kind ?? "?")) threw: \(message)"
+    return "\(engine.rawValue): \(unit.rawValue) '\(location)' (\(kind ?? "?")) threw: \(message)"
   }
 }

@@ -55,9 +55,9 @@ extension Profiler {
     do {
       for _ in 0..<warmup { _ = try session.run(inputs) }
       for _ in 0..<runs {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = monotonicSeconds()
         _ = try session.run(inputs, clock: clock)
-        runDurations.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        runDurations.append(monotonicSeconds() - start)
         for index in nodes.indices {
           nodes[index].starts.append(clock.finish(ofNode: index - 1) ?? 0)
           nodes[index].durations.append(clock.duration(ofNode: index) ?? 0)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Profiles a model in any of the three engines with one cost model (``TTIR/CostModel``): per
 /// node (or module) FLOPs, bytes and parameters, per-node median time after warm-up, the whole
 /// run's median latency, and the peak memory held at once.
@@ -24,4 +26,9 @@ public struct Profiler: Sendable {
     self.warmup = max(warmup, 0)
     self.runs = max(runs, 1)
   }
+}
+
+/// Seconds on the monotonic clock (for differences only).
+func monotonicSeconds() -> Double {
+  Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
 }

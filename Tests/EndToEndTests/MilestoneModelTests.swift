@@ -63,6 +63,9 @@ final class MilestoneModelTests: XCTestCase {
     XCTAssertEqual(attention.count, 2)
     XCTAssertTrue(attention.allSatisfy { $0.bool("causal") == true && $0.inputs.count == 3 })
     XCTAssertFalse(optimized.nodes.contains { $0.op == .softmax })
+    // …that reads its two heads in place: no reshape, transpose or slice copies are left.
+    XCTAssertTrue(attention.allSatisfy { $0.int("heads") == 2 })
+    XCTAssertFalse(optimized.nodes.contains { [.transpose, .slice, .reshape].contains($0.op) })
   }
 
   /// The attention-2017 reverser's shape: bidirectional encoder blocks over embeddings.

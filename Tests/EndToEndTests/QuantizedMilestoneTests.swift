@@ -52,6 +52,9 @@ final class QuantizedMilestoneTests: XCTestCase {
       let eager = try withNoGrad { try model(images) }.scalars
       XCTAssertGreaterThanOrEqual(accuracy(eager, labels), float32 - allowed, "\(name) eager \(mode)")
     }
+    try model.quantizeForEvaluation(calibratingOn: train.tensors[0])
+    let eager = try withNoGrad { try model(images) }.scalars
+    XCTAssertGreaterThanOrEqual(accuracy(eager, labels), float32 - 0.01, "\(name) eager int8 static")
     model.removeEvaluationQuantization()
   }
 
@@ -66,7 +69,7 @@ final class QuantizedMilestoneTests: XCTestCase {
 
   func testLeNet() throws {
     let digits = try TinyDigits(dataDirectory: repositoryRoot.appendingPathComponent("Data"), flatten: false)
-    let model = try LeNet(seed: 1)
+    let model = LeNet(seed: 1)
     let trainer = Trainer(
       model: model, optimizer: Adam(model.parameters(), learningRate: 0.01), loss: Loss.crossEntropy)
     _ = try trainer.fit(try DataLoader(digits.train, batchSize: 32, shuffle: true, seed: 1), epochs: 5)

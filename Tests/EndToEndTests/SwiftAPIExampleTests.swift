@@ -31,5 +31,9 @@ final class SwiftAPIExampleTests: XCTestCase {
     XCTAssertEqual(model.inputs, [ValueInfo("x", .f32, [1, 64])])
     let session = model.makeSession()
     XCTAssertEqual(try session.run([TensorData(pixels, shape: [1, 64])])[0].floats(), probs)
+    // The same run on the session's own buffers.
+    pixels.withUnsafeBytes { session.inputBuffer(0).copyMemory(from: $0) }
+    try session.runInPlace()
+    XCTAssertEqual(Array(session.outputBuffer(0).bindMemory(to: Float.self)), probs)
   }
 }

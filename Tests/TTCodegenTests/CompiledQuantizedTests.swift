@@ -37,6 +37,33 @@ final class CompiledQuantizedTests: XCTestCase {
     }
   }
 
+  /// `linear` reading an f16 weight (`tt_hgemm`): the few-row kernel (1 and 3 rows, full 64-column
+  /// panels plus a remainder) and widened blocks (17 rows), plain, with bias, and with a fused
+  /// residual + activation epilogue.
+  func testLinearWithHalfWeightsOnOddShapes() throws {
+    for (rows, inFeatures, outFeatures) in [(1, 3, 17), (3, 65, 130), (17, 257, 5)] {
+      var b = GraphBuilder(name: "half")
+      let x = b.input("x", .f32, [rows, inFeatures])
+      let r = b.input("r", .f32, [rows, outFeatures])
+      let weight = randomFloats(inFeatures * outFeatures, seed: UInt64(outFeatures))
+      let w = b.weight("w", TensorData(halves: weight, shape: [inFeatures, outFeatures]))
+      let bias = b.weight("b", TensorData(randomFloats(outFeatures, seed: 7), shape: [outFeatures]))
+      b.output(b.add(.linear, [x, w], name: "plain"))
+      b.output(b.add(.linear, [x, w, bias], name: "biased"))
+      b.output(
+        b.add(
+          .linear, [x, w, bias, r], attributes: ["epilogue": "add x1 x0; tanh t0", "epilogue_inputs": 1],
+          name: "fused"))
+      let graph = try b.build()
+      try assertCompiledMatchesInterpreter(
+        graph,
+        [
+          "x": randomTensor([rows, inFeatures], seed: 5, low: -3, high: 2),
+          "r": randomTensor([rows, outFeatures], seed: 6),
+        ], cache: cache)
+    }
+  }
+
   func testStaticInt8RegionWithReLUAndInt8Output() throws {
     var b = GraphBuilder(name: "static")
     let x = b.input("x", .f32, [5, 33])

@@ -30,6 +30,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
       b.output(b.add(op, [row, x]))
     }
     b.output(b.add(.pow, [positive, column]))
+    b.output(b.add(.mod, [x, column]))
+    b.output(b.add(.mod, [row, x], attributes: ["fmod": .bool(true)]))
     b.output(b.add(.where, [b.add(.greater, [x, column]), row, column]))
     b.output(b.add(.where, [row, x, positive]))
     let inputs = [
@@ -38,6 +40,69 @@ final class CompiledVsInterpreterTests: XCTestCase {
       "row": randomTensor([5], seed: 3), "positive": randomTensor([2, 3, 5], seed: 4, low: 0.1, high: 4),
     ]
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+
+  func testIntegerOpsAgreeExactly() throws {
+    for dtype in [DType.i32, .i64] {
+      var b = GraphBuilder(name: "integers")
+      let x = b.input("x", dtype, [2, 3, 4])
+      let column = b.input("column", dtype, [3, 1])
+      for op in Op.allCases where op.category == .binaryElementwise {
+        b.output(b.add(op, [x, column]))
+      }
+      for (op, attributes) in [
+        (Op.neg, [String: AttributeValue]()), (.abs, [:]), (.relu, [:]),
+        (.clamp, ["min": .float(-3.5), "max": .float(9)]),
+        (.transpose, ["perm": .ints([2, 0, 1])]), (.reduceSum, ["axes": .ints([0, 2])]), (.reduceMax, [:]),
+        (.reduceMin, ["axes": .ints([1]), "keepdims": .bool(true)]), (.argmax, ["axis": .int(2)]),
+        (.slice, ["starts": .ints([1, 0, -1]), "ends": .ints([2, 3, -5]), "steps": .ints([1, 2, -1])]),
+      ] {
+        b.output(b.add(op, [x], attributes: attributes))
+      }
+      b.output(b.add(.mod, [x, column], attributes: ["fmod": .bool(true)]))
+      b.output(b.add(.where, [b.add(.greater, [x, column]), x, column]))
+      b.output(b.add(.concat, [x, x], attributes: ["axis": .int(1)]))
+      let ids = b.weight("ids", TensorData(int64s: [3, 0, 3], shape: [3]))
+      b.output(b.add(.gather, [x, ids], attributes: ["axis": .int(2)]))
+      let wide: [Int64] =
+        (0..<24).map { Int64(($0 * 37) % 23) - 11 } + [Int64(Int32.max), Int64(Int32.min), -1]
+      func tensor(_ values: [Int64], _ shape: [Int]) throws -> InterpreterTensor {
+        try InterpreterTensor(
+          shape: shape,
+          storage: dtype == .i32 ? .i32(values.map { Int32(truncatingIfNeeded: $0) }) : .i64(values))
+      }
+      let inputs = [
+        "x": try tensor(Array(wide.prefix(21)) + wide.suffix(3), [2, 3, 4]),
+        "column": try tensor([3, -2, 7], [3, 1]),
+      ]
+      try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+    }
+  }
+
+  func testResizeModes() throws {
+    var b = GraphBuilder(name: "resize")
+    let x = b.input("x", .f32, [2, 3, 5, 4])
+    let cases: [[String: AttributeValue]] = [
+      ["sizes": [2, 3, 9, 7], "scales": .floats([1.0, 1.0, 1.8, 1.75]), "mode": "linear"],
+      [
+        "sizes": [2, 3, 3, 2], "scales": .floats([1.0, 1.0, 0.6, 0.5]), "mode": "linear",
+        "coordinate_transformation_mode": "align_corners",
+      ],
+      [
+        "sizes": [1, 6, 5, 9], "scales": .floats([0.5, 2.0, 1.0, 2.25]), "mode": "linear",
+        "coordinate_transformation_mode": "pytorch_half_pixel",
+      ],
+      [
+        "sizes": [2, 3, 10, 3], "scales": .floats([1.0, 1.0, 2.0, 0.75]), "nearest_mode": "round_prefer_ceil",
+      ],
+      [
+        "sizes": [2, 3, 7, 8], "scales": .floats([1.0, 1.0, 1.4, 2.0]),
+        "coordinate_transformation_mode": "asymmetric", "nearest_mode": "ceil",
+      ],
+    ]
+    for attributes in cases { b.output(b.add(.resize, [x], attributes: attributes)) }
+    try assertCompiledMatchesInterpreter(
+      try b.build(), ["x": randomTensor([2, 3, 5, 4], seed: 9)], cache: cache)
   }
 
   func testMatrixConvolutionAndPoolingOps() throws {

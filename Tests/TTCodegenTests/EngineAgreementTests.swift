@@ -93,4 +93,30 @@ final class EngineAgreementTests: XCTestCase {
       [0, Int64(Int32.max), Int64(Int32.min), Int64(Int32.max), Int64(Int32.min), 3, -3, 200, -200])
     XCTAssertEqual(i32["narrowed"]?.int64s(), [0, 127, -128, 127, -128, 3, -3, 127, -128])
   }
+
+  func testIntegerSumsWrapAndIntegerPowSaturates() throws {
+    var builder = GraphBuilder(name: "int-sum-pow")
+    let a = builder.input("a", .i32, [6])
+    let b = builder.input("b", .i32, [6])
+    builder.output(builder.add(.reduceSum, [a], attributes: ["axes": .ints([0])], name: "sum"))
+    builder.output(builder.add(.pow, [a, b], name: "pow"))
+    let a64 = builder.input("a64", .i64, [2])
+    builder.output(builder.add(.reduceSum, [a64], name: "sum64"))
+    builder.output(builder.add(.pow, [a64, a64], name: "pow64"))
+    let model = try load(try builder.build())
+    let (min, max) = (Int32.min, Int32.max)
+    let inputs = try [
+      InterpreterTensor(shape: [6], storage: .i32([max, 1, 3, -1, 0, -1])),
+      InterpreterTensor(shape: [6], storage: .i32([2, -1, 31, -3, -1, -2])),
+      InterpreterTensor(shape: [2], storage: .i64([Int64.max, 3])),
+    ].map(\.tensorData)
+    let results = try model.run(inputs).map { $0.int64s() }
+    // The sum wraps: MAX + 1 + 3 − 1 + 0 − 1 = MIN + 1.
+    XCTAssertEqual(results[0], [Int64(min + 1)])
+    // pow is computed in double and converted like cast (docs/IR.md): MAX² and 3^31 saturate at MAX;
+    // 1^−1 = 1; (−1)^−3 = −1; 0^−1 = +inf saturates at MAX; (−1)^−2 = 1.
+    XCTAssertEqual(results[1], [Int64(max), 1, Int64(max), -1, Int64(max), 1])
+    XCTAssertEqual(results[2], [Int64.min + 2])
+    XCTAssertEqual(results[3], [Int64.max, 27])  // MAX^MAX saturates at MAX; 3³ = 27
+  }
 }

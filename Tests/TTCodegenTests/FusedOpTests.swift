@@ -32,7 +32,7 @@ final class FusedOpTests: XCTestCase {
     ]
     let program =
       "mul x0 x1; add t0 0.5; tanh t1; sub t2 x2; gelu t3 approximate=tanh; maximum t4 x0; "
-      + "clamp t5 min=-0.25; less t6 x1; add t7 t5"
+      + "clamp t5 min=-0.25; less t6 x1; add t7 t5; mod t8 x1 fmod=true; mod t9 x2; add t10 t7"
     var b = GraphBuilder(name: "fused")
     var inputs: [String: InterpreterTensor] = [:]
     let half = b.weight("half", TensorData([0.5], shape: []))
@@ -49,7 +49,10 @@ final class FusedOpTests: XCTestCase {
       let t5 = b.add(.maximum, [t4, a], name: "max\(i)")
       let t6 = b.add(.clamp, [t5], attributes: ["min": -0.25], name: "clamp\(i)")
       let t7 = b.add(.less, [t6, x], name: "less\(i)")
-      b.output(b.add(.add, [t7, t5], name: "unfused\(i)"))
+      let t8 = b.add(.add, [t7, t5], name: "sum\(i)")
+      let t9 = b.add(.mod, [t8, x], attributes: ["fmod": .bool(true)], name: "fmod\(i)")
+      let t10 = b.add(.mod, [t9, c], name: "mod\(i)")
+      b.output(b.add(.add, [t10, t7], name: "unfused\(i)"))
       b.output(
         b.add(.fusedElementwise, [a, x, c], attributes: ["program": .string(program)], name: "fused\(i)"))
     }
@@ -112,5 +115,60 @@ final class FusedOpTests: XCTestCase {
         attributes: ["epilogue": "relu x0; add t0 x1", "epilogue_inputs": 1], name: "fused\(cases)"))
     cases += 1
     try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases)
+  }
+
+  func testPackedHeadsAttentionOverOddShapesWithMasksAndCausal() throws {
+    // (batch, Sq, Sk, heads, D, Dv, mask shape, causal): the packed node against the same
+    // attention on heads split and merged by transposes.
+    let cases: [([Int], Int, Int, Int, Int, Int, [Int]?, Bool)] = [
+      ([2], 3, 5, 3, 17, 4, nil, true), ([1], 1, 1, 1, 1, 1, nil, false),
+      ([], 17, 17, 2, 3, 5, [2, 17, 17], true),
+      ([2], 4, 63, 5, 2, 3, [1, 4, 63], false),
+      // Causal heads run in blocks of 32 queries: several blocks, more queries than keys (the
+      // first see no key), a mask.
+      ([1], 70, 40, 2, 12, 10, nil, true), ([], 65, 65, 1, 16, 8, [65, 65], true),
+      ([1], 40, 60, 2, 9, 7, [1, 40, 60], false),
+    ]
+    var b = GraphBuilder(name: "heads")
+    var inputs: [String: InterpreterTensor] = [:]
+    for (i, (batch, sq, sk, heads, d, dv, maskShape, causal)) in cases.enumerated() {
+      var operands: [String] = []
+      var split: [String] = []
+      for (name, positions, size) in [("q", sq, d), ("k", sk, d), ("v", sk, dv)] {
+        let shape = batch + [positions, heads * size]
+        let value = b.input("\(name)\(i)", .f32, shape)
+        inputs[value] = randomTensor(shape, seed: UInt64(10 * i + operands.count))
+        operands.append(value)
+        let rank = batch.count + 3
+        var perm = Array(0..<rank)
+        perm.swapAt(rank - 3, rank - 2)
+        split.append(
+          b.add(
+            .transpose,
+            [b.add(.reshape, [value], attributes: ["shape": .ints(batch + [positions, heads, size])])],
+            attributes: ["perm": .ints(perm)]))
+      }
+      if let maskShape {
+        let mask = b.input("mask\(i)", .f32, maskShape)
+        var values = randomTensor(maskShape, seed: UInt64(10 * i + 7)).floats()
+        for j in stride(from: 0, to: values.count, by: 3) { values[j] = -.infinity }
+        inputs[mask] = InterpreterTensor(values, shape: maskShape)
+        operands.append(mask)
+        split.append(mask)
+      }
+      let rank = batch.count + 3
+      var perm = Array(0..<rank)
+      perm.swapAt(rank - 3, rank - 2)
+      let attended = b.add(.scaledDotProductAttention, split, attributes: ["causal": .bool(causal)])
+      b.output(
+        b.add(
+          .reshape, [b.add(.transpose, [attended], attributes: ["perm": .ints(perm)])],
+          attributes: ["shape": .ints(batch + [sq, heads * dv])], name: "unfused\(i)"))
+      b.output(
+        b.add(
+          .scaledDotProductAttention, operands, attributes: ["causal": .bool(causal), "heads": .int(heads)],
+          name: "fused\(i)"))
+    }
+    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases.count)
   }
 }

@@ -134,4 +134,25 @@ final class MatrixShapeTests: XCTestCase {
       _ = try infer(.scaledDotProductAttention, [q, kv, kv], ["causal": 1])
     }
   }
+
+  func testAttentionWithPackedHeads() throws {
+    // q [B, Sq, H·D], k/v [B, Sk, H·D]: 4 heads of 16; the scores are [B, H, Sq, Sk].
+    let (q, kv) = (t(.f32, 2, 10, 64), t(.f32, 2, 12, 64))
+    XCTAssertEqual(try infer(.scaledDotProductAttention, [q, kv, kv], ["heads": 4]), q)
+    XCTAssertEqual(
+      try infer(.scaledDotProductAttention, [q, kv, t(.f32, 2, 12, 32), t(.f32, 4, 1, 12)], ["heads": 4]),
+      t(.f32, 2, 10, 32), "v heads of 8, a mask per head")
+    assertThrows("k's last dimension 60 is not a multiple of 8 heads") {
+      _ = try infer(.scaledDotProductAttention, [q, t(.f32, 2, 12, 60), kv], ["heads": 8])
+    }
+    assertThrows("q head size 16 and k head size 8 differ") {
+      _ = try infer(.scaledDotProductAttention, [q, t(.f32, 2, 12, 32), kv], ["heads": 4])
+    }
+    assertThrows("mask shape [3, 1, 12] does not broadcast to scores [2, 4, 10, 12]") {
+      _ = try infer(.scaledDotProductAttention, [q, kv, kv, t(.f32, 3, 1, 12)], ["heads": 4])
+    }
+    assertThrows("heads must be at least 1, not 0") {
+      _ = try infer(.scaledDotProductAttention, [q, kv, kv], ["heads": 0])
+    }
+  }
 }

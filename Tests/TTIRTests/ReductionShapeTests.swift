@@ -97,6 +97,8 @@ final class ReductionShapeTests: XCTestCase {
       .pow: ([t(.f32, 2), t(.f32, 2)], [:]), .maximum: ([t(.f32, 2), t(.f32, 2)], [:]),
       .minimum: ([t(.f32, 2), t(.f32, 2)], [:]), .equal: ([t(.f32, 2), t(.f32, 2)], [:]),
       .less: ([t(.f32, 2), t(.f32, 2)], [:]), .greater: ([t(.f32, 2), t(.f32, 2)], [:]),
+      .mod: ([t(.i64, 2), t(.i64, 1)], ["fmod": true]),
+      .resize: ([t(.f32, 1, 2)], ["sizes": [1, 4], "scales": .floats([1.0, 2.0])]),
       .matmul: ([t(.f32, 2, 2), t(.f32, 2, 2)], [:]),
       .linear: ([t(.f32, 2, 2), t(.f32, 2, 2)], [:]),
       .sparseLinear: ([t(.f32, 2, 2), t(.f32, 1), t(.i32, 1), t(.i32, 3)], [:]),

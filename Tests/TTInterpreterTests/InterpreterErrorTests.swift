@@ -64,13 +64,17 @@ final class InterpreterErrorTests: XCTestCase {
     XCTAssertEqual(try interpreter.run(["ids": InterpreterTensor([-0.5, 3.9], shape: [2])])["emb"]?.count, 4)
   }
 
-  func testIntegerArithmeticIsRejectedWhenTheInterpreterIsCreated() throws {
+  func testIntegerDivisionByZeroNamesTheNode() throws {
     var builder = GraphBuilder(name: "ints")
     builder.input("a", .i64, [3])
-    builder.output(builder.add(.add, ["a", "a"], name: "sum"))
-    assertError(
-      "node 'sum' (add): the interpreter computes add in f32, but input 'a' is i64 (cast it to f32 first)"
-    ) { _ = try Interpreter(graph: builder.build()) }
+    builder.input("b", .i64, [3])
+    builder.output(builder.add(.div, ["a", "b"], name: "quotient"))
+    let interpreter = try Interpreter(graph: builder.build())
+    let a = try InterpreterTensor(shape: [3], storage: .i64([1, 2, 3]))
+    let b = try InterpreterTensor(shape: [3], storage: .i64([1, 0, 3]))
+    assertError("node 'quotient' (div): integer division by zero") {
+      _ = try interpreter.run(["a": a, "b": b])
+    }
   }
 
   func testInvalidGraphIsRejectedWithTheVerifierMessage() throws {
@@ -87,5 +91,29 @@ final class InterpreterErrorTests: XCTestCase {
     assertError("shape [2, 3] needs 6 elements, got 5") {
       _ = try InterpreterTensor(shape: [2, 3], storage: .f32([1, 2, 3, 4, 5]))
     }
+  }
+
+  func testIntermediatesBeyondTheMemoryLimitAreRefusedBeforeRunning() throws {
+    // An outer product of two 1 MiB vectors: 2^36 floats (256 GiB) from small inputs.
+    var builder = GraphBuilder(name: "outer")
+    let x = builder.input("x", .f32, [1 << 18, 1])
+    let y = builder.input("y", .f32, [1, 1 << 18])
+    builder.output(builder.add(.relu, [builder.add(.matmul, [x, y], name: "outer")], name: "r"))
+    let graph = try builder.build()
+    let memory = Interpreter.physicalMemory
+    try XCTSkipIf(memory >= 1 << 38, "more than 256 GiB of memory")
+    assertError(
+      "node 'outer' (matmul): needs 274877906944 bytes of intermediates at once (its output: "
+        + "274877906944), more than the physical memory of \(memory) bytes"
+    ) { _ = try Interpreter(graph: graph) }
+    // An explicit limit: the relu's output and its input are live together (2 × 64 bytes).
+    var small = GraphBuilder(name: "small")
+    let z = small.input("z", .f32, [16])
+    small.output(small.add(.relu, [small.add(.neg, [z], name: "n")], name: "r"))
+    assertError(
+      "node 'r' (relu): needs 128 bytes of intermediates at once (its output: 64), more than "
+        + "the memory limit of 100 bytes"
+    ) { _ = try Interpreter(graph: try small.build(), memoryLimit: 100) }
+    XCTAssertNoThrow(try Interpreter(graph: try small.build(), memoryLimit: 128))
   }
 }

@@ -20,6 +20,8 @@ final class GemmPathTests: XCTestCase {
     var padding = 0
     var bias = false, rowBias = false, residual = false
     var activation = TT_ACT_NONE
+    /// B stored as float16 and multiplied by `tt_hgemm_isa` (no transposes).
+    var halfB = false
   }
 
   func run(_ t: Case, path: tt_isa, file: StaticString = #filePath, line: UInt = #line) {
@@ -28,7 +30,9 @@ final class GemmPathTests: XCTestCase {
     let (bRows, bCols) = t.transposeB ? (t.n, t.k) : (t.k, t.n)
     let (lda, ldb, ldc) = (aCols + t.padding, bCols + t.padding, t.n + t.padding)
     let a = random.values(max(aRows * lda, 1))
-    let b = random.values(max(bRows * ldb, 1))
+    var b = random.values(max(bRows * ldb, 1))
+    let halves = b.map { tt_float_to_half($0) }
+    if t.halfB { b = halves.map { tt_half_to_float($0) } }
     let bias = random.values(t.n)
     let rowBias = random.values(t.m)
     var c = random.values(t.m * ldc)  // also the residual (C += product), padding must survive
@@ -47,7 +51,11 @@ final class GemmPathTests: XCTestCase {
         expected[i * ldc + j] = Float(Self.activate(s, t.activation))
       }
     }
-    let scratch = [Float](repeating: .nan, count: Int(tt_sgemm_scratch(Int64(t.m), Int64(t.n), Int64(t.k))))
+    let scratchSize =
+      t.halfB
+      ? tt_hgemm_scratch(Int64(t.m), Int64(t.n), Int64(t.k))
+      : tt_sgemm_scratch(Int64(t.m), Int64(t.n), Int64(t.k))
+    let scratch = [Float](repeating: .nan, count: Int(scratchSize))
     var scratchCopy = scratch
     bias.withUnsafeBufferPointer { biasPointer in
       rowBias.withUnsafeBufferPointer { rowBiasPointer in
@@ -57,9 +65,16 @@ final class GemmPathTests: XCTestCase {
             row_bias: t.rowBias ? rowBiasPointer.baseAddress : nil,
             residual: t.residual ? UnsafePointer(cPointer.baseAddress) : nil, ldr: Int64(ldc),
             activation: Int32(t.activation.rawValue))
-          tt_sgemm_isa(
-            path, Int64(t.m), Int64(t.n), Int64(t.k), a, Int64(lda), t.transposeA ? 1 : 0, b, Int64(ldb),
-            t.transposeB ? 1 : 0, cPointer.baseAddress, Int64(ldc), &epilogue, &scratchCopy)
+          if t.halfB {
+            tt_hgemm_isa(
+              path, Int64(t.m), Int64(t.n), Int64(t.k), a, Int64(lda), halves, Int64(ldb),
+              cPointer.baseAddress,
+              Int64(ldc), &epilogue, &scratchCopy)
+          } else {
+            tt_sgemm_isa(
+              path, Int64(t.m), Int64(t.n), Int64(t.k), a, Int64(lda), t.transposeA ? 1 : 0, b, Int64(ldb),
+              t.transposeB ? 1 : 0, cPointer.baseAddress, Int64(ldc), &epilogue, &scratchCopy)
+          }
         }
       }
     }
@@ -119,6 +134,41 @@ final class GemmPathTests: XCTestCase {
             m: m, n: n, k: k, transposeA: index % 2 == 0, transposeB: index % 2 == 1, bias: true,
             rowBias: true,
             residual: true, activation: TT_ACT_RELU), path: path)
+      }
+    }
+  }
+
+  /// `tt_hgemm_isa` (B as float16): the few-row kernel that reads halves (m < 8; full 64-column
+  /// panels on AVX-512, 32 elsewhere, then the rest) and the widened blocks (m ≥ 8), with
+  /// leading dimensions, every epilogue term and k = 0.
+  func testHalfPrecisionBOnEveryPath() {
+    for path in Self.paths {
+      for m in [1, 3, 7, 8, 17, 65] {
+        for (n, k) in [(1, 1), (17, 63), (65, 17), (257, 3), (64, 65), (130, 257), (5, 0)] {
+          run(Case(m: m, n: n, k: k, halfB: true), path: path)
+          run(
+            Case(
+              m: m, n: n, k: k, padding: 3, bias: true, rowBias: true, residual: true,
+              activation: m % 2 == 0 ? TT_ACT_RELU : TT_ACT_GELU_TANH, halfB: true), path: path)
+        }
+      }
+    }
+  }
+
+  /// Every float16 bit pattern widens exactly on every path (NaNs stay NaNs; F16C quiets
+  /// signaling ones).
+  func testHalfWideningIsExactOnEveryPath() {
+    let bits = (0...UInt16.max).map { $0 }
+    for path in Self.paths {
+      var floats = [Float](repeating: 0, count: bits.count)
+      tt_half_to_float_array_isa(path, bits, Int64(bits.count), &floats)
+      for (half, float) in zip(bits, floats) {
+        let expected = tt_half_to_float(half)
+        if expected.isNaN {
+          XCTAssertTrue(float.isNaN, "path \(path.rawValue), bits \(half)")
+        } else {
+          XCTAssertEqual(float.bitPattern, expected.bitPattern, "path \(path.rawValue), bits \(half)")
+        }
       }
     }
   }

@@ -51,6 +51,8 @@ enum ExportSamples {
       terms.append(b.add(op, [x, y]))
     }
     terms.append(b.add(.pow, [positive, y]))
+    terms.append(b.add(.mod, [x, y]))
+    terms.append(b.add(.mod, [x, y], attributes: ["fmod": .bool(true)]))
     terms.append(b.add(.where, [b.add(.greater, [x, y]), x, y]))
     terms.append(
       b.add(
@@ -87,6 +89,16 @@ enum ExportSamples {
     h = b.add(
       .avgPool2d, [h],
       attributes: ["kernel": [2, 2], "stride": [1, 1], "padding": [1, 1], "count_include_pad": false])
+    h = b.add(
+      .resize, [h],
+      attributes: ["sizes": [2, 4, 5, 4], "scales": .floats([1.0, 1.0, 1.7, 1.5]), "mode": "linear"])
+    h = b.add(
+      .resize, [h],
+      attributes: [
+        "sizes": [2, 4, 3, 3], "scales": .floats([1.0, 1.0, 0.6, 0.75]),
+        "coordinate_transformation_mode": "asymmetric",
+        "nearest_mode": "floor",
+      ])
     let flat = b.add(.flatten, [h])
     let dense = b.add(
       .linear, [flat, b.weight("fc.w", weight([36, 5], seed: 7)), b.weight("fc.b", weight([5], seed: 8))])

@@ -137,6 +137,78 @@ final class FusionPassTests: XCTestCase {
     XCTAssertEqual(try FuseAttention().applied(to: graph), graph)
   }
 
+  /// Multi-head self-attention as the tracer records it: one packed q/k/v projection
+  /// `[B, S, 3·H·D]` split by reshape → transpose → slice → reshape, attention, then the heads
+  /// transposed and merged back.
+  func packedHeadsAttention(batch: Int = 2, positions: Int = 5, heads: Int = 3, size: Int = 4) throws -> Graph
+  {
+    let width = heads * size
+    var b = GraphBuilder(name: "heads")
+    let x = b.input("x", .f32, [batch, positions, 7])
+    let w = b.weight(
+      "w", TensorData((0..<7 * 3 * width).map { Float($0 % 13) / 13 - 0.4 }, shape: [7, 3 * width]))
+    let bias = b.weight("b", TensorData((0..<3 * width).map { Float($0 % 5) / 10 }, shape: [3 * width]))
+    let qkv = b.add(.linear, [x, w, bias], name: "qkv")
+    let split = b.add(.reshape, [qkv], attributes: ["shape": .ints([batch, positions, 3, heads, size])])
+    let moved = b.add(.transpose, [split], attributes: ["perm": [2, 0, 3, 1, 4]])
+    let parts = (0..<3).map { i in
+      b.add(
+        .reshape,
+        [
+          b.add(
+            .slice, [moved],
+            attributes: [
+              "starts": .ints([i, 0, 0, 0, 0]), "ends": .ints([i + 1, batch, heads, positions, size]),
+            ])
+        ],
+        attributes: ["shape": .ints([batch, heads, positions, size])])
+    }
+    let attended = b.add(.scaledDotProductAttention, parts, attributes: ["causal": true], name: "attention")
+    let merged = b.add(.transpose, [attended], attributes: ["perm": [0, 2, 1, 3]])
+    b.output(
+      b.add(.reshape, [merged], attributes: ["shape": .ints([batch, positions, width])], output: "out"))
+    return try b.build()
+  }
+
+  func testPackedHeadsFoldIntoTheAttentionAndTheProjectionSplits() throws {
+    let (fused, statistics) = try run(FuseAttention(), on: try packedHeadsAttention())
+    XCTAssertEqual(fused.nodes.map(\.op), [.linear, .linear, .linear, .scaledDotProductAttention])
+    let attention = fused.nodes[3]
+    XCTAssertEqual(attention.int("heads"), 3)
+    XCTAssertEqual(attention.bool("causal"), true)
+    XCTAssertEqual(attention.inputs, fused.nodes.prefix(3).map { $0.outputs[0] })
+    XCTAssertEqual(fused.weights["w.q"]?.type, TensorType(.f32, [7, 12]))
+    XCTAssertNil(fused.weights["w"])  // the packed weight is no longer read
+    XCTAssertEqual(statistics.counters["fold-attention-heads"], 1)
+    XCTAssertEqual(fused.outputs.map(\.name), ["out"])
+  }
+
+  func testHeadsStayUnfoldedWhenTheProjectionHasOtherReadersOrTheLayoutDiffers() throws {
+    var shared = try packedHeadsAttention()
+    shared.outputs.append(ValueInfo("qkv", .f32, [2, 5, 36]))  // the projection is also an output
+    let (kept, _) = try run(FuseAttention(), on: shared)
+    XCTAssertNil(kept.nodes.first { $0.op == .scaledDotProductAttention }?.attributes["heads"])
+
+    // Heads split as [S, D, H] (a different layout) are not windows of the projection.
+    var b = GraphBuilder(name: "other-layout")
+    let x = b.input("x", .f32, [1, 4, 6])
+    let parts = (0..<3).map { i in
+      b.add(
+        .transpose,
+        [
+          b.add(
+            .reshape, [b.add(.mul, [x, b.weight("c\(i)", TensorData([Float(i + 1)], shape: []))])],
+            attributes: ["shape": .ints([1, 4, 3, 2])])
+        ],
+        attributes: ["perm": [0, 3, 1, 2]])
+    }
+    let attended = b.add(.scaledDotProductAttention, parts, name: "attention")
+    let merged = b.add(.transpose, [attended], attributes: ["perm": [0, 2, 1, 3]])
+    b.output(b.add(.reshape, [merged], attributes: ["shape": .ints([1, 4, 6])], output: "out"))
+    let graph = try b.build()
+    XCTAssertEqual(try FuseAttention().applied(to: graph), graph)
+  }
+
   func testO2IsIdempotentAndDeterministic() throws {
     let graph = try tracedAttention(mask: nil)
     let once = try PassManager(pipeline: .level(.O2)).run(graph).graph

@@ -45,6 +45,28 @@ final class PruningPassTests: XCTestCase {
     XCTAssertFalse(try PruneMagnitude(sparsity: 0.6).run(&again, context: &context))
   }
 
+  func testGlobalMagnitudePruningRanksAllWeightsTogetherLikeEagerPruning() throws {
+    let (model, x) = makeMLP()
+    // Make the second layer's weights small: a global ranking takes most of its values.
+    let second = model.layers[2].prunableWeights()[0].tensor
+    try second.assign(Tensor(shape: second.shape, scalars: second.scalars.map { $0 * 0.1 }))
+    let graph = try trace(model, example: x)
+    let pruned = try PruneMagnitude(sparsity: 0.5, scope: .global).applied(to: graph)
+    let (first, last) = (zeros(pruned.weights["layers.0.weight"]), zeros(pruned.weights["layers.2.weight"]))
+    XCTAssertEqual(first + last, 40)  // round(0.5 · (48 + 32))
+    XCTAssertGreaterThan(last, 16, "the small layer loses more than half")
+    let perLayer = try PruneMagnitude(sparsity: 0.5).applied(to: graph)
+    XCTAssertEqual(zeros(perLayer.weights["layers.2.weight"]), 16)
+    // The same as eager global pruning.
+    try Pruning.globalMagnitude(model.prunableWeights().map(\.tensor), sparsity: 0.5)
+    XCTAssertEqual(
+      pruned.weights["layers.0.weight"]!.floats(), model.layers[0].prunableWeights()[0].tensor.scalars)
+    XCTAssertEqual(pruned.weights["layers.2.weight"]!.floats(), second.scalars)
+    // Through the options.
+    let pipeline = try Pipeline.named([], options: PassOptions(pruneSparsity: 0.5, pruneScope: .global))
+    XCTAssertEqual(pipeline.passes.compactMap { $0 as? PruneMagnitude }.map(\.scope), [.global])
+  }
+
   func testSparsifyStoresSparseWeightsAndKeepsTheOutputs() throws {
     let (model, x) = makeMLP()
     let graph = try PruneMagnitude(sparsity: 0.9).applied(to: try trace(model, example: x))
@@ -115,7 +137,7 @@ final class PruningPassTests: XCTestCase {
     let pipeline = try Pipeline.level(.O1, options: options)
     XCTAssertTrue(
       pipeline.description.hasPrefix(
-        "O1: prune-structured(fraction=0.25,norm=l2),prune-magnitude(sparsity=0.9),sparsify(threshold=0.8),"),
+        "O1: prune-structured(fraction=0.25,norm=l2),prune-magnitude(sparsity=0.9,scope=layer),sparsify(threshold=0.8),"),
       pipeline.description)
     let (model, x) = makeMLP()
     let result = try PassManager(pipeline: pipeline).run(try trace(model, example: x))

@@ -103,17 +103,38 @@ final class QuantizationTests: XCTestCase {
     XCTAssertLessThanOrEqual(percentile["x"]!.upperBound, 1)
   }
 
-  func testFP16StoresMatricesAsHalvesAndCastsThemOnce() throws {
+  func testFP16StoresMatricesAsHalvesReadDirectlyByLinearLayers() throws {
     let graph = try TinyMLP.graph()
     let (half, converted) = try FP16Quantizer.quantize(graph)
     XCTAssertEqual(converted, 3)
     XCTAssertEqual(half.weights["fc1.weight.f16"]?.dtype, .f16)
     XCTAssertEqual(half.weights["fc1.bias"]?.dtype, .f32, "vectors stay f32")
-    XCTAssertEqual(half.nodes.filter { $0.op == .cast }.count, 3)
+    XCTAssertEqual(half.nodes.filter { $0.op == .cast }.count, 0, "linear layers read f16 weights")
+    XCTAssertEqual(half.nodes.first { $0.op == .linear }?.inputs[1], "fc1.weight.f16")
     let bytes = { (g: Graph) in g.weights.values.reduce(0) { $0 + $1.bytes.count } }
     XCTAssertLessThan(Double(bytes(half)), 0.55 * Double(bytes(graph)))
     let x = TinyMLP.samples(8)
     XCTAssertLessThan(maxDifference(try interpret(half, x), try interpret(graph, x)), 1e-3)
+  }
+
+  func testFP16CastsAWeightOnceForReadersOtherThanLinear() throws {
+    var b = GraphBuilder(name: "shared")
+    let x = b.input("x", .f32, [2, 3])
+    let w = b.weight("w", TensorData((0..<9).map { Float($0) / 7 }, shape: [3, 3]))
+    let sum = b.add(.add, [b.add(.linear, [x, w]), b.add(.matmul, [x, w])])
+    b.output(b.add(.add, [sum, b.add(.matmul, [x, w])]))
+    let graph = try b.build()
+    let (half, converted) = try FP16Quantizer.quantize(graph)
+    XCTAssertEqual(converted, 1)
+    XCTAssertEqual(half.weights.keys.sorted(), ["w.f16"])
+    let casts = half.nodes.filter { $0.op == .cast }
+    XCTAssertEqual(casts.map(\.inputs), [["w.f16"]], "one cast, shared by both matmuls")
+    XCTAssertEqual(
+      half.nodes.filter { $0.op == .matmul }.map { $0.inputs[1] },
+      Array(repeating: casts[0].outputs[0], count: 2))
+    XCTAssertEqual(half.nodes.first { $0.op == .linear }?.inputs[1], "w.f16")
+    let input = (0..<6).map { Float($0) - 2.5 }
+    XCTAssertLessThan(maxDifference(try interpret(half, input), try interpret(graph, input)), 1e-2)
   }
 
   func testAModelWithoutLinearLayersIsLeftUnchanged() throws {
@@ -148,6 +169,44 @@ final class QuantizationTests: XCTestCase {
       XCTAssertThrowsError(try Calibration.ranges(of: graph, samples: samples, observer: .minMax)) { error in
         XCTAssertEqual("\(error)", message)
       }
+    }
+  }
+
+  func testCalibrationTakesSeveralInputsAndArrays() throws {
+    var b = GraphBuilder(name: "two-inputs")
+    let x = b.input("x", .f32, [2, 3])
+    let y = b.input("y", .f32, [2, 3])
+    b.output(b.add(.mul, [x, y], name: "product"))
+    let graph = try b.build()
+    func samples(_ values: [Float]) throws -> NumpyFile {
+      try NumpyFile(shape: [values.count / 3, 3], elements: .float32(values))
+    }
+    let first = try samples([1, 2, 3, -4, 5, 6])
+    let second = try samples([0, 0, 9, 1, 1, 1, 2, 2, 2])
+    let ys = try samples(Array(repeating: 2, count: 15))
+    let ranges = try Calibration.ranges(
+      of: graph, inputs: ["x": [first, second], "y": [ys]], observer: .minMax)
+    XCTAssertEqual(ranges["x"], -4...9, "both arrays of x")
+    XCTAssertEqual(ranges["product"], -8...18)
+    let cases: [([String: [NumpyFile]], String)] = [
+      (["x": [first]], "input 'y': no calibration samples for this input"),
+      (["x": [first], "y": [ys]], "input 'y': has 5 calibration samples, but 'x' has 2"),
+      (
+        ["x": [first, try NumpyFile(shape: [1, 2], elements: .float32([1, 2]))], "y": [ys]],
+        "input 'x': calibration samples (array 2 of 2) have shape [1, 2], but the input f32[2, 3] needs [N, 3]"
+      ),
+      (
+        ["x": [first], "y": [first], "z": [first]],
+        "two-inputs: calibration samples for 'z', which is not an input (inputs: x, y)"
+      ),
+    ]
+    for (inputs, message) in cases {
+      XCTAssertThrowsError(try Calibration.ranges(of: graph, inputs: inputs, observer: .minMax)) { error in
+        XCTAssertEqual("\(error)", message)
+      }
+    }
+    XCTAssertThrowsError(try Calibration.ranges(of: graph, samples: first, observer: .minMax)) { error in
+      XCTAssertTrue("\(error)".contains("need a model with exactly one input, this one has 2"), "\(error)")
     }
   }
 

@@ -18,8 +18,16 @@ public struct CompileCache: Sendable {
   /// The cache directory.
   public let root: String
 
-  /// A cache at `root`.
-  public init(root: String) { self.root = root }
+  /// A cache at `root`; a relative path is taken from the current directory once, here (the C
+  /// compiler runs in a build folder, where a relative path would point elsewhere).
+  public init(root: String) {
+    guard !root.hasPrefix("/"), let cwd = getcwd(nil, 0) else {
+      self.root = root
+      return
+    }
+    defer { free(cwd) }
+    self.root = String(cString: cwd) + "/" + root
+  }
 
   /// The default cache: `$XDG_CACHE_HOME/ttc`, else `$HOME/.cache/ttc`.
   public static var defaultRoot: String {

@@ -1,7 +1,8 @@
 /// The runtime kernels (Runtime/*.c) compiled once per runtime version, compiler and flags, and
-/// linked into every model library: `<cache>/runtime/<key>.o`. A model's own translation unit then
-/// only includes the runtime header, so a cold `ttc compile` of a small model compiles only the
-/// model's code.
+/// linked into every model library: `<cache>/runtime/<key>.o`, with its SHA-256 in `<key>.o.sha256`
+/// so that a corrupted object is rebuilt instead of linked. A model's own translation unit then only
+/// includes the runtime header, so a cold `ttc compile` of a small model compiles only the model's
+/// code.
 enum RuntimeObject {
   /// The folder in the cache root.
   static let folderName = "runtime"
@@ -16,14 +17,31 @@ enum RuntimeObject {
     hasher.update("\n\(compiler.compileFlags.joined(separator: " "))")
     let folder = "\(cache.root)/\(folderName)"
     let path = "\(folder)/\(hasher.finalize().prefix(32)).o"
-    if FileSystem.exists(path) { return path }
+    if let recorded = try? FileSystem.readText(path + checksumSuffix), let actual = try? checksum(of: path),
+      recorded == actual
+    {
+      return path
+    }
+    // Missing, or corrupted since it was stored (its checksum differs): build it again.
     let build = try cache.makeBuildDirectory()
     for file in RuntimeSources.files { try FileSystem.write(file.contents, to: "\(build.path)/\(file.name)") }
     try FileSystem.write(CCompiler.runtimeTranslationUnit, to: "\(build.path)/runtime.c")
     try compiler.compileRuntimeObject(source: "runtime.c", output: "runtime.o", in: build.path)
+    try FileSystem.write(try checksum(of: "\(build.path)/runtime.o"), to: "\(build.path)/runtime.sum")
     try FileSystem.createDirectory(folder)
     try FileSystem.rename("\(build.path)/runtime.o", to: path)
+    try FileSystem.rename("\(build.path)/runtime.sum", to: path + checksumSuffix)
     FileSystem.remove(build.path)
     return path
+  }
+
+  /// The file next to each object that records its SHA-256, checked before every use.
+  static let checksumSuffix = ".sha256"
+
+  /// The SHA-256 of the file at `path`, as lowercase hex.
+  static func checksum(of path: String) throws(CodegenError) -> String {
+    var hasher = SHA256()
+    hasher.update(try FileSystem.read(path))
+    return hasher.finalize()
   }
 }

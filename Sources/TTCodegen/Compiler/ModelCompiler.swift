@@ -5,8 +5,9 @@ import TTIR
 public enum ModelCompiler {
   /// Bumped whenever the emitted C or the way it is built changes for the same graph; part of the
   /// cache key. 2: the runtime is compiled into the model's translation unit. 3: one C function
-  /// per 64 nodes.
-  static let codegenVersion = "3"
+  /// per 64 nodes. 4: integer pow saturates, integer sums wrap, `resize` follows ONNX's resized
+  /// length.
+  static let codegenVersion = "4"
 
   /// Compiles `graph` (verified, static shapes) and returns the library and a report.
   ///

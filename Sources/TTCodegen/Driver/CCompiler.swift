@@ -14,7 +14,8 @@ public struct CCompiler: Sendable, Hashable {
   public var optimization: String
   /// The CPU to tune for (`-march=`), or `nil` for the compiler's default.
   public var targetCPU: String?
-  /// More flags appended to every compilation.
+  /// More flags appended to every compilation (by default those of `$TTC_CFLAGS`, see
+  /// ``environmentFlags``).
   public var extraFlags: [String]
   /// Seconds one compilation may take before it is stopped (a hanging compiler must not hang
   /// ttc); not part of cache keys.
@@ -25,7 +26,8 @@ public struct CCompiler: Sendable, Hashable {
 
   /// A compiler at `executable` with the given options.
   public init(
-    executable: String, optimization: String = "-O3", targetCPU: String? = "native", extraFlags: [String] = []
+    executable: String, optimization: String = "-O3", targetCPU: String? = "native",
+    extraFlags: [String] = CCompiler.environmentFlags
   ) {
     self.executable = executable
     self.optimization = optimization
@@ -40,8 +42,24 @@ public struct CCompiler: Sendable, Hashable {
     CCompiler(executable: try locateExecutable())
   }
 
-  /// Finds the compiler executable; see the type's documentation.
-  public static func locateExecutable() throws(CodegenError) -> String {
+  /// The flags in `$TTC_CFLAGS` (split at spaces): a test mode, e.g.
+  /// `TTC_CFLAGS="-fsanitize=address,undefined"` builds every runtime object and model library
+  /// with sanitizers (scripts/sanitize.sh). Like every compile flag they are part of cache keys.
+  public static var environmentFlags: [String] {
+    (getenv("TTC_CFLAGS").map { String(cString: $0) } ?? "").split(separator: " ").map(String.init)
+  }
+
+  /// Finds the compiler executable: `requested` (a path, relative to the current directory, or a
+  /// name looked up on `PATH`) when given, else as the type's documentation says.
+  ///
+  /// - Throws: ``CodegenError/toolFailed(_:)`` when the compiler is not an executable file.
+  public static func locateExecutable(_ requested: String? = nil) throws(CodegenError) -> String {
+    if let requested {
+      guard let path = resolve(requested) else {
+        throw .toolFailed("the C compiler '\(requested)' is not an executable file (nor a name on PATH)")
+      }
+      return path
+    }
     if let override = getenv("TTC_CC").map({ String(cString: $0) }), !override.isEmpty {
       guard let path = resolve(override) else {
         throw .toolFailed("TTC_CC is set to '\(override)', which is not an executable file")
@@ -56,9 +74,17 @@ public struct CCompiler: Sendable, Hashable {
     return fallback
   }
 
-  /// `name` if it is a path to an executable, else its first match on `PATH`.
+  /// `name` as an absolute path if it is a path to an executable (relative ones are taken from
+  /// the current directory, as the compiler runs in a build folder), else its first match on `PATH`.
   private static func resolve(_ name: String) -> String? {
-    if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+    if name.contains("/") {
+      var path = name
+      if !name.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+        path = String(cString: cwd) + "/" + name
+        free(cwd)
+      }
+      return access(path, X_OK) == 0 ? path : nil
+    }
     let path = getenv("PATH").map { String(cString: $0) } ?? ""
     for directory in path.split(separator: ":") where access("\(directory)/\(name)", X_OK) == 0 {
       return "\(directory)/\(name)"

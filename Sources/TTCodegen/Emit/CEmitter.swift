@@ -136,7 +136,8 @@ private struct Writer {
     lines += [
       "  return status;", "}", "",
       "TT_EXPORT int tt_run(const void *const *inputs, void *const *outputs, void *workspace) {",
-      "  return tt_run_ex(0, inputs, outputs, workspace, 0, 0);", "}",
+      "  return tt_run_ex(0, inputs, outputs, workspace, 0, 0);", "}", "",
+      "TT_EXPORT int tt_model_set_threads(int threads) { return tt_set_threads(threads); }",
     ]
   }
 

@@ -107,7 +107,11 @@ extension Emission {
       switch node.op {
       case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
       case .reduceMin: (highest, { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
-      default: ("0", { acc, v in "\(acc) += \(v);" })
+      // Integer sums wrap (docs/IR.md), computed on unsigned values as C leaves overflow undefined.
+      default:
+        xType.dtype.isFloatingPoint
+          ? ("0", { acc, v in "\(acc) += \(v);" })
+          : ("0", { acc, v in "\(acc) = (\(compute))((u\(compute))\(acc) + (u\(compute))\(v));" })
       }
     let variables = CSyntax.variables(x.count)
     let source = "\(inputs[0])[\(CSyntax.index(CSyntax.strides(x), variables: variables))]"

@@ -54,37 +54,45 @@ extension Emission {
     return CSyntax.loopNest(outShape, body: ["\(target) = \(CSyntax.store(value, outType));"])
   }
 
-  /// The C expression of binary elementwise `op` on `a` and `b` (in the compute type of `dtype`).
+  /// The C expression of binary elementwise `node` on `a` and `b` (in the compute type of `dtype`).
   /// Integer add, sub and mul wrap around (two's complement) as docs/IR.md says; computing them
   /// on unsigned values keeps C from treating overflow as undefined. MIN / −1 wraps to MIN.
-  static func binaryExpression(_ op: Op, _ a: String, _ b: String, _ dtype: DType) -> String {
+  static func binaryExpression(_ node: Node, _ a: String, _ b: String, _ dtype: DType) -> String {
     let compute = CSyntax.computeType(dtype)
     let unsigned = "u" + compute
     func wrapping(_ a: String, _ operation: String, _ b: String) -> String {
       dtype.isFloatingPoint
         ? "\(a) \(operation) \(b)" : "(\(compute))((\(unsigned))\(a) \(operation) (\(unsigned))\(b))"
     }
-    return switch op {
+    return switch node.op {
     case .add: wrapping(a, "+", b)
     case .sub: wrapping(a, "-", b)
     case .mul: wrapping(a, "*", b)
     case .div:
       dtype.isFloatingPoint ? "\(a) / \(b)" : "(\(b) == -1 ? \(wrapping("0", "-", a)) : \(a) / \(b))"
-    case .pow: dtype.isFloatingPoint ? "powf(\(a), \(b))" : "(\(compute))pow((double)\(a), (double)\(b))"
+    case .pow:
+      dtype.isFloatingPoint
+        ? "powf(\(a), \(b))"
+        : "(\(compute))tt_pow_int(\(a), \(b), \(CSyntax.integerBounds(dtype).low), \(CSyntax.integerBounds(dtype).high))"
     case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
     case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
     case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
     case .less: "(\(a) < \(b) ? 1.0f : 0.0f)"
+    case .mod:
+      // The remainder is taken once (`tt_mod_*`: MIN mod −1 is 0 for integers); fmod = false moves
+      // it to the divisor's sign.
+      (dtype.isFloatingPoint ? "tt_mod_f32" : "tt_mod_int")
+        + "(\(a), \(b), \(node.bool("fmod") == true ? 0 : 1))"
     default: "(\(a) > \(b) ? 1.0f : 0.0f)"  // greater
     }
   }
 
   func binary() throws(CodegenError) -> [String] {
     let dtype = context.inputTypes[0].dtype
-    func combine(_ a: String, _ b: String) -> String { Self.binaryExpression(node.op, a, b, dtype) }
+    func combine(_ a: String, _ b: String) -> String { Self.binaryExpression(node, a, b, dtype) }
     // An integer division by zero is a run-time error (the status of tt_run), not a crash.
     let divisorCheck =
-      node.op == .div && !dtype.isFloatingPoint && count > 0
+      (node.op == .div || node.op == .mod) && !dtype.isFloatingPoint && count > 0
       ? [
         "for (int64_t i = 0; i < \(context.inputTypes[1].elementCount); i++) if (\(inputs[1])[i] == 0) return TT_ERR_DIVISION_BY_ZERO;"
       ]
@@ -160,7 +168,7 @@ extension Emission {
       let value =
         node.op.category == .unaryElementwise
         ? unaryExpression(node, arguments[0], .f32)
-        : binaryExpression(node.op, arguments[0], arguments[1], .f32)
+        : binaryExpression(node, arguments[0], arguments[1], .f32)
       body.append("float t\(index) = \(value);")
     }
     let target = CSyntax.index(CSyntax.strides(loop.shape), variables: variables)

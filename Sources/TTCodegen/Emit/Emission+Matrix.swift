@@ -24,6 +24,11 @@ extension Emission {
         fields += gemm.activation.map { [".activation = \($0)"] } ?? []
       }
       let epilogue = fields.isEmpty ? "0" : "&(tt_epilogue){\(fields.joined(separator: ", "))}"
+      if context.inputTypes[1].dtype == .f16 {
+        return [
+          "tt_hgemm(\(m), \(n), \(k), \(inputs[0]), \(k), \(inputs[1]), \(n), \(output), \(n), \(epilogue), \(scratch));"
+        ]
+      }
       return [
         "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
       ]
@@ -117,21 +122,29 @@ extension Emission {
 
   func attention() throws(CodegenError) -> [String] {
     try context.requireF32()
+    // With packed heads (`heads` = H), q/k/v/y are [..., S, H·D]: head h is columns h·D ..< (h+1)·D
+    // of every row, so it is read in place with a row stride of H·D.
+    let packed = node.attributes["heads"] != nil
+    let heads = node.int("heads") ?? 1
     let (q, k, v) = (context.inputTypes[0].shape, context.inputTypes[1].shape, context.inputTypes[2].shape)
-    let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
-    let batch = Array(outShape.dropLast(2))
+    let (sq, sk) = (q[q.count - 2], k[k.count - 2])
+    let (d, dv) = (q[q.count - 1] / heads, v[v.count - 1] / heads)
+    let outer = Array(outShape.dropLast(2))
+    let batch = outer + (packed ? [heads] : [])
     let variables = CSyntax.variables(batch.count, "b")
-    func offset(_ shape: [Int], _ matrix: Int) -> String {
-      CSyntax.index(
-        CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: batch).map { $0 * matrix },
-        variables: variables)
+    func offset(_ shape: [Int], _ matrix: Int, head: Int) -> String {
+      let strides = CSyntax.broadcastStrides(Array(shape.dropLast(2)), to: outer).map { $0 * matrix }
+      return CSyntax.index(strides + (packed ? [head] : []), variables: variables)
+    }
+    func operand(_ index: Int, _ shape: [Int], rows: Int, width: Int) -> String {
+      "\(index == 3 ? output : inputs[index]) + \(offset(shape, rows * width * heads, head: width)), \(width * heads)"
     }
     let scale = CSyntax.float(node.float("scale") ?? 1 / Double(d).squareRoot())
     let causal = (node.bool("causal") ?? false) ? 1 : 0
     var mask = "0, TT_F32, 0, 0"
     if inputs.count > 3 {
       let maskType = context.inputTypes[3]
-      // Broadcast the mask to [batch..., sq, sk] and read it with those strides.
+      // Broadcast the mask to [batch..., (heads,) sq, sk] and read it with those strides.
       let full = CSyntax.broadcastStrides(maskType.shape, to: batch + [sq, sk])
       let batchOffset = CSyntax.index(Array(full.dropLast(2)), variables: variables)
       mask =
@@ -139,8 +152,8 @@ extension Emission {
       if maskType.dtype == .f16 { throw context.unsupported("an f16 mask is not supported (cast it to f32)") }
     }
     let call =
-      "tt_attention_head(\(inputs[0]) + \(offset(q, sq * d)), \(inputs[1]) + \(offset(k, sk * d)), "
-      + "\(inputs[2]) + \(offset(v, sk * dv)), \(mask), \(output) + \(offset(outShape, sq * dv)), "
+      "tt_attention_head(\(operand(0, q, rows: sq, width: d)), \(operand(1, k, rows: sk, width: d)), "
+      + "\(operand(2, v, rows: sk, width: dv)), \(mask), \(operand(3, outShape, rows: sq, width: dv)), "
       + "\(sq), \(sk), \(d), \(dv), \(scale), \(causal), \(scratch ?? "0"));"
     return CSyntax.loopNest(batch, body: [call], variable: "b")
   }
@@ -169,8 +182,18 @@ extension Emission {
       }
       result = .result(index)
     }
+    // tt_sgemm applies an activation other than ReLU to each stored row of a tile, vectorized
+    // along the row; a row narrower than one vector (16 floats) runs it an element at a time,
+    // slower than the loop after the product, which runs over the whole output (cost-aware: the
+    // XOR MLP's 4-wide tanh layer).
+    if let activation, activation != "TT_ACT_RELU", (outShape.last ?? 0) < Self.narrowestActivationRow {
+      return nil
+    }
     return (residual, activation)
   }
+
+  /// The narrowest output row whose activation `tt_sgemm` applies (see ``gemmEpilogue``).
+  static let narrowestActivationRow = 16
 
   /// The `tt_activation` of a unary instruction, if the GEMM epilogue has it.
   private static func gemmActivation(_ instruction: ElementwiseProgram.Instruction) -> String? {

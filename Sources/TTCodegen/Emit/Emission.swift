@@ -32,6 +32,7 @@ struct Emission {
     case .conversion: return conversion()
     case .fusedElementwise: return try fusedElementwise()
     case .quantized: return quantized()
+    case .resampling: return try resize()
     }
   }
 

@@ -21,6 +21,7 @@ struct NodeContext {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
       if node.op == .gather && index == 1 { continue }  // indices
       if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR indices
+      if node.op == .linear && index == 1 && type.dtype == .f16 { continue }  // f16 weights (tt_hgemm)
       throw unsupported(
         "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
     }
@@ -38,6 +39,9 @@ struct NodeContext {
       // All output rows: the emitter may fold a batch into the rows of one product, and scratch only
       // grows with m, so this covers the per-batch products too.
       let m = y.dropLast().reduce(1, *)
+      if node.op == .linear && inputTypes[1].dtype == .f16 {
+        return Int(tt_hgemm_scratch(Int64(m), Int64(n), Int64(k)))
+      }
       return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
     case .sparseLinear:
       return Int(tt_sparse_linear_scratch(Int64(inputTypes[0].shape.last ?? 0)))
@@ -47,7 +51,8 @@ struct NodeContext {
       return Int(tt_conv2d_scratch(&shape))
     case .scaledDotProductAttention:
       let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
-      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1], k[k.count - 2], v[v.count - 1])
+      let heads = node.int("heads") ?? 1
+      let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1] / heads, k[k.count - 2], v[v.count - 1] / heads)
       return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
     case .quantizedLinear:
       // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).

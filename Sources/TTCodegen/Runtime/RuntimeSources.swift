@@ -9,6 +9,7 @@ enum RuntimeSources {
     ("tt_cpu.c", PackageResources.tt_cpu_c),
     ("tt_gemm.c", PackageResources.tt_gemm_c),
     ("tt_gemm_kernel.inc", PackageResources.tt_gemm_kernel_inc),
+    ("tt_hgemm.c", PackageResources.tt_hgemm_c),
     ("tt_internal.h", PackageResources.tt_internal_h),
     ("tt_model.h", PackageResources.tt_model_h),
     ("tt_nn.c", PackageResources.tt_nn_c),
@@ -17,5 +18,6 @@ enum RuntimeSources {
     ("tt_qgemm.h", PackageResources.tt_qgemm_h),
     ("tt_runtime.h", PackageResources.tt_runtime_h),
     ("tt_sparse.c", PackageResources.tt_sparse_c),
+    ("tt_threads.c", PackageResources.tt_threads_c),
   ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

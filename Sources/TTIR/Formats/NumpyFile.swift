@@ -155,8 +155,9 @@ public struct NumpyFile: Equatable, Sendable {
     }
     let dataStart = headerStart + headerLength
     let available = bytes.count - dataStart
-    guard !overflow, count <= available / width, count * width == available else {
-      let needed = overflow ? "more than Int.max" : "\(count * width)"
+    let (byteCount, byteOverflow) = count.multipliedReportingOverflow(by: width)
+    guard !overflow, !byteOverflow, byteCount == available else {
+      let needed = overflow || byteOverflow ? "more than Int.max" : "\(byteCount)"
       throw NumpyFileError(
         "data size mismatch: shape \(shape) of \(descriptor) needs \(needed) bytes, the file has \(available)"
       )

@@ -36,6 +36,8 @@ struct ExecutionPlan: Sendable {
   let outputSlots: [Int]
   /// Weights decoded once, with their slots.
   let constants: [(slot: Int, value: InterpreterTensor)]
+  /// The bytes of intermediates live while each step runs (``TTIR/GraphAnalysis/liveBytes``).
+  let liveBytes: [Int]
 
   /// Lowers a verified `graph`.
   init(_ graph: Graph) throws(GraphError) {
@@ -76,6 +78,7 @@ struct ExecutionPlan: Sendable {
           releasedIntermediates: (released.count, released.reduce(0, +))))
     }
     self.steps = steps
+    liveBytes = analysis.liveBytes
     outputSlots = graph.outputs.map { slot($0.name) }
     slotCount = slotOf.count
   }

@@ -1,3 +1,4 @@
+import Foundation
 import TTIR
 
 /// Runs a ``TTIR/Graph`` node by node with the shared TTKernels.
@@ -22,11 +23,21 @@ public final class Interpreter: Sendable {
   public let graph: Graph
   private let plan: ExecutionPlan
 
+  /// The most bytes of intermediates the interpreter allocates at once.
+  public let memoryLimit: Int
+
+  /// The default ``memoryLimit``: the machine's physical memory.
+  public static var physicalMemory: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
+
   /// Verifies `graph` and prepares it for execution (weights are decoded once here).
   ///
-  /// - Throws: ``InterpreterError`` if the graph does not verify, or if a node uses a dtype
-  ///   the interpreter does not compute (e.g. `add` on `i64`).
-  public init(graph: Graph) throws(InterpreterError) {
+  /// - Parameter memoryLimit: the most bytes of intermediates live at once (default: the
+  ///   physical memory); a graph that needs more is refused here rather than killed by the
+  ///   system halfway through a run.
+  /// - Throws: ``InterpreterError`` if the graph does not verify, if a node uses a dtype the
+  ///   interpreter does not compute (e.g. `add` on `i64`), or if its intermediates need more
+  ///   than `memoryLimit` bytes at once (naming the first node where they do).
+  public init(graph: Graph, memoryLimit: Int = Interpreter.physicalMemory) throws(InterpreterError) {
     do {
       try graph.verify()
       plan = try ExecutionPlan(graph)
@@ -34,7 +45,15 @@ public final class Interpreter: Sendable {
       throw InterpreterError(error)
     }
     self.graph = graph
+    self.memoryLimit = memoryLimit
     for step in plan.steps { try Kernels.checkSupport(step) }
+    if let index = plan.liveBytes.firstIndex(where: { $0 > memoryLimit }) {
+      let limit = memoryLimit == Self.physicalMemory ? "the physical memory" : "the memory limit"
+      throw InterpreterError(
+        node: plan.steps[index].node,
+        "needs \(plan.liveBytes[index]) bytes of intermediates at once (its output: "
+          + "\(plan.steps[index].outputType.byteCount)), more than \(limit) of \(memoryLimit) bytes")
+    }
   }
 
   /// Runs the graph.

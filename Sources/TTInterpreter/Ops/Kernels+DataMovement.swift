@@ -45,7 +45,7 @@ extension Kernels {
 
   /// The indices of a `gather` (`f32` indices truncated toward zero), each checked to lie in
   /// `0..<length`.
-  private static func gatherIndices(
+  static func gatherIndices(
     _ node: Node, _ indices: InterpreterTensor, length: Int, axis: Int
   ) throws(InterpreterError) -> [Int] {
     // Checked before any conversion to an integer, which traps for values like 1e30.

@@ -41,11 +41,18 @@ extension Kernels {
     }
   }
 
-  /// `add` … `greater` with NumPy broadcasting (``TTKernels/Elementwise/binary(_:_:_:_:_:_:_:)``).
+  /// The kernel function of a binary elementwise node (`add` … `greater`, `mod`).
+  static func binaryFunction(_ node: Node) -> BinaryOp {
+    node.op == .mod
+      ? (node.bool("fmod") == true ? .fmod : .mod)
+      : BinaryOp(rawValue: node.op.rawValue)!  // the other binary ops share their names
+  }
+
+  /// `add` … `greater`, `mod` with NumPy broadcasting (``TTKernels/Elementwise/binary(_:_:_:_:_:_:_:)``).
   static func binary(_ step: Step, _ a: InterpreterTensor, _ b: InterpreterTensor)
     -> InterpreterTensor
   {
-    let function = BinaryOp(rawValue: step.node.op.rawValue)!  // the ten binary ops share names
+    let function = binaryFunction(step.node)
     return compute(step.outputType, [a, b]) { inputs, out in
       Elementwise.binary(
         function, inputs[0], a.shape, inputs[1], b.shape, out, step.outputType.shape)

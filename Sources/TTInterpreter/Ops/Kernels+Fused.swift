@@ -94,7 +94,7 @@ private enum InstructionKernel {
     let node = instruction.node
     self =
       node.op.category == .unaryElementwise
-      ? .unary(Kernels.unaryFunction(node)) : .binary(BinaryOp(rawValue: node.op.rawValue)!)
+      ? .unary(Kernels.unaryFunction(node)) : .binary(Kernels.binaryFunction(node))
   }
 
   /// Writes the result for `count` elements, or for one when every argument is a scalar, to

@@ -19,11 +19,14 @@ enum Kernels {
             + "\(step.inputTypes[index].dtype) (cast it to f32 first)")
       }
     }
+    if computesIntegers(step) && acceptsIntegers(node.op) { return }  // Kernels+Integer.swift
     switch node.op {
     case .reshape, .flatten, .cast:
       return
     case .gather:
       try requireFloat([0])
+    case .where:
+      try requireFloat([1, 2])  // any condition dtype
     case .dequantizeLinear, .quantizedLinear:
       return  // shape inference checks every dtype
     case .scaledDotProductAttention:
@@ -46,6 +49,7 @@ enum Kernels {
   static func evaluate(_ step: Step, _ arguments: [InterpreterTensor]) throws(InterpreterError)
     -> InterpreterTensor
   {
+    if computesIntegers(step) && acceptsIntegers(step.node.op) { return try integer(step, arguments) }
     let own = Array(arguments.dropLast(step.node.epilogueInputCount))
     return switch step.node.op.category {
     case .unaryElementwise: unary(step, arguments[0])
@@ -61,6 +65,7 @@ enum Kernels {
     case .conversion: conversion(step, arguments[0])
     case .fusedElementwise: fusedElementwise(step, arguments)
     case .quantized: quantized(step, arguments)
+    case .resampling: resize(step, arguments[0])
     }
   }
 

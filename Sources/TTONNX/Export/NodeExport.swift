@@ -32,7 +32,7 @@ struct NodeExport {
         "node '\(node.name)' (\(node.op)): quantized graphs have no ONNX export yet; export the model "
           + "before --quantize")
     }
-    if node.op == .fusedElementwise || node.attributes["epilogue"] != nil {
+    if node.op == .fusedElementwise || node.attributes["epilogue"] != nil || node.attributes["heads"] != nil {
       throw ONNXError(
         "node '\(node.name)' (\(node.op)): fused nodes (from -O2) have no ONNX form; export the model "
           + "as written, before optimization")
@@ -58,11 +58,19 @@ struct NodeExport {
     case .equal, .less, .greater:
       let opType = node.op == .equal ? "Equal" : node.op == .less ? "Less" : "Greater"
       finish("Cast", [helper(opType, node.inputs)], [Attribute.int("to", Int(ONNXDataType.float))])
+    case .mod:
+      writeMod()
+    case .resize:
+      try writeResize()
     case .where:
       let condition = helper("Cast", [x], [Attribute.int("to", Int(ONNXDataType.bool))])
       finish("Where", [condition, node.inputs[1], node.inputs[2]])
     case .linear:
-      writeLinear(node.inputs)
+      var inputs = node.inputs
+      if type(inputs[1]).dtype != type(x).dtype {  // an f16 weight read by an f32 linear
+        inputs[1] = helper("Cast", [inputs[1]], [Attribute.int("to", Int(ONNXDataType.float))])
+      }
+      writeLinear(inputs)
     case .sparseLinear:
       let dense = session.constant(densifiedWeight(), "\(node.name)/weight")
       writeLinear([x, dense] + node.inputs.dropFirst(4))
@@ -158,6 +166,53 @@ struct NodeExport {
   }
 
   /// `x · weight (+ bias)`: `Gemm` for matrices, else `MatMul` (+ `Add`).
+  /// `mod`: ONNX `Mod` takes integers either way but floats only with `fmod = 1`, so a float `mod`
+  /// with `fmod = false` is `Mod(fmod=1)` moved to the divisor's sign where the signs differ.
+  private func writeMod() {
+    let floored = node.bool("fmod") != true
+    guard floored && type(x).dtype.isFloatingPoint else {
+      finish("Mod", node.inputs, [Attribute.int("fmod", floored ? 0 : 1)])
+      return
+    }
+    let (b, dtype) = (node.inputs[1], type(x).dtype)
+    let r = helper("Mod", node.inputs, [Attribute.int("fmod", 1)])
+    let zero = scalar(0, dtype)
+    let signsDiffer = helper("Xor", [helper("Less", [r, zero]), helper("Less", [b, zero])])
+    let nonzero = helper("Not", [helper("Equal", [r, zero])])
+    finish("Where", [helper("And", [nonzero, signsDiffer]), helper("Add", [r, b]), r])
+  }
+
+  /// `resize` as `Resize` with its `scales`, or with `sizes` where the scales are the size
+  /// ratios (then a runtime derives the same scales, and the sizes exactly). ONNX derives one from
+  /// the other, so other combinations have no ONNX form.
+  private func writeResize() throws(ONNXError) {
+    let shape = type(x).shape
+    let sizes = node.ints("sizes") ?? shape
+    let scales = node.floats("scales") ?? []
+    let ratios = sizes.indices.allSatisfy { scales[$0] == Double(Float(sizes[$0]) / Float(shape[$0])) }
+    let attributes = [
+      Attribute.string("mode", node.string("mode") ?? "nearest"),
+      Attribute.string(
+        "coordinate_transformation_mode", node.string("coordinate_transformation_mode") ?? "half_pixel"),
+      Attribute.string("nearest_mode", node.string("nearest_mode") ?? "round_prefer_floor"),
+    ]
+    if ratios {
+      let constant = session.constant(
+        TensorData(int64s: sizes.map(Int64.init), shape: [sizes.count]), "\(node.name)/sizes")
+      finish("Resize", [x, "", "", constant], attributes)
+    } else {
+      let derived = sizes.indices.map { Int((Double(shape[$0]) * Double(Float(scales[$0]))).rounded(.down)) }
+      guard derived == sizes else {
+        throw ONNXError(
+          "node '\(node.name)' (resize): sizes \(sizes) are neither the input \(shape) times scales \(scales) "
+            + "nor do the scales equal the size ratios, which ONNX Resize cannot express")
+      }
+      let constant = session.constant(
+        TensorData(scales.map(Float.init), shape: [scales.count]), "\(node.name)/scales")
+      finish("Resize", [x, "", constant], attributes)
+    }
+  }
+
   private func writeLinear(_ inputs: [String]) {
     if type(x).rank == 2 {
       finish("Gemm", inputs)

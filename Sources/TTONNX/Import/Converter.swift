@@ -36,4 +36,5 @@ enum Converters {
     .merging(shape) { $1 }
     .merging(reduction) { $1 }
     .merging(conversion) { $1 }
+    .merging(resize) { $1 }
 }

@@ -78,6 +78,9 @@ extension Converters {
     "Pow": .single { (c) throws(ONNXError) in
       try c.binary(.pow, c.value(0), c.cast(c.value(1), to: c.type(0).dtype))
     },
+    "Mod": .single(["fmod"]) { (c) throws(ONNXError) in
+      try c.emit(.mod, values: [c.value(0), c.value(1)], ["fmod": .bool(c.int("fmod", 0) != 0)])
+    },
     "Equal": binary(.equal), "Less": binary(.less), "Greater": binary(.greater),
     "LessOrEqual": .single { (c) throws(ONNXError) in
       try c.binary(.sub, c.scalar(1, .f32), c.binary(.greater, c.value(0), c.value(1)))

@@ -122,6 +122,12 @@ extension Converters {
             ConstantFolding.gathered(data, indices: resolved, indicesShape: given.shape, axis: axis))
         }
         indices = .constant(TensorData(int64s: resolved.map(Int64.init), shape: given.shape))
+      } else {
+        // ONNX counts negative indices from the end; the IR's gather refuses them (docs/IR.md).
+        let dtype = c.session.type(of: indices).dtype
+        let wrapped = try c.binary(.add, indices, c.scalar(Double(shape[axis]), dtype))
+        let negative = try c.binary(.less, indices, c.scalar(0, dtype))
+        indices = try c.emit(.where, values: [negative, wrapped, indices])
       }
       return try c.emit(.gather, values: [c.value(0), indices], ["axis": .int(axis)])
     },

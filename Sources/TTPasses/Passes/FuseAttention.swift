@@ -8,11 +8,12 @@ import TTIR
 /// the additive mask is optional. The scores and weights must be read by nothing else. A mask
 /// that is a constant holding exactly the causal pattern (0 where `j ≤ i + Sk − Sq`, −∞
 /// elsewhere) becomes `causal: true` instead of an input. Scores are then never written to
-/// memory.
+/// memory. Then the head split and merge around an attention node fold into its `heads`
+/// attribute (see ``headsRule``).
 public struct FuseAttention: Pass {
   public static let name = "fuse-attention"
   public static let purpose =
-    "Rewrites matmul(softmax(q·kᵀ·scale + mask), v) into scaled_dot_product_attention (a causal mask constant becomes causal)."
+    "Rewrites matmul(softmax(q·kᵀ·scale + mask), v) into scaled_dot_product_attention (a causal mask constant becomes causal) that reads and writes heads in place."
 
   /// The pass.
   public init() {}
@@ -20,7 +21,7 @@ public struct FuseAttention: Pass {
   static let rule = RewriteRule("fuse-attention", root: .matmul) { id, editor in try fuse(id, &editor) }
 
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
-    try PatternRewriter([Self.rule]).fuse(&graph, context: &context)
+    try PatternRewriter([Self.rule, Self.headsRule]).fuse(&graph, context: &context)
   }
 
   /// Matches the attention pattern ending at the matmul `id` and replaces it.

@@ -87,9 +87,11 @@ extension GraphEditor {
   }
 
   /// Whether every input and output of node `id` is `f32`.
-  func isFloat32(_ id: NodeID) -> Bool {
-    let node = self[id]
-    return (node.inputs + node.outputs).allSatisfy { type(of: $0)?.dtype == .f32 }
+  func isFloat32(_ id: NodeID) -> Bool { isFloat32(self[id]) }
+
+  /// Whether every input and output of `node` is `f32`.
+  func isFloat32(_ node: Node) -> Bool {
+    (node.inputs + node.outputs).allSatisfy { type(of: $0)?.dtype == .f32 }
   }
 
   /// Unused names for a node that replaces the nodes called `merged` (`fc1+act1`, or the last

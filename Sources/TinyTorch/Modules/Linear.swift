@@ -45,6 +45,9 @@ public final class Linear: Module {
 
   /// Weights stored by ``Module/quantizeForEvaluation(_:)``, used in evaluation mode.
   var evaluationWeights: EvaluationWeights?
+  /// While ``Module/quantizeForEvaluation(calibratingOn:batchSize:)`` runs: the range of the
+  /// inputs seen so far (`.some(nil)` before the first one); nil otherwise.
+  var observedInputRange: ClosedRange<Float>??
 
   /// Input width.
   public var inFeatures: Int { weight.shape[0] }

@@ -37,8 +37,16 @@ open class Module: CustomStringConvertible {
     throw TensorError.invalidArgument("\(type(of: self)) does not implement forward(_:)")
   }
 
-  /// Runs ``forward(_:)`` (inside this module's naming scope while a trace is recorded).
+  /// Runs ``forward(_:)`` (inside this module's naming scope while a trace is recorded, and
+  /// reported to the task's ``ModuleCallObserver`` when one is installed).
   public func callAsFunction(_ input: Tensor) throws -> Tensor {
+    if let observer = ModuleCallObservation.current {
+      return try observer.observe(self) { try scopedForward(input) }
+    }
+    return try scopedForward(input)
+  }
+
+  private func scopedForward(_ input: Tensor) throws -> Tensor {
     guard let tracer = Tracer.current else { return try forward(input) }
     return try tracer.withScope(self) { try forward(input) }
   }

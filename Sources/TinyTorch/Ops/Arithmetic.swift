@@ -16,7 +16,8 @@ extension Tensor {
       }
     }
     let (a, b) = (self, other)
-    let differentiable = ![.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op)
+    let differentiable = ![.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .mod, .fmod]
+      .contains(op)
     let rule: (Tensor) throws -> [Tensor?] = { g in
       switch op {
       case .add:

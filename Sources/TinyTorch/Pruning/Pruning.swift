@@ -31,24 +31,18 @@ public enum Pruning {
   /// - Throws: `TensorError.invalidArgument` when `sparsity` is outside `[0, 1)`.
   public static func globalMagnitude(_ tensors: [Tensor], sparsity: Double) throws {
     try validate(sparsity, "sparsity", in: "Pruning.globalMagnitude")
-    // One key per value, all tensors back to back: already-pruned values rank below every
-    // magnitude.
-    var keys: [Float] = []
-    var starts: [Int] = []
-    for tensor in tensors {
-      starts.append(keys.count)
+    // One key per value: already-pruned values rank below every magnitude.
+    let keys = tensors.map { tensor in
       let mask = tensor.pruningMask
-      keys += tensor.scalars.indices.map { mask?[$0] == 0 ? -1 : Swift.abs(tensor.scalars[$0]) }
+      return tensor.scalars.indices.map { mask?[$0] == 0 ? -1 : Swift.abs(tensor.scalars[$0]) }
     }
-    var masks = tensors.map { [Float](repeating: 1, count: $0.count) }
-    var owner = 0
-    for position in PruningRanking.smallest(PruningRanking.prunedCount(sparsity, of: keys.count), of: keys)
-      .sorted()
-    {
-      while owner + 1 < starts.count && starts[owner + 1] <= position { owner += 1 }
-      masks[owner][position - starts[owner]] = 0
+    let count = PruningRanking.prunedCount(sparsity, of: keys.reduce(0) { $0 + $1.count })
+    let pruned = PruningRanking.smallest(count, acrossGroups: keys)
+    for (tensor, positions) in zip(tensors, pruned) {
+      var mask = [Float](repeating: 1, count: tensor.count)
+      for position in positions { mask[position] = 0 }
+      tensor.setPruningMask(mask)
     }
-    for (tensor, mask) in zip(tensors, masks) { tensor.setPruningMask(mask) }
   }
 
   /// Prunes whole output units of `layer` with the smallest `norm`: the `fraction` of a

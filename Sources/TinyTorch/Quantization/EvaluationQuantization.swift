@@ -29,14 +29,15 @@ public struct QuantizationReport: Sendable, CustomStringConvertible {
 
 /// A `Linear` layer's weights as stored for evaluation.
 enum EvaluationWeights {
-  /// `[out, in]` int8 values and `[out]` scales (``TTIR/QuantizedWeights``).
-  case int8(values: [Int8], scales: [Float])
+  /// `[out, in]` int8 values and `[out]` scales (``TTIR/QuantizedWeights``), and the calibrated
+  /// per-tensor parameters of the input (static), or nil (dynamic: taken from each input).
+  case int8(values: [Int8], scales: [Float], input: QuantizationParameters?)
   /// The weight `[in, out]` rounded to float16 and widened back (what is computed with).
   case fp16(Tensor)
 
   var byteCount: Int {
     switch self {
-    case .int8(let values, let scales): values.count + 4 * scales.count
+    case .int8(let values, let scales, _): values.count + 4 * scales.count
     case .fp16(let weight): 2 * weight.count
     }
   }
@@ -67,11 +68,57 @@ extension Module {
       case .int8Dynamic:
         let quantized = QuantizedWeights(linearWeight: TensorData(weight.scalars, shape: weight.shape))
         layer.evaluationWeights = .int8(
-          values: quantized.values.bytes.map { Int8(bitPattern: $0) }, scales: quantized.scales.floats())
+          values: quantized.values.bytes.map { Int8(bitPattern: $0) }, scales: quantized.scales.floats(),
+          input: nil)
       }
       after += layer.evaluationWeights!.byteCount - 4 * weight.count
     }
     return QuantizationReport(layers: layers.count, bytesBefore: before, bytesAfter: after)
+  }
+
+  /// Quantizes every ``Linear`` layer to int8 for evaluation with *static* activation
+  /// quantization: runs `samples` (`[N, …]`, the model's input with N samples) through the model
+  /// in float32, in batches of `batchSize`, recording the smallest and largest value each layer
+  /// receives; each layer then stores int8 weights (as ``EvaluationQuantization/int8Dynamic``)
+  /// and quantizes its input with the fixed per-tensor parameters of that range
+  /// (`TTIR.QuantizationParameters(covering:)`, the rule of `ttc --quantize int8`), clamping
+  /// values outside it. A layer the samples never reach gets the range 0...0.
+  ///
+  /// ```swift
+  /// try model.quantizeForEvaluation(calibratingOn: trainImages)
+  /// model.eval()
+  /// ```
+  /// - Throws: what running the model on `samples` throws, or `TensorError.invalidArgument`
+  ///   for empty samples or a batch size below 1.
+  @discardableResult
+  public func quantizeForEvaluation(calibratingOn samples: Tensor, batchSize: Int = 64) throws
+    -> QuantizationReport
+  {
+    guard samples.rank >= 1, samples.shape[0] > 0, batchSize >= 1 else {
+      throw TensorError.invalidArgument(
+        "quantizeForEvaluation(calibratingOn:): samples \(samples.shape) need N ≥ 1 along axis 0, batch size \(batchSize) ≥ 1"
+      )
+    }
+    let layers = modules().compactMap { $0 as? Linear }
+    removeEvaluationQuantization()
+    for layer in layers { layer.observedInputRange = .some(nil) }
+    defer { for layer in layers { layer.observedInputRange = nil } }
+    try withEvaluationMode {
+      try withNoGrad {
+        for start in stride(from: 0, to: samples.shape[0], by: batchSize) {
+          _ = try self(
+            try samples.slice(axis: 0, start: start, end: Swift.min(start + batchSize, samples.shape[0])))
+        }
+      }
+    }
+    let report = quantizeForEvaluation(.int8Dynamic)
+    for layer in layers {
+      guard case .int8(let values, let scales, _) = layer.evaluationWeights else { continue }
+      let range = (layer.observedInputRange ?? nil) ?? 0...0
+      layer.evaluationWeights = .int8(
+        values: values, scales: scales, input: QuantizationParameters(covering: range))
+    }
+    return report
   }
 
   /// Drops the weights stored by ``quantizeForEvaluation(_:)``: evaluation uses float32 again.
@@ -84,11 +131,18 @@ extension Linear {
   /// The layer's output from its evaluation weights, or nil when it computes in float32 (training,
   /// tracing, or not quantized).
   func quantizedForward(_ input: Tensor) throws -> Tensor? {
+    if let observed = observedInputRange {
+      let finite = input.scalars.filter(\.isFinite)
+      if let low = finite.min(), let high = finite.max() {
+        observedInputRange =
+          observed.map { Swift.min($0.lowerBound, low)...Swift.max($0.upperBound, high) } ?? low...high
+      }
+    }
     guard !isTraining, Tracer.current == nil, let stored = evaluationWeights else { return nil }
     switch stored {
     case .fp16(let weight):
       return try input.linear(weight: weight, bias: bias)
-    case .int8(let values, let scales):
+    case .int8(let values, let scales, let parameters):
       guard input.rank >= 1, input.shape[input.rank - 1] == inFeatures else {
         throw TensorError.invalidArgument(
           "linear: input shape \(input.shape) does not match weight shape \(weight.shape) (expected [..., \(inFeatures)])"
@@ -102,10 +156,18 @@ extension Linear {
         out.withUnsafeMutableBufferPointer { y in
           guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
           biasValues.withOptionalPointer { b in
-            QuantizedLinear.run(
-              .float(xs), rows: rows, inFeatures: k, weight: values, outFeatures: n, weightScales: scales,
-              bias: b,
-              relu: false, .float(ys))
+            func run(_ x: QuantizedLinear.Input) {
+              QuantizedLinear.run(
+                x, rows: rows, inFeatures: k, weight: values, outFeatures: n, weightScales: scales, bias: b,
+                relu: false, .float(ys))
+            }
+            guard let parameters else { return run(.float(xs)) }
+            var quantized = [Int8](repeating: 0, count: Swift.max(rows * k, 1))
+            Quantization.quantize(
+              xs, count: rows * k, scale: parameters.scale, zeroPoint: parameters.zeroPoint, &quantized)
+            quantized.withUnsafeBufferPointer { q in
+              run(.int8(q.baseAddress!, scale: parameters.scale, zeroPoint: parameters.zeroPoint))
+            }
           }
         }
       }

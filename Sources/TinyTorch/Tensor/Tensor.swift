@@ -34,6 +34,9 @@ public final class Tensor {
   /// The pruning mask (1 keeps a value, 0 holds it at zero) set by ``Pruning``; optimizers
   /// re-apply it after every step. Nil when the tensor is not pruned.
   public internal(set) var pruningMask: [Float]?
+  /// The allocation counter this tensor's storage is counted by, and the buffer it counted (see
+  /// ``TensorAllocationCounter``); nil when no counter was installed at creation.
+  var allocation: (counter: TensorAllocationCounter, address: UnsafeRawPointer)?
 
   /// Creates a tensor from row-major values and a shape. Throws when the counts differ.
   public convenience init(shape: [Int], scalars: [Float], requiresGrad: Bool = false) throws {
@@ -50,6 +53,7 @@ public final class Tensor {
     self.shape = shape
     self.scalars = scalars
     self.requiresGrad = requiresGrad
+    countAllocation()
   }
 
   /// A scalar (rank-0) tensor.
@@ -124,6 +128,7 @@ public final class Tensor {
 
   /// Releases the autograd graph behind this tensor without recursion (see ``GraphRelease``).
   deinit {
+    if let allocation { allocation.counter.release(allocation.address) }
     guard gradFunction != nil else { return }
     let mustDrain = GraphRelease.enqueue(gradFunction!)
     gradFunction = nil

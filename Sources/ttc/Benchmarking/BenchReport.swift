@@ -7,7 +7,9 @@ struct BenchReport: Encodable {
   let machine: Machine
   let model: String
   let batch: Int
+  /// Kernel threads per call (`--threads`) and concurrent compiled callers (`--callers`).
   let threads: Int
+  let callers: Int
   /// FLOPs of one call (TTIR's CostModel) and this machine's cached `ttc peak`, if measured.
   let flops: Int
   let peak: MachinePeak?
@@ -27,7 +29,7 @@ struct BenchReport: Encodable {
   func shareOfPeak(_ latency: Latency) -> Double? { peak.map { gflops(latency) / $0.fp32GFLOPS } }
 
   enum CodingKeys: String, CodingKey {
-    case machine, model, batch, threads, inputs, interpreter, compiled, concurrent, speedup, flops
+    case machine, model, batch, threads, callers, inputs, interpreter, compiled, concurrent, speedup, flops
     case interpreterGFLOPS = "interpreter_gflops"
     case compiledGFLOPS = "compiled_gflops"
     case peakGFLOPS = "peak_gflops"
@@ -42,6 +44,7 @@ struct BenchReport: Encodable {
     try container.encode(model, forKey: .model)
     try container.encode(batch, forKey: .batch)
     try container.encode(threads, forKey: .threads)
+    try container.encode(callers, forKey: .callers)
     try container.encode(inputs, forKey: .inputs)
     try container.encode(interpreter, forKey: .interpreter)
     try container.encode(compiled, forKey: .compiled)
@@ -59,7 +62,7 @@ struct BenchReport: Encodable {
   /// Latency per engine (median and 90th percentile) and the speedup over the interpreter.
   var figure: Figure {
     var engines = [("interpreter", interpreter), ("compiled", compiled)]
-    if let concurrent { engines.append(("compiled ×\(threads) threads", concurrent)) }
+    if let concurrent { engines.append(("compiled ×\(callers) callers", concurrent)) }
     let latency = BarChart(
       title: "ttc bench \(model), batch \(batch): latency per call", categories: engines.map(\.0),
       series: [
@@ -69,7 +72,8 @@ struct BenchReport: Encodable {
       categoryAxisTitle: machine.summary)
     var speedups = [("compiled (median latency)", speedup)]
     if let concurrent {
-      speedups.append(("compiled ×\(threads) (throughput)", concurrent.throughput / interpreter.throughput))
+      speedups.append(
+        ("compiled ×\(callers) callers (throughput)", concurrent.throughput / interpreter.throughput))
     }
     let speedupChart = BarChart(
       title: "speedup over the interpreter", categories: speedups.map(\.0),
@@ -93,7 +97,7 @@ struct BenchReport: Encodable {
     }
     row("interpreter", interpreter)
     row("compiled", compiled)
-    if let concurrent { row("compiled ×\(threads) threads", concurrent) }
+    if let concurrent { row("compiled ×\(callers) callers", concurrent) }
     print(table.rendered, terminator: "")
     print(String(format: "speedup: %.1f× (median latency)", speedup))
     if let peak {

@@ -18,7 +18,8 @@ struct BenchCommand: ParsableCommand {
       exactly --runs times), so that background load affects both alike; the report \
       gives the median and 90th-percentile latency per call, the throughput in samples (batch \
       rows) per second, the speedup of the median, and the largest absolute and relative \
-      difference between the two engines' outputs. --threads N also runs N compiled calls \
+      difference between the two engines' outputs. --threads N runs each call's kernels (GEMM, \
+      convolution) on N threads in both engines. --callers N also runs N compiled calls \
       concurrently (each with its own workspace) and reports their aggregate throughput. \
       Compiles through the compile cache (see ttc compile for the compiler options). --plot draws \
       the latencies and the speedup as an SVG bar chart.
@@ -34,6 +35,7 @@ struct BenchCommand: ParsableCommand {
       Examples:
         ttc bench mlp.json
         ttc bench cnn.json --batch 64 --threads 2
+        ttc bench cnn.json --batch 64 --callers 2
         ttc bench mlp.json --runs 1000 --json
         ttc bench mlp.json --batch 64 --quantize int8-dynamic --plot bench.svg
         ttc bench --suite --json-file suite.json --plot suite.svg
@@ -50,12 +52,15 @@ struct BenchCommand: ParsableCommand {
     help: "Benchmark at this batch size (re-specializes the leading dimension of every input).")
   var batch: Int?
 
-  /// The most concurrent callers `--threads` accepts (each gets its own workspace).
-  static let maxThreads = 256
+  /// The most concurrent callers `--callers` accepts (each gets its own workspace).
+  static let maxCallers = 256
 
   @Option(
-    parsing: .unconditional, help: "Also run the compiled model on this many threads at once (at most 256).")
-  var threads = 1
+    parsing: .unconditional,
+    help: "Also run the compiled model from this many callers at once (at most 256).")
+  var callers = 1
+
+  @OptionGroup(title: "Threads") var threading: ThreadFlags
 
   @Option(
     name: [.customLong("runs"), .customLong("repeats")], parsing: .unconditional,
@@ -84,6 +89,8 @@ struct BenchCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
 
   @OptionGroup var compiler: CompilerFlags
@@ -91,8 +98,8 @@ struct BenchCommand: ParsableCommand {
   func validate() throws {
     if let batch, batch <= 0 { throw ValidationError("--batch must be positive (got \(batch))") }
     if let runs, runs <= 0 { throw ValidationError("--runs must be positive (got \(runs))") }
-    guard (1...BenchCommand.maxThreads).contains(threads) else {
-      throw ValidationError("--threads must be between 1 and \(BenchCommand.maxThreads) (got \(threads))")
+    guard (1...BenchCommand.maxCallers).contains(callers) else {
+      throw ValidationError("--callers must be between 1 and \(BenchCommand.maxCallers) (got \(callers))")
     }
     guard seconds > 0 else { throw ValidationError("--seconds must be positive (got \(seconds))") }
     if suite.suite {
@@ -149,11 +156,11 @@ struct BenchCommand: ParsableCommand {
       digits: Result { try DigitsData(folder: suite.dataFolder) }.mapError {
         $0 as? CommandFailure ?? CommandFailure("\($0)")
       },
-      compiler: compiler, threads: threads, repeats: runs, secondsPerEntry: secondsPerEntry, seed: seed
+      compiler: compiler, threads: callers, repeats: runs, secondsPerEntry: secondsPerEntry, seed: seed
     ) { line in FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8)) }
     let report = SuiteReport(
       machine: Machine.current, command: (["ttc"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-      date: ISO8601DateFormatter().string(from: Date()), threads: threads, repeats: runs,
+      date: ISO8601DateFormatter().string(from: Date()), threads: callers, repeats: runs,
       secondsPerEntry: secondsPerEntry, results: runner.run(entries))
     if !json { print(report.markdown, terminator: "") }
     try writeJSON(report)
@@ -168,11 +175,13 @@ struct BenchCommand: ParsableCommand {
   private func bench() throws {
     let model = self.model ?? ""
     try checkOutputs(reading: OutputPaths.modelFiles(model))
-    let loaded = try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
+    let loaded = try LoadedModel(
+      path: model, modelFile: modelFile, batch: batch, passes: passes, quantization: quantization)
     let graph = loaded.graph
     if let note = loaded.quantizationNote, !json { print(note) }
     let interpreter = try makeInterpreter(graph, modelPath: model)
     let compiled = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: model)
+    try threading.apply(to: compiled)
     let inputs = try RandomInputs.make(for: graph, seed: seed)
     let ordered = orderedInputs(inputs, of: graph)
     let rows = graph.batchSize ?? 1
@@ -190,14 +199,14 @@ struct BenchCommand: ParsableCommand {
       difference.add(value.floats(), interpreted[info.name]!.floats())
     }
     let report = BenchReport(
-      machine: Machine.current, model: graph.name, batch: rows, threads: threads,
+      machine: Machine.current, model: graph.name, batch: rows, threads: threading.threads, callers: callers,
       flops: try GraphAnalysis(graph).totalFLOPs,
       peak: MachinePeak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
-      concurrent: threads > 1
+      concurrent: callers > 1
         ? try Latency.concurrent(
-          compiled, ordered, threads: threads, runs: runs, budget: seconds, batch: rows) : nil,
+          compiled, ordered, threads: callers, runs: runs, budget: seconds, batch: rows) : nil,
       difference: difference)
     if !json { report.printTable() }
     try writeJSON(report)

@@ -50,6 +50,8 @@ struct CompileCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   @OptionGroup(title: "Quantization") var quantization: QuantizationFlags
 
   @OptionGroup var compiler: CompilerFlags
@@ -68,7 +70,7 @@ struct CompileCommand: ParsableCommand {
       [("-o", outputPath)] + (emitC.map { [("--emit-c", $0)] } ?? []), reading: OutputPaths.modelFiles(model))
     let sizes = IntermediateBytes()
     let loaded = try LoadedModel(
-      path: model, batch: batch, passes: passes, quantization: quantization,
+      path: model, modelFile: modelFile, batch: batch, passes: passes, quantization: quantization,
       instruments: verbose ? [sizes] : [])
     if let note = loaded.quantizationNote { print(note) }
     var options = try compiler.options(emitC: emitC)

@@ -53,6 +53,8 @@ struct DiffCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   @OptionGroup var compiler: CompilerFlags
 
   func validate() throws {
@@ -65,7 +67,7 @@ struct DiffCommand: ParsableCommand {
   }
 
   private func diff() throws {
-    let loaded = try LoadedModel(path: model, batch: batch, passes: passes)
+    let loaded = try LoadedModel(path: model, modelFile: modelFile, batch: batch, passes: passes)
     let graph = loaded.graph
     let values =
       inputs.isEmpty

@@ -32,9 +32,11 @@ struct ExportCommand: ParsableCommand {
     help: "The file to write (default: beside the model, .onnx).")
   var output: String?
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   func run() throws {
     try reportingErrors {
-      let graph = try loadModel(model)
+      let graph = try loadModel(model, modelFile)
       let source = URL(fileURLWithPath: model)
       let destination = output ?? source.deletingPathExtension().appendingPathExtension("onnx").path
       try OutputPaths.check(

@@ -49,10 +49,12 @@ struct GraphCommand: ParsableCommand {
     if profile && format != .dot { throw ValidationError("--profile colours DOT output; use --format dot") }
   }
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   func run() throws {
     try reportingErrors {
       if let output { try OutputPaths.check([("-o", output)], reading: OutputPaths.modelFiles(model)) }
-      let graph = try loadModel(model)
+      let graph = try loadModel(model, modelFile)
       let text: String
       switch format {
       case .dot:

@@ -13,7 +13,8 @@ struct ImportCommand: ParsableCommand {
       static: dynamic dimensions must be bound with --batch (leading dimensions) or \
       --input-shape. Shape arithmetic on constants (Shape, Gather, Concat, ConstantOfShape, ...) \
       folds away. An op or attribute without an exact IR equivalent is refused, naming the node; \
-      nothing is written then. Weights go to the safetensors file beside the output.
+      nothing is written then. Weights go to the safetensors file beside the output. Without -o, \
+      an existing model file (or its weights) beside the input is not replaced.
 
       Supported ops: \(ONNXImporter.supportedOps.joined(separator: ", ")).
 
@@ -45,6 +46,14 @@ struct ImportCommand: ParsableCommand {
       let destination = URL(
         fileURLWithPath: output ?? source.deletingPathExtension().appendingPathExtension("json").path)
       let options = ONNXImporter.Options(batchSize: batch, inputShapes: try parsedShapes())
+      if output == nil {
+        // Without -o the destination was not named, so an existing model there is not replaced.
+        for path in OutputPaths.modelFiles(destination.path)
+        where FileManager.default.fileExists(atPath: path) {
+          throw CommandFailure(
+            "\(path) already exists; pass -o \(destination.path) to replace it, or -o another path")
+        }
+      }
       let graph = try ONNXImporter(options: options).importModel(from: source)
       let inputs = [source] + ((try? ONNXModelInputs.externalDataFiles(of: source)) ?? [])
       try OutputPaths.check(

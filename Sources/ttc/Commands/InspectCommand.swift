@@ -30,9 +30,13 @@ struct InspectCommand: ParsableCommand {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   func run() throws {
     try reportingErrors {
-      let graph = try LoadedModel(path: model, batch: nil, passes: passes, defaultLevel: .O0).graph
+      let graph = try LoadedModel(
+        path: model, modelFile: modelFile, batch: nil, passes: passes, defaultLevel: .O0
+      ).graph
       let analysis: GraphAnalysis
       do {
         analysis = try graph.analysis()

@@ -18,9 +18,12 @@ struct ProfileCommand: ParsableCommand {
       time and share, achieved GFLOP/s, arithmetic intensity (FLOP/byte) and the share of the \
       roofline it reaches (min(peak, intensity × bandwidth), from `ttc peak`, measured once \
       per machine and cached), then the median run, the parameter count and the peak memory \
-      (interpreter: node outputs held at once, counted as they are made and freed; compiled: \
-      the arena planned at compile time). --engine compiled compiles through the compile cache \
-      (see ttc compile) and times nodes through the library's observer hook. Inputs not given \
+      (interpreter: node outputs held at once, counted as they are made and freed; eager: \
+      tensor storage, likewise; compiled: the arena planned at compile time). --engine \
+      compiled compiles through the compile cache (see ttc compile) and times nodes through \
+      the library's observer hook; --engine eager runs each node as a module call of the \
+      eager op of the same name (the graph as traced: -O0 unless -O or --passes says \
+      otherwise; fused and quantized ops have no eager form and are refused). Inputs not given \
       are filled with deterministic values (floats uniform in [0, 1), integers 0). --trace \
       writes a Chrome trace (open it in https://ui.perfetto.dev or chrome://tracing) with one \
       slice per node per run. A model that fails names the node where it failed.
@@ -28,11 +31,12 @@ struct ProfileCommand: ParsableCommand {
       Examples:
         ttc profile mlp.json --input x.npy
         ttc profile cnn.json --engine compiled --runs 50 --trace cnn-trace.json
+        ttc profile cnn.json --engine eager --trace cnn-eager.json
       """)
 
   @OptionGroup var source: ModelInputs
 
-  @Option(help: "The engine to profile: interpreter or compiled.")
+  @Option(help: "The engine to profile: interpreter, compiled or eager.")
   var engine: Engine = .interpreter
 
   @Option(parsing: .unconditional, help: "Timed runs; each node's median over them is reported.")
@@ -72,7 +76,10 @@ struct ProfileCommand: ParsableCommand {
   private var cacheRoot: String { compiler.cacheDirectory ?? CompileCache.defaultRoot }
 
   private func measure() throws -> Profile {
-    let loaded = try source.load()
+    // Eager mode runs the graph as traced: its ops have no fused forms.
+    let loaded = try LoadedModel(
+      path: source.model, modelFile: source.modelFile, batch: source.batch, passes: source.passes,
+      defaultLevel: engine == .eager ? .O0 : .O2)
     let graph = loaded.graph
     let values = try source.values(for: graph, fill: true)
     let profiler = Profiler(warmup: warmup, runs: runs)
@@ -84,7 +91,7 @@ struct ProfileCommand: ParsableCommand {
         let library = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: source.model)
         return try profiler.profile(library, graph: graph, inputs: orderedInputs(values, of: graph))
       case .eager:
-        throw CommandFailure("\(source.model): --engine eager is not built yet; use interpreter or compiled")
+        return try profiler.profileEager(graph, inputs: values.mapValues(\.tensorData))
       }
     } catch let error as ProfileError {
       throw CommandFailure("\(source.model): \(error)")

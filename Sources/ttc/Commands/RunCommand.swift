@@ -15,7 +15,8 @@ struct RunCommand: ParsableCommand {
       --output they are printed. --batch N re-specializes the model to batch size N (the \
       leading dimension of every input) when its reshapes and slices allow it. --compiled runs \
       the compiled library instead: the given one (built by ttc compile from this model, at \
-      this batch size), or one compiled on the fly through the compile cache.
+      this batch size), or one compiled on the fly through the compile cache. --threads N runs \
+      each kernel (GEMM, convolution) on N threads; outputs do not depend on it.
 
       Examples:
         ttc run mlp.json --input x.npy --output probs.npy
@@ -36,6 +37,8 @@ struct RunCommand: ParsableCommand {
   var compiled = false
 
   @OptionGroup var quantization: QuantizationFlags
+
+  @OptionGroup(title: "Threads") var threading: ThreadFlags
 
   @OptionGroup(title: "Compilation (with --compiled and no library)")
   var compiler: CompilerFlags
@@ -63,6 +66,7 @@ struct RunCommand: ParsableCommand {
         graph.outputs.compactMap { output in destinations[output.name].map { ("--output", $0) } },
         reading: source.readFiles + (library.map { [$0] } ?? []))
       let values = try source.values(for: graph)
+      try threading.apply()
       let results =
         try compiled ? runCompiled(loaded, values) : interpret(graph, values, modelPath: source.model)
       for output in graph.outputs {
@@ -83,6 +87,7 @@ struct RunCommand: ParsableCommand {
     let graph = loaded.graph
     let compiledModel = try loadCompiledModel(
       loaded, library: library, flags: compiler, modelPath: source.model)
+    try threading.apply(to: compiledModel)
     do {
       let results = try compiledModel.run(orderedInputs(values, of: graph))
       return Dictionary(

@@ -64,7 +64,7 @@ struct CompilerFlags: ParsableArguments {
   ///
   /// - Throws: ``CodegenError/toolFailed(_:)`` when no `--cc` is given and no compiler is found.
   func options(emitC: String? = nil) throws -> CompileOptions {
-    let executable = try compilerPath ?? CCompiler.locateExecutable()
+    let executable = try CCompiler.locateExecutable(compilerPath)
     var compiler = CCompiler(
       executable: executable, optimization: "-" + optimization, targetCPU: targetCPU)
     compiler.timeout = compileTimeout

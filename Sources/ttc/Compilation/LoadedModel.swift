@@ -27,13 +27,14 @@ struct LoadedModel {
   ///
   /// - Throws: ``CommandFailure`` naming the file (and the pass, for a pass failure).
   init(
-    path: String, batch: Int?, passes: PassFlags, quantization: QuantizationFlags? = nil,
+    path: String, modelFile: ModelFileFlags, batch: Int?, passes: PassFlags,
+    quantization: QuantizationFlags? = nil,
     defaultLevel: OptimizationLevel = .O2, instruments extra: [any PassInstrument] = []
   ) throws {
     let pipeline = try passes.pipeline(batch: batch, defaultLevel: defaultLevel)
     let instruments = try passes.instruments(for: pipeline) + extra
     let start = Date()
-    let original = try loadModel(path)
+    let original = try loadModel(path, modelFile)
     try self.init(
       original: original, path: path, pipeline: pipeline, quantization: quantization?.request(),
       instruments: instruments, loadSeconds: Date().timeIntervalSince(start))

@@ -25,8 +25,8 @@ enum OptimizationFlag: String, EnumerableFlag {
 }
 
 /// The graph-pass options of the commands that optimize a model before running or compiling it:
-/// `-O0`/`-O1`/`-O2`, `--passes a,b,c`, `--print-after NAME|all` and pruning (`--prune S`,
-/// `--prune-structured F`, `--prune-norm l1|l2`).
+/// `-O0`/`-O1`/`-O2`, `--passes a,b,c`, `--print-after NAME|all`, pruning (`--prune S`,
+/// `--prune-structured F`, `--prune-norm l1|l2`) and low-rank factorization (`--low-rank E`).
 struct PassFlags: ParsableArguments {
   @Flag var level: OptimizationFlag?
 
@@ -50,6 +50,12 @@ struct PassFlags: ParsableArguments {
   var prune: Double?
 
   @Option(
+    name: .customLong("prune-scope"),
+    help: "Rank the values of each weight on its own (layer) or of all weights together (global) for --prune."
+  )
+  var pruneScope: PruningScopeFlag = .layer
+
+  @Option(
     name: .customLong("prune-structured"),
     help: ArgumentHelp(
       "Remove this fraction (0 ≤ F < 1) of the neurons/channels of every layer feeding another layer, shrinking both (pass prune-structured).",
@@ -60,9 +66,17 @@ struct PassFlags: ParsableArguments {
     name: .customLong("prune-norm"), help: "The norm that ranks neurons/channels for --prune-structured.")
   var pruneNorm: PruningNormFlag = .l1
 
+  @Option(
+    name: .customLong("low-rank"),
+    help: ArgumentHelp(
+      "Factor every linear weight into two thinner ones by truncated SVD, keeping this fraction (0 < E ≤ 1) of its energy, where that saves bytes (pass low-rank).",
+      valueName: "E"))
+  var lowRank: Double?
+
   /// Whether any of these options was given.
   var isGiven: Bool {
     level != nil || passList != nil || printAfter != nil || prune != nil || pruneStructured != nil
+      || lowRank != nil
   }
 
   func validate() throws {
@@ -76,6 +90,9 @@ struct PassFlags: ParsableArguments {
         throw ValidationError("\(flag): \(problem)")
       }
     }
+    if let lowRank, let problem = LowRankFactors.problem(with: lowRank) {
+      throw ValidationError("--low-rank: \(problem)")
+    }
   }
 
   /// The pipeline these flags ask for (`defaultLevel` when they name none), preceded by
@@ -84,9 +101,8 @@ struct PassFlags: ParsableArguments {
   /// - Throws: ``CommandFailure`` for an unknown pass name (listing the known ones).
   func pipeline(batch: Int?, defaultLevel: OptimizationLevel) throws -> Pipeline {
     let options = PassOptions(
-      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune,
-      pruneStructured: pruneStructured,
-      pruneNorm: pruneNorm.norm)
+      batchSize: batch, evaluator: Interpreter.evaluate, pruneSparsity: prune, pruneScope: pruneScope.scope,
+      pruneStructured: pruneStructured, pruneNorm: pruneNorm.norm, lowRankEnergy: lowRank)
     do {
       if let passList {
         let names = passList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -106,6 +122,19 @@ struct PassFlags: ParsableArguments {
       return [try GraphPrinter(after: printAfter, in: pipeline) { print($0, terminator: "") }]
     } catch {
       throw CommandFailure("--print-after: \(error)")
+    }
+  }
+}
+
+/// `--prune-scope`: which values unstructured pruning ranks together.
+enum PruningScopeFlag: String, ExpressibleByArgument, CaseIterable {
+  case layer, global
+
+  /// The scope in TTIR.
+  var scope: PruningScope {
+    switch self {
+    case .layer: .layer
+    case .global: .global
     }
   }
 }

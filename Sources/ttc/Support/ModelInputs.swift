@@ -22,6 +22,8 @@ struct ModelInputs: ParsableArguments {
 
   @OptionGroup(title: "Graph passes") var passes: PassFlags
 
+  @OptionGroup var modelFile: ModelFileFlags
+
   /// Every file these options make a command read: the model, its weights and the `--input`
   /// files (for `NAME=FILE.npy`, both readings of the argument).
   var readFiles: [String] {
@@ -33,7 +35,8 @@ struct ModelInputs: ParsableArguments {
 
   /// The model after the passes (re-specialized to `--batch` when given).
   func load(quantization: QuantizationFlags? = nil) throws -> LoadedModel {
-    try LoadedModel(path: model, batch: batch, passes: passes, quantization: quantization)
+    try LoadedModel(
+      path: model, modelFile: modelFile, batch: batch, passes: passes, quantization: quantization)
   }
 
   /// The `--input` values for `graph`; with `fill`, inputs not given get deterministic values.

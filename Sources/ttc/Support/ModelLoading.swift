@@ -2,11 +2,12 @@ import Foundation
 import TTIR
 import TTInterpreter
 
-/// Loads `path` with ``TTIR/ModelFile/load(from:)``; errors name the file as the user wrote it,
-/// e.g. `model.json: node 'fc2' (matmul): inner dimensions 128 and 64 differ`.
-func loadModel(_ path: String) throws -> Graph {
+/// Loads `path` with ``TTIR/ModelFile/load(from:allowingWeightsOutsideFolder:)``; errors name the
+/// file as the user wrote it, e.g. `model.json: node 'fc2' (matmul): inner dimensions 128 and 64 differ`.
+func loadModel(_ path: String, _ flags: ModelFileFlags) throws -> Graph {
   do {
-    return try ModelFile.load(from: URL(fileURLWithPath: path))
+    return try ModelFile.load(
+      from: URL(fileURLWithPath: path), allowingWeightsOutsideFolder: flags.allowsWeightsOutsideFolder)
   } catch {
     throw CommandFailure("\(path): \(error.message)")
   }

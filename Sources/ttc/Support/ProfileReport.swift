@@ -10,6 +10,7 @@ struct ProfileReport {
   var text: String {
     let medians = profile.nodes.map(\.medianSeconds)
     let total = medians.reduce(0, +)
+    let run = profile.medianSeconds
     var columns: [(String, TextTable.Alignment)] = [
       ("#", .right), ("node", .left), ("op", .left), ("output", .left), ("params", .right),
       ("median µs", .right), ("share", .right), ("FLOPs", .right), ("bytes", .right), ("GFLOP/s", .right),
@@ -20,7 +21,7 @@ struct ProfileReport {
     for (index, node) in profile.nodes.enumerated() {
       var row = [
         "\(index)", node.name, node.kind, node.output, "\(node.parameterCount)",
-        Format.microseconds(medians[index]), Format.percent(total > 0 ? medians[index] / total : 0),
+        Format.microseconds(medians[index]), Format.percent(run > 0 ? medians[index] / run : 0),
         "\(node.flops)", "\(node.bytes)", String(format: "%.2f", node.achievedGFLOPS),
         String(format: "%.2f", node.arithmeticIntensity),
       ]
@@ -38,8 +39,11 @@ struct ProfileReport {
         + "(\(profile.memory.source.rawValue)\(profile.memory.buffers > 0 ? ", \(profile.memory.buffers) buffers" : ""))",
     ]
     for phase in profile.phases {
-      lines.append("\(phase.name): median \(Format.microseconds(phase.medianSeconds)) µs")
+      lines.append(
+        "\(phase.name): median \(Format.microseconds(phase.medianSeconds)) µs, "
+          + Format.scaled(Double(phase.flops), "FLOP"))
     }
+    lines += profile.notes.map { "note: \($0)" }
     if let roofline {
       lines.append(
         String(

@@ -32,46 +32,42 @@ struct QuantizationFlags: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Sample inputs for --quantize int8: a float32 .npy of shape [N, ...input without batch].",
-      valueName: "samples.npy"))
-  var calibrate: String?
+      "Sample inputs for --quantize int8: a float32 .npy of shape [N, ...input without batch]; "
+        + "NAME=samples.npy for the input NAME of a model with several. Repeat it for more files "
+        + "(samples of one input are concatenated; every input needs the same N).",
+      valueName: "[NAME=]samples.npy"))
+  var calibrate: [String] = []
 
   @Option(help: "How calibration ranges are taken: minmax or percentile (99.99%).")
   var observer: ObserverKind = .minmax
 
   func validate() throws {
-    if quantize == .int8 && calibrate == nil {
+    if quantize == .int8 && calibrate.isEmpty {
       throw ValidationError("--quantize int8 needs --calibrate samples.npy (or use --quantize int8-dynamic)")
     }
-    if calibrate != nil && quantize != .int8 {
+    if !calibrate.isEmpty && quantize != .int8 {
       throw ValidationError(
         "--calibrate is only used by --quantize int8 (got --quantize \(quantize.rawValue))")
     }
   }
 
-  /// What these flags ask for (nil for `--quantize none`), with the `--calibrate` samples read.
-  ///
-  /// - Throws: ``CommandFailure`` naming `--calibrate` when the samples cannot be read.
-  func request() throws -> QuantizationRequest? {
+  /// What these flags ask for (nil for `--quantize none`); the `--calibrate` files are read when
+  /// the pass is made, since `NAME=` prefixes are resolved against the model's inputs.
+  func request() -> QuantizationRequest? {
     guard quantize != .none else { return nil }
-    var samples: NumpyFile?
-    if quantize == .int8 {
-      do {
-        samples = try NumpyFile(contentsOf: URL(fileURLWithPath: calibrate ?? ""))
-      } catch {
-        throw CommandFailure("--calibrate: \(error)")
-      }
-    }
     return QuantizationRequest(
-      mode: quantize, samples: samples, observer: observer.observer, source: "--calibrate")
+      mode: quantize, calibrate: calibrate, samples: nil, observer: observer.observer, source: "--calibrate")
   }
 }
 
 /// A quantization to apply after the other graph passes: the mode, and for static int8 the
-/// calibration samples and how their ranges are taken.
+/// calibration samples (`--calibrate` arguments, or samples already read) and how their ranges
+/// are taken.
 struct QuantizationRequest {
   let mode: QuantizationMode
-  /// float32 samples `[N, …input without batch]` (static int8 only).
+  /// `--calibrate` arguments: `samples.npy` or `NAME=samples.npy`, repeatable (static int8 only).
+  var calibrate: [String] = []
+  /// float32 samples `[N, …input without batch]` for a one-input model, already read.
   let samples: NumpyFile?
   let observer: CalibrationObserver
   /// Where the samples came from, for messages (`--calibrate`).
@@ -82,9 +78,14 @@ struct QuantizationRequest {
   func pass(for graph: Graph) throws -> (any Pass)? {
     var ranges: [String: ClosedRange<Float>]?
     if mode == .int8 {
-      guard let samples else { throw CommandFailure("--quantize int8 needs calibration samples") }
       do {
-        ranges = try Calibration.ranges(of: graph, samples: samples, observer: observer)
+        if let samples {
+          ranges = try Calibration.ranges(of: graph, samples: samples, observer: observer)
+        } else {
+          ranges = try Calibration.ranges(of: graph, inputs: try calibrationFiles(graph), observer: observer)
+        }
+      } catch let error as CommandFailure {
+        throw error
       } catch {
         throw CommandFailure("\(source): \(error)")
       }
@@ -94,6 +95,31 @@ struct QuantizationRequest {
     } catch {
       throw CommandFailure("--quantize \(mode.rawValue): \(error)")
     }
+  }
+
+  /// Reads the `--calibrate` files, by input name (`NAME=path`, or a bare path for a one-input model).
+  private func calibrationFiles(_ graph: Graph) throws -> [String: [NumpyFile]] {
+    guard !calibrate.isEmpty else { throw CommandFailure("--quantize int8 needs calibration samples") }
+    let names = graph.inputs.map(\.name)
+    var samples: [String: [NumpyFile]] = [:]
+    for argument in calibrate {
+      // NAME=path when NAME is an input of the model; otherwise the whole argument is a path.
+      let prefix = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+      let named = argument.contains("=") && names.contains(prefix)
+      let path = named ? String(argument.dropFirst(prefix.count + 1)) : argument
+      guard named || names.count == 1 else {
+        throw CommandFailure(
+          "\(source) \(argument): the model has inputs \(names.joined(separator: ", ")); write \(source) NAME=samples.npy"
+        )
+      }
+      do {
+        samples[named ? prefix : names[0], default: []].append(
+          try NumpyFile(contentsOf: URL(fileURLWithPath: path)))
+      } catch {
+        throw CommandFailure("\(source): \(error)")
+      }
+    }
+    return samples
   }
 
   /// The line `ttc` prints after quantizing, from the pass's statistics.

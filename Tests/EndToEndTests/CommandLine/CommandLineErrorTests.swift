@@ -191,4 +191,21 @@ final class CommandLineErrorTests: CommandLineTestCase {
     XCTAssertNotEqual(result.status, 0)
     XCTAssertTrue(result.stderr.hasPrefix("error: /proc/ttc-test/y.npy: cannot write file"), result.stderr)
   }
+
+  func testWeightsOutsideTheFolderAreReadWhenAskedFor() throws {
+    try saveDigitsMLP("mlp.json")
+    try FileManager.default.createDirectory(at: url("models"), withIntermediateDirectories: false)
+    let text = try String(contentsOf: url("mlp.json"), encoding: .utf8)
+      .replacingOccurrences(of: #""file": "mlp.safetensors""#, with: #""file": "../mlp.safetensors""#)
+    try write(text, to: "models/mlp.json")
+    let refused = try ttc(["inspect", "models/mlp.json"], in: directory)
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(
+      refused.stderr.contains("leaves the model's folder (\"..\" is not allowed unless asked for"),
+      refused.stderr)
+    for command in ["inspect", "graph"] {
+      let allowed = try ttc([command, "models/mlp.json", "--allow-weights-outside-folder"], in: directory)
+      XCTAssertEqual(allowed.status, 0, "\(command): \(allowed.stderr)")
+    }
+  }
 }

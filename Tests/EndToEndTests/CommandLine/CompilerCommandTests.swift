@@ -140,6 +140,7 @@ final class CompilerCommandTests: CommandLineTestCase {
     let model = try writeSmallModel("small", in: directory)
     let cases = [
       (["bench", model, "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
+      (["bench", model, "--callers", "0"], "--callers must be between 1 and 256 (got 0)"),
       (["bench", model, "--batch", "-3"], "--batch must be positive (got -3)"),
       (["compile", model, "--batch", "-1"], "--batch must be positive (got -1)"),
       (["diff", model, "--tolerance", "-1e-3"], "--tolerance must not be negative"),
@@ -215,7 +216,8 @@ final class CompilerCommandTests: CommandLineTestCase {
 
   func testBenchReportsBothEnginesAsJSON() throws {
     let model = try writeSmallModel("small", in: directory)
-    let result = try ttc(["bench", model, "--runs", "5", "--threads", "2", "--json"], in: directory)
+    let result = try ttc(
+      ["bench", model, "--runs", "5", "--callers", "2", "--threads", "2", "--json"], in: directory)
     XCTAssertEqual(result.status, 0, result.stderr)
     let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let machine = try XCTUnwrap(object["machine"] as? [String: Any])
@@ -231,6 +233,8 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertGreaterThan(object["speedup"] as? Double ?? 0, 0)
     XCTAssertLessThanOrEqual(try XCTUnwrap(object["max_abs_diff"] as? Double), 1e-4)
     XCTAssertEqual(object["batch"] as? Int, 2)
+    XCTAssertEqual(object["threads"] as? Int, 2)
+    XCTAssertEqual(object["callers"] as? Int, 2)
   }
 
   func testCacheListAndClear() throws {
@@ -249,5 +253,19 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
     XCTAssertTrue(refused.stderr.contains("is not a ttc compile cache"), refused.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent(model).path))
+  }
+
+  func testARelativeCompilerPathIsTakenFromTheCurrentDirectory() throws {
+    try saveDigitsMLP("mlp.json")
+    try FileManager.default.createDirectory(at: url("bin"), withIntermediateDirectories: false)
+    try FileManager.default.createSymbolicLink(
+      atPath: url("bin/mycc").path, withDestinationPath: try CCompiler.locateExecutable())
+    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--cc", "bin/mycc"], in: directory)
+    XCTAssertEqual(compiled.status, 0, compiled.stderr)
+    XCTAssertTrue(exists("mlp.so"))
+    let missing = try ttc(["compile", "mlp.json", "-o", "other.so", "--cc", "./no-such-cc"], in: directory)
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertTrue(
+      missing.stderr.contains("the C compiler './no-such-cc' is not an executable file"), missing.stderr)
   }
 }

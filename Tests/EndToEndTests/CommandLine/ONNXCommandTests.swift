@@ -66,4 +66,26 @@ final class ONNXCommandTests: CommandLineTestCase {
     XCTAssertTrue(wrong.stderr.contains("input 'x': dimension 1 is 64 in the model, 63 given"), wrong.stderr)
     XCTAssertFalse(exists("c.json"))
   }
+
+  func testImportWithoutOutputDoesNotReplaceAnExistingModel() throws {
+    try saveDigitsMLP("m.json")
+    XCTAssertEqual(try ttc(["export", "m.json", "--onnx", "-o", "m.onnx"], in: directory).status, 0)
+    let before = try Data(contentsOf: url("m.json"))
+    let refused = try ttc(["import", "m.onnx"], in: directory)
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertEqual(
+      refused.stderr,
+      "error: \(url("m.json").path) already exists; pass -o \(url("m.json").path) to replace it, or -o another path\n"
+    )
+    XCTAssertEqual(try Data(contentsOf: url("m.json")), before)
+    // Asked for by name, it is replaced.
+    let replaced = try ttc(["import", "m.onnx", "-o", "m.json"], in: directory)
+    XCTAssertEqual(replaced.status, 0, replaced.stderr)
+    // The weights file alone is protected too.
+    try FileManager.default.removeItem(at: url("m.json"))
+    XCTAssertEqual(try ttc(["import", "m.onnx"], in: directory).status, 1)
+    try FileManager.default.removeItem(at: url("m.safetensors"))
+    XCTAssertEqual(try ttc(["import", "m.onnx"], in: directory).status, 0)
+    XCTAssertTrue(exists("m.json") && exists("m.safetensors"))
+  }
 }

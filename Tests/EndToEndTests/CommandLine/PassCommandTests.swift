@@ -88,11 +88,17 @@ final class PassCommandTests: CommandLineTestCase {
       ["inspect", "mlp.json", "--prune", "0.9", "--print-after", "sparsify"], in: directory)
     XCTAssertEqual(pruned.status, 0, pruned.stderr)
     XCTAssertTrue(pruned.stdout.contains("sparse_linear"), pruned.stdout)
-    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--prune", "0.9", "-v"], in: directory)
+    let compiled = try ttc(
+      ["compile", "mlp.json", "-o", "mlp.so", "--prune", "0.9", "--prune-scope", "global", "-v"],
+      in: directory)
     XCTAssertEqual(compiled.status, 0, compiled.stderr)
-    XCTAssertTrue(compiled.stdout.contains("prune-magnitude(sparsity=0.9)"), compiled.stdout)
+    XCTAssertTrue(compiled.stdout.contains("prune-magnitude(sparsity=0.9,scope=global)"), compiled.stdout)
     let run = try ttc(
-      ["run", "mlp.json", "--prune", "0.9", "--compiled", "mlp.so", "--input", "x.npy"], in: directory)
+      [
+        "run", "mlp.json", "--prune", "0.9", "--prune-scope", "global", "--compiled", "mlp.so", "--input",
+        "x.npy",
+      ],
+      in: directory)
     XCTAssertEqual(run.status, 0, run.stderr)
     let structured = try ttc(
       [
@@ -104,6 +110,22 @@ final class PassCommandTests: CommandLineTestCase {
     XCTAssertTrue(structured.stdout.contains("f32[64, 64]"), structured.stdout)  // fc1 keeps 64 of 128 neurons
     let bench = try ttc(["bench", "mlp.json", "--prune", "0.8", "--runs", "3", "--json"], in: directory)
     XCTAssertEqual(bench.status, 0, bench.stderr)
+  }
+
+  func testLowRankOptionFactorsTheLinearsAndRefusesBadEnergies() throws {
+    _ = try saveDigitsMLP(batch: 2)
+    let inspected = try ttc(
+      ["inspect", "mlp.json", "--low-rank", "0.5", "--print-after", "low-rank"], in: directory)
+    XCTAssertEqual(inspected.status, 0, inspected.stderr)
+    XCTAssertTrue(inspected.stdout.contains("low_rank_a"), inspected.stdout)
+    let compiled = try ttc(["compile", "mlp.json", "-o", "mlp.so", "--low-rank", "0.5", "-v"], in: directory)
+    XCTAssertEqual(compiled.status, 0, compiled.stderr)
+    XCTAssertTrue(compiled.stdout.contains("low-rank(energy=0.5)"), compiled.stdout)
+    XCTAssertTrue(compiled.stdout.contains("linear → two linears"), compiled.stdout)
+    let bad = try ttc(["compile", "mlp.json", "-o", "bad.so", "--low-rank", "0"], in: directory)
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("--low-rank: energy 0.0 is outside (0, 1]"), bad.stderr)
+    XCTAssertFalse(exists("bad.so"))
   }
 
   func testSparsityOutsideTheUnitIntervalIsOneClearLine() throws {

@@ -22,6 +22,19 @@ final class ProfileCommandTests: CommandLineTestCase {
     XCTAssertEqual(events.prefix(3).compactMap { $0["name"] as? String }, ["fc1", "act1", "fc2"])
   }
 
+  func testEagerEngineRunsAModelFileNodeByNode() throws {
+    try saveDigitsMLP(batch: 4)
+    let result = try ttc(
+      ["profile", "mlp.json", "--engine", "eager", "--runs", "2", "--trace", "eager.json", "--no-roofline"],
+      in: directory)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    for node in ["fc1", "act1", "fc2"] { XCTAssertTrue(result.stdout.contains(" \(node) "), result.stdout) }
+    XCTAssertTrue(result.stdout.contains("engine: eager, runs: 2"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("(measured allocations"), result.stdout)
+    let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: url("eager.json"))) as? [String: Any]
+    XCTAssertEqual((trace?["traceEvents"] as? [[String: Any]])?.count, 2 * 3)
+  }
+
   func testAFailingModelNamesTheNode() throws {
     var builder = GraphBuilder(name: "embed")
     let ids = builder.input("ids", .f32, [3])
@@ -29,7 +42,7 @@ final class ProfileCommandTests: CommandLineTestCase {
     builder.output(builder.add(.gather, [table, ids], name: "lookup"))
     try ModelFile.save(try builder.build(), to: url("embed.json"))
     try writeNumpy([0, 7, 1], shape: [3], to: "ids.npy")
-    for engine in ["interpreter", "compiled"] {
+    for engine in ["interpreter", "compiled", "eager"] {
       let result = try ttc(
         ["profile", "embed.json", "--input", "ids.npy", "--engine", engine, "--no-roofline"], in: directory)
       XCTAssertEqual(result.status, 1, engine)

@@ -18,7 +18,8 @@ final class QuantizationCommandTests: CommandLineTestCase {
     let modes: [(String, [String], String)] = [
       ("fp16", [], "fp16: 2 weight matrices stored as float16"),
       ("int8-dynamic", [], "int8-dynamic: 2 linear layers quantized (int8 kernel on this CPU: "),
-      ("int8", ["--calibrate", "samples.npy"], "int8: 2 linear layers quantized"),
+      // Two files of samples for the one input, the second named.
+      ("int8", ["--calibrate", "samples.npy", "--calibrate", "x=x.npy"], "int8: 2 linear layers quantized"),
     ]
     for (mode, extra, note) in modes {
       for engine in [[], ["--compiled"]] {

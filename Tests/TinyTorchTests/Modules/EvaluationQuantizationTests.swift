@@ -27,6 +27,31 @@ final class EvaluationQuantizationTests: XCTestCase {
     XCTAssertEqual(net.namedParameters().count, 4, "stored weights are not parameters")
   }
 
+  func testStaticInt8UsesTheCalibratedRanges() throws {
+    let net = model()
+    let samples = Tensor.uniform([40, 6], low: -1, high: 1, seed: 4)
+    let x = Tensor.uniform([5, 6], low: -1, high: 1, seed: 3)
+    net.eval()
+    let reference = try net(x).scalars
+    net.train()
+    let report = try net.quantizeForEvaluation(calibratingOn: samples, batchSize: 16)
+    XCTAssertEqual(report.layers, 2)
+    XCTAssertEqual(try net(x).scalars, reference, "training mode computes in float32")
+    net.eval()
+    let quantized = try net(x).scalars
+    XCTAssertNotEqual(quantized, reference, "int8 arithmetic rounds")
+    for (a, b) in zip(quantized, reference) { XCTAssertEqual(a, b, accuracy: 0.05) }
+    // Inputs far outside the calibrated range are clamped (dynamic quantization would follow them).
+    let large = x * Float(10)
+    let dynamic = try { () throws -> [Float] in
+      net.quantizeForEvaluation(.int8Dynamic)
+      return try net(large).scalars
+    }()
+    try net.quantizeForEvaluation(calibratingOn: samples)
+    XCTAssertNotEqual(try net(large).scalars, dynamic)
+    XCTAssertThrowsError(try net.quantizeForEvaluation(calibratingOn: Tensor.zeros([0, 6])))
+  }
+
   func testQuantizedLayerChecksItsInput() throws {
     let net = model()
     net.eval()

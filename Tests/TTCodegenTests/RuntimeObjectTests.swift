@@ -1,0 +1,27 @@
+import Foundation
+import TTCodegen
+import TTIR
+import XCTest
+
+/// The runtime object cached under `<cache>/runtime/` is checked against its recorded SHA-256
+/// before every use: a corrupted one is rebuilt, never linked.
+final class RuntimeObjectTests: XCTestCase {
+  func testACorruptedRuntimeObjectIsRebuilt() throws {
+    let cache = try makeTemporaryDirectory("ttc-test-cache").path
+    defer { removeDirectory(URL(fileURLWithPath: cache)) }
+    func relu(_ count: Int) throws -> Graph {
+      var builder = GraphBuilder(name: "relu\(count)")
+      builder.output(builder.add(.relu, [builder.input("x", .f32, [count])]))
+      return try builder.build()
+    }
+    XCTAssertEqual(try compileAndRun(relu(3), [[1, -2, 3]], cache: cache), [[1, 0, 3]])
+    let folder = cache + "/runtime"
+    let name = try XCTUnwrap(
+      try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".o") })
+    let object = URL(fileURLWithPath: folder + "/" + name)
+    try Data("not an object file".utf8).write(to: object)
+    // A different graph, so the library itself is not a cache hit and must be linked again.
+    XCTAssertEqual(try compileAndRun(relu(4), [[1, -2, 3, -4]], cache: cache), [[1, 0, 3, 0]])
+    XCTAssertGreaterThan(try Data(contentsOf: object).count, 1000)  // compiled again
+  }
+}

@@ -1,0 +1,23 @@
+/// A small deterministic random generator (SplitMix64): the same seed gives the same fuzz run
+/// on every machine, so a crash found in CI is reproduced by its seed and run count.
+public struct FuzzRandom: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  /// Creates a generator; equal seeds give equal sequences.
+  public init(seed: UInt64) { state = seed }
+
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A value in `0..<bound` (`bound` > 0).
+  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+  /// `true` with probability 1/`n`.
+  mutating func oneIn(_ n: Int) -> Bool { below(n) == 0 }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import TTFuzzing
+
+/// `ttfuzz`: runs the fuzz targets of `TTFuzzing` (see `scripts/fuzz.sh`).
+///
+///     ttfuzz seeds OUT [--repository DIR]        write the seed corpus, one folder per target
+///     ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
+///                                                a deterministic campaign from the seeds
+///     ttfuzz TARGET --replay FILE...             feed files (e.g. a crash found by libFuzzer)
+///
+/// Built with `-D TT_LIBFUZZER` and libFuzzer linked (scripts/fuzz.sh does it), `ttfuzz TARGET
+/// [libFuzzer options] [corpus folders]` runs libFuzzer on the target instead.
+@main
+struct TTFuzz {
+  static let usage = """
+    usage: ttfuzz seeds OUT [--repository DIR]
+           ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
+           ttfuzz TARGET --replay FILE...
+    targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
+    """
+
+  static func main() {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    guard let first = arguments.first else { fail(usage) }
+    arguments.removeFirst()
+    if first == "seeds" {
+      guard let out = arguments.first else { fail(usage) }
+      let repository = option("--repository", in: arguments) ?? "."
+      do {
+        let seeds = try SeedCorpus.seeds(repository: URL(fileURLWithPath: repository))
+        try SeedCorpus.write(seeds, to: URL(fileURLWithPath: out))
+        for target in FuzzTarget.allCases {
+          print("\(target.rawValue): \(seeds[target]?.count ?? 0) seeds")
+        }
+      } catch {
+        fail("ttfuzz: cannot write the seeds: \(error)")
+      }
+      return
+    }
+    guard let target = FuzzTarget(rawValue: first) else {
+      fail("ttfuzz: unknown target '\(first)'\n\(usage)")
+    }
+    #if TT_LIBFUZZER
+      if !arguments.contains("--replay") && !arguments.contains("--runs") {
+        exit(LibFuzzer.run(target, arguments: [CommandLine.arguments[0]] + arguments))
+      }
+    #endif
+    if arguments.first == "--replay" {
+      replay(target, files: Array(arguments.dropFirst()))
+    } else {
+      campaign(target, arguments: arguments)
+    }
+  }
+
+  static func replay(_ target: FuzzTarget, files: [String]) {
+    for file in files {
+      guard let data = FileManager.default.contents(atPath: file) else { fail("ttfuzz: cannot read \(file)") }
+      print("\(file): \(target.run([UInt8](data)) ? "accepted" : "refused")")
+    }
+  }
+
+  static func campaign(_ target: FuzzTarget, arguments: [String]) {
+    guard let runs = option("--runs", in: arguments).flatMap(Int.init), runs >= 0 else { fail(usage) }
+    let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
+    let repository = URL(fileURLWithPath: option("--repository", in: arguments) ?? ".")
+    let saveInput = option("--save-input", in: arguments).map { URL(fileURLWithPath: $0) }
+    let seeds: [[UInt8]]
+    do {
+      seeds = try SeedCorpus.seeds(repository: repository)[target] ?? []
+    } catch {
+      fail("ttfuzz: cannot read the seeds: \(error)")
+    }
+    let start = Date()
+    let report = FuzzCampaign(target: target, seeds: seeds).run(executions: runs, seed: seed) { input in
+      if let saveInput { try? Data(input).write(to: saveInput) }
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print(
+      "\(target.rawValue): \(report.executions) executions (\(seeds.count) seeds, seed \(seed)), "
+        + "\(report.accepted) accepted, no crash, \(String(format: "%.1f", seconds)) s")
+  }
+
+  static func option(_ name: String, in arguments: [String]) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+  }
+
+  static func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+  }
+}
