@@ -31,10 +31,15 @@ typedef struct {
   void *context;
   int64_t tasks;
   int64_t next; /* the next task index to take (atomic) */
+  int stopping;   /* set when this copy of the runtime is unloaded: workers exit */
 } tt_pool;
 
 static tt_pool tt_the_pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                              0, 1, 0, 0, 0, 0, 0, 0, 0};
+                              0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+/* The workers, joined when this copy of the runtime is unloaded: a model library's workers sleep in
+ * its own pool, which dlclose unmaps, so they must have exited before it returns. */
+static pthread_t tt_pool_threads[TT_MAX_THREADS];
 
 /* Whether this thread is running a task (then its kernels run on it alone, and its scratch buffer
  * belongs to that task). */
@@ -59,7 +64,8 @@ static void *tt_pool_worker(void *argument) {
   uint64_t seen = 0;
   pthread_mutex_lock(&pool->lock);
   for (;;) {
-    while (pool->round == seen) pthread_cond_wait(&pool->wake, &pool->lock);
+    while (pool->round == seen && !pool->stopping) pthread_cond_wait(&pool->wake, &pool->lock);
+    if (pool->stopping) break;
     seen = pool->round;
     if (number >= pool->threads) continue; /* not needed at this thread count */
     pthread_mutex_unlock(&pool->lock);
@@ -67,7 +73,21 @@ static void *tt_pool_worker(void *argument) {
     pthread_mutex_lock(&pool->lock);
     if (--pool->active == 0) pthread_cond_signal(&pool->done);
   }
+  pthread_mutex_unlock(&pool->lock);
   return 0;
+}
+
+/* Stops and joins the workers when this copy of the runtime is unloaded (dlclose of a model
+ * library, or process exit). */
+__attribute__((destructor)) static void tt_pool_stop(void) {
+  tt_pool *pool = &tt_the_pool;
+  pthread_mutex_lock(&pool->lock);
+  pool->stopping = 1;
+  pthread_cond_broadcast(&pool->wake);
+  int started = pool->started;
+  pthread_mutex_unlock(&pool->lock);
+  for (int i = 0; i < started; i++) pthread_join(tt_pool_threads[i], 0);
+  pool->started = 0;
 }
 
 TT_API int tt_set_threads(int threads) {
@@ -75,9 +95,8 @@ TT_API int tt_set_threads(int threads) {
   threads = threads < 1 ? 1 : threads > TT_MAX_THREADS ? TT_MAX_THREADS : threads;
   pthread_mutex_lock(&pool->lock);
   while (pool->started < threads - 1) {
-    pthread_t thread;
-    if (pthread_create(&thread, 0, tt_pool_worker, (void *)(intptr_t)(pool->started + 1)) != 0) break;
-    pthread_detach(thread);
+    pthread_t *thread = &tt_pool_threads[pool->started];
+    if (pthread_create(thread, 0, tt_pool_worker, (void *)(intptr_t)(pool->started + 1)) != 0) break;
     pool->started++;
   }
   pool->threads = pool->started + 1 < threads ? pool->started + 1 : threads;

@@ -47,4 +47,27 @@ final class CompiledThreadsTests: XCTestCase {
       break
     }
   }
+
+  /// A model library's workers sleep in its own pool; unloading it must stop and join them, or
+  /// they would wake later inside unmapped memory (a crash seen as "The futex facility returned an
+  /// unexpected error code").
+  func testUnloadingALibraryStopsItsWorkers() throws {
+    func threadCount() throws -> Int {
+      try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
+    }
+    var builder = GraphBuilder(name: "unload")
+    let x = builder.input("x", .f32, [64, 64])
+    let w = builder.weight("w", TensorData(randomFloats(64 * 64, seed: 3), shape: [64, 64]))
+    builder.output(builder.add(.linear, [x, w]))
+    let artifact = try ModelCompiler.compile(
+      try builder.build(), options: CompileOptions(cacheDirectory: cache))
+    let before = try threadCount()
+    do {
+      let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
+      XCTAssertEqual(try model.setThreads(3), 3)
+      _ = try model.run([randomFloats(64 * 64, seed: 4)])
+      XCTAssertEqual(try threadCount(), before + 2, "two workers while the library is loaded")
+    }
+    XCTAssertEqual(try threadCount(), before, "the workers are joined when the library is unloaded")
+  }
 }
