@@ -65,7 +65,7 @@ struct SuiteRunner {
       cache[model.name] = Result {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         _ = try model.file(models: modelsFolder, scratch: scratch)
-        return try loadModel(path, ModelFileFlags())
+        return try loadModel(path, allowingWeightsOutsideFolder: false)
       }.mapError { $0 as? CommandFailure ?? CommandFailure("\($0)") }
     }
     return (try cache[model.name]!.get(), path)

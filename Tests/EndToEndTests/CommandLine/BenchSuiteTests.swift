@@ -108,7 +108,8 @@ final class BenchSuiteTests: CommandLineTestCase {
     ])
     XCTAssertEqual(result.status, 1, result.stderr)
     let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("| digits-mlp") }
-    XCTAssertEqual(rows.count, 2)
+    XCTAssertEqual(rows.count, 2, result.stdout + result.stderr)
+    guard rows.count == 2 else { return }
     XCTAssertFalse(rows[0].contains("failed"), result.stdout)
     XCTAssertTrue(rows[1].contains("| failed |"), result.stdout)
     XCTAssertTrue(result.stderr.contains("[2/2] digits-mlp/b1/compiled-O2: failed:"), result.stderr)
