@@ -1,5 +1,6 @@
 import Foundation
 import TTFuzzing
+import TTIR
 
 /// `ttfuzz`: runs the fuzz targets of `TTFuzzing` (see `scripts/fuzz.sh`).
 ///
@@ -7,6 +8,8 @@ import TTFuzzing
 ///     ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
 ///                                                a deterministic campaign from the seeds
 ///     ttfuzz TARGET --replay FILE...             feed files (e.g. a crash found by libFuzzer)
+///     ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR]
+///                                                generate, compile and compare N graphs
 ///
 /// Built with `-D TT_LIBFUZZER` and libFuzzer linked (scripts/fuzz.sh does it), `ttfuzz TARGET
 /// [libFuzzer options] [corpus folders]` runs libFuzzer on the target instead.
@@ -16,6 +19,7 @@ struct TTFuzz {
     usage: ttfuzz seeds OUT [--repository DIR]
            ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
            ttfuzz TARGET --replay FILE...
+           ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR]
     targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
@@ -37,6 +41,7 @@ struct TTFuzz {
       }
       return
     }
+    if first == "graphs" { graphs(arguments: arguments) }
     guard let target = FuzzTarget(rawValue: first) else {
       fail("ttfuzz: unknown target '\(first)'\n\(usage)")
     }
@@ -78,6 +83,45 @@ struct TTFuzz {
     print(
       "\(target.rawValue): \(report.executions) executions (\(seeds.count) seeds, seed \(seed)), "
         + "\(report.accepted) accepted, no crash, \(String(format: "%.1f", seconds)) s")
+  }
+
+  /// The compile-and-run campaign (``GraphCampaign``); a disagreement writes the graph as
+  /// `DIR/graph-S-NAME.json` and exits 1.
+  static func graphs(arguments: [String]) -> Never {
+    guard let count = option("--count", in: arguments).flatMap(Int.init), count > 0 else { fail(usage) }
+    let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
+    let failures = URL(fileURLWithPath: option("--failures", in: arguments) ?? "out/fuzz/crashes")
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ttfuzz-graphs-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    var campaign = GraphCampaign(cacheDirectory: cache.path)
+    if let perLibrary = option("--per-library", in: arguments).flatMap(Int.init), perLibrary > 0 {
+      campaign.graphsPerLibrary = perLibrary
+    }
+    let start = Date()
+    do {
+      var last = Date()
+      let report = try campaign.run(graphs: count, seed: seed) { report in
+        guard Date().timeIntervalSince(last) > 30 else { return }
+        last = Date()
+        print("graphs: \(report.graphs) compared so far, \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+      }
+      print(
+        "graphs: \(report.graphs) graphs (seed \(seed)) compiled in \(report.libraries) libraries, "
+          + "\(report.outputs) outputs compared, \(report.refused) refused by the interpreter, no disagreement, "
+          + "\(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+      try? FileManager.default.removeItem(at: cache)
+      exit(0)
+    } catch let error as GraphCampaign.Disagreement {
+      try? FileManager.default.createDirectory(at: failures, withIntermediateDirectories: true)
+      let file = failures.appendingPathComponent("graph-\(seed)-\(error.graph.name).json")
+      let saved = (try? ModelFile.save(error.graph, to: file, weights: .inline)) != nil
+      print("graphs: DISAGREEMENT (seed \(seed)): \(error)")
+      if saved { print("graphs: the graph is in \(file.path)") }
+      try? FileManager.default.removeItem(at: cache)
+      exit(1)
+    } catch {
+      fail("ttfuzz: \(error)")
+    }
   }
 
   static func option(_ name: String, in arguments: [String]) -> String? {
