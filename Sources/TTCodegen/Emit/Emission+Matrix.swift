@@ -171,7 +171,9 @@ extension Emission {
     // along the row; a row narrower than one vector (16 floats) runs it an element at a time,
     // slower than the loop after the product, which runs over the whole output (cost-aware: the
     // XOR MLP's 4-wide tanh layer).
-    if let activation = fused.activation, activation != .relu, (outShape.last ?? 0) < Self.narrowestActivationRow {
+    if let activation = fused.activation, activation != .relu,
+      (outShape.last ?? 0) < Self.narrowestActivationRow
+    {
       return nil
     }
     return (fused.addsResidual ? inputs.last : nil, activation)
