@@ -144,10 +144,12 @@ public struct WordPieceTokenizer: Tokenizer, Sendable {
     return text
   }
 
-  /// Encodes `texts` and pads them with `[PAD]` to the longest one.
-  public func encodeBatch(_ texts: [String]) -> TokenizedBatch {
+  /// Encodes `texts` and pads them with `[PAD]` to the longest one, or to `minimumLength` tokens when
+  /// that is longer (a fixed shape, as for a compiled model; Hugging Face's
+  /// `padding="max_length"`).
+  public func encodeBatch(_ texts: [String], paddingTo minimumLength: Int = 0) -> TokenizedBatch {
     let encoded = texts.map(encodeReportingTruncation)
-    let length = encoded.map(\.ids.count).max() ?? 0
+    let length = max(minimumLength, encoded.map(\.ids.count).max() ?? 0)
     return TokenizedBatch(
       ids: encoded.map { $0.ids + Array(repeating: paddingID, count: length - $0.ids.count) },
       attentionMask: encoded.map {
