@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 source ./scripts/python-reference.sh
 swift build --build-tests
+# The many temporary compile caches of the tests share one folder of compiled runtime kernels
+# (otherwise each compiles them again: minutes of the suite's time).
+export TTC_RUNTIME_CACHE="${TTC_RUNTIME_CACHE:-$PWD/.build/ttc-runtime-cache}"
 log=$(mktemp)
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?

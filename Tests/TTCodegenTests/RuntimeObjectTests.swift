@@ -3,7 +3,7 @@ import TTCodegen
 import TTIR
 import XCTest
 
-/// The runtime object cached under `<cache>/runtime/` is checked against its recorded SHA-256
+/// The runtime object cached in the cache's runtime-objects folder is checked against its recorded SHA-256
 /// before every use: a corrupted one is rebuilt, never linked.
 final class RuntimeObjectTests: XCTestCase {
   func testACorruptedRuntimeObjectIsRebuilt() throws {
@@ -15,7 +15,7 @@ final class RuntimeObjectTests: XCTestCase {
       return try builder.build()
     }
     XCTAssertEqual(try compileAndRun(relu(3), [[1, -2, 3]], cache: cache), [[1, 0, 3]])
-    let folder = cache + "/runtime"
+    let folder = CompileCache(root: cache).runtimeObjectsFolder
     let name = try XCTUnwrap(
       try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".o") })
     let object = URL(fileURLWithPath: folder + "/" + name)

@@ -18,15 +18,27 @@ public struct CompileCache: Sendable {
   /// The cache directory.
   public let root: String
 
+  /// The folder of compiled runtime objects (``RuntimeObject``): `<root>/runtime`, or
+  /// `$TTC_RUNTIME_CACHE` when that is set to a folder that several caches share (a test suite
+  /// creates many temporary caches and would otherwise compile the kernels once for each). Sharing
+  /// is safe: an object's name is a hash of the runtime sources, the compiler and its flags, and its
+  /// SHA-256 is checked before every use.
+  public let runtimeObjectsFolder: String
+
   /// A cache at `root`; a relative path is taken from the current directory once, here (the C
   /// compiler runs in a build folder, where a relative path would point elsewhere).
   public init(root: String) {
-    guard !root.hasPrefix("/"), let cwd = getcwd(nil, 0) else {
-      self.root = root
-      return
-    }
+    let root = Self.absolute(root)
+    self.root = root
+    let shared = getenv("TTC_RUNTIME_CACHE").map { String(cString: $0) } ?? ""
+    runtimeObjectsFolder = shared.isEmpty ? "\(root)/\(RuntimeObject.folderName)" : Self.absolute(shared)
+  }
+
+  /// `path` made absolute against the current directory.
+  private static func absolute(_ path: String) -> String {
+    guard !path.hasPrefix("/"), let cwd = getcwd(nil, 0) else { return path }
     defer { free(cwd) }
-    self.root = String(cString: cwd) + "/" + root
+    return String(cString: cwd) + "/" + path
   }
 
   /// The default cache: `$XDG_CACHE_HOME/ttc`, else `$HOME/.cache/ttc`.
