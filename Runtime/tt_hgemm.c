@@ -7,12 +7,13 @@
  *    read as float16 inside the kernel. A panel of MR rows × 16·NV columns of C stays in vector
  *    registers while p runs along k; each step widens 16·NV halves of row p of B (F16C/AVX-512
  *    `vcvtph2ps`, or the bit recipe below on the portable path) and multiplies them by MR
- *    broadcast elements of A. The columns past the last full panel go the way of many rows.
+ *    broadcast elements of A. The last, partial panel reads B in place too, except for its last
+ *    rows (where a full-width load would run past B: copied zero-padded into scratch, k × 64 halves
+ *    at most), and the epilogue (bias, row bias, residual, activation) is applied as a panel is
+ *    stored: nothing of B is widened to memory.
  *  - many rows (compute-bound): B is widened one block of columns at a time into scratch (sized to
  *    stay in L2) and each block is one tt_sgemm call, so the widening is paid once per element of
- *    B and amortized over the m rows.
- * The epilogue (bias, row bias, activation) is tt_sgemm's own: a residual is added when the
- * accumulators start, the rest by a k = 0 tt_sgemm over the finished rows (C as its residual).
+ *    B and amortized over the m rows; the epilogue is tt_sgemm's own.
  */
 #include "tt_internal.h"
 
@@ -46,18 +47,54 @@ TT_ALWAYS_INLINE void tt_hgemm_widen_row(const uint16_t *h, int64_t count, float
   for (; i < count; i++) out[i] = tt_half_to_float(h[i]);
 }
 
-/* C[rows, 16·nv] (+)= A[rows, k] · B[k, 16·nv] for one register panel; the accumulators start from
- * the residual (which may be C) or zero. */
-TT_ALWAYS_INLINE void tt_hgemm_panel(const int rows, const int nv, int64_t k, const float *a, int64_t lda,
-                                     const uint16_t *b, int64_t ldb, float *c, int64_t ldc,
-                                     const float *residual, int64_t ldr, int hardware) {
-  tt_hgemm_f16v acc[4][4];
+/* Stores a finished panel: rows × cols (≤ 16·nv) of acc at c, plus the bias (at the panel's first
+ * column), the row bias (at its first row) and the residual, then the activation. */
+TT_ALWAYS_INLINE void tt_hgemm_store(const int rows, const int nv, tt_hgemm_f16v acc[4][4], int64_t cols,
+                                     float *c, int64_t ldc, const tt_epilogue *e, const float *bias,
+                                     const float *row_bias, const float *residual) {
   for (int r = 0; r < rows; r++) {
-    for (int q = 0; q < nv; q++) {
-      acc[r][q] = residual ? *(const tt_hgemm_f16v *)(residual + r * ldr + 16 * q) : (tt_hgemm_f16v){0};
+    float *row = c + r * ldc;
+    const float *res = residual ? residual + r * e->ldr : 0;
+    if (cols == 16 * nv) {
+      for (int q = 0; q < nv; q++) {
+        tt_hgemm_f16v x = acc[r][q];
+        if (bias) x += *(const tt_hgemm_f16v *)(bias + 16 * q);
+        if (row_bias) x += row_bias[r];
+        if (res) x += *(const tt_hgemm_f16v *)(res + 16 * q);
+        if (e->activation == TT_ACT_RELU) x = (tt_hgemm_f16v)((tt_hgemm_u16v)x & (tt_hgemm_u16v)(x > 0.0f));
+        *(tt_hgemm_f16v *)(row + 16 * q) = x;
+      }
+    } else {
+      float out[64];
+      for (int q = 0; q < nv; q++) *(tt_hgemm_f16v *)(out + 16 * q) = acc[r][q];
+      for (int64_t j = 0; j < cols; j++) {
+        float x = out[j] + (bias ? bias[j] : 0.0f) + (row_bias ? row_bias[r] : 0.0f) + (res ? res[j] : 0.0f);
+        row[j] = e->activation == TT_ACT_RELU ? (x > 0.0f ? x : 0.0f) : x;
+      }
     }
+    if (e->activation > TT_ACT_RELU) tt_activate_row(row, cols, e->activation);
   }
-  for (int64_t p = 0; p < k; p++) {
+}
+
+/* acc[r][q] += Σ_p a[r·lda + p] · B[p, 16·q ..] over p < k, B's halves at b (row stride ldb). */
+TT_ALWAYS_INLINE void tt_hgemm_accumulate(const int rows, const int nv, tt_hgemm_f16v acc[4][4], int64_t k,
+                                          const float *a, int64_t lda, const uint16_t *b, int64_t ldb,
+                                          int hardware) {
+  int64_t p = 0;
+  if (rows * nv == 1) {
+    /* One accumulator: alternate with a second one so that consecutive multiply-adds do not wait
+     * for each other. */
+    tt_hgemm_f16v odd = {0};
+    for (; p + 2 <= k; p += 2) {
+      tt_hgemm_f16v w0, w1;
+      tt_hgemm_widen16(b + p * ldb, &w0, hardware);
+      tt_hgemm_widen16(b + (p + 1) * ldb, &w1, hardware);
+      acc[0][0] += a[p] * w0;
+      odd += a[p + 1] * w1;
+    }
+    acc[0][0] += odd;
+  }
+  for (; p < k; p++) {
     const uint16_t *row = b + p * ldb;
     __builtin_prefetch(row + 8 * ldb);
     tt_hgemm_f16v w[4];
@@ -67,26 +104,78 @@ TT_ALWAYS_INLINE void tt_hgemm_panel(const int rows, const int nv, int64_t k, co
       for (int q = 0; q < nv; q++) acc[r][q] += x * w[q];
     }
   }
+}
+
+/* A panel's place: C[rows, cols] (cols ≤ 16·nv) = A[rows, k] · B[k, 16·nv] + the epilogue, rows
+ * p < direct of B read in place at b (row stride ldb), the rest from the zero-padded copy `tail`
+ * (row stride `width`; see tt_hgemm_direct). */
+typedef struct {
+  int64_t k, direct, cols;
+  const uint16_t *b, *tail;
+  int64_t ldb, width;
+} tt_hgemm_panel_b;
+
+/* One register panel: rows × cols of C at c, the epilogue included. Lanes past cols are computed
+ * from whatever B holds there and never stored. */
+TT_ALWAYS_INLINE void tt_hgemm_panel(const int rows, const int nv, const tt_hgemm_panel_b *pb, const float *a,
+                                     int64_t lda, float *c, int64_t ldc, const tt_epilogue *e, const float *bias,
+                                     const float *row_bias, const float *residual, int hardware) {
+  tt_hgemm_f16v acc[4][4];
   for (int r = 0; r < rows; r++) {
-    for (int q = 0; q < nv; q++) *(tt_hgemm_f16v *)(c + r * ldc + 16 * q) = acc[r][q];
+    for (int q = 0; q < nv; q++) acc[r][q] = (tt_hgemm_f16v){0};
+  }
+  tt_hgemm_accumulate(rows, nv, acc, pb->direct, a, lda, pb->b, pb->ldb, hardware);
+  tt_hgemm_accumulate(rows, nv, acc, pb->k - pb->direct, a + pb->direct, lda, pb->tail, pb->width, hardware);
+  tt_hgemm_store(rows, nv, acc, pb->cols, c, ldc, e, bias, row_bias, residual);
+}
+
+/* Columns [j, j + pb->cols) of C, rows in blocks of mr, the epilogue included. */
+TT_ALWAYS_INLINE void tt_hgemm_columns(const int mr, const int nv, int64_t m, int64_t j, const tt_hgemm_panel_b *pb,
+                                       const float *a, int64_t lda, float *c, int64_t ldc, const tt_epilogue *e,
+                                       int hardware) {
+  for (int64_t i = 0; i < m; i += mr) {
+    const float *bias = e->bias ? e->bias + j : 0, *row_bias = e->row_bias ? e->row_bias + i : 0;
+    const float *res = e->residual ? e->residual + i * e->ldr + j : 0;
+    const float *ai = a + i * lda;
+    float *ci = c + i * ldc + j;
+    /* Constant row counts, so each case keeps its accumulators in registers. */
+    switch (m - i < mr ? m - i : mr) {
+    case 4: tt_hgemm_panel(4, nv, pb, ai, lda, ci, ldc, e, bias, row_bias, res, hardware); break;
+    case 3: tt_hgemm_panel(3, nv, pb, ai, lda, ci, ldc, e, bias, row_bias, res, hardware); break;
+    case 2: tt_hgemm_panel(2, nv, pb, ai, lda, ci, ldc, e, bias, row_bias, res, hardware); break;
+    default: tt_hgemm_panel(1, nv, pb, ai, lda, ci, ldc, e, bias, row_bias, res, hardware); break;
+    }
   }
 }
 
-/* The direct product over the first `panels` panels of 16·nv columns, rows in blocks of mr. */
-TT_ALWAYS_INLINE void tt_hgemm_direct(const int mr, const int nv, int64_t m, int64_t panels, int64_t k,
-                                      const float *a, int64_t lda, const uint16_t *b, int64_t ldb, float *c,
-                                      int64_t ldc, const float *residual, int64_t ldr, int hardware) {
-  for (int64_t j = 0; j < panels * 16 * nv; j += 16 * nv) {
-    for (int64_t i = 0; i < m; i += mr) {
-      const float *ri = residual ? residual + i * ldr + j : 0;
-      /* Constant row counts, so each case keeps its accumulators in registers. */
-      switch (m - i < mr ? m - i : mr) {
-      case 4: tt_hgemm_panel(4, nv, k, a + i * lda, lda, b + j, ldb, c + i * ldc + j, ldc, ri, ldr, hardware); break;
-      case 3: tt_hgemm_panel(3, nv, k, a + i * lda, lda, b + j, ldb, c + i * ldc + j, ldc, ri, ldr, hardware); break;
-      case 2: tt_hgemm_panel(2, nv, k, a + i * lda, lda, b + j, ldb, c + i * ldc + j, ldc, ri, ldr, hardware); break;
-      default: tt_hgemm_panel(1, nv, k, a + i * lda, lda, b + j, ldb, c + i * ldc + j, ldc, ri, ldr, hardware); break;
-      }
-    }
+/* Few rows (m < TT_HGEMM_DIRECT_M): every full panel of 16·nv columns reads B's halves in place. The
+ * last, partial one (16 or 16·nv lanes wide) does too for the rows of B where a full-width load stays
+ * inside B (its last element is b[(k-1)·ldb + n-1]); its remaining rows are copied zero-padded
+ * into scratch (at most k × 16·nv halves). */
+TT_ALWAYS_INLINE void tt_hgemm_direct(const int mr, const int nv, int64_t m, int64_t n, int64_t k, const float *a,
+                                      int64_t lda, const uint16_t *b, int64_t ldb, float *c, int64_t ldc,
+                                      const tt_epilogue *e, float *scratch, int hardware) {
+  int64_t full = n / (16 * nv) * (16 * nv);
+  for (int64_t j = 0; j < full; j += 16 * nv) {
+    tt_hgemm_panel_b pb = {k, k, 16 * nv, b + j, 0, ldb, 0};
+    tt_hgemm_columns(mr, nv, m, j, &pb, a, lda, c, ldc, e, hardware);
+  }
+  int64_t cols = n - full;
+  if (cols == 0) return;
+  int64_t width = cols <= 16 ? 16 : 16 * nv;
+  int64_t room = (k - 1) * ldb + n - full - width; /* the last row start whose load fits */
+  int64_t direct = room < 0 ? 0 : room / ldb + 1;
+  direct = direct < k ? direct : k;
+  uint16_t *tail = (uint16_t *)scratch;
+  for (int64_t p = direct; p < k; p++) {
+    uint16_t *row = tail + (p - direct) * width;
+    for (int64_t j = 0; j < width; j++) row[j] = j < cols ? b[p * ldb + full + j] : 0;
+  }
+  tt_hgemm_panel_b pb = {k, direct, cols, b + full, tail, ldb, width};
+  if (cols <= 16) {
+    tt_hgemm_columns(mr, 1, m, full, &pb, a, lda, c, ldc, e, hardware);
+  } else {
+    tt_hgemm_columns(mr, nv, m, full, &pb, a, lda, c, ldc, e, hardware);
   }
 }
 
@@ -97,18 +186,20 @@ static inline int64_t tt_hgemm_block_columns(int64_t k) {
 }
 
 TT_API int64_t tt_hgemm_scratch(int64_t m, int64_t n, int64_t k) {
+  /* Few rows: the zero-padded copy of the last partial panel, k × 64 halves at most. */
+  if (m < TT_HGEMM_DIRECT_M) return k * 32;
   int64_t columns = tt_hgemm_block_columns(k);
   columns = columns < n ? columns : n;
   return k * columns + 16 + tt_sgemm_scratch(m, columns, k);
 }
 
-/* Columns [j0, n) through widened blocks and tt_sgemm (the epilogue included). */
-TT_ALWAYS_INLINE void tt_hgemm_blocks(tt_isa isa, int64_t j0, int64_t m, int64_t n, int64_t k, const float *a,
+/* Many rows: B through widened blocks and tt_sgemm (the epilogue included). */
+TT_ALWAYS_INLINE void tt_hgemm_blocks(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a,
                                       int64_t lda, const uint16_t *b, int64_t ldb, float *c, int64_t ldc,
                                       const tt_epilogue *e, float *scratch, int hardware) {
   int64_t block = tt_hgemm_block_columns(k);
   float *gemm_scratch = scratch + k * (block < n ? block : n) + 16;
-  for (; j0 < n; j0 += block) {
+  for (int64_t j0 = 0; j0 < n; j0 += block) {
     int64_t columns = n - j0 < block ? n - j0 : block;
     for (int64_t p = 0; p < k; p++) tt_hgemm_widen_row(b + p * ldb + j0, columns, scratch + p * columns, hardware);
     tt_epilogue shifted = {e->bias ? e->bias + j0 : 0, e->row_bias, e->residual ? e->residual + j0 : 0, e->ldr,
@@ -121,15 +212,11 @@ TT_ALWAYS_INLINE void tt_hgemm_blocks(tt_isa isa, int64_t j0, int64_t m, int64_t
   static target void tt_hgemm_##suffix(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,        \
                                        const uint16_t *b, int64_t ldb, float *c, int64_t ldc,               \
                                        const tt_epilogue *e, float *scratch) {                              \
-    int64_t panels = m < TT_HGEMM_DIRECT_M ? n / (16 * nv) : 0, direct = panels * 16 * nv;                 \
-    if (panels > 0) {                                                                                       \
-      tt_hgemm_direct(mr, nv, m, panels, k, a, lda, b, ldb, c, ldc, e->residual, e->ldr, hardware);         \
-      if (e->bias || e->row_bias || e->activation != TT_ACT_NONE) {                                         \
-        tt_epilogue rest = {e->bias, e->row_bias, c, ldc, e->activation};                                   \
-        tt_sgemm_isa(isa, m, direct, 0, a, lda, 0, 0, direct, 0, c, ldc, &rest, scratch);                   \
-      }                                                                                                     \
+    if (m < TT_HGEMM_DIRECT_M) {                                                                            \
+      tt_hgemm_direct(mr, nv, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);                       \
+    } else {                                                                                                \
+      tt_hgemm_blocks(isa, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);                       \
     }                                                                                                       \
-    tt_hgemm_blocks(isa, direct, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);                    \
   }                                                                                                         \
   static target void tt_half_to_float_##suffix(const uint16_t *h, int64_t count, float *out) {             \
     tt_hgemm_widen_row(h, count, out, hardware);                                                            \

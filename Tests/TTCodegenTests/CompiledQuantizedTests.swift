@@ -1,3 +1,4 @@
+import TTCodegen
 import TTIR
 import TTInterpreter
 import XCTest
@@ -61,6 +62,46 @@ final class CompiledQuantizedTests: XCTestCase {
           "x": randomTensor([rows, inFeatures], seed: 5, low: -3, high: 2),
           "r": randomTensor([rows, outFeatures], seed: 6),
         ], cache: cache)
+    }
+  }
+
+  /// The digits MLP shape (64 → 128 → ReLU → 10) with f16 weights reads them in the kernel: the C
+  /// calls `tt_hgemm` for both layers and widens nothing per call (no `tt_half_to_float_array`),
+  /// and at batch 1 its arena is no larger than fp32's (the few-row kernel needs no scratch copy of
+  /// a widened weight; it once needed k × n floats, and weights were once cast per call).
+  func testHalfWeightsAreReadInPlaceWithoutAWidenedCopy() throws {
+    func mlp(rows: Int, half: Bool) throws -> Graph {
+      var b = GraphBuilder(name: "digits")
+      var h = b.input("x", .f32, [rows, 64])
+      for (index, (inFeatures, outFeatures)) in [(64, 128), (128, 10)].enumerated() {
+        let values = randomFloats(inFeatures * outFeatures, seed: UInt64(index))
+        let weight =
+          half
+          ? TensorData(halves: values, shape: [inFeatures, outFeatures])
+          : TensorData(values, shape: [inFeatures, outFeatures])
+        let w = b.weight("fc\(index).w", weight)
+        let bias = b.weight(
+          "fc\(index).b", TensorData(randomFloats(outFeatures, seed: 9), shape: [outFeatures]))
+        h = b.add(.linear, [h, w, bias], name: "fc\(index)")
+        if index == 0 { h = b.add(.relu, [h], name: "relu") }
+      }
+      b.output(h)
+      return try b.build()
+    }
+    for rows in [1, 3, 64] {
+      let (single, half) = (try mlp(rows: rows, half: false), try mlp(rows: rows, half: true))
+      let (fp32, fp16) = (
+        try CEmitter.emit(single, graphHash: single.contentHash),
+        try CEmitter.emit(half, graphHash: half.contentHash)
+      )
+      let text = fp16.source.text
+      XCTAssertEqual(text.components(separatedBy: "tt_hgemm(").count - 1, 2, "rows \(rows)")
+      XCTAssertFalse(text.contains("tt_half_to_float"), "rows \(rows): a weight is widened per call")
+      if rows < 8 {
+        XCTAssertLessThanOrEqual(fp16.plan.arenaBytes, fp32.plan.arenaBytes, "rows \(rows)")
+      }
+      try assertCompiledMatchesInterpreter(
+        half, ["x": randomTensor([rows, 64], seed: 3, low: -2, high: 2)], cache: cache)
     }
   }
 

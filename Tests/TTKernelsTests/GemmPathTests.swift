@@ -155,6 +155,20 @@ final class GemmPathTests: XCTestCase {
     }
   }
 
+  /// Few rows read B's halves in place: the scratch holds at most the zero-padded copy of the last
+  /// partial panel (k × 64 halves), never a widened copy of B (k × n floats), and no more than
+  /// `tt_sgemm` needs for the same product.
+  func testHalfPrecisionFewRowsNeedNoWidenedCopyOfB() {
+    for m in [1, 3, 7] {
+      for (n, k) in [(128, 64), (10, 128), (512, 784), (1024, 1024)] {
+        let scratch = tt_hgemm_scratch(Int64(m), Int64(n), Int64(k))
+        XCTAssertLessThanOrEqual(scratch, Int64(k * 32), "m \(m), n \(n), k \(k)")
+        XCTAssertLessThanOrEqual(
+          scratch, tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)), "m \(m), n \(n), k \(k)")
+      }
+    }
+  }
+
   /// Every float16 bit pattern widens exactly on every path (NaNs stay NaNs; F16C quiets
   /// signaling ones).
   func testHalfWideningIsExactOnEveryPath() {

@@ -93,15 +93,15 @@ struct SuiteRunner {
     let mode = entry.mode
     var quantization: QuantizationRequest?
     if mode.quantization != .none {
-      var samples: NumpyFile?
+      var samples = QuantizationRequest.Samples.files([])
       if mode.quantization == .int8 {
         guard original.inputs.count == 1 else {
           throw CommandFailure("calibration needs a model with one input")
         }
-        samples = try digits.get().calibrationSamples(for: original.inputs[0])
+        samples = .loaded(
+          try digits.get().calibrationSamples(for: original.inputs[0]), source: "tinydigits calibration")
       }
-      quantization = QuantizationRequest(
-        mode: mode.quantization, samples: samples, observer: .minMax, source: "tinydigits calibration")
+      quantization = QuantizationRequest(mode: mode.quantization, samples: samples, observer: .minMax)
     }
     let loaded = try LoadedModel(
       original: original, path: path, pipeline: mode.pipeline(batch: entry.batch), quantization: quantization)

@@ -55,23 +55,35 @@ struct QuantizationFlags: ParsableArguments {
   /// the pass is made, since `NAME=` prefixes are resolved against the model's inputs.
   func request() -> QuantizationRequest? {
     guard quantize != .none else { return nil }
-    return QuantizationRequest(
-      mode: quantize, calibrate: calibrate, samples: nil, observer: observer.observer, source: "--calibrate")
+    return QuantizationRequest(mode: quantize, samples: .files(calibrate), observer: observer.observer)
   }
 }
 
 /// A quantization to apply after the other graph passes: the mode, and for static int8 the
-/// calibration samples (`--calibrate` arguments, or samples already read) and how their ranges
-/// are taken.
+/// calibration samples and how their ranges are taken.
 struct QuantizationRequest {
+  /// Where static int8 reads its calibration samples.
+  enum Samples {
+    /// `--calibrate` arguments: `samples.npy` or `NAME=samples.npy`, repeatable; read when the pass
+    /// is made, since `NAME=` prefixes are resolved against the model's inputs.
+    case files([String])
+    /// float32 samples `[N, …input without batch]` for a one-input model, already read; `source`
+    /// names them in messages.
+    case loaded(NumpyFile, source: String)
+  }
+
   let mode: QuantizationMode
-  /// `--calibrate` arguments: `samples.npy` or `NAME=samples.npy`, repeatable (static int8 only).
-  var calibrate: [String] = []
-  /// float32 samples `[N, …input without batch]` for a one-input model, already read.
-  let samples: NumpyFile?
+  /// The calibration samples (read by static int8 only).
+  let samples: Samples
   let observer: CalibrationObserver
+
   /// Where the samples came from, for messages (`--calibrate`).
-  let source: String
+  private var source: String {
+    switch samples {
+    case .files: "--calibrate"
+    case .loaded(_, let source): source
+    }
+  }
 
   /// The quantization pass (nil for `none`), calibrated on `graph` (the model after the other
   /// passes) for static int8.
@@ -79,10 +91,12 @@ struct QuantizationRequest {
     var ranges: [String: ClosedRange<Float>]?
     if mode == .int8 {
       do {
-        if let samples {
-          ranges = try Calibration.ranges(of: graph, samples: samples, observer: observer)
-        } else {
-          ranges = try Calibration.ranges(of: graph, inputs: try calibrationFiles(graph), observer: observer)
+        switch samples {
+        case .loaded(let file, _):
+          ranges = try Calibration.ranges(of: graph, samples: file, observer: observer)
+        case .files(let arguments):
+          ranges = try Calibration.ranges(
+            of: graph, inputs: try calibrationFiles(arguments, graph), observer: observer)
         }
       } catch let error as CommandFailure {
         throw error
@@ -98,11 +112,11 @@ struct QuantizationRequest {
   }
 
   /// Reads the `--calibrate` files, by input name (`NAME=path`, or a bare path for a one-input model).
-  private func calibrationFiles(_ graph: Graph) throws -> [String: [NumpyFile]] {
-    guard !calibrate.isEmpty else { throw CommandFailure("--quantize int8 needs calibration samples") }
+  private func calibrationFiles(_ arguments: [String], _ graph: Graph) throws -> [String: [NumpyFile]] {
+    guard !arguments.isEmpty else { throw CommandFailure("--quantize int8 needs calibration samples") }
     let names = graph.inputs.map(\.name)
     var samples: [String: [NumpyFile]] = [:]
-    for argument in calibrate {
+    for argument in arguments {
       // NAME=path when NAME is an input of the model; otherwise the whole argument is a path.
       let prefix = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
       let named = argument.contains("=") && names.contains(prefix)
