@@ -111,7 +111,7 @@ let package = Package(
     .executableTarget(
       name: "mlperf-2018",
       dependencies: [
-        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTProfiler",
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTProfiler", "TTCharts",
         "MilestoneSupport",
       ], path: "Examples/MLPerf2018"),
     // A pretrained BERT (all-MiniLM-L6-v2) from its Hugging Face files: sentence embeddings.
