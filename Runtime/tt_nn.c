@@ -260,6 +260,18 @@ static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t las
 
 enum { TT_CAUSAL_BLOCK = 32 };
 
+/* The keys a block of `rows` queries from query i0 sees (causal: queries are the last sq of the sk
+ * positions, so the block's last query sees keys j <= i0 + rows - 1 + sk - sq); 0 when it sees
+ * none, after zeroing the block's output rows. */
+static int64_t tt_attention_block_keys(float *y, int64_t ldy, int64_t dv, int64_t i0, int64_t rows, int64_t sq,
+                                       int64_t sk, int causal) {
+  int64_t keys = causal ? i0 + rows + sk - sq : sk;
+  keys = keys > sk ? sk : keys;
+  if (keys > 0) return keys;
+  for (int64_t r = 0; r < rows; r++) memset(y + (i0 + r) * ldy, 0, (size_t)dv * sizeof(float));
+  return 0;
+}
+
 /* One small head (see TT_ATTENTION_SMALL): kᵀ is copied once into scratch, rows of 16 keys
  * (zero-padded), so the scores of TT_ATTENTION_ROWS queries against 16 keys accumulate in one
  * vector each, one broadcast query element per multiply-add; the weighted values accumulate 16
@@ -280,12 +292,8 @@ static void tt_attention_small(const float *q, int64_t ldq, const float *k, int6
   }
   for (int64_t i0 = 0; i0 < sq; i0 += R) {
     int64_t rows = sq - i0 < R ? sq - i0 : R;
-    int64_t keys = causal ? i0 + rows + sk - sq : sk;
-    keys = keys > sk ? sk : keys;
-    if (keys <= 0) { /* no query of the block sees a key: zero rows */
-      for (int64_t r = 0; r < rows; r++) memset(y + (i0 + r) * ldy, 0, (size_t)dv * sizeof(float));
-      continue;
-    }
+    int64_t keys = tt_attention_block_keys(y, ldy, dv, i0, rows, sq, sk, causal);
+    if (keys == 0) continue;
     const float *qr[R];
     for (int64_t r = 0; r < R; r++) qr[r] = q + (i0 + (r < rows ? r : 0)) * ldq;
     for (int64_t j0 = 0; j0 < keys; j0 += 16) {
@@ -338,12 +346,8 @@ TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64
   int64_t block = causal ? TT_CAUSAL_BLOCK : sq;
   for (int64_t i0 = 0; i0 < sq; i0 += block) {
     int64_t rows = sq - i0 < block ? sq - i0 : block;
-    int64_t keys = causal ? i0 + rows + sk - sq : sk;
-    keys = keys > sk ? sk : keys;
-    if (keys <= 0) { /* no query of the block sees a key: zero rows */
-      for (int64_t i = 0; i < rows; i++) memset(y + (i0 + i) * ldy, 0, (size_t)dv * sizeof(float));
-      continue;
-    }
+    int64_t keys = tt_attention_block_keys(y, ldy, dv, i0, rows, sq, sk, causal);
+    if (keys == 0) continue;
     tt_sgemm(rows, keys, d, q + i0 * ldq, ldq, 0, k, ldk, 1, scores, keys, 0, gemm_scratch);
     for (int64_t r = 0; r < rows; r++) {
       int64_t i = i0 + r;
