@@ -172,7 +172,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "TTONNXTests",
-      dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
+      dependencies: [
+        "TestSupport", "TTONNX", "TTInterpreter", "TTPasses", "TTCodegen", "TTLoader", "ONNXConformance",
+      ],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
     .testTarget(name: "TTFuzzingTests", dependencies: ["TTFuzzing", "TTIR"]),
     .testTarget(

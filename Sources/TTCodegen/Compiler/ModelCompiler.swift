@@ -99,7 +99,8 @@ public enum ModelCompiler {
     let graphHash = graph.contentHash
     let source = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights).source.text
     return try cacheKey(
-      graph: graph, graphHash: graphHash, source: source, options: options, compiler: resolvedCompiler(options))
+      graph: graph, graphHash: graphHash, source: source, options: options,
+      compiler: resolvedCompiler(options))
   }
 
   /// Everything that determines the library: the generated C itself (so no change of the code

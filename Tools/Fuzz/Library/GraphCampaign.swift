@@ -52,15 +52,19 @@ public struct GraphCampaign: Sendable {
 
   /// Generates, compiles and compares `graphs` graphs from `seed`; `progress` sees the report after
   /// each library.
-  public func run(graphs: Int, seed: UInt64, progress: ((Report) -> Void)? = nil) throws(Disagreement) -> Report {
+  public func run(graphs: Int, seed: UInt64, progress: ((Report) -> Void)? = nil) throws(Disagreement)
+    -> Report
+  {
     var random = FuzzRandom(seed: seed)
     var report = Report()
     var library = 0
     while report.graphs < graphs {
       var parts: [Part] = []
       while parts.count < min(graphsPerLibrary, graphs - report.graphs) {
-        let graph = generator.graph(named: "s\(seed)_\(report.graphs + parts.count + report.refused)", random: &random)
-        let inputs = Dictionary(uniqueKeysWithValues: graph.inputs.map { ($0.name, Self.input($0.type, random: &random)) })
+        let graph = generator.graph(
+          named: "s\(seed)_\(report.graphs + parts.count + report.refused)", random: &random)
+        let inputs = Dictionary(
+          uniqueKeysWithValues: graph.inputs.map { ($0.name, Self.input($0.type, random: &random)) })
         guard let expected = try? Interpreter(graph: graph).run(inputs) else {
           report.refused += 1
           continue
@@ -104,7 +108,10 @@ public struct GraphCampaign: Sendable {
     let level = optimized ? "-O2" : "-O0"
     var graph = Self.union(parts.map(\.graph), name: name)
     do {
-      if optimized { graph = try PassManager(pipeline: .level(.O2)).run(graph).graph }
+      if optimized {
+        let pipeline = try Pipeline.level(.O2, options: PassOptions(evaluator: Interpreter.evaluate))
+        graph = try PassManager(pipeline: pipeline).run(graph).graph
+      }
       let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cacheDirectory))
       let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
       let inputs = graph.inputs.map { info in

@@ -66,7 +66,8 @@ public struct GraphGenerator: Sendable {
 
     /// A random earlier value, preferring recent ones.
     func operand(random: inout FuzzRandom) -> String {
-      random.oneIn(3) ? values[random.below(values.count)] : values[values.count - 1 - random.below(min(2, values.count))]
+      random.oneIn(3)
+        ? values[random.below(values.count)] : values[values.count - 1 - random.below(min(2, values.count))]
     }
 
     /// A weight of `shape` with values in [-scale, scale].
@@ -118,7 +119,8 @@ public struct GraphGenerator: Sendable {
         let ops: [Op] = [.add, .sub, .mul, .div, .pow, .maximum, .minimum, .equal, .less, .greater, .mod]
         let op = ops[random.below(ops.count)]
         let other =
-          random.oneIn(2) ? operand(random: &random) : weight(broadcastable(shape, random: &random), random: &random)
+          random.oneIn(2)
+          ? operand(random: &random) : weight(broadcastable(shape, random: &random), random: &random)
         let operands = random.oneIn(2) ? [x, other] : [other, x]
         return builder.add(op, operands, attributes: op == .mod ? ["fmod": .bool(random.oneIn(2))] : [:])
       case 5:
@@ -153,11 +155,14 @@ public struct GraphGenerator: Sendable {
           var target = shape.reversed().map { $0 }
           if random.oneIn(2), !target.isEmpty { target[random.below(target.count)] = -1 }
           let reshaped = shape.reduce(1, *)
-          return builder.add(.reshape, [x], attributes: ["shape": .ints(random.oneIn(3) ? [reshaped] : target)])
+          return builder.add(
+            .reshape, [x], attributes: ["shape": .ints(random.oneIn(3) ? [reshaped] : target)])
         default:
           return builder.add(
             .flatten, [x],
-            attributes: ["start_dim": .int(axis(rank, random: &random)), "end_dim": .int(axis(rank, random: &random))])
+            attributes: [
+              "start_dim": .int(axis(rank, random: &random)), "end_dim": .int(axis(rank, random: &random)),
+            ])
         }
       case 9:
         var starts: [Int] = []
@@ -169,7 +174,8 @@ public struct GraphGenerator: Sendable {
           starts.append([0, 1, -1, dim, -(1 << 50), 1 << 50][random.below(6)])
           ends.append([dim, -1, 0, 1 << 50, -(1 << 50), Int.max, Int.min][random.below(7)])
         }
-        return builder.add(.slice, [x], attributes: ["starts": .ints(starts), "ends": .ints(ends), "steps": .ints(steps)])
+        return builder.add(
+          .slice, [x], attributes: ["starts": .ints(starts), "ends": .ints(ends), "steps": .ints(steps)])
       case 10:
         let axis = axis(rank, random: &random)
         let others = random.oneIn(2) ? [x] : [weight(shape, random: &random)]
@@ -181,13 +187,16 @@ public struct GraphGenerator: Sendable {
         let indices = (0..<count).map { _ in Int64(random.below(dim)) - (random.oneIn(2) ? Int64(dim) : 0) }
         let table = builder.weight(
           "w\(builder.unverifiedGraph.weights.count)",
-          try! TensorData(type: TensorType(.i64, [count]), bytes: indices.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }))
+          try! TensorData(
+            type: TensorType(.i64, [count]),
+            bytes: indices.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }))
         return builder.add(.gather, [x, table], attributes: ["axis": .int(axis)])
       case 12:
         let ops: [Op] = [.reduceSum, .reduceMean, .reduceMax, .reduceMin]
         if random.oneIn(4) {
           return builder.add(
-            .argmax, [x], attributes: ["axis": .int(axis(rank, random: &random)), "keepdims": .bool(random.oneIn(2))])
+            .argmax, [x],
+            attributes: ["axis": .int(axis(rank, random: &random)), "keepdims": .bool(random.oneIn(2))])
         }
         let axes = Array(Set((0..<(1 + random.below(rank))).map { _ in axis(rank, random: &random) }))
         var attributes: [String: AttributeValue] = ["keepdims": .bool(random.oneIn(2))]

@@ -103,7 +103,9 @@ struct TTFuzz {
       let report = try campaign.run(graphs: count, seed: seed) { report in
         guard Date().timeIntervalSince(last) > 30 else { return }
         last = Date()
-        print("graphs: \(report.graphs) compared so far, \(String(format: "%.0f", Date().timeIntervalSince(start))) s")
+        print(
+          "graphs: \(report.graphs) compared so far, \(String(format: "%.0f", Date().timeIntervalSince(start))) s"
+        )
       }
       print(
         "graphs: \(report.graphs) graphs (seed \(seed)) compiled in \(report.libraries) libraries, "
