@@ -176,7 +176,9 @@ let package = Package(
         "TestSupport", "TTONNX", "TTInterpreter", "TTPasses", "TTCodegen", "TTLoader", "ONNXConformance",
       ],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "TTFuzzingTests", dependencies: ["TTFuzzing", "TTIR"]),
+    .testTarget(
+      name: "TTFuzzingTests", dependencies: ["TestSupport", "TTFuzzing", "TTIR", "TTInterpreter"],
+      exclude: ["Findings"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

@@ -157,7 +157,7 @@ public struct GraphCampaign: Sendable {
     for (index, (x, y)) in zip(a, b).enumerated() {
       // An interpreter NaN is not compared: which ops keep a NaN operand is unspecified
       // (docs/IR.md, "NaN and overflow").
-      let agree = y.isNaN || x == y || abs(x - y) <= 1e-4 * max(1, abs(y))
+      let agree = y.isNaN || x == y || (y.isFinite && abs(x - y) <= 1e-4 * max(1, abs(y)))
       if !agree { return "element \(index): compiled \(x), interpreter \(y)" }
     }
     return nil
