@@ -35,7 +35,7 @@ fuzzer=.build-fuzz/release/ttfuzz
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0
 mkdir -p out/fuzz/crashes
 if [ "$target" = graphs ]; then
-  exec "$fuzzer" graphs --count "$seconds" --seed "${1:-1}" --failures out/fuzz/crashes
+  exec "$fuzzer" graphs --count "$seconds" --seed "${1:-1}" --per-library 50 --failures out/fuzz/crashes
 fi
 rm -rf out/fuzz/seeds
 "$fuzzer" seeds out/fuzz/seeds

@@ -8,7 +8,8 @@ import TTPasses
 /// The compile-and-run fuzzer: graphs from ``GraphGenerator`` run in the interpreter, are compiled
 /// to C (alternately at `-O0` and after the `-O2` passes), loaded and run, and every output is
 /// compared: integers exactly, floats within `|c − i| ≤ 1e-4 · max(1, |i|)` (infinities exactly;
-/// elements the interpreter computes as NaN are not compared, see ``difference(_:_:)``).
+/// an element that is NaN in either engine is not compared but counted, see
+/// ``difference(_:_:)``).
 ///
 /// A C compile costs far more than a small graph, so ``graphsPerLibrary`` generated graphs are
 /// compiled together as the disjoint parts of one graph (their names prefixed `g<index>_`); each
@@ -26,6 +27,8 @@ public struct GraphCampaign: Sendable {
     public var outputs = 0
     /// Graphs the interpreter refused to run.
     public var refused = 0
+    /// Output elements not compared because one engine computed NaN.
+    public var nanElements = 0
   }
 
   /// A graph whose compiled outputs differ from the interpreter's, or whose library failed.
@@ -71,7 +74,8 @@ public struct GraphCampaign: Sendable {
         }
         parts.append(Part(graph: graph, inputs: inputs, expected: expected))
       }
-      try compareCompiled(parts, optimized: library % 2 == 1, name: "fuzz\(seed)_\(library)")
+      report.nanElements += try compareCompiled(
+        parts, optimized: library % 2 == 1, name: "fuzz\(seed)_\(library)")
       library += 1
       report.libraries += 1
       report.graphs += parts.count
@@ -93,10 +97,11 @@ public struct GraphCampaign: Sendable {
   }
 
   /// Compiles `parts` as one library and compares each part's outputs; a failure of the whole
-  /// library is blamed on the first part that fails alone.
-  func compareCompiled(_ parts: [Part], optimized: Bool, name: String) throws(Disagreement) {
+  /// library is blamed on the first part that fails alone. Returns the NaN elements not compared.
+  @discardableResult
+  func compareCompiled(_ parts: [Part], optimized: Bool, name: String) throws(Disagreement) -> Int {
     do {
-      try compileAndCompare(parts, optimized: optimized, name: name)
+      return try compileAndCompare(parts, optimized: optimized, name: name)
     } catch {
       guard parts.count > 1 else { throw error }
       for part in parts { try compileAndCompare([part], optimized: optimized, name: name) }
@@ -104,7 +109,7 @@ public struct GraphCampaign: Sendable {
     }
   }
 
-  private func compileAndCompare(_ parts: [Part], optimized: Bool, name: String) throws(Disagreement) {
+  private func compileAndCompare(_ parts: [Part], optimized: Bool, name: String) throws(Disagreement) -> Int {
     let level = optimized ? "-O2" : "-O0"
     var graph = Self.union(parts.map(\.graph), name: name)
     do {
@@ -119,12 +124,18 @@ public struct GraphCampaign: Sendable {
         return parts[part].inputs[local]!.tensorData
       }
       let outputs = try model.run(inputs)
+      var nanElements = 0
       for (info, actual) in zip(graph.outputs, outputs) {
         let (part, local) = Self.split(info.name)
-        if let difference = Self.difference(actual, parts[part].expected[local]!.tensorData) {
+        let expected = parts[part].expected[local]!.tensorData
+        if let difference = Self.difference(actual, expected) {
           throw parts[part].disagreement("\(level): output '\(local)' \(difference)")
         }
+        if info.type.dtype.isFloatingPoint {
+          nanElements += zip(actual.floats(), expected.floats()).count { $0.isNaN || $1.isNaN }
+        }
       }
+      return nanElements
     } catch let disagreement as Disagreement {
       throw disagreement
     } catch {
@@ -155,9 +166,9 @@ public struct GraphCampaign: Sendable {
     }
     let (a, b) = (actual.floats(), expected.floats())
     for (index, (x, y)) in zip(a, b).enumerated() {
-      // An interpreter NaN is not compared: which ops keep a NaN operand is unspecified
+      // A NaN in either engine is not compared: which ops keep a NaN operand is unspecified
       // (docs/IR.md, "NaN and overflow").
-      let agree = y.isNaN || x == y || (y.isFinite && abs(x - y) <= 1e-4 * max(1, abs(y)))
+      let agree = x.isNaN || y.isNaN || x == y || (y.isFinite && abs(x - y) <= 1e-4 * max(1, abs(y)))
       if !agree { return "element \(index): compiled \(x), interpreter \(y)" }
     }
     return nil

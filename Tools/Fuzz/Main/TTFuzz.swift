@@ -109,7 +109,8 @@ struct TTFuzz {
       }
       print(
         "graphs: \(report.graphs) graphs (seed \(seed)) compiled in \(report.libraries) libraries, "
-          + "\(report.outputs) outputs compared, \(report.refused) refused by the interpreter, no disagreement, "
+          + "\(report.outputs) outputs compared (\(report.nanElements) NaN elements not), "
+          + "\(report.refused) refused by the interpreter, no disagreement, "
           + "\(String(format: "%.1f", Date().timeIntervalSince(start))) s")
       try? FileManager.default.removeItem(at: cache)
       exit(0)
