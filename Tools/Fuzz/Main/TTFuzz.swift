@@ -8,7 +8,7 @@ import TTIR
 ///     ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
 ///                                                a deterministic campaign from the seeds
 ///     ttfuzz TARGET --replay FILE...             feed files (e.g. a crash found by libFuzzer)
-///     ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR]
+///     ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR] [--keep-going]
 ///                                                generate, compile and compare N graphs
 ///
 /// Built with `-D TT_LIBFUZZER` and libFuzzer linked (scripts/fuzz.sh does it), `ttfuzz TARGET
@@ -19,7 +19,7 @@ struct TTFuzz {
     usage: ttfuzz seeds OUT [--repository DIR]
            ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
            ttfuzz TARGET --replay FILE...
-           ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR]
+           ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR] [--keep-going]
     targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
@@ -85,45 +85,48 @@ struct TTFuzz {
         + "\(report.accepted) accepted, no crash, \(String(format: "%.1f", seconds)) s")
   }
 
-  /// The compile-and-run campaign (``GraphCampaign``); a disagreement writes the graph as
-  /// `DIR/graph-S-NAME.json` and exits 1.
+  /// The compile-and-run campaign (``GraphCampaign``): a disagreement writes the graph as
+  /// `DIR/graph-S-NAME.json` and exits 1; with `--keep-going` every one is written and counted.
   static func graphs(arguments: [String]) -> Never {
     guard let count = option("--count", in: arguments).flatMap(Int.init), count > 0 else { fail(usage) }
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     let failures = URL(fileURLWithPath: option("--failures", in: arguments) ?? "out/fuzz/crashes")
     let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ttfuzz-graphs-\(getpid())")
-    defer { try? FileManager.default.removeItem(at: cache) }
     var campaign = GraphCampaign(cacheDirectory: cache.path)
     if let perLibrary = option("--per-library", in: arguments).flatMap(Int.init), perLibrary > 0 {
       campaign.graphsPerLibrary = perLibrary
     }
+    func save(_ disagreement: GraphCampaign.Disagreement) {
+      try? FileManager.default.createDirectory(at: failures, withIntermediateDirectories: true)
+      let file = failures.appendingPathComponent("graph-\(seed)-\(disagreement.graph.name).json")
+      let saved = (try? ModelFile.save(disagreement.graph, to: file, weights: .inline)) != nil
+      print(
+        "graphs: DISAGREEMENT (seed \(seed)): \(disagreement)" + (saved ? " (graph in \(file.path))" : ""))
+    }
     let start = Date()
+    var last = start
+    func seconds() -> String { String(format: "%.0f", Date().timeIntervalSince(start)) }
     do {
-      var last = Date()
-      let report = try campaign.run(graphs: count, seed: seed) { report in
+      let report = try campaign.run(
+        graphs: count, seed: seed, keepGoing: arguments.contains("--keep-going") ? save : nil
+      ) { report in
         guard Date().timeIntervalSince(last) > 30 else { return }
         last = Date()
         print(
-          "graphs: \(report.graphs) compared so far, \(String(format: "%.0f", Date().timeIntervalSince(start))) s"
-        )
+          "graphs: \(report.graphs) compared so far, \(report.disagreements) disagreements, \(seconds()) s")
       }
-      print(
-        "graphs: \(report.graphs) graphs (seed \(seed)) compiled in \(report.libraries) libraries, "
-          + "\(report.outputs) outputs compared (\(report.nanElements) NaN elements not), "
-          + "\(report.refused) refused by the interpreter, no disagreement, "
-          + "\(String(format: "%.1f", Date().timeIntervalSince(start))) s")
       try? FileManager.default.removeItem(at: cache)
-      exit(0)
-    } catch let error as GraphCampaign.Disagreement {
-      try? FileManager.default.createDirectory(at: failures, withIntermediateDirectories: true)
-      let file = failures.appendingPathComponent("graph-\(seed)-\(error.graph.name).json")
-      let saved = (try? ModelFile.save(error.graph, to: file, weights: .inline)) != nil
-      print("graphs: DISAGREEMENT (seed \(seed)): \(error)")
-      if saved { print("graphs: the graph is in \(file.path)") }
+      print(
+        "graphs: \(report.graphs + report.unchecked) graphs (seed \(seed)) in \(report.libraries) libraries: "
+          + "\(report.graphs) compared without disagreement (\(report.outputs) outputs; \(report.nanElements) "
+          + "NaN elements not compared), \(report.disagreements) libraries with a disagreement "
+          + "(\(report.unchecked) graphs), \(report.refused) graphs refused by the interpreter, \(seconds()) s"
+      )
+      exit(report.disagreements == 0 ? 0 : 1)
+    } catch {
+      save(error)
       try? FileManager.default.removeItem(at: cache)
       exit(1)
-    } catch {
-      fail("ttfuzz: \(error)")
     }
   }
 
