@@ -128,8 +128,10 @@ TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int
         if (!log) dst[j * inner] = e;
       }
       if (log) {
-        float shift = max + logf(sum);
-        for (int64_t j = 0; j < len; j++) dst[j * inner] = src[j * inner] - shift;
+        /* (x - max) - log(sum), in that order: max + log(sum) first would lose log(sum) against a
+         * huge max (a row of 1e30s gave 0 instead of -log(len); found by the graph fuzzer). */
+        float log_sum = logf(sum);
+        for (int64_t j = 0; j < len; j++) dst[j * inner] = (src[j * inner] - max) - log_sum;
       } else {
         float scale = 1.0f / sum;
         for (int64_t j = 0; j < len; j++) dst[j * inner] *= scale;

@@ -45,4 +45,22 @@ final class FuzzFindingsTests: XCTestCase {
       try GraphCampaign(cacheDirectory: cache.path).compareCompiled([part], optimized: optimized, name: "finding")
     }
   }
+
+  /// The graph fuzzer's third finding (seed 1, graph 1083): `clamp` to [1e30, 1e30], then
+  /// `log_softmax`. The compiled kernel subtracted `max + log(sum)`, which is `max` for a huge max,
+  /// and gave 0 where the interpreter gives −log(17). Now it subtracts `max`, then `log(sum)`.
+  func testGraphFuzzerFindingLogSoftmaxOfHugeValuesAgreesInBothEngines() throws {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let graph = try ModelFile.load(
+      from: repository.appendingPathComponent("Findings/graph-log-softmax-of-huge-values.json"))
+    var random = FuzzRandom(seed: 1083)
+    let inputs = Dictionary(
+      uniqueKeysWithValues: graph.inputs.map { ($0.name, GraphCampaign.input($0.type, random: &random)) })
+    let expected = try Interpreter(graph: graph).run(inputs)
+    XCTAssertEqual(expected["log_softmax_1"]!.floats()[0], -Float(Foundation.log(17.0)), accuracy: 1e-5)
+    let cache = try makeTemporaryDirectory("ttc-fuzz-finding")
+    defer { removeDirectory(cache) }
+    let part = GraphCampaign.Part(graph: graph, inputs: inputs, expected: expected)
+    try GraphCampaign(cacheDirectory: cache.path).compareCompiled([part], optimized: false, name: "finding")
+  }
 }
