@@ -319,6 +319,22 @@ TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out,
                                  const float *values, const int32_t *columns, const int32_t *row_pointers,
                                  const float *bias, float *y, float *scratch);
 
+/* Floats of scratch tt_sparse_sliced_linear needs for `in` input features. */
+TT_API int64_t tt_sparse_sliced_scratch(int64_t in);
+
+/* y[m, out] = x[m, in] · W + bias (bias may be null), W in the sliced layout (tt_sparse.c; TTIR's
+ * SlicedSparseMatrix): blocks of 16 outputs × chunks of 32 inputs, steps[b·chunks + c] steps of 16
+ * values and 16 columns (positions 0 ..< 32 within the chunk) each. The arrays must be valid
+ * (TTIR's verifier checks model files). */
+TT_API void tt_sparse_sliced_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                                    const int8_t *columns, const int32_t *steps, const float *bias, float *y,
+                                    float *scratch);
+
+/* tt_sparse_sliced_linear on an explicit path (tests and benchmarks). */
+TT_API void tt_sparse_sliced_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
+                                        const float *values, const int8_t *columns, const int32_t *steps,
+                                        const float *bias, float *y, float *scratch);
+
 #ifdef __cplusplus
 }
 #endif
