@@ -33,6 +33,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // ONNX files are protobuf; only the runtime library is built (the generated Swift is committed).
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    // `swift package generate-documentation --target TinyTorch` (the DocC catalog in
+    // Sources/TinyTorch/TinyTorch.docc); a command plugin, built only when that command runs.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // The C kernel library (Runtime/, see Runtime/README.md): GEMM, convolution, pooling, softmax,
