@@ -119,7 +119,8 @@ let package = Package(
     .executableTarget(
       name: "sentence-embeddings",
       dependencies: [
-        "TinyTorch", "TTIR", "TTKernels", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "MilestoneSupport",
+        "TinyTorch", "TTIR", "TTKernels", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader",
+        "MilestoneSupport",
       ],
       path: "Examples/SentenceEmbeddings"),
 
