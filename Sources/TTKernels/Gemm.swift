@@ -32,13 +32,16 @@ public enum Gemm {
   ///   - transposeB: read B as `n×k` (row stride `ldb`) and use its transpose.
   ///   - accumulate: add the product to C instead of overwriting it.
   ///   - bias: `n` values added to every row of the product (ignored when `accumulate`).
+  ///   - residual: an `m×n` matrix (row stride `ldc`) added after the bias (ignored when
+  ///     `accumulate`); it may be C itself.
   ///   - activation: applied last, to every output element.
   public static func multiply(
     m: Int, n: Int, k: Int,
     a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
     b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
     c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false,
-    bias: UnsafePointer<Float>? = nil, activation: Activation = .none
+    bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>? = nil,
+    activation: Activation = .none
   ) {
     if m <= 0 || n <= 0 { return }
     let bias = accumulate ? nil : bias
@@ -46,7 +49,7 @@ public enum Gemm {
       capacity: Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k))))
     defer { scratch.deallocate() }
     var epilogue = tt_epilogue(
-      bias: bias, row_bias: nil, residual: accumulate ? UnsafePointer(c) : nil, ldr: Int64(ldc),
+      bias: bias, row_bias: nil, residual: accumulate ? UnsafePointer(c) : residual, ldr: Int64(ldc),
       activation: activation.runtimeValue)
     tt_sgemm(
       Int64(m), Int64(n), Int64(k), a, Int64(lda), transposeA ? 1 : 0, b, Int64(ldb), transposeB ? 1 : 0, c,

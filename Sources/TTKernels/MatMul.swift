@@ -10,15 +10,17 @@ public enum MatMul {
     return batch + [a[a.count - 2], b[b.count - 1]]
   }
 
-  /// `out[rows×outFeatures] = x[rows×inFeatures] · weight[inFeatures×outFeatures] + bias`, the
-  /// fully connected layer with a `(in, out)` weight; `bias` (`[outFeatures]`) may be nil.
+  /// `out[rows×outFeatures] = activation(x[rows×inFeatures] · weight[inFeatures×outFeatures] +
+  /// bias + residual)`, the fully connected layer with a `(in, out)` weight; `bias`
+  /// (`[outFeatures]`) and `residual` (`[rows, outFeatures]`) may be nil.
   public static func linear(
     _ x: UnsafePointer<Float>, rows: Int, inFeatures: Int, weight: UnsafePointer<Float>,
-    outFeatures: Int, bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>
+    outFeatures: Int, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil,
+    activation: Gemm.Activation = .none, _ out: UnsafeMutablePointer<Float>
   ) {
     Gemm.multiply(
       m: rows, n: outFeatures, k: inFeatures, a: x, lda: inFeatures, b: weight, ldb: outFeatures,
-      c: out, ldc: outFeatures, bias: bias)
+      c: out, ldc: outFeatures, bias: bias, residual: residual, activation: activation)
   }
 
   /// `out = op(a) @ op(b)` over broadcast batch dimensions. Shapes are the stored shapes;

@@ -4,8 +4,10 @@ import TTInterpreter
 import XCTest
 
 /// `fused_elementwise` and epilogues over odd shapes (1, 3, 17, 63, 65, 257 per dimension) and
-/// broadcasting patterns: the interpreter gives exactly the unfused graph's values (same
-/// kernels), and compiled C matches the interpreter.
+/// broadcasting patterns: the interpreter gives the unfused graph's values (exactly for
+/// `fused_elementwise`, same kernels; within ``Tolerance/interpreter`` for epilogues, whose
+/// activations the GEMM and convolution kernels apply with the kernel library's polynomial
+/// math), and compiled C matches the interpreter.
 final class FusedOpTests: XCTestCase {
   var cache = ""
   override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
@@ -13,13 +15,14 @@ final class FusedOpTests: XCTestCase {
 
   /// Each case's unfused and fused outputs, named `unfused<i>` / `fused<i>`.
   func assertFusedMatchesUnfused(
-    _ graph: Graph, _ inputs: [String: InterpreterTensor], cases: Int, file: StaticString = #filePath,
-    line: UInt = #line
+    _ graph: Graph, _ inputs: [String: InterpreterTensor], cases: Int, tolerance: Float = 0,
+    file: StaticString = #filePath, line: UInt = #line
   ) throws {
     let outputs = try Interpreter(graph: graph).run(inputs)
     for i in 0..<cases {
-      XCTAssertEqual(
-        outputs["fused\(i)"]!.floats(), outputs["unfused\(i)"]!.floats(), "case \(i)", file: file, line: line)
+      assertClose(
+        outputs["fused\(i)"]!.floats(), outputs["unfused\(i)"]!.floats(), "case \(i)", tolerance: tolerance,
+        file: file, line: line)
     }
     try assertCompiledMatchesInterpreter(graph, inputs, cache: cache, file: file, line: line)
   }
@@ -114,7 +117,7 @@ final class FusedOpTests: XCTestCase {
         .conv2d, [image, kernel, convBias, skip],
         attributes: ["epilogue": "relu x0; add t0 x1", "epilogue_inputs": 1], name: "fused\(cases)"))
     cases += 1
-    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases)
+    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases, tolerance: Tolerance.interpreter)
   }
 
   func testPackedHeadsAttentionOverOddShapesWithMasksAndCausal() throws {

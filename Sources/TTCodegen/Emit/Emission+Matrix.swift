@@ -159,51 +159,37 @@ extension Emission {
   }
 
   /// The node's epilogue as `tt_sgemm`'s (or `tt_conv2d`'s) own, applied while each output tile is
-  /// in registers: for a `linear` or `conv2d` whose program is an activation, a residual addition (`add x0 x1`, either
-  /// order, `x1` of the output's exact shape), or the addition then the activation. `nil` when
-  /// the program has another form; ``epilogue()`` then runs it as a loop after the product.
+  /// in registers: the node's ``TTIR/KernelEpilogue`` (the interpreter fuses the same programs).
+  /// `nil` when the program has another form; ``epilogue()`` then runs it as a loop after the
+  /// product.
   var gemmEpilogue: (residual: String?, activation: String?)? {
-    guard node.op == .linear || node.op == .conv2d, let program = try? node.epilogue() else { return nil }
-    var residual: String?
-    var activation: String?
-    var result = ElementwiseProgram.Operand.input(0)
-    for (index, instruction) in program.instructions.enumerated() {
-      if instruction.op == .add, residual == nil, activation == nil, node.epilogueInputCount == 1,
-        Set(instruction.operands) == [result, .input(1)],
-        context.inputTypes.last?.shape == outShape
-      {
-        residual = inputs.last
-      } else if let name = Self.gemmActivation(instruction), activation == nil,
-        instruction.operands == [result]
-      {
-        activation = name
-      } else {
-        return nil
-      }
-      result = .result(index)
-    }
+    guard
+      let fused = node.kernelEpilogue(inputTypes: context.inputTypes, outputType: context.outputType)
+    else { return nil }
+    let activation = fused.activation.map(Self.runtimeName)
     // tt_sgemm applies an activation other than ReLU to each stored row of a tile, vectorized
     // along the row; a row narrower than one vector (16 floats) runs it an element at a time,
     // slower than the loop after the product, which runs over the whole output (cost-aware: the
     // XOR MLP's 4-wide tanh layer).
-    if let activation, activation != "TT_ACT_RELU", (outShape.last ?? 0) < Self.narrowestActivationRow {
+    if let activation = fused.activation, activation != .relu,
+      (outShape.last ?? 0) < Self.narrowestActivationRow
+    {
       return nil
     }
-    return (residual, activation)
+    return (fused.addsResidual ? inputs.last : nil, activation)
   }
 
   /// The narrowest output row whose activation `tt_sgemm` applies (see ``gemmEpilogue``).
   static let narrowestActivationRow = 16
 
-  /// The `tt_activation` of a unary instruction, if the GEMM epilogue has it.
-  private static func gemmActivation(_ instruction: ElementwiseProgram.Instruction) -> String? {
-    switch instruction.op {
+  /// The `tt_activation` enumerator of a kernel activation.
+  private static func runtimeName(_ activation: KernelEpilogue.Activation) -> String {
+    switch activation {
     case .relu: "TT_ACT_RELU"
     case .sigmoid: "TT_ACT_SIGMOID"
     case .tanh: "TT_ACT_TANH"
-    case .gelu:
-      instruction.node.string("approximate") == "tanh" ? "TT_ACT_GELU_TANH" : "TT_ACT_GELU_ERF"
-    default: nil
+    case .geluTanh: "TT_ACT_GELU_TANH"
+    case .geluErf: "TT_ACT_GELU_ERF"
     }
   }
 }

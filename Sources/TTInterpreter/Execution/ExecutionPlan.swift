@@ -19,11 +19,17 @@ struct ExecutionPlan: Sendable {
     let cost: NodeCost
     /// The `fused_elementwise` program or the epilogue, parsed once.
     let program: ElementwiseProgram?
+    /// The epilogue when the kernel applies it as it stores the output (then ``program`` is not
+    /// run after the kernel).
+    let kernelEpilogue: KernelEpilogue?
     /// Slots whose last reader is this step (inputs and dead outputs), freed after it runs.
     let releases: [Int]
     /// How many of ``releases`` hold node outputs (graph inputs are not counted as live
     /// intermediates), and their bytes.
     let releasedIntermediates: (buffers: Int, bytes: Int)
+    /// The slots of ``releases`` that hold node outputs: their buffers go back to the
+    /// ``BufferPool`` (a caller's input is never reused).
+    let recycles: [Int]
   }
 
   /// The steps in graph order.
@@ -38,6 +44,8 @@ struct ExecutionPlan: Sendable {
   let constants: [(slot: Int, value: InterpreterTensor)]
   /// The bytes of intermediates live while each step runs (``TTIR/GraphAnalysis/liveBytes``).
   let liveBytes: [Int]
+  /// The bytes of every node output of one run together: the most a ``BufferPool`` keeps.
+  let allocatedBytes: Int
 
   /// Lowers a verified `graph`.
   init(_ graph: Graph) throws(GraphError) {
@@ -64,20 +72,24 @@ struct ExecutionPlan: Sendable {
     for (index, node) in graph.nodes.enumerated() {
       let output = node.outputs[0]
       let outputType = types[output]!
+      let inputTypes = node.inputs.map { types[$0]! }
       intermediateBytes[slot(output)] = outputType.byteCount
       var releases = releasesAt[index]
       if lastUses[output] == nil { releases.append(slot(output)) }  // dead output
-      let released = releases.compactMap { intermediateBytes[$0] }
+      let recycles = releases.filter { intermediateBytes[$0] != nil }.sorted()
+      let released = recycles.map { intermediateBytes[$0]! }
       steps.append(
         Step(
           node: node, inputs: node.inputs.map(slot), output: slot(output),
-          inputTypes: node.inputs.map { types[$0]! }, outputType: outputType,
+          inputTypes: inputTypes, outputType: outputType,
           cost: analysis.nodes[index],
           program: node.op == .fusedElementwise ? try node.program() : try node.epilogue(),
+          kernelEpilogue: node.kernelEpilogue(inputTypes: inputTypes, outputType: outputType),
           releases: releases.sorted(),
-          releasedIntermediates: (released.count, released.reduce(0, +))))
+          releasedIntermediates: (released.count, released.reduce(0, +)), recycles: recycles))
     }
     self.steps = steps
+    allocatedBytes = steps.reduce(0) { $0 + $1.outputType.byteCount }
     liveBytes = analysis.liveBytes
     outputSlots = graph.outputs.map { slot($0.name) }
     slotCount = slotOf.count

@@ -22,6 +22,8 @@ public final class Interpreter: Sendable {
   /// The graph being run.
   public let graph: Graph
   private let plan: ExecutionPlan
+  /// Output buffers of earlier nodes and runs, reused (see ``BufferPool``).
+  private let buffers: BufferPool
 
   /// The most bytes of intermediates the interpreter allocates at once.
   public let memoryLimit: Int
@@ -46,6 +48,7 @@ public final class Interpreter: Sendable {
     }
     self.graph = graph
     self.memoryLimit = memoryLimit
+    buffers = BufferPool(capacity: plan.allocatedBytes / MemoryLayout<Float>.stride)
     for step in plan.steps { try Kernels.checkSupport(step) }
     if let index = plan.liveBytes.firstIndex(where: { $0 > memoryLimit }) {
       let limit = memoryLimit == Self.physicalMemory ? "the physical memory" : "the memory limit"
@@ -114,7 +117,9 @@ public final class Interpreter: Sendable {
     for (index, step) in plan.steps.enumerated() {
       let arguments = step.inputs.map { slots[$0]! }
       let start = timed ? clock.now : runStart
-      let result = try Kernels.evaluate(step, arguments)
+      let result = try BufferPool.$current.withValue(buffers) {
+        Result { () throws(InterpreterError) in try Kernels.evaluate(step, arguments) }
+      }.get()
       if timed {
         let end = clock.now
         timings.append(
@@ -129,6 +134,9 @@ public final class Interpreter: Sendable {
       liveBytes += step.outputType.byteCount
       peakBuffers = max(peakBuffers, liveBuffers)
       peakBytes = max(peakBytes, liveBytes)
+      for slot in step.recycles {
+        if case .f32(let values) = slots[slot]?.storage { buffers.give(values) }
+      }
       for slot in step.releases { slots[slot] = nil }
       liveBuffers -= step.releasedIntermediates.buffers
       liveBytes -= step.releasedIntermediates.bytes

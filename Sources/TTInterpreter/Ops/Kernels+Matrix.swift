@@ -3,8 +3,11 @@ import TTKernels
 
 extension Kernels {
   /// `matmul` (``TTKernels/MatMul/batched(_:_:transposeA:_:_:transposeB:_:accumulate:)``) and
-  /// `linear` (``TTKernels/MatMul/linear(_:rows:inFeatures:weight:outFeatures:bias:_:)``).
-  static func matrix(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+  /// `linear` (``TTKernels/MatMul/linear(_:rows:inFeatures:weight:outFeatures:bias:residual:activation:_:)``,
+  /// applying the step's kernel epilogue, its residual from `all`) on the node's own `arguments`.
+  static func matrix(_ step: Step, _ arguments: [InterpreterTensor], fusing all: [InterpreterTensor])
+    -> InterpreterTensor
+  {
     if step.node.op == .sparseLinear { return sparseLinear(step, arguments) }
     if step.node.op == .matmul {
       return compute(step.outputType, arguments) { inputs, out in
@@ -14,10 +17,12 @@ extension Kernels {
     let weight = arguments[1].shape
     let rows = arguments[0].count / max(weight[0], 1)
     let hasBias = arguments.count == 3
-    return compute(step.outputType, arguments) { inputs, out in
+    let (residual, activation) = kernelEpilogue(step, all)
+    return compute(step.outputType, arguments + (residual.map { [$0] } ?? [])) { inputs, out in
       MatMul.linear(
         inputs[0], rows: rows, inFeatures: weight[0], weight: inputs[1], outFeatures: weight[1],
-        bias: hasBias ? inputs[2] : nil, out)
+        bias: hasBias ? inputs[2] : nil, residual: residual == nil ? nil : inputs.last,
+        activation: activation, out)
     }
   }
 

@@ -2,8 +2,11 @@ import TTIR
 import TTKernels
 
 extension Kernels {
-  /// `conv2d` with ``TTKernels/Convolution/forward(_:weight:bias:geometry:_:)``.
-  static func convolution(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
+  /// `conv2d` with ``TTKernels/Convolution/forward(_:weight:bias:residual:activation:geometry:_:)``
+  /// on the node's own `arguments`, applying the step's kernel epilogue (residual from `all`).
+  static func convolution(_ step: Step, _ arguments: [InterpreterTensor], fusing all: [InterpreterTensor])
+    -> InterpreterTensor
+  {
     let node = step.node
     let (x, w) = (arguments[0].shape, arguments[1].shape)
     let window = Window2D(
@@ -13,9 +16,11 @@ extension Kernels {
       batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: w[0],
       groups: node.int("groups") ?? 1, window: window)
     let hasBias = arguments.count == 3
-    return compute(step.outputType, arguments) { inputs, out in
+    let (residual, activation) = kernelEpilogue(step, all)
+    return compute(step.outputType, arguments + (residual.map { [$0] } ?? [])) { inputs, out in
       Convolution.forward(
-        inputs[0], weight: inputs[1], bias: hasBias ? inputs[2] : nil, geometry: geometry, out)
+        inputs[0], weight: inputs[1], bias: hasBias ? inputs[2] : nil,
+        residual: residual == nil ? nil : inputs.last, activation: activation, geometry: geometry, out)
     }
   }
 

@@ -55,8 +55,8 @@ enum Kernels {
     case .unaryElementwise: unary(step, arguments[0])
     case .binaryElementwise: binary(step, arguments[0], arguments[1])
     case .selection: select(step, arguments)
-    case .matrix: withEpilogue(step, arguments, matrix(step, own))
-    case .convolution: withEpilogue(step, arguments, convolution(step, own))
+    case .matrix: withEpilogue(step, arguments, matrix(step, own, fusing: arguments))
+    case .convolution: withEpilogue(step, arguments, convolution(step, own, fusing: arguments))
     case .pooling: pooling(step, arguments[0])
     case .normalization: normalization(step, arguments)
     case .dataMovement: try dataMovement(step, arguments)
@@ -69,15 +69,16 @@ enum Kernels {
     }
   }
 
-  /// `product` with the step's epilogue (if any) applied in place; the epilogue reads the
-  /// trailing arguments as `x1`….
-  static func withEpilogue(_ step: Step, _ arguments: [InterpreterTensor], _ product: InterpreterTensor)
-    -> InterpreterTensor
-  {
-    guard let program = step.program else { return product }
-    guard case .f32(var values) = product.storage else { preconditionFailure("epilogues are f32") }
-    let extras = arguments.suffix(step.node.epilogueInputCount)
+  /// `product` with the step's epilogue (if any, and not applied by the kernel) applied in
+  /// place; the epilogue reads the trailing arguments as `x1`….
+  static func withEpilogue(
+    _ step: Step, _ arguments: [InterpreterTensor], _ product: consuming InterpreterTensor
+  ) -> InterpreterTensor {
+    guard let program = step.program, step.kernelEpilogue == nil else { return product }
     let shape = product.shape
+    let storage = (consume product).storage  // the only reference: updated without a copy
+    guard case .f32(var values) = consume storage else { preconditionFailure("epilogues are f32") }
+    let extras = arguments.suffix(step.node.epilogueInputCount)
     withPointers(extras.map { $0.floats() }) { pointers in
       values.withUnsafeMutableBufferPointer { buffer in
         guard let base = buffer.baseAddress else { return }
@@ -86,6 +87,24 @@ enum Kernels {
       }
     }
     return InterpreterTensor(unchecked: shape, .f32(values))
+  }
+
+  /// What the kernel of `step` applies as it stores the output: the residual among `arguments`
+  /// (the node's last input) and the activation of its ``KernelEpilogue``.
+  static func kernelEpilogue(_ step: Step, _ arguments: [InterpreterTensor])
+    -> (residual: InterpreterTensor?, activation: Gemm.Activation)
+  {
+    guard let epilogue = step.kernelEpilogue else { return (nil, .none) }
+    let activation: Gemm.Activation =
+      switch epilogue.activation {
+      case nil: .none
+      case .relu: .relu
+      case .sigmoid: .sigmoid
+      case .tanh: .tanh
+      case .geluTanh: .geluTanh
+      case .geluErf: .geluErf
+      }
+    return (epilogue.addsResidual ? arguments.last : nil, activation)
   }
 
   /// The axes a reduction reduces, non-negative and sorted (all axes when none are given).
@@ -98,14 +117,21 @@ enum Kernels {
   }
 
   /// A float tensor of `type` whose elements `body` writes (every one of them); `f16` outputs
-  /// are rounded from the `f32` results.
+  /// are rounded from the `f32` results. The buffer comes from the running interpreter's
+  /// ``BufferPool`` when it has one of that size.
   static func output(_ type: TensorType, _ body: (UnsafeMutablePointer<Float>) -> Void)
     -> InterpreterTensor
   {
     let count = type.elementCount
-    let values = [Float](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
-      if count > 0 { body(buffer.baseAddress!) }
-      initialized = count
+    let values: [Float]
+    if var reused = BufferPool.current?.take(count) {
+      reused.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+      values = reused
+    } else {
+      values = [Float](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+        if count > 0 { body(buffer.baseAddress!) }
+        initialized = count
+      }
     }
     if type.dtype == .f16 {
       return InterpreterTensor(unchecked: type.shape, .f16(values.map(HalfConversion.halfBits(from:))))
