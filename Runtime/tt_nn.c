@@ -220,7 +220,17 @@ static void tt_normalized_exponentials(float *row, int64_t n, float max) {
   for (j = 0; j < n; j++) row[j] *= inv;
 }
 
+/* Heads whose rows fit a few vectors (d, dv ≤ TT_ATTENTION_SMALL), with at least TT_ATTENTION_ROWS
+ * queries, skip tt_sgemm, whose packing costs more than the products at these sizes (with fewer
+ * queries, copying kᵀ would cost as much as the products). */
+enum { TT_ATTENTION_SMALL = 64, TT_ATTENTION_ROWS = 8 };
+
+static int tt_attention_is_small(int64_t sq, int64_t d, int64_t dv) {
+  return sq >= TT_ATTENTION_ROWS && d <= TT_ATTENTION_SMALL && dv <= TT_ATTENTION_SMALL;
+}
+
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv) {
+  if (tt_attention_is_small(sq, d, dv)) return (d + TT_ATTENTION_ROWS) * ((sk + 15) / 16 * 16);
   int64_t scores = tt_sgemm_scratch(sq, sk, d), output = tt_sgemm_scratch(sq, dv, sk);
   return sq * sk + (scores > output ? scores : output);
 }
@@ -250,6 +260,76 @@ static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t las
 
 enum { TT_CAUSAL_BLOCK = 32 };
 
+/* The keys a block of `rows` queries from query i0 sees (causal: queries are the last sq of the sk
+ * positions, so the block's last query sees keys j <= i0 + rows - 1 + sk - sq); 0 when it sees
+ * none, after zeroing the block's output rows. */
+static int64_t tt_attention_block_keys(float *y, int64_t ldy, int64_t dv, int64_t i0, int64_t rows, int64_t sq,
+                                       int64_t sk, int causal) {
+  int64_t keys = causal ? i0 + rows + sk - sq : sk;
+  keys = keys > sk ? sk : keys;
+  if (keys > 0) return keys;
+  for (int64_t r = 0; r < rows; r++) memset(y + (i0 + r) * ldy, 0, (size_t)dv * sizeof(float));
+  return 0;
+}
+
+/* One small head (see TT_ATTENTION_SMALL): kᵀ is copied once into scratch, rows of 16 keys
+ * (zero-padded), so the scores of TT_ATTENTION_ROWS queries against 16 keys accumulate in one
+ * vector each, one broadcast query element per multiply-add; the weighted values accumulate 16
+ * output columns per vector the same way, reading v in place. Causal blocks compute only the keys
+ * their last query sees. */
+static void tt_attention_small(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                               int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
+                               int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                               int64_t dv, float scale, int causal, float *scratch) {
+  enum { R = TT_ATTENTION_ROWS };
+  int64_t width = (sk + 15) / 16 * 16;
+  float *kt = scratch, *scores = scratch + d * width;
+  for (int64_t j = 0; j < sk; j++) {
+    for (int64_t c = 0; c < d; c++) kt[c * width + j] = k[j * ldk + c];
+  }
+  for (int64_t c = 0; c < d; c++) {
+    for (int64_t j = sk; j < width; j++) kt[c * width + j] = 0.0f;
+  }
+  for (int64_t i0 = 0; i0 < sq; i0 += R) {
+    int64_t rows = sq - i0 < R ? sq - i0 : R;
+    int64_t keys = tt_attention_block_keys(y, ldy, dv, i0, rows, sq, sk, causal);
+    if (keys == 0) continue;
+    const float *qr[R];
+    for (int64_t r = 0; r < R; r++) qr[r] = q + (i0 + (r < rows ? r : 0)) * ldq;
+    for (int64_t j0 = 0; j0 < keys; j0 += 16) {
+      tt_nn_v16 acc[R];
+      for (int r = 0; r < R; r++) acc[r] = (tt_nn_v16){0};
+      for (int64_t c = 0; c < d; c++) {
+        tt_nn_v16 kv = *(const tt_nn_v16 *)(kt + c * width + j0);
+        for (int r = 0; r < R; r++) acc[r] += qr[r][c] * kv;
+      }
+      for (int r = 0; r < R; r++) *(tt_nn_v16 *)(scores + r * width + j0) = acc[r];
+    }
+    for (int64_t r = 0; r < rows; r++) {
+      int64_t i = i0 + r;
+      tt_attention_weights(scores + r * width, keys, i, causal ? i + sk - sq : sk - 1, mask, mask_dtype, mask_rs,
+                           mask_cs, scale);
+    }
+    int64_t c0 = 0;
+    for (; c0 + 16 <= dv; c0 += 16) {
+      tt_nn_v16 acc[R];
+      for (int r = 0; r < R; r++) acc[r] = (tt_nn_v16){0};
+      for (int64_t j = 0; j < keys; j++) {
+        tt_nn_v16 vv = *(const tt_nn_v16 *)(v + j * ldv + c0);
+        for (int r = 0; r < R; r++) acc[r] += scores[r * width + j] * vv;
+      }
+      for (int64_t r = 0; r < rows; r++) *(tt_nn_v16 *)(y + (i0 + r) * ldy + c0) = acc[r];
+    }
+    for (; c0 < dv; c0++) { /* the last dv % 16 columns */
+      for (int64_t r = 0; r < rows; r++) {
+        float sum = 0.0f;
+        for (int64_t j = 0; j < keys; j++) sum += scores[r * width + j] * v[j * ldv + c0];
+        y[(i0 + r) * ldy + c0] = sum;
+      }
+    }
+  }
+}
+
 TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
                                  int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
                                  int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
@@ -257,16 +337,17 @@ TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64
   /* Scores and weighted values as GEMMs. Causal: queries are the last sq of the sk positions, so
    * query i sees keys j <= i + sk - sq; the queries go in blocks of TT_CAUSAL_BLOCK rows, each
    * computing only the keys its last query sees (about half the work of the full square). */
+  if (tt_attention_is_small(sq, d, dv)) {
+    tt_attention_small(q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk, d, dv, scale,
+                       causal, scratch);
+    return;
+  }
   float *scores = scratch, *gemm_scratch = scratch + sq * sk;
   int64_t block = causal ? TT_CAUSAL_BLOCK : sq;
   for (int64_t i0 = 0; i0 < sq; i0 += block) {
     int64_t rows = sq - i0 < block ? sq - i0 : block;
-    int64_t keys = causal ? i0 + rows + sk - sq : sk;
-    keys = keys > sk ? sk : keys;
-    if (keys <= 0) { /* no query of the block sees a key: zero rows */
-      for (int64_t i = 0; i < rows; i++) memset(y + (i0 + i) * ldy, 0, (size_t)dv * sizeof(float));
-      continue;
-    }
+    int64_t keys = tt_attention_block_keys(y, ldy, dv, i0, rows, sq, sk, causal);
+    if (keys == 0) continue;
     tt_sgemm(rows, keys, d, q + i0 * ldq, ldq, 0, k, ldk, 1, scores, keys, 0, gemm_scratch);
     for (int64_t r = 0; r < rows; r++) {
       int64_t i = i0 + r;

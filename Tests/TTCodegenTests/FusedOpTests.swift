@@ -131,6 +131,10 @@ final class FusedOpTests: XCTestCase {
       // first see no key), a mask.
       ([1], 70, 40, 2, 12, 10, nil, true), ([], 65, 65, 1, 16, 8, [65, 65], true),
       ([1], 40, 60, 2, 9, 7, [1, 40, 60], false),
+      // Heads of at most 64 columns with 8 queries or more skip tt_sgemm (16 keys and 16 output
+      // columns per vector, then the last dv % 16 columns); wider heads use it.
+      ([1], 257, 257, 1, 63, 17, nil, true), ([], 8, 3, 2, 64, 33, [8, 3], false),
+      ([2], 9, 65, 1, 65, 64, [2, 1, 9, 65], true),
     ]
     var b = GraphBuilder(name: "heads")
     var inputs: [String: InterpreterTensor] = [:]

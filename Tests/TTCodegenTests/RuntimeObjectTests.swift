@@ -7,6 +7,11 @@ import XCTest
 /// before every use: a corrupted one is rebuilt, never linked.
 final class RuntimeObjectTests: XCTestCase {
   func testACorruptedRuntimeObjectIsRebuilt() throws {
+    // The test corrupts the object its compile used, so it needs a runtime folder of its own: the
+    // suite's shared $TTC_RUNTIME_CACHE holds objects for other sources and flags too.
+    let shared = getenv("TTC_RUNTIME_CACHE").map { String(cString: $0) }
+    unsetenv("TTC_RUNTIME_CACHE")
+    defer { if let shared { setenv("TTC_RUNTIME_CACHE", shared, 1) } }
     let cache = try makeTemporaryDirectory("ttc-test-cache").path
     defer { removeDirectory(URL(fileURLWithPath: cache)) }
     // The runtime objects go into this cache's own folder, which then holds exactly the one this
