@@ -32,12 +32,22 @@ public struct NameAllocator: Sendable {
 
   /// A name not taken before, `base` itself when it is free, and marks it taken.
   public mutating func fresh(_ base: String) -> String {
-    if taken.insert(base).inserted { return base }
+    let (name, suffix) = candidate(for: base)
+    taken.insert(name)
+    if let suffix { nextSuffix[base] = suffix + 1 }
+    return name
+  }
+
+  /// The name ``fresh(_:)`` would return for `base`, without taking it: for a caller that
+  /// may not use the name (reserving it later, or never). Costs what `fresh` costs, never a
+  /// copy of the taken names.
+  public func peek(_ base: String) -> String { candidate(for: base).name }
+
+  /// The first free name for `base`, and its suffix when it has one.
+  private func candidate(for base: String) -> (name: String, suffix: Int?) {
+    if !taken.contains(base) { return (base, nil) }
     var suffix = nextSuffix[base, default: 1]
     while taken.contains("\(base)_\(suffix)") { suffix += 1 }
-    let name = "\(base)_\(suffix)"
-    taken.insert(name)
-    nextSuffix[base] = suffix + 1
-    return name
+    return ("\(base)_\(suffix)", suffix)
   }
 }

@@ -116,6 +116,16 @@ final class NameAllocatorTests: XCTestCase {
     XCTAssertTrue(names.contains("relu_9"))
   }
 
+  func testPeekNamesWhatFreshWouldGiveWithoutTakingIt() {
+    var names = NameAllocator(reserving: ["fc1", "fc1_1"])
+    XCTAssertEqual(names.peek("fc1"), "fc1_2")
+    XCTAssertEqual(names.peek("fc1"), "fc1_2")
+    XCTAssertFalse(names.contains("fc1_2"))
+    XCTAssertEqual(names.peek("relu"), "relu")
+    XCTAssertEqual(names.fresh("fc1"), "fc1_2")
+    XCTAssertEqual(names.peek("fc1"), "fc1_3")
+  }
+
   func testManyNamesFromOneBaseStayUnique() {
     var names = NameAllocator()
     let all = (0..<5000).map { _ in names.fresh("n") }

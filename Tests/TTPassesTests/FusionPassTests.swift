@@ -40,6 +40,29 @@ final class FusionPassTests: XCTestCase {
     XCTAssertEqual(statistics.counters["fuse-elementwise"], 2)
   }
 
+  func testLongChainsSplitAtTheProgramLimit() throws {
+    // relu, neg, then an add of the two, 300 times: each relu is read by its neg and its add, so
+    // it joins a group only with both. 902 one-instruction nodes; groups are collected from the
+    // end, so three hold 256 instructions; where a limit falls between a neg and its add, the
+    // neg stays alone (its add's group is full, and the relu after it is read by that add).
+    var b = GraphBuilder(name: "long-chain")
+    var value = b.input("x", .f32, [3, 17])
+    for index in 0..<300 {
+      let activated = b.add(.relu, [value], name: "relu\(index)")
+      let negated = b.add(.neg, [activated], name: "neg\(index)")
+      value = b.add(.add, [negated, activated], name: "add\(index)")
+    }
+    b.output(b.add(.exp, [b.add(.add, [value, value], name: "twice")], name: "exp", output: "out"))
+    let (fused, statistics) = try run(FuseElementwise(), on: try b.build())
+    XCTAssertEqual(
+      fused.nodes.map(\.op), [.fusedElementwise, .neg] + Array(repeating: .fusedElementwise, count: 3))
+    let programs = try fused.nodes.filter { $0.op == .fusedElementwise }.map { try $0.program() }
+    XCTAssertEqual(programs.map(\.instructions.count), [133, 256, 256, 256])
+    XCTAssertEqual(programs.last?.description.hasSuffix("add t253 t253; exp t254"), true)
+    XCTAssertEqual(statistics.nodesFused, 902 - 5)
+    XCTAssertEqual(statistics.counters["fuse-elementwise"], 902 - 5)
+  }
+
   func testBroadcastAndDifferentShapesDoNotFuseIntoLargerOutputs() throws {
     // sigmoid([17]) feeding add([3, 17], ·) would be recomputed 3 times: not fused.
     var b = GraphBuilder(name: "broadcast")

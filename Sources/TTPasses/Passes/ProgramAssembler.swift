@@ -98,8 +98,7 @@ extension GraphEditor {
   /// name alone when the joined one would exceed 64 characters) and for its output (from `value`).
   func freshNames(merging merged: [String], value: String) -> (node: String, value: String) {
     let joined = merged.joined(separator: "+")
-    var (nodes, values) = (nodeNames, valueNames)
-    return (nodes.fresh(joined.count <= 64 ? joined : merged.last ?? "fused"), values.fresh(value))
+    return (nodeNames.peek(joined.count <= 64 ? joined : merged.last ?? "fused"), valueNames.peek(value))
   }
 
   /// Inserts `node` before `id` and makes every reader of `id`'s output read `node`'s output
@@ -119,16 +118,20 @@ extension GraphEditor {
   }
 }
 
-extension PatternRewriter {
-  /// Applies the rules to `graph` for a fusion pass: then removes the nodes and the weights the
-  /// rewrites left unread (weights unread before stay, for `drop-unused-weights` to report), and
-  /// counts the nodes merged away.
-  func fuse(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
+extension GraphEditor {
+  /// Opens `graph` for a fusion pass and lets `rewrite` merge nodes in it; then removes the nodes
+  /// and the weights the rewrites left unread (weights unread before stay, for
+  /// `drop-unused-weights` to report) and counts the nodes merged away. Returns whether `rewrite`
+  /// changed anything.
+  static func fuse(
+    _ graph: inout Graph, context: inout PassContext,
+    _ rewrite: (inout GraphEditor, inout PassContext) throws -> Bool
+  ) throws -> Bool {
     var editor = try GraphEditor(graph)
     let (nodesBefore, unreadBefore) = (
       editor.nodeCount, Set(editor.weights.keys.filter { !editor.isUsed($0) })
     )
-    guard try apply(to: &editor, context: &context) else { return false }
+    guard try rewrite(&editor, &context) else { return false }
     editor.removeDeadNodes()
     for name in editor.weights.keys.sorted() where !editor.isUsed(name) && !unreadBefore.contains(name) {
       editor.removeWeight(name)
@@ -136,5 +139,14 @@ extension PatternRewriter {
     context.nodesFused += nodesBefore - editor.nodeCount
     graph = editor.graph
     return true
+  }
+}
+
+extension PatternRewriter {
+  /// Applies the rules to `graph` for a fusion pass (``GraphEditor/fuse(_:context:_:)``).
+  func fuse(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
+    try GraphEditor.fuse(&graph, context: &context) { editor, context in
+      try apply(to: &editor, context: &context)
+    }
   }
 }
