@@ -111,12 +111,15 @@ let package = Package(
     .executableTarget(
       name: "mlperf-2018",
       dependencies: [
-        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTProfiler",
+        "TinyTorch", "TTIR", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "TTProfiler", "TTCharts",
         "MilestoneSupport",
       ], path: "Examples/MLPerf2018"),
     // A pretrained BERT (all-MiniLM-L6-v2) from its Hugging Face files: sentence embeddings.
     .executableTarget(
-      name: "sentence-embeddings", dependencies: ["TinyTorch", "MilestoneSupport"],
+      name: "sentence-embeddings",
+      dependencies: [
+        "TinyTorch", "TTIR", "TTKernels", "TTPasses", "TTInterpreter", "TTCodegen", "TTLoader", "MilestoneSupport",
+      ],
       path: "Examples/SentenceEmbeddings"),
 
     // Runs ONNX's backend node tests (written out by scripts/onnx-conformance.sh) through the

@@ -34,15 +34,25 @@ TT_API const char *tt_int8_kernel_name(int kernel) {
   }
 }
 
-TT_API int tt_int8_kernel(int requested) {
-  if (requested == TT_INT8_AUTO) {
-    const char *forced = getenv("TT_INT8_KERNEL");
-    if (forced) {
-      for (int kernel = TT_INT8_PORTABLE; kernel <= TT_INT8_AVX512_VNNI; kernel++) {
-        if (strcmp(forced, tt_int8_kernel_name(kernel)) == 0) requested = kernel;
-      }
+/* The path TT_INT8_KERNEL names (TT_INT8_AUTO when unset or unknown), read once: a batch-1 layer
+ * takes about 100 ns, and getenv scans the whole environment. */
+static int tt_int8_forced_kernel(void) {
+  /* A benign race: every thread computes the same value. */
+  static int cached = -1;
+  int forced = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+  if (forced < 0) {
+    const char *name = getenv("TT_INT8_KERNEL");
+    forced = TT_INT8_AUTO;
+    for (int kernel = TT_INT8_PORTABLE; name && kernel <= TT_INT8_AVX512_VNNI; kernel++) {
+      if (strcmp(name, tt_int8_kernel_name(kernel)) == 0) forced = kernel;
     }
+    __atomic_store_n(&cached, forced, __ATOMIC_RELAXED);
   }
+  return forced;
+}
+
+TT_API int tt_int8_kernel(int requested) {
+  if (requested == TT_INT8_AUTO) requested = tt_int8_forced_kernel();
   if (requested != TT_INT8_AUTO && tt_int8_supported(requested)) return requested;
   for (int kernel = TT_INT8_AVX512_VNNI; kernel > TT_INT8_PORTABLE; kernel--) {
     if ((requested == TT_INT8_AUTO || kernel < requested) && tt_int8_supported(kernel)) return kernel;
@@ -201,6 +211,130 @@ __attribute__((target(TT_Q5_TARGET))) static void tt_qgemm_avx512_vnni(int64_t m
       default: tt_q5_block(1, 1, k, ai, lda, wj, ldw, sj, cij, ldc); break;
       }
     }
+  }
+}
+
+/* ---- Packed weights for few rows (see tt_qpack in tt_qgemm.h) ---- */
+
+static inline int64_t tt_qpack_columns(int64_t n) { return (n + 15) / 16 * 16; }
+
+TT_API int64_t tt_qpack_bytes(int64_t n, int64_t k) {
+  return tt_qpack_columns(n) * 4 + (k + 3) / 4 * tt_qpack_columns(n) * 4;
+}
+
+TT_API void tt_qpack(const int8_t *w, int64_t n, int64_t k, void *packed) {
+  int64_t columns = tt_qpack_columns(n);
+  memset(packed, 0, (size_t)tt_qpack_bytes(n, k));
+  int32_t *sums = packed;
+  int8_t *groups = (int8_t *)(sums + columns);
+  for (int64_t j = 0; j < n; j++) {
+    int32_t sum = 0;
+    for (int64_t p = 0; p < k; p++) {
+      groups[(p / 4 * columns + j) * 4 + p % 4] = w[j * k + p];
+      sum += w[j * k + p];
+    }
+    sums[j] = sum;
+  }
+}
+
+/* part += (x + 128) · w for one group of four k positions (`word`: their bytes) and `vectors`
+ * vectors of 16 columns. Padding positions of x become 128 after the flip, against zero weights. */
+__attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qpack_step(const int vectors,
+                                                                                      int32_t word,
+                                                                                      const int8_t *w,
+                                                                                      __m512i part[4]) {
+  __m512i a = _mm512_xor_si512(_mm512_set1_epi32(word), _mm512_set1_epi8((char)0x80));
+  for (int v = 0; v < vectors; v++) part[v] = _mm512_dpbusd_epi32(part[v], a, _mm512_loadu_si512(w + v * 64));
+}
+
+/* acc[v] = Σ_p (x[p] + 128) · w[j][p] for `vectors` vectors of 16 columns of packed groups, with two
+ * partial sums each (the dependency chains are half as long). */
+__attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qpack_block(
+    const int vectors, const int8_t *x, int64_t k, const int8_t *groups, int64_t columns, __m512i acc[4]) {
+  __m512i part[2][4];
+  for (int v = 0; v < vectors; v++) part[0][v] = part[1][v] = _mm512_setzero_si512();
+  int64_t g = 0, full = k / 4;
+  int32_t word;
+  for (; g + 2 <= full; g += 2) {
+    for (int u = 0; u < 2; u++) {
+      memcpy(&word, x + 4 * (g + u), 4);
+      tt_qpack_step(vectors, word, groups + (g + u) * columns * 4, part[u]);
+    }
+  }
+  if (g < full) {
+    memcpy(&word, x + 4 * g, 4);
+    tt_qpack_step(vectors, word, groups + g * columns * 4, part[0]);
+    g++;
+  }
+  if (4 * g < k) { /* the last, partial group: its missing positions are zero */
+    word = 0;
+    for (int64_t p = 4 * g; p < k; p++) word |= (int32_t)(uint8_t)x[p] << (8 * (p - 4 * g));
+    tt_qpack_step(vectors, word, groups + g * columns * 4, part[1]);
+  }
+  for (int v = 0; v < vectors; v++) acc[v] = _mm512_add_epi32(part[0][v], part[1][v]);
+}
+
+/* One row with `vpdpbusd`, up to four vectors of 16 columns at a time. x is made unsigned (x + 128, see tt_qgemm.h) and
+ * the correction (128 + x_zero_point) · Σ w folds the epilogue's zero point in. The epilogue is
+ * tt_qlinear_epilogue's, lane by lane: the same operations in the same order (an IEEE division,
+ * round to nearest even, NaN to the zero point). */
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinear_packed_row_vnni(
+    int64_t n, int64_t k, const int8_t *x, const int32_t *sums, const int8_t *groups, int32_t x_zero_point,
+    float x_scale, const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
+    float out_scale, int32_t out_zero_point) {
+  int64_t columns = tt_qpack_columns(n);
+  for (int64_t j0 = 0; j0 < columns; j0 += 64) {
+    int vectors = columns - j0 < 64 ? (int)((columns - j0) / 16) : 4;
+    __m512i acc[4];
+    /* Constant block widths, so that each case keeps its accumulators in registers. */
+    switch (vectors) {
+    case 4: tt_qpack_block(4, x, k, groups + j0 * 4, columns, acc); break;
+    case 3: tt_qpack_block(3, x, k, groups + j0 * 4, columns, acc); break;
+    case 2: tt_qpack_block(2, x, k, groups + j0 * 4, columns, acc); break;
+    default: tt_qpack_block(1, x, k, groups + j0 * 4, columns, acc); break;
+    }
+    for (int v = 0; v < vectors && j0 + v * 16 < n; v++) {
+      int64_t j = j0 + v * 16;
+      int cols = n - j < 16 ? (int)(n - j) : 16;
+      __mmask16 lanes = (__mmask16)((1u << cols) - 1);
+      __m512i correction = _mm512_mullo_epi32(_mm512_set1_epi32(128 + x_zero_point), _mm512_loadu_si512(sums + j));
+      __m512i exact = _mm512_sub_epi32(acc[v], correction);
+      __m512 scale = _mm512_mul_ps(_mm512_set1_ps(x_scale), _mm512_maskz_loadu_ps(lanes, w_scale + j));
+      __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(exact), scale);
+      if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(lanes, bias + j));
+      if (relu) y = _mm512_max_ps(y, _mm512_setzero_ps()); /* NaN and −0 become +0, as y > 0 ? y : 0 */
+      if (!out_i8) {
+        _mm512_mask_storeu_ps(out_f32 + j, lanes, y);
+        continue;
+      }
+      __m512 q = _mm512_roundscale_ps(_mm512_div_ps(y, _mm512_set1_ps(out_scale)),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      q = _mm512_add_ps(q, _mm512_set1_ps((float)out_zero_point));
+      __mmask16 nan = _mm512_cmp_ps_mask(q, q, _CMP_UNORD_Q);
+      q = _mm512_min_ps(_mm512_max_ps(q, _mm512_set1_ps(-128.0f)), _mm512_set1_ps(127.0f));
+      __m512i bytes = _mm512_mask_blend_epi32(nan, _mm512_cvtps_epi32(q), _mm512_set1_epi32(out_zero_point));
+      _mm_mask_storeu_epi8(out_i8 + j, lanes, _mm512_cvtepi32_epi8(bytes));
+    }
+  }
+}
+
+TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+                              const void *packed, int32_t *scratch, int32_t x_zero_point, float x_scale,
+                              const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
+                              float out_scale, int32_t out_zero_point) {
+  const int32_t *sums = packed;
+  kernel = tt_int8_kernel(kernel);
+  if (kernel != TT_INT8_AVX512_VNNI) {
+    tt_qgemm(kernel, m, n, k, x, k, w, k, sums, scratch, n);
+    tt_qlinear_epilogue(scratch, m, n, n, sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8,
+                        out_scale, out_zero_point);
+    return;
+  }
+  const int8_t *groups = (const int8_t *)(sums + tt_qpack_columns(n));
+  for (int64_t i = 0; i < m; i++) {
+    tt_qlinear_packed_row_vnni(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu,
+                               out_f32 ? out_f32 + i * n : 0, out_i8 ? out_i8 + i * n : 0, out_scale,
+                               out_zero_point);
   }
 }
 

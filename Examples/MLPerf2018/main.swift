@@ -10,6 +10,8 @@
 // 3. Generates 128 tokens with the 2017 TinyTalks GPT with and without KV cache, eager and
 //    compiled (the decode step compiled with its cache as inputs/outputs).
 // 4. Prints the Pareto summary: the fastest configuration within 1 point of fp32, the smallest.
+// 5. With `--plot DIR`, draws each olympics table (latency, size, accuracy) and its Pareto front as
+//    SVG: DIR/mlp-olympics.svg, mlp-pareto.svg, cnn-olympics.svg, cnn-pareto.svg.
 //
 // Run: `swift run -c release mlperf-2018` (`--quick` for a smoke test).
 import Foundation
@@ -83,12 +85,15 @@ runMilestone {
       "rounds": "N  interleaved timing rounds (default 201)",
       "gpt-steps": "N  TinyTalks training steps when no export is found (default 100)",
       "energy": "E  energy kept by low-rank factorization (default 0.9)",
+      "plot":
+        "DIR  also draw the olympics tables and Pareto fronts as SVG into DIR (mlp-/cnn-olympics.svg, -pareto.svg)",
     ])
   let settings = try Settings(arguments)
   let models = URL(fileURLWithPath: arguments.options["models"] ?? "out/ms")
   let cache = FileManager.default.temporaryDirectory.appendingPathComponent("mlperf-2018-\(getpid())").path
   defer { try? FileManager.default.removeItem(atPath: cache) }
-  print(Machine.current.line)
+  let machine = Machine.current
+  print(machine.line)
   var metrics: [(String, MetricValue)] = [("milestone", .string("2018-mlperf"))]
 
   // 1–2: the digits MLP and the LeNet CNN.
@@ -117,6 +122,12 @@ runMilestone {
         + "(\(bytes(summary.smallest.weightBytes))); front: \(summary.front.map(\.name).joined(separator: " → "))"
     )
     metrics += task.metrics(measurements, summary)
+    if let directory = arguments.options["plot"] {
+      let plots = OlympicsPlots(
+        key: task.key, title: task.title, measurements: measurements, summary: summary,
+        machine: "\(machine.cpu), \(machine.cores) cores")
+      for path in try plots.write(to: URL(fileURLWithPath: directory)) { print("wrote \(path)") }
+    }
   }
 
   // 3: generation with the TinyTalks GPT.

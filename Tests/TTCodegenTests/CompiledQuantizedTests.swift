@@ -105,26 +105,31 @@ final class CompiledQuantizedTests: XCTestCase {
     }
   }
 
+  /// At 1 and 3 rows the compiled layers read their weights packed (`tt_qlinear_packed`), at 5
+  /// rows unpacked (`tt_qgemm`); both agree with the interpreter.
   func testStaticInt8RegionWithReLUAndInt8Output() throws {
-    var b = GraphBuilder(name: "static")
-    let x = b.input("x", .f32, [5, 33])
-    let q = b.add(
-      .quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(-5)], name: "quantize")
-    let h = b.add(
-      .quantizedLinear, [q] + layer(&b, "fc1", 33, 65, seed: 9),
-      attributes: [
-        "x_scale": .float(0.02), "x_zero_point": .int(-5), "out_scale": .float(0.05),
-        "out_zero_point": .int(-128),
-        "relu": .bool(true),
-      ], name: "fc1")
-    let y = b.add(
-      .quantizedLinear, [h] + layer(&b, "fc2", 65, 7, seed: 19),
-      attributes: ["x_scale": .float(0.05), "x_zero_point": .int(-128)], name: "fc2")
-    b.output(y)
-    b.output(
-      b.add(.dequantizeLinear, [h], attributes: ["scale": .float(0.05), "zero_point": .int(-128)], name: "h"))
-    b.output(h)
-    let graph = try b.build()
-    try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([5, 33], seed: 3)], cache: cache)
+    for rows in [1, 3, 5] {
+      var b = GraphBuilder(name: "static")
+      let x = b.input("x", .f32, [rows, 33])
+      let q = b.add(
+        .quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(-5)], name: "quantize")
+      let h = b.add(
+        .quantizedLinear, [q] + layer(&b, "fc1", 33, 65, seed: 9),
+        attributes: [
+          "x_scale": .float(0.02), "x_zero_point": .int(-5), "out_scale": .float(0.05),
+          "out_zero_point": .int(-128),
+          "relu": .bool(true),
+        ], name: "fc1")
+      let y = b.add(
+        .quantizedLinear, [h] + layer(&b, "fc2", 65, 7, seed: 19),
+        attributes: ["x_scale": .float(0.05), "x_zero_point": .int(-128)], name: "fc2")
+      b.output(y)
+      b.output(
+        b.add(
+          .dequantizeLinear, [h], attributes: ["scale": .float(0.05), "zero_point": .int(-128)], name: "h"))
+      b.output(h)
+      let graph = try b.build()
+      try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([rows, 33], seed: 3)], cache: cache)
+    }
   }
 }

@@ -1,4 +1,5 @@
 import TTKernels
+import TTRuntime
 import XCTest
 
 /// The int8 kernels of Runtime/tt_qgemm.c: every instruction-set path this CPU runs, against a
@@ -140,6 +141,54 @@ final class QuantizedLinearTests: XCTestCase {
       }
       XCTAssertEqual(f32, expectedF32, path.name)
       XCTAssertEqual(i8, expectedI8, path.name)
+    }
+  }
+
+  /// `tt_qlinear_packed` (the few-row layers of compiled models, weights packed by `tt_qpack`)
+  /// gives the bits of `tt_qgemm` + `tt_qlinear_epilogue` on every path: odd shapes (k not a
+  /// multiple of 4, n not of 16 or 64), zero points that do and do not cancel the VNNI offset,
+  /// with and without bias and ReLU, f32 and int8 outputs, a zero output scale (NaN and ±inf).
+  func testPackedWeightsGiveTheBitsOfTheUnpackedPath() {
+    var bytes = Bytes(state: 3)
+    for (m, n, k) in [(1, 1, 1), (1, 10, 128), (1, 128, 64), (2, 17, 33), (3, 65, 7), (4, 130, 257)] {
+      let x = (0..<m * k).map { _ in Int8(bitPattern: bytes.next()) }
+      let w = (0..<n * k).map { _ in Int8(Int(bytes.next() % 255) - 127) }
+      let scales = (0..<n).map { Float(1 + $0 % 7) * 0.003 }
+      let bias = (0..<n).map { Float($0 % 5) * 0.25 - 0.5 }
+      var sums = [Int32](repeating: 0, count: n)
+      tt_qgemm_row_sums(w, Int64(n), Int64(k), Int64(k), &sums)
+      var acc = [Int32](repeating: 0, count: m * n)
+      tt_qgemm(
+        QuantizedLinear.KernelPath.portable.rawValue, Int64(m), Int64(n), Int64(k), x, Int64(k), w, Int64(k),
+        sums, &acc, Int64(n))
+      var packed = [UInt8](repeating: 0, count: Int(tt_qpack_bytes(Int64(n), Int64(k))))
+      tt_qpack(w, Int64(n), Int64(k), &packed)
+      for (xZero, outScale, relu, hasBias) in [
+        (-128, Float(0.05), 1, true), (-5, 0.02, 0, true), (17, 0.1, 1, false), (0, 0, 0, true),
+      ] {
+        let b: [Float]? = hasBias ? bias : nil
+        var expected = ([Float](repeating: 0, count: m * n), [Int8](repeating: 0, count: m * n))
+        tt_qlinear_epilogue(
+          acc, Int64(m), Int64(n), Int64(n), sums, Int32(xZero), 0.04, scales, b, Int32(relu), &expected.0,
+          nil, 1, 0)
+        tt_qlinear_epilogue(
+          acc, Int64(m), Int64(n), Int64(n), sums, Int32(xZero), 0.04, scales, b, Int32(relu), nil,
+          &expected.1, outScale, 3)
+        for path in runnablePaths {
+          var f32 = [Float](repeating: -1, count: m * n)
+          var i8 = [Int8](repeating: -1, count: m * n)
+          var scratch = [Int32](repeating: 0, count: m * n)
+          tt_qlinear_packed(
+            path.rawValue, Int64(m), Int64(n), Int64(k), x, w, packed, &scratch, Int32(xZero), 0.04, scales,
+            b, Int32(relu), &f32, nil, 1, 0)
+          tt_qlinear_packed(
+            path.rawValue, Int64(m), Int64(n), Int64(k), x, w, packed, &scratch, Int32(xZero), 0.04, scales,
+            b, Int32(relu), nil, &i8, outScale, 3)
+          let context = "\(path.name) m=\(m) n=\(n) k=\(k) x_zero=\(xZero) relu=\(relu) bias=\(hasBias)"
+          XCTAssertEqual(f32.map(\.bitPattern), expected.0.map(\.bitPattern), context)
+          XCTAssertEqual(i8, expected.1, context)
+        }
+      }
     }
   }
 }

@@ -154,6 +154,29 @@ final class FusionPassTests: XCTestCase {
     XCTAssertEqual(plain.nodes.map(\.op), [.scaledDotProductAttention])
   }
 
+  /// A head split merged with kᵀ by `simplify` (`[B, S, H, D]` transposed by `[0, 2, 3, 1]`):
+  /// the key becomes a transpose of its own, and the result equals the unfused graph.
+  func testAKeyTransposeOverMoreThanTheLastTwoAxesIsFused() throws {
+    var b = GraphBuilder(name: "attention")
+    let q = b.input("q", .f32, [2, 3, 5, 4])
+    let x = b.input("x", .f32, [2, 5, 3, 4])
+    let v = b.input("v", .f32, [2, 3, 5, 4])
+    let kT = b.add(.transpose, [x], attributes: ["perm": [0, 2, 3, 1]], name: "kT")
+    let weights = b.add(.softmax, [b.add(.matmul, [q, kT], name: "qk")], attributes: ["axis": -1])
+    b.output(b.add(.matmul, [weights, v], name: "av", output: "out"))
+    let graph = try b.build()
+    let (fused, _) = try run(FuseAttention(), on: graph)
+    XCTAssertEqual(fused.nodes.map(\.op), [.transpose, .scaledDotProductAttention])
+    XCTAssertEqual(fused.nodes[0].ints("perm"), [0, 2, 1, 3])
+    let feed = [
+      "q": InterpreterTensor(randomFloats(120, seed: 1), shape: [2, 3, 5, 4]),
+      "x": InterpreterTensor(randomFloats(120, seed: 2), shape: [2, 5, 3, 4]),
+      "v": InterpreterTensor(randomFloats(120, seed: 3), shape: [2, 3, 5, 4]),
+    ]
+    func outputs(_ g: Graph) throws -> [Float] { try Interpreter(graph: g).run(feed)["out"]!.floats() }
+    assertClose(try outputs(fused), try outputs(graph), "fused vs unfused", tolerance: Tolerance.interpreter)
+  }
+
   func testAttentionWeightsThatAreAlsoAnOutputAreNotFused() throws {
     var graph = try tracedAttention(mask: nil)
     graph.outputs.append(ValueInfo("softmax", .f32, [2, 3, 5]))

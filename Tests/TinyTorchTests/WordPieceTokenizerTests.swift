@@ -13,7 +13,8 @@ final class WordPieceTokenizerTests: XCTestCase {
     let sentences: [Sentence]
   }
 
-  /// Hugging Face's ids for 35 varied sentences (Fixtures/wordpiece/make_reference.py).
+  /// Hugging Face's ids for 44 varied sentences, special tokens written in the text among them
+  /// (Fixtures/wordpiece/make_reference.py).
   func reference() throws -> Reference {
     try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Fixtures.url("wordpiece/reference.json")))
   }
@@ -60,6 +61,17 @@ final class WordPieceTokenizerTests: XCTestCase {
     XCTAssertEqual(tokenizer.encode(""), [2, 3])
     XCTAssertEqual(try tokenizer.decode(tokenizer.encode("unaffable a")), "unaffable a")
     XCTAssertThrowsError(try tokenizer.decode([11]))
+  }
+
+  /// Special tokens the vocabulary has are kept whole; one it lacks (`[MASK]` here) is text.
+  func testSpecialTokensWrittenInTheText() throws {
+    let tokenizer = try small()
+    XCTAssertEqual(tokenizer.specialTokens, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"])
+    XCTAssertEqual(tokenizer.pieces("a[SEP]cafe [UNK]"), ["a", "[SEP]", "cafe", "[UNK]"])
+    // "[", "sep", "]", "[", "mask", "]": six unknown pieces, truncated to four.
+    XCTAssertEqual(tokenizer.encode("[sep] [MASK]"), [2, 1, 1, 1, 1, 3])
+    let batch = tokenizer.encodeBatch(["a", "a a"], paddingTo: 5)
+    XCTAssertEqual(batch.ids, [[2, 7, 3, 0, 0], [2, 7, 7, 3, 0]])
   }
 
   func testTruncationPaddingAndMasks() throws {

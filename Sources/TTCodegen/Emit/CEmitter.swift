@@ -51,7 +51,10 @@ public struct CEmitter {
     var scratchSizes: [Int] = []
     for context in contexts { scratchSizes.append(try context.scratchFloats() * 4) }
     let plan = MemoryPlanner.plan(graph, types: types) { scratchSizes[$0] }
-    let layout = WeightsLayout(graph)
+    let packing =
+      mode == .embedded
+      ? Set(contexts.compactMap(\.packedInt8Weight).filter { graph.weights[$0] != nil }) : []
+    let layout = WeightsLayout(graph, packingInt8: packing)
     var writer = Writer(graph: graph, types: types, plan: plan, layout: layout)
     try writer.write(contexts: contexts, graphHash: graphHash, mode: mode)
     return Output(
@@ -235,7 +238,8 @@ private struct Writer {
     var emission = Emission(
       context: context, inputs: node.inputs.map { names[$0]! }, output: names[node.outputs[0]]!,
       scratch: plan.scratch[context.index].map { "(float *)(arena + \($0.offset))" },
-      isView: plan.aliases[node.outputs[0]] != nil)
+      isView: plan.aliases[node.outputs[0]] != nil,
+      packedWeights: context.packedInt8Weight.flatMap { layout.packedInt8[$0] }.map { "(w + \($0))" })
     let body = try emission.body()
     lines.append("  {")
     lines += body.map { "    " + $0 }

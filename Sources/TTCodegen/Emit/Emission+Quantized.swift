@@ -2,8 +2,10 @@ import TTIR
 
 extension Emission {
   /// `quantized_linear`: quantizes an `f32` x per tensor (dynamic), multiplies with the int8
-  /// kernel the CPU supports (`tt_qgemm`, Runtime/tt_qgemm.c) and applies the epilogue. Scratch
-  /// holds, in 4-byte units, the accumulators (m·n), the weight row sums (n) and the quantized x.
+  /// kernel the CPU supports (`tt_qgemm`, Runtime/tt_qgemm.c) and applies the epilogue; with
+  /// ``packedWeights`` (few rows), `tt_qlinear_packed` does both and the row sums come packed.
+  /// Scratch holds, in 4-byte units, the accumulators (m·n), the weight row sums (n) and the
+  /// quantized x.
   func quantized() -> [String] {
     let x = context.inputTypes[0]
     let weight = context.inputTypes[1].shape
@@ -12,15 +14,16 @@ extension Emission {
     let scratch = scratch ?? "0"
     let bias = inputs.count > 3 ? inputs[3] : "0"
     let relu = (node.bool("relu") ?? false) ? 1 : 0
-    var lines = [
-      "int32_t *acc = (int32_t *)\(scratch);",
-      "int32_t *sums = acc + \(m * n);",
-      "tt_qgemm_row_sums(\(inputs[1]), \(n), \(k), \(k), sums);",
-    ]
+    var lines = ["int32_t *acc = (int32_t *)\(scratch);"]
+    if packedWeights == nil {
+      lines += [
+        "int32_t *sums = acc + \(m * n);", "tt_qgemm_row_sums(\(inputs[1]), \(n), \(k), \(k), sums);",
+      ]
+    }
     let xq: String
     if x.dtype == .f32 {
       lines += [
-        "int8_t *xq = (int8_t *)(sums + \(n));",
+        "int8_t *xq = (int8_t *)(acc + \(m * n + n));",
         "float x_scale;",
         "int32_t x_zero;",
         "tt_dynamic_qparams(\(inputs[0]), \(m * k), &x_scale, &x_zero);",
@@ -34,16 +37,21 @@ extension Emission {
       ]
       xq = inputs[0]
     }
+    let destination =
+      outType == .i8
+      ? "0, \(output), \(CSyntax.float(node.float("out_scale") ?? 1)), \(node.int("out_zero_point") ?? 0)"
+      : "\(output), 0, 1.0f, 0"
+    if let packedWeights {
+      lines.append(
+        "tt_qlinear_packed(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(inputs[1]), \(packedWeights), acc, x_zero, "
+          + "x_scale, \(inputs[2]), \(bias), \(relu), \(destination));")
+      return lines
+    }
     lines.append(
       "tt_qgemm(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(k), \(inputs[1]), \(k), sums, acc, \(n));")
-    let common = "acc, \(m), \(n), \(n), sums, x_zero, x_scale, \(inputs[2]), \(bias), \(relu)"
-    if outType == .i8 {
-      let scale = CSyntax.float(node.float("out_scale") ?? 1)
-      lines.append(
-        "tt_qlinear_epilogue(\(common), 0, \(output), \(scale), \(node.int("out_zero_point") ?? 0));")
-    } else {
-      lines.append("tt_qlinear_epilogue(\(common), \(output), 0, 1.0f, 0);")
-    }
+    lines.append(
+      "tt_qlinear_epilogue(acc, \(m), \(n), \(n), sums, x_zero, x_scale, \(inputs[2]), \(bias), \(relu), \(destination));"
+    )
     return lines
   }
 }

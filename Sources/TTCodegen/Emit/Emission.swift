@@ -11,6 +11,9 @@ struct Emission {
   let scratch: String?
   /// Whether the output is a view of the input (reshape/flatten not copied).
   let isView: Bool
+  /// Where the `tt_qpack` form of a few-row `quantized_linear`'s weight lies, when the blob has it
+  /// (embedded weights; see ``NodeContext/packedInt8Weight``).
+  var packedWeights: String? = nil
 
   var node: Node { context.node }
   var outShape: [Int] { context.outputType.shape }

@@ -65,6 +65,20 @@ struct NodeContext {
   }
 }
 
+extension NodeContext {
+  /// The most rows of x a `quantized_linear` multiplies with packed weights (`tt_qlinear_packed`):
+  /// batch 1 and other latency-bound calls; more rows amortize the GEMM's own blocking.
+  static let packedInt8Rows = 4
+
+  /// The weight of a `quantized_linear` with at most ``packedInt8Rows`` rows, which the weights
+  /// blob also holds packed when it is a graph weight and embedded (``WeightsLayout``).
+  var packedInt8Weight: String? {
+    guard node.op == .quantizedLinear else { return nil }
+    let k = inputTypes[1].shape[1]
+    return inputTypes[0].elementCount / max(k, 1) <= Self.packedInt8Rows ? node.inputs[1] : nil
+  }
+}
+
 extension Node {
   /// A `conv2d`'s geometry as the runtime's `tt_conv2d_shape`, given the input, weight and output
   /// shapes (the verifier has checked them).

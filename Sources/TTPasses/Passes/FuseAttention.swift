@@ -5,7 +5,8 @@ import TTIR
 /// The pattern is the one the tracer records for eager attention (and importers produce):
 /// `matmul(softmax(matmul(q·c, transpose(k)) + mask, axis: −1), v)`, where the scale `c` is an
 /// optional multiplication or division by a one-element constant, on `q` or on the scores, and
-/// the additive mask is optional. The scores and weights must be read by nothing else. A mask
+/// the additive mask is optional; `transpose(k)` may permute more axes than the last two (then k
+/// is transposed first). The scores and weights must be read by nothing else. A mask
 /// that is a constant holding exactly the causal pattern (0 where `j ≤ i + Sk − Sq`, −∞
 /// elsewhere) becomes `causal: true` instead of an input. Scores are then never written to
 /// memory. Then the head split and merge around an attention node fold into its `heads`
@@ -62,9 +63,22 @@ public struct FuseAttention: Pass {
     let qk = editor[product]
     guard let transposeID = editor.producer(of: qk.inputs[1]), editor[transposeID].op == .transpose,
       let kRank = editor.type(of: qk.inputs[1])?.rank, kRank >= 2,
-      editor[transposeID].ints("perm") == Array(0..<kRank - 2) + [kRank - 1, kRank - 2]
+      let perm = editor[transposeID].ints("perm")?.map({ $0 < 0 ? $0 + kRank : $0 }), perm.count == kRank
     else { return false }
-    let k = editor[transposeID].inputs[0]
+    // kᵀ is `transpose(x, perm)`, so k is x transposed by `perm` with its last two entries
+    // swapped: x itself for the plain kᵀ, else a new transpose (when `simplify` merged a head
+    // split with kᵀ; the heads rule then folds that transpose into the attention node).
+    var keyPerm = perm
+    keyPerm.swapAt(kRank - 2, kRank - 1)
+    var k = editor[transposeID].inputs[0]
+    if keyPerm != Array(0..<kRank) {
+      var (nodeNames, valueNames) = (editor.nodeNames, editor.valueNames)
+      let keyTranspose = Node(
+        name: nodeNames.fresh(editor[transposeID].name + ".key"), op: .transpose, inputs: [k],
+        outputs: [valueNames.fresh(k + ".key")], attributes: ["perm": .ints(keyPerm)])
+      try editor.insert(keyTranspose, before: id)
+      k = keyTranspose.outputs[0]
+    }
     var (q, scale) = (qk.inputs[0], scoresScale)
     if let (source, factor) = scaled(q, editor) { (q, scale) = (source, scale * factor) }
 

@@ -63,9 +63,15 @@ public func scaledDotProductAttention(
 
 /// The additive bias (0 where attending, −∞ where blocked) of a keep-mask and/or causal
 /// structure, shaped to broadcast against `scoresShape`; nil when nothing is blocked.
+///
+/// A 0/1 keep-mask's bias is `log(mask)` (log 1 = 0, log 0 = −∞; `softmax(s + log m)` is
+/// `m·eˢ / Σ m·eˢ`), computed by a tensor operation, so a traced graph takes the mask as an input
+/// instead of freezing the example's mask into a constant. The causal part is a constant
+/// `[queryLength, keyLength]`.
 func maskBias(_ mask: Tensor?, isCausal: Bool, scoresShape: [Int]) throws -> Tensor? {
   let rank = scoresShape.count
   let (queryLength, keyLength) = (scoresShape[rank - 2], scoresShape[rank - 1])
+  var bias: Tensor?
   if let mask {
     guard mask.rank <= rank, ShapeMath.broadcast(mask.shape, scoresShape) == scoresShape else {
       throw TensorError.invalidArgument(
@@ -75,41 +81,17 @@ func maskBias(_ mask: Tensor?, isCausal: Bool, scoresShape: [Int]) throws -> Ten
     guard mask.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else {
       throw TensorError.invalidArgument("attention mask: values must be 1 (attend) or 0 (blocked)")
     }
+    bias = mask.log()
   }
   // A causal mask blocks nothing when each query sees every key (e.g. one new token).
-  guard mask != nil || (isCausal && queryLength > 1) else { return nil }
-  // The bias covers the mask's own axes, widened to [queryLength, keyLength] when causal.
-  var shape = mask?.shape ?? [1, 1]
-  if shape.count < 2 { shape = [Int](repeating: 1, count: 2 - shape.count) + shape }
-  if isCausal {
-    shape[shape.count - 2] = queryLength
-    shape[shape.count - 1] = keyLength
-  }
-  let maskStrides = mask.map { ShapeMath.broadcastStrides($0.shape, to: shape) }
-  let (rows, cols) = (shape[shape.count - 2], shape[shape.count - 1])
-  let outer = ShapeMath.count(shape) / max(rows * cols, 1)
-  let outerStrides = ShapeMath.strides(Array(shape.dropLast(2)))
-  var bias = [Float](repeating: 0, count: ShapeMath.count(shape))
-  let causalOffset = keyLength - queryLength
-  for o in 0..<outer {
-    var maskOffset = 0
-    if let maskStrides {
-      var rem = o
-      for axis in 0..<outerStrides.count {
-        let index = rem / outerStrides[axis]
-        rem -= index * outerStrides[axis]
-        maskOffset += index * maskStrides[axis]
-      }
+  if isCausal && queryLength > 1 {
+    let causalOffset = keyLength - queryLength
+    var causal = [Float](repeating: 0, count: queryLength * keyLength)
+    for i in 0..<queryLength {
+      for j in 0..<keyLength where j > i + causalOffset { causal[i * keyLength + j] = -.infinity }
     }
-    for i in 0..<rows {
-      for j in 0..<cols {
-        var keep = !isCausal || j <= i + causalOffset
-        if let mask, let st = maskStrides {
-          keep = keep && mask.scalars[maskOffset + i * st[st.count - 2] + j * st[st.count - 1]] != 0
-        }
-        if !keep { bias[(o * rows + i) * cols + j] = -.infinity }
-      }
-    }
+    let causalBias = Tensor(uncheckedShape: [queryLength, keyLength], scalars: causal)
+    bias = try bias.map { try $0 + causalBias } ?? causalBias
   }
-  return Tensor(uncheckedShape: shape, scalars: bias)
+  return bias
 }

@@ -17,7 +17,10 @@ import Foundation
 /// let ids = try batch.idTensor()          // [2, 9]; batch.maskTensor() is 1 for tokens, 0 for padding
 /// ```
 ///
-/// Special tokens written in the text (`"[CLS]"`) are tokenized as ordinary text.
+/// Special tokens written in the text (`"[CLS]"`, `"[MASK]"`, …; see ``specialTokens``) are kept
+/// whole, as Hugging Face's tokenizers do: they are matched case-sensitively in the raw text,
+/// also inside a word (`"x[MASK]y"` is `x`, `[MASK]`, `y`), and the text between them is
+/// tokenized as usual; look-alikes such as `"[mask]"` or `"[ MASK ]"` are ordinary text.
 public struct WordPieceTokenizer: Tokenizer, Sendable {
   /// The tokens by id (an empty string for a blank line of the file).
   public let tokens: [String]
@@ -30,6 +33,11 @@ public struct WordPieceTokenizer: Tokenizer, Sendable {
   let ids: [String: Int]
   /// The ids of `[UNK]`, `[CLS]`, `[SEP]` and `[PAD]`.
   public let unknownID: Int, classID: Int, separatorID: Int, paddingID: Int
+  /// The special tokens kept whole where the text spells them out: those of BERT's `[PAD]`,
+  /// `[UNK]`, `[CLS]`, `[SEP]` and `[MASK]` that the vocabulary has.
+  public let specialTokens: [String]
+  /// ``specialTokens`` as Unicode scalars with their ids, longest first (a longer match wins).
+  let specialScalars: [(scalars: [Unicode.Scalar], id: Int)]
 
   /// Reads `vocab.txt`.
   /// - Throws: naming the file when it cannot be read, is not UTF-8, or lacks one of `[UNK]`,
@@ -78,6 +86,9 @@ public struct WordPieceTokenizer: Tokenizer, Sendable {
     (unknownID, classID, separatorID, paddingID) = (
       try special("[UNK]"), try special("[CLS]"), try special("[SEP]"), try special("[PAD]")
     )
+    specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].filter { ids[$0] != nil }
+    specialScalars = specialTokens.map { (Array($0.unicodeScalars), ids[$0]!) }
+      .sorted { $0.scalars.count > $1.scalars.count }
     self.ids = ids
     self.maxLength = maxLength
     basic = BertBasicTokenizer(lowercase: lowercase)
@@ -86,8 +97,37 @@ public struct WordPieceTokenizer: Tokenizer, Sendable {
   public var vocabularySize: Int { tokens.count }
 
   /// The WordPiece tokens of `text`, without `[CLS]`/`[SEP]` and without truncation.
-  public func pieces(_ text: String) -> [String] {
-    basic.words(text).flatMap { wordPieces($0).map { tokens[$0] } }
+  public func pieces(_ text: String) -> [String] { bodyIDs(text).map { tokens[$0] } }
+
+  /// The ids of `text` without `[CLS]`/`[SEP]` and without truncation: special tokens spelled
+  /// out in the text as their ids, the text between them normalized, split into words and cut
+  /// into pieces.
+  func bodyIDs(_ text: String) -> [Int] {
+    let scalars = Array(text.unicodeScalars)
+    var ids: [Int] = []
+    var segmentStart = 0
+    func flushSegment(upTo end: Int) {
+      guard segmentStart < end else { return }
+      let segment = String(String.UnicodeScalarView(scalars[segmentStart..<end]))
+      ids += basic.words(segment).flatMap(wordPieces)
+    }
+    var position = 0
+    while position < scalars.count {
+      let match = specialScalars.first { special in
+        scalars.count - position >= special.scalars.count
+          && scalars[position..<position + special.scalars.count].elementsEqual(special.scalars)
+      }
+      guard let match else {
+        position += 1
+        continue
+      }
+      flushSegment(upTo: position)
+      ids.append(match.id)
+      position += match.scalars.count
+      segmentStart = position
+    }
+    flushSegment(upTo: scalars.count)
+    return ids
   }
 
   /// The ids of `text`: `[CLS]`, the pieces (truncated to fit), `[SEP]`.
@@ -95,7 +135,7 @@ public struct WordPieceTokenizer: Tokenizer, Sendable {
 
   /// Like ``encode(_:)``, also telling whether pieces were cut off to fit ``maxLength``.
   public func encodeReportingTruncation(_ text: String) -> (ids: [Int], wasTruncated: Bool) {
-    let body = basic.words(text).flatMap(wordPieces)
+    let body = bodyIDs(text)
     let room = maxLength - 2
     return ([classID] + body.prefix(room) + [separatorID], body.count > room)
   }
@@ -144,10 +184,12 @@ public struct WordPieceTokenizer: Tokenizer, Sendable {
     return text
   }
 
-  /// Encodes `texts` and pads them with `[PAD]` to the longest one.
-  public func encodeBatch(_ texts: [String]) -> TokenizedBatch {
+  /// Encodes `texts` and pads them with `[PAD]` to the longest one, or to `minimumLength` tokens when
+  /// that is longer (a fixed shape, as for a compiled model; Hugging Face's
+  /// `padding="max_length"`).
+  public func encodeBatch(_ texts: [String], paddingTo minimumLength: Int = 0) -> TokenizedBatch {
     let encoded = texts.map(encodeReportingTruncation)
-    let length = encoded.map(\.ids.count).max() ?? 0
+    let length = max(minimumLength, encoded.map(\.ids.count).max() ?? 0)
     return TokenizedBatch(
       ids: encoded.map { $0.ids + Array(repeating: paddingID, count: length - $0.ids.count) },
       attentionMask: encoded.map {

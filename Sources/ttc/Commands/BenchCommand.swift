@@ -142,7 +142,8 @@ struct BenchCommand: ParsableCommand {
   }
 
   private func runSuite() throws {
-    let entries = try suite.entries()
+    let (entries, skipped) = try suite.entries()
+    for note in skipped { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
     guard !entries.isEmpty else { throw CommandFailure("--filter/--mode select no entry of the suite") }
     let models = suite.modelsFolder
     try checkOutputs(
@@ -151,17 +152,20 @@ struct BenchCommand: ParsableCommand {
         return OutputPaths.modelFiles((models as NSString).appendingPathComponent(file))
       })
     let secondsPerEntry = suite.secondsPerEntry(count: entries.count)
+    try threading.apply()
     let runner = SuiteRunner(
       modelsFolder: models,
       digits: Result { try DigitsData(folder: suite.dataFolder) }.mapError {
         $0 as? CommandFailure ?? CommandFailure("\($0)")
       },
-      compiler: compiler, threads: callers, repeats: runs, secondsPerEntry: secondsPerEntry, seed: seed
+      compiler: compiler, modelFile: modelFile, threads: threading.threads, callers: callers, repeats: runs,
+      secondsPerEntry: secondsPerEntry, seed: seed
     ) { line in FileHandle.standardError.write(Data((oneLine(line) + "\n").utf8)) }
     let report = SuiteReport(
       machine: Machine.current, command: (["ttc"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-      date: ISO8601DateFormatter().string(from: Date()), threads: callers, repeats: runs,
-      secondsPerEntry: secondsPerEntry, results: runner.run(entries))
+      date: ISO8601DateFormatter().string(from: Date()), threads: threading.threads, callers: callers,
+      repeats: runs,
+      secondsPerEntry: secondsPerEntry, skipped: skipped, results: runner.run(entries))
     if !json { print(report.markdown, terminator: "") }
     try writeJSON(report)
     if let plot { try writeAtomically(report.figure.svg(), to: plot) }

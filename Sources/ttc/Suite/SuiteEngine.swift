@@ -17,11 +17,19 @@ struct SuiteEngine {
   /// Bytes of intermediates: the interpreter's peak of live buffers, or the compiled arena.
   let activationBytes: Int
 
-  /// The engine `mode` asks for, for the graph `loaded` holds (compiling it through the cache).
-  init(_ loaded: LoadedModel, mode: SuiteMode, compiler: CompilerFlags, modelPath: String) throws {
+  /// The engine `mode` asks for, for the graph `loaded` holds (compiling it through the cache), a
+  /// compiled library with `threads` kernel threads per call.
+  init(_ loaded: LoadedModel, mode: SuiteMode, compiler: CompilerFlags, threads: Int, modelPath: String)
+    throws
+  {
     graph = loaded.graph
     if mode.isCompiled {
       let model = try loadCompiledModel(loaded, library: nil, flags: compiler, modelPath: modelPath)
+      do {
+        try model.setThreads(threads)
+      } catch {
+        throw CommandFailure("\(modelPath): \(error)")
+      }
       kind = .compiled(model, model.makeSession())
       weightsBytes = model.weightsBytes
       activationBytes = model.workspaceBytes
@@ -58,12 +66,12 @@ struct SuiteEngine {
     }
   }
 
-  /// `threads` callers running the compiled library at once on `inputs` (nil for the interpreter).
-  func concurrent(_ inputs: [String: InterpreterTensor], threads: Int, runs: Int?, budget: Double, batch: Int)
+  /// `callers` callers running the compiled library at once on `inputs` (nil for the interpreter).
+  func concurrent(_ inputs: [String: InterpreterTensor], callers: Int, runs: Int?, budget: Double, batch: Int)
     throws -> Latency?
   {
     guard case .compiled(let model, _) = kind else { return nil }
     return try Latency.concurrent(
-      model, orderedInputs(inputs, of: graph), threads: threads, runs: runs, budget: budget, batch: batch)
+      model, orderedInputs(inputs, of: graph), threads: callers, runs: runs, budget: budget, batch: batch)
   }
 }

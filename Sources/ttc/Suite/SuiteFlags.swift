@@ -61,13 +61,16 @@ struct SuiteFlags: ParsableArguments {
     }
   }
 
-  /// The suite's entries these options select, in table order.
-  func entries() throws -> [SuiteEntry] {
+  /// The suite's entries these options select, in table order, and why the optional models whose
+  /// export is missing are left out (``SuiteModel/skipReason(models:)``).
+  func entries() throws -> (entries: [SuiteEntry], skipped: [String]) {
+    let skipped = SuiteModel.all.compactMap { $0.skipReason(models: modelsFolder) }
     let all = SuiteEntry.all(
+      models: SuiteModel.all.filter { $0.skipReason(models: modelsFolder) == nil },
       modes: modes.isEmpty ? SuiteMode.allCases : SuiteMode.allCases.filter(modes.contains))
-    guard let filter else { return all }
+    guard let filter else { return (all, skipped) }
     let pattern = try Regex(filter)
-    return all.filter { $0.id.contains(pattern) }
+    return (all.filter { $0.id.contains(pattern) }, skipped)
   }
 
   /// The options that only make sense with --suite, when given without it.

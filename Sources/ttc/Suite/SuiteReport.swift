@@ -10,10 +10,15 @@ struct SuiteReport: Encodable {
   let command: String
   /// When the run started (ISO 8601).
   let date: String
+  /// Kernel threads per call (`--threads`).
   let threads: Int
+  /// Concurrent callers of each compiled library (`--callers`).
+  let callers: Int
   /// Timed calls per entry (`--repeats`), or nil when each entry was timed for `secondsPerEntry`.
   let repeats: Int?
   let secondsPerEntry: Double
+  /// Why optional models were left out (their export is missing).
+  let skipped: [String]
   let results: [SuiteResult]
 
   /// The interpreted entry's median of the same model and batch over this entry's median.
@@ -36,7 +41,7 @@ struct SuiteReport: Encodable {
   /// The table with a header line (machine, command) and the failures listed under it.
   var markdown: String {
     var lines = [
-      "\(machine.summary); \(threads == 1 ? "1 thread" : "\(threads) concurrent callers")",
+      "\(machine.summary); \(count(threads, "kernel thread")) per call, \(count(callers, "caller"))",
       "",
       "`\(command)`",
       "",
@@ -62,6 +67,9 @@ struct SuiteReport: Encodable {
       }
       lines.append("| " + cells.joined(separator: " | ") + " |")
     }
+    if !skipped.isEmpty {
+      lines += ["", "Left out:", ""] + skipped.map { "- \(markdownEscaped($0))" }
+    }
     if !failures.isEmpty {
       lines += ["", "Failed:", ""]
       for failure in failures {
@@ -72,6 +80,9 @@ struct SuiteReport: Encodable {
     }
     return lines.joined(separator: "\n") + "\n"
   }
+
+  /// `1 caller`, `2 callers`.
+  private func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
 
   private func markdownEscaped(_ text: String) -> String {
     oneLine(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
@@ -112,21 +123,27 @@ struct SuiteReport: Encodable {
 
   // MARK: JSON
 
+  /// The JSON schema's version (docs/BENCH.md): 2 since `threads` means kernel threads and
+  /// `callers` the concurrent callers (in version 1, `threads` held the callers).
+  static let schemaVersion = 2
+
   enum CodingKeys: String, CodingKey {
-    case format, version, machine, kernels, command, date, threads, repeats, entries
+    case format, version, machine, kernels, command, date, threads, callers, repeats, skipped, entries
     case secondsPerEntry = "seconds_per_entry"
   }
 
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode("ttc-bench-suite", forKey: .format)
-    try container.encode(1, forKey: .version)
+    try container.encode(Self.schemaVersion, forKey: .version)
     try container.encode(machine, forKey: .machine)
     try container.encode(["fp32": machine.kernelPath, "int8": machine.int8KernelPath], forKey: .kernels)
     try container.encode(command, forKey: .command)
     try container.encode(date, forKey: .date)
     try container.encode(threads, forKey: .threads)
+    try container.encode(callers, forKey: .callers)
     try container.encode(repeats, forKey: .repeats)
+    try container.encode(skipped, forKey: .skipped)
     try container.encode(secondsPerEntry, forKey: .secondsPerEntry)
     try container.encode(results.map { EncodedEntry(result: $0, speedup: speedup($0)) }, forKey: .entries)
   }

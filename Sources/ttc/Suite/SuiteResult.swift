@@ -9,7 +9,7 @@ struct SuiteMeasurement {
   }
 
   let latency: Latency
-  /// `--threads N` concurrent callers of a compiled library.
+  /// `--callers N` concurrent callers of a compiled library.
   let concurrent: Latency?
   let weightsBytes: Int
   let activationBytes: Int

@@ -12,8 +12,13 @@ struct SuiteRunner {
   /// The tinydigits data, or why it could not be read.
   let digits: Result<DigitsData, CommandFailure>
   let compiler: CompilerFlags
-  /// Concurrent callers of each compiled library (1: none besides the timed one).
+  /// How model files are read (`--allow-weights-outside-folder`).
+  let modelFile: ModelFileFlags
+  /// Kernel threads per call of each compiled library (`--threads`; the interpreter's are set by
+  /// the command for the whole run).
   let threads: Int
+  /// Concurrent callers of each compiled library (1: none besides the timed one).
+  let callers: Int
   /// Timed calls per entry, or nil to time each entry for `secondsPerEntry`.
   let repeats: Int?
   let secondsPerEntry: Double
@@ -65,7 +70,7 @@ struct SuiteRunner {
       cache[model.name] = Result {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         _ = try model.file(models: modelsFolder, scratch: scratch)
-        return try loadModel(path, allowingWeightsOutsideFolder: false)
+        return try loadModel(path, modelFile)
       }.mapError { $0 as? CommandFailure ?? CommandFailure("\($0)") }
     }
     return (try cache[model.name]!.get(), path)
@@ -102,7 +107,7 @@ struct SuiteRunner {
       original: original, path: path, pipeline: mode.pipeline(batch: entry.batch), quantization: quantization)
     let graph = loaded.graph
     let inputs = try RandomInputs.make(for: graph, seed: seed)
-    let engine = try SuiteEngine(loaded, mode: mode, compiler: compiler, modelPath: path)
+    let engine = try SuiteEngine(loaded, mode: mode, compiler: compiler, threads: threads, modelPath: path)
     let outputs = try engine.run(inputs)
     let samples = try Latency.measure(runs: repeats, budget: secondsPerEntry, warmUp: 3, engine.call(inputs))
     var difference: Difference?
@@ -121,9 +126,9 @@ struct SuiteRunner {
     }
     return SuiteMeasurement(
       latency: Latency(samples: samples, batch: entry.batch),
-      concurrent: threads > 1
+      concurrent: callers > 1
         ? try engine.concurrent(
-          inputs, threads: threads, runs: repeats, budget: secondsPerEntry, batch: entry.batch)
+          inputs, callers: callers, runs: repeats, budget: secondsPerEntry, batch: entry.batch)
         : nil,
       weightsBytes: engine.weightsBytes, activationBytes: engine.activationBytes,
       activationMemory: mode.isCompiled ? .arena : .peak, accuracy: accuracy,

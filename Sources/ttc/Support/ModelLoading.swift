@@ -5,14 +5,9 @@ import TTInterpreter
 /// Loads `path` with ``TTIR/ModelFile/load(from:allowingWeightsOutsideFolder:)``; errors name the
 /// file as the user wrote it, e.g. `model.json: node 'fc2' (matmul): inner dimensions 128 and 64 differ`.
 func loadModel(_ path: String, _ flags: ModelFileFlags) throws -> Graph {
-  try loadModel(path, allowingWeightsOutsideFolder: flags.allowsWeightsOutsideFolder)
-}
-
-/// ``loadModel(_:_:)`` for callers without command-line flags (the bench suite).
-func loadModel(_ path: String, allowingWeightsOutsideFolder: Bool) throws -> Graph {
   do {
     return try ModelFile.load(
-      from: URL(fileURLWithPath: path), allowingWeightsOutsideFolder: allowingWeightsOutsideFolder)
+      from: URL(fileURLWithPath: path), allowingWeightsOutsideFolder: flags.allowsWeightsOutsideFolder)
   } catch {
     throw CommandFailure("\(path): \(error.message)")
   }

@@ -115,6 +115,30 @@ final class BenchSuiteTests: CommandLineTestCase {
     XCTAssertTrue(result.stderr.contains("[2/2] digits-mlp/b1/compiled-O2: failed:"), result.stderr)
   }
 
+  /// `--threads` (kernel threads per call) and `--callers` are reported apart (JSON version 2), and
+  /// the TinyTalks GPT, whose export is missing here, is left out with a note, not failed.
+  func testThreadsAndCallersAreReportedApartAndAMissingGPTIsLeftOut() throws {
+    let result = try bench([
+      "--suite", "--models", "models", "--filter", "^mlp-784/b1/compiled-O2$", "--repeats", "3", "--threads",
+      "2",
+      "--callers", "2", "--json-file", "suite.json",
+    ])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertTrue(result.stdout.contains("2 kernel threads per call, 2 callers"), result.stdout)
+    XCTAssertTrue(
+      result.stderr.contains("note: tinytalks-gpt: models/tinytalks-gpt.json is missing"), result.stderr)
+    XCTAssertTrue(result.stdout.contains("tinytalks-2017 --export models"), result.stdout)
+    let object = try XCTUnwrap(
+      JSONSerialization.jsonObject(with: Data(contentsOf: url("suite.json"))) as? [String: Any])
+    XCTAssertEqual(object["version"] as? Int, 2)
+    XCTAssertEqual(object["threads"] as? Int, 2)
+    XCTAssertEqual(object["callers"] as? Int, 2)
+    XCTAssertEqual((object["skipped"] as? [String])?.count, 1)
+    let entry = try XCTUnwrap(try entries("suite.json")["mlp-784/b1/compiled-O2"])
+    XCTAssertEqual(entry["status"] as? String, "ok")
+    XCTAssertNotNil(entry["concurrent"] as? [String: Any])
+  }
+
   func testPlotDrawsLatenciesAndSpeedupOfABenchRun() throws {
     try saveDigitsMLP()
     let result = try bench(["mlp.json", "--runs", "3", "--plot", "bench.svg", "--json-file", "bench.json"])

@@ -63,6 +63,34 @@ public final class BertModel: Module {
     for layer in layers { x = try layer(x, keyMask: keyMask) }
     return x
   }
+
+  /// Sentence embeddings `[batch, hiddenSize]` as sentence-transformers computes them: the
+  /// hidden states mean-pooled over the tokens where `attentionMask` `[batch, length]` is 1, then
+  /// L2-normalized.
+  public func sentenceEmbeddings(ids: Tensor, attentionMask: Tensor) throws -> Tensor {
+    try meanPooled(callAsFunction(ids: ids, attentionMask: attentionMask), mask: attentionMask)
+      .l2Normalized()
+  }
+
+  /// Records ``sentenceEmbeddings(ids:attentionMask:)`` on example inputs (evaluation mode) as a
+  /// graph with two inputs, `ids` and `attention_mask` (`[batch, length]`, f32; 1 = token, 0 =
+  /// padding), and one output, `embeddings` `[batch, hiddenSize]`.
+  ///
+  /// The mask is a graph input, so the interpreter and a compiled library give the embeddings
+  /// of any padded batch of that shape, as eager mode does; `ttc compile --batch N` changes the
+  /// batch size, the length is fixed by the example.
+  public func traceSentenceEmbeddings(ids: Tensor, attentionMask: Tensor, name: String = "bert") throws
+    -> Graph
+  {
+    try withEvaluationMode {
+      try trace(
+        name: name, inputs: [("ids", ids), ("attention_mask", attentionMask)], outputNames: ["embeddings"],
+        model: self
+      ) { inputs in
+        [try sentenceEmbeddings(ids: inputs[0], attentionMask: inputs[1])]
+      }
+    }
+  }
 }
 
 /// Token + position + token-type embeddings, summed and layer-normalized.

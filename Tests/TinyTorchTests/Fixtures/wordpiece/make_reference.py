@@ -6,8 +6,8 @@
 
 Outputs, next to this script:
 - reference.json: each sentence with the ids of Hugging Face's `tokenizers` (all-MiniLM-L6-v2's
-  tokenizer.json: BERT normalizer, lower-casing and accent stripping, BERT pre-tokenizer,
-  WordPiece, [CLS] … [SEP], truncation at 128 tokens);
+  tokenizer.json: special tokens written in the text kept whole, BERT normalizer, lower-casing
+  and accent stripping, BERT pre-tokenizer, WordPiece, [CLS] … [SEP], truncation at 128 tokens);
 - vocab-subset.txt: all-MiniLM-L6-v2's vocab.txt with every line blanked that no sentence can
   reach (WordPiece only looks up substrings of each word), so ids are unchanged while the file
   stays small; the tokenizer skips blank lines.
@@ -57,6 +57,17 @@ sentences = [
     "ＦＵＬＬＷＩＤＴＨ ｌｅｔｔｅｒｓ",
     "Vietnamese: Tiếng Việt có dấu",
     "Dates like 2024-01-15 and times 12:30pm",
+    # Special tokens written in the text are kept whole (matched case-sensitively, before
+    # normalization, also inside words); look-alikes are ordinary text.
+    "[CLS] hello [SEP]",
+    "The capital of France is [MASK].",
+    "x[MASK]y and [MASK][MASK]",
+    "[cls] and [Mask] are lower-case look-alikes",
+    "[ MASK ] and [MASKED] are not special",
+    "Über [UNK] café",
+    "[PAD] padding [PAD]",
+    "[SEP]abc[SEP]",
+    "nested [[MASK]] brackets",
 ]
 
 reference = []
