@@ -226,6 +226,14 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
                          int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                          const tt_epilogue *epilogue, float *scratch);
 
+/* x[i] = activation(x[i]) for n values with this path's vector instructions: the same functions
+ * (tt_sigmoidf, tt_tanhf, tt_gelu_tanh, tt_gelu_erf) the GEMM epilogue and compiled models apply, so
+ * eager mode and the interpreter compute every activation with this one implementation. */
+TT_API void tt_activate(float *x, int64_t n, int32_t activation);
+
+/* tt_activate on an explicit path (tests). */
+TT_API void tt_activate_isa(tt_isa isa, float *x, int64_t n, int32_t activation);
+
 /* ---- float16 weights (tt_hgemm.c) ---- */
 
 /* out[i] = the float16 h[i] as float (exact; F16C / AVX-512 vcvtph2ps where the path has it). */
