@@ -199,6 +199,30 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
   }
 }
 
+TT_API void tt_activate_isa(tt_isa isa, float *x, int64_t n, int32_t activation) {
+  if (n <= 0) return;
+  if (!tt_isa_available(isa)) isa = tt_best_isa();
+  switch (isa) {
+  case TT_ISA_AVX512:
+#if TT_COMPILE_AVX512
+    tt_activate_avx512(x, n, activation);
+    return;
+#endif
+  case TT_ISA_AVX2:
+#if TT_COMPILE_AVX2
+    tt_activate_avx2(x, n, activation);
+    return;
+#endif
+  case TT_ISA_PORTABLE:
+#if TT_COMPILE_PORTABLE
+    tt_activate_portable(x, n, activation);
+#endif
+    return;
+  }
+}
+
+TT_API void tt_activate(float *x, int64_t n, int32_t activation) { tt_activate_isa(tt_best_isa(), x, n, activation); }
+
 TT_API void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int trans_a,
                      const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                      const tt_epilogue *epilogue, float *scratch) {

@@ -7,41 +7,68 @@
  * columns whose input column exists are found analytically (tt_valid_range), and one contiguous
  * loop over them updates the row, which clang vectorizes (stride-2 loads become shuffles). */
 /* The max of each 2×2 window, stride 2, no padding (the common pooling): each pair of input rows
- * is split into even and odd columns with shuffles, 8 outputs at a time, combined in the same
- * order as the general loop below (so NaN behaves the same). */
+ * is split into even and odd columns with shuffles, 8 (or, in rows narrower than 8 outputs, 4)
+ * outputs at a time, combined in the same order as the general loop below (so NaN behaves the
+ * same). A row's last outputs are computed by one more vector that overlaps the previous one
+ * (every output is written with the same value wherever it is computed), so no output is left
+ * to a scalar loop unless the row has fewer than 4. */
+typedef float tt_pool_v8 __attribute__((vector_size(32), aligned(4)));
+typedef int32_t tt_pool_i8 __attribute__((vector_size(32), aligned(4)));
+typedef float tt_pool_v4 __attribute__((vector_size(16), aligned(4)));
+typedef int32_t tt_pool_i4 __attribute__((vector_size(16), aligned(4)));
+#define TT_MAX_INTO(I, acc, v) acc = (__typeof__(acc))(((I)(v) & ((v) > (acc))) | ((I)(acc) & ~((v) > (acc))))
+/* dst[0, L) = the maxima of the 2×2 windows starting at top[0] and bottom[0], L = 8 or 4. */
+#define TT_POOL_VECTOR(V, I, L, top, bottom, dst, EVEN, ODD)                                               \
+  do {                                                                                                      \
+    V t0 = *(const V *)(top), t1 = *(const V *)((top) + L);                                                 \
+    V b0 = *(const V *)(bottom), b1 = *(const V *)((bottom) + L);                                           \
+    V acc = (V){0} - INFINITY;                                                                              \
+    V v = __builtin_shufflevector(t0, t1, EVEN);                                                            \
+    TT_MAX_INTO(I, acc, v);                                                                                 \
+    v = __builtin_shufflevector(t0, t1, ODD);                                                               \
+    TT_MAX_INTO(I, acc, v);                                                                                 \
+    v = __builtin_shufflevector(b0, b1, EVEN);                                                              \
+    TT_MAX_INTO(I, acc, v);                                                                                 \
+    v = __builtin_shufflevector(b0, b1, ODD);                                                               \
+    TT_MAX_INTO(I, acc, v);                                                                                 \
+    *(V *)(dst) = acc;                                                                                      \
+  } while (0)
+#define TT_EVEN8 0, 2, 4, 6, 8, 10, 12, 14
+#define TT_ODD8 1, 3, 5, 7, 9, 11, 13, 15
+#define TT_EVEN4 0, 2, 4, 6
+#define TT_ODD4 1, 3, 5, 7
 static void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t oh, int64_t ow) {
-  typedef float tt_v8 __attribute__((vector_size(32), aligned(4)));
-  typedef int32_t tt_i8 __attribute__((vector_size(32), aligned(4)));
-#define TT_MAX_INTO(acc, v) acc = (tt_v8)(((tt_i8)(v) & ((v) > (acc))) | ((tt_i8)(acc) & ~((v) > (acc))))
   for (int64_t p = 0; p < nc; p++) {
     for (int64_t oy = 0; oy < oh; oy++) {
       const float *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
       float *dst = y + (p * oh + oy) * ow;
-      int64_t ox = 0;
-      for (; ox + 8 <= ow; ox += 8) {
-        tt_v8 t0 = *(const tt_v8 *)(top + 2 * ox), t1 = *(const tt_v8 *)(top + 2 * ox + 8);
-        tt_v8 b0 = *(const tt_v8 *)(bottom + 2 * ox), b1 = *(const tt_v8 *)(bottom + 2 * ox + 8);
-        tt_v8 acc = (tt_v8){0} - INFINITY;
-        tt_v8 v = __builtin_shufflevector(t0, t1, 0, 2, 4, 6, 8, 10, 12, 14);
-        TT_MAX_INTO(acc, v);
-        v = __builtin_shufflevector(t0, t1, 1, 3, 5, 7, 9, 11, 13, 15);
-        TT_MAX_INTO(acc, v);
-        v = __builtin_shufflevector(b0, b1, 0, 2, 4, 6, 8, 10, 12, 14);
-        TT_MAX_INTO(acc, v);
-        v = __builtin_shufflevector(b0, b1, 1, 3, 5, 7, 9, 11, 13, 15);
-        TT_MAX_INTO(acc, v);
-        *(tt_v8 *)(dst + ox) = acc;
-      }
-      for (; ox < ow; ox++) {
-        float acc = -INFINITY;
-        const float taps[4] = {top[2 * ox], top[2 * ox + 1], bottom[2 * ox], bottom[2 * ox + 1]};
-        for (int t = 0; t < 4; t++) acc = taps[t] > acc ? taps[t] : acc;
-        dst[ox] = acc;
+      if (ow >= 8) {
+        for (int64_t ox = 0;; ox += 8) {
+          if (ox + 8 > ow) ox = ow - 8; /* the last vector overlaps the one before */
+          TT_POOL_VECTOR(tt_pool_v8, tt_pool_i8, 8, top + 2 * ox, bottom + 2 * ox, dst + ox, TT_EVEN8, TT_ODD8);
+          if (ox + 8 == ow) break;
+        }
+      } else if (ow >= 4) {
+        TT_POOL_VECTOR(tt_pool_v4, tt_pool_i4, 4, top, bottom, dst, TT_EVEN4, TT_ODD4);
+        int64_t ox = ow - 4;
+        TT_POOL_VECTOR(tt_pool_v4, tt_pool_i4, 4, top + 2 * ox, bottom + 2 * ox, dst + ox, TT_EVEN4, TT_ODD4);
+      } else {
+        for (int64_t ox = 0; ox < ow; ox++) {
+          float acc = -INFINITY;
+          const float taps[4] = {top[2 * ox], top[2 * ox + 1], bottom[2 * ox], bottom[2 * ox + 1]};
+          for (int t = 0; t < 4; t++) acc = taps[t] > acc ? taps[t] : acc;
+          dst[ox] = acc;
+        }
       }
     }
   }
-#undef TT_MAX_INTO
 }
+#undef TT_MAX_INTO
+#undef TT_POOL_VECTOR
+#undef TT_EVEN8
+#undef TT_ODD8
+#undef TT_EVEN4
+#undef TT_ODD4
 
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                           int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {

@@ -235,6 +235,14 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
                          int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                          const tt_epilogue *epilogue, float *scratch);
 
+/* x[i] = activation(x[i]) for n values with this path's vector instructions: the same functions
+ * (tt_sigmoidf, tt_tanhf, tt_gelu_tanh, tt_gelu_erf) the GEMM epilogue and compiled models apply, so
+ * eager mode and the interpreter compute every activation with this one implementation. */
+TT_API void tt_activate(float *x, int64_t n, int32_t activation);
+
+/* tt_activate on an explicit path (tests). */
+TT_API void tt_activate_isa(tt_isa isa, float *x, int64_t n, int32_t activation);
+
 /* ---- float16 weights (tt_hgemm.c) ---- */
 
 /* out[i] = the float16 h[i] as float (exact; F16C / AVX-512 vcvtph2ps where the path has it). */
@@ -327,6 +335,22 @@ TT_API void tt_sparse_linear(int64_t m, int64_t in, int64_t out, const float *x,
 TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
                                  const float *values, const int32_t *columns, const int32_t *row_pointers,
                                  const float *bias, float *y, float *scratch);
+
+/* Floats of scratch tt_sparse_sliced_linear needs for `in` input features. */
+TT_API int64_t tt_sparse_sliced_scratch(int64_t in);
+
+/* y[m, out] = x[m, in] · W + bias (bias may be null), W in the sliced layout (tt_sparse.c; TTIR's
+ * SlicedSparseMatrix): blocks of 16 outputs × chunks of 32 inputs, steps[b·chunks + c] steps of 16
+ * values and 16 columns (positions 0 ..< 32 within the chunk) each. The arrays must be valid
+ * (TTIR's verifier checks model files). */
+TT_API void tt_sparse_sliced_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
+                                    const int8_t *columns, const int32_t *steps, const float *bias, float *y,
+                                    float *scratch);
+
+/* tt_sparse_sliced_linear on an explicit path (tests and benchmarks). */
+TT_API void tt_sparse_sliced_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
+                                        const float *values, const int8_t *columns, const int32_t *steps,
+                                        const float *bias, float *y, float *scratch);
 
 #ifdef __cplusplus
 }

@@ -130,7 +130,11 @@ extension Op {
         inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3, attributes: epilogue)
     case .sparseLinear:
       return OpSchema(
-        inputNames: ["x", "values", "columns", "row_pointers", "bias"], minInputs: 4, maxInputs: 5)
+        inputNames: ["x", "values", "columns", "row_pointers", "bias"], minInputs: 4, maxInputs: 5,
+        attributes: [
+          .optional("layout", .string, default: "csr", allowedValues: ["csr", "sliced"]),
+          .optional("out", .int),
+        ])
     case .conv2d:
       return OpSchema(
         inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3,

@@ -39,17 +39,46 @@ extension Rule {
   /// `x[..., in]` times a CSR weight (`values[nnz]`, `columns[nnz]` and `row_pointers[out + 1]`,
   /// both `i32`) plus `bias[out]` → `[..., out]`. The CSR contents are checked by the
   /// ``Verifier`` (``CSRMatrix/init(rowPointers:columns:values:columnCount:)``).
+  ///
+  /// With `layout = "sliced"` (``SlicedSparseMatrix``) the inputs are `values[16·steps]`,
+  /// `columns[16·steps]` (`i8`) and, in row_pointers' place, `steps[blocks·chunks]` (`i32`), and
+  /// the `out` attribute gives the output features.
   func inferSparseLinear() throws(GraphError) -> TensorType {
     try requireFloat(0)
     try requireSameDType([0, 1] + (inputs.count == 5 ? [4] : []))
     try requireRank(0, atLeast: 1)
     for index in 1...3 { try requireRank(index, exactly: 1) }
+    if node.string("layout") == "sliced" { return try inferSlicedSparseLinear() }
     for index in 2...3 where inputs[index].dtype != .i32 {
       throw error("\(inputName(index)) must be i32, got \(inputs[index].dtype)")
     }
     try requireShape(2, inputs[1].shape, "one column per value")
     let out = inputs[3].shape[0] - 1
     guard out >= 0 else { throw error("row_pointers must have at least one entry") }
+    if inputs.count == 5 { try requireShape(4, [out], "[out]") }
+    return TensorType(inputs[0].dtype, inputs[0].shape.dropLast() + [out])
+  }
+
+  /// The sliced layout of ``inferSparseLinear()``.
+  private func inferSlicedSparseLinear() throws(GraphError) -> TensorType {
+    guard let out = node.int("out"), out >= 0, out <= 1 << 40 else {
+      throw error("layout 'sliced' needs the attribute out (the output features, ≥ 0)")
+    }
+    guard inputs[2].dtype == .i8 else {
+      throw error("columns must be i8 in layout 'sliced', got \(inputs[2].dtype)")
+    }
+    guard inputs[3].dtype == .i32 else {
+      throw error("steps must be i32 in layout 'sliced', got \(inputs[3].dtype)")
+    }
+    try requireShape(2, inputs[1].shape, "one column per value")
+    let pairs =
+      SlicedSparseMatrix.blocks(outFeatures: out)
+      .multipliedReportingOverflow(by: SlicedSparseMatrix.chunks(inFeatures: inputs[0].shape.last!))
+    guard !pairs.overflow, inputs[3].shape == [pairs.partialValue] else {
+      throw error(
+        "steps (in row_pointers' place) must have one count per (block of 16 outputs, chunk of 32 inputs), got \(inputs[3].shape)"
+      )
+    }
     if inputs.count == 5 { try requireShape(4, [out], "[out]") }
     return TensorType(inputs[0].dtype, inputs[0].shape.dropLast() + [out])
   }

@@ -163,7 +163,8 @@ public enum Verifier {
   }
 
   /// The CSR inputs of `sparse_linear` nodes are weights (kernels index with them, so a
-  /// computed value is not allowed) whose contents form a valid ``CSRMatrix``.
+  /// computed value is not allowed) whose contents form a valid ``CSRMatrix`` (or
+  /// ``SlicedSparseMatrix`` in layout `sliced`).
   private static func checkSparseWeights(_ graph: Graph, types: [String: TensorType])
     throws(GraphError)
   {
@@ -173,6 +174,13 @@ public enum Verifier {
         throw GraphError(node: node, "values, columns and row_pointers must be weights")
       }
       do {
+        if node.string("layout") == "sliced" {
+          _ = try SlicedSparseMatrix(
+            values: values.floats(), columns: columns.int64s().map { Int8(truncatingIfNeeded: $0) },
+            steps: rowPointers.int64s().map { Int32(truncatingIfNeeded: $0) },
+            inFeatures: types[node.inputs[0]]!.shape.last!, outFeatures: node.int("out")!)
+          continue
+        }
         _ = try CSRMatrix(
           rowPointers: rowPointers.int64s().map { Int32(truncatingIfNeeded: $0) },
           columns: columns.int64s().map { Int32(truncatingIfNeeded: $0) }, values: values.floats(),

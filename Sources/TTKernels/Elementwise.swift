@@ -1,4 +1,5 @@
 import Foundation
+import TTRuntime
 
 /// Elementwise functions of one tensor.
 public enum UnaryOp: Hashable, Sendable {
@@ -30,12 +31,11 @@ public enum UnaryOp: Hashable, Sendable {
     case .sin: return Foundation.sin(x)
     case .cos: return Foundation.cos(x)
     case .relu: return x > 0 ? x : 0
-    case .sigmoid: return Activation.sigmoid(x)
-    case .tanh: return Foundation.tanh(x)
+    case .sigmoid: return tt_sigmoidf(x)
+    case .tanh: return tt_tanhf(x)
     case .erf: return Foundation.erf(x)
-    case .geluErf: return 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752))
-    case .geluTanh:
-      return Activation.geluTanh(SIMD16(repeating: x))[0]
+    case .geluErf: return tt_gelu_erf(x)
+    case .geluTanh: return tt_gelu_tanh(x)
     case .leakyRelu(let slope): return x > 0 ? x : slope * x
     case .clamp(let lo, let hi): return Swift.min(Swift.max(x, lo), hi)
     case .powScalar(let p):
@@ -86,45 +86,12 @@ extension UnaryOp {
   }
 }
 
-/// Scalar activation helpers in their numerically stable forms.
+/// Scalar activation helpers.
 public enum Activation {
-  /// Logistic sigmoid, computed without overflow for large `|x|`.
+  /// Logistic sigmoid: the kernel library's `tt_sigmoidf` (Runtime/include/tt_runtime.h), the one
+  /// implementation every engine uses.
   @inlinable
-  public static func sigmoid(_ x: Float) -> Float {
-    if x >= 0 {
-      return 1 / (1 + Foundation.exp(-x))
-    }
-    let e = Foundation.exp(x)
-    return e / (1 + e)
-  }
-
-  /// The tanh form of GELU, `0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))`, on 16 lanes.
-  @inlinable
-  public static func geluTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let u = 0.79788456080286536 * (x + 0.044715 * x * x * x)
-    let tanh = 1 - 2 / (1 + exp(2 * u))
-    return 0.5 * x * (1 + tanh)
-  }
-
-  /// `eˣ` on 16 lanes (Cephes `expf`: range reduction by ln 2 and a degree-6 polynomial;
-  /// relative error about 2e-7). Inputs are clamped to [−87, 88], so the result is finite and
-  /// positive.
-  @inlinable
-  public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let clamped = pointwiseMin(pointwiseMax(x, SIMD16(repeating: -87)), SIMD16(repeating: 88))
-    // Adding 1.5·2²³ rounds to the nearest integer n and leaves n in the low mantissa bits.
-    let shifted = clamped * 1.44269504088896341 + 12_582_912
-    let n = shifted - 12_582_912
-    let r = clamped - n * 0.693359375 + n * 2.12194440e-4
-    var p = 1.9875691500e-4 * r + 1.3981999507e-3
-    p = p * r + 8.3334519073e-3
-    p = p * r + 4.1665795894e-2
-    p = p * r + 1.6666665459e-1
-    p = p * r + 5.0000001201e-1
-    p = p * r * r + r + 1
-    let bits = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-    return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
-  }
+  public static func sigmoid(_ x: Float) -> Float { tt_sigmoidf(x) }
 
   /// `tanh` as `1 − 2/(1 + e^{2x})`: about 3× faster than libm's `tanhf`, with an absolute
   /// error below 1e-7 (so a poor *relative* error for |x| < 1e-4). Used by the tanh form of
@@ -186,21 +153,18 @@ public enum Elementwise {
       for i in 0..<count { out[i] = x[i] * s }
     case .addScalar(let s):
       for i in 0..<count { out[i] = x[i] + s }
-    case .geluTanh:
-      // 16 lanes at a time; the tail goes through the same vector code, so every element gets
-      // the same value wherever it sits.
-      var i = 0
-      while i + 16 <= count {
-        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(out + i).storeBytes(of: Activation.geluTanh(v), as: SIMD16<Float>.self)
-        i += 16
-      }
-      if i < count {
-        var v = SIMD16<Float>()
-        for l in i..<count { v[l - i] = x[l] }
-        let y = Activation.geluTanh(v)
-        for l in i..<count { out[l] = y[l - i] }
-      }
+    case .sigmoid, .tanh, .geluTanh, .geluErf:
+      // The kernel library's vectorized activations (`tt_activate`: the functions compiled
+      // models and the GEMM epilogue apply), in place on the output.
+      let activation: Gemm.Activation =
+        switch op {
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        case .geluTanh: .geluTanh
+        default: .geluErf
+        }
+      if UnsafePointer(out) != x { out.update(from: x, count: count) }
+      tt_activate(out, Int64(count), activation.runtimeValue)
     default:
       for i in 0..<count { out[i] = op.apply(x[i]) }
     }

@@ -30,7 +30,7 @@ public struct PassOptions: Sendable {
   /// Evaluates a node on constant inputs, for constant folding (nil: constants are not folded).
   public var evaluator: ConstantEvaluator?
   /// Prune every `linear` and `conv2d` weight to this sparsity by magnitude, then store sparse
-  /// `linear` weights in CSR form: when set, pipelines run `prune-magnitude` and `sparsify` first.
+  /// `linear` weights sparse (sliced or CSR): when set, pipelines run `prune-magnitude` and `sparsify` first.
   public var pruneSparsity: Double?
   /// Whether `prune-magnitude` ranks each weight on its own or all of them together.
   public var pruneScope: PruningScope

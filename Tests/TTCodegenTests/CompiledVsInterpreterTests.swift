@@ -233,7 +233,8 @@ final class CompiledVsInterpreterTests: XCTestCase {
 }
 
 /// `sparse_linear` compiled vs interpreted over odd shapes: fewer than four rows (one gather-dot
-/// per output), whole and partial 16-row tiles, empty rows, with and without bias.
+/// per output), whole and partial 16-row tiles, empty rows, with and without bias; CSR and the
+/// sliced layout.
 final class CompiledSparseLinearTests: XCTestCase {
   func testSparseLinearOverOddShapes() throws {
     let cache = try makeTemporaryDirectory("ttc-test-cache").path
@@ -256,6 +257,16 @@ final class CompiledSparseLinearTests: XCTestCase {
         "b\(index)", TensorData(randomFloats(outFeatures, seed: seed + 2), shape: [outFeatures]))
       b.output(b.add(.sparseLinear, csrInputs + [bias]))
       b.output(b.add(.sparseLinear, csrInputs))
+      // The same weight in the sliced layout (docs/IR.md).
+      let sliced = SlicedSparseMatrix(linearWeight: dense, inFeatures: inFeatures, outFeatures: outFeatures)
+      let slicedInputs = [
+        x, b.weight("s\(index).values", TensorData(sliced.values, shape: [sliced.values.count])),
+        b.weight("s\(index).columns", TensorData(int8s: sliced.columns, shape: [sliced.columns.count])),
+        b.weight("s\(index).steps", TensorData(int32s: sliced.steps, shape: [sliced.steps.count])),
+      ]
+      let layout: [String: AttributeValue] = ["layout": "sliced", "out": .int(outFeatures)]
+      b.output(b.add(.sparseLinear, slicedInputs + [bias], attributes: layout))
+      b.output(b.add(.sparseLinear, slicedInputs, attributes: layout))
     }
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
   }

@@ -3,8 +3,8 @@ import TTCodegen
 import TTIR
 import XCTest
 
-/// The runtime object cached in the cache's runtime-objects folder is checked against its recorded SHA-256
-/// before every use: a corrupted one is rebuilt, never linked.
+/// The runtime object cached in the cache's runtime-objects folder is checked against its recorded
+/// SHA-256 before every use: a corrupted one is rebuilt, never linked.
 final class RuntimeObjectTests: XCTestCase {
   func testACorruptedRuntimeObjectIsRebuilt() throws {
     // The test corrupts the object its compile used, so it needs a runtime folder of its own: the
@@ -21,6 +21,7 @@ final class RuntimeObjectTests: XCTestCase {
     }
     XCTAssertEqual(try compileAndRun(relu(3), [[1, -2, 3]], cache: cache), [[1, 0, 3]])
     let folder = CompileCache(root: cache).runtimeObjectsFolder
+    XCTAssertEqual(folder, cache + "/runtime")
     let name = try XCTUnwrap(
       try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".o") })
     let object = URL(fileURLWithPath: folder + "/" + name)

@@ -83,4 +83,80 @@ final class SparseLinearTests: XCTestCase {
       try self.graph(rowPointers: [0, 2, 3], columns: [0, 2, 1], computedValues: true).verify()
     }
   }
+
+  // MARK: The sliced layout
+
+  func testSlicedShapeInference() throws {
+    // x [.., 40]: 2 chunks; out 20: 2 blocks → 4 step counts.
+    let sliced = [t(.f32, 32), t(.i8, 32), t(.i32, 4)]
+    let layout: [String: AttributeValue] = ["layout": "sliced", "out": 20]
+    XCTAssertEqual(try infer(.sparseLinear, [t(.f32, 1, 40)] + sliced, layout), t(.f32, 1, 20))
+    XCTAssertEqual(
+      try infer(.sparseLinear, [t(.f32, 3, 40)] + sliced + [t(.f32, 20)], layout), t(.f32, 3, 20))
+    assertThrows("layout 'sliced' needs the attribute out") {
+      _ = try infer(.sparseLinear, [t(.f32, 1, 40)] + sliced, ["layout": "sliced"])
+    }
+    assertThrows("columns must be i8 in layout 'sliced', got i32") {
+      _ = try infer(.sparseLinear, [t(.f32, 1, 40), t(.f32, 32), t(.i32, 32), t(.i32, 4)], layout)
+    }
+    assertThrows("steps (in row_pointers' place) must have one count per") {
+      _ = try infer(.sparseLinear, [t(.f32, 1, 40), t(.f32, 32), t(.i8, 32), t(.i32, 3)], layout)
+    }
+  }
+
+  func testSlicedLayoutRoundTrips() throws {
+    // A [40, 20] weight (2 chunks of inputs, 2 blocks of outputs, the last ones partial).
+    var dense = [Float](repeating: 0, count: 40 * 20)
+    for index in stride(from: 0, to: dense.count, by: 7) { dense[index] = Float(index % 13) - 6 }
+    let sliced = SlicedSparseMatrix(linearWeight: dense, inFeatures: 40, outFeatures: 20)
+    XCTAssertEqual(sliced.steps.count, 4)
+    XCTAssertEqual(sliced.values.count, 16 * Int(sliced.steps.reduce(0, +)))
+    XCTAssertEqual(sliced.denseWeight(), dense)
+    // Every step is needed: some output has that many nonzeros in the chunk.
+    XCTAssertEqual(
+      sliced.steps[0], Int32((0..<16).map { n in (0..<32).filter { dense[$0 * 20 + n] != 0 }.count }.max()!))
+    XCTAssertNoThrow(
+      try SlicedSparseMatrix(
+        values: sliced.values, columns: sliced.columns, steps: sliced.steps, inFeatures: 40, outFeatures: 20))
+  }
+
+  /// A graph reading a sliced weight for a [1, 40] → [1, 20] product.
+  private func slicedGraph(values: Int, columns: [Int8], steps: [Int32]) -> Graph {
+    Graph(
+      name: "g", inputs: [ValueInfo("x", .f32, [1, 40])], outputs: [ValueInfo("y", .f32, [1, 20])],
+      nodes: [
+        Node(
+          name: "fc", op: .sparseLinear, inputs: ["x", "w.values", "w.columns", "w.steps"], outputs: ["y"],
+          attributes: ["layout": "sliced", "out": 20])
+      ],
+      weights: [
+        "w.values": TensorData([Float](repeating: 1, count: values), shape: [values]),
+        "w.columns": TensorData(int8s: columns, shape: [columns.count]),
+        "w.steps": TensorData(int32s: steps, shape: [steps.count]),
+      ])
+  }
+
+  func testVerifierChecksSlicedContents() {
+    let zeros = [Int8](repeating: 0, count: 32)
+    XCTAssertNoThrow(try slicedGraph(values: 32, columns: zeros, steps: [1, 0, 0, 1]).verify())
+    let cases: [(Int, [Int8], [Int32], String)] = [
+      (32, zeros, [1, 0, -1, 2], "step count -1 at position 2 is negative"),
+      (32, zeros, [1, 1, 1, 0], "the step counts need more than the 32 values"),
+      (
+        48, zeros + [Int8](repeating: 0, count: 16), [1, 0, 0, 1],
+        "2 steps need 32 values and columns, got 48 and 48"
+      ),
+      (
+        32, [Int8](repeating: 0, count: 31) + [32], [1, 0, 0, 1], "column 32 at position 31 is outside 0..<32"
+      ),
+      (
+        32, [-1] + [Int8](repeating: 0, count: 31), [1, 0, 0, 1], "column -1 at position 0 is outside 0..<32"
+      ),
+    ]
+    for (values, columns, steps, message) in cases {
+      assertThrows("node 'fc' (sparse_linear): sparse weight 'w.values': \(message)") {
+        try self.slicedGraph(values: values, columns: columns, steps: steps).verify()
+      }
+    }
+  }
 }

@@ -110,7 +110,20 @@ enum ExportSamples {
     let columnsWeight = b.weight("sp.columns", TensorData(int32s: columns, shape: [15]))
     let rowsWeight = b.weight("sp.rows", TensorData(int32s: rows, shape: [6]))
     let sparse = b.add(.sparseLinear, [flat, values, columnsWeight, rowsWeight])
-    let logits = b.add(.add, [dense, sparse])
+    // The same weight in the sliced layout (exported dense like CSR).
+    var denseWeight = [Float](repeating: 0, count: 36 * 5)
+    for (entry, value) in weight([15], seed: 15).floats().enumerated() {
+      denseWeight[Int(columns[entry]) * 5 + entry / 3] = value
+    }
+    let sliced = SlicedSparseMatrix(linearWeight: denseWeight, inFeatures: 36, outFeatures: 5)
+    let slicedOutput = b.add(
+      .sparseLinear,
+      [
+        flat, b.weight("sl.values", TensorData(sliced.values, shape: [sliced.values.count])),
+        b.weight("sl.columns", TensorData(int8s: sliced.columns, shape: [sliced.columns.count])),
+        b.weight("sl.steps", TensorData(int32s: sliced.steps, shape: [sliced.steps.count])),
+      ], attributes: ["layout": "sliced", "out": 5])
+    let logits = b.add(.add, [b.add(.add, [dense, sparse]), slicedOutput])
     b.output(b.add(.softmax, [logits], attributes: ["axis": 1]))
     b.output(b.add(.logSoftmax, [logits], attributes: ["axis": -1]))
     b.output(b.add(.argmax, [logits], attributes: ["axis": 1, "keepdims": true]))

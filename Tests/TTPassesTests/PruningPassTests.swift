@@ -70,7 +70,7 @@ final class PruningPassTests: XCTestCase {
   func testSparsifyStoresSparseWeightsAndKeepsTheOutputs() throws {
     let (model, x) = makeMLP()
     let graph = try PruneMagnitude(sparsity: 0.9).applied(to: try trace(model, example: x))
-    let sparse = try Sparsify().applied(to: graph)
+    let sparse = try Sparsify(slicedBelowRows: 0).applied(to: graph)
     XCTAssertEqual(sparse.nodes.map(\.op), [.sparseLinear, .relu, .sparseLinear, .softmax])
     XCTAssertEqual(sparse.nodes.map(\.name), graph.nodes.map(\.name))
     XCTAssertNil(sparse.weights["layers.0.weight"])
@@ -78,6 +78,15 @@ final class PruningPassTests: XCTestCase {
     XCTAssertEqual(sparse.weights["layers.0.weight.row_pointers"]?.shape, [9])
     let (a, b) = (try run(graph, x), try run(sparse, x))
     for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: 1e-6) }
+    // Fewer rows (2) than slicedBelowRows: the sliced layout, one (block, chunk) pair per layer.
+    let sliced = try Sparsify(slicedBelowRows: 3).applied(to: graph)
+    XCTAssertEqual(sliced.nodes.map(\.op), [.sparseLinear, .relu, .sparseLinear, .softmax])
+    XCTAssertEqual(sliced.nodes[0].string("layout"), "sliced")
+    XCTAssertEqual(sliced.nodes[0].int("out"), 8)
+    XCTAssertEqual(sliced.weights["layers.0.weight.steps"]?.shape, [1])
+    XCTAssertEqual(sliced.weights["layers.0.weight.columns"]?.dtype, .i8)
+    for (u, v) in zip(b, try run(sliced, x)) { XCTAssertEqual(u, v, accuracy: 1e-6) }
+    XCTAssertNil(try Sparsify(slicedBelowRows: 2).applied(to: graph).nodes[0].attributes["layout"])
     // Below the threshold nothing changes.
     let half = try PruneMagnitude(sparsity: 0.5).applied(to: try trace(model, example: x))
     var context = PassContext()
@@ -137,12 +146,14 @@ final class PruningPassTests: XCTestCase {
     let pipeline = try Pipeline.level(.O1, options: options)
     XCTAssertTrue(
       pipeline.description.hasPrefix(
-        "O1: prune-structured(fraction=0.25,norm=l2),prune-magnitude(sparsity=0.9,scope=layer),sparsify(threshold=0.8),"),
+        "O1: prune-structured(fraction=0.25,norm=l2),prune-magnitude(sparsity=0.9,scope=layer),"
+          + "sparsify(threshold=0.8,sliced_below_rows=\(Sparsify.defaultSlicedBelowRows)),"),
       pipeline.description)
     let (model, x) = makeMLP()
     let result = try PassManager(pipeline: pipeline).run(try trace(model, example: x))
     XCTAssertEqual(result.graph.nodes.map(\.op), [.sparseLinear, .relu, .sparseLinear, .softmax])
-    XCTAssertEqual(result.graph.weights["layers.0.weight.row_pointers"]?.shape, [7])  // 8 − 2 neurons + 1
+    let first = result.graph.nodes[0].outputs[0]
+    XCTAssertEqual(try result.graph.valueTypes()[first]?.shape, [2, 6])  // 8 − 2 neurons
   }
 
   func testSparsityOutsideTheUnitIntervalIsAClearError() {

@@ -1,4 +1,5 @@
 import Foundation
+import TTIR
 import XCTest
 
 @testable import TinyTorch
@@ -35,6 +36,27 @@ final class BertModelTests: XCTestCase {
     assertValues(alone, [1, 8], Array(padded.scalars[0..<8]), accuracy: 1e-5)
     let norm = (try (alone * alone).sum().itemValue()).squareRoot()
     XCTAssertEqual(norm, 1, accuracy: 1e-5)
+  }
+
+  /// A checkpoint of a task model that nests the encoder under `bert.` (as `BertForMaskedLM`
+  /// saves it) loads into `BertModel` through its declared prefix; the head is unexpected.
+  func testACheckpointNestingTheModelUnderItsPrefixLoads() throws {
+    let source = BertModel(Self.small, seed: 4)
+    var nested: [String: TensorData] = [:]
+    for (name, data) in source.pytorchStateDict() { nested["bert." + name] = data }
+    nested["cls.predictions.bias"] = TensorData([Float](repeating: 0, count: 40), shape: [40])
+    let model = BertModel(Self.small, seed: 5)
+    assertThrowsTensorError(["unexpected tensor 'cls.predictions.bias'"]) {
+      try model.loadPyTorchStateDict(nested)
+    }
+    let report = try model.loadPyTorchStateDict(nested, strict: false)
+    XCTAssertEqual(report.keyPrefix, "bert.")
+    XCTAssertEqual(report.unexpectedKeys, ["cls.predictions.bias"])
+    XCTAssertEqual(report.missingKeys, [])
+    XCTAssertTrue(report.description.contains("loaded from the names under 'bert.'"), report.description)
+    XCTAssertEqual(model.pytorchStateDict(), source.pytorchStateDict())
+    // Names without the prefix are the model's own.
+    XCTAssertNil(try BertModel(Self.small, seed: 6).loadPyTorchStateDict(source.pytorchStateDict()).keyPrefix)
   }
 
   func testBadConfigurations() throws {

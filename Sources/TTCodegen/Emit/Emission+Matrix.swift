@@ -10,6 +10,11 @@ extension Emission {
       let (k, n) = (x.last!, outShape.last!)
       let m = x.dropLast().reduce(1, *)
       let bias = inputs.count > 4 ? inputs[4] : "0"
+      if node.string("layout") == "sliced" {
+        return [
+          "tt_sparse_sliced_linear(\(m), \(k), \(n), \(inputs[0]), \(inputs[1]), \(inputs[2]), \(inputs[3]), \(bias), \(output), \(scratch));"
+        ]
+      }
       return [
         "tt_sparse_linear(\(m), \(k), \(n), \(inputs[0]), \(inputs[1]), \(inputs[2]), \(inputs[3]), \(bias), \(output), \(scratch));"
       ]

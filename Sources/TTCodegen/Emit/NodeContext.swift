@@ -14,13 +14,13 @@ struct NodeContext {
   }
 
   /// Requires every input to be `f32`, except an attention mask (input 3 of
-  /// `scaled_dot_product_attention`), gather indices (input 1 of `gather`) and CSR indices
-  /// (inputs 2 and 3 of `sparse_linear`).
+  /// `scaled_dot_product_attention`), gather indices (input 1 of `gather`) and CSR or sliced
+  /// indices (inputs 2 and 3 of `sparse_linear`).
   func requireF32() throws(CodegenError) {
     for (index, type) in inputTypes.enumerated() where type.dtype != .f32 {
       if node.op == .scaledDotProductAttention && index == 3 { continue }  // masks may be integers
       if node.op == .gather && index == 1 { continue }  // indices
-      if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR indices
+      if node.op == .sparseLinear && (index == 2 || index == 3) { continue }  // CSR or sliced indices
       if node.op == .linear && index == 1 && type.dtype == .f16 { continue }  // f16 weights (tt_hgemm)
       throw unsupported(
         "the C backend computes this op in f32 only, input \(index) is \(type.dtype) (cast it first)")
@@ -44,7 +44,10 @@ struct NodeContext {
       }
       return Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
     case .sparseLinear:
-      return Int(tt_sparse_linear_scratch(Int64(inputTypes[0].shape.last ?? 0)))
+      let inFeatures = Int64(inputTypes[0].shape.last ?? 0)
+      return Int(
+        node.string("layout") == "sliced"
+          ? tt_sparse_sliced_scratch(inFeatures) : tt_sparse_linear_scratch(inFeatures))
     case .conv2d:
       var shape = node.convolutionShape(
         x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)

@@ -1,14 +1,5 @@
 import TTIR
 
-/// How an activation's range is taken from the values it had over the calibration samples.
-public enum CalibrationObserver: Hashable, Sendable {
-  /// The smallest and largest value seen.
-  case minMax
-  /// The values at `100 − p` and `p` percent (e.g. 99.99): outliers are clipped so the int8 steps
-  /// stay fine where most values are.
-  case percentile(Double)
-}
-
 /// Static-quantization calibration: runs sample inputs through the interpreter and records the
 /// range of every f32 value (the graph input and every node output).
 ///
@@ -109,7 +100,7 @@ public enum Calibration {
 
     // Batches of the graph's own batch size; the last one is filled up with samples from the
     // start (repeats change no minimum or maximum).
-    var recorders: [String: Recorder] = [:]
+    var recorders: [String: RangeObserver] = [:]
     let total = count ?? 0
     let interpreter = try Interpreter(graph: observed)
     for start in stride(from: 0, to: total, by: batch) {
@@ -121,43 +112,10 @@ public enum Calibration {
         feeds[input.name] = InterpreterTensor(chunk, shape: input.type.shape)
       }
       let results = try interpreter.run(feeds)
-      for (name, tensor) in results { recorders[name, default: Recorder(observer)].record(tensor.floats()) }
+      for (name, tensor) in results {
+        recorders[name, default: RangeObserver(observer)].record(tensor.floats())
+      }
     }
     return recorders.mapValues { $0.range }
-  }
-
-  /// Accumulates one value's observations.
-  struct Recorder {
-    let observer: CalibrationObserver
-    var low = Float.infinity
-    var high = -Float.infinity
-    var all: [Float] = []
-
-    init(_ observer: CalibrationObserver) { self.observer = observer }
-
-    mutating func record(_ values: [Float]) {
-      let finite = values.filter(\.isFinite)
-      switch observer {
-      case .minMax:
-        low = Swift.min(low, finite.min() ?? low)
-        high = Swift.max(high, finite.max() ?? high)
-      case .percentile:
-        all += finite
-      }
-    }
-
-    var range: ClosedRange<Float> {
-      switch observer {
-      case .minMax:
-        return low <= high ? low...high : 0...0
-      case .percentile(let percent):
-        guard !all.isEmpty else { return 0...0 }
-        let sorted = all.sorted()
-        let fraction = Swift.min(Swift.max(percent / 100, 0.5), 1)
-        let upper = Int((Double(sorted.count - 1) * fraction).rounded())
-        let lower = sorted.count - 1 - upper
-        return sorted[lower]...sorted[upper]
-      }
-    }
   }
 }

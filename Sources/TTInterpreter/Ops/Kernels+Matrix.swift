@@ -32,6 +32,9 @@ extension Kernels {
     let inFeatures = arguments[0].shape.last ?? 1
     let outFeatures = step.outputType.shape.last ?? 1
     let rows = arguments[0].count / max(inFeatures, 1)
+    if step.node.string("layout") == "sliced" {
+      return slicedSparseLinear(step, arguments, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
+    }
     // One extra element keeps the base addresses valid when there are no stored values.
     // Shape inference requires i32 indices.
     guard case .i32(let storedColumns) = arguments[2].storage,
@@ -44,6 +47,25 @@ extension Kernels {
         inputs[0], rows: rows, inFeatures: inFeatures, values: inputs[1], columns: columns,
         rowPointers: rowPointers, outFeatures: outFeatures, bias: inputs.count == 3 ? inputs[2] : nil,
         out)
+    }
+  }
+
+  /// `sparse_linear` in layout `sliced`
+  /// (``TTKernels/SparseMatMul/slicedLinear(_:rows:inFeatures:values:columns:steps:outFeatures:bias:_:)``).
+  private static func slicedSparseLinear(
+    _ step: Step, _ arguments: [InterpreterTensor], rows: Int, inFeatures: Int, outFeatures: Int
+  ) -> InterpreterTensor {
+    guard case .i8(let storedColumns) = arguments[2].storage, case .i32(let steps) = arguments[3].storage
+    else {
+      preconditionFailure("sparse_linear: sliced columns must be i8 and steps i32")
+    }
+    // One extra element keeps the base addresses valid when there are no steps.
+    let (columns, stepCounts) = (storedColumns + [0], steps + [0])
+    let floats = [arguments[0], arguments[1]] + (arguments.count == 5 ? [arguments[4]] : [])
+    return compute(step.outputType, floats) { inputs, out in
+      SparseMatMul.slicedLinear(
+        inputs[0], rows: rows, inFeatures: inFeatures, values: inputs[1], columns: columns, steps: stepCounts,
+        outFeatures: outFeatures, bias: inputs.count == 3 ? inputs[2] : nil, out)
     }
   }
 }

@@ -223,13 +223,21 @@ struct NodeExport {
     }
   }
 
-  /// The dense `[in, out]` weight of a `sparse_linear` (its CSR inputs are weights; the verifier
-  /// checked them).
+  /// The dense `[in, out]` weight of a `sparse_linear` (its CSR or sliced inputs are weights; the
+  /// verifier checked them).
   private func densifiedWeight() -> TensorData {
     let values = session.weights[node.inputs[1]]!
     let columns = session.weights[node.inputs[2]]!.int64s()
     let rowPointers = session.weights[node.inputs[3]]!.int64s()
     let inputs = type(x).shape.last ?? 0
+    if node.string("layout") == "sliced", let outputs = node.int("out"),
+      let sliced = try? SlicedSparseMatrix(
+        values: values.floats(), columns: columns.map { Int8(truncatingIfNeeded: $0) },
+        steps: rowPointers.map { Int32(truncatingIfNeeded: $0) }, inFeatures: inputs, outFeatures: outputs)
+    {
+      return ConstantFolding.cast(
+        TensorData(sliced.denseWeight(), shape: [inputs, outputs]), to: values.dtype)
+    }
     let outputs = rowPointers.count - 1
     let numbers = values.floats()
     var dense = [Float](repeating: 0, count: inputs * outputs)

@@ -1,4 +1,5 @@
 import Foundation
+import TTIR
 
 /// How a layer's weights are initialized. `fanIn`/`fanOut` are the input/output sizes.
 public enum WeightInitialization: Sendable {
@@ -45,9 +46,9 @@ public final class Linear: Module {
 
   /// Weights stored by ``Module/quantizeForEvaluation(_:)``, used in evaluation mode.
   var evaluationWeights: EvaluationWeights?
-  /// While ``Module/quantizeForEvaluation(calibratingOn:batchSize:)`` runs: the range of the
-  /// inputs seen so far (`.some(nil)` before the first one); nil otherwise.
-  var observedInputRange: ClosedRange<Float>??
+  /// While ``Module/quantizeForEvaluation(calibratingOn:batchSize:observer:)`` runs: the inputs
+  /// seen so far; nil otherwise.
+  var inputObserver: RangeObserver?
 
   /// Input width.
   public var inFeatures: Int { weight.shape[0] }

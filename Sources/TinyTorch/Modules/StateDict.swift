@@ -12,6 +12,9 @@ public struct StateDictLoadReport: Sendable, Equatable, CustomStringConvertible 
   /// Entries converted to Float32, by name, with the element type they had in the file (`"F16"`,
   /// `"BF16"`, `"F64"`, `"I64"`, …).
   public var conversions: [String: String] = [:]
+  /// The prefix the checkpoint's names carried (`"bert."`), when it nests the model in a larger
+  /// one (``PyTorchConvention/checkpointPrefix``); nil when the names are the model's own.
+  public var keyPrefix: String?
 
   /// One line per kind of finding, or `"loaded exactly"` when there is none.
   public var description: String {
@@ -24,6 +27,7 @@ public struct StateDictLoadReport: Sendable, Equatable, CustomStringConvertible 
     }
     if !missingKeys.isEmpty { lines.append("missing (left as they were): \(Self.list(missingKeys))") }
     if !unexpectedKeys.isEmpty { lines.append("unexpected (ignored): \(Self.list(unexpectedKeys))") }
+    if let keyPrefix { lines.append("loaded from the names under '\(keyPrefix)'") }
     return lines.isEmpty ? "loaded exactly" : lines.joined(separator: "\n")
   }
 

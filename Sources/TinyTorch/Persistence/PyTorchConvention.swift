@@ -16,14 +16,21 @@ public struct PyTorchConvention: Sendable {
   /// PyTorch buffers without a counterpart here, accepted (and ignored) when loading and written
   /// with these values when saving, e.g. `BatchNorm2d`'s `num_batches_tracked`.
   public var extraBuffers: [String: TensorData]
+  /// The attribute under which larger models nest this one in their checkpoints (Hugging Face's
+  /// `base_model_prefix`, e.g. `"bert"`: `BertForMaskedLM` stores `bert.embeddings.…` next to its
+  /// head `cls.…`). When this module is the one loading, a checkpoint with none of its own names
+  /// but names under `prefix.` loads from those; it matters only on the module loaded.
+  public var checkpointPrefix: String?
 
   /// A convention; by default every name is the Swift name and no tensor is transposed.
   public init(
-    names: [String: String] = [:], transposed: Set<String> = [], extraBuffers: [String: TensorData] = [:]
+    names: [String: String] = [:], transposed: Set<String> = [], extraBuffers: [String: TensorData] = [:],
+    checkpointPrefix: String? = nil
   ) {
     self.names = names
     self.transposed = transposed
     self.extraBuffers = extraBuffers
+    self.checkpointPrefix = checkpointPrefix
   }
 }
 

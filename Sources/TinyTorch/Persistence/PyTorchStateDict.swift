@@ -42,6 +42,11 @@ extension Module {
   /// Loads a PyTorch `state_dict` from a safetensors file, or from a Hugging Face model folder
   /// holding `model.safetensors`.
   ///
+  /// A checkpoint of a larger model that nests this one under its
+  /// ``PyTorchConvention/checkpointPrefix`` (`bert.embeddings.…` for ``BertModel``) loads too:
+  /// when none of the model's own names is there, the names under the prefix are used, and
+  /// the other entries (a task head such as `cls.…`) are unexpected keys.
+  ///
   /// - Parameter strict: as in PyTorch: when true, every missing and every unexpected key is an
   ///   error; when false both are tolerated and listed in the report. Shape mismatches are always
   ///   errors.
@@ -72,9 +77,17 @@ extension Module {
     _ tensors: [String: TensorData], strict: Bool = true, fileTypes: [String: String] = [:]
   ) throws -> StateDictLoadReport {
     let (entries, extras) = pytorchEntries()
+    // A checkpoint of a larger model nesting this one (`bert.…`): its names under the prefix.
+    var keyPrefix = ""
+    if let prefix = pytorchConvention.checkpointPrefix, !entries.contains(where: { tensors[$0.name] != nil }),
+      tensors.keys.contains(where: { $0.hasPrefix(prefix + ".") })
+    {
+      keyPrefix = prefix + "."
+    }
+    func stored(_ entry: PyTorchEntry) -> TensorData? { tensors[keyPrefix + entry.name] }
     var mismatch = StateDictMismatch()
     for entry in entries {
-      guard let data = tensors[entry.name] else {
+      guard let data = stored(entry) else {
         mismatch.missing.append((entry.name, entry.pytorchShape))
         continue
       }
@@ -84,16 +97,17 @@ extension Module {
           "tensor '\(entry.name)' has shape \(data.shape), the model expects \(entry.pytorchShape)\(layout)")
       }
     }
-    let known = Set(entries.map(\.name) + extras.map(\.name))
+    let known = Set((entries.map(\.name) + extras.map(\.name)).map { keyPrefix + $0 })
     mismatch.unexpected = tensors.keys.sorted().filter { !known.contains($0) }.map {
       ($0, tensors[$0]!.shape)
     }
     try mismatch.check(strict: strict, context: "loadPyTorchStateDict (\(type(of: self)))")
 
     var report = mismatch.report
+    report.keyPrefix = keyPrefix.isEmpty ? nil : keyPrefix
     for entry in entries {
-      guard let data = tensors[entry.name] else { continue }
-      if let original = fileTypes[entry.name] {
+      guard let data = stored(entry) else { continue }
+      if let original = fileTypes[keyPrefix + entry.name] {
         report.conversions[entry.name] = original
       } else if data.dtype != .f32 {
         report.conversions[entry.name] = data.dtype.rawValue.uppercased()

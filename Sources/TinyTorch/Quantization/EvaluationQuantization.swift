@@ -78,11 +78,13 @@ extension Module {
 
   /// Quantizes every ``Linear`` layer to int8 for evaluation with *static* activation
   /// quantization: runs `samples` (`[N, …]`, the model's input with N samples) through the model
-  /// in float32, in batches of `batchSize`, recording the smallest and largest value each layer
-  /// receives; each layer then stores int8 weights (as ``EvaluationQuantization/int8Dynamic``)
-  /// and quantizes its input with the fixed per-tensor parameters of that range
-  /// (`TTIR.QuantizationParameters(covering:)`, the rule of `ttc --quantize int8`), clamping
-  /// values outside it. A layer the samples never reach gets the range 0...0.
+  /// in float32, in batches of `batchSize`, recording the values each layer receives and taking
+  /// their range by `observer` (`TTIR.RangeObserver`, as `ttc --observer`: the smallest and
+  /// largest, or `.percentile(99.99)` to clip outliers); each layer then stores int8 weights (as
+  /// ``EvaluationQuantization/int8Dynamic``) and quantizes its input with the fixed per-tensor
+  /// parameters of that range (`TTIR.QuantizationParameters(covering:)`, the rule of
+  /// `ttc --quantize int8`), clamping values outside it. A layer the samples never reach gets the
+  /// range 0...0.
   ///
   /// ```swift
   /// try model.quantizeForEvaluation(calibratingOn: trainImages)
@@ -91,9 +93,9 @@ extension Module {
   /// - Throws: what running the model on `samples` throws, or `TensorError.invalidArgument`
   ///   for empty samples or a batch size below 1.
   @discardableResult
-  public func quantizeForEvaluation(calibratingOn samples: Tensor, batchSize: Int = 64) throws
-    -> QuantizationReport
-  {
+  public func quantizeForEvaluation(
+    calibratingOn samples: Tensor, batchSize: Int = 64, observer: CalibrationObserver = .minMax
+  ) throws -> QuantizationReport {
     guard samples.rank >= 1, samples.shape[0] > 0, batchSize >= 1 else {
       throw TensorError.invalidArgument(
         "quantizeForEvaluation(calibratingOn:): samples \(samples.shape) need N ≥ 1 along axis 0, batch size \(batchSize) ≥ 1"
@@ -101,8 +103,8 @@ extension Module {
     }
     let layers = modules().compactMap { $0 as? Linear }
     removeEvaluationQuantization()
-    for layer in layers { layer.observedInputRange = .some(nil) }
-    defer { for layer in layers { layer.observedInputRange = nil } }
+    for layer in layers { layer.inputObserver = RangeObserver(observer) }
+    defer { for layer in layers { layer.inputObserver = nil } }
     try withEvaluationMode {
       try withNoGrad {
         for start in stride(from: 0, to: samples.shape[0], by: batchSize) {
@@ -114,9 +116,8 @@ extension Module {
     let report = quantizeForEvaluation(.int8Dynamic)
     for layer in layers {
       guard case .int8(let values, let scales, _) = layer.evaluationWeights else { continue }
-      let range = (layer.observedInputRange ?? nil) ?? 0...0
       layer.evaluationWeights = .int8(
-        values: values, scales: scales, input: QuantizationParameters(covering: range))
+        values: values, scales: scales, input: QuantizationParameters(covering: layer.inputObserver!.range))
     }
     return report
   }
@@ -131,13 +132,7 @@ extension Linear {
   /// The layer's output from its evaluation weights, or nil when it computes in float32 (training,
   /// tracing, or not quantized).
   func quantizedForward(_ input: Tensor) throws -> Tensor? {
-    if let observed = observedInputRange {
-      let finite = input.scalars.filter(\.isFinite)
-      if let low = finite.min(), let high = finite.max() {
-        observedInputRange =
-          observed.map { Swift.min($0.lowerBound, low)...Swift.max($0.upperBound, high) } ?? low...high
-      }
-    }
+    inputObserver?.record(input.scalars)
     guard !isTraining, Tracer.current == nil, let stored = evaluationWeights else { return nil }
     switch stored {
     case .fp16(let weight):

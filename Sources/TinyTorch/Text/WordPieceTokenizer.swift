@@ -8,7 +8,7 @@ import Foundation
 /// punctuation and CJK splitting), cuts each word into the longest vocabulary pieces from the
 /// left (continuations prefixed `##`; a word that cannot be cut, or longer than 100
 /// characters, becomes `[UNK]`), wraps the pieces in `[CLS]` … `[SEP]` and truncates to
-/// ``maxLength`` tokens. ``encodeBatch(_:)`` pads a batch with `[PAD]` and gives the attention
+/// ``maxLength`` tokens. ``encodeBatch(_:paddingTo:)`` pads a batch with `[PAD]` and gives the attention
 /// mask.
 ///
 /// ```swift

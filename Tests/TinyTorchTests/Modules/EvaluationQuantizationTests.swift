@@ -1,3 +1,4 @@
+import TTIR
 import TinyTorch
 import XCTest
 
@@ -50,6 +51,26 @@ final class EvaluationQuantizationTests: XCTestCase {
     try net.quantizeForEvaluation(calibratingOn: samples)
     XCTAssertNotEqual(try net(large).scalars, dynamic)
     XCTAssertThrowsError(try net.quantizeForEvaluation(calibratingOn: Tensor.zeros([0, 6])))
+  }
+
+  /// One huge sample stretches a min/max range so far that ordinary inputs all quantize to the
+  /// zero point; the percentile observer clips it (its ReLU outputs too: 99% leaves out the
+  /// hidden values of that one sample).
+  func testPercentileObserverClipsAnOutlierSample() throws {
+    let net = model()
+    var values = Tensor.uniform([200, 6], low: -1, high: 1, seed: 4).scalars
+    values[7] = 1000
+    let samples = try Tensor(shape: [200, 6], scalars: values)
+    let x = Tensor.uniform([5, 6], low: -1, high: 1, seed: 3)
+    net.eval()
+    let reference = try net(x).scalars
+    func largestError() throws -> Float { zip(try net(x).scalars, reference).map { abs($0 - $1) }.max()! }
+    try net.quantizeForEvaluation(calibratingOn: samples)
+    let minMax = try largestError()
+    try net.quantizeForEvaluation(calibratingOn: samples, observer: .percentile(99))
+    let percentile = try largestError()
+    XCTAssertLessThan(percentile, 0.05)
+    XCTAssertGreaterThan(minMax, 10 * percentile, "the outlier makes min/max calibration coarse")
   }
 
   func testQuantizedLayerChecksItsInput() throws {

@@ -36,7 +36,8 @@ public final class BertModel: Module {
   }
 
   public override var pytorchConvention: PyTorchConvention {
-    PyTorchConvention(names: ["layers": "encoder.layer", "pooler": "pooler.dense"])
+    PyTorchConvention(
+      names: ["layers": "encoder.layer", "pooler": "pooler.dense"], checkpointPrefix: "bert")
   }
 
   /// Hidden states `[batch, length, hiddenSize]` of token ids `[batch, length]` without padding.
