@@ -132,9 +132,12 @@ let package = Package(
     .executableTarget(
       name: "onnx-conformance", dependencies: ["ONNXConformance"], path: "Tools/ONNXConformance/Main"),
 
-    // Fuzz targets for the readers of untrusted files and their driver (scripts/fuzz.sh).
-    .target(name: "TTFuzzing", dependencies: ["TTIR", "TTONNX"], path: "Tools/Fuzz/Library"),
-    .executableTarget(name: "ttfuzz", dependencies: ["TTFuzzing"], path: "Tools/Fuzz/Main"),
+    // Fuzz targets for the readers of untrusted files, the compile-and-run graph fuzzer, and their
+    // driver (scripts/fuzz.sh).
+    .target(
+      name: "TTFuzzing", dependencies: ["TTIR", "TTONNX", "TTInterpreter", "TTPasses", "TTCodegen", "TTLoader"],
+      path: "Tools/Fuzz/Library"),
+    .executableTarget(name: "ttfuzz", dependencies: ["TTFuzzing", "TTIR"], path: "Tools/Fuzz/Main"),
 
     // Benchmarks.
     .executableTarget(
@@ -171,9 +174,13 @@ let package = Package(
       ]),
     .testTarget(
       name: "TTONNXTests",
-      dependencies: ["TestSupport", "TTONNX", "TTInterpreter", "TTCodegen", "TTLoader", "ONNXConformance"],
+      dependencies: [
+        "TestSupport", "TTONNX", "TTInterpreter", "TTPasses", "TTCodegen", "TTLoader", "ONNXConformance",
+      ],
       exclude: ["Python"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "TTFuzzingTests", dependencies: ["TTFuzzing", "TTIR"]),
+    .testTarget(
+      name: "TTFuzzingTests", dependencies: ["TestSupport", "TTFuzzing", "TTIR", "TTInterpreter"],
+      exclude: ["Findings"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [

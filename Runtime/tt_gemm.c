@@ -169,10 +169,13 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
   int64_t a_rs = trans_a ? 1 : lda, a_ks = trans_a ? lda : 1;
   int64_t b_ps = trans_b ? 1 : ldb, b_js = trans_b ? ldb : 1;
   if (k <= 0 || ((m == 1 || n == 1) && a_ks == 1 && b_ps == 1)) {
-    /* k = 0, or dot products of contiguous vectors (one query against the keys, one column). */
+    /* k = 0, or dot products of contiguous vectors (one query against the keys, one column). With
+     * k = 0 the operands are not touched and may be null (tt_hgemm applies an epilogue that way),
+     * so no pointer is formed from them (arithmetic on a null pointer is undefined). */
     for (int64_t i = 0; i < m; i++) {
       for (int64_t j = 0; j < n; j++) {
-        c[i * ldc + j] = tt_epilogue_value(tt_dot(a + i * a_rs, b + j * b_js, k), e, i, j);
+        float dot = k > 0 ? tt_dot(a + i * a_rs, b + j * b_js, k) : 0.0f;
+        c[i * ldc + j] = tt_epilogue_value(dot, e, i, j);
       }
     }
     return;

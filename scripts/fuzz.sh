@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Fuzzes the readers of untrusted files with libFuzzer, under AddressSanitizer:
 #   scripts/fuzz.sh TARGET|all [SECONDS] [libFuzzer options...]
+#   scripts/fuzz.sh graphs COUNT [SEED]
 # TARGET: model-json, safetensors, npy, onnx (Tools/Fuzz/Library/FuzzTarget.swift). SECONDS per
 # target (default 60). Builds an instrumented ttfuzz into .build-fuzz, writes the seed corpus
 # (from the repository's test fixtures) to out/fuzz/seeds, keeps what libFuzzer finds in
 # out/fuzz/corpus, and crashing inputs in out/fuzz/crashes. Replay one with
 #   .build-fuzz/release/ttfuzz TARGET --replay out/fuzz/crashes/TARGET-crash-...
 # Exits non-zero if a target crashed. The test suite runs a short deterministic campaign of
-# every target without libFuzzer (Tests/TTFuzzingTests).
+# every target without libFuzzer (Tests/TTFuzzingTests). `graphs` generates COUNT graphs, compiles
+# and runs them and compares them with the interpreter (Tools/Fuzz/Library/GraphCampaign.swift;
+# not coverage-guided); a disagreement is written to out/fuzz/crashes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${1:?"usage: scripts/fuzz.sh TARGET|all [SECONDS] [libFuzzer options...]"}
@@ -31,6 +34,9 @@ fuzzer=.build-fuzz/release/ttfuzz
 # Foundation keep caches that LeakSanitizer reports).
 export SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0
 mkdir -p out/fuzz/crashes
+if [ "$target" = graphs ]; then
+  exec "$fuzzer" graphs --count "$seconds" --seed "${1:-1}" --per-library 50 --failures out/fuzz/crashes
+fi
 rm -rf out/fuzz/seeds
 "$fuzzer" seeds out/fuzz/seeds
 status=0

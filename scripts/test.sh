@@ -11,6 +11,8 @@ export TTC_RUNTIME_CACHE="${TTC_RUNTIME_CACHE:-$PWD/.build/ttc-runtime-cache}"
 log=$(mktemp)
 status=0
 swift test --skip-build --disable-swift-testing 2>&1 | tee "$log" || status=$?
+# The compiled models' C and the runtime kernels under ASan + UBSan (about 2 minutes).
+./scripts/sanitize.sh --quick || status=1
 # One plain summary line from XCTest's last "Executed N tests, with [S tests skipped and] M failures" line.
 summary=$(grep -E "Executed [0-9]+ tests?, with " "$log" | tail -1 || true)
 rm -f "$log"

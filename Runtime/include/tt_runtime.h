@@ -33,10 +33,17 @@ extern "C" {
 
 /* ---- Scalar math (vectorizable, ~1e-7 relative error in the normal range) ---- */
 
-/* e^x: Cephes-style range reduction x = n·ln2 + r and a degree-6 polynomial in r. */
+/* e^x: Cephes-style range reduction x = n·ln2 + r and a degree-6 polynomial in r. Like expf, it
+ * overflows to +inf above ln(FLT_MAX), underflows through the subnormals to 0 below ln(FLT_MIN)
+ * (computed as e^(x + 64·ln2)·2^-64), and keeps NaN (the polynomial runs on a clamped, non-NaN
+ * argument, so the float-to-int conversion below is always defined). */
 static inline float tt_expf(float x) {
+  float input = x;
+  int tiny = x < -87.33654f;
+  x = tiny ? x + 44.361419555836500f : x;
   x = x < -87.33654f ? -87.33654f : x;
   x = x > 88.72283f ? 88.72283f : x;
+  x = x == x ? x : 0.0f;
   float n = floorf(x * 1.44269504088896341f + 0.5f);
   float r = x - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -51,7 +58,9 @@ static inline float tt_expf(float x) {
   float extra = m > 127 ? 2.0f : 1.0f;
   m = m > 127 ? 127 : m;
   union { int32_t i; float f; } scale = {(m + 127) << 23};
-  return y * scale.f * extra;
+  float result = input > 88.72284f ? INFINITY : y * scale.f * extra;
+  result = tiny ? (input < -104.0f ? 0.0f : result * 5.42101086242752217e-20f) : result;
+  return input == input ? result : input;
 }
 
 /* tanh(x): an odd polynomial near 0, 1 - 2/(e^{2|x|} + 1) elsewhere (Cephes tanhf). */

@@ -36,6 +36,34 @@ final class CacheAndLoaderTests: XCTestCase {
     XCTAssertEqual(explanation.last, "key: \(first.key.digest)")
   }
 
+  /// Two graphs that differ only in how their inputs are split into names: version 1 of the graph
+  /// hash wrote `input NAME: TYPE` lines, so one input called `x: f32[1]\ninput y` hashed like
+  /// two inputs `x` and `y`, and the cache handed the second graph the first one's library (two
+  /// inputs instead of one). The key now covers the generated C, and the graph hash
+  /// length-prefixes every field.
+  func testGraphsWhoseOldHashesCollidedGetTheirOwnLibraries() throws {
+    func graph(inputs: [(String, [Int])]) throws -> Graph {
+      var builder = GraphBuilder(name: "g")
+      for (name, shape) in inputs { builder.input(name, .f32, shape) }
+      let w = builder.weight("w", TensorData([1, -2, 3, -4], shape: [4]))
+      builder.output(builder.add(.relu, [w], name: "r"))
+      return try builder.build()
+    }
+    let two = try graph(inputs: [("x", [1]), ("y", [4])])
+    let one = try graph(inputs: [("x: f32[1]\ninput y", [4])])
+    XCTAssertNotEqual(two.contentHash, one.contentHash)
+    let options = CompileOptions(cacheDirectory: cache)
+    let first = try ModelCompiler.compile(two, options: options)
+    let second = try ModelCompiler.compile(one, options: options)
+    XCTAssertFalse(second.cacheHit)
+    XCTAssertNotEqual(second.libraryPath, first.libraryPath)
+    XCTAssertNotEqual(second.key.digest, first.key.digest)
+    XCTAssertTrue(second.key.explanation.contains { $0.hasPrefix("source: ") })
+    let model = try CompiledModel(path: second.libraryPath, expecting: second.graphHash)
+    XCTAssertEqual(model.inputs.map(\.name), ["x: f32[1]\ninput y"])
+    XCTAssertEqual(try model.run([TensorData([0, 0, 0, 0], shape: [4])])[0].floats(), [1, 0, 3, 0])
+  }
+
   func testCorruptedEntryIsRebuilt() throws {
     let options = CompileOptions(cacheDirectory: cache)
     let first = try ModelCompiler.compile(try linearGraph(), options: options)

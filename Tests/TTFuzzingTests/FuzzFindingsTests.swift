@@ -1,7 +1,10 @@
 import Foundation
-import TTFuzzing
 import TTIR
+import TTInterpreter
+import TestSupport
 import XCTest
+
+@testable import TTFuzzing
 
 /// Inputs the fuzzers found crashing a reader, each now refused with one line.
 final class FuzzFindingsTests: XCTestCase {
@@ -20,5 +23,26 @@ final class FuzzFindingsTests: XCTestCase {
       )
     }
     XCTAssertFalse(FuzzTarget.npy.run(bytes))
+  }
+
+  /// The graph fuzzer's first finding (seed 1, graph 36; kept in Findings/ as the corpus entry):
+  /// `exp` → `sqrt` → `linear` of inputs up to 1e4. The compiled `exp` saturated at the largest
+  /// float where the interpreter's overflows to inf, so the product was finite in one engine and
+  /// NaN in the other. Now both overflow to inf (docs/IR.md, "NaN and overflow").
+  func testGraphFuzzerFindingExpOverflowAgreesInBothEngines() throws {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let graph = try ModelFile.load(from: repository.appendingPathComponent("Findings/graph-exp-overflow.json"))
+    var random = FuzzRandom(seed: 36)
+    let drawn = GraphCampaign.input(graph.inputs[0].type, random: &random).floats()
+    let values = [1e4, 100, 88.8, -1e4] + drawn.dropFirst(4)
+    let inputs = ["x0": InterpreterTensor(Array(values), shape: graph.inputs[0].type.shape)]
+    let expected = try Interpreter(graph: graph).run(inputs)
+    XCTAssertEqual(Array(expected["log_2"]!.floats().prefix(3)), [.infinity, .infinity, .infinity])
+    let cache = try makeTemporaryDirectory("ttc-fuzz-finding")
+    defer { removeDirectory(cache) }
+    let part = GraphCampaign.Part(graph: graph, inputs: inputs, expected: expected)
+    for optimized in [false, true] {
+      try GraphCampaign(cacheDirectory: cache.path).compareCompiled([part], optimized: optimized, name: "finding")
+    }
   }
 }

@@ -3,6 +3,7 @@ import TTCodegen
 import TTIR
 import TTInterpreter
 import TTLoader
+import TTPasses
 import XCTest
 
 @testable import TTONNX
@@ -22,7 +23,7 @@ final class OnnxRuntimeTests: XCTestCase {
 
   func testHelperModelsAgreeWithOnnxRuntimeInBothEngines() throws {
     try ReferencePython.runScript("make_helper_models.py", [folder.path])
-    for name in ["mlp", "lenet", "transformer_block"] {
+    for name in ["mlp", "lenet", "transformer_block", "cnn_bn", "torch_encoder"] {
       let case_ = folder.appendingPathComponent(name)
       let input = try ONNXTensorFile.read(case_.appendingPathComponent("input_0.pb"))
       let expected = try ONNXTensorFile.read(case_.appendingPathComponent("ort_output_0.pb"))
@@ -31,10 +32,25 @@ final class OnnxRuntimeTests: XCTestCase {
       let interpreted = try Interpreter(graph: graph).run([graph.inputs[0].name: InterpreterTensor(input)])
       assertClose(
         interpreted[graph.outputs[0].name]!.tensorData, expected, "\(name) interpreter vs onnxruntime")
+      // The CNN and the encoder are compiled at -O2 (batch-norm folding, fusion), the others as imported.
+      let optimized = name == "cnn_bn" || name == "torch_encoder"
+      let pipeline = try Pipeline.level(.O2, options: PassOptions(evaluator: Interpreter.evaluate))
+      let compiledGraph = optimized ? try PassManager(pipeline: pipeline).run(graph).graph : graph
       let artifact = try ModelCompiler.compile(
-        graph, options: CompileOptions(cacheDirectory: folder.appendingPathComponent("cache").path))
+        compiledGraph, options: CompileOptions(cacheDirectory: folder.appendingPathComponent("cache").path))
       let compiled = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash).run([input])
-      assertClose(compiled[0], expected, "\(name) compiled vs onnxruntime")
+      assertClose(compiled[0], expected, "\(name) compiled\(optimized ? " at -O2" : "") vs onnxruntime")
+      if name == "cnn_bn" {
+        XCTAssertFalse(
+          compiledGraph.nodes.contains { $0.op == .batchNorm }, "-O2 folds batch norm into the convolutions")
+      }
+      if name == "torch_encoder" {
+        // Shape and mask arithmetic folds at import; the scale's sqrt of a constant at -O2.
+        let shapeOps: Set<Op> = [.gather, .concat, .where, .cast, .greater]
+        XCTAssertEqual(graph.nodes.filter { shapeOps.contains($0.op) }.map(\.description), [])
+        XCTAssertEqual(
+          compiledGraph.nodes.filter { shapeOps.contains($0.op) || $0.op == .sqrt }.map(\.description), [])
+      }
       if name == "transformer_block" {
         XCTAssertFalse(
           graph.nodes.contains { $0.op == .gather || $0.op == .concat }, "shape arithmetic folded")

@@ -17,11 +17,24 @@ public enum ModelCompiler {
     -> CompiledArtifact
   {
     let start = now()
+    var timings: [(stage: String, seconds: Double)] = []
+    var mark = start
+    func lap(_ stage: String) {
+      let time = now()
+      timings.append((stage, time - mark))
+      mark = time
+    }
     let compiler = try resolvedCompiler(options)
     let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
     let graphHash = graph.contentHash
-    let key = try cacheKey(graph: graph, graphHash: graphHash, options: options, compiler: compiler)
+    // The C is generated before the cache is asked: its hash is part of the key, so a library is
+    // only reused for exactly the source it was compiled from.
+    let output = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights)
+    if let path = options.emitCPath { try FileSystem.write(output.source.text, to: path) }
+    let key = try cacheKey(
+      graph: graph, graphHash: graphHash, source: output.source.text, options: options, compiler: compiler)
     let digest = key.digest
+    lap("codegen")
 
     if options.useCache, options.emitCPath == nil, let entry = cache.entry(forKey: digest) {
       return CompiledArtifact(
@@ -29,17 +42,6 @@ public enum ModelCompiler {
         cacheHit: true, timings: [("total", now() - start)], libraryBytes: entry.libraryBytes,
         arenaBytes: entry.arenaBytes, unsharedBytes: entry.unsharedBytes)
     }
-
-    var timings: [(stage: String, seconds: Double)] = []
-    var mark = now()
-    func lap(_ stage: String) {
-      let time = now()
-      timings.append((stage, time - mark))
-      mark = time
-    }
-    let output = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights)
-    if let path = options.emitCPath { try FileSystem.write(output.source.text, to: path) }
-    lap("codegen")
     let buildDirectory = try cache.makeBuildDirectory()
     defer { withExtendedLifetime(buildDirectory) {} }  // holds the build's lock until the entry is stored
     let build = buildDirectory.path
@@ -94,15 +96,22 @@ public enum ModelCompiler {
   public static func cacheKey(_ graph: Graph, options: CompileOptions = CompileOptions()) throws(CodegenError)
     -> CacheKey
   {
-    try cacheKey(
-      graph: graph, graphHash: graph.contentHash, options: options, compiler: resolvedCompiler(options))
+    let graphHash = graph.contentHash
+    let source = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights).source.text
+    return try cacheKey(
+      graph: graph, graphHash: graphHash, source: source, options: options,
+      compiler: resolvedCompiler(options))
   }
 
-  private static func cacheKey(graph: Graph, graphHash: String, options: CompileOptions, compiler: CCompiler)
-    throws(CodegenError) -> CacheKey
-  {
+  /// Everything that determines the library: the generated C itself (so no change of the code
+  /// generator can hand out a stale library), the graph with its weights (which the library
+  /// embeds), the build's inputs (runtime, compiler, flags, CPU) and what produced the graph.
+  private static func cacheKey(
+    graph: Graph, graphHash: String, source: String, options: CompileOptions, compiler: CCompiler
+  ) throws(CodegenError) -> CacheKey {
     var key = CacheKey()
     key.add("graph", graphHash)
+    key.add("source", sourceDigest(source))
     key.add("passes", options.passes.joined(separator: ","))
     key.add("abi", "\(abiVersion)")
     key.add("codegen", codegenVersion)
@@ -113,6 +122,14 @@ public enum ModelCompiler {
     key.add("flags", compiler.compileFlags.joined(separator: " "))
     if compiler.targetCPU == "native" { key.add("cpu", HostCPU.signature) }
     return key
+  }
+
+  /// The SHA-256 of the generated C (hashed from its UTF-8 buffer: sources reach megabytes).
+  private static func sourceDigest(_ source: String) -> String {
+    var hasher = SHA256()
+    var text = source
+    text.withUTF8 { hasher.update(buffer: UnsafeRawBufferPointer($0)) }
+    return hasher.finalize()
   }
 
   /// The ABI version in `tt_model.h`.

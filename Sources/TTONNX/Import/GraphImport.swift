@@ -71,10 +71,10 @@ struct GraphImport {
     guard case .tensorType(let tensor)? = input.type.value else {
       throw ONNXError("input '\(input.name)': only tensor inputs are supported")
     }
-    guard let dtype = ONNXDataType.dtype(tensor.elemType) else {
+    guard let dtype = ONNXDataType.storedDType(tensor.elemType) else {
       throw ONNXError(
         "input '\(input.name)': element type \(ONNXDataType.name(tensor.elemType)) is not supported "
-          + "(FLOAT, FLOAT16, INT8, INT32, INT64, BOOL)")
+          + "(\(ONNXDataType.storedNames))")
     }
     let dims = tensor.shape.dim
     if let given = options.inputShapes[input.name] {

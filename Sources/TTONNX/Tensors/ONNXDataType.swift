@@ -4,6 +4,10 @@ import TTIR
 ///
 /// `BOOL` has no IR dtype: booleans become `f32` 0/1, exactly what the IR's comparisons
 /// produce, so `Equal` → `Where` chains and boolean constants keep their meaning.
+///
+/// Initializers and graph inputs of three more element types are stored as the nearest IR dtype
+/// (``storedDType(_:)``): `DOUBLE` → `f32` (rounded to nearest), `BFLOAT16` → `f32` (exact),
+/// `UINT8` → `i32` (exact). `Cast` to those types stays unsupported.
 enum ONNXDataType {
   static let float: Int32 = 1
   static let uint8: Int32 = 2
@@ -13,6 +17,7 @@ enum ONNXDataType {
   static let bool: Int32 = 9
   static let float16: Int32 = 10
   static let double: Int32 = 11
+  static let bfloat16: Int32 = 16
 
   /// The IR dtype for an ONNX element type, or `nil` when the IR has none.
   static func dtype(_ code: Int32) -> DType? {
@@ -25,6 +30,30 @@ enum ONNXDataType {
     default: nil
     }
   }
+
+  /// The IR dtype that holds initializers and graph inputs of an ONNX element type: ``dtype(_:)``,
+  /// and also `DOUBLE` and `BFLOAT16` as `f32`, `UINT8` as `i32`.
+  static func storedDType(_ code: Int32) -> DType? {
+    switch code {
+    case double, bfloat16: .f32
+    case uint8: .i32
+    default: dtype(code)
+    }
+  }
+
+  /// Bytes per element of an ONNX element type the importer reads.
+  static func byteSize(_ code: Int32) -> Int? {
+    switch code {
+    case double: 8
+    case bfloat16: 2
+    case uint8: 1
+    case bool: 1
+    default: dtype(code)?.byteSize
+    }
+  }
+
+  /// The names of the element types ``storedDType(_:)`` accepts, for error messages.
+  static let storedNames = "FLOAT, FLOAT16, BFLOAT16, DOUBLE, INT8, UINT8, INT32, INT64, BOOL"
 
   /// The ONNX element type of an IR dtype.
   static func code(_ dtype: DType) -> Int32 {

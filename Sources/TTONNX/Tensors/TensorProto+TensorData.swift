@@ -3,17 +3,19 @@ import TTIR
 
 extension Onnx_TensorProto {
   /// The tensor as IR data: raw bytes are copied in one piece, typed fields (`float_data`,
-  /// `int32_data`, `int64_data`) are converted, and external data is read from a file inside
-  /// `directory` (the model's folder). `BOOL` becomes `f32` 0/1.
+  /// `double_data`, `int32_data`, `int64_data`) are converted, and external data is read from a
+  /// file inside `directory` (the model's folder). `BOOL` becomes `f32` 0/1, `DOUBLE` `f32`
+  /// (rounded to nearest), `BFLOAT16` `f32` (exact), `UINT8` `i32` (exact).
   ///
   /// - Throws: ``ONNXError`` for an element type the IR lacks, a size mismatch, or an external
   ///   file that is missing, too short or outside `directory`.
   func tensorData(directory: URL?) throws(ONNXError) -> TensorData {
     let label = name.isEmpty ? "tensor" : "tensor '\(name)'"
-    guard let dtype = ONNXDataType.dtype(dataType) else {
+    guard let dtype = ONNXDataType.storedDType(dataType), let sourceSize = ONNXDataType.byteSize(dataType)
+    else {
       throw ONNXError(
         "\(label): element type \(ONNXDataType.name(dataType)) is not supported "
-          + "(supported: FLOAT, FLOAT16, INT8, INT32, INT64, BOOL)")
+          + "(supported: \(ONNXDataType.storedNames))")
     }
     guard dims.allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }) else {
       throw ONNXError("\(label): invalid dimensions \(dims)")
@@ -22,29 +24,39 @@ extension Onnx_TensorProto {
     guard let count = type.checkedElementCount else {
       throw ONNXError("\(label): shape \(type.shape) is too large")
     }
-    let isBool = dataType == ONNXDataType.bool
     let bytes: [UInt8]
-    if dataLocation == .external {
-      let raw = try externalBytes(directory: directory, label: label)
-      bytes = isBool ? Self.boolBytes(raw.map { $0 != 0 }) : raw
-    } else if hasRawData {
-      bytes = isBool ? Self.boolBytes(rawData.map { $0 != 0 }) : [UInt8](rawData)
-    } else if isBool {
-      bytes = Self.boolBytes(int32Data.map { $0 != 0 })
-    } else {
-      switch dtype {
-      case .f32: bytes = Self.littleEndianBytes(floatData.map(\.bitPattern))
-      case .f16: bytes = Self.littleEndianBytes(int32Data.map { UInt16(truncatingIfNeeded: $0) })
-      case .i8: bytes = int32Data.map { UInt8(truncatingIfNeeded: $0) }
-      case .i32: bytes = Self.littleEndianBytes(int32Data)
-      case .i64: bytes = Self.littleEndianBytes(int64Data)
+    if dataLocation == .external || hasRawData {
+      let raw =
+        dataLocation == .external ? try externalBytes(directory: directory, label: label) : [UInt8](rawData)
+      let expected = count * sourceSize
+      guard raw.count == expected else {
+        throw ONNXError(
+          "\(label): \(ONNXDataType.name(dataType))\(type.shape) needs \(expected) bytes of data "
+            + "but has \(raw.count)")
       }
-    }
-    let expected = count * dtype.byteSize
-    guard bytes.count == expected else {
-      throw ONNXError(
-        "\(label): \(ONNXDataType.name(dataType))\(type.shape) needs \(expected) bytes of data "
-          + "but has \(bytes.count)")
+      bytes = Self.converted(raw: raw, from: dataType)
+    } else {
+      switch dataType {
+      case ONNXDataType.bool: bytes = Self.boolBytes(int32Data.map { $0 != 0 })
+      case ONNXDataType.double: bytes = Self.littleEndianBytes(doubleData.map { Float($0).bitPattern })
+      case ONNXDataType.bfloat16:
+        bytes = Self.littleEndianBytes(int32Data.map { UInt32(UInt16(truncatingIfNeeded: $0)) << 16 })
+      case ONNXDataType.uint8:
+        bytes = Self.littleEndianBytes(int32Data.map { Int32(UInt8(truncatingIfNeeded: $0)) })
+      default:
+        switch dtype {
+        case .f32: bytes = Self.littleEndianBytes(floatData.map(\.bitPattern))
+        case .f16: bytes = Self.littleEndianBytes(int32Data.map { UInt16(truncatingIfNeeded: $0) })
+        case .i8: bytes = int32Data.map { UInt8(truncatingIfNeeded: $0) }
+        case .i32: bytes = Self.littleEndianBytes(int32Data)
+        case .i64: bytes = Self.littleEndianBytes(int64Data)
+        }
+      }
+      guard bytes.count == count * dtype.byteSize else {
+        throw ONNXError(
+          "\(label): \(ONNXDataType.name(dataType))\(type.shape) needs \(count) elements "
+            + "but has \(bytes.count / dtype.byteSize)")
+      }
     }
     do {
       return try TensorData(type: type, bytes: bytes)
@@ -99,6 +111,23 @@ extension Onnx_TensorProto {
       throw error
     } catch {
       throw ONNXError("\(label): cannot read external data file \(location): \(error)")
+    }
+  }
+
+  /// Little-endian `raw_data` of ONNX element type `code` as the bytes of its stored IR dtype.
+  private static func converted(raw: [UInt8], from code: Int32) -> [UInt8] {
+    func words<T: FixedWidthInteger>(_: T.Type) -> [T] {
+      stride(from: 0, to: raw.count, by: MemoryLayout<T>.size).map { start in
+        raw[start..<start + MemoryLayout<T>.size].reversed().reduce(T(0)) { $0 << 8 | T($1) }
+      }
+    }
+    switch code {
+    case ONNXDataType.bool: return boolBytes(raw.map { $0 != 0 })
+    case ONNXDataType.double:
+      return littleEndianBytes(words(UInt64.self).map { Float(Double(bitPattern: $0)).bitPattern })
+    case ONNXDataType.bfloat16: return littleEndianBytes(words(UInt16.self).map { UInt32($0) << 16 })
+    case ONNXDataType.uint8: return littleEndianBytes(raw.map { Int32($0) })
+    default: return raw
     }
   }
 

@@ -1,8 +1,11 @@
 """Builds models with onnx.helper, as users' exporters write them, and runs them in onnxruntime.
 
 python make_helper_models.py OUT_DIR writes OUT_DIR/<name>/model.onnx, input_N.pb and
-ort_output_N.pb for: an MLP with Gemm transB=1, a LeNet, and a pre-LayerNorm transformer block
-written out of MatMul/Softmax/Erf (GELU as 0.5·x·(1 + erf(x/√2))).
+ort_output_N.pb for: an MLP with Gemm transB=1, a LeNet, a pre-LayerNorm transformer block
+written out of MatMul/Softmax/Erf (GELU as 0.5·x·(1 + erf(x/√2))), a residual CNN with
+BatchNormalization, and an encoder layer whose causal mask and attention scale come from
+torch.onnx.export-style shape arithmetic (Shape/Gather/Unsqueeze/Concat/ConstantOfShape/Range/
+Where/Expand/Cast), all of which folds away at import.
 """
 import os
 import sys
@@ -126,9 +129,105 @@ def transformer_block():
     return graph, [rng.standard_normal((2, seq, d)).astype(np.float32)], 17
 
 
+def cnn_bn():
+    nodes = [
+        helper.make_node("Conv", ["x", "c1w"], ["c1"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["c1", "s1", "b1", "m1", "v1"], ["n1"], epsilon=1e-5),
+        helper.make_node("Relu", ["n1"], ["r1"]),
+        helper.make_node("Conv", ["r1", "c2w"], ["c2"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=4),
+        helper.make_node("BatchNormalization", ["c2", "s2", "b2", "m2", "v2"], ["n2"], epsilon=1e-3),
+        helper.make_node("Add", ["n2", "r1"], ["res"]),
+        helper.make_node("Relu", ["res"], ["r2"]),
+        helper.make_node("MaxPool", ["r2"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("GlobalAveragePool", ["p"], ["g"]),
+        helper.make_node("Flatten", ["g"], ["f"], axis=1),
+        helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], transB=1),
+    ]
+    def variance(name, n):
+        return numpy_helper.from_array((rng.random(n) + 0.5).astype(np.float32), name)
+    inits = [
+        weight("c1w", 8, 3, 3, 3), weight("s1", 8), weight("b1", 8), weight("m1", 8), variance("v1", 8),
+        weight("c2w", 8, 2, 3, 3), weight("s2", 8), weight("b2", 8), weight("m2", 8), variance("v2", 8),
+        weight("fw", 5, 8), weight("fb", 5),
+    ]
+    graph = helper.make_graph(
+        nodes, "cnn_bn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 10, 10])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 5])], inits)
+    return graph, [rng.standard_normal((2, 3, 10, 10)).astype(np.float32)], 15
+
+
+def torch_encoder():
+    d, heads, hidden = 16, 2, 32
+    hd = d // heads
+    nodes = [
+        helper.make_node("MatMul", ["x", "wq"], ["q0"]),
+        helper.make_node("MatMul", ["x", "wk"], ["k0"]),
+        helper.make_node("MatMul", ["x", "wv"], ["v0"]),
+        # The head shape [batch, seq, heads, hd] from Shape, as torch.onnx.export writes it.
+        helper.make_node("Shape", ["x"], ["xs"]),
+        helper.make_node("Gather", ["xs", "i0"], ["batch"], axis=0),
+        helper.make_node("Gather", ["xs", "i1"], ["seq"], axis=0),
+        helper.make_node("Unsqueeze", ["batch", "axis0"], ["batch1"]),
+        helper.make_node("Unsqueeze", ["seq", "axis0"], ["seq1"]),
+        helper.make_node("Concat", ["batch1", "seq1", "heads_hd"], ["head_shape"], axis=0),
+    ]
+    for name in ("q", "k", "v"):
+        nodes += [
+            helper.make_node("Reshape", [f"{name}0", "head_shape"], [f"{name}1"]),
+            helper.make_node("Transpose", [f"{name}1"], [f"{name}h"], perm=[0, 2, 1, 3]),
+        ]
+    nodes += [
+        # scale = 1 / sqrt(float(hd)), hd read from the shape of q.
+        helper.make_node("Shape", ["qh"], ["qs"]),
+        helper.make_node("Gather", ["qs", "i3"], ["hd"], axis=0),
+        helper.make_node("Cast", ["hd"], ["hdf"], to=TensorProto.FLOAT),
+        helper.make_node("Sqrt", ["hdf"], ["root"]),
+        # Causal mask: ConstantOfShape → Range → Greater → Where, expanded to [batch, heads, seq, seq].
+        helper.make_node("Concat", ["seq1", "seq1"], ["square"], axis=0),
+        helper.make_node("ConstantOfShape", ["square"], ["zeros"],
+                         value=numpy_helper.from_array(np.zeros(1, dtype=np.float32))),
+        helper.make_node("Range", ["zero_i", "seq", "one_i"], ["positions"]),
+        helper.make_node("Unsqueeze", ["positions", "axis1"], ["rows"]),
+        helper.make_node("Unsqueeze", ["positions", "axis0"], ["cols"]),
+        helper.make_node("Greater", ["cols", "rows"], ["future"]),
+        helper.make_node("Where", ["future", "neg_big", "zeros"], ["mask2"]),
+        helper.make_node("Concat", ["batch1", "heads1", "seq1", "seq1"], ["mask_shape"], axis=0),
+        helper.make_node("Expand", ["mask2", "mask_shape"], ["mask4"]),
+        helper.make_node("Cast", ["mask4"], ["mask"], to=TensorProto.FLOAT),
+        helper.make_node("Transpose", ["kh"], ["kt"], perm=[0, 1, 3, 2]),
+        helper.make_node("MatMul", ["qh", "kt"], ["s0"]),
+        helper.make_node("Div", ["s0", "root"], ["s1"]),
+        helper.make_node("Add", ["s1", "mask"], ["s2"]),
+        helper.make_node("Softmax", ["s2"], ["p"], axis=-1),
+        helper.make_node("MatMul", ["p", "vh"], ["o0"]),
+        helper.make_node("Transpose", ["o0"], ["o1"], perm=[0, 2, 1, 3]),
+        helper.make_node("Concat", ["batch1", "seq1", "d1"], ["merged"], axis=0),
+        helper.make_node("Reshape", ["o1", "merged"], ["o2"]),
+        helper.make_node("MatMul", ["o2", "wo"], ["o3"]),
+        helper.make_node("Add", ["x", "o3"], ["r1"]),
+        helper.make_node("LayerNormalization", ["r1", "lng", "lnb"], ["n1"], axis=-1, epsilon=1e-5),
+        helper.make_node("MatMul", ["n1", "w1"], ["f0"]),
+        helper.make_node("Add", ["f0", "b1"], ["f1"]),
+        helper.make_node("Relu", ["f1"], ["f2"]),
+        helper.make_node("MatMul", ["f2", "w2"], ["f3"]),
+        helper.make_node("Add", ["n1", "f3"], ["y"]),
+    ]
+    inits = [
+        weight("wq", d, d), weight("wk", d, d), weight("wv", d, d), weight("wo", d, d),
+        weight("lng", d), weight("lnb", d), weight("w1", d, hidden), weight("b1", hidden), weight("w2", hidden, d),
+        ints("i0", 0), ints("i1", 1), ints("i3", 3), ints("axis0", [0]), ints("axis1", [1]),
+        ints("heads_hd", [heads, hd]), ints("heads1", [heads]), ints("d1", [d]), ints("zero_i", 0), ints("one_i", 1),
+        scalar("neg_big", -1e9),
+    ]
+    graph = helper.make_graph(
+        nodes, "torch_encoder", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 5, d])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 5, d])], inits)
+    return graph, [rng.standard_normal((2, 5, d)).astype(np.float32)], 17
+
+
 def main():
     out = sys.argv[1]
-    for make in (mlp, lenet, transformer_block):
+    for make in (mlp, lenet, transformer_block, cnn_bn, torch_encoder):
         graph, inputs, opset = make()
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
         model.ir_version = 8

@@ -1,5 +1,6 @@
 import Foundation
 import TTFuzzing
+import TTIR
 
 /// `ttfuzz`: runs the fuzz targets of `TTFuzzing` (see `scripts/fuzz.sh`).
 ///
@@ -7,6 +8,8 @@ import TTFuzzing
 ///     ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
 ///                                                a deterministic campaign from the seeds
 ///     ttfuzz TARGET --replay FILE...             feed files (e.g. a crash found by libFuzzer)
+///     ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR] [--keep-going]
+///                                                generate, compile and compare N graphs
 ///
 /// Built with `-D TT_LIBFUZZER` and libFuzzer linked (scripts/fuzz.sh does it), `ttfuzz TARGET
 /// [libFuzzer options] [corpus folders]` runs libFuzzer on the target instead.
@@ -16,6 +19,7 @@ struct TTFuzz {
     usage: ttfuzz seeds OUT [--repository DIR]
            ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
            ttfuzz TARGET --replay FILE...
+           ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR] [--keep-going]
     targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
@@ -37,6 +41,7 @@ struct TTFuzz {
       }
       return
     }
+    if first == "graphs" { graphs(arguments: arguments) }
     guard let target = FuzzTarget(rawValue: first) else {
       fail("ttfuzz: unknown target '\(first)'\n\(usage)")
     }
@@ -78,6 +83,51 @@ struct TTFuzz {
     print(
       "\(target.rawValue): \(report.executions) executions (\(seeds.count) seeds, seed \(seed)), "
         + "\(report.accepted) accepted, no crash, \(String(format: "%.1f", seconds)) s")
+  }
+
+  /// The compile-and-run campaign (``GraphCampaign``): a disagreement writes the graph as
+  /// `DIR/graph-S-NAME.json` and exits 1; with `--keep-going` every one is written and counted.
+  static func graphs(arguments: [String]) -> Never {
+    guard let count = option("--count", in: arguments).flatMap(Int.init), count > 0 else { fail(usage) }
+    let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
+    let failures = URL(fileURLWithPath: option("--failures", in: arguments) ?? "out/fuzz/crashes")
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ttfuzz-graphs-\(getpid())")
+    var campaign = GraphCampaign(cacheDirectory: cache.path)
+    if let perLibrary = option("--per-library", in: arguments).flatMap(Int.init), perLibrary > 0 {
+      campaign.graphsPerLibrary = perLibrary
+    }
+    func save(_ disagreement: GraphCampaign.Disagreement) {
+      try? FileManager.default.createDirectory(at: failures, withIntermediateDirectories: true)
+      let file = failures.appendingPathComponent("graph-\(seed)-\(disagreement.graph.name).json")
+      let saved = (try? ModelFile.save(disagreement.graph, to: file, weights: .inline)) != nil
+      print(
+        "graphs: DISAGREEMENT (seed \(seed)): \(disagreement)" + (saved ? " (graph in \(file.path))" : ""))
+    }
+    let start = Date()
+    var last = start
+    func seconds() -> String { String(format: "%.0f", Date().timeIntervalSince(start)) }
+    do {
+      let report = try campaign.run(
+        graphs: count, seed: seed, keepGoing: arguments.contains("--keep-going") ? save : nil
+      ) { report in
+        guard Date().timeIntervalSince(last) > 30 else { return }
+        last = Date()
+        print(
+          "graphs: \(report.graphs) compared so far, \(report.disagreements) disagreements, \(seconds()) s")
+      }
+      try? FileManager.default.removeItem(at: cache)
+      print(
+        "graphs: \(report.graphs + report.unchecked) graphs (seed \(seed)) in \(report.libraries) libraries: "
+          + "\(report.graphs) compared without disagreement (\(report.outputs) outputs; \(report.nanElements) "
+          + "NaN elements not compared), \(report.disagreements) libraries with a disagreement "
+          + "(\(report.unchecked) graphs), \(report.refused) graphs refused by the interpreter, \(seconds()) s"
+      )
+      exit(report.disagreements == 0 ? 0 : 1)
+    } catch {
+      save(error)
+      try? FileManager.default.removeItem(at: cache)
+      exit(1)
+    }
   }
 
   static func option(_ name: String, in arguments: [String]) -> String? {

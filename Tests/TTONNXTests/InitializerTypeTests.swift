@@ -1,0 +1,135 @@
+import Foundation
+import TTIR
+import TTInterpreter
+import XCTest
+
+@testable import TTONNX
+
+/// Initializers and inputs of the ONNX element types the IR lacks are stored as the nearest IR
+/// dtype: DOUBLE → f32 (rounded), BFLOAT16 → f32 (exact), UINT8 → i32 (exact).
+final class InitializerTypeTests: XCTestCase {
+  private func tensor(
+    _ name: String, _ type: Int32, _ dims: [Int64], _ fill: (inout Onnx_TensorProto) -> Void
+  )
+    -> Onnx_TensorProto
+  {
+    var proto = Onnx_TensorProto()
+    proto.name = name
+    proto.dataType = type
+    proto.dims = dims
+    fill(&proto)
+    return proto
+  }
+
+  private func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> Data {
+    Data(values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
+  }
+
+  func testDoubleBFloat16AndUInt8InitializersFromRawDataAndTypedFields() throws {
+    let doubles = [0.1, -2.5, 1e300, 3.0]
+    // bfloat16 bits: 1.0 = 0x3F80, -2.0 = 0xC000, 0.5 = 0x3F00, 3.0 = 0x4040.
+    let halves: [UInt16] = [0x3F80, 0xC000, 0x3F00, 0x4040]
+    let bytes: [UInt8] = [0, 7, 200, 255]
+    let cases: [Onnx_TensorProto] = [
+      tensor("d_raw", ONNXDataType.double, [4]) { $0.rawData = littleEndian(doubles.map(\.bitPattern)) },
+      tensor("d_typed", ONNXDataType.double, [4]) { $0.doubleData = doubles },
+      tensor("b_raw", ONNXDataType.bfloat16, [4]) { $0.rawData = littleEndian(halves) },
+      tensor("b_typed", ONNXDataType.bfloat16, [4]) { $0.int32Data = halves.map(Int32.init) },
+      tensor("u_raw", ONNXDataType.uint8, [4]) { $0.rawData = Data(bytes) },
+      tensor("u_typed", ONNXDataType.uint8, [4]) { $0.int32Data = bytes.map(Int32.init) },
+    ]
+    for proto in cases {
+      let data = try proto.tensorData(directory: nil)
+      switch proto.dataType {
+      case ONNXDataType.double:
+        XCTAssertEqual(data.dtype, .f32, proto.name)
+        XCTAssertEqual(data.floats(), doubles.map { Float($0) }, proto.name)  // 1e300 → inf, as Float(_:)
+      case ONNXDataType.bfloat16:
+        XCTAssertEqual(data.dtype, .f32, proto.name)
+        XCTAssertEqual(data.floats(), [1, -2, 0.5, 3], proto.name)
+      default:
+        XCTAssertEqual(data.dtype, .i32, proto.name)
+        XCTAssertEqual(data.int64s(), [0, 7, 200, 255], proto.name)
+      }
+    }
+    // A raw_data length that does not fit the source type is refused, naming the tensor.
+    let short = tensor("d_short", ONNXDataType.double, [4]) { $0.rawData = Data(count: 16) }
+    XCTAssertThrowsError(try short.tensorData(directory: nil)) {
+      XCTAssertEqual("\($0)", "tensor 'd_short': DOUBLE[4] needs 32 bytes of data but has 16")
+    }
+  }
+
+  func testAModelWithDoubleAndUInt8InputsImportsAndRuns() throws {
+    var model = ONNXModelBuilder()
+    model.input("x", [3], type: ONNXDataType.double)
+    model.input("q", [3], type: ONNXDataType.uint8)
+    model.graph.initializer.append(
+      tensor("scale", ONNXDataType.bfloat16, [3]) {
+        $0.rawData = littleEndian([UInt16(0x3F80), 0x4000, 0x3F00])
+      })
+    model.node("Mul", ["x", "scale"], ["scaled"])
+    var to = Onnx_AttributeProto()
+    to.name = "to"
+    to.type = .int
+    to.i = Int64(ONNXDataType.float)
+    model.node("Cast", ["q"], ["qf"], attributes: [to])
+    model.node("Add", ["scaled", "qf"], ["y"])
+    model.output("y")
+    let graph = try model.importGraph()
+    XCTAssertEqual(graph.inputs.map(\.type), [TensorType(.f32, [3]), TensorType(.i32, [3])])
+    let outputs = try Interpreter(graph: graph).run([
+      "x": InterpreterTensor([1, 2, 3], shape: [3]),
+      "q": try InterpreterTensor(shape: [3], storage: .i32([0, 200, 255])),
+    ])
+    XCTAssertEqual(outputs["y"]?.floats(), [1, 204, 256.5])
+  }
+}
+
+/// Per-axis `QuantizeLinear`/`DequantizeLinear` (one scale and zero point per channel).
+final class PerAxisQuantizationTests: XCTestCase {
+  func testPerAxisQuantizeThenDequantizeFollowsTheFormula() throws {
+    let scales: [Float] = [0.1, 0.5, 0.02]
+    let zeroPoints: [Int8] = [0, -3, 100]
+    var model = ONNXModelBuilder(opset: 13)
+    model.input("x", [2, 3, 2])
+    model.initializer("s", TensorData(scales, shape: [3]))
+    model.initializer("z", TensorData(int8s: zeroPoints, shape: [3]))
+    model.node("QuantizeLinear", ["x", "s", "z"], ["q"])  // axis 1 by default
+    model.node("DequantizeLinear", ["q", "s", "z"], ["y"])
+    model.output("y")
+    let graph = try model.importGraph()
+    let x: [Float] = [0.05, -0.15, 1.25, -7.75, 2.5, -1, 0.3, 12.7, 0.75, 100, -0.01, 3]
+    let y = try Interpreter(graph: graph).run(["x": InterpreterTensor(x, shape: [2, 3, 2])])["y"]!.floats()
+    let expected = x.indices.map { index -> Float in
+      let channel = index / 2 % 3
+      let q = max(
+        -128, min(127, (x[index] / scales[channel]).rounded(.toNearestOrEven) + Float(zeroPoints[channel])))
+      return (q - Float(zeroPoints[channel])) * scales[channel]
+    }
+    XCTAssertEqual(y, expected)
+  }
+
+  func testPerAxisDequantizedWeightsFoldToAConstant() throws {
+    var model = ONNXModelBuilder(opset: 13)
+    model.input("x", [1, 2])
+    model.initializer("wq", TensorData(int8s: [10, -20, 30, 127, -128, 0], shape: [2, 3]))
+    model.initializer("ws", TensorData([0.5, 0.25, 2], shape: [3]))
+    var axis = Onnx_AttributeProto()
+    axis.name = "axis"
+    axis.type = .int
+    axis.i = 1
+    model.node("DequantizeLinear", ["wq", "ws"], ["w"], attributes: [axis])
+    model.node("MatMul", ["x", "w"], ["y"])
+    model.output("y")
+    let graph = try model.importGraph()
+    XCTAssertFalse(graph.nodes.contains { $0.op == .dequantizeLinear || $0.op == .cast })
+    let y = try Interpreter(graph: graph).run(["x": InterpreterTensor([1, 2], shape: [1, 2])])["y"]!.floats()
+    // w = [[5, -5, 60], [63.5, -32, 0]]
+    XCTAssertEqual(y, [5 + 127, -5 - 64, 60])
+    var wrong = model
+    wrong.graph.initializer[1] = Onnx_TensorProto(TensorData([0.5, 0.25], shape: [2]), name: "ws")
+    XCTAssertThrowsError(try wrong.importGraph()) {
+      XCTAssertTrue("\($0)".contains("per-axis scale has 2 values for axis 1 of length 3"), "\($0)")
+    }
+  }
+}
