@@ -105,7 +105,8 @@ final class PruningPassTests: XCTestCase {
     try pruned.verify()
     XCTAssertEqual(pruned.weights["layers.0.weight"]?.shape, [6, 4])
     XCTAssertEqual(pruned.weights["layers.0.bias"]?.shape, [4])
-    XCTAssertEqual(pruned.weights["layers.2.weight"]?.shape, [4, 4])  // inputs shrink, the classifier keeps its 4 outputs
+    // The inputs shrink; the classifier keeps its 4 outputs.
+    XCTAssertEqual(pruned.weights["layers.2.weight"]?.shape, [4, 4])
     XCTAssertEqual(context.counters, ["layers pruned": 1, "units removed": 4])
     let actual = try run(pruned, x)
     for (u, v) in zip(actual, expected.scalars) { XCTAssertEqual(u, v, accuracy: 1e-6) }

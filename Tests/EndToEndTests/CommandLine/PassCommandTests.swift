@@ -107,7 +107,8 @@ final class PassCommandTests: CommandLineTestCase {
       ],
       in: directory)
     XCTAssertEqual(structured.status, 0, structured.stderr)
-    XCTAssertTrue(structured.stdout.contains("f32[64, 64]"), structured.stdout)  // fc1 keeps 64 of 128 neurons
+    // fc1 keeps 64 of its 128 neurons.
+    XCTAssertTrue(structured.stdout.contains("f32[64, 64]"), structured.stdout)
     let bench = try ttc(["bench", "mlp.json", "--prune", "0.8", "--runs", "3", "--json"], in: directory)
     XCTAssertEqual(bench.status, 0, bench.stderr)
   }
