@@ -23,7 +23,8 @@ final class SpecializeBatchTests: XCTestCase {
     let x = b.input("x", .f32, [2, 3, 4])
     let moved = b.add(.transpose, [x], attributes: ["perm": .ints([1, 0, 2])], name: "t")
     let all = b.add(
-      .slice, [moved], attributes: ["starts": .ints([0, 0, 0]), "ends": .ints([3, 2, 4]), "steps": .ints([1, 1, 1])],
+      .slice, [moved],
+      attributes: ["starts": .ints([0, 0, 0]), "ends": .ints([3, 2, 4]), "steps": .ints([1, 1, 1])],
       name: "s")
     let split = b.add(.reshape, [all], attributes: ["shape": .ints([3, 2, 2, 2])], name: "r1")
     let merged = b.add(.reshape, [split], attributes: ["shape": .ints([6, 4])], name: "r2")
