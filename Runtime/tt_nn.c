@@ -136,7 +136,47 @@ TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64
   }
 }
 
+/* tt_expf for x in [-87, 0] (a score minus its row's largest), with the same steps and so the same
+ * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
+static inline float tt_expf_softmax(float x) {
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r * r + r + 1.0f;
+  int32_t m = x == x ? (int32_t)n : 0;
+  union { int32_t i; float f; } scale = {(m + 127) << 23};
+  return x == x ? y * scale.f : x;
+}
+
+static float tt_row_max(const float *row, int64_t n);
+static float tt_row_moment(const float *row, int64_t n, float center, int power);
+
 TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+  if (inner == 1 && !log) {
+    /* Contiguous rows: every step is a vectorized loop, the exponentials as the attention's (terms
+     * below e^-87 of the largest are 0, not subnormals). */
+    for (int64_t o = 0; o < outer; o++) {
+      const float *src = x + o * len;
+      float *dst = y + o * len;
+      float max = tt_row_max(src, len);
+      if (max == -INFINITY) { /* a fully masked row: all zeros */
+        memset(dst, 0, (size_t)len * sizeof(float));
+        continue;
+      }
+      for (int64_t j = 0; j < len; j++) {
+        float d = src[j] - max;
+        dst[j] = d < -87.0f ? 0.0f : tt_expf_softmax(d);
+      }
+      float scale = 1.0f / tt_row_moment(dst, len, 0.0f, 1);
+      for (int64_t j = 0; j < len; j++) dst[j] *= scale;
+    }
+    return;
+  }
   for (int64_t o = 0; o < outer; o++) {
     for (int64_t i = 0; i < inner; i++) {
       const float *src = x + o * len * inner + i;
@@ -312,23 +352,6 @@ static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t las
   }
   tt_normalized_exponentials(row, keys, max);
   return 1;
-}
-
-/* tt_expf for x in [-87, 0] (a score minus its row's largest), with the same steps and so the same
- * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
-static inline float tt_expf_softmax(float x) {
-  float n = floorf(x * 1.44269504088896341f + 0.5f);
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  float y = p * r * r + r + 1.0f;
-  int32_t m = x == x ? (int32_t)n : 0;
-  union { int32_t i; float f; } scale = {(m + 127) << 23};
-  return x == x ? y * scale.f : x;
 }
 
 /* tt_attention_weights without a mask, for `rows` rows of `padded` scores each (a multiple of 16, as
