@@ -207,8 +207,9 @@ final class CompiledVsInterpreterTests: XCTestCase {
       let x = b.input("x\(length)", .f32, [3, length])
       b.output(b.add(.softmax, [x]))
       var values = randomFloats(3 * length, seed: UInt64(length)).map { $0 * 30 }
-      for j in stride(from: 0, to: length, by: 3) { values[length + j] = -.infinity }  // row 1: every third blocked
-      for j in 0..<length { values[2 * length + j] = 1e4 + Float(j % 5) }  // row 2: large, close values
+      // Row 1: every third position blocked; row 2: large, close values.
+      for j in stride(from: 0, to: length, by: 3) { values[length + j] = -.infinity }
+      for j in 0..<length { values[2 * length + j] = 1e4 + Float(j % 5) }
       inputs["x\(length)"] = InterpreterTensor(values, shape: [3, length])
     }
     try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
