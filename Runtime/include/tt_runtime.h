@@ -212,7 +212,9 @@ typedef enum {
   TT_ACT_SIGMOID = 2,
   TT_ACT_TANH = 3,
   TT_ACT_GELU_TANH = 4,
-  TT_ACT_GELU_ERF = 5
+  TT_ACT_GELU_ERF = 5,
+  TT_ACT_EXP = 6 /* e^x (tt_expf): for tt_activate (the `exp` op of eager mode and the interpreter);
+                    no node fuses it into a GEMM epilogue */
 } tt_activation;
 
 typedef struct {
@@ -239,8 +241,9 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
                          const tt_epilogue *epilogue, float *scratch);
 
 /* x[i] = activation(x[i]) for n values with this path's vector instructions: the same functions
- * (tt_sigmoidf, tt_tanhf, tt_gelu_tanh, tt_gelu_erf) the GEMM epilogue and compiled models apply, so
- * eager mode and the interpreter compute every activation with this one implementation. */
+ * (tt_sigmoidf, tt_tanhf, tt_gelu_tanh, tt_gelu_erf, tt_expf) the GEMM epilogue and compiled models
+ * apply, so eager mode and the interpreter compute every activation and `exp` with this one
+ * implementation. */
 TT_API void tt_activate(float *x, int64_t n, int32_t activation);
 
 /* tt_activate on an explicit path (tests). */
