@@ -140,14 +140,7 @@ TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64
  * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
 static inline float tt_expf_softmax(float x) {
   float n = floorf(x * 1.44269504088896341f + 0.5f);
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  float y = p * r * r + r + 1.0f;
+  float y = tt_expf_reduced(x, n);
   int32_t m = x == x ? (int32_t)n : 0;
   union { int32_t i; float f; } scale = {(m + 127) << 23};
   return x == x ? y * scale.f : x;
