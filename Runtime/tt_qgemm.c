@@ -34,17 +34,22 @@ TT_API const char *tt_int8_kernel_name(int kernel) {
   }
 }
 
-/* The path TT_INT8_KERNEL names (TT_INT8_AUTO when unset or unknown), read once: a batch-1 layer
- * takes about 100 ns, and getenv scans the whole environment. */
+/* The path TT_INT8_KERNEL names, else the one TT_ISA caps to (portable or avx2), else TT_INT8_AUTO;
+ * read once: a batch-1 layer takes about 100 ns, and getenv scans the whole environment. */
 static int tt_int8_forced_kernel(void) {
   /* A benign race: every thread computes the same value. */
   static int cached = -1;
   int forced = __atomic_load_n(&cached, __ATOMIC_RELAXED);
   if (forced < 0) {
-    const char *name = getenv("TT_INT8_KERNEL");
+    const char *name = getenv("TT_INT8_KERNEL"), *isa = getenv("TT_ISA");
     forced = TT_INT8_AUTO;
     for (int kernel = TT_INT8_PORTABLE; name && kernel <= TT_INT8_AVX512_VNNI; kernel++) {
       if (strcmp(name, tt_int8_kernel_name(kernel)) == 0) forced = kernel;
+    }
+    if (!name && isa) { /* TT_ISA caps the int8 path like every other kernel's */
+      forced = strcmp(isa, "portable") == 0 ? TT_INT8_PORTABLE
+               : strcmp(isa, "avx2") == 0   ? TT_INT8_AVX2
+                                            : TT_INT8_AUTO;
     }
     __atomic_store_n(&cached, forced, __ATOMIC_RELAXED);
   }
@@ -381,21 +386,29 @@ TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int3
   *zero_point = (int32_t)z;
 }
 
-TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
-                                   int32_t x_zero_point, float x_scale, const float *w_scale,
-                                   const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
-                                   int32_t out_zero_point) {
+TT_API void tt_qepilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                         int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
+                         float *out_f32, int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                         int32_t out_zero_point) {
 #pragma STDC FP_CONTRACT OFF /* one rounding per operation, in every build (docs/IR.md) */
   for (int64_t i = 0; i < m; i++) {
     for (int64_t j = 0; j < n; j++) {
       float y = (float)(acc[i * ldc + j] - x_zero_point * w_sums[j]) * (x_scale * w_scale[j]);
       if (bias) y = y + bias[j];
       if (relu) y = y > 0.0f ? y : 0.0f;
+      int64_t at = i * out_row + j * out_column;
       if (out_i8) {
-        out_i8[i * n + j] = tt_quantize_one(y / out_scale, out_zero_point);
+        out_i8[at] = tt_quantize_one(y / out_scale, out_zero_point);
       } else {
-        out_f32[i * n + j] = y;
+        out_f32[at] = y;
       }
     }
   }
+}
+
+TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                                int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias,
+                                int relu, float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point) {
+  tt_qepilogue(acc, m, n, ldc, w_sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8, n, 1, out_scale,
+               out_zero_point);
 }
