@@ -21,7 +21,8 @@ extension Rule {
       try requireRank(0, atLeast: 1)
       try requireRank(1, exactly: 2)
       guard x.shape[x.rank - 1] == inputs[1].shape[1] else {
-        throw error("input features \(x.shape[x.rank - 1]) do not match weight [out, in] = \(inputs[1].shape)")
+        throw error(
+          "input features \(x.shape[x.rank - 1]) do not match weight [out, in] = \(inputs[1].shape)")
       }
       inFeatures = inputs[1].shape[1]
       shape = x.shape.dropLast() + [inputs[1].shape[0]]

@@ -89,8 +89,11 @@ extension Emission {
 
   /// A pointer to this convolution's `tt_conv2d_shape`, as a C compound literal.
   var convolutionShape: String {
-    let s = node.convolutionShape(x: context.inputTypes[0].shape, weight: context.inputTypes[1].shape, y: outShape)
-    let fields = [s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow]
+    let s = node.convolutionShape(
+      x: context.inputTypes[0].shape, weight: context.inputTypes[1].shape, y: outShape)
+    let fields = [
+      s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow,
+    ]
     return "&(tt_conv2d_shape){\(fields.map(String.init).joined(separator: ", "))}"
   }
 

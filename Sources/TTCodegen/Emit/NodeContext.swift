@@ -71,7 +71,8 @@ extension NodeContext {
   /// weight row sums n) or `quantized_conv2d` (`tt_qconv2d_scratch`) needs.
   var quantizedKernelScratch: Int {
     if node.op == .quantizedConv2d {
-      var shape = node.convolutionShape(x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
+      var shape = node.convolutionShape(
+        x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
       return (Int(tt_qconv2d_scratch(&shape)) + 3) / 4
     }
     let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])

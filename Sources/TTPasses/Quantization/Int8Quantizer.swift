@@ -84,14 +84,17 @@ public enum Int8Quantizer {
       }
       let stored = graph.weights[node.inputs[1]]!
       let weight =
-        node.op == .conv2d ? QuantizedWeights(convolutionWeight: stored) : QuantizedWeights(linearWeight: stored)
+        node.op == .conv2d
+        ? QuantizedWeights(convolutionWeight: stored) : QuantizedWeights(linearWeight: stored)
       let weightName = names.fresh(node.inputs[1] + ".int8")
       let scaleName = names.fresh(node.inputs[1] + ".scale")
       rewritten.weights[weightName] = weight.values
       rewritten.weights[scaleName] = weight.scales
       var x = node.inputs[0]
       // A convolution keeps its geometry.
-      var attributes = node.attributes.filter { ["stride", "padding", "dilation", "groups"].contains($0.key) }
+      var attributes = node.attributes.filter {
+        ["stride", "padding", "dilation", "groups"].contains($0.key)
+      }
       if ranges != nil {
         let input = try parameters(x, "read by", node)
         attributes["x_scale"] = .float(Double(input.scale))
