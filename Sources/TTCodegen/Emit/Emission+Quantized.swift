@@ -43,7 +43,7 @@ extension Emission {
     }
     let weight = context.inputTypes[1].shape
     let (n, k) = (weight[0], weight[1])
-    let m = x.elementCount / max(k, 1)
+    let m = x.rowCount
     if let packedWeights {
       lines.append(
         "tt_qlinear_packed(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(inputs[1]), \(packedWeights), acc, x_zero, "

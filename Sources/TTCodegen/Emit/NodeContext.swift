@@ -75,8 +75,8 @@ extension NodeContext {
         x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
       return (Int(tt_qconv2d_scratch(&shape)) + 3) / 4
     }
-    let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
-    return inputTypes[0].elementCount / max(k, 1) * n + n
+    let n = inputTypes[1].shape[0]
+    return inputTypes[0].rowCount * n + n
   }
 
   /// The most rows of x a `quantized_linear` multiplies with packed weights (`tt_qlinear_packed`):
@@ -87,8 +87,7 @@ extension NodeContext {
   /// blob also holds packed when it is a graph weight and embedded (``WeightsLayout``).
   var packedInt8Weight: String? {
     guard node.op == .quantizedLinear else { return nil }
-    let k = inputTypes[1].shape[1]
-    return inputTypes[0].elementCount / max(k, 1) <= Self.packedInt8Rows ? node.inputs[1] : nil
+    return inputTypes[0].rowCount <= Self.packedInt8Rows ? node.inputs[1] : nil
   }
 }
 

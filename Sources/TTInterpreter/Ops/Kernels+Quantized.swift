@@ -25,7 +25,7 @@ extension Kernels {
         default:
           let (n, k) = (w[0], w[1])
           QuantizedLinear.run(
-            input, rows: arguments[0].count / max(k, 1), inFeatures: k, weight: weight, outFeatures: n,
+            input, rows: arguments[0].type.rowCount, inFeatures: k, weight: weight, outFeatures: n,
             weightScales: floats[0], bias: bias, relu: relu, out)
         }
       }
