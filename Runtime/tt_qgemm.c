@@ -5,7 +5,8 @@
  * channel each, contiguous along k, as quantized_linear stores them), and a block of MR rows of a
  * times NR rows of w keeps MR·NR vector accumulators that run along k; each accumulator is summed
  * across its lanes once at the end. A k that is not a multiple of the vector width ends with one
- * zero-padded step (a masked load on AVX-512, a copy into a zeroed buffer on AVX2).
+ * zero-padded step (a masked load on AVX-512; on AVX2 masked loads of whole 4-byte words, then the
+ * last k % 4 products one by one).
  */
 #include "tt_qgemm.h"
 
@@ -110,6 +111,27 @@ __attribute__((target("avx2"), always_inline)) static inline void tt_q2_step(int
   }
 }
 
+/* tt_q2_step over the first `words` 4-byte words of 32 bytes (fewer than 8): the rest loads as zero
+ * (|0| = 0 and sign(w, 0) = 0, so it adds nothing) and is never read. */
+__attribute__((target("avx2"), always_inline)) static inline void tt_q2_masked_step(
+    int mr, int nr, int words, const int8_t *a, int64_t lda, const int8_t *w, int64_t ldw,
+    __m256i acc[TT_Q2_MR][TT_Q2_NR]) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(words), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i av[TT_Q2_MR], magnitude[TT_Q2_MR];
+  for (int r = 0; r < mr; r++) {
+    av[r] = _mm256_maskload_epi32((const int *)(a + r * lda), mask);
+    magnitude[r] = _mm256_abs_epi8(av[r]);
+  }
+  for (int q = 0; q < nr; q++) {
+    __m256i wv = _mm256_maskload_epi32((const int *)(w + q * ldw), mask);
+    for (int r = 0; r < mr; r++) {
+      __m256i pairs = _mm256_maddubs_epi16(magnitude[r], _mm256_sign_epi8(wv, av[r]));
+      acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(pairs, ones));
+    }
+  }
+}
+
 __attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(int mr, int nr, int64_t k,
                                                                               const int8_t *a, int64_t lda,
                                                                               const int8_t *w, int64_t ldw,
@@ -120,16 +142,17 @@ __attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(in
   }
   int64_t p = 0;
   for (; p + 32 <= k; p += 32) tt_q2_step(mr, nr, a + p, lda, w + p, ldw, acc);
-  if (p < k) {
-    int8_t ta[TT_Q2_MR][32], tw[TT_Q2_NR][32];
-    memset(ta, 0, sizeof ta);
-    memset(tw, 0, sizeof tw);
-    for (int r = 0; r < mr; r++) memcpy(ta[r], a + r * lda + p, (size_t)(k - p));
-    for (int q = 0; q < nr; q++) memcpy(tw[q], w + q * ldw + p, (size_t)(k - p));
-    tt_q2_step(mr, nr, ta[0], 32, tw[0], 32, acc);
-  }
+  /* The tail: whole 4-byte words through masked loads (bytes past them load as zero), then the
+   * last k % 4 products one by one. */
+  int64_t words = (k - p) / 4;
+  if (words > 0) tt_q2_masked_step(mr, nr, (int)words, a + p, lda, w + p, ldw, acc);
+  p += 4 * words;
   for (int r = 0; r < mr; r++) {
-    for (int q = 0; q < nr; q++) c[r * ldc + q] = tt_q2_sum(acc[r][q]);
+    for (int q = 0; q < nr; q++) {
+      int32_t sum = tt_q2_sum(acc[r][q]);
+      for (int64_t t = p; t < k; t++) sum += (int32_t)a[r * lda + t] * (int32_t)w[q * ldw + t];
+      c[r * ldc + q] = sum;
+    }
   }
 }
 
@@ -371,12 +394,26 @@ TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t z
 }
 
 TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point) {
+  /* 16 running minima and maxima, so that the loop vectorizes; a value that is not finite counts
+   * as 0 (v − v is NaN for ±inf and NaN), which changes neither bound. */
+  float lows[16] = {0}, highs[16] = {0};
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    for (int j = 0; j < 16; j++) {
+      float v = x[i + j] - x[i + j] == 0.0f ? x[i + j] : 0.0f;
+      lows[j] = v < lows[j] ? v : lows[j];
+      highs[j] = v > highs[j] ? v : highs[j];
+    }
+  }
+  for (; i < count; i++) {
+    float v = x[i] - x[i] == 0.0f ? x[i] : 0.0f;
+    lows[0] = v < lows[0] ? v : lows[0];
+    highs[0] = v > highs[0] ? v : highs[0];
+  }
   float lo = 0.0f, hi = 0.0f;
-  for (int64_t i = 0; i < count; i++) {
-    float v = x[i];
-    if (!isfinite(v)) continue;
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+  for (int j = 0; j < 16; j++) {
+    lo = lows[j] < lo ? lows[j] : lo;
+    hi = highs[j] > hi ? highs[j] : hi;
   }
   float s = (hi - lo) / 255.0f;
   if (!(s > 0.0f) || !isfinite(s)) s = 1.0f;

@@ -10,6 +10,7 @@
 //
 //   swift run -c release quantization-bench                 # the CPU's best int8 path
 //   swift run -c release quantization-bench --isa avx2      # AVX2 int8 path, C built for x86-64-v3
+//   ... --speed-only --cpu-time   # latency only, as the calling thread's CPU time (shared machines)
 import Foundation
 import MilestoneSupport
 import TTCodegen
@@ -25,6 +26,7 @@ struct Options {
   var seconds = 2.0
   var data: String?
   var skipAccuracy = false
+  var cpuTime = false
 
   init(_ arguments: [String]) throws {
     var rest = arguments[...]
@@ -34,9 +36,10 @@ struct Options {
       case "--seconds": seconds = Double(rest.popFirst() ?? "") ?? seconds
       case "--data": data = rest.popFirst()
       case "--speed-only": skipAccuracy = true
+      case "--cpu-time": cpuTime = true
       default:
         throw MilestoneError(
-          "unknown argument \(argument); usage: quantization-bench [--isa avx2|portable] [--seconds S] [--data DIR] [--speed-only]"
+          "unknown argument \(argument); usage: quantization-bench [--isa avx2|portable] [--seconds S] [--data DIR] [--speed-only] [--cpu-time]"
         )
       }
     }
@@ -170,6 +173,14 @@ func median(_ values: [Double]) -> Double {
   return sorted[sorted.count / 2]
 }
 
+/// Seconds of CPU time the calling thread has used: compiled models run on it (one kernel thread),
+/// so on a shared machine this leaves out the time other jobs held the core.
+func threadCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 /// Compiles `graph` in every variant and prints each one's median latency on `input`, the variants
 /// taking turns so load affects all alike.
 func latencyTable(_ title: String, graph: Graph, calibration: NumpyFile, input: TensorData, batch: Int) throws
@@ -189,16 +200,19 @@ func latencyTable(_ title: String, graph: Graph, calibration: NumpyFile, input: 
   while clock.now < deadline {
     for (index, (_, session, _, _)) in sessions.enumerated() {
       for _ in 0..<callsPerTurn {
-        let start = clock.now
+        let (start, cpuStart) = (clock.now, threadCPUSeconds())
         _ = try session.run([input])
         let elapsed = clock.now - start
         times[index].append(
-          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+          options.cpuTime
+            ? threadCPUSeconds() - cpuStart
+            : Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       }
     }
   }
   let base = median(times[0])
-  print("\n\(title) compiled, batch \(batch): median latency (\(times[0].count) calls each)")
+  let measure = options.cpuTime ? "thread CPU time" : "latency"
+  print("\n\(title) compiled, batch \(batch): median \(measure) (\(times[0].count) calls each)")
   print("  \(pad("variant", 14))\(pad("median", 12))\(pad("vs fp32", 10))\(pad("weights", 12))library")
   for (index, (variant, _, libraryBytes, weightBytes)) in sessions.enumerated() {
     let value = median(times[index])

@@ -86,6 +86,30 @@ final class QuantizedLinearTests: XCTestCase {
     XCTAssertTrue(Self.runnablePaths.contains(QuantizedLinear.KernelPath.automatic.resolved))
   }
 
+  /// `tt_dynamic_qparams` (docs/IR.md, dynamic `quantized_linear`): the range [min(x, 0), max(x, 0)]
+  /// over the finite values, at lengths around its 16-wide loop, with ±inf and NaN anywhere.
+  func testDynamicParametersSkipValuesThatAreNotFinite() {
+    var bytes = Bytes(state: 3)
+    for count in [0, 1, 3, 15, 16, 17, 33, 100] {
+      for shift: Float in [0, 5, -5] {
+        var x = (0..<count).map { _ in Float(Int(bytes.next()) - 128) / 16 + shift }
+        for (index, special) in [Float.infinity, -.infinity, .nan].enumerated() where index * 7 < count {
+          x[index * 7] = special
+        }
+        let finite = x.filter(\.isFinite)
+        let (lo, hi) = (min(finite.min() ?? 0, 0), max(finite.max() ?? 0, 0))
+        var expectedScale = (hi - lo) / 255
+        if !(expectedScale > 0) || !expectedScale.isFinite { expectedScale = 1 }
+        let expectedZero = Int32(min(max((-128 - lo / expectedScale).rounded(.toNearestOrEven), -128), 127))
+        var scale: Float = 0
+        var zeroPoint: Int32 = 0
+        tt_dynamic_qparams(x, Int64(count), &scale, &zeroPoint)
+        XCTAssertEqual(scale, expectedScale, "count \(count), shift \(shift)")
+        XCTAssertEqual(zeroPoint, expectedZero, "count \(count), shift \(shift)")
+      }
+    }
+  }
+
   /// quantize rounds x / scale half to even, adds the zero point, clamps; NaN gives the zero point.
   func testQuantizeRoundsTiesToEvenAndDequantizeInverts() {
     let scale: Float = 0.5
