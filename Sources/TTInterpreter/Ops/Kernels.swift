@@ -27,7 +27,7 @@ enum Kernels {
       try requireFloat([0])
     case .where:
       try requireFloat([1, 2])  // any condition dtype
-    case .dequantizeLinear, .quantizedLinear:
+    case .dequantizeLinear, .quantizedLinear, .quantizedConv2d:
       return  // shape inference checks every dtype
     case .scaledDotProductAttention:
       try requireFloat(0..<3)
