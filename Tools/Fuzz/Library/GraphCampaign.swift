@@ -212,8 +212,9 @@ public struct GraphCampaign: Sendable {
   /// runtime's own functions), each by a few ulps per operation. A perturbation of 2⁻²⁰ (8 ulps)
   /// at the leaves moves an output about as far as such rounding does, times the graph's
   /// condition number there; so a difference within this slack is the graph's ill-conditioning
-  /// (a quotient by a cancelling sum, `mod` by a tiny divisor, `pow` with a large exponent),
-  /// not an engine computing something else. A well-conditioned element gets almost no slack.
+  /// (a quotient by a cancelling sum, `pow` with a large exponent), not an engine computing
+  /// something else. A well-conditioned element gets almost no slack. A discontinuity (`mod` at
+  /// its wrap point, a comparison at equality) is reached only if a perturbation crosses it.
   static func sensitivity(of part: Part) -> [String: [Float]] {
     var random = FuzzRandom(seed: 0x5EED)
     func perturbed(_ data: TensorData) -> TensorData {
