@@ -175,7 +175,12 @@ TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int
       const float *src = x + o * len * inner + i;
       float *dst = y + o * len * inner + i;
       float max = -INFINITY;
-      for (int64_t j = 0; j < len; j++) max = src[j * inner] > max ? src[j * inner] : max;
+      /* A NaN is kept (then every output of the row is NaN, as in TTKernels), not mistaken for a
+       * fully masked row. */
+      for (int64_t j = 0; j < len; j++) {
+        float v = src[j * inner];
+        max = v > max || v != v ? v : max;
+      }
       if (max == -INFINITY) {
         /* Every element is -inf (a fully masked row): softmax is all zeros, as in TTKernels. */
         for (int64_t j = 0; j < len; j++) dst[j * inner] = log ? NAN : 0.0f;
@@ -283,11 +288,13 @@ static float tt_row_max(const float *row, int64_t n) {
   int64_t j = 0;
   for (; j + 16 <= n; j += 16) {
     tt_nn_v16 v = *(const tt_nn_v16 *)(row + j);
-    tt_nn_i16 greater = v > lanes;
+    tt_nn_i16 greater = (v > lanes) | (v != v);
     lanes = (tt_nn_v16)(((tt_nn_i16)v & greater) | ((tt_nn_i16)lanes & ~greater));
   }
   float max = tt_lanes_max(&lanes);
-  for (; j < n; j++) max = row[j] > max ? row[j] : max;
+  /* tt_lanes_max skips NaN lanes; a NaN kept in any lane makes the maximum NaN (docs/IR.md). */
+  for (int l = 0; l < 16; l++) max = lanes[l] != lanes[l] ? lanes[l] : max;
+  for (; j < n; j++) max = row[j] > max || row[j] != row[j] ? row[j] : max;
   return max;
 }
 
@@ -326,7 +333,8 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
 
 /* Turns row[0, keys) of query i's scores into attention weights: scaled, masked, softmax; keys past
  * `keys` (or past the causal limit) are blocked. Returns 0 when every key is blocked (the row is
- * then all zeros: a zero output row, never NaN). */
+ * then all zeros: a zero output row, never NaN). A NaN score makes the whole row NaN (tt_row_max
+ * keeps it), as in TTKernels. */
 static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float scale) {
   /* Keys up to `last` (and below `keys`) are scaled and masked, one loop per mask kind so that each
