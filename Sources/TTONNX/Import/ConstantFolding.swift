@@ -7,15 +7,39 @@ import TTIR
 enum ConstantFolding {
   /// Constants larger than this (elements) are not folded by arithmetic; the graph computes them.
   static let elementLimit = 1 << 20
+  /// The most elements a constant made at import may have when it is larger than the values it
+  /// comes from (`ConstantOfShape`, `Expand`, `Tile`, `Gather`, padding), so that a small file
+  /// cannot make the importer allocate gigabytes (`NodeContext.checkCreatedConstant`).
+  static let createdElementLimit = 1 << 26
 
   // MARK: Making constants
 
-  /// A tensor of `shape` filled with `value` (converted to `dtype`).
+  /// A tensor of `shape` filled with `value` (converted to `dtype` as ``integer(_:_:)`` does).
   static func filled(_ value: Double, dtype: DType, shape: [Int]) -> TensorData {
     let count = shape.reduce(1, *)
     return dtype.isFloatingPoint
       ? make(floats: Array(repeating: Float(value), count: count), dtype: dtype, shape: shape)
-      : make(ints: Array(repeating: Int64(value), count: count), dtype: dtype, shape: shape)
+      : make(ints: Array(repeating: integer(value, dtype), count: count), dtype: dtype, shape: shape)
+  }
+
+  /// `value` as an integer of `dtype`, as the IR's `cast` converts: truncated toward zero,
+  /// saturated at the type's bounds (±infinity too), NaN → 0.
+  static func integer(_ value: Double, _ dtype: DType) -> Int64 {
+    let bits = dtype.byteSize * 8
+    let (low, high) = (-Int64(1) << (bits - 1), Int64.max >> (64 - bits))
+    if value.isNaN { return 0 }
+    if value <= Double(low) { return low }
+    if value >= Double(high) { return high }
+    return Int64(value.rounded(.towardZero))
+  }
+
+  /// A tensor of `shape` holding the single element of `element` everywhere.
+  static func repeated(_ element: TensorData, shape: [Int]) -> TensorData {
+    let total = shape.reduce(1, *) * element.dtype.byteSize
+    var bytes = element.bytes
+    bytes.reserveCapacity(total)
+    while bytes.count < total { bytes.append(contentsOf: bytes[0..<min(bytes.count, total - bytes.count)]) }
+    return try! TensorData(type: TensorType(element.dtype, shape), bytes: Array(bytes.prefix(total)))
   }
 
   /// A tensor of integer `dtype` (or float, converting) from `values`.
@@ -35,7 +59,7 @@ enum ConstantFolding {
     case .f32: TensorData(values, shape: shape)
     case .f16: TensorData(halves: values, shape: shape)
     case .i8, .i32, .i64:
-      make(ints: values.map { $0.isFinite ? Int64($0) : 0 }, dtype: dtype, shape: shape)
+      make(ints: values.map { integer(Double($0), dtype) }, dtype: dtype, shape: shape)
     }
   }
 
