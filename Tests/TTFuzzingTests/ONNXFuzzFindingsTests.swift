@@ -13,9 +13,11 @@ final class ONNXFuzzFindingsTests: XCTestCase {
   /// Each finding and a part of its error.
   static let expectedErrors = [
     // MaxPool on an INT8 input: its −∞ padding was converted to an integer, which trapped.
-    "maxpool-int8-padding.onnx": "node 'y' (MaxPool, opset 22): lowered to max_pool2d: x must be f32 or f16, got i8",
+    "maxpool-int8-padding.onnx":
+      "node 'y' (MaxPool, opset 22): lowered to max_pool2d: x must be f32 or f16, got i8",
     // Concat of a rank-1 and a rank-0 input: the check for empty parts read a missing axis.
-    "concat-mismatched-ranks.onnx": "node 'output' (Concat, opset 13): cannot concatenate f32[2] and f32[] along axis 0",
+    "concat-mismatched-ranks.onnx":
+      "node 'output' (Concat, opset 13): cannot concatenate f32[2] and f32[] along axis 0",
   ]
 
   func testEveryFindingIsRefusedWithOneLine() throws {

@@ -26,14 +26,6 @@ private func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> Data {
   Data(values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
 }
 
-private func intAttribute(_ name: String, _ value: Int) -> Onnx_AttributeProto {
-  var attribute = Onnx_AttributeProto()
-  attribute.name = name
-  attribute.type = .int
-  attribute.i = Int64(value)
-  return attribute
-}
-
 /// Initializers and inputs of the ONNX element types the IR lacks are stored as the nearest IR
 /// dtype: DOUBLE → f32 (rounded), BFLOAT16 → f32 (exact), UINT8 → i32 (exact).
 final class InitializerTypeTests: XCTestCase {
@@ -80,7 +72,7 @@ final class InitializerTypeTests: XCTestCase {
         $0.rawData = littleEndian([UInt16(0x3F80), 0x4000, 0x3F00])
       })
     model.node("Mul", ["x", "scale"], ["scaled"])
-    model.node("Cast", ["q"], ["qf"], attributes: [intAttribute("to", Int(ONNXDataType.float))])
+    model.node("Cast", ["q"], ["qf"], attributes: [Attribute.int("to", Int(ONNXDataType.float))])
     model.node("Add", ["scaled", "qf"], ["y"])
     model.output("y")
     let graph = try model.importGraph()
@@ -122,7 +114,7 @@ final class PerAxisQuantizationTests: XCTestCase {
     model.input("x", [1, 2])
     model.initializer("wq", TensorData(int8s: [10, -20, 30, 127, -128, 0], shape: [2, 3]))
     model.initializer("ws", TensorData([0.5, 0.25, 2], shape: [3]))
-    model.node("DequantizeLinear", ["wq", "ws"], ["w"], attributes: [intAttribute("axis", 1)])
+    model.node("DequantizeLinear", ["wq", "ws"], ["w"], attributes: [Attribute.int("axis", 1)])
     model.node("MatMul", ["x", "w"], ["y"])
     model.output("y")
     let graph = try model.importGraph()
@@ -169,7 +161,8 @@ final class UInt8QuantizationTests: XCTestCase {
     XCTAssertEqual(outputs["y"]!.floats(), q.map { ($0 - 130) * 0.25 })
     XCTAssertEqual(outputs["qa"]!.floats(), qa)
     XCTAssertEqual(
-      outputs["ya"]!.floats(), qa.indices.map { (qa[$0] - Float(zeroPoints[$0 / 2 % 3])) * scales[$0 / 2 % 3] })
+      outputs["ya"]!.floats(),
+      qa.indices.map { (qa[$0] - Float(zeroPoints[$0 / 2 % 3])) * scales[$0 / 2 % 3] })
     XCTAssertEqual(q.filter { $0 == 0 || $0 == 255 }.count, 3, "both bounds are reached")
   }
 
@@ -180,7 +173,8 @@ final class UInt8QuantizationTests: XCTestCase {
     model.node("QuantizeLinear", ["x", "s"], ["q"])
     model.output("q")
     let graph = try model.importGraph()
-    let q = try Interpreter(graph: graph).run(["x": InterpreterTensor([-3, 0.75, 1.25, 500], shape: [4])])["q"]!
+    let q = try Interpreter(graph: graph).run(["x": InterpreterTensor([-3, 0.75, 1.25, 500], shape: [4])])[
+      "q"]!
     XCTAssertEqual(q.int64s(), [0, 2, 2, 255])
   }
 
@@ -190,7 +184,7 @@ final class UInt8QuantizationTests: XCTestCase {
     model.graph.initializer.append(uint8Tensor("wq", [10, 20, 255, 0, 128, 7], [2, 3]))
     model.initializer("ws", TensorData([0.5, 0.25, 2], shape: [3]))
     model.graph.initializer.append(uint8Tensor("wz", [10, 128, 7], [3]))
-    model.node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], attributes: [intAttribute("axis", 1)])
+    model.node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], attributes: [Attribute.int("axis", 1)])
     model.node("MatMul", ["x", "w"], ["y"])
     model.output("y")
     let graph = try model.importGraph()
@@ -210,19 +204,23 @@ final class UInt8QuantizationTests: XCTestCase {
     var wide = model
     wide.node("QuantizeLinear", ["x", "s", "zi"], ["q"], name: "wide")
     wide.output("q")
-    assertFails("node 'wide' (QuantizeLinear, opset 13): quantization to INT32 is not supported (INT8, UINT8)") {
+    assertFails(
+      "node 'wide' (QuantizeLinear, opset 13): quantization to INT32 is not supported (INT8, UINT8)"
+    ) {
       _ = try wide.importGraph()
     }
     var mixed = model
     mixed.node("DequantizeLinear", ["q8", "s", "zu"], ["y"], name: "mixed")
     mixed.output("y")
-    assertFails("node 'mixed' (DequantizeLinear, opset 13): the zero point's type UINT8 differs from the input's INT8") {
+    assertFails(
+      "node 'mixed' (DequantizeLinear, opset 13): the zero point's type UINT8 differs from the input's INT8"
+    ) {
       _ = try mixed.importGraph()
     }
     var conflicting = model
     conflicting.node(
       "QuantizeLinear", ["x", "s", "zu"], ["q"], name: "conflict",
-      attributes: [intAttribute("output_dtype", Int(ONNXDataType.int8))])
+      attributes: [Attribute.int("output_dtype", Int(ONNXDataType.int8))])
     conflicting.output("q")
     assertFails("output_dtype INT8 differs from the zero point's type") { _ = try conflicting.importGraph() }
   }

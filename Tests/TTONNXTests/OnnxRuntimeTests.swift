@@ -59,7 +59,8 @@ final class OnnxRuntimeTests: XCTestCase {
         // -O2 fuses the attention (MatMul/Div/Add/Softmax/MatMul) and the erf GELU, which lands
         // in the epilogue of the first feed-forward product.
         XCTAssertEqual(compiledGraph.nodes.filter { $0.op == .scaledDotProductAttention }.count, 1)
-        XCTAssertEqual(compiledGraph.nodes.filter { [.softmax, .erf, .matmul].contains($0.op) }.map(\.description), [])
+        XCTAssertEqual(
+          compiledGraph.nodes.filter { [.softmax, .erf, .matmul].contains($0.op) }.map(\.description), [])
         XCTAssertEqual(
           compiledGraph.nodes.filter { $0.string("epilogue")?.contains("gelu") ?? false }.count, 1,
           "the GELU is fused into the first feed-forward linear")

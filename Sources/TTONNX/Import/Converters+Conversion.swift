@@ -125,7 +125,8 @@ extension NodeContext {
       throw fail("dequantization of \(name) is not supported (INT8, UINT8, INT32)")
     }
     if has(2), try type(2).dtype != dtype {
-      throw fail("the zero point's type \(ONNXDataType.name(try elementType(2))) differs from the input's \(name)")
+      throw fail(
+        "the zero point's type \(ONNXDataType.name(try elementType(2))) differs from the input's \(name)")
     }
     let (scales, zeroPoints, axis) = try quantizationParameters(of: x)
     if dtype == .i8, axis == nil {
