@@ -221,24 +221,7 @@ TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *s, const float *x, 
     tt_conv2d_im2col(s, x, w, bias, residual, activation, y, scratch);
     return;
   }
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_conv_direct_avx512(s, x, w, bias, residual, activation, y, scratch);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_conv_direct_avx2(s, x, w, bias, residual, activation, y, scratch);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_conv_direct_portable(s, x, w, bias, residual, activation, y, scratch);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_conv_direct, s, x, w, bias, residual, activation, y, scratch);
 }
 
 TT_API void tt_conv2d(const tt_conv2d_shape *s, const float *x, const float *w, const float *bias,

@@ -164,7 +164,6 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
   static const tt_epilogue plain = {0, 0, 0, 0, TT_ACT_NONE};
   const tt_epilogue *e = epilogue ? epilogue : &plain;
   if (m <= 0 || n <= 0) return;
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
   /* Element (i, p) of op(A) is a[i·a_rs + p·a_ks]; element (p, j) of op(B) is b[p·b_ps + j·b_js]. */
   int64_t a_rs = trans_a ? 1 : lda, a_ks = trans_a ? lda : 1;
   int64_t b_ps = trans_b ? 1 : ldb, b_js = trans_b ? ldb : 1;
@@ -180,45 +179,12 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
     }
     return;
   }
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_sgemm_avx512(m, n, k, a, a_rs, a_ks, b, b_ps, b_js, c, ldc, e, scratch);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_sgemm_avx2(m, n, k, a, a_rs, a_ks, b, b_ps, b_js, c, ldc, e, scratch);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_sgemm_portable(m, n, k, a, a_rs, a_ks, b, b_ps, b_js, c, ldc, e, scratch);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_sgemm, m, n, k, a, a_rs, a_ks, b, b_ps, b_js, c, ldc, e, scratch);
 }
 
 TT_API void tt_activate_isa(tt_isa isa, float *x, int64_t n, int32_t activation) {
   if (n <= 0) return;
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_activate_avx512(x, n, activation);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_activate_avx2(x, n, activation);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_activate_portable(x, n, activation);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_activate, x, n, activation);
 }
 
 TT_API void tt_activate(float *x, int64_t n, int32_t activation) { tt_activate_isa(tt_best_isa(), x, n, activation); }

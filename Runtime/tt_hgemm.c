@@ -239,24 +239,7 @@ TT_API void tt_hgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
   static const tt_epilogue plain = {0, 0, 0, 0, TT_ACT_NONE};
   const tt_epilogue *e = epilogue ? epilogue : &plain;
   if (m <= 0 || n <= 0) return;
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_hgemm_avx512(m, n, k, a, lda, b, ldb, c, ldc, e, scratch);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_hgemm_avx2(m, n, k, a, lda, b, ldb, c, ldc, e, scratch);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_hgemm_portable(m, n, k, a, lda, b, ldb, c, ldc, e, scratch);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_hgemm, m, n, k, a, lda, b, ldb, c, ldc, e, scratch);
 }
 
 TT_API void tt_hgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const uint16_t *b, int64_t ldb,
@@ -265,24 +248,7 @@ TT_API void tt_hgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t ld
 }
 
 TT_API void tt_half_to_float_array_isa(tt_isa isa, const uint16_t *h, int64_t count, float *out) {
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_half_to_float_avx512(h, count, out);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_half_to_float_avx2(h, count, out);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_half_to_float_portable(h, count, out);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_half_to_float, h, count, out);
 }
 
 TT_API void tt_half_to_float_array(const uint16_t *h, int64_t count, float *out) {

@@ -27,6 +27,42 @@
 
 #define TT_ALWAYS_INLINE static inline __attribute__((always_inline))
 
+/* ---- Choosing a path ---- */
+
+/* TT_IF_AVX512(code), TT_IF_AVX2(code), TT_IF_PORTABLE(code): `code` where this build compiles that
+ * path, nothing where it does not. */
+#if TT_COMPILE_AVX512
+#define TT_IF_AVX512(...) __VA_ARGS__
+#else
+#define TT_IF_AVX512(...)
+#endif
+#if TT_COMPILE_AVX2
+#define TT_IF_AVX2(...) __VA_ARGS__
+#else
+#define TT_IF_AVX2(...)
+#endif
+#if TT_COMPILE_PORTABLE
+#define TT_IF_PORTABLE(...) __VA_ARGS__
+#else
+#define TT_IF_PORTABLE(...)
+#endif
+
+/* `isa` where it runs in this process, tt_best_isa() otherwise. */
+static inline tt_isa tt_runnable_isa(tt_isa isa) { return tt_isa_available(isa) ? isa : tt_best_isa(); }
+
+/* TT_DISPATCH(isa, kernel, arguments…): calls kernel_avx512, kernel_avx2 or kernel_portable with the
+ * arguments, whichever tt_runnable_isa(isa) names (the result, if any, is discarded). A path this
+ * build does not compile falls through to the next narrower one; tt_isa_available knows what is
+ * compiled, so the fall-through only keeps the switch exhaustive. */
+#define TT_DISPATCH(isa, kernel, ...)                                                                        \
+  do {                                                                                                       \
+    switch (tt_runnable_isa(isa)) {                                                                          \
+    case TT_ISA_AVX512: TT_IF_AVX512(kernel##_avx512(__VA_ARGS__); break;)                                   \
+    case TT_ISA_AVX2: TT_IF_AVX2(kernel##_avx2(__VA_ARGS__); break;)                                         \
+    case TT_ISA_PORTABLE: TT_IF_PORTABLE(kernel##_portable(__VA_ARGS__);) break;                             \
+    }                                                                                                        \
+  } while (0)
+
 /* ---- Worker threads (tt_threads.c) ---- */
 
 /* Runs task(context, i) for i in [0, tasks) on the pool's threads (inline with one thread, or

@@ -17,10 +17,10 @@ static double tt_seconds(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* `iterations` rounds of CHAINS multiply-adds on W-float vectors; returns a value that depends on
- * all of them, so that nothing is optimized away. */
+/* `iterations` rounds of CHAINS multiply-adds on W-float vectors; adds a value that depends on all of
+ * them to *sink, so that nothing is optimized away. */
 #define TT_PEAK_LOOP(NAME, TARGET, W, CHAINS)                                                                \
-  TARGET static float NAME(int64_t iterations, float seed) {                                                 \
+  TARGET static void NAME(int64_t iterations, float seed, volatile float *sink) {                            \
     typedef float vec __attribute__((vector_size(W * 4)));                                                   \
     vec acc[CHAINS], x = (vec){0} + seed, y = (vec){0} + 0.5f * seed;                                        \
     for (int j = 0; j < CHAINS; j++) acc[j] = (vec){0} + (float)j;                                           \
@@ -29,19 +29,21 @@ static double tt_seconds(void) {
     }                                                                                                        \
     vec sum = (vec){0};                                                                                      \
     for (int j = 0; j < CHAINS; j++) sum += acc[j];                                                          \
-    return sum[0];                                                                                           \
+    *sink += sum[0];                                                                                         \
   }
 
 #if TT_COMPILE_AVX512
-TT_PEAK_LOOP(tt_peak_avx512, __attribute__((target("avx512f,fma"))), 16, 16)
+TT_PEAK_LOOP(tt_peak_loop_avx512, __attribute__((target("avx512f,fma"))), 16, 16)
 #endif
 #if TT_COMPILE_AVX2
-TT_PEAK_LOOP(tt_peak_avx2, __attribute__((target("avx2,fma"))), 8, 12)
+TT_PEAK_LOOP(tt_peak_loop_avx2, __attribute__((target("avx2,fma"))), 8, 12)
 #endif
-TT_PEAK_LOOP(tt_peak_portable, , 4, 8)
+#if TT_COMPILE_PORTABLE
+TT_PEAK_LOOP(tt_peak_loop_portable, , 4, 8)
+#endif
 
 TT_API double tt_peak_fma_gflops(tt_isa isa, double seconds) {
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
+  isa = tt_runnable_isa(isa);
   int width = isa == TT_ISA_AVX512 ? 16 : isa == TT_ISA_AVX2 ? 8 : 4;
   int chains = isa == TT_ISA_AVX512 ? 16 : isa == TT_ISA_AVX2 ? 12 : 8;
   volatile float seed = 0.999999f, sink = 0.0f;
@@ -49,15 +51,7 @@ TT_API double tt_peak_fma_gflops(tt_isa isa, double seconds) {
   double best = 0.0, end = tt_seconds() + seconds;
   do {
     double start = tt_seconds();
-    switch (isa) {
-#if TT_COMPILE_AVX512
-    case TT_ISA_AVX512: sink += tt_peak_avx512(iterations, seed); break;
-#endif
-#if TT_COMPILE_AVX2
-    case TT_ISA_AVX2: sink += tt_peak_avx2(iterations, seed); break;
-#endif
-    default: sink += tt_peak_portable(iterations, seed); break;
-    }
+    TT_DISPATCH(isa, tt_peak_loop, iterations, seed, &sink);
     double rate = (double)iterations * chains * width * 2.0 / (tt_seconds() - start) * 1e-9;
     best = rate > best ? rate : best;
   } while (tt_seconds() < end);

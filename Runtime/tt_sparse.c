@@ -110,24 +110,7 @@ TT_SPARSE_PATH(portable, )
 TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
                                  const float *values, const int32_t *columns, const int32_t *row_pointers,
                                  const float *bias, float *y, float *scratch) {
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_sparse_linear_avx512(m, in, out, x, values, columns, row_pointers, bias, y, scratch);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_sparse_linear_avx2(m, in, out, x, values, columns, row_pointers, bias, y, scratch);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_sparse_linear_portable(m, in, out, x, values, columns, row_pointers, bias, y, scratch);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_sparse_linear, m, in, out, x, values, columns, row_pointers, bias, y, scratch);
 }
 
 TT_API void tt_sparse_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,
@@ -240,24 +223,7 @@ TT_SLICED_PATH(portable, , , TT_SLICED_GATHER_LANES)
 TT_API void tt_sparse_sliced_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
                                         const float *values, const int8_t *columns, const int32_t *steps,
                                         const float *bias, float *y, float *scratch) {
-  if (!tt_isa_available(isa)) isa = tt_best_isa();
-  switch (isa) {
-  case TT_ISA_AVX512:
-#if TT_COMPILE_AVX512
-    tt_sparse_sliced_linear_avx512(m, in, out, x, values, columns, steps, bias, y, scratch);
-    return;
-#endif
-  case TT_ISA_AVX2:
-#if TT_COMPILE_AVX2
-    tt_sparse_sliced_linear_avx2(m, in, out, x, values, columns, steps, bias, y, scratch);
-    return;
-#endif
-  case TT_ISA_PORTABLE:
-#if TT_COMPILE_PORTABLE
-    tt_sparse_sliced_linear_portable(m, in, out, x, values, columns, steps, bias, y, scratch);
-#endif
-    return;
-  }
+  TT_DISPATCH(isa, tt_sparse_sliced_linear, m, in, out, x, values, columns, steps, bias, y, scratch);
 }
 
 TT_API void tt_sparse_sliced_linear(int64_t m, int64_t in, int64_t out, const float *x, const float *values,

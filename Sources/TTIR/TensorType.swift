@@ -21,6 +21,12 @@ public struct TensorType: Hashable, Sendable, CustomStringConvertible {
   /// ``checkedElementCount`` for untrusted shapes.
   public var elementCount: Int { shape.reduce(1, *) }
 
+  /// The rows of a `[..., features]` operand of a matrix product (`linear`, `sparse_linear`,
+  /// `quantized_linear`): the product of every axis but the last, 1 for a vector. Counted from
+  /// the shape, never as `elementCount / features`, which is 0 for an empty inner dimension
+  /// (`features` = 0) where the output still has these rows (docs/IR.md, "Empty tensors").
+  public var rowCount: Int { shape.dropLast().reduce(1, *) }
+
   /// The number of bytes of a dense, contiguous tensor of this type.
   public var byteCount: Int { elementCount * dtype.byteSize }
 

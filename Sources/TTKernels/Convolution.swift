@@ -63,8 +63,10 @@ public struct Conv2DGeometry: Sendable, Equatable {
 
   /// A description of the first invalid setting, or nil when the convolution is well formed.
   public var problem: String? {
-    if inChannels < 1 || outChannels < 1 {
-      return "channel counts must be positive, got \(inChannels) in and \(outChannels) out"
+    // No input channels is a product over an empty inner dimension: the output is the bias
+    // (docs/IR.md, "Empty tensors"), as in the interpreter and compiled models.
+    if inChannels < 0 || outChannels < 0 {
+      return "channel counts must not be negative, got \(inChannels) in and \(outChannels) out"
     }
     if groups < 1 { return "groups must be ≥ 1, got \(groups)" }
     if inChannels % groups != 0 || outChannels % groups != 0 {

@@ -144,7 +144,7 @@ extension Emission {
     func operand(_ index: Int, _ shape: [Int], rows: Int, width: Int) -> String {
       "\(index == 3 ? output : inputs[index]) + \(offset(shape, rows * width * heads, head: width)), \(width * heads)"
     }
-    let scale = CSyntax.float(node.float("scale") ?? 1 / Double(d).squareRoot())
+    let scale = CSyntax.float(node.float("scale") ?? Double(AttentionScale.defaultScale(depth: d)))
     let causal = (node.bool("causal") ?? false) ? 1 : 0
     var mask = "0, TT_F32, 0, 0"
     if inputs.count > 3 {

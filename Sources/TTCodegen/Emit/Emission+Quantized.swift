@@ -10,7 +10,7 @@ extension Emission {
     let x = context.inputTypes[0]
     let weight = context.inputTypes[1].shape
     let (n, k) = (weight[0], weight[1])
-    let m = x.elementCount / max(k, 1)
+    let m = x.rowCount
     let scratch = scratch ?? "0"
     let bias = inputs.count > 3 ? inputs[3] : "0"
     let relu = (node.bool("relu") ?? false) ? 1 : 0

@@ -60,7 +60,7 @@ struct NodeContext {
     case .quantizedLinear:
       // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
       let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
-      let m = inputTypes[0].elementCount / max(k, 1)
+      let m = inputTypes[0].rowCount
       return m * n + n + (inputTypes[0].dtype == .f32 ? (m * k + 3) / 4 : 0)
     default:
       return 0
@@ -78,7 +78,7 @@ extension NodeContext {
   var packedInt8Weight: String? {
     guard node.op == .quantizedLinear else { return nil }
     let k = inputTypes[1].shape[1]
-    return inputTypes[0].elementCount / max(k, 1) <= Self.packedInt8Rows ? node.inputs[1] : nil
+    return inputTypes[0].rowCount <= Self.packedInt8Rows ? node.inputs[1] : nil
   }
 }
 

@@ -19,7 +19,7 @@ extension Kernels {
         ? shape.dropLast(2) + [heads, shape[shape.count - 2], shape[shape.count - 1] / heads] : shape
     }
     let (q, k, v) = (shapes[0], shapes[1], shapes[2])
-    let scale = node.float("scale").map(Float.init) ?? 1 / Float(q[q.count - 1]).squareRoot()
+    let scale = node.float("scale").map(Float.init) ?? AttentionScale.defaultScale(depth: q[q.count - 1])
     let mask = arguments.count > 3 ? arguments[3] : nil
     let kind: Attention.MaskKind = mask?.dtype.isFloatingPoint ?? true ? .additive : .keep
     var values = arguments.map { $0.floats() }

@@ -15,7 +15,7 @@ extension Kernels {
       }
     }
     let weight = arguments[1].shape
-    let rows = arguments[0].count / max(weight[0], 1)
+    let rows = arguments[0].type.rowCount
     let hasBias = arguments.count == 3
     let (residual, activation) = kernelEpilogue(step, all)
     return compute(step.outputType, arguments + (residual.map { [$0] } ?? [])) { inputs, out in
@@ -31,7 +31,7 @@ extension Kernels {
   static func sparseLinear(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
     let inFeatures = arguments[0].shape.last ?? 1
     let outFeatures = step.outputType.shape.last ?? 1
-    let rows = arguments[0].count / max(inFeatures, 1)
+    let rows = arguments[0].type.rowCount
     if step.node.string("layout") == "sliced" {
       return slicedSparseLinear(step, arguments, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
     }

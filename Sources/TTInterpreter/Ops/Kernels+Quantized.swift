@@ -10,7 +10,7 @@ extension Kernels {
     let scales = arguments[2].floats()
     let bias = arguments.count > 3 ? arguments[3].floats() : nil
     let (n, k) = (arguments[1].shape[0], arguments[1].shape[1])
-    let m = arguments[0].count / max(k, 1)
+    let m = arguments[0].type.rowCount
     let relu = node.bool("relu") ?? false
     let shape = step.outputType.shape
 

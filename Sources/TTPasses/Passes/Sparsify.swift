@@ -55,7 +55,7 @@ public struct Sparsify: Pass {
       guard Double(zeros) >= threshold * Double(values.count) else { continue }
       let base = node.inputs[1]
       let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
-      let rows = editor.type(of: node.inputs[0]).map { $0.elementCount / max(inFeatures, 1) } ?? 0
+      let rows = editor.type(of: node.inputs[0]).map(\.rowCount) ?? 0
       let sparseInputs: [String]
       var attributes: [String: AttributeValue] = [:]
       if rows < slicedBelowRows {

@@ -1,4 +1,5 @@
 import Foundation
+import TTIR
 import TTKernels
 
 /// Attention weights `softmax(Q·Kᵀ · scale + maskBias)` over the last axis.
@@ -13,7 +14,7 @@ import TTKernels
 ///     `queryLength` keys: query `i` may attend to key `j` iff `j ≤ i + keyLength − queryLength`
 ///     (the usual lower-triangular mask when the lengths agree; with a KV cache, the new queries
 ///     see every cached key and themselves).
-///   - scale: defaults to `1/√depth`.
+///   - scale: defaults to `1/√depth` (1 for depth 0: ``TTIR/AttentionScale``).
 /// - Returns: weights of shape `[..., queryLength, keyLength]`. Blocked positions get exactly
 ///   zero weight. A query whose keys are *all* blocked gets an all-zero row (not NaN), so its
 ///   attention output is the zero vector and no gradient flows through it.
@@ -27,7 +28,7 @@ public func attentionWeights(
       "attention: query \(query.shape) and key \(key.shape) must be [..., length, depth] with equal depth")
   }
   let depth = query.shape[query.rank - 1]
-  let s = scale ?? 1 / Float(depth).squareRoot()
+  let s = scale ?? AttentionScale.defaultScale(depth: depth)
   var scores: Tensor
   if query.shape[query.rank - 2] == 1 {
     // One query (a cached generation step): K·qᵀ needs no transposed copy of the keys.

@@ -1,3 +1,4 @@
+import TTIR
 import TTKernels
 
 extension Tensor {
@@ -79,7 +80,7 @@ extension Tensor {
     if let bias, bias.shape != [outFeatures] {
       throw TensorError.shapeMismatch(op: "linear bias", bias.shape, [outFeatures])
     }
-    let rows = count / Swift.max(inFeatures, 1)
+    let rows = TensorType(.f32, shape).rowCount
     let outShape = Array(shape.dropLast()) + [outFeatures]
     let out = Tensor.gemm(count: rows * outFeatures) { o in
       Tensor.withOptionalPointers(bias, nil) { b, _ in

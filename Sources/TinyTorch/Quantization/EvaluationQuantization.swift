@@ -144,7 +144,7 @@ extension Linear {
         )
       }
       let (k, n) = (inFeatures, outFeatures)
-      let rows = input.count / max(k, 1)
+      let rows = TensorType(.f32, input.shape).rowCount
       var out = [Float](repeating: 0, count: rows * n)
       let biasValues = bias?.scalars
       input.scalars.withUnsafeBufferPointer { x in
