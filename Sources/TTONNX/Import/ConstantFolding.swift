@@ -221,8 +221,9 @@ enum ConstantFolding {
 
   // MARK: Arithmetic
 
-  /// `op(a, b)` with broadcasting, or `nil` when the op does not fold (or would divide by zero).
-  static func binary(_ op: Op, _ a: TensorData, _ b: TensorData) -> TensorData? {
+  /// `op(a, b)` with broadcasting, or `nil` when the op does not fold (or would divide by zero);
+  /// `fmod` is `mod`'s attribute.
+  static func binary(_ op: Op, _ a: TensorData, _ b: TensorData, fmod: Bool = false) -> TensorData? {
     guard a.dtype == b.dtype, let shape = ShapeInference.broadcast(a.shape, b.shape),
       shape.reduce(1, *) <= elementLimit
     else { return nil }
@@ -230,10 +231,10 @@ enum ConstantFolding {
     let right = broadcastSources(from: b.shape, to: shape)
     let dtype = op.isComparison ? DType.f32 : a.dtype
     if a.dtype.isFloatingPoint {
-      let values = combine(a.floats(), b.floats(), left, right) { floatOp(op, $0, $1) }
+      let values = combine(a.floats(), b.floats(), left, right) { floatOp(op, $0, $1, fmod: fmod) }
       return values.map { make(floats: $0, dtype: dtype, shape: shape) }
     }
-    let values = combine(a.int64s(), b.int64s(), left, right) { intOp(op, $0, $1) }
+    let values = combine(a.int64s(), b.int64s(), left, right) { intOp(op, $0, $1, fmod: fmod) }
     return values.map { make(ints: $0, dtype: dtype, shape: shape) }
   }
 
@@ -250,12 +251,16 @@ enum ConstantFolding {
     return result
   }
 
-  private static func floatOp(_ op: Op, _ x: Float, _ y: Float) -> Float? {
+  /// One element of `op` as the IR computes it (docs/IR.md).
+  private static func floatOp(_ op: Op, _ x: Float, _ y: Float, fmod: Bool) -> Float? {
     switch op {
     case .add: x + y
     case .sub: x - y
     case .mul: x * y
     case .div: x / y
+    case .mod:
+      // C's fmodf; without `fmod`, the divisor's sign. x mod 0 is NaN.
+      { r in !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r }(x.truncatingRemainder(dividingBy: y))
     case .maximum: max(x, y)
     case .minimum: min(x, y)
     case .equal: x == y ? 1 : 0
@@ -265,12 +270,17 @@ enum ConstantFolding {
     }
   }
 
-  private static func intOp(_ op: Op, _ x: Int64, _ y: Int64) -> Int64? {
+  /// One element of `op` as the IR computes it; `nil` for a zero divisor (a run-time error).
+  private static func intOp(_ op: Op, _ x: Int64, _ y: Int64, fmod: Bool) -> Int64? {
     switch op {
     case .add: x &+ y
     case .sub: x &- y
     case .mul: x &* y
-    case .div: y == 0 ? nil : x / y
+    // Truncating toward zero; MIN / −1 wraps to MIN, as in the interpreter.
+    case .div: y == 0 ? nil : y == -1 ? 0 &- x : x / y
+    case .mod:
+      // Exact (MIN mod −1 is 0); without `fmod`, the divisor's sign.
+      y == 0 ? nil : { r in !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r }(y == -1 ? 0 : x % y)
     case .maximum: max(x, y)
     case .minimum: min(x, y)
     case .equal: x == y ? 1 : 0
