@@ -269,15 +269,27 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
  * then all zeros: a zero output row, never NaN). */
 static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float scale) {
-  if (mask) {
-    for (int64_t j = 0; j < keys; j++) {
-      int keep = j <= last;
-      float s = row[j] * scale + tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
-      row[j] = keep ? s : -INFINITY;
+  /* Keys up to `last` (and below `keys`) are scaled and masked, one loop per mask kind so that each
+   * vectorizes; the rest are blocked. */
+  int64_t seen = last + 1 < keys ? last + 1 : keys;
+  seen = seen > 0 ? seen : 0;
+  if (mask && mask_dtype == TT_F32) {
+    const float *m = (const float *)mask + i * mask_rs;
+    if (mask_cs == 1) {
+      for (int64_t j = 0; j < seen; j++) row[j] = row[j] * scale + m[j];
+    } else {
+      for (int64_t j = 0; j < seen; j++) row[j] = row[j] * scale + m[j * mask_cs];
+    }
+  } else if (mask) {
+    for (int64_t j = 0; j < seen; j++) {
+      int keep = 1;
+      tt_mask_term(mask, mask_dtype, i * mask_rs + j * mask_cs, &keep);
+      row[j] = keep ? row[j] * scale : -INFINITY;
     }
   } else {
-    for (int64_t j = 0; j < keys; j++) row[j] = j <= last ? row[j] * scale : -INFINITY;
+    for (int64_t j = 0; j < seen; j++) row[j] *= scale;
   }
+  for (int64_t j = seen; j < keys; j++) row[j] = -INFINITY;
   float max = tt_row_max(row, keys);
   if (max == -INFINITY) {
     for (int64_t j = 0; j < keys; j++) row[j] = 0.0f;
