@@ -94,6 +94,9 @@ static inline void tt_activate_row(float *x, int64_t n, int activation) {
   case TT_ACT_GELU_ERF:
     for (int64_t j = 0; j < n; j++) x[j] = tt_gelu_erf(x[j]);
     return;
+  case TT_ACT_EXP:
+    for (int64_t j = 0; j < n; j++) x[j] = tt_expf(x[j]);
+    return;
   }
 }
 

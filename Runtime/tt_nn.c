@@ -183,6 +183,35 @@ typedef float tt_nn_v16 __attribute__((vector_size(64), aligned(4)));
 
 typedef int32_t tt_nn_i16 __attribute__((vector_size(64), aligned(4)));
 
+/* The larger of each pair of lanes of a and b (a NaN in b is not taken). A macro: vectors passed to
+ * functions change the ABI on paths without AVX-512. */
+#define TT_LANES_MAX(a, b)                                                                                    \
+  ((tt_nn_v16)(((tt_nn_i16)(b) & ((b) > (a))) | ((tt_nn_i16)(a) & ~((b) > (a)))))
+
+/* The largest of the 16 lanes of *v (which hold no NaN) and their sum, in four halving steps (a loop
+ * over the lanes would be one chain of 15 dependent operations). */
+static inline float tt_lanes_max(const tt_nn_v16 *v) {
+  tt_nn_v16 x = *v, y;
+  y = __builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  x = TT_LANES_MAX(x, y);
+  y = __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
+  x = TT_LANES_MAX(x, y);
+  y = __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+  x = TT_LANES_MAX(x, y);
+  y = __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  x = TT_LANES_MAX(x, y);
+  return x[0];
+}
+
+static inline float tt_lanes_sum(const tt_nn_v16 *v) {
+  tt_nn_v16 x = *v;
+  x += __builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  x += __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
+  x += __builtin_shufflevector(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+  x += __builtin_shufflevector(x, x, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
+  return x[0];
+}
+
 /* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
  * long chain of dependent additions). */
 static float tt_row_moment(const float *row, int64_t n, float center, int power) {
@@ -192,8 +221,7 @@ static float tt_row_moment(const float *row, int64_t n, float center, int power)
     tt_nn_v16 x = *(const tt_nn_v16 *)(row + j) - center;
     lanes += power == 2 ? x * x : x;
   }
-  float sum = 0.0f;
-  for (int l = 0; l < 16; l++) sum += lanes[l];
+  float sum = tt_lanes_sum(&lanes);
   for (; j < n; j++) sum += power == 2 ? (row[j] - center) * (row[j] - center) : row[j] - center;
   return sum;
 }
@@ -225,8 +253,7 @@ static float tt_row_max(const float *row, int64_t n) {
     tt_nn_i16 greater = v > lanes;
     lanes = (tt_nn_v16)(((tt_nn_i16)v & greater) | ((tt_nn_i16)lanes & ~greater));
   }
-  float max = -INFINITY;
-  for (int l = 0; l < 16; l++) max = lanes[l] > max ? lanes[l] : max;
+  float max = tt_lanes_max(&lanes);
   for (; j < n; j++) max = row[j] > max ? row[j] : max;
   return max;
 }
@@ -299,6 +326,65 @@ static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t las
   return 1;
 }
 
+/* tt_expf for x in [-87, 0] (a score minus its row's largest), with the same steps and so the same
+ * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
+static inline float tt_expf_softmax(float x) {
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r * r + r + 1.0f;
+  int32_t m = x == x ? (int32_t)n : 0;
+  union { int32_t i; float f; } scale = {(m + 127) << 23};
+  return x == x ? y * scale.f : x;
+}
+
+/* tt_attention_weights without a mask, for `rows` rows of `padded` scores each (a multiple of 16, as
+ * the small path stores them; row r at scores + r·width): in row r, keys after last0 + r are
+ * blocked. Every loop runs whole 16-lane vectors, and each step runs over all rows before the next
+ * (the rows are independent, so their dependency chains overlap). Returns nothing: a row whose
+ * keys are all blocked is all zeros. */
+static void tt_attention_block_weights(float *scores, int64_t width, int64_t rows, int64_t padded, int64_t last0,
+                                       int causal, float scale) {
+  enum { R = TT_ATTENTION_ROWS };
+  const tt_nn_v16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  const tt_nn_v16 blocked = (tt_nn_v16){0} - INFINITY;
+  float max[R], inv[R];
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = scores + r * width;
+    tt_nn_v16 lanes = blocked;
+    for (int64_t j0 = 0; j0 < padded; j0 += 16) {
+      tt_nn_v16 s = *(tt_nn_v16 *)(row + j0) * scale;
+      tt_nn_i16 keep = lane + (float)j0 <= (float)(last0 + (causal ? r : 0));
+      s = (tt_nn_v16)(((tt_nn_i16)s & keep) | ((tt_nn_i16)blocked & ~keep));
+      *(tt_nn_v16 *)(row + j0) = s;
+      lanes = TT_LANES_MAX(lanes, s);
+    }
+    max[r] = tt_lanes_max(&lanes);
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = scores + r * width;
+    float m = max[r] == -INFINITY ? INFINITY : max[r]; /* all blocked: every exponential is 0 */
+#pragma clang loop vectorize_width(16) interleave_count(1)
+    for (int64_t j = 0; j < padded; j++) {
+      float d = row[j] - m;
+      row[j] = d < -87.0f ? 0.0f : tt_expf_softmax(d);
+    }
+    tt_nn_v16 sums = {0};
+    for (int64_t j0 = 0; j0 < padded; j0 += 16) sums += *(const tt_nn_v16 *)(row + j0);
+    float sum = tt_lanes_sum(&sums);
+    inv[r] = sum != 0.0f ? 1.0f / sum : 0.0f; /* NaN stays NaN */
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = scores + r * width;
+    for (int64_t j0 = 0; j0 < padded; j0 += 16) *(tt_nn_v16 *)(row + j0) *= inv[r];
+  }
+}
+
 enum { TT_CAUSAL_BLOCK = 32 };
 
 /* The keys a block of `rows` queries from query i0 sees (causal: queries are the last sq of the sk
@@ -325,11 +411,13 @@ static void tt_attention_small(const float *q, int64_t ldq, const float *k, int6
   enum { R = TT_ATTENTION_ROWS };
   int64_t width = (sk + 15) / 16 * 16;
   float *kt = scratch, *scores = scratch + d * width;
-  for (int64_t j = 0; j < sk; j++) {
-    for (int64_t c = 0; c < d; c++) kt[c * width + j] = k[j * ldk + c];
-  }
+  /* Row c of kᵀ is written in order (a vectorized loop over c would scatter, microcoded on some
+   * CPUs): each key row is read once and its columns go to d rows. */
   for (int64_t c = 0; c < d; c++) {
-    for (int64_t j = sk; j < width; j++) kt[c * width + j] = 0.0f;
+    float *dst = kt + c * width;
+#pragma clang loop vectorize(disable)
+    for (int64_t j = 0; j < sk; j++) dst[j] = k[j * ldk + c];
+    for (int64_t j = sk; j < width; j++) dst[j] = 0.0f;
   }
   for (int64_t i0 = 0; i0 < sq; i0 += R) {
     int64_t rows = sq - i0 < R ? sq - i0 : R;
@@ -346,10 +434,15 @@ static void tt_attention_small(const float *q, int64_t ldq, const float *k, int6
       }
       for (int r = 0; r < R; r++) *(tt_nn_v16 *)(scores + r * width + j0) = acc[r];
     }
-    for (int64_t r = 0; r < rows; r++) {
-      int64_t i = i0 + r;
-      tt_attention_weights(scores + r * width, keys, i, causal ? i + sk - sq : sk - 1, mask, mask_dtype, mask_rs,
-                           mask_cs, scale);
+    if (mask || width >= (1 << 24)) { /* key indices compare as floats below, exact under 2^24 */
+      for (int64_t r = 0; r < rows; r++) {
+        int64_t i = i0 + r;
+        tt_attention_weights(scores + r * width, keys, i, causal ? i + sk - sq : sk - 1, mask, mask_dtype, mask_rs,
+                             mask_cs, scale);
+      }
+    } else {
+      tt_attention_block_weights(scores, width, rows, (keys + 15) / 16 * 16, causal ? i0 + sk - sq : sk - 1,
+                                 causal, scale);
     }
     int64_t c0 = 0;
     for (; c0 + 16 <= dv; c0 += 16) {

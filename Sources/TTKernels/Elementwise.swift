@@ -22,7 +22,7 @@ public enum UnaryOp: Hashable, Sendable {
   public func apply(_ x: Float) -> Float {
     switch self {
     case .neg: return -x
-    case .exp: return Foundation.exp(x)
+    case .exp: return tt_expf(x)
     case .log: return Foundation.log(x)
     case .sqrt: return x.squareRoot()
     case .abs: return Swift.abs(x)
@@ -153,11 +153,12 @@ public enum Elementwise {
       for i in 0..<count { out[i] = x[i] * s }
     case .addScalar(let s):
       for i in 0..<count { out[i] = x[i] + s }
-    case .sigmoid, .tanh, .geluTanh, .geluErf:
+    case .exp, .sigmoid, .tanh, .geluTanh, .geluErf:
       // The kernel library's vectorized activations (`tt_activate`: the functions compiled
       // models and the GEMM epilogue apply), in place on the output.
       let activation: Gemm.Activation =
         switch op {
+        case .exp: .exp
         case .sigmoid: .sigmoid
         case .tanh: .tanh
         case .geluTanh: .geluTanh

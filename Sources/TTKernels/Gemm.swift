@@ -9,8 +9,9 @@ import TTRuntime
 /// portable) at run time, and splits large products over ``KernelThreads`` (1 by default).
 public enum Gemm {
   /// An activation applied to every output element after the bias (the GEMM's fused epilogue).
+  /// `exp` serves ``Elementwise/unary(_:_:_:count:)`` (`tt_activate`); no node fuses it.
   public enum Activation: Sendable {
-    case none, relu, sigmoid, tanh, geluTanh, geluErf
+    case none, relu, sigmoid, tanh, geluTanh, geluErf, exp
 
     /// The kernel library's `tt_activation` value.
     public var runtimeValue: Int32 {
@@ -21,6 +22,7 @@ public enum Gemm {
       case .tanh: Int32(TT_ACT_TANH.rawValue)
       case .geluTanh: Int32(TT_ACT_GELU_TANH.rawValue)
       case .geluErf: Int32(TT_ACT_GELU_ERF.rawValue)
+      case .exp: Int32(TT_ACT_EXP.rawValue)
       }
     }
   }

@@ -95,4 +95,21 @@ final class MilestoneModelTests: XCTestCase {
     let graph = try exportAndReload(model, example: tokens, name: "encoder", in: directory)
     try assertEagerInterpretedAndCompiledAgree(model, input: tokens, graph: graph, cache: cache)
   }
+
+  /// Traced at batch 6 = its sequence length (as the exported reverser: 8 and 8), the encoder's
+  /// q/k/v split bakes the batch size into slices and reshapes of moved axes; `specialize-batch`
+  /// rescales exactly those, so the graph runs at other batch sizes like the eager model.
+  func testEncoderLikeTheReverserReSpecializesToOtherBatches() throws {
+    let model = Encoder()
+    let rows: [[Int]] = (0..<9).map { row in (0..<6).map { (row * 7 + $0 * 3) % 11 } }
+    let graph = try exportAndReload(
+      model, example: try Tensor.tokenIDs(Array(rows[..<6])), name: "encoder", in: directory)
+    XCTAssertTrue(graph.nodes.contains { $0.op == .slice && $0.ints("ends")?.dropFirst().first == 6 })
+    for batch in [1, 9] {
+      let tokens = try Tensor.tokenIDs(Array(rows[..<batch]))
+      let specialized = try SpecializeBatch(batchSize: batch).applied(to: graph)
+      XCTAssertEqual(specialized.outputs[0].type.shape, [batch, 6, 11])
+      try assertEagerInterpretedAndCompiledAgree(model, input: tokens, graph: specialized, cache: cache)
+    }
+  }
 }

@@ -19,6 +19,32 @@ final class FoundationTests: XCTestCase {
     XCTAssertEqual(hasher.finalize(), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
+  /// Pieces of every size through every entry point (String, contiguous and lazy sequences, raw
+  /// buffers) hash like the whole input at once.
+  func testSHA256PiecesMatchTheWhole() {
+    let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+    let whole = SHA256.hex(bytes)
+    var hasher = SHA256()
+    let sizes = [0, 1, 63, 64, 65, 3, 127, 200, 1]
+    var start = 0
+    var index = 0
+    while start < bytes.count {
+      let piece = Array(bytes[start..<min(start + sizes[index % sizes.count], bytes.count)])
+      switch index % 3 {
+      case 0: hasher.update(piece)
+      case 1: piece.withUnsafeBytes { hasher.update(buffer: $0) }
+      default: hasher.update(piece.lazy.map { $0 })
+      }
+      start += piece.count
+      index += 1
+    }
+    XCTAssertEqual(hasher.finalize(), whole)
+    var text = SHA256()
+    text.update("héllo, ")
+    text.update(Array("wörld".utf8))
+    XCTAssertEqual(text.finalize(), SHA256.hex(Array("héllo, wörld".utf8)))
+  }
+
   /// The embedded runtime must match Runtime/ and its include/ folder (Package.swift must list every
   /// file as an embedInCode resource).
   func testEmbeddedRuntimeMatchesRuntimeDirectory() throws {

@@ -4,8 +4,8 @@ import XCTest
 
 @testable import TTKernels
 
-/// The runtime's array activations (`tt_activate_isa`) on every instruction-set path the machine
-/// runs, over odd lengths, against libm; eager mode's kernels (`Elementwise.unary`) are the same
+/// The runtime's array activations and `exp` (`tt_activate_isa`) on every instruction-set path the
+/// machine runs, over odd lengths, against libm; eager mode's kernels (`Elementwise.unary`) are the same
 /// code as the best path.
 final class ActivationPathTests: XCTestCase {
   static var paths: [tt_isa] {
@@ -21,6 +21,7 @@ final class ActivationPathTests: XCTestCase {
       { 0.5 * $0 * (1 + Foundation.tanh(0.7978845608028654 * ($0 + 0.044715 * $0 * $0 * $0))) }
     ),
     (.geluErf, .geluErf, { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }),
+    (.exp, .exp, { Foundation.exp($0) }),
   ]
 
   func testEveryPathMatchesLibmOverOddLengths() {

@@ -148,4 +148,36 @@ final class RecomposeOpsTests: XCTestCase {
     let graph = try b.build()
     XCTAssertEqual(try RecomposeOps().applied(to: graph), graph)
   }
+
+  /// `matmul(x, W) + b` (W, b constants; as importers write a linear layer), `linear(x, W) + b`
+  /// and a bare `matmul(x, W)` become `linear`s with the bias; a bias of another shape, a product
+  /// read twice, and a product of two inputs stay as they are.
+  func testProductsOfWeightsBecomeLinearWithTheirBias() throws {
+    var b = GraphBuilder(name: "linears")
+    let x = b.input("x", .f32, [2, 3, 5])
+    let w1 = b.weight("w1", TensorData(randomFloats(20, seed: 1), shape: [5, 4]))
+    let b1 = b.weight("b1", TensorData(randomFloats(4, seed: 2), shape: [4]))
+    let w2 = b.weight("w2", TensorData(randomFloats(12, seed: 3), shape: [4, 3]))
+    let b2 = b.weight("b2", TensorData(randomFloats(3, seed: 4), shape: [3]))
+    let row = b.weight("row", TensorData(randomFloats(3, seed: 5), shape: [1, 3]))
+    let first = b.add(.add, [b1, b.add(.matmul, [x, w1], name: "mm1")], name: "bias1")
+    let second = b.add(.add, [b.add(.linear, [first, w2], name: "fc2"), b2], name: "bias2")
+    let w3 = b.weight("w3", TensorData(randomFloats(9, seed: 6), shape: [3, 3]))
+    let w4 = b.weight("w4", TensorData(randomFloats(9, seed: 7), shape: [3, 3]))
+    let kept = b.add(.add, [b.add(.matmul, [second, w3], name: "mm3"), row], name: "row_bias")
+    let twice = b.add(.linear, [kept, w4], name: "fc4")
+    let y = b.add(.add, [b.add(.add, [twice, b2], name: "bias4"), twice], name: "both")
+    let yT = b.add(.transpose, [y], attributes: ["perm": .ints([0, 2, 1])], name: "t")
+    b.output(b.add(.matmul, [y, yT], name: "gram"))
+    let (graph, statistics) = try recomposed(try b.build())
+    XCTAssertEqual(
+      graph.nodes.map(\.op), [.linear, .linear, .linear, .add, .linear, .add, .add, .transpose, .matmul],
+      graph.listing)
+    XCTAssertEqual(graph.nodes[0].inputs, ["x", "w1", "b1"])
+    XCTAssertEqual(graph.nodes[1].inputs, [graph.nodes[0].outputs[0], "w2", "b2"])
+    XCTAssertEqual(graph.nodes[2].inputs.count, 2, "a [1, 3] bias is not a linear bias")
+    XCTAssertEqual(graph.nodes[4].inputs.count, 2, "fc4 is read twice: its addition stays")
+    XCTAssertEqual(statistics.counters["recompose-linear"], 2)
+    XCTAssertEqual(statistics.counters["recompose-linear-bias"], 1)
+  }
 }

@@ -1,7 +1,8 @@
 import TTIR
 
-/// Rewrites softmax, layer norm and GELU written out of small ops (as ONNX exporters and
-/// hand-written models spell them) into the single ops `softmax`, `layer_norm` and `gelu`.
+/// Rewrites softmax, layer norm, GELU and linear layers written out of small ops (as ONNX exporters
+/// and hand-written models spell them) into the single ops `softmax`, `layer_norm`, `gelu` and
+/// `linear`.
 ///
 /// The forms (operands of `add`/`mul` in either order, products nested in any way, a division by
 /// a constant read as a multiplication by its inverse; constants within 1e-5 relative of the
@@ -13,7 +14,11 @@ import TTIR
 ///   `beta` only after `gamma`);
 /// - GELU: `0.5 · x · (1 + erf(x / √2))` (`approximate: none`) and
 ///   `0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))` (`approximate: tanh`; `x³` as
-///   `pow(x, 3)` or `x · x · x`).
+///   `pow(x, 3)` or `x · x · x`);
+/// - linear: `matmul(x, w)` with `w` an `f32[in, out]` constant and `x` of rank 2 or more, or a
+///   `linear` without bias, optionally `+ b` (`b` an `f32[out]` constant; importers write
+///   `MatMul` + `Add` so): as `linear(x, w, b)`, the product takes the bias, residual and
+///   activation epilogues of the GEMM kernels (the same arithmetic in the same order).
 ///
 /// Every intermediate must be read only inside the pattern and have `x`'s type where the single
 /// op's output has it. The single ops are numerically stable where the small ops are not, and
@@ -22,7 +27,7 @@ import TTIR
 public struct RecomposeOps: Pass {
   public static let name = "recompose-ops"
   public static let purpose =
-    "Rewrites softmax, layer norm and GELU written out of small ops (as ONNX imports have them) into softmax, layer_norm and gelu."
+    "Rewrites softmax, layer norm, GELU and x·W + b written out of small ops (as ONNX imports have them) into softmax, layer_norm, gelu and linear."
 
   /// The pass.
   public init() {}
@@ -31,6 +36,8 @@ public struct RecomposeOps: Pass {
     RewriteRule("recompose-softmax", root: .div) { id, editor in try softmax(id, &editor) },
     RewriteRule("recompose-layer-norm", root: .div) { id, editor in try layerNorm(id, &editor) },
     RewriteRule("recompose-gelu", root: .mul) { id, editor in try gelu(id, &editor) },
+    RewriteRule("recompose-linear", root: .matmul) { id, editor in try linear(id, &editor) },
+    RewriteRule("recompose-linear-bias", root: .linear) { id, editor in try linear(id, &editor) },
   ]
 
   public func run(_ graph: inout Graph, context: inout PassContext) throws -> Bool {
@@ -233,6 +240,34 @@ public struct RecomposeOps: Pass {
         name: names.node, op: op, inputs: inputs, outputs: [names.value], attributes: attributes)
       return try editor.replace(root, with: node)
     }
+  }
+
+  // MARK: Linear
+
+  /// `matmul(x, w)` with `w` an `f32[in, out]` constant, or a `linear` without bias or epilogue,
+  /// with the addition of an `f32[out]` constant bias after it when nothing else reads the product
+  /// (a `matmul` becomes a `linear` without it too).
+  static func linear(_ id: NodeID, _ editor: inout GraphEditor) throws -> Bool {
+    let product = editor[id]
+    let isMatmul = FuseAttention.isPlainMatmul(product)
+    guard isMatmul || (product.op == .linear && product.inputs.count == 2 && product.attributes.isEmpty),
+      editor.isFloat32(id), let weight = editor.constant(product.inputs[1])?.type, weight.rank == 2,
+      let x = editor.type(of: product.inputs[0]), x.rank >= 2
+    else { return false }
+    let output = product.outputs[0]
+    var (inputs, replaced, merged) = (product.inputs, id, [product.name])
+    if editor.consumers(of: output).count == 1, !editor.isGraphOutput(output),
+      let addID = editor.consumers(of: output).first, editor[addID].op == .add,
+      let bias = editor[addID].inputs.first(where: { $0 != output }),
+      editor.constant(bias)?.type == TensorType(.f32, [weight.shape[1]])
+    {
+      (inputs, replaced, merged) = (inputs + [bias], addID, merged + [editor[addID].name])
+    } else if !isMatmul {
+      return false
+    }
+    let names = editor.freshNames(merging: merged, value: editor[replaced].outputs[0])
+    return try editor.replace(
+      replaced, with: Node(name: names.node, op: .linear, inputs: inputs, outputs: [names.value]))
   }
 
   /// The one axis (non-negative) the reduction `id` reduces, with `keepdims`.
