@@ -3,7 +3,7 @@ import TTIR
 extension Linear {
   /// This layer as two thinner ones from the truncated SVD of its weight: `x·W + b ≈ (x·A)·B + b`
   /// with `A [in, r]` (no bias) and `B [r, out]` (this layer's bias), `r` the smallest rank
-  /// keeping `energy` of `‖W‖_F²` (``TTIR/LowRankFactors``, the same factors as the graph pass
+  /// keeping `energy` of `‖W‖_F²` (`TTIR.LowRankFactors`, the same factors as the graph pass
   /// `low-rank`). The dropped part has `‖W − A·B‖_F² ≤ (1 − energy)‖W‖_F²`.
   ///
   /// ```swift

@@ -71,7 +71,7 @@ extension Module {
   /// Loads a PyTorch `state_dict` given as tensors by name (see ``loadPyTorchStateDict(from:strict:)``).
   ///
   /// - Parameter fileTypes: the file's element type of tensors the reader already converted
-  ///   (``SafeTensors/convertedDTypes``), for the report.
+  ///   (`TTIR.SafeTensors.convertedDTypes`), for the report.
   @discardableResult
   public func loadPyTorchStateDict(
     _ tensors: [String: TensorData], strict: Bool = true, fileTypes: [String: String] = [:]

@@ -5,8 +5,10 @@ extension Tensor {
   /// `y = (x − mean) / √(var + eps) · scale + bias`, per channel.
   ///
   /// - Parameters:
-  ///   - scale, bias: the affine parameters, shape `[channels]`.
-  ///   - runningMean, runningVar: running statistics, shape `[channels]`.
+  ///   - scale: the affine scale, shape `[channels]`.
+  ///   - bias: the affine shift, shape `[channels]`.
+  ///   - runningMean: the running mean, shape `[channels]`.
+  ///   - runningVar: the running variance, shape `[channels]`.
   ///   - training: when false (inference), the running statistics normalize the input and the op
   ///     is traced as `batch_norm` with inputs `(x, scale, bias, running_mean, running_var)`.
   ///     When true, the batch's own mean and biased variance normalize it, the gradient flows
