@@ -10,7 +10,9 @@ extension Linear {
   /// if let smaller = try model.hidden.lowRankFactorized(energy: 0.9) { print(smaller) }
   /// ```
   ///
-  /// - Parameter rank: a fixed rank instead of the energy threshold.
+  /// - Parameters:
+  ///   - energy: the fraction of `‖W‖_F²` to keep, in `(0, 1]`.
+  ///   - rank: a fixed rank instead of the energy threshold.
   /// - Returns: `Sequential(A, B)`, or nil when the two factors would hold at least as many values
   ///   as `W` (`r · (in + out) ≥ in · out`) and a fixed `rank` was not asked for.
   /// - Throws: `TensorError.invalidArgument` when `energy` is outside `(0, 1]`.

@@ -16,6 +16,8 @@ extension Tensor {
   ///     `running = (1 − momentum)·running + momentum·batch` (with the unbiased variance).
   ///     Training mode is traced as `batch_norm_training`, which has no inference form, so models
   ///     should be traced in evaluation mode.
+  ///   - momentum: the weight of the batch's statistics in the running update (training only).
+  ///   - eps: added to the variance for stability.
   /// - Throws: `TensorError.invalidArgument` for an input of rank < 2, parameters whose shape is
   ///   not `[channels]`, or a training batch with a single value per channel.
   public func batchNorm(
