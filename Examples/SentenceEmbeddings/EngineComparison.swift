@@ -72,8 +72,9 @@ func exportEncoder(
 
 /// Runs the sentence embeddings eager, interpreted and compiled (`-O2`, one kernel thread) at
 /// batch 1 and 8 of ``comparisonLength`` tokens: checks that the three agree on a padded batch
-/// (max |Δ| ≤ 1e-4, else throws), then prints the median time and tokens/s of each, measured
-/// side by side in `rounds` interleaved rounds on unpadded sequences.
+/// (max |Δ| ≤ 1e-4, else throws), then prints the median time, tokens/s and the median CPU time
+/// of the thread (what the work costs on a shared machine, without other processes' time slices)
+/// of each, measured side by side in `rounds` interleaved rounds on unpadded sequences.
 func compareEngines(_ model: BertModel, tokenizer: WordPieceTokenizer, sentences: [String], rounds: Int)
   throws
 {
@@ -81,7 +82,12 @@ func compareEngines(_ model: BertModel, tokenizer: WordPieceTokenizer, sentences
   print(
     "engines at 1 kernel thread, \(comparisonLength) tokens per sequence; compile cache \(CompileCache.defaultRoot)"
   )
-  var rows = [["batch", "engine", "median ms", "tokens/s", "vs eager", "max |Δ| vs eager (padded batch)"]]
+  var rows = [
+    [
+      "batch", "engine", "median ms", "tokens/s", "vs eager", "CPU ms", "CPU vs eager",
+      "max |Δ| vs eager (padded batch)",
+    ]
+  ]
   for count in [1, 8] {
     let padded = try EncoderBatch(
       padded: sentences, count: count, length: comparisonLength, tokenizer: tokenizer)
@@ -121,13 +127,15 @@ func compareEngines(_ model: BertModel, tokenizer: WordPieceTokenizer, sentences
     }
 
     let full = try EncoderBatch(full: sentences, count: count, length: comparisonLength, tokenizer: tokenizer)
-    let medians = try interleavedMedianLatencies(
+    let medians = try interleavedMedianTimes(
       engines.map { engine in { _ = try engine.run(full) } }, rounds: rounds, roundSeconds: 0)
     for (index, engine) in engines.enumerated() {
+      let (wall, cpu) = medians[index]
       rows.append([
-        "\(count)", engine.name, String(format: "%.1f", medians[index] * 1e3),
-        String(format: "%.0f", Double(count * comparisonLength) / medians[index]),
-        String(format: "%.2f×", medians[0] / medians[index]), String(format: "%.1e", differences[index]),
+        "\(count)", engine.name, String(format: "%.1f", wall * 1e3),
+        String(format: "%.0f", Double(count * comparisonLength) / wall),
+        String(format: "%.2f×", medians[0].wall / wall), String(format: "%.1f", cpu * 1e3),
+        String(format: "%.2f×", medians[0].cpu / cpu), String(format: "%.1e", differences[index]),
       ])
     }
   }
