@@ -12,8 +12,8 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
   "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c",
-  "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qgemm.c",
-  "tt_threads.c", "include/tt_qgemm.h",
+  "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qconv.c",
+  "tt_qgemm.c", "tt_threads.c", "include/tt_qgemm.h",
 ]
 
 let package = Package(

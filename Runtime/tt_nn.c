@@ -136,13 +136,51 @@ TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64
   }
 }
 
+/* tt_expf for x in [-87, 0] (a score minus its row's largest), with the same steps and so the same
+ * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
+static inline float tt_expf_softmax(float x) {
+  float n = floorf(x * 1.44269504088896341f + 0.5f);
+  float y = tt_expf_reduced(x, n);
+  int32_t m = x == x ? (int32_t)n : 0;
+  union { int32_t i; float f; } scale = {(m + 127) << 23};
+  return x == x ? y * scale.f : x;
+}
+
+static float tt_row_max(const float *row, int64_t n);
+static float tt_row_moment(const float *row, int64_t n, float center, int power);
+
 TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+  if (inner == 1 && !log) {
+    /* Contiguous rows: every step is a vectorized loop, the exponentials as the attention's (terms
+     * below e^-87 of the largest are 0, not subnormals). */
+    for (int64_t o = 0; o < outer; o++) {
+      const float *src = x + o * len;
+      float *dst = y + o * len;
+      float max = tt_row_max(src, len);
+      if (max == -INFINITY) { /* a fully masked row: all zeros */
+        memset(dst, 0, (size_t)len * sizeof(float));
+        continue;
+      }
+      for (int64_t j = 0; j < len; j++) {
+        float d = src[j] - max;
+        dst[j] = d < -87.0f ? 0.0f : tt_expf_softmax(d);
+      }
+      float scale = 1.0f / tt_row_moment(dst, len, 0.0f, 1);
+      for (int64_t j = 0; j < len; j++) dst[j] *= scale;
+    }
+    return;
+  }
   for (int64_t o = 0; o < outer; o++) {
     for (int64_t i = 0; i < inner; i++) {
       const float *src = x + o * len * inner + i;
       float *dst = y + o * len * inner + i;
       float max = -INFINITY;
-      for (int64_t j = 0; j < len; j++) max = src[j * inner] > max ? src[j * inner] : max;
+      /* A NaN is kept (then every output of the row is NaN, as in TTKernels), not mistaken for a
+       * fully masked row. */
+      for (int64_t j = 0; j < len; j++) {
+        float v = src[j * inner];
+        max = v > max || v != v ? v : max;
+      }
       if (max == -INFINITY) {
         /* Every element is -inf (a fully masked row): softmax is all zeros, as in TTKernels. */
         for (int64_t j = 0; j < len; j++) dst[j * inner] = log ? NAN : 0.0f;
@@ -250,11 +288,13 @@ static float tt_row_max(const float *row, int64_t n) {
   int64_t j = 0;
   for (; j + 16 <= n; j += 16) {
     tt_nn_v16 v = *(const tt_nn_v16 *)(row + j);
-    tt_nn_i16 greater = v > lanes;
+    tt_nn_i16 greater = (v > lanes) | (v != v);
     lanes = (tt_nn_v16)(((tt_nn_i16)v & greater) | ((tt_nn_i16)lanes & ~greater));
   }
   float max = tt_lanes_max(&lanes);
-  for (; j < n; j++) max = row[j] > max ? row[j] : max;
+  /* tt_lanes_max skips NaN lanes; a NaN kept in any lane makes the maximum NaN (docs/IR.md). */
+  for (int l = 0; l < 16; l++) max = lanes[l] != lanes[l] ? lanes[l] : max;
+  for (; j < n; j++) max = row[j] > max || row[j] != row[j] ? row[j] : max;
   return max;
 }
 
@@ -293,7 +333,8 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
 
 /* Turns row[0, keys) of query i's scores into attention weights: scaled, masked, softmax; keys past
  * `keys` (or past the causal limit) are blocked. Returns 0 when every key is blocked (the row is
- * then all zeros: a zero output row, never NaN). */
+ * then all zeros: a zero output row, never NaN). A NaN score makes the whole row NaN (tt_row_max
+ * keeps it), as in TTKernels. */
 static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float scale) {
   /* Keys up to `last` (and below `keys`) are scaled and masked, one loop per mask kind so that each
@@ -324,23 +365,6 @@ static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t las
   }
   tt_normalized_exponentials(row, keys, max);
   return 1;
-}
-
-/* tt_expf for x in [-87, 0] (a score minus its row's largest), with the same steps and so the same
- * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
-static inline float tt_expf_softmax(float x) {
-  float n = floorf(x * 1.44269504088896341f + 0.5f);
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  float y = p * r * r + r + 1.0f;
-  int32_t m = x == x ? (int32_t)n : 0;
-  union { int32_t i; float f; } scale = {(m + 127) << 23};
-  return x == x ? y * scale.f : x;
 }
 
 /* tt_attention_weights without a mask, for `rows` rows of `padded` scores each (a multiple of 16, as

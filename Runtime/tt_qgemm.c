@@ -5,7 +5,8 @@
  * channel each, contiguous along k, as quantized_linear stores them), and a block of MR rows of a
  * times NR rows of w keeps MR·NR vector accumulators that run along k; each accumulator is summed
  * across its lanes once at the end. A k that is not a multiple of the vector width ends with one
- * zero-padded step (a masked load on AVX-512, a copy into a zeroed buffer on AVX2).
+ * zero-padded step (a masked load on AVX-512; on AVX2 masked loads of whole 4-byte words, then the
+ * last k % 4 products one by one).
  */
 #include "tt_qgemm.h"
 
@@ -34,17 +35,22 @@ TT_API const char *tt_int8_kernel_name(int kernel) {
   }
 }
 
-/* The path TT_INT8_KERNEL names (TT_INT8_AUTO when unset or unknown), read once: a batch-1 layer
- * takes about 100 ns, and getenv scans the whole environment. */
+/* The path TT_INT8_KERNEL names, else the one TT_ISA caps to (portable or avx2), else TT_INT8_AUTO;
+ * read once: a batch-1 layer takes about 100 ns, and getenv scans the whole environment. */
 static int tt_int8_forced_kernel(void) {
   /* A benign race: every thread computes the same value. */
   static int cached = -1;
   int forced = __atomic_load_n(&cached, __ATOMIC_RELAXED);
   if (forced < 0) {
-    const char *name = getenv("TT_INT8_KERNEL");
+    const char *name = getenv("TT_INT8_KERNEL"), *isa = getenv("TT_ISA");
     forced = TT_INT8_AUTO;
     for (int kernel = TT_INT8_PORTABLE; name && kernel <= TT_INT8_AVX512_VNNI; kernel++) {
       if (strcmp(name, tt_int8_kernel_name(kernel)) == 0) forced = kernel;
+    }
+    if (!name && isa) { /* TT_ISA caps the int8 path like every other kernel's */
+      forced = strcmp(isa, "portable") == 0 ? TT_INT8_PORTABLE
+               : strcmp(isa, "avx2") == 0   ? TT_INT8_AVX2
+                                            : TT_INT8_AUTO;
     }
     __atomic_store_n(&cached, forced, __ATOMIC_RELAXED);
   }
@@ -105,6 +111,27 @@ __attribute__((target("avx2"), always_inline)) static inline void tt_q2_step(int
   }
 }
 
+/* tt_q2_step over the first `words` 4-byte words of 32 bytes (fewer than 8): the rest loads as zero
+ * (|0| = 0 and sign(w, 0) = 0, so it adds nothing) and is never read. */
+__attribute__((target("avx2"), always_inline)) static inline void tt_q2_masked_step(
+    int mr, int nr, int words, const int8_t *a, int64_t lda, const int8_t *w, int64_t ldw,
+    __m256i acc[TT_Q2_MR][TT_Q2_NR]) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(words), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  __m256i av[TT_Q2_MR], magnitude[TT_Q2_MR];
+  for (int r = 0; r < mr; r++) {
+    av[r] = _mm256_maskload_epi32((const int *)(a + r * lda), mask);
+    magnitude[r] = _mm256_abs_epi8(av[r]);
+  }
+  for (int q = 0; q < nr; q++) {
+    __m256i wv = _mm256_maskload_epi32((const int *)(w + q * ldw), mask);
+    for (int r = 0; r < mr; r++) {
+      __m256i pairs = _mm256_maddubs_epi16(magnitude[r], _mm256_sign_epi8(wv, av[r]));
+      acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(pairs, ones));
+    }
+  }
+}
+
 __attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(int mr, int nr, int64_t k,
                                                                               const int8_t *a, int64_t lda,
                                                                               const int8_t *w, int64_t ldw,
@@ -115,16 +142,17 @@ __attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(in
   }
   int64_t p = 0;
   for (; p + 32 <= k; p += 32) tt_q2_step(mr, nr, a + p, lda, w + p, ldw, acc);
-  if (p < k) {
-    int8_t ta[TT_Q2_MR][32], tw[TT_Q2_NR][32];
-    memset(ta, 0, sizeof ta);
-    memset(tw, 0, sizeof tw);
-    for (int r = 0; r < mr; r++) memcpy(ta[r], a + r * lda + p, (size_t)(k - p));
-    for (int q = 0; q < nr; q++) memcpy(tw[q], w + q * ldw + p, (size_t)(k - p));
-    tt_q2_step(mr, nr, ta[0], 32, tw[0], 32, acc);
-  }
+  /* The tail: whole 4-byte words through masked loads (bytes past them load as zero), then the
+   * last k % 4 products one by one. */
+  int64_t words = (k - p) / 4;
+  if (words > 0) tt_q2_masked_step(mr, nr, (int)words, a + p, lda, w + p, ldw, acc);
+  p += 4 * words;
   for (int r = 0; r < mr; r++) {
-    for (int q = 0; q < nr; q++) c[r * ldc + q] = tt_q2_sum(acc[r][q]);
+    for (int q = 0; q < nr; q++) {
+      int32_t sum = tt_q2_sum(acc[r][q]);
+      for (int64_t t = p; t < k; t++) sum += (int32_t)a[r * lda + t] * (int32_t)w[q * ldw + t];
+      c[r * ldc + q] = sum;
+    }
   }
 }
 
@@ -366,12 +394,26 @@ TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t z
 }
 
 TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int32_t *zero_point) {
+  /* 16 running minima and maxima, so that the loop vectorizes; a value that is not finite counts
+   * as 0 (v − v is NaN for ±inf and NaN), which changes neither bound. */
+  float lows[16] = {0}, highs[16] = {0};
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    for (int j = 0; j < 16; j++) {
+      float v = x[i + j] - x[i + j] == 0.0f ? x[i + j] : 0.0f;
+      lows[j] = v < lows[j] ? v : lows[j];
+      highs[j] = v > highs[j] ? v : highs[j];
+    }
+  }
+  for (; i < count; i++) {
+    float v = x[i] - x[i] == 0.0f ? x[i] : 0.0f;
+    lows[0] = v < lows[0] ? v : lows[0];
+    highs[0] = v > highs[0] ? v : highs[0];
+  }
   float lo = 0.0f, hi = 0.0f;
-  for (int64_t i = 0; i < count; i++) {
-    float v = x[i];
-    if (!isfinite(v)) continue;
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+  for (int j = 0; j < 16; j++) {
+    lo = lows[j] < lo ? lows[j] : lo;
+    hi = highs[j] > hi ? highs[j] : hi;
   }
   float s = (hi - lo) / 255.0f;
   if (!(s > 0.0f) || !isfinite(s)) s = 1.0f;
@@ -381,21 +423,29 @@ TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int3
   *zero_point = (int32_t)z;
 }
 
-TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
-                                   int32_t x_zero_point, float x_scale, const float *w_scale,
-                                   const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
-                                   int32_t out_zero_point) {
+TT_API void tt_qepilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                         int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
+                         float *out_f32, int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                         int32_t out_zero_point) {
 #pragma STDC FP_CONTRACT OFF /* one rounding per operation, in every build (docs/IR.md) */
   for (int64_t i = 0; i < m; i++) {
     for (int64_t j = 0; j < n; j++) {
       float y = (float)(acc[i * ldc + j] - x_zero_point * w_sums[j]) * (x_scale * w_scale[j]);
       if (bias) y = y + bias[j];
       if (relu) y = y > 0.0f ? y : 0.0f;
+      int64_t at = i * out_row + j * out_column;
       if (out_i8) {
-        out_i8[i * n + j] = tt_quantize_one(y / out_scale, out_zero_point);
+        out_i8[at] = tt_quantize_one(y / out_scale, out_zero_point);
       } else {
-        out_f32[i * n + j] = y;
+        out_f32[at] = y;
       }
     }
   }
+}
+
+TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                                int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias,
+                                int relu, float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point) {
+  tt_qepilogue(acc, m, n, ldc, w_sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8, n, 1, out_scale,
+               out_zero_point);
 }

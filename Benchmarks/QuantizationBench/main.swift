@@ -4,11 +4,13 @@
 //    trained as their milestones do: fp32, fp16, int8-dynamic and int8 static (calibrated on the
 //    1000 training images, min/max), through the interpreter and the compiled library, and in
 //    eager mode (Module.quantizeForEvaluation).
-// 2. Latency of a 784→512→512→10 ReLU MLP (random weights) compiled fp32 / fp16 / int8-dynamic /
-//    int8 static, at batch 64 and 1, the variants taking turns so load affects all alike.
+// 2. Latency of a 784→512→512→10 ReLU MLP and of LeNet (random weights) compiled fp32 / fp16 /
+//    int8-dynamic / int8 static, at batch 64 and 1, the variants taking turns so load affects all
+//    alike.
 //
 //   swift run -c release quantization-bench                 # the CPU's best int8 path
 //   swift run -c release quantization-bench --isa avx2      # AVX2 int8 path, C built for x86-64-v3
+//   ... --speed-only --cpu-time   # latency only, as the calling thread's CPU time (shared machines)
 import Foundation
 import MilestoneSupport
 import TTCodegen
@@ -24,6 +26,7 @@ struct Options {
   var seconds = 2.0
   var data: String?
   var skipAccuracy = false
+  var cpuTime = false
 
   init(_ arguments: [String]) throws {
     var rest = arguments[...]
@@ -33,9 +36,10 @@ struct Options {
       case "--seconds": seconds = Double(rest.popFirst() ?? "") ?? seconds
       case "--data": data = rest.popFirst()
       case "--speed-only": skipAccuracy = true
+      case "--cpu-time": cpuTime = true
       default:
         throw MilestoneError(
-          "unknown argument \(argument); usage: quantization-bench [--isa avx2|portable] [--seconds S] [--data DIR] [--speed-only]"
+          "unknown argument \(argument); usage: quantization-bench [--isa avx2|portable] [--seconds S] [--data DIR] [--speed-only] [--cpu-time]"
         )
       }
     }
@@ -169,12 +173,18 @@ func median(_ values: [Double]) -> Double {
   return sorted[sorted.count / 2]
 }
 
-for batch in [64, 1] {
-  let graph = try randomMLP(batch: batch)
-  var generator = RandomGenerator(seed: 1)
-  let samples = Tensor.uniform([256, 784], low: 0, high: 1, using: &generator)
-  let calibration = try NumpyFile(shape: [256, 784], elements: .float32(samples.scalars))
-  let input = TensorData(Array(samples.scalars[0..<batch * 784]), shape: [batch, 784])
+/// Seconds of CPU time the calling thread has used: compiled models run on it (one kernel thread),
+/// so on a shared machine this leaves out the time other jobs held the core.
+func threadCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// Compiles `graph` in every variant and prints each one's median latency on `input`, the variants
+/// taking turns so load affects all alike.
+func latencyTable(_ title: String, graph: Graph, calibration: NumpyFile, input: TensorData, batch: Int) throws
+{
   var sessions: [(Variant, CompiledModel.Session, Int, Int)] = []
   for variant in Variant.allCases {
     let quantized = try variant.apply(graph, calibration: calibration)
@@ -190,16 +200,19 @@ for batch in [64, 1] {
   while clock.now < deadline {
     for (index, (_, session, _, _)) in sessions.enumerated() {
       for _ in 0..<callsPerTurn {
-        let start = clock.now
+        let (start, cpuStart) = (clock.now, threadCPUSeconds())
         _ = try session.run([input])
         let elapsed = clock.now - start
         times[index].append(
-          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+          options.cpuTime
+            ? threadCPUSeconds() - cpuStart
+            : Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       }
     }
   }
   let base = median(times[0])
-  print("\n784→512→512→10 MLP compiled, batch \(batch): median latency (\(times[0].count) calls each)")
+  let measure = options.cpuTime ? "thread CPU time" : "latency"
+  print("\n\(title) compiled, batch \(batch): median \(measure) (\(times[0].count) calls each)")
   print("  \(pad("variant", 14))\(pad("median", 12))\(pad("vs fp32", 10))\(pad("weights", 12))library")
   for (index, (variant, _, libraryBytes, weightBytes)) in sessions.enumerated() {
     let value = median(times[index])
@@ -207,4 +220,24 @@ for batch in [64, 1] {
       "  \(pad(variant.rawValue, 14))\(pad(String(format: "%.1f µs", value * 1e6), 12))"
         + "\(pad(String(format: "%.2f×", base / value), 10))\(pad("\(weightBytes) B", 12))\(libraryBytes) B")
   }
+}
+
+for batch in [64, 1] {
+  let graph = try randomMLP(batch: batch)
+  var generator = RandomGenerator(seed: 1)
+  let samples = Tensor.uniform([256, 784], low: 0, high: 1, using: &generator)
+  let calibration = try NumpyFile(shape: [256, 784], elements: .float32(samples.scalars))
+  let input = TensorData(Array(samples.scalars[0..<batch * 784]), shape: [batch, 784])
+  try latencyTable("784→512→512→10 MLP", graph: graph, calibration: calibration, input: input, batch: batch)
+}
+
+// LeNet (untrained weights: latency only) on 1×8×8 images; its convolutions run int8 too.
+for batch in [64, 1] {
+  var generator = RandomGenerator(seed: 2)
+  let samples = Tensor.uniform([256, 1, 8, 8], low: 0, high: 1, using: &generator)
+  let images = try Tensor(shape: [batch, 1, 8, 8], scalars: Array(samples.scalars[0..<batch * 64]))
+  let graph = try trace(LeNet(seed: 1), example: images, name: "lenet")
+  let calibration = try NumpyFile(shape: [256, 1, 8, 8], elements: .float32(samples.scalars))
+  let input = TensorData(images.scalars, shape: [batch, 1, 8, 8])
+  try latencyTable("LeNet (1×8×8)", graph: graph, calibration: calibration, input: input, batch: batch)
 }

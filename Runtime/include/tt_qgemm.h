@@ -21,7 +21,8 @@
  *  - Portable: a plain loop (also the reference the tests compare against).
  *
  * Setting the environment variable TT_INT8_KERNEL to `portable`, `avx2` or `avx512-vnni` makes
- * TT_INT8_AUTO pick that path (if the CPU can run it), so benchmarks can compare paths.
+ * TT_INT8_AUTO pick that path (if the CPU can run it), so benchmarks can compare paths. Without it,
+ * TT_ISA=portable or TT_ISA=avx2 caps TT_INT8_AUTO as it caps the float kernels (tt_best_isa).
  */
 #ifndef TT_QGEMM_H
 #define TT_QGEMM_H
@@ -67,6 +68,27 @@ TT_API void tt_dynamic_qparams(const float *x, int64_t count, float *scale, int3
 TT_API void tt_qlinear_epilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
                          int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
                          float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point);
+
+/* tt_qlinear_epilogue with y[i][j] stored at out[i · out_row + j · out_column] (out_f32 or out_i8). */
+TT_API void tt_qepilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, const int32_t *w_sums,
+                         int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
+                         float *out_f32, int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                         int32_t out_zero_point);
+
+/* ---- int8 convolution (tt_qconv.c) ---- */
+
+/* Bytes of scratch tt_qconv2d needs for this geometry. */
+TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *shape);
+
+/* The int8 NCHW convolution of docs/IR.md (quantized_conv2d): x [n, c, h, w] int8 with x_scale and
+ * x_zero_point (padding reads x_zero_point, the value standing for 0), w [o, c/groups, kh, kw] int8
+ * in [−127, 127] with per-output-channel w_scale [o], bias [o] (may be NULL), ReLU if relu. acc =
+ * Σ over each output's taps of x · w in int32 (tt_qgemm on `kernel`'s path), then the epilogue of
+ * tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is NULL, else
+ * requantized into out_i8 (both [n, o, oh, ow]). scratch holds tt_qconv2d_scratch(shape) bytes. */
+TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *shape, const int8_t *x, int32_t x_zero_point,
+                       float x_scale, const int8_t *w, const float *w_scale, const float *bias, int relu,
+                       float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch);
 
 /* Few-row quantized linear layers (batch 1 and other small m) read their weights packed ahead of
  * time (at compile time, into the library's weights blob) by tt_qpack: n' = n rounded up to 16;

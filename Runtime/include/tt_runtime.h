@@ -33,6 +33,19 @@ extern "C" {
 
 /* ---- Scalar math (vectorizable, ~1e-7 relative error in the normal range) ---- */
 
+/* e^r for r = x − n·ln2 (n = round(x / ln2)), by Cephes' degree-6 polynomial in r: the part of
+ * tt_expf that the softmax's exponential (tt_nn.c) shares. */
+static inline float tt_expf_reduced(float x, float n) {
+  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  return p * r * r + r + 1.0f;
+}
+
 /* e^x: Cephes-style range reduction x = n·ln2 + r and a degree-6 polynomial in r. Like expf, it
  * overflows to +inf above ln(FLT_MAX), underflows through the subnormals to 0 below ln(FLT_MIN)
  * (computed as e^(x + 64·ln2)·2^-64), and keeps NaN (the polynomial runs on a clamped, non-NaN
@@ -45,14 +58,7 @@ static inline float tt_expf(float x) {
   x = x > 88.72283f ? 88.72283f : x;
   x = x == x && input >= -104.0f ? x : 0.0f; /* NaN, and e^x that is 0: any value will do */
   float n = floorf(x * 1.44269504088896341f + 0.5f);
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  float y = p * r * r + r + 1.0f;
+  float y = tt_expf_reduced(x, n);
   /* 2^n for n in [-126, 128]: 2^128 is built as 2^127 · 2. */
   int32_t m = (int32_t)n;
   float extra = m > 127 ? 2.0f : 1.0f;

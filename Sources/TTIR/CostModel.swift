@@ -16,7 +16,8 @@
 /// - `quantize_linear`, `dequantize_linear`: `2n`;
 /// - data movement (`reshape`, `transpose`, `flatten`, `concat`, `slice`, `gather`) and `cast`: 0;
 /// - `fused_elementwise`: `n` per program instruction; an `epilogue` adds the same to its op;
-/// - `quantized_linear`: `2·n·in` integer operations, plus `n` with a bias.
+/// - `quantized_linear`: `2·n·in` integer operations, plus `n` with a bias; `quantized_conv2d` the
+///   same with `in` its taps `(I/groups)·kh·kw`.
 public enum CostModel {
   /// The FLOPs of `node` given its input types and output type.
   ///
@@ -82,7 +83,7 @@ public enum CostModel {
       // for the usual 2-D case).
       return node.string("mode") == "linear" ? product([4, n]) : 0
     case .quantized:
-      let inFeatures = inputTypes[1].shape[1]
+      let inFeatures = product(inputTypes[1].shape.dropFirst())  // the taps of a convolution
       return sum([product([2, n, inFeatures]), inputTypes.count == 4 ? n : 0])
     }
   }

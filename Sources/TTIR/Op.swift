@@ -139,6 +139,10 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
   /// Resamples `x` to the shape `sizes` (ONNX `Resize`, nearest or linear): output position `j`
   /// of each axis reads input coordinate `transform(j, scale)` (``ResizeTaps``).
   case resize
+  /// The NCHW convolution of `conv2d` with int8 operands and int32 accumulation (padding reads the
+  /// value standing for 0), per-output-channel weight scales, optional bias and ReLU; `x` is `f32`
+  /// (quantized per call) or `i8`; the output is `f32`, or `i8` when `out_scale` is set.
+  case quantizedConv2d = "quantized_conv2d"
 
   /// The family an op belongs to.
   public enum Category: String, Sendable, CaseIterable {
@@ -166,7 +170,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case conversion
     /// Elementwise programs fused into one node.
     case fusedElementwise
-    /// Integer arithmetic on int8 values (`quantized_linear`).
+    /// Integer arithmetic on int8 values (`quantized_linear`, `quantized_conv2d`).
     case quantized
     /// Resampling to another shape by interpolation (`resize`).
     case resampling
@@ -189,7 +193,7 @@ public enum Op: String, CaseIterable, Sendable, Codable, CustomStringConvertible
     case .scaledDotProductAttention: .attention
     case .cast, .quantizeLinear, .dequantizeLinear: .conversion
     case .fusedElementwise: .fusedElementwise
-    case .quantizedLinear: .quantized
+    case .quantizedLinear, .quantizedConv2d: .quantized
     case .resize: .resampling
     }
   }

@@ -93,6 +93,10 @@ extension Op {
     let reduce: [AttributeSpec] = [
       .optional("axes", .ints), .optional("keepdims", .bool, default: false),
     ]
+    let convolution: [AttributeSpec] = [
+      .optional("stride", .ints, default: [1, 1]), .optional("padding", .ints, default: [0, 0]),
+      .optional("dilation", .ints, default: [1, 1]), .optional("groups", .int, default: 1),
+    ]
     switch self {
     case .neg, .exp, .log, .sqrt, .abs, .relu, .sigmoid, .tanh, .erf:
       return .fixed(["x"])
@@ -137,12 +141,7 @@ extension Op {
         ])
     case .conv2d:
       return OpSchema(
-        inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3,
-        attributes: [
-          .optional("stride", .ints, default: [1, 1]),
-          .optional("padding", .ints, default: [0, 0]),
-          .optional("dilation", .ints, default: [1, 1]), .optional("groups", .int, default: 1),
-        ] + epilogue)
+        inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3, attributes: convolution + epilogue)
     case .maxPool2d:
       return .fixed(["x"], pool2d)
     case .avgPool2d:
@@ -191,10 +190,10 @@ extension Op {
       return OpSchema(
         inputNames: ["inputs"], minInputs: 1, maxInputs: nil,
         attributes: [.required("program", .string)])
-    case .quantizedLinear:
+    case .quantizedLinear, .quantizedConv2d:
       return OpSchema(
         inputNames: ["x", "weight", "weight_scale", "bias"], minInputs: 3, maxInputs: 4,
-        attributes: [
+        attributes: (self == .quantizedConv2d ? convolution : []) + [
           .optional("x_scale", .float), .optional("x_zero_point", .int),
           .optional("out_scale", .float), .optional("out_zero_point", .int, default: 0),
           .optional("relu", .bool, default: false),

@@ -87,6 +87,15 @@ extension Rule {
   func inferConv2d() throws(GraphError) -> TensorType {
     try requireFloat(0)
     try requireSameDType(Array(inputs.indices))
+    let shape = try convolutionShape()
+    if inputs.count == 3 { try requireShape(2, [shape[1]], "[out_channels]") }
+    return TensorType(inputs[0].dtype, shape)
+  }
+
+  /// The output shape `[n, out_channels, oh, ow]` of an NCHW convolution of x (input 0) by the
+  /// weight (input 1) with this node's `stride`, `padding`, `dilation` and `groups` (`conv2d`,
+  /// `quantized_conv2d`).
+  func convolutionShape() throws(GraphError) -> [Int] {
     try requireRank(0, exactly: 4)
     try requireRank(1, exactly: 4)
     let stride = try pair("stride", minimum: 1)
@@ -103,7 +112,6 @@ extension Rule {
       let perGroup = groups > 1 ? " per group (\(groups) groups)" : ""
       throw error("weight \(w) expects \(w[1]) input channels\(perGroup), input has \(x[1])")
     }
-    if inputs.count == 3 { try requireShape(2, [w[0]], "[out_channels]") }
     var spatial: [Int] = []
     for axis in 0..<2 {
       let size = ShapeInference.windowOutputSize(
@@ -118,7 +126,7 @@ extension Rule {
     }
     // The unfolded input (im2col) of one image and group, which engines may materialize.
     try requireSize(TensorType(.f32, [w[1], w[2], w[3]] + spatial), "the unfolded input")
-    return TensorType(inputs[0].dtype, [x[0], w[0]] + spatial)
+    return [x[0], w[0]] + spatial
   }
 
   /// NCHW max/average pooling; `stride` defaults to `kernel`; padding at most half the kernel.

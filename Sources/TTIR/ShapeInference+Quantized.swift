@@ -1,20 +1,33 @@
 extension Rule {
-  /// The largest `in` a `quantized_linear` accepts: int32 accumulators of up to `in` products of
-  /// magnitude 128·127, less the zero-point correction, stay exact below 2³¹.
+  /// The largest `in` a `quantized_linear` (or taps `in/groups · kh · kw` a `quantized_conv2d`)
+  /// accepts: int32 accumulators of up to `in` products of magnitude 128·127, less the zero-point
+  /// correction, stay exact below 2³¹.
   static let maxQuantizedInFeatures = 65_536
 
-  /// `x[..., in]` (`f32`, or `i8` with `x_scale`/`x_zero_point`) `· weight[out, in]ᵀ` (`i8`) with
-  /// `weight_scale[out]` and `bias[out]` (`f32`) `→ [..., out]`, `i8` when `out_scale` is set,
+  /// `quantized_linear`: `x[..., in] · weight[out, in]ᵀ → [..., out]`; `quantized_conv2d`: the
+  /// NCHW convolution of `x[n, c, h, w]` by `weight[out, c/groups, kh, kw]` `→ [n, out, oh, ow]`.
+  /// Both: `x` is `f32`, or `i8` with `x_scale`/`x_zero_point`; the weight is `i8`,
+  /// `weight_scale[out]` and `bias[out]` are `f32`; the output is `i8` when `out_scale` is set,
   /// else `f32`. Scales must be positive and finite, zero points within `i8`.
-  func inferQuantizedLinear() throws(GraphError) -> TensorType {
+  func inferQuantized() throws(GraphError) -> TensorType {
     let x = inputs[0]
-    try requireRank(0, atLeast: 1)
-    try requireRank(1, exactly: 2)
-    guard inputs[1].dtype == .i8 else { throw error("weight must be i8, got \(inputs[1].dtype)") }
-    let (outFeatures, inFeatures) = (inputs[1].shape[0], inputs[1].shape[1])
-    guard x.shape[x.rank - 1] == inFeatures else {
-      throw error("input features \(x.shape[x.rank - 1]) do not match weight [out, in] = \(inputs[1].shape)")
+    let shape: [Int]
+    let inFeatures: Int
+    switch node.op {
+    case .quantizedConv2d:
+      shape = try convolutionShape()
+      inFeatures = inputs[1].shape.dropFirst().reduce(1, *)
+    default:
+      try requireRank(0, atLeast: 1)
+      try requireRank(1, exactly: 2)
+      guard x.shape[x.rank - 1] == inputs[1].shape[1] else {
+        throw error(
+          "input features \(x.shape[x.rank - 1]) do not match weight [out, in] = \(inputs[1].shape)")
+      }
+      inFeatures = inputs[1].shape[1]
+      shape = x.shape.dropLast() + [inputs[1].shape[0]]
     }
+    guard inputs[1].dtype == .i8 else { throw error("weight must be i8, got \(inputs[1].dtype)") }
     guard inFeatures <= Self.maxQuantizedInFeatures else {
       throw error("input features \(inFeatures) exceed \(Self.maxQuantizedInFeatures) (int32 accumulators)")
     }
@@ -22,7 +35,7 @@ extension Rule {
       guard inputs[index].dtype == .f32 else {
         throw error("\(inputName(index)) must be f32, got \(inputs[index].dtype)")
       }
-      try requireShape(index, [outFeatures], "[out]")
+      try requireShape(index, [inputs[1].shape[0]], "[out]")
     }
     switch x.dtype {
     case .i8:
@@ -39,11 +52,9 @@ extension Rule {
       throw error("x must be f32 or i8, got \(x.dtype)")
     }
     try requireZeroPoint("out_zero_point")
-    guard node.attributes["out_scale"] != nil else {
-      return TensorType(.f32, x.shape.dropLast() + [outFeatures])
-    }
+    guard node.attributes["out_scale"] != nil else { return TensorType(.f32, shape) }
     try requireScale("out_scale")
-    return TensorType(.i8, x.shape.dropLast() + [outFeatures])
+    return TensorType(.i8, shape)
   }
 
   private func requireScale(_ name: String) throws(GraphError) {

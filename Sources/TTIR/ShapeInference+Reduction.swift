@@ -27,6 +27,12 @@ extension Rule {
         shape.append(1)
       }
     }
+    // A maximum, minimum or its index over no elements has no value (a sum is 0, a mean NaN).
+    if [.reduceMax, .reduceMin, .argmax].contains(node.op), !shape.contains(0),
+      let empty = reduced.sorted().first(where: { x.shape[$0] == 0 })
+    {
+      throw error("cannot reduce axis \(empty) of size 0 in \(x.shape)")
+    }
     return TensorType(node.op == .argmax ? .i64 : x.dtype, shape)
   }
 

@@ -227,7 +227,7 @@ struct Rule {
     case .attention: try inferAttention()
     case .conversion: try inferConversion()
     case .fusedElementwise: try inferFusedElementwise()
-    case .quantized: try inferQuantizedLinear()
+    case .quantized: try inferQuantized()
     case .resampling: try inferResize()
     }
   }

@@ -18,10 +18,10 @@ public enum Verifier {
     try checkQuantizedWeights(graph)
   }
 
-  /// A `quantized_linear` weight is a stored weight with values in −127...127: the int8 kernels
-  /// rely on it (docs/IR.md).
+  /// A `quantized_linear` or `quantized_conv2d` weight is a stored weight with values in
+  /// −127...127: the int8 kernels rely on it (docs/IR.md).
   private static func checkQuantizedWeights(_ graph: Graph) throws(GraphError) {
-    for node in graph.nodes where node.op == .quantizedLinear {
+    for node in graph.nodes where node.op.category == .quantized {
       guard let weight = graph.weights[node.inputs[1]] else {
         throw GraphError(
           node: node, "weight '\(node.inputs[1])' must be a stored weight, not a computed value")

@@ -50,29 +50,11 @@ public enum QuantizedLinear {
     var sums = [Int32](repeating: 0, count: max(n, 1))
     var accumulators = [Int32](repeating: 0, count: max(m * n, 1))
     tt_qgemm_row_sums(weight, n64, k64, k64, &sums)
-    func multiply(_ a: UnsafePointer<Int8>, scale: Float, zeroPoint: Int32) {
+    x.withInt8(count: m * k) { a, scale, zeroPoint in
       tt_qgemm(path.rawValue, m64, n64, k64, a, k64, weight, k64, sums, &accumulators, n64)
-      switch out {
-      case .float(let y):
-        tt_qlinear_epilogue(
-          accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, y, nil, 1, 0)
-      case .int8(let y, let outScale, let outZero):
-        tt_qlinear_epilogue(
-          accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, nil, y,
-          outScale,
-          Int32(outZero))
-      }
-    }
-    switch x {
-    case .float(let values):
-      var scale: Float = 1
-      var zeroPoint: Int32 = 0
-      tt_dynamic_qparams(values, m64 * k64, &scale, &zeroPoint)
-      var quantized = [Int8](repeating: 0, count: max(m * k, 1))
-      tt_quantize(values, m64 * k64, scale, zeroPoint, &quantized)
-      multiply(quantized, scale: scale, zeroPoint: zeroPoint)
-    case .int8(let values, let scale, let zeroPoint):
-      multiply(values, scale: scale, zeroPoint: Int32(zeroPoint))
+      tt_qlinear_epilogue(
+        accumulators, m64, n64, n64, sums, zeroPoint, scale, weightScales, bias, relu ? 1 : 0, out.floats,
+        out.int8s, out.scale, out.zeroPoint)
     }
   }
 
@@ -86,5 +68,46 @@ public enum QuantizedLinear {
     var sums = [Int32](repeating: 0, count: max(n, 1))
     tt_qgemm_row_sums(w, Int64(n), Int64(k), Int64(k), &sums)
     tt_qgemm(path.rawValue, Int64(m), Int64(n), Int64(k), a, Int64(k), w, Int64(k), sums, c, Int64(n))
+  }
+}
+
+extension QuantizedLinear.Input {
+  /// Calls `body` with the int8 values, scale and zero point of these `count` values: f32 values
+  /// are quantized first, with the per-tensor parameters `tt_dynamic_qparams` chooses.
+  func withInt8(count: Int, _ body: (UnsafePointer<Int8>, Float, Int32) -> Void) {
+    switch self {
+    case .float(let values):
+      var scale: Float = 1
+      var zeroPoint: Int32 = 0
+      tt_dynamic_qparams(values, Int64(count), &scale, &zeroPoint)
+      var quantized = [Int8](repeating: 0, count: max(count, 1))
+      tt_quantize(values, Int64(count), scale, zeroPoint, &quantized)
+      body(quantized, scale, zeroPoint)
+    case .int8(let values, let scale, let zeroPoint):
+      body(values, scale, Int32(zeroPoint))
+    }
+  }
+}
+
+extension QuantizedLinear.Output {
+  /// The f32 destination (nil for an int8 output).
+  var floats: UnsafeMutablePointer<Float>? {
+    if case .float(let y) = self { return y }
+    return nil
+  }
+  /// The int8 destination (nil for an f32 output).
+  var int8s: UnsafeMutablePointer<Int8>? {
+    if case .int8(let y, _, _) = self { return y }
+    return nil
+  }
+  /// The requantization scale (1 for an f32 output).
+  var scale: Float {
+    if case .int8(_, let scale, _) = self { return scale }
+    return 1
+  }
+  /// The requantization zero point (0 for an f32 output).
+  var zeroPoint: Int32 {
+    if case .int8(_, _, let zeroPoint) = self { return Int32(zeroPoint) }
+    return 0
   }
 }

@@ -17,7 +17,9 @@ public enum Softmax {
           let logS = Foundation.log(s)
           for l in 0..<length { out[base + l * inner] = (x[base + l * inner] - m) - logS }
         } else {
-          let r = s > 0 ? 1 / s : 0
+          // s is 0 only for a fully masked row (every element −inf: zeros); a NaN sum (a NaN in
+          // the row) makes every output NaN, as in compiled models.
+          let r = s == 0 ? 0 : 1 / s
           for l in 0..<length { out[base + l * inner] *= r }
         }
       }

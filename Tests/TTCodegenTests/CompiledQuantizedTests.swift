@@ -132,4 +132,52 @@ final class CompiledQuantizedTests: XCTestCase {
       try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([rows, 33], seed: 3)], cache: cache)
     }
   }
+
+  /// `quantized_conv2d` compiled: an int8 region (quantize → conv with padding, ReLU and an int8
+  /// output → grouped, strided conv with an f32 output) and a dynamic conv (f32 x, dilation, no
+  /// bias), at batch 1 and 3.
+  func testQuantizedConvolutionsStaticAndDynamic() throws {
+    func convolution(_ b: inout GraphBuilder, _ name: String, _ shape: [Int], bias: Bool, seed: UInt64)
+      -> [String]
+    {
+      let count = shape.reduce(1, *)
+      let weights = randomFloats(count, seed: seed).map { Int8(($0 * 127).rounded()) }
+      let scales = randomFloats(shape[0], seed: seed + 1).map { 0.01 + abs($0) * 0.02 }
+      let params = [
+        b.weight("\(name).w", TensorData(int8s: weights, shape: shape)),
+        b.weight("\(name).s", TensorData(scales, shape: [shape[0]])),
+      ]
+      return bias
+        ? params + [
+          b.weight("\(name).b", TensorData(randomFloats(shape[0], seed: seed + 2), shape: [shape[0]]))
+        ] : params
+    }
+    for batch in [1, 3] {
+      var b = GraphBuilder(name: "qconv")
+      let x = b.input("x", .f32, [batch, 3, 9, 7])
+      let q = b.add(
+        .quantizeLinear, [x], attributes: ["scale": .float(0.02), "zero_point": .int(-5)], name: "quantize")
+      let h = b.add(
+        .quantizedConv2d, [q] + convolution(&b, "c1", [6, 3, 3, 3], bias: true, seed: 3),
+        attributes: [
+          "padding": .ints([1, 1]), "x_scale": .float(0.02), "x_zero_point": .int(-5),
+          "out_scale": .float(0.05),
+          "out_zero_point": .int(-128), "relu": .bool(true),
+        ], name: "c1")
+      b.output(
+        b.add(
+          .quantizedConv2d, [h] + convolution(&b, "c2", [4, 3, 2, 2], bias: true, seed: 7),
+          attributes: [
+            "stride": .ints([2, 1]), "groups": .int(2), "x_scale": .float(0.05), "x_zero_point": .int(-128),
+          ], name: "c2"))
+      b.output(h)
+      b.output(
+        b.add(
+          .quantizedConv2d, [x] + convolution(&b, "c3", [5, 3, 3, 3], bias: false, seed: 11),
+          attributes: ["dilation": .ints([2, 2]), "padding": .ints([1, 2])], name: "c3"))
+      let graph = try b.build()
+      try assertCompiledMatchesInterpreter(
+        graph, ["x": randomTensor([batch, 3, 9, 7], seed: 4, low: -2, high: 3)], cache: cache)
+    }
+  }
 }

@@ -198,6 +198,23 @@ final class CompiledVsInterpreterTests: XCTestCase {
     XCTAssertEqual(Array(rows[0..<4]), [0, 0, 0, 0])
   }
 
+  /// The compiled last-axis softmax (vectorized rows) over odd row lengths, rows of very different
+  /// magnitudes and blocked (−∞) positions agrees with the interpreter.
+  func testLastAxisSoftmaxOverOddLengths() throws {
+    var b = GraphBuilder(name: "softmax_lengths")
+    var inputs: [String: InterpreterTensor] = [:]
+    for length in [1, 3, 17, 63, 65, 257] {
+      let x = b.input("x\(length)", .f32, [3, length])
+      b.output(b.add(.softmax, [x]))
+      var values = randomFloats(3 * length, seed: UInt64(length)).map { $0 * 30 }
+      // Row 1: every third position blocked; row 2: large, close values.
+      for j in stride(from: 0, to: length, by: 3) { values[length + j] = -.infinity }
+      for j in 0..<length { values[2 * length + j] = 1e4 + Float(j % 5) }
+      inputs["x\(length)"] = InterpreterTensor(values, shape: [3, length])
+    }
+    try assertCompiledMatchesInterpreter(try b.build(), inputs, cache: cache)
+  }
+
   func testDataMovementAndConversionOps() throws {
     var b = GraphBuilder(name: "movement")
     let x = b.input("x", .f32, [2, 3, 4])

@@ -119,4 +119,53 @@ final class EngineAgreementTests: XCTestCase {
     XCTAssertEqual(results[2], [Int64.min + 2])
     XCTAssertEqual(results[3], [Int64.max, 27])  // MAX^MAX saturates at MAX; 3³ = 27
   }
+
+  /// docs/IR.md, "NaN and overflow": `reduce_max`/`reduce_min` keep a NaN and reach ±inf (the
+  /// compiled ones started from ∓FLT_MAX and skipped NaN); a softmax row holding a NaN is all NaN
+  /// (the interpreter zeroed its finite elements, compiled code took an all-NaN row for a masked
+  /// one). Graph-fuzzer findings s1_3825, s1_5519, s1_9616, s1_10036.
+  func testNaNAndInfinityInReductionsAndSoftmaxAgreeInBothEngines() throws {
+    var builder = GraphBuilder(name: "nan-rows")
+    let x = builder.input("x", .f32, [4, 3])
+    for op in [Op.reduceMax, .reduceMin] {
+      builder.output(builder.add(op, [x], attributes: ["axes": .ints([1])], name: op.rawValue))
+    }
+    builder.output(builder.add(.softmax, [x], name: "softmax"))
+    builder.output(builder.add(.logSoftmax, [x], name: "log_softmax"))
+    let graph = try builder.build()
+    let nan = Float.nan
+    let values: [Float] = [
+      nan, 1, 2, -.infinity, -.infinity, -.infinity, nan, nan, nan, .infinity, .infinity, 0,
+    ]
+    let input = InterpreterTensor(values, shape: [4, 3])
+    let interpreted = try Interpreter(graph: graph).run(["x": input])
+    let compiled = try load(graph).run([input.tensorData])
+    // Equal, NaN for NaN (bit patterns aside).
+    func same(_ a: [Float], _ b: [Float]) -> Bool {
+      a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+    for (index, info) in graph.outputs.enumerated() {
+      let (i, c) = (interpreted[info.name]!.floats(), compiled[index].floats())
+      XCTAssertTrue(same(i, c), "\(info.name): interpreter \(i), compiled \(c)")
+    }
+    XCTAssertTrue(same(interpreted["reduce_max"]!.floats(), [nan, -.infinity, nan, .infinity]))
+    XCTAssertTrue(same(interpreted["reduce_min"]!.floats(), [nan, -.infinity, nan, 0]))
+    let softmax = interpreted["softmax"]!.floats()
+    XCTAssertTrue(softmax[0..<3].allSatisfy(\.isNaN) && softmax[6..<9].allSatisfy(\.isNaN))
+    XCTAssertEqual(Array(softmax[3..<6]), [0, 0, 0])  // a fully masked row
+  }
+
+  /// `reduce_max`, `reduce_min` and `argmax` over an empty axis have no value: shape inference
+  /// refuses them for every engine (the compiled code returned −FLT_MAX, the interpreter refused).
+  func testMaximumOverAnEmptyAxisIsRefused() throws {
+    for op in [Op.reduceMax, .reduceMin, .argmax] {
+      var builder = GraphBuilder(name: "empty-axis")
+      let x = builder.input("x", .f32, [0, 3])
+      let attributes: [String: AttributeValue] = op == .argmax ? ["axis": .int(0)] : ["axes": .ints([0])]
+      builder.output(builder.add(op, [x], attributes: attributes, name: "y"))
+      XCTAssertThrowsError(try builder.build()) {
+        XCTAssertEqual("\($0)", "node 'y' (\(op.rawValue)): cannot reduce axis 0 of size 0 in [0, 3]")
+      }
+    }
+  }
 }

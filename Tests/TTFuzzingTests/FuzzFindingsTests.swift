@@ -31,7 +31,8 @@ final class FuzzFindingsTests: XCTestCase {
   /// NaN in the other. Now both overflow to inf (docs/IR.md, "NaN and overflow").
   func testGraphFuzzerFindingExpOverflowAgreesInBothEngines() throws {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    let graph = try ModelFile.load(from: repository.appendingPathComponent("Findings/graph-exp-overflow.json"))
+    let graph = try ModelFile.load(
+      from: repository.appendingPathComponent("Findings/graph-exp-overflow.json"))
     var random = FuzzRandom(seed: 36)
     let drawn = GraphCampaign.input(graph.inputs[0].type, random: &random).floats()
     let values = [1e4, 100, 88.8, -1e4] + drawn.dropFirst(4)
@@ -42,7 +43,24 @@ final class FuzzFindingsTests: XCTestCase {
     defer { removeDirectory(cache) }
     let part = GraphCampaign.Part(graph: graph, inputs: inputs, expected: expected)
     for optimized in [false, true] {
-      try GraphCampaign(cacheDirectory: cache.path).compareCompiled([part], optimized: optimized, name: "finding")
+      try GraphCampaign(cacheDirectory: cache.path).compareCompiled(
+        [part], optimized: optimized, name: "finding")
+    }
+  }
+
+  /// Every graph-fuzzer finding of the regression corpus (Findings/*.json with its inputs; what
+  /// each was, in Findings/README.txt) agrees compiled at -O0 and -O2 with the interpreter, all
+  /// compiled together as one library per level.
+  func testEveryFixedGraphFindingAgreesInBothEngines() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "Findings")
+    let findings = try GraphFinding.all(in: folder)
+    XCTAssertGreaterThanOrEqual(findings.count, 20)
+    let cache = try makeTemporaryDirectory("ttc-fuzz-findings")
+    defer { removeDirectory(cache) }
+    for optimized in [false, true] {
+      try GraphCampaign(cacheDirectory: cache.path).compare(
+        findings.map(\.finding), optimized: optimized, name: "findings")
     }
   }
 

@@ -82,7 +82,7 @@ final class ElementwiseShapeTests: XCTestCase {
   }
 
   func testCategoriesCoverEveryOp() {
-    XCTAssertEqual(Op.allCases.count, 52)
+    XCTAssertEqual(Op.allCases.count, 53)
     XCTAssertEqual(Op.allCases.filter(\.isElementwise).count, 23)
     XCTAssertEqual(Op.leakyRelu.rawValue, "leaky_relu")
     XCTAssertEqual(Op.scaledDotProductAttention.rawValue, "scaled_dot_product_attention")

@@ -98,7 +98,7 @@ final class ModelFileLoadErrorTests: XCTestCase {
     try assertLoadFails(
       model(nodes: #"[{"name": "s", "op": "swish", "inputs": ["x"], "outputs": ["y"]}]"#),
       "node 's': unknown op 'swish' (supported ops: neg, exp, log,", "scaled_dot_product_attention",
-      "dequantize_linear, sparse_linear, fused_elementwise, quantized_linear, mod, resize)")
+      "dequantize_linear, sparse_linear, fused_elementwise, quantized_linear, mod, resize, quantized_conv2d)")
   }
 
   func testMissingAttribute() throws {

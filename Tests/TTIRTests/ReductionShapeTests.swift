@@ -121,6 +121,7 @@ final class ReductionShapeTests: XCTestCase {
       .dequantizeLinear: ([t(.i8, 2)], ["scale": 1.0, "zero_point": 0]),
       .fusedElementwise: ([t(.f32, 2), t(.f32, 1)], ["program": "add x0 x1; relu t0"]),
       .quantizedLinear: ([t(.f32, 2, 2), t(.i8, 3, 2), t(.f32, 3)], [:]),
+      .quantizedConv2d: ([t(.f32, 1, 2, 5, 5), t(.i8, 3, 2, 3, 3), t(.f32, 3)], [:]),
     ]
     XCTAssertEqual(Set(examples.keys), Set(Op.allCases))
     for (op, example) in examples {

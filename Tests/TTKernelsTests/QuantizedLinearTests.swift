@@ -5,8 +5,8 @@ import XCTest
 /// The int8 kernels of Runtime/tt_qgemm.c: every instruction-set path this CPU runs, against a
 /// plain integer loop, and the quantization arithmetic of docs/IR.md.
 final class QuantizedLinearTests: XCTestCase {
-  /// Deterministic bytes from a linear congruential generator.
-  private struct Bytes {
+  /// Deterministic bytes from a linear congruential generator (QuantizedConvolutionTests too).
+  struct Bytes {
     var state: UInt64
     mutating func next() -> UInt8 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -27,7 +27,7 @@ final class QuantizedLinearTests: XCTestCase {
   }
 
   /// The paths to test: each one the CPU can run (the portable one always).
-  private var runnablePaths: [QuantizedLinear.KernelPath] {
+  static var runnablePaths: [QuantizedLinear.KernelPath] {
     [.portable, .avx2, .avx512VNNI].filter { $0.resolved == $0 }
   }
 
@@ -42,7 +42,7 @@ final class QuantizedLinearTests: XCTestCase {
       let a = (0..<m * k).map { _ in Int8(bitPattern: bytes.next()) }
       let w = (0..<n * k).map { _ in Int8(Int(bytes.next() % 255) - 127) }
       let expected = reference(a, w, m: m, n: n, k: k)
-      for path in runnablePaths {
+      for path in Self.runnablePaths {
         var c = [Int32](repeating: -1, count: m * n)
         QuantizedLinear.gemm(a, w, m: m, n: n, k: k, &c, path: path)
         XCTAssertEqual(c, expected, "\(path.name) m=\(m) n=\(n) k=\(k)")
@@ -58,7 +58,7 @@ final class QuantizedLinearTests: XCTestCase {
       let a = (0..<m * k).map { _ in bytes.next() & 1 == 0 ? Int8(-128) : 127 }
       let w = (0..<n * k).map { _ in bytes.next() & 1 == 0 ? Int8(-127) : 127 }
       let expected = reference(a, w, m: m, n: n, k: k)
-      for path in runnablePaths {
+      for path in Self.runnablePaths {
         var c = [Int32](repeating: 0, count: m * n)
         QuantizedLinear.gemm(a, w, m: m, n: n, k: k, &c, path: path)
         XCTAssertEqual(c, expected, "\(path.name) m=\(m) n=\(n) k=\(k)")
@@ -67,7 +67,7 @@ final class QuantizedLinearTests: XCTestCase {
       let worst = reference(
         [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k)
       XCTAssertEqual(worst[0], Int32(128 * 127 * k))
-      for path in runnablePaths {
+      for path in Self.runnablePaths {
         var c = [Int32](repeating: 0, count: m * n)
         QuantizedLinear.gemm(
           [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k, &c,
@@ -80,10 +80,34 @@ final class QuantizedLinearTests: XCTestCase {
   func testThisMachineRunsItsBestPath() {
     // Recorded in the test log so a run shows which paths were exercised.
     print(
-      "int8 kernel paths run here: \(runnablePaths.map(\.name)); automatic: \(QuantizedLinear.KernelPath.automatic.resolved.name)"
+      "int8 kernel paths run here: \(Self.runnablePaths.map(\.name)); automatic: \(QuantizedLinear.KernelPath.automatic.resolved.name)"
     )
     XCTAssertEqual(QuantizedLinear.KernelPath.portable.resolved, .portable)
-    XCTAssertTrue(runnablePaths.contains(QuantizedLinear.KernelPath.automatic.resolved))
+    XCTAssertTrue(Self.runnablePaths.contains(QuantizedLinear.KernelPath.automatic.resolved))
+  }
+
+  /// `tt_dynamic_qparams` (docs/IR.md, dynamic `quantized_linear`): the range [min(x, 0), max(x, 0)]
+  /// over the finite values, at lengths around its 16-wide loop, with ±inf and NaN anywhere.
+  func testDynamicParametersSkipValuesThatAreNotFinite() {
+    var bytes = Bytes(state: 3)
+    for count in [0, 1, 3, 15, 16, 17, 33, 100] {
+      for shift: Float in [0, 5, -5] {
+        var x = (0..<count).map { _ in Float(Int(bytes.next()) - 128) / 16 + shift }
+        for (index, special) in [Float.infinity, -.infinity, .nan].enumerated() where index * 7 < count {
+          x[index * 7] = special
+        }
+        let finite = x.filter(\.isFinite)
+        let (lo, hi) = (min(finite.min() ?? 0, 0), max(finite.max() ?? 0, 0))
+        var expectedScale = (hi - lo) / 255
+        if !(expectedScale > 0) || !expectedScale.isFinite { expectedScale = 1 }
+        let expectedZero = Int32(min(max((-128 - lo / expectedScale).rounded(.toNearestOrEven), -128), 127))
+        var scale: Float = 0
+        var zeroPoint: Int32 = 0
+        tt_dynamic_qparams(x, Int64(count), &scale, &zeroPoint)
+        XCTAssertEqual(scale, expectedScale, "count \(count), shift \(shift)")
+        XCTAssertEqual(zeroPoint, expectedZero, "count \(count), shift \(shift)")
+      }
+    }
   }
 
   /// quantize rounds x / scale half to even, adds the zero point, clamps; NaN gives the zero point.
@@ -121,7 +145,7 @@ final class QuantizedLinearTests: XCTestCase {
         expectedI8[i * n + j] = Int8(min(max(q, -128), 127))
       }
     }
-    for path in runnablePaths {
+    for path in Self.runnablePaths {
       var f32 = [Float](repeating: 0, count: m * n)
       var i8 = [Int8](repeating: 0, count: m * n)
       x.withUnsafeBufferPointer { xs in
@@ -174,7 +198,7 @@ final class QuantizedLinearTests: XCTestCase {
         tt_qlinear_epilogue(
           acc, Int64(m), Int64(n), Int64(n), sums, Int32(xZero), 0.04, scales, b, Int32(relu), nil,
           &expected.1, outScale, 3)
-        for path in runnablePaths {
+        for path in Self.runnablePaths {
           var f32 = [Float](repeating: -1, count: m * n)
           var i8 = [Int8](repeating: -1, count: m * n)
           var scratch = [Int32](repeating: 0, count: m * n)

@@ -155,4 +155,46 @@ final class ImporterErrorTests: XCTestCase {
     XCTAssertEqual(graph.outputs[0].type.shape, [3, 2])
     XCTAssertEqual(graph.inputs.map(\.name), ["x"])
   }
+
+  /// Sizes and counts in a hostile file are refused before any arithmetic overflows or any
+  /// large allocation (found or suggested by the `onnx` fuzz target).
+  func testHostileSizesAndCountsAreRefused() {
+    func model(_ op: String, _ inputs: [(String, TensorData)], attributes: [Onnx_AttributeProto] = [])
+      -> ONNXModelBuilder
+    {
+      var model = ONNXModelBuilder()
+      model.input("x", [2, 3])
+      for (name, data) in inputs { model.initializer(name, data) }
+      model.node(op, ["x"] + inputs.map(\.0), ["y"], name: "n", attributes: attributes)
+      model.output("y")
+      return model
+    }
+    let huge = Int64(1) << 40
+    assertFails("node 'n' (Reshape, opset 17): cannot reshape [2, 3] to [\(huge), \(huge), -1]") {
+      _ = try model("Reshape", [("s", TensorData(int64s: [huge, huge, -1], shape: [3]))]).importGraph()
+    }
+    assertFails(
+      "(Expand, opset 17): the expanded tensor of shape [1073741824, 2, 3] is larger than the 67108864"
+    ) {
+      _ = try model("Expand", [("s", TensorData(int64s: [1 << 30, 1, 1], shape: [3]))]).importGraph()
+    }
+    assertFails("(Tile, opset 17): repeats [1, 100000] make more than 65536 copies") {
+      _ = try model("Tile", [("r", TensorData(int64s: [1, 100_000], shape: [2]))]).importGraph()
+    }
+    assertFails("(Resize, opset 17): scale 3e+38 makes axis 1 too long") {
+      _ = try model(
+        "Resize", [("roi", TensorData([], shape: [0])), ("scales", TensorData([1, 3e38], shape: [2]))]
+      ).importGraph()
+    }
+    var filled = ONNXModelBuilder()
+    filled.initializer("s", TensorData(int64s: [1 << 20, 1 << 20], shape: [2]))
+    filled.node("ConstantOfShape", ["s"], ["y"], name: "n")
+    filled.output("y")
+    assertFails("(ConstantOfShape, opset 17): the output of shape [1048576, 1048576] is larger than") {
+      _ = try filled.importGraph()
+    }
+    var split = model("Split", [])
+    split.graph.node[0].output = []
+    assertFails("node 'n' (Split, opset 17): has no outputs") { _ = try split.importGraph() }
+  }
 }

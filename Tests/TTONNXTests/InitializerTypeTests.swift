@@ -5,26 +5,30 @@ import XCTest
 
 @testable import TTONNX
 
+/// A tensor proto of ONNX element type `type`, its data set by `fill`.
+private func tensor(
+  _ name: String, _ type: Int32, _ dims: [Int64], _ fill: (inout Onnx_TensorProto) -> Void
+) -> Onnx_TensorProto {
+  var proto = Onnx_TensorProto()
+  proto.name = name
+  proto.dataType = type
+  proto.dims = dims
+  fill(&proto)
+  return proto
+}
+
+/// A `UINT8` tensor proto holding `values` as raw data.
+private func uint8Tensor(_ name: String, _ values: [UInt8], _ dims: [Int64]) -> Onnx_TensorProto {
+  tensor(name, ONNXDataType.uint8, dims) { $0.rawData = Data(values) }
+}
+
+private func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> Data {
+  Data(values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
+}
+
 /// Initializers and inputs of the ONNX element types the IR lacks are stored as the nearest IR
 /// dtype: DOUBLE → f32 (rounded), BFLOAT16 → f32 (exact), UINT8 → i32 (exact).
 final class InitializerTypeTests: XCTestCase {
-  private func tensor(
-    _ name: String, _ type: Int32, _ dims: [Int64], _ fill: (inout Onnx_TensorProto) -> Void
-  )
-    -> Onnx_TensorProto
-  {
-    var proto = Onnx_TensorProto()
-    proto.name = name
-    proto.dataType = type
-    proto.dims = dims
-    fill(&proto)
-    return proto
-  }
-
-  private func littleEndian<T: FixedWidthInteger>(_ values: [T]) -> Data {
-    Data(values.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
-  }
-
   func testDoubleBFloat16AndUInt8InitializersFromRawDataAndTypedFields() throws {
     let doubles = [0.1, -2.5, 1e300, 3.0]
     // bfloat16 bits: 1.0 = 0x3F80, -2.0 = 0xC000, 0.5 = 0x3F00, 3.0 = 0x4040.
@@ -68,11 +72,7 @@ final class InitializerTypeTests: XCTestCase {
         $0.rawData = littleEndian([UInt16(0x3F80), 0x4000, 0x3F00])
       })
     model.node("Mul", ["x", "scale"], ["scaled"])
-    var to = Onnx_AttributeProto()
-    to.name = "to"
-    to.type = .int
-    to.i = Int64(ONNXDataType.float)
-    model.node("Cast", ["q"], ["qf"], attributes: [to])
+    model.node("Cast", ["q"], ["qf"], attributes: [Attribute.int("to", Int(ONNXDataType.float))])
     model.node("Add", ["scaled", "qf"], ["y"])
     model.output("y")
     let graph = try model.importGraph()
@@ -114,11 +114,7 @@ final class PerAxisQuantizationTests: XCTestCase {
     model.input("x", [1, 2])
     model.initializer("wq", TensorData(int8s: [10, -20, 30, 127, -128, 0], shape: [2, 3]))
     model.initializer("ws", TensorData([0.5, 0.25, 2], shape: [3]))
-    var axis = Onnx_AttributeProto()
-    axis.name = "axis"
-    axis.type = .int
-    axis.i = 1
-    model.node("DequantizeLinear", ["wq", "ws"], ["w"], attributes: [axis])
+    model.node("DequantizeLinear", ["wq", "ws"], ["w"], attributes: [Attribute.int("axis", 1)])
     model.node("MatMul", ["x", "w"], ["y"])
     model.output("y")
     let graph = try model.importGraph()
@@ -131,5 +127,101 @@ final class PerAxisQuantizationTests: XCTestCase {
     XCTAssertThrowsError(try wrong.importGraph()) {
       XCTAssertTrue("\($0)".contains("per-axis scale has 2 values for axis 1 of length 3"), "\($0)")
     }
+  }
+}
+
+/// `UINT8` `QuantizeLinear`/`DequantizeLinear`: values and zero points in 0...255, held as `i32`.
+final class UInt8QuantizationTests: XCTestCase {
+  /// ONNX's `clamp(roundEven(x / scale) + zero_point, 0, 255)`.
+  private func quantized(_ x: Float, _ scale: Float, _ zeroPoint: UInt8) -> Float {
+    max(0, min(255, (x / scale).rounded(.toNearestOrEven) + Float(zeroPoint)))
+  }
+
+  func testPerTensorAndPerAxisFollowTheFormula() throws {
+    let scales: [Float] = [0.1, 0.5, 0.02]
+    let zeroPoints: [UInt8] = [0, 255, 17]
+    var model = ONNXModelBuilder(opset: 13)
+    model.input("x", [2, 3, 2])
+    model.initializer("s", TensorData([0.25], shape: []))
+    model.graph.initializer.append(uint8Tensor("z", [130], []))
+    model.initializer("sa", TensorData(scales, shape: [3]))
+    model.graph.initializer.append(uint8Tensor("za", zeroPoints, [3]))
+    model.node("QuantizeLinear", ["x", "s", "z"], ["q"])
+    model.node("DequantizeLinear", ["q", "s", "z"], ["y"])
+    model.node("QuantizeLinear", ["x", "sa", "za"], ["qa"])  // axis 1 by default
+    model.node("DequantizeLinear", ["qa", "sa", "za"], ["ya"])
+    for name in ["q", "y", "qa", "ya"] { model.output(name) }
+    let graph = try model.importGraph()
+    XCTAssertEqual(graph.outputs.map(\.type.dtype), [.i32, .f32, .i32, .f32])
+    let x: [Float] = [0.05, -0.15, 31.25, -32.75, 2.5, -1, 0.3, 12.7, 0.75, 100, -0.01, 3]
+    let outputs = try Interpreter(graph: graph).run(["x": InterpreterTensor(x, shape: [2, 3, 2])])
+    let q = x.map { quantized($0, 0.25, 130) }
+    let qa = x.indices.map { quantized(x[$0], scales[$0 / 2 % 3], zeroPoints[$0 / 2 % 3]) }
+    XCTAssertEqual(outputs["q"]!.floats(), q)
+    XCTAssertEqual(outputs["y"]!.floats(), q.map { ($0 - 130) * 0.25 })
+    XCTAssertEqual(outputs["qa"]!.floats(), qa)
+    XCTAssertEqual(
+      outputs["ya"]!.floats(),
+      qa.indices.map { (qa[$0] - Float(zeroPoints[$0 / 2 % 3])) * scales[$0 / 2 % 3] })
+    XCTAssertEqual(q.filter { $0 == 0 || $0 == 255 }.count, 3, "both bounds are reached")
+  }
+
+  func testWithoutAZeroPointTheOutputIsUInt8() throws {
+    var model = ONNXModelBuilder(opset: 13)
+    model.input("x", [4])
+    model.initializer("s", TensorData([0.5], shape: []))
+    model.node("QuantizeLinear", ["x", "s"], ["q"])
+    model.output("q")
+    let graph = try model.importGraph()
+    let q = try Interpreter(graph: graph).run(["x": InterpreterTensor([-3, 0.75, 1.25, 500], shape: [4])])[
+      "q"]!
+    XCTAssertEqual(q.int64s(), [0, 2, 2, 255])
+  }
+
+  func testUInt8WeightsDequantizedPerAxisFoldToAConstant() throws {
+    var model = ONNXModelBuilder(opset: 13)
+    model.input("x", [1, 2])
+    model.graph.initializer.append(uint8Tensor("wq", [10, 20, 255, 0, 128, 7], [2, 3]))
+    model.initializer("ws", TensorData([0.5, 0.25, 2], shape: [3]))
+    model.graph.initializer.append(uint8Tensor("wz", [10, 128, 7], [3]))
+    model.node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], attributes: [Attribute.int("axis", 1)])
+    model.node("MatMul", ["x", "w"], ["y"])
+    model.output("y")
+    let graph = try model.importGraph()
+    XCTAssertEqual(graph.nodes.map(\.op), [.linear], "the weights folded to a constant")
+    let y = try Interpreter(graph: graph).run(["x": InterpreterTensor([1, 2], shape: [1, 2])])["y"]!.floats()
+    // w = [[0, -27, 496], [-5, 0, 0]]
+    XCTAssertEqual(y, [-10, -27, 496])
+  }
+
+  func testZeroPointTypesThatDoNotFitAreRefused() throws {
+    var model = ONNXModelBuilder(opset: 13)
+    model.input("x", [2])
+    model.initializer("s", TensorData([0.5], shape: []))
+    model.initializer("zi", TensorData(int32s: [3], shape: []))
+    model.graph.initializer.append(uint8Tensor("zu", [3], []))
+    model.initializer("q8", TensorData(int8s: [1, 2], shape: [2]))
+    var wide = model
+    wide.node("QuantizeLinear", ["x", "s", "zi"], ["q"], name: "wide")
+    wide.output("q")
+    assertFails(
+      "node 'wide' (QuantizeLinear, opset 13): quantization to INT32 is not supported (INT8, UINT8)"
+    ) {
+      _ = try wide.importGraph()
+    }
+    var mixed = model
+    mixed.node("DequantizeLinear", ["q8", "s", "zu"], ["y"], name: "mixed")
+    mixed.output("y")
+    assertFails(
+      "node 'mixed' (DequantizeLinear, opset 13): the zero point's type UINT8 differs from the input's INT8"
+    ) {
+      _ = try mixed.importGraph()
+    }
+    var conflicting = model
+    conflicting.node(
+      "QuantizeLinear", ["x", "s", "zu"], ["q"], name: "conflict",
+      attributes: [Attribute.int("output_dtype", Int(ONNXDataType.int8))])
+    conflicting.output("q")
+    assertFails("output_dtype INT8 differs from the zero point's type") { _ = try conflicting.importGraph() }
   }
 }

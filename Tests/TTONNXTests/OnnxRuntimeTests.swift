@@ -23,7 +23,7 @@ final class OnnxRuntimeTests: XCTestCase {
 
   func testHelperModelsAgreeWithOnnxRuntimeInBothEngines() throws {
     try ReferencePython.runScript("make_helper_models.py", [folder.path])
-    for name in ["mlp", "lenet", "transformer_block", "cnn_bn", "torch_encoder"] {
+    for name in ["mlp", "lenet", "transformer_block", "cnn_bn", "torch_encoder", "uint8_quantized"] {
       let case_ = folder.appendingPathComponent(name)
       let input = try ONNXTensorFile.read(case_.appendingPathComponent("input_0.pb"))
       let expected = try ONNXTensorFile.read(case_.appendingPathComponent("ort_output_0.pb"))
@@ -32,8 +32,9 @@ final class OnnxRuntimeTests: XCTestCase {
       let interpreted = try Interpreter(graph: graph).run([graph.inputs[0].name: InterpreterTensor(input)])
       assertClose(
         interpreted[graph.outputs[0].name]!.tensorData, expected, "\(name) interpreter vs onnxruntime")
-      // The CNN and the encoder are compiled at -O2 (batch-norm folding, fusion), the others as imported.
-      let optimized = name == "cnn_bn" || name == "torch_encoder"
+      // The CNN and the transformers are compiled at -O2 (batch-norm folding, fusion), the others
+      // as imported.
+      let optimized = ["cnn_bn", "torch_encoder", "transformer_block"].contains(name)
       let pipeline = try Pipeline.level(.O2, options: PassOptions(evaluator: Interpreter.evaluate))
       let compiledGraph = optimized ? try PassManager(pipeline: pipeline).run(graph).graph : graph
       let artifact = try ModelCompiler.compile(
@@ -55,6 +56,19 @@ final class OnnxRuntimeTests: XCTestCase {
         XCTAssertFalse(
           graph.nodes.contains { $0.op == .gather || $0.op == .concat }, "shape arithmetic folded")
         XCTAssertTrue(graph.nodes.contains { $0.op == .erf })
+        // -O2 fuses the attention (MatMul/Div/Add/Softmax/MatMul) and the erf GELU, which lands
+        // in the epilogue of the first feed-forward product.
+        XCTAssertEqual(compiledGraph.nodes.filter { $0.op == .scaledDotProductAttention }.count, 1)
+        XCTAssertEqual(
+          compiledGraph.nodes.filter { [.softmax, .erf, .matmul].contains($0.op) }.map(\.description), [])
+        XCTAssertEqual(
+          compiledGraph.nodes.filter { $0.string("epilogue")?.contains("gelu") ?? false }.count, 1,
+          "the GELU is fused into the first feed-forward linear")
+      }
+      if name == "uint8_quantized" {
+        // UINT8 weights dequantized per axis fold into the product's constant weight.
+        XCTAssertEqual(graph.nodes.filter { $0.op == .linear }.count, 1)
+        XCTAssertEqual(graph.nodes.filter { $0.op == .quantizeLinear }.count, 6, "1 + 4 channels + 1")
       }
     }
   }

@@ -268,3 +268,81 @@ final class QuantizationAfterFusionTests: XCTestCase {
     XCTAssertEqual(try Int8Quantizer.quantize(other, ranges: nil).layers, 2, "the first layer stays f32")
   }
 }
+
+/// A seeded CNN on [batch, 2, 6, 6]: `conv1 (2→4, 3×3, pad 1) → relu → conv2 (4→6, 3×3, stride 2)
+/// → relu → flatten → fc (24→3)`.
+private enum TinyCNN {
+  static func graph(batch: Int = 4) throws -> Graph {
+    var random = SeededValues(seed: 5)
+    var b = GraphBuilder(name: "tiny-cnn")
+    var h = b.input("x", .f32, [batch, 2, 6, 6])
+    for (index, (inChannels, outChannels, stride, padding)) in [(2, 4, 1, 1), (4, 6, 2, 0)].enumerated() {
+      let layer = "conv\(index + 1)"
+      let w = b.weight(
+        "\(layer).weight",
+        TensorData(
+          random.next(outChannels * inChannels * 9, scale: 0.5), shape: [outChannels, inChannels, 3, 3]))
+      let bias = b.weight(
+        "\(layer).bias", TensorData(random.next(outChannels, scale: 0.1), shape: [outChannels]))
+      h = b.add(
+        .conv2d, [h, w, bias],
+        attributes: ["stride": .ints([stride, stride]), "padding": .ints([padding, padding])],
+        name: layer)
+      h = b.add(.relu, [h], name: "relu\(index + 1)")
+    }
+    h = b.add(.flatten, [h], name: "flatten")
+    let w = b.weight("fc.weight", TensorData(random.next(24 * 3, scale: 0.4), shape: [24, 3]))
+    b.output(b.add(.linear, [h, w], name: "fc"))
+    return try b.build()
+  }
+
+  static func samples(_ count: Int) -> [Float] {
+    var random = SeededValues(seed: 13)
+    return random.next(count * 72, scale: 1)
+  }
+}
+
+final class ConvolutionQuantizationTests: XCTestCase {
+  func testDynamicInt8QuantizesConvolutionsWithTheirGeometry() throws {
+    let graph = try TinyCNN.graph()
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: nil)
+    XCTAssertEqual(layers, 3)
+    XCTAssertEqual(
+      quantized.nodes.map(\.op), [.quantizedConv2d, .quantizedConv2d, .flatten, .quantizedLinear])
+    XCTAssertEqual(quantized.nodes.map { $0.bool("relu") ?? false }, [true, true, false, false])
+    XCTAssertEqual(quantized.nodes[1].ints("stride"), [2, 2])
+    XCTAssertEqual(quantized.weights["conv1.weight.int8"]?.type, TensorType(.i8, [4, 2, 3, 3]))
+    XCTAssertEqual(quantized.weights["conv1.weight.scale"]?.type, TensorType(.f32, [4]))
+    XCTAssertNil(quantized.weights["conv1.weight"])
+    let x = TinyCNN.samples(4)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.03)
+  }
+
+  /// conv1 feeds conv2 only: it writes int8 (requantized in its epilogue); conv2 feeds `flatten`,
+  /// so it writes f32, and the linear layer quantizes its input again.
+  func testStaticInt8KeepsInt8BetweenConvolutions() throws {
+    let graph = try TinyCNN.graph()
+    let samples = try NumpyFile(shape: [32, 2, 6, 6], elements: .float32(TinyCNN.samples(32)))
+    let ranges = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: ranges)
+    XCTAssertEqual(layers, 3)
+    XCTAssertEqual(
+      quantized.nodes.map(\.op),
+      [.quantizeLinear, .quantizedConv2d, .quantizedConv2d, .flatten, .quantizeLinear, .quantizedLinear])
+    let types = try quantized.valueTypes()
+    XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .f32, .f32, .i8, .f32])
+    let x = TinyCNN.samples(4)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.05)
+  }
+
+  /// After `-O2` a convolution's ReLU is its epilogue; it becomes the `relu` flag.
+  func testConvolutionEpilogueAfterFusion() throws {
+    let fused = try PassManager(pipeline: .level(.O2)).run(try TinyCNN.graph()).graph
+    let (quantized, _) = try Int8Quantizer.quantize(fused, ranges: nil)
+    let convolutions = quantized.nodes.filter { $0.op == .quantizedConv2d }
+    XCTAssertEqual(convolutions.count, 2, "\(quantized.nodes.map(\.op))")
+    XCTAssertEqual(convolutions.map { $0.bool("relu") ?? false }, [true, true])
+    let x = TinyCNN.samples(4)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(try TinyCNN.graph(), x)), 0.03)
+  }
+}

@@ -101,12 +101,15 @@ extension Emission {
       outStrides[axis] = running
       running *= x[axis]
     }
-    // The lowest and highest values of the element type (f16 was refused above).
-    let (lowest, highest) = xType.dtype == .f32 ? ("-FLT_MAX", "FLT_MAX") : CSyntax.integerBounds(xType.dtype)
+    // The identities of max and min (f16 was refused above): ∓inf for f32, whose comparisons also
+    // take a NaN and keep it (docs/IR.md: a NaN among the reduced elements gives NaN).
+    let float = xType.dtype == .f32
+    let (lowest, highest) = float ? ("-INFINITY", "INFINITY") : CSyntax.integerBounds(xType.dtype)
+    let orNaN = { (v: String) in float ? " || \(v) != \(v)" : "" }
     let (initial, update): (String, (String, String) -> String) =
       switch node.op {
-      case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc) ? \(v) : \(acc);" })
-      case .reduceMin: (highest, { acc, v in "\(acc) = \(v) < \(acc) ? \(v) : \(acc);" })
+      case .reduceMax: (lowest, { acc, v in "\(acc) = \(v) > \(acc)\(orNaN(v)) ? \(v) : \(acc);" })
+      case .reduceMin: (highest, { acc, v in "\(acc) = \(v) < \(acc)\(orNaN(v)) ? \(v) : \(acc);" })
       // Integer sums wrap (docs/IR.md), computed on unsigned values as C leaves overflow undefined.
       default:
         xType.dtype.isFloatingPoint

@@ -69,16 +69,12 @@ extension Emission {
     }
     let padding = pair("padding", [0, 0])
     if node.op == .conv2d {
-      let s = node.convolutionShape(x: x, weight: context.inputTypes[1].shape, y: outShape)
-      let shape = [
-        s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow,
-      ]
       let bias = node.ownInputs.count > 2 ? inputs[2] : "0"
       let residual = gemmEpilogue?.residual ?? "0"
       let activation = gemmEpilogue?.activation ?? "TT_ACT_NONE"
       return [
-        "tt_conv2d(&(tt_conv2d_shape){\(shape.map(String.init).joined(separator: ", "))}, \(inputs[0]), "
-          + "\(inputs[1]), \(bias), \(residual), \(activation), \(output), \(scratch ?? "0"));"
+        "tt_conv2d(\(convolutionShape), \(inputs[0]), \(inputs[1]), \(bias), \(residual), \(activation), "
+          + "\(output), \(scratch ?? "0"));"
       ]
     }
     let kernel = pair("kernel", [1, 1])
@@ -89,6 +85,16 @@ extension Emission {
     if node.op == .maxPool2d { return ["tt_max_pool2d(\(common));"] }
     let includePad = (node.bool("count_include_pad") ?? true) ? 1 : 0
     return ["tt_avg_pool2d(\(common), \(includePad));"]
+  }
+
+  /// A pointer to this convolution's `tt_conv2d_shape`, as a C compound literal.
+  var convolutionShape: String {
+    let s = node.convolutionShape(
+      x: context.inputTypes[0].shape, weight: context.inputTypes[1].shape, y: outShape)
+    let fields = [
+      s.n, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow,
+    ]
+    return "&(tt_conv2d_shape){\(fields.map(String.init).joined(separator: ", "))}"
   }
 
   func normalization() throws(CodegenError) -> [String] {

@@ -57,11 +57,9 @@ struct NodeContext {
       let heads = node.int("heads") ?? 1
       let (sq, d, sk, dv) = (q[q.count - 2], q[q.count - 1] / heads, k[k.count - 2], v[v.count - 1] / heads)
       return Int(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
-    case .quantizedLinear:
-      // Accumulators, weight row sums, and an f32 x quantized (see Emission.quantized()).
-      let (n, k) = (inputTypes[1].shape[0], inputTypes[1].shape[1])
-      let m = inputTypes[0].rowCount
-      return m * n + n + (inputTypes[0].dtype == .f32 ? (m * k + 3) / 4 : 0)
+    case .quantizedLinear, .quantizedConv2d:
+      // The kernel's scratch, then an f32 x quantized (see Emission.quantized()).
+      return quantizedKernelScratch + (inputTypes[0].dtype == .f32 ? (inputTypes[0].elementCount + 3) / 4 : 0)
     default:
       return 0
     }
@@ -69,6 +67,18 @@ struct NodeContext {
 }
 
 extension NodeContext {
+  /// The 4-byte units of scratch the int8 kernel of a `quantized_linear` (accumulators m·n and
+  /// weight row sums n) or `quantized_conv2d` (`tt_qconv2d_scratch`) needs.
+  var quantizedKernelScratch: Int {
+    if node.op == .quantizedConv2d {
+      var shape = node.convolutionShape(
+        x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
+      return (Int(tt_qconv2d_scratch(&shape)) + 3) / 4
+    }
+    let n = inputTypes[1].shape[0]
+    return inputTypes[0].rowCount * n + n
+  }
+
   /// The most rows of x a `quantized_linear` multiplies with packed weights (`tt_qlinear_packed`):
   /// batch 1 and other latency-bound calls; more rows amortize the GEMM's own blocking.
   static let packedInt8Rows = 4
@@ -77,7 +87,6 @@ extension NodeContext {
   /// blob also holds packed when it is a graph weight and embedded (``WeightsLayout``).
   var packedInt8Weight: String? {
     guard node.op == .quantizedLinear else { return nil }
-    let k = inputTypes[1].shape[1]
     return inputTypes[0].rowCount <= Self.packedInt8Rows ? node.inputs[1] : nil
   }
 }

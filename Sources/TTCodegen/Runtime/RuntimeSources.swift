@@ -14,6 +14,7 @@ enum RuntimeSources {
     ("tt_model.h", PackageResources.tt_model_h),
     ("tt_nn.c", PackageResources.tt_nn_c),
     ("tt_peak.c", PackageResources.tt_peak_c),
+    ("tt_qconv.c", PackageResources.tt_qconv_c),
     ("tt_qgemm.c", PackageResources.tt_qgemm_c),
     ("tt_qgemm.h", PackageResources.tt_qgemm_h),
     ("tt_runtime.h", PackageResources.tt_runtime_h),

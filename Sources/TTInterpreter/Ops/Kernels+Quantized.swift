@@ -2,39 +2,48 @@ import TTIR
 import TTKernels
 
 extension Kernels {
-  /// `quantized_linear` with ``TTKernels/QuantizedLinear`` (Runtime/tt_qgemm.c, the C compiled
-  /// models run, so both engines agree bit for bit).
+  /// `quantized_linear` with ``TTKernels/QuantizedLinear`` and `quantized_conv2d` with
+  /// ``TTKernels/QuantizedConvolution`` (Runtime/tt_qgemm.c and tt_qconv.c, the C compiled models
+  /// run, so both engines agree bit for bit).
   static func quantized(_ step: Step, _ arguments: [InterpreterTensor]) -> InterpreterTensor {
     let node = step.node
     guard case .i8(let weight) = arguments[1].storage else { preconditionFailure("verified i8 weight") }
     let scales = arguments[2].floats()
     let bias = arguments.count > 3 ? arguments[3].floats() : nil
-    let (n, k) = (arguments[1].shape[0], arguments[1].shape[1])
-    let m = arguments[0].type.rowCount
     let relu = node.bool("relu") ?? false
     let shape = step.outputType.shape
+    let (x, w) = (arguments[0].shape, arguments[1].shape)
 
-    func run(_ x: QuantizedLinear.Input, _ out: QuantizedLinear.Output) {
+    func run(_ input: QuantizedLinear.Input, _ out: QuantizedLinear.Output) {
       withPointers([scales, bias ?? [0]]) { floats in
-        QuantizedLinear.run(
-          x, rows: m, inFeatures: k, weight: weight, outFeatures: n, weightScales: floats[0],
-          bias: bias == nil ? nil : floats[1], relu: relu, out)
+        let bias = bias == nil ? nil : floats[1]
+        switch node.op {
+        case .quantizedConv2d:
+          let geometry = convolutionGeometry(node, x: x, weight: w)
+          QuantizedConvolution.run(
+            input, weight: weight, weightScales: floats[0], bias: bias, relu: relu, geometry: geometry, out)
+        default:
+          let (n, k) = (w[0], w[1])
+          QuantizedLinear.run(
+            input, rows: arguments[0].type.rowCount, inFeatures: k, weight: weight, outFeatures: n,
+            weightScales: floats[0], bias: bias, relu: relu, out)
+        }
       }
     }
-    func compute(_ x: QuantizedLinear.Input) -> InterpreterTensor {
+    func compute(_ input: QuantizedLinear.Input) -> InterpreterTensor {
       guard let outScale = node.float("out_scale") else {
-        return output(step.outputType) { run(x, .float($0)) }
+        return output(step.outputType) { run(input, .float($0)) }
       }
       var values = [Int8](repeating: 0, count: step.outputType.elementCount)
       values.withUnsafeMutableBufferPointer { buffer in
         guard let base = buffer.baseAddress else { return }
-        run(x, .int8(base, scale: Float(outScale), zeroPoint: node.int("out_zero_point") ?? 0))
+        run(input, .int8(base, scale: Float(outScale), zeroPoint: node.int("out_zero_point") ?? 0))
       }
       return InterpreterTensor(unchecked: shape, .i8(values))
     }
     switch arguments[0].storage {
-    case .i8(let x):
-      return x.withUnsafeBufferPointer { buffer in
+    case .i8(let values):
+      return values.withUnsafeBufferPointer { buffer in
         compute(
           .int8(
             buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, scale: Float(node.float("x_scale") ?? 1),

@@ -7,14 +7,7 @@ extension Kernels {
   static func convolution(_ step: Step, _ arguments: [InterpreterTensor], fusing all: [InterpreterTensor])
     -> InterpreterTensor
   {
-    let node = step.node
-    let (x, w) = (arguments[0].shape, arguments[1].shape)
-    let window = Window2D(
-      kernel: (w[2], w[3]), stride: pair(node, "stride", default: 1),
-      padding: pair(node, "padding", default: 0), dilation: pair(node, "dilation", default: 1))
-    let geometry = Conv2DGeometry(
-      batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: w[0],
-      groups: node.int("groups") ?? 1, window: window)
+    let geometry = convolutionGeometry(step.node, x: arguments[0].shape, weight: arguments[1].shape)
     let hasBias = arguments.count == 3
     let (residual, activation) = kernelEpilogue(step, all)
     return compute(step.outputType, arguments + (residual.map { [$0] } ?? [])) { inputs, out in
@@ -22,6 +15,16 @@ extension Kernels {
         inputs[0], weight: inputs[1], bias: hasBias ? inputs[2] : nil,
         residual: residual == nil ? nil : inputs.last, activation: activation, geometry: geometry, out)
     }
+  }
+
+  /// The geometry of a `conv2d` or `quantized_conv2d` node with these input and weight shapes.
+  static func convolutionGeometry(_ node: Node, x: [Int], weight w: [Int]) -> Conv2DGeometry {
+    let window = Window2D(
+      kernel: (w[2], w[3]), stride: pair(node, "stride", default: 1),
+      padding: pair(node, "padding", default: 0), dilation: pair(node, "dilation", default: 1))
+    return Conv2DGeometry(
+      batch: x[0], inChannels: x[1], height: x[2], width: x[3], outChannels: w[0],
+      groups: node.int("groups") ?? 1, window: window)
   }
 
   /// `max_pool2d` and `avg_pool2d` (stride defaults to the kernel).

@@ -27,7 +27,7 @@ struct NodeExport {
   }
 
   func write() throws(ONNXError) {
-    if node.op == .quantizedLinear {
+    if node.op.category == .quantized {
       throw ONNXError(
         "node '\(node.name)' (\(node.op)): quantized graphs have no ONNX export yet; export the model "
           + "before --quantize")
@@ -151,7 +151,7 @@ struct NodeExport {
         ])
     case .scaledDotProductAttention:
       writeAttention()
-    case .fusedElementwise, .quantizedLinear:
+    case .fusedElementwise, .quantizedLinear, .quantizedConv2d:
       break  // refused above
     case .cast:
       let dtype = DType(rawValue: node.string("to") ?? "f32") ?? .f32

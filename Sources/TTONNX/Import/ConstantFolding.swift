@@ -7,15 +7,39 @@ import TTIR
 enum ConstantFolding {
   /// Constants larger than this (elements) are not folded by arithmetic; the graph computes them.
   static let elementLimit = 1 << 20
+  /// The most elements a constant made at import may have when it is larger than the values it
+  /// comes from (`ConstantOfShape`, `Expand`, `Tile`, `Gather`, padding), so that a small file
+  /// cannot make the importer allocate gigabytes (`NodeContext.checkCreatedConstant`).
+  static let createdElementLimit = 1 << 26
 
   // MARK: Making constants
 
-  /// A tensor of `shape` filled with `value` (converted to `dtype`).
+  /// A tensor of `shape` filled with `value` (converted to `dtype` as ``integer(_:_:)`` does).
   static func filled(_ value: Double, dtype: DType, shape: [Int]) -> TensorData {
     let count = shape.reduce(1, *)
     return dtype.isFloatingPoint
       ? make(floats: Array(repeating: Float(value), count: count), dtype: dtype, shape: shape)
-      : make(ints: Array(repeating: Int64(value), count: count), dtype: dtype, shape: shape)
+      : make(ints: Array(repeating: integer(value, dtype), count: count), dtype: dtype, shape: shape)
+  }
+
+  /// `value` as an integer of `dtype`, as the IR's `cast` converts: truncated toward zero,
+  /// saturated at the type's bounds (±infinity too), NaN → 0.
+  static func integer(_ value: Double, _ dtype: DType) -> Int64 {
+    let bits = dtype.byteSize * 8
+    let (low, high) = (-Int64(1) << (bits - 1), Int64.max >> (64 - bits))
+    if value.isNaN { return 0 }
+    if value <= Double(low) { return low }
+    if value >= Double(high) { return high }
+    return Int64(value.rounded(.towardZero))
+  }
+
+  /// A tensor of `shape` holding the single element of `element` everywhere.
+  static func repeated(_ element: TensorData, shape: [Int]) -> TensorData {
+    let total = shape.reduce(1, *) * element.dtype.byteSize
+    var bytes = element.bytes
+    bytes.reserveCapacity(total)
+    while bytes.count < total { bytes.append(contentsOf: bytes[0..<min(bytes.count, total - bytes.count)]) }
+    return try! TensorData(type: TensorType(element.dtype, shape), bytes: Array(bytes.prefix(total)))
   }
 
   /// A tensor of integer `dtype` (or float, converting) from `values`.
@@ -35,7 +59,7 @@ enum ConstantFolding {
     case .f32: TensorData(values, shape: shape)
     case .f16: TensorData(halves: values, shape: shape)
     case .i8, .i32, .i64:
-      make(ints: values.map { $0.isFinite ? Int64($0) : 0 }, dtype: dtype, shape: shape)
+      make(ints: values.map { integer(Double($0), dtype) }, dtype: dtype, shape: shape)
     }
   }
 
@@ -197,8 +221,9 @@ enum ConstantFolding {
 
   // MARK: Arithmetic
 
-  /// `op(a, b)` with broadcasting, or `nil` when the op does not fold (or would divide by zero).
-  static func binary(_ op: Op, _ a: TensorData, _ b: TensorData) -> TensorData? {
+  /// `op(a, b)` with broadcasting, or `nil` when the op does not fold (or would divide by zero);
+  /// `fmod` is `mod`'s attribute.
+  static func binary(_ op: Op, _ a: TensorData, _ b: TensorData, fmod: Bool = false) -> TensorData? {
     guard a.dtype == b.dtype, let shape = ShapeInference.broadcast(a.shape, b.shape),
       shape.reduce(1, *) <= elementLimit
     else { return nil }
@@ -206,10 +231,10 @@ enum ConstantFolding {
     let right = broadcastSources(from: b.shape, to: shape)
     let dtype = op.isComparison ? DType.f32 : a.dtype
     if a.dtype.isFloatingPoint {
-      let values = combine(a.floats(), b.floats(), left, right) { floatOp(op, $0, $1) }
+      let values = combine(a.floats(), b.floats(), left, right) { floatOp(op, $0, $1, fmod: fmod) }
       return values.map { make(floats: $0, dtype: dtype, shape: shape) }
     }
-    let values = combine(a.int64s(), b.int64s(), left, right) { intOp(op, $0, $1) }
+    let values = combine(a.int64s(), b.int64s(), left, right) { intOp(op, $0, $1, fmod: fmod) }
     return values.map { make(ints: $0, dtype: dtype, shape: shape) }
   }
 
@@ -226,12 +251,16 @@ enum ConstantFolding {
     return result
   }
 
-  private static func floatOp(_ op: Op, _ x: Float, _ y: Float) -> Float? {
+  /// One element of `op` as the IR computes it (docs/IR.md).
+  private static func floatOp(_ op: Op, _ x: Float, _ y: Float, fmod: Bool) -> Float? {
     switch op {
     case .add: x + y
     case .sub: x - y
     case .mul: x * y
     case .div: x / y
+    case .mod:
+      // C's fmodf; without `fmod`, the divisor's sign. x mod 0 is NaN.
+      { r in !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r }(x.truncatingRemainder(dividingBy: y))
     case .maximum: max(x, y)
     case .minimum: min(x, y)
     case .equal: x == y ? 1 : 0
@@ -241,12 +270,17 @@ enum ConstantFolding {
     }
   }
 
-  private static func intOp(_ op: Op, _ x: Int64, _ y: Int64) -> Int64? {
+  /// One element of `op` as the IR computes it; `nil` for a zero divisor (a run-time error).
+  private static func intOp(_ op: Op, _ x: Int64, _ y: Int64, fmod: Bool) -> Int64? {
     switch op {
     case .add: x &+ y
     case .sub: x &- y
     case .mul: x &* y
-    case .div: y == 0 ? nil : x / y
+    // Truncating toward zero; MIN / −1 wraps to MIN, as in the interpreter.
+    case .div: y == 0 ? nil : y == -1 ? 0 &- x : x / y
+    case .mod:
+      // Exact (MIN mod −1 is 0); without `fmod`, the divisor's sign.
+      y == 0 ? nil : { r in !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r }(y == -1 ? 0 : x % y)
     case .maximum: max(x, y)
     case .minimum: min(x, y)
     case .equal: x == y ? 1 : 0

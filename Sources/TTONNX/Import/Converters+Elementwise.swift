@@ -79,7 +79,12 @@ extension Converters {
       try c.binary(.pow, c.value(0), c.cast(c.value(1), to: c.type(0).dtype))
     },
     "Mod": .single(["fmod"]) { (c) throws(ONNXError) in
-      try c.emit(.mod, values: [c.value(0), c.value(1)], ["fmod": .bool(c.int("fmod", 0) != 0)])
+      let fmod = c.int("fmod", 0) != 0
+      let (a, b) = (try c.value(0), try c.value(1))
+      if let x = a.constant, let y = b.constant, let folded = ConstantFolding.binary(.mod, x, y, fmod: fmod) {
+        return .constant(folded)
+      }
+      return try c.emit(.mod, values: [a, b], ["fmod": .bool(fmod)])
     },
     "Equal": binary(.equal), "Less": binary(.less), "Greater": binary(.greater),
     "LessOrEqual": .single { (c) throws(ONNXError) in

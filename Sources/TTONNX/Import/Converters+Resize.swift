@@ -43,7 +43,9 @@ extension Converters {
           throw c.fail("scales \(givenScales) must be positive, one per axis of \(axes) (or give sizes)")
         }
         for (axis, scale) in zip(axes, givenScales) {
-          sizes[axis] = Int((Double(shape[axis]) * Double(scale)).rounded(.down))
+          let size = (Double(shape[axis]) * Double(scale)).rounded(.down)
+          guard size < 0x1p62 else { throw c.fail("scale \(scale) makes axis \(axis) too long") }
+          sizes[axis] = Int(size)
           scales[axis] = Double(scale)
         }
       }

@@ -12,7 +12,10 @@ extension Converters {
       var shape = target.enumerated().map { index, dim in
         dim == 0 && !allowZero && index < input.count ? input[index] : dim
       }
-      let known = shape.filter { $0 != -1 }.reduce(1, *)
+      // The target is untrusted: negative dimensions or an overflowing product are refused.
+      guard let known = TensorType(.i8, shape.filter { $0 != -1 }).checkedElementCount else {
+        throw c.fail("cannot reshape \(input) to \(target)")
+      }
       let total = input.reduce(1, *)
       if let hole = shape.firstIndex(of: -1) {
         guard shape.filter({ $0 == -1 }).count == 1, known > 0, total % known == 0 else {
@@ -69,13 +72,15 @@ extension Converters {
       let shape = try c.type(0).shape
       let axis = try c.axis(c.int("axis", 0), rank: shape.count)
       let parts = c.node.output.count
+      guard parts > 0 else { throw c.fail("has no outputs") }
       var sizes = c.opset >= 13 ? try c.constantInts(1, "split") : c.ints("split")
       if sizes == nil {
         let chunk = (shape[axis] + parts - 1) / parts
         let even = c.int("num_outputs") == nil && shape[axis] % parts == 0
         sizes = (0..<parts).map { even ? shape[axis] / parts : min(chunk, max(0, shape[axis] - $0 * chunk)) }
       }
-      guard let sizes, sizes.count == parts, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis]
+      guard let sizes, sizes.count == parts, sizes.allSatisfy({ (0...shape[axis]).contains($0) }),
+        sizes.reduce(0, +) == shape[axis]
       else {
         throw c.fail("split sizes do not add up to \(shape[axis]) in \(parts) outputs")
       }
@@ -118,6 +123,9 @@ extension Converters {
           throw c.fail("indices \(given.int64s()) are out of range for dimension \(shape[axis])")
         }
         if let data = try c.value(0).constant {
+          var shape = shape
+          shape.replaceSubrange(axis...axis, with: given.shape)
+          try c.checkCreatedConstant(shape, "the gathered tensor")
           return .constant(
             ConstantFolding.gathered(data, indices: resolved, indicesShape: given.shape, axis: axis))
         }
@@ -181,6 +189,7 @@ extension Converters {
         throw c.fail("cannot expand \(input.shape) to \(target)")
       }
       if shape == input.shape { return try c.value(0) }
+      try c.checkCreatedConstant(shape, "the expanded tensor")
       if let data = try c.value(0).constant {
         let sources = ConstantFolding.broadcastSources(from: data.shape, to: shape)
         return .constant(ConstantFolding.elements(of: data, at: sources, shape: shape))
@@ -194,6 +203,13 @@ extension Converters {
         repeats.allSatisfy({ $0 >= 1 })
       else {
         throw c.fail("repeats must be one positive count per axis")
+      }
+      // Each copy is one input of a concat: at most 65,536 in all.
+      guard repeats.allSatisfy({ $0 <= 1 << 16 }), repeats.reduce(0, +) <= 1 << 16 else {
+        throw c.fail("repeats \(repeats) make more than 65536 copies")
+      }
+      if try c.value(0).constant != nil {
+        try c.checkCreatedConstant(zip(shape, repeats).map { $0 * $1 }, "the tiled tensor")
       }
       var result = try c.value(0)
       for (axis, count) in repeats.enumerated() where count > 1 {
@@ -214,15 +230,18 @@ extension Converters {
     "ConstantOfShape": .single(["value"]) { (c) throws(ONNXError) in
       let shape = try c.constantInts(0, "shape") ?? []
       let value = try c.tensorAttribute("value") ?? TensorData([0], shape: [1])
-      guard shape.allSatisfy({ $0 >= 0 }), TensorType(value.dtype, shape).checkedByteCount != nil else {
-        throw c.fail("invalid shape \(shape)")
-      }
-      let sources = Array(repeating: 0, count: shape.reduce(1, *))
-      return .constant(ConstantFolding.elements(of: value, at: sources, shape: shape))
+      guard value.type.elementCount == 1 else { throw c.fail("the value must have one element") }
+      try c.checkCreatedConstant(shape, "the output")
+      return .constant(ConstantFolding.repeated(value, shape: shape))
     },
     "Constant": .single(["value", "value_float", "value_floats", "value_int", "value_ints"]) {
       (c) throws(ONNXError) in
-      if let tensor = try c.tensorAttribute("value") { return .constant(tensor) }
+      if let tensor = try c.tensorAttribute("value") {
+        if let output = c.node.output.first {
+          c.session.recordElementType(c.attribute("value")!.t.dataType, of: output)
+        }
+        return .constant(tensor)
+      }
       if let attribute = c.attribute("value_float") { return .constant(TensorData([attribute.f], shape: [])) }
       if let values = c.floats("value_floats") { return .constant(TensorData(values, shape: [values.count])) }
       if let value = c.int("value") ?? c.int("value_int") {
@@ -240,7 +259,7 @@ extension Converters {
       guard bounds[2] != 0, length.isFinite, length <= Double(ConstantFolding.elementLimit) else {
         throw c.fail("range \(bounds[0]) ..< \(bounds[1]) by \(bounds[2]) has a zero step or is too long")
       }
-      let count = max(0, Int(length))
+      let count = length > 0 ? Int(length) : 0
       if start.dtype.isFloatingPoint {
         let (first, step) = (start.floats()[0], delta.floats()[0])
         let values = (0..<count).map { first + Float($0) * step }

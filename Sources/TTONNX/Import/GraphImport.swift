@@ -18,10 +18,14 @@ struct GraphImport {
     for initializer in graph.initializer {
       session.values[initializer.name] = .constant(
         try initializer.tensorData(directory: directory), name: initializer.name)
+      session.recordElementType(initializer.dataType, of: initializer.name)
     }
     if !graph.sparseInitializer.isEmpty { throw ONNXError("sparse initializers are not supported") }
     var inputs: [ValueInfo] = []
     for input in graph.input where session.values[input.name] == nil {
+      if case .tensorType(let tensor)? = input.type.value {
+        session.recordElementType(tensor.elemType, of: input.name)
+      }
       if let constant = options.constantInputs[input.name] {
         session.values[input.name] = .constant(constant, name: input.name)
         continue

@@ -10,6 +10,10 @@ final class ImportSession {
   let opset: Int
   /// The ONNX values by name.
   var values: [String: ImportedValue] = [:]
+  /// The ONNX element type of values held in a wider IR dtype (`UINT8` in `i32`, `DOUBLE` and
+  /// `BFLOAT16` in `f32`), by ONNX name: initializers, graph inputs, `Constant` outputs and
+  /// `UINT8` `QuantizeLinear` outputs. Values computed from them by other ops are not tracked.
+  var widenedTypes: [String: Int32] = [:]
   private(set) var nodes: [Node] = []
   private(set) var weights: [String: TensorData] = [:]
   private(set) var types: [String: TensorType] = [:]
@@ -24,6 +28,11 @@ final class ImportSession {
   init(opset: Int, reserved: Set<String>) {
     self.opset = opset
     self.taken = reserved
+  }
+
+  /// Records the ONNX element type `code` of the value `name` when its IR dtype is wider.
+  func recordElementType(_ code: Int32, of name: String) {
+    if ONNXDataType.dtype(code) == nil, ONNXDataType.storedDType(code) != nil { widenedTypes[name] = code }
   }
 
   /// Declares a graph input.

@@ -19,6 +19,13 @@ extension NodeContext {
 
   /// `values` joined along `axis`.
   func concat(_ values: [ImportedValue], axis: Int) throws(ONNXError) -> ImportedValue {
+    guard let first = values.first.map(session.type(of:)) else { throw fail("nothing to concatenate") }
+    for type in values.dropFirst().map(session.type(of:))
+    where type.dtype != first.dtype || type.rank != first.rank
+      || type.shape.indices.contains(where: { $0 != axis && type.shape[$0] != first.shape[$0] })
+    {
+      throw fail("cannot concatenate \(first) and \(type) along axis \(axis)")
+    }
     let nonEmpty = values.filter { session.type(of: $0).shape[axis] > 0 }
     let parts = nonEmpty.isEmpty ? [values[0]] : nonEmpty
     if parts.count == 1 { return parts[0] }
@@ -77,14 +84,26 @@ extension NodeContext {
     guard pads.allSatisfy({ $0 >= 0 }) else { throw fail("negative pads \(pads) are not supported") }
     for axis in 0..<rank where pads[axis] > 0 || pads[axis + rank] > 0 {
       let type = session.type(of: result)
-      func block(_ size: Int) -> ImportedValue {
+      func block(_ size: Int) throws(ONNXError) -> ImportedValue {
         var shape = type.shape
         shape[axis] = size
+        try checkCreatedConstant(shape, "the padding")
         return .constant(ConstantFolding.filled(fill, dtype: type.dtype, shape: shape))
       }
       result = try concat([block(pads[axis]), result, block(pads[axis + rank])], axis: axis)
     }
     return result
+  }
+
+  /// Refuses a constant of `shape` made at import from smaller values when it has more than
+  /// ``ConstantFolding/createdElementLimit`` elements (or an invalid shape).
+  func checkCreatedConstant(_ shape: [Int], _ what: String) throws(ONNXError) {
+    guard let count = TensorType(.i8, shape).checkedElementCount, count <= ConstantFolding.createdElementLimit
+    else {
+      throw fail(
+        "\(what) of shape \(shape) is larger than the \(ConstantFolding.createdElementLimit) elements "
+          + "a constant made at import may have")
+    }
   }
 
   /// The rank of input `index`.

@@ -49,6 +49,13 @@ struct NodeContext {
   /// The type of input `index`.
   func type(_ index: Int) throws(ONNXError) -> TensorType { session.type(of: try value(index)) }
 
+  /// The ONNX element type of input `index`: the one recorded for a value held in a wider IR
+  /// dtype (``ImportSession/widenedTypes``), else the one of its IR dtype.
+  func elementType(_ index: Int) throws(ONNXError) -> Int32 {
+    let dtype = try type(index).dtype
+    return session.widenedTypes[node.input[index]] ?? ONNXDataType.code(dtype)
+  }
+
   /// The IR name of input `index`, adding it as a weight if it is a constant.
   func tensor(_ index: Int) throws(ONNXError) -> String {
     session.tensorName(try value(index))

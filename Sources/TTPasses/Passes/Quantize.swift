@@ -28,24 +28,27 @@ public struct QuantizeFP16: QuantizationPass {
   func quantize(_ graph: Graph) throws -> (Graph, Int) { try FP16Quantizer.quantize(graph) }
 }
 
-/// `quantize-int8-dynamic`: int8 `quantized_linear` layers, activations quantized per call
+/// `quantize-int8-dynamic`: int8 `quantized_linear` and `quantized_conv2d` layers, activations
+/// quantized per call
 /// (``Int8Quantizer`` without ranges).
 public struct QuantizeInt8Dynamic: QuantizationPass {
   public static let name = "quantize-int8-dynamic"
   public static let purpose =
-    "Turns linear layers into int8 quantized_linear (per-channel weights, activations quantized per call)."
+    "Turns linear and conv2d layers into int8 quantized_linear/quantized_conv2d (per-channel weights, "
+    + "activations quantized per call)."
   public init() {}
   let counter = "layers"
   func quantize(_ graph: Graph) throws -> (Graph, Int) { try Int8Quantizer.quantize(graph, ranges: nil) }
 }
 
-/// `quantize-int8-static`: int8 `quantized_linear` layers and int8 activations between them,
-/// with calibrated ranges (``Int8Quantizer``; the ranges come from
+/// `quantize-int8-static`: int8 `quantized_linear` and `quantized_conv2d` layers and int8
+/// activations between them, with calibrated ranges (``Int8Quantizer``; the ranges come from
 /// `TTInterpreter.Calibration.ranges(of:samples:observer:)` on the graph this pass receives).
 public struct QuantizeInt8Static: QuantizationPass {
   public static let name = "quantize-int8-static"
   public static let purpose =
-    "Turns linear layers into int8 quantized_linear with calibrated activation ranges (int8 between layers)."
+    "Turns linear and conv2d layers into int8 quantized_linear/quantized_conv2d with calibrated activation "
+    + "ranges (int8 between layers)."
 
   /// The calibrated range of every f32 value, by name.
   public var ranges: [String: ClosedRange<Float>]

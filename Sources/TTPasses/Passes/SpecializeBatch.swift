@@ -117,7 +117,7 @@ public struct SpecializeBatch: Pass {
       .matmul, .linear, .sparseLinear, .quantizedLinear, .conv2d, .maxPool2d, .avgPool2d,
       .batchNorm, .softmax, .logSoftmax, .layerNorm, .transpose, .flatten, .concat, .gather,
       .reduceSum, .reduceMean, .reduceMax, .reduceMin, .argmax, .scaledDotProductAttention,
-      .cast, .quantizeLinear, .dequantizeLinear, .fusedElementwise:
+      .cast, .quantizeLinear, .dequantizeLinear, .fusedElementwise, .quantizedConv2d:
       break  // no attribute holds a dimension size: types follow from the inputs
     }
     return node

@@ -1,7 +1,7 @@
 import TTIR
 
-/// Rewrites `linear` layers into `quantized_linear` (docs/IR.md): int8 weights, symmetric per
-/// output channel, and int8 activations.
+/// Rewrites `linear` layers into `quantized_linear` and `conv2d` layers into `quantized_conv2d`
+/// (docs/IR.md): int8 weights, symmetric per output channel, and int8 activations.
 ///
 /// - Dynamic (`ranges == nil`): each layer reads its f32 input and quantizes it per call.
 /// - Static: activation parameters come from calibrated `ranges` (per tensor, asymmetric). A
@@ -29,7 +29,7 @@ public enum Int8Quantizer {
     let quantizable = Set(
       graph.nodes.indices.filter { index in
         let node = graph.nodes[index]
-        return node.op == .linear && graph.weights[node.inputs[1]]?.dtype == .f32
+        return (node.op == .linear || node.op == .conv2d) && graph.weights[node.inputs[1]]?.dtype == .f32
           && node.inputs.indices.allSatisfy { types[node.inputs[$0]]?.dtype == .f32 }
           && epilogueIsAtMostReLU(node)
       })
@@ -82,13 +82,19 @@ public enum Int8Quantizer {
         rewritten.nodes.append(node)
         continue
       }
-      let weight = QuantizedWeights(linearWeight: graph.weights[node.inputs[1]]!)
+      let stored = graph.weights[node.inputs[1]]!
+      let weight =
+        node.op == .conv2d
+        ? QuantizedWeights(convolutionWeight: stored) : QuantizedWeights(linearWeight: stored)
       let weightName = names.fresh(node.inputs[1] + ".int8")
       let scaleName = names.fresh(node.inputs[1] + ".scale")
       rewritten.weights[weightName] = weight.values
       rewritten.weights[scaleName] = weight.scales
       var x = node.inputs[0]
-      var attributes: [String: AttributeValue] = [:]
+      // A convolution keeps its geometry.
+      var attributes = node.attributes.filter {
+        ["stride", "padding", "dilation", "groups"].contains($0.key)
+      }
       if ranges != nil {
         let input = try parameters(x, "read by", node)
         attributes["x_scale"] = .float(Double(input.scale))
@@ -115,7 +121,7 @@ public enum Int8Quantizer {
       if fusedRelu[index] != nil || node.attributes["epilogue"] != nil { attributes["relu"] = .bool(true) }
       rewritten.nodes.append(
         Node(
-          name: node.name, op: .quantizedLinear,
+          name: node.name, op: node.op == .conv2d ? .quantizedConv2d : .quantizedLinear,
           inputs: [x, weightName, scaleName] + node.inputs.dropFirst(2),
           outputs: [result[index]!], attributes: attributes))
     }
@@ -128,7 +134,7 @@ public enum Int8Quantizer {
   }
 
   /// Whether `node` has no epilogue (docs/IR.md, `fuse-epilogue`) or one that is exactly a ReLU of
-  /// the product: `quantized_linear` has a `relu` flag and nothing more.
+  /// the product: `quantized_linear` and `quantized_conv2d` have a `relu` flag and nothing more.
   static func epilogueIsAtMostReLU(_ node: Node) -> Bool {
     guard node.attributes["epilogue"] != nil || node.epilogueInputCount > 0 else { return true }
     guard node.epilogueInputCount == 0, let program = try? node.epilogue() else { return false }

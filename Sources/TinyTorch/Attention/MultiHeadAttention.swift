@@ -25,7 +25,10 @@ public final class MultiHeadAttention: Module {
   public var headDimension: Int { dimension / headCount }
 
   /// - Parameters:
+  ///   - dimension: the model width `D`.
+  ///   - headCount: the number of heads; it must divide `dimension`.
   ///   - fusedProjection: one `[D, 3D]` projection instead of three `[D, D]` ones.
+  ///   - bias: whether the projections have a bias.
   ///   - dropout: probability of dropping an attention weight in training mode.
   ///   - seed: seeds the initializers (each projection gets a derived seed).
   ///
@@ -70,12 +73,14 @@ public final class MultiHeadAttention: Module {
   /// Self-attention of `input` `[batch, length, dimension]`.
   ///
   /// - Parameters:
+  ///   - input: `[batch, length, dimension]`.
   ///   - mask: keep-mask (1 = attend) broadcasting to `[batch, headCount, length, keyLength]`,
   ///     e.g. from ``AttentionMask``; a wrong shape throws.
   ///   - isCausal: each position attends only to itself and earlier positions.
   ///   - cache: when given, this call's keys and values are appended to layer `layerIndex` of
   ///     the cache and the queries attend to every cached position as well (positions are
   ///     aligned so that causal masking stays correct). The caller advances the cache.
+  ///   - layerIndex: the layer of `cache` this attention reads and extends.
   public func forward(
     _ input: Tensor, mask: Tensor?, isCausal: Bool = false, cache: KVCache? = nil, layerIndex: Int = 0
   ) throws -> Tensor {

@@ -14,7 +14,7 @@ import TTKernels
 ///     `queryLength` keys: query `i` may attend to key `j` iff `j ≤ i + keyLength − queryLength`
 ///     (the usual lower-triangular mask when the lengths agree; with a KV cache, the new queries
 ///     see every cached key and themselves).
-///   - scale: defaults to `1/√depth` (1 for depth 0: ``TTIR/AttentionScale``).
+///   - scale: defaults to `1/√depth` (1 for depth 0: `TTIR.AttentionScale`).
 /// - Returns: weights of shape `[..., queryLength, keyLength]`. Blocked positions get exactly
 ///   zero weight. A query whose keys are *all* blocked gets an all-zero row (not NaN), so its
 ///   attention output is the zero vector and no gradient flows through it.

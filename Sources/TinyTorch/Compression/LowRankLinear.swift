@@ -3,14 +3,16 @@ import TTIR
 extension Linear {
   /// This layer as two thinner ones from the truncated SVD of its weight: `x·W + b ≈ (x·A)·B + b`
   /// with `A [in, r]` (no bias) and `B [r, out]` (this layer's bias), `r` the smallest rank
-  /// keeping `energy` of `‖W‖_F²` (``TTIR/LowRankFactors``, the same factors as the graph pass
+  /// keeping `energy` of `‖W‖_F²` (`TTIR.LowRankFactors`, the same factors as the graph pass
   /// `low-rank`). The dropped part has `‖W − A·B‖_F² ≤ (1 − energy)‖W‖_F²`.
   ///
   /// ```swift
   /// if let smaller = try model.hidden.lowRankFactorized(energy: 0.9) { print(smaller) }
   /// ```
   ///
-  /// - Parameter rank: a fixed rank instead of the energy threshold.
+  /// - Parameters:
+  ///   - energy: the fraction of `‖W‖_F²` to keep, in `(0, 1]`.
+  ///   - rank: a fixed rank instead of the energy threshold.
   /// - Returns: `Sequential(A, B)`, or nil when the two factors would hold at least as many values
   ///   as `W` (`r · (in + out) ≥ in · out`) and a fixed `rank` was not asked for.
   /// - Throws: `TensorError.invalidArgument` when `energy` is outside `(0, 1]`.

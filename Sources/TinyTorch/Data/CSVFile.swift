@@ -16,6 +16,7 @@ public struct CSVFile {
   /// lines are skipped.
   ///
   /// - Parameters:
+  ///   - text: the CSV text.
   ///   - hasHeader: whether the first non-blank line names the columns.
   ///   - separator: the cell separator.
   /// - Throws: ``CSVError`` with the 1-based line number for a non-numeric cell, a row with

@@ -10,7 +10,7 @@ extension Tensor {
 
   /// Reads a `.npy` file (little-endian f32/f64/i32/i64, C order).
   ///
-  /// - Throws: ``NumpyFileError`` naming the file and the problem (bad magic or header,
+  /// - Throws: `TTIR.NumpyFileError` naming the file and the problem (bad magic or header,
   ///   Fortran order, big-endian or unsupported dtype, truncated data).
   public convenience init(npyFile url: URL) throws {
     self.init(try NumpyFile(contentsOf: url))

@@ -13,7 +13,11 @@ public final class Embedding: Module {
   public var dimension: Int { weight.shape[1] }
 
   /// Creates a table with values drawn from `N(0, std²)`.
-  /// - Parameter seed: seeds the initializer; the global generator is used when nil.
+  /// - Parameters:
+  ///   - vocabularySize: the number of rows (ids `0..<vocabularySize`).
+  ///   - dimension: the length of each vector.
+  ///   - std: the standard deviation of the initial values.
+  ///   - seed: seeds the initializer; the global generator is used when nil.
   public init(vocabularySize: Int, dimension: Int, std: Float = 1, seed: UInt64? = nil) {
     ArgumentCheck.orStop { try Embedding.validate(vocabularySize: vocabularySize, dimension: dimension) }
     weight = Tensor.randn([vocabularySize, dimension], std: std, seed: seed, requiresGrad: true)

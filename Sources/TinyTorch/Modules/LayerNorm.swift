@@ -10,7 +10,10 @@ public final class LayerNorm: Module {
   /// The size of the normalized (last) axis.
   public let width: Int
 
-  /// - Parameter affine: whether to learn a per-feature scale and shift.
+  /// - Parameters:
+  ///   - width: the size of the normalized (last) axis.
+  ///   - eps: added to the variance for stability.
+  ///   - affine: whether to learn a per-feature scale and shift.
   public init(_ width: Int, eps: Float = 1e-5, affine: Bool = true) {
     ArgumentCheck.orStop { try LayerNorm.validate(width: width) }
     self.width = width

@@ -59,7 +59,12 @@ public final class Linear: Module {
   ///
   /// A size that is not positive is a programming error: the program stops with a message
   /// naming both sizes (see ``validate(_:_:)``).
-  /// - Parameter seed: seeds the initializer; the global generator is used when nil.
+  /// - Parameters:
+  ///   - inFeatures: the input width.
+  ///   - outFeatures: the output width.
+  ///   - bias: whether the layer adds a learned bias.
+  ///   - initialization: how the weight is drawn.
+  ///   - seed: seeds the initializer; the global generator is used when nil.
   public init(
     _ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
     initialization: WeightInitialization = .kaimingUniform, seed: UInt64? = nil
@@ -123,7 +128,9 @@ public final class Dropout: Module {
 
   /// A probability outside `[0, 1]` is a programming error: the program stops with a message
   /// naming it (see ``validate(probability:)``).
-  /// - Parameter seed: seeds this layer's own mask generator; the global one is used when nil.
+  /// - Parameters:
+  ///   - probability: the probability of zeroing a value, in `[0, 1]`.
+  ///   - seed: seeds this layer's own mask generator; the global one is used when nil.
   public init(_ probability: Float = 0.5, seed: UInt64? = nil) {
     ArgumentCheck.orStop { try Dropout.validate(probability: probability) }
     self.probability = probability

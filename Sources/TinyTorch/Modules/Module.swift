@@ -17,7 +17,7 @@ open class Module: CustomStringConvertible {
   public internal(set) var isTraining = true
 
   /// The module tree with each module's settings, tensor shapes and parameter counts, as
-  /// `print(model)` shows it (see ``ModuleTree``).
+  /// `print(model)` shows it.
   open var description: String { ModuleTree(self).rendered() }
 
   /// This module's settings in one line, shown after its type name by `print(model)` (like

@@ -3,7 +3,7 @@ import TTKernels
 
 extension Tensor {
   /// Applies an elementwise kernel; the backward pass uses the kernel's derivative
-  /// (``UnaryOp/derivative(_:_:)``).
+  /// (`UnaryOp.derivative(_:_:)` in TTKernels).
   func unary(_ op: UnaryOp, traced: TracedOp) -> Tensor {
     let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
       scalars.withUnsafeBufferPointer { x in

@@ -20,7 +20,7 @@ open class Optimizer {
   public private(set) var stepCount = 0
   /// The names of the per-parameter state buffers, e.g. `["exp_avg", "exp_avg_sq"]`.
   public let bufferNames: [String]
-  /// `buffers[i]` holds the buffers of parameter `i` back to back, in ``bufferNames`` order
+  /// `buffers[i]` holds the buffers of parameter `i` back to back, in ``Optimizer/bufferNames`` order
   /// (zeros at first).
   var buffers: [[Float]]
 
@@ -75,7 +75,7 @@ open class Optimizer {
   /// - Parameters:
   ///   - values: the parameter's values.
   ///   - gradient: its gradient, same count.
-  ///   - state: its state buffers back to back in ``bufferNames`` order, `values.count` each.
+  ///   - state: its state buffers back to back in ``Optimizer/bufferNames`` order, `values.count` each.
   open func update(
     _ values: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
     state: UnsafeMutableBufferPointer<Float>

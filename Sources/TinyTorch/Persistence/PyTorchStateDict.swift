@@ -47,9 +47,11 @@ extension Module {
   /// when none of the model's own names is there, the names under the prefix are used, and
   /// the other entries (a task head such as `cls.…`) are unexpected keys.
   ///
-  /// - Parameter strict: as in PyTorch: when true, every missing and every unexpected key is an
-  ///   error; when false both are tolerated and listed in the report. Shape mismatches are always
-  ///   errors.
+  /// - Parameters:
+  ///   - url: a `.safetensors` file, or a folder holding `model.safetensors`.
+  ///   - strict: as in PyTorch: when true, every missing and every unexpected key is an error;
+  ///     when false both are tolerated and listed in the report. Shape mismatches are always
+  ///     errors.
   /// - Returns: what was tolerated and which element types were converted to Float32.
   /// - Throws: one error naming the file and listing every mismatch (nothing is loaded then), or
   ///   the reader's error for a malformed or truncated file.
@@ -70,8 +72,11 @@ extension Module {
 
   /// Loads a PyTorch `state_dict` given as tensors by name (see ``loadPyTorchStateDict(from:strict:)``).
   ///
-  /// - Parameter fileTypes: the file's element type of tensors the reader already converted
-  ///   (``SafeTensors/convertedDTypes``), for the report.
+  /// - Parameters:
+  ///   - tensors: the checkpoint's tensors by PyTorch name.
+  ///   - strict: as in ``loadPyTorchStateDict(from:strict:)``.
+  ///   - fileTypes: the file's element type of tensors the reader already converted
+  ///     (`TTIR.SafeTensors.convertedDTypes`), for the report.
   @discardableResult
   public func loadPyTorchStateDict(
     _ tensors: [String: TensorData], strict: Bool = true, fileTypes: [String: String] = [:]

@@ -27,7 +27,7 @@ public enum StateDictFile {
   /// Reads every tensor of a safetensors file, sorted by name. Floating-point and integer
   /// tensors are converted to `Float` (F64 and large integers are rounded).
   ///
-  /// - Throws: ``SafeTensorsError`` naming the file for unreadable or malformed files.
+  /// - Throws: `TTIR.SafeTensorsError` naming the file for unreadable or malformed files.
   public static func load(from url: URL) throws -> StateDict {
     try loadWithMetadata(from: url).state
   }

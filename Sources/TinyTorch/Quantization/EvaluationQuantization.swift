@@ -29,7 +29,7 @@ public struct QuantizationReport: Sendable, CustomStringConvertible {
 
 /// A `Linear` layer's weights as stored for evaluation.
 enum EvaluationWeights {
-  /// `[out, in]` int8 values and `[out]` scales (``TTIR/QuantizedWeights``), and the calibrated
+  /// `[out, in]` int8 values and `[out]` scales (`TTIR.QuantizedWeights`), and the calibrated
   /// per-tensor parameters of the input (static), or nil (dynamic: taken from each input).
   case int8(values: [Int8], scales: [Float], input: QuantizationParameters?)
   /// The weight `[in, out]` rounded to float16 and widened back (what is computed with).

@@ -5,8 +5,10 @@ extension Tensor {
   /// `y = (x − mean) / √(var + eps) · scale + bias`, per channel.
   ///
   /// - Parameters:
-  ///   - scale, bias: the affine parameters, shape `[channels]`.
-  ///   - runningMean, runningVar: running statistics, shape `[channels]`.
+  ///   - scale: the affine scale, shape `[channels]`.
+  ///   - bias: the affine shift, shape `[channels]`.
+  ///   - runningMean: the running mean, shape `[channels]`.
+  ///   - runningVar: the running variance, shape `[channels]`.
   ///   - training: when false (inference), the running statistics normalize the input and the op
   ///     is traced as `batch_norm` with inputs `(x, scale, bias, running_mean, running_var)`.
   ///     When true, the batch's own mean and biased variance normalize it, the gradient flows
@@ -14,6 +16,8 @@ extension Tensor {
   ///     `running = (1 − momentum)·running + momentum·batch` (with the unbiased variance).
   ///     Training mode is traced as `batch_norm_training`, which has no inference form, so models
   ///     should be traced in evaluation mode.
+  ///   - momentum: the weight of the batch's statistics in the running update (training only).
+  ///   - eps: added to the variance for stability.
   /// - Throws: `TensorError.invalidArgument` for an input of rank < 2, parameters whose shape is
   ///   not `[channels]`, or a training batch with a single value per channel.
   public func batchNorm(

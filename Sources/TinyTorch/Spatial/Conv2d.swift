@@ -31,7 +31,17 @@ public final class Conv2d: Module {
   /// Invalid sizes are a programming error: the program stops with the message of
   /// ``validate(_:_:kernelSize:stride:padding:dilation:groups:)``.
   ///
-  /// - Parameter seed: seeds the initializer; the global generator is used when nil.
+  /// - Parameters:
+  ///   - inChannels: input channel count.
+  ///   - outChannels: output channel count.
+  ///   - kernelSize: the kernel's height and width (one integer for both).
+  ///   - stride: the step between windows, per axis or one integer for both.
+  ///   - padding: zeros added on each side, per axis or one integer for both.
+  ///   - dilation: the spacing of kernel taps, per axis or one integer for both.
+  ///   - groups: independent channel groups; it must divide both channel counts.
+  ///   - bias: whether the layer adds a learned bias.
+  ///   - initialization: how the weight is drawn.
+  ///   - seed: seeds the initializer; the global generator is used when nil.
   public init(
     _ inChannels: Int, _ outChannels: Int, kernelSize: Size2D, stride: Size2D = 1, padding: Size2D = 0,
     dilation: Size2D = 1, groups: Int = 1, bias: Bool = true,

@@ -6,7 +6,9 @@ extension Tensor {
   /// - Parameters:
   ///   - weight: `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`.
   ///   - bias: `[outChannels]`, optional.
-  ///   - stride, padding (zeros), dilation: per axis, or one integer for both.
+  ///   - stride: per axis, or one integer for both.
+  ///   - padding: zeros added on each side, per axis, or one integer for both.
+  ///   - dilation: per axis, or one integer for both.
   ///   - groups: splits the channels into `groups` independent convolutions (depthwise when
   ///     `groups == inChannels`); it must divide both channel counts.
   /// - Returns: `[batch, outChannels, outputHeight, outputWidth]` with

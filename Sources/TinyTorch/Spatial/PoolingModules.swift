@@ -7,7 +7,10 @@ public final class MaxPool2d: Module {
   /// Padding (−∞) on each side, at most half the kernel.
   public let padding: Size2D
 
-  /// - Parameter stride: defaults to `kernelSize` (non-overlapping windows).
+  /// - Parameters:
+  ///   - kernelSize: the window size.
+  ///   - stride: defaults to `kernelSize` (non-overlapping windows).
+  ///   - padding: −∞ padding on each side, at most half the kernel.
   public init(_ kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0) {
     self.kernelSize = kernelSize
     self.stride = stride ?? kernelSize
@@ -33,7 +36,11 @@ public final class AvgPool2d: Module {
   /// Whether padded zeros count toward each window's divisor (PyTorch's default).
   public let countIncludePad: Bool
 
-  /// - Parameter stride: defaults to `kernelSize` (non-overlapping windows).
+  /// - Parameters:
+  ///   - kernelSize: the window size.
+  ///   - stride: defaults to `kernelSize` (non-overlapping windows).
+  ///   - padding: zero padding on each side, at most half the kernel.
+  ///   - countIncludePad: whether padded zeros count toward each window's divisor.
   public init(_ kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = 0, countIncludePad: Bool = true)
   {
     self.kernelSize = kernelSize

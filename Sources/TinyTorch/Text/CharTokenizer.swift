@@ -29,6 +29,7 @@ public struct CharTokenizer: Tokenizer, Sendable {
 
   /// Builds the vocabulary from every distinct character of `corpus`.
   /// - Parameters:
+  ///   - corpus: the text whose characters form the vocabulary.
   ///   - unknownPolicy: map unknown characters to ``unknownID`` (default) or throw.
   ///   - unknownText: what the unknown token decodes to (default U+FFFD, "�").
   public init(corpus: String, unknownPolicy: UnknownPolicy = .mapToUnknown, unknownText: String = "\u{FFFD}")

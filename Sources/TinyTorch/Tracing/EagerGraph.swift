@@ -229,7 +229,7 @@ public final class EagerGraphNode: Module {
           scale: scale)
       }
     case .pow, .where, .cast, .quantizeLinear, .dequantizeLinear, .sparseLinear, .fusedElementwise,
-      .quantizedLinear, .mod, .resize:
+      .quantizedLinear, .mod, .resize, .quantizedConv2d:
       throw refuse("eager mode has no such op")
     }
   }

@@ -29,10 +29,12 @@ public func trace(_ model: Module, example: Tensor, name: String = "model") thro
 /// Records the tensor operations that `body` performs on `inputs` and returns them as a graph.
 ///
 /// - Parameters:
+///   - name: the graph's name.
 ///   - inputs: graph input names and example values.
 ///   - outputNames: names of the values `body` returns.
 ///   - model: when given, its parameters and buffers are named by module path and its submodules
 ///     name the nodes they run.
+///   - body: computes the outputs from the input tensors.
 public func trace(
   name: String, inputs: [(name: String, tensor: Tensor)], outputNames: [String], model: Module? = nil,
   _ body: ([Tensor]) throws -> [Tensor]

@@ -47,6 +47,11 @@ public final class ProgressLine {
   var lastDraw: Double?
 
   /// - Parameters:
+  ///   - label: the text in front of the counts, e.g. `"epoch 3"`.
+  ///   - total: the number of steps of the loop.
+  ///   - output: where the line is written.
+  ///   - delay: seconds before the line first appears (short loops stay quiet).
+  ///   - refreshInterval: the least seconds between two redraws.
   ///   - now: the clock in seconds (monotonic by default; tests pass their own).
   public init(
     label: String, total: Int, output: Output = .standardError, delay: Double = 2,

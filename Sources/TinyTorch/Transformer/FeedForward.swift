@@ -11,8 +11,11 @@ public final class FeedForward: Module {
   public let approximation: Tensor.GELUApproximation
 
   /// - Parameters:
+  ///   - dimension: the model width (input and output).
   ///   - hiddenDimension: width of the inner layer (commonly `4 · dimension`).
   ///   - dropout: probability applied to the output in training mode.
+  ///   - approximation: how the GELU between the layers is evaluated.
+  ///   - seed: seeds the initializers (each layer gets a derived seed).
   public init(
     dimension: Int, hiddenDimension: Int, dropout: Float = 0,
     approximation: Tensor.GELUApproximation = .tanh, seed: UInt64? = nil

@@ -4,6 +4,8 @@ extension GPT {
   /// Continues `prompt` by `maxNewTokens` tokens and returns the new tokens.
   ///
   /// - Parameters:
+  ///   - prompt: the token ids to continue (at least one).
+  ///   - maxNewTokens: how many tokens to generate.
   ///   - temperature: `0` picks the most likely token (greedy); otherwise logits are divided by
   ///     it before sampling.
   ///   - topK: when given, sampling is restricted to the `topK` most likely tokens.

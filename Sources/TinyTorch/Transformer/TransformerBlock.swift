@@ -15,10 +15,14 @@ public final class TransformerBlock: Module {
   public let isCausal: Bool
 
   /// - Parameters:
+  ///   - dimension: the model width.
+  ///   - headCount: the number of attention heads; it must divide `dimension`.
   ///   - hiddenDimension: feed-forward width (default `4 · dimension`).
   ///   - dropout: dropout probability of the attention weights and of both residual branches
   ///     (training mode only).
   ///   - isCausal: the default masking of ``forward(_:)``.
+  ///   - fusedProjection: one `[D, 3D]` attention projection instead of three `[D, D]` ones.
+  ///   - seed: seeds the initializers (each sublayer gets a derived seed).
   public init(
     dimension: Int, headCount: Int, hiddenDimension: Int? = nil, dropout: Float = 0,
     isCausal: Bool = false, fusedProjection: Bool = true, seed: UInt64? = nil

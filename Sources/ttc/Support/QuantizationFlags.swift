@@ -147,8 +147,8 @@ struct QuantizationRequest {
     case .int8Dynamic, .int8:
       let path = QuantizedLinear.KernelPath.automatic.resolved.name
       return count == 0
-        ? unchanged("no linear layer with stored f32 weights")
-        : "\(mode.rawValue): \(count) linear layers quantized (int8 kernel on this CPU: \(path))"
+        ? unchanged("no linear or conv2d layer with stored f32 weights")
+        : "\(mode.rawValue): \(count) linear/conv2d layers quantized (int8 kernel on this CPU: \(path))"
     }
   }
 

@@ -17,9 +17,12 @@ final class QuantizationCommandTests: CommandLineTestCase {
     let reference = try outputs("f32.npy")
     let modes: [(String, [String], String)] = [
       ("fp16", [], "fp16: 2 weight matrices stored as float16"),
-      ("int8-dynamic", [], "int8-dynamic: 2 linear layers quantized (int8 kernel on this CPU: "),
+      ("int8-dynamic", [], "int8-dynamic: 2 linear/conv2d layers quantized (int8 kernel on this CPU: "),
       // Two files of samples for the one input, the second named.
-      ("int8", ["--calibrate", "samples.npy", "--calibrate", "x=x.npy"], "int8: 2 linear layers quantized"),
+      (
+        "int8", ["--calibrate", "samples.npy", "--calibrate", "x=x.npy"],
+        "int8: 2 linear/conv2d layers quantized"
+      ),
     ]
     for (mode, extra, note) in modes {
       for engine in [[], ["--compiled"]] {
@@ -89,7 +92,7 @@ final class QuantizationCommandTests: CommandLineTestCase {
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(
       result.stdout.contains(
-        "--quantize int8-dynamic: nothing to quantize (no linear layer with stored f32 weights); the model is unchanged"
+        "--quantize int8-dynamic: nothing to quantize (no linear or conv2d layer with stored f32 weights); the model is unchanged"
       ),
       result.stdout)
     XCTAssertTrue(

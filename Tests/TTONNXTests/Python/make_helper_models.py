@@ -5,7 +5,8 @@ ort_output_N.pb for: an MLP with Gemm transB=1, a LeNet, a pre-LayerNorm transfo
 written out of MatMul/Softmax/Erf (GELU as 0.5·x·(1 + erf(x/√2))), a residual CNN with
 BatchNormalization, and an encoder layer whose causal mask and attention scale come from
 torch.onnx.export-style shape arithmetic (Shape/Gather/Unsqueeze/Concat/ConstantOfShape/Range/
-Where/Expand/Cast), all of which folds away at import.
+Where/Expand/Cast), all of which folds away at import, and UINT8 QuantizeLinear/DequantizeLinear
+per tensor and per axis.
 """
 import os
 import sys
@@ -225,9 +226,39 @@ def torch_encoder():
     return graph, [rng.standard_normal((2, 5, d)).astype(np.float32)], 17
 
 
+def uint8_quantized():
+    # UINT8 QuantizeLinear/DequantizeLinear: per tensor, per axis, with the default zero point,
+    # and UINT8 weights dequantized per output column (which fold to a constant at import).
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q1"]),
+        helper.make_node("DequantizeLinear", ["q1", "s", "z"], ["x1"]),
+        helper.make_node("QuantizeLinear", ["x1", "sa", "za"], ["q2"], axis=1),
+        helper.make_node("DequantizeLinear", ["q2", "sa", "za"], ["x2"], axis=1),
+        helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], axis=1),
+        helper.make_node("MatMul", ["x2", "w"], ["m"]),
+        helper.make_node("QuantizeLinear", ["m", "sm"], ["q3"]),
+        helper.make_node("DequantizeLinear", ["q3", "sm"], ["y"]),
+    ]
+    def uint8(name, values):
+        return numpy_helper.from_array(np.array(values, dtype=np.uint8), name)
+    inits = [
+        scalar("s", 0.03), uint8("z", 128),
+        numpy_helper.from_array(np.array([0.01, 0.02, 0.05, 0.1], dtype=np.float32), "sa"),
+        uint8("za", [0, 255, 100, 128]),
+        uint8("wq", rng.integers(0, 256, (6, 5))),
+        numpy_helper.from_array((rng.random(5) * 0.02 + 0.01).astype(np.float32), "ws"),
+        uint8("wz", [0, 128, 255, 7, 90]),
+        scalar("sm", 0.25),
+    ]
+    graph = helper.make_graph(
+        nodes, "uint8_quantized", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4, 6])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4, 5])], inits)
+    return graph, [(rng.standard_normal((3, 4, 6)) * 3).astype(np.float32)], 13
+
+
 def main():
     out = sys.argv[1]
-    for make in (mlp, lenet, transformer_block, cnn_bn, torch_encoder):
+    for make in (mlp, lenet, transformer_block, cnn_bn, torch_encoder, uint8_quantized):
         graph, inputs, opset = make()
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
         model.ir_version = 8

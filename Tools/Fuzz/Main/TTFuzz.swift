@@ -10,6 +10,9 @@ import TTIR
 ///     ttfuzz TARGET --replay FILE...             feed files (e.g. a crash found by libFuzzer)
 ///     ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR] [--keep-going]
 ///                                                generate, compile and compare N graphs
+///     ttfuzz graphs --redraw NAME,... [--seed S] [--failures DIR]
+///                                                write the named graphs (s<seed>_<i>) and inputs
+///     ttfuzz graphs --replay FILE...             compare findings again, at -O0 and -O2
 ///
 /// Built with `-D TT_LIBFUZZER` and libFuzzer linked (scripts/fuzz.sh does it), `ttfuzz TARGET
 /// [libFuzzer options] [corpus folders]` runs libFuzzer on the target instead.
@@ -20,6 +23,8 @@ struct TTFuzz {
            ttfuzz TARGET --runs N [--seed S] [--repository DIR] [--save-input FILE]
            ttfuzz TARGET --replay FILE...
            ttfuzz graphs --count N [--seed S] [--per-library K] [--failures DIR] [--keep-going]
+           ttfuzz graphs --redraw NAME,... [--seed S] [--failures DIR]
+           ttfuzz graphs --replay FILE...
     targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))
     """
 
@@ -88,6 +93,10 @@ struct TTFuzz {
   /// The compile-and-run campaign (``GraphCampaign``): a disagreement writes the graph as
   /// `DIR/graph-S-NAME.json` and exits 1; with `--keep-going` every one is written and counted.
   static func graphs(arguments: [String]) -> Never {
+    if arguments.first == "--replay" { replayGraphs(Array(arguments.dropFirst())) }
+    if let names = option("--redraw", in: arguments) {
+      redraw(names.split(separator: ",").map(String.init), arguments)
+    }
     guard let count = option("--count", in: arguments).flatMap(Int.init), count > 0 else { fail(usage) }
     let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
     let failures = URL(fileURLWithPath: option("--failures", in: arguments) ?? "out/fuzz/crashes")
@@ -98,8 +107,9 @@ struct TTFuzz {
     }
     func save(_ disagreement: GraphCampaign.Disagreement) {
       try? FileManager.default.createDirectory(at: failures, withIntermediateDirectories: true)
-      let file = failures.appendingPathComponent("graph-\(seed)-\(disagreement.graph.name).json")
-      let saved = (try? ModelFile.save(disagreement.graph, to: file, weights: .inline)) != nil
+      let file = failures.appendingPathComponent(GraphFinding.fileName(seed: seed, graph: disagreement.graph))
+      let finding = GraphFinding(graph: disagreement.graph, inputs: disagreement.inputs)
+      let saved = (try? finding.save(to: file)) != nil
       print(
         "graphs: DISAGREEMENT (seed \(seed)): \(disagreement)" + (saved ? " (graph in \(file.path))" : ""))
     }
@@ -128,6 +138,54 @@ struct TTFuzz {
       try? FileManager.default.removeItem(at: cache)
       exit(1)
     }
+  }
+
+  /// Writes the graphs named `names` (`s<seed>_<i>`, as a campaign of `--seed` draws them) and
+  /// their inputs to `--failures` (default out/fuzz/crashes), as a disagreement would be.
+  static func redraw(_ names: [String], _ arguments: [String]) -> Never {
+    let seed = option("--seed", in: arguments).flatMap(UInt64.init) ?? 1
+    let folder = URL(fileURLWithPath: option("--failures", in: arguments) ?? "out/fuzz/crashes")
+    let indices = names.map { name in
+      guard name.hasPrefix("s\(seed)_"), let index = Int(name.dropFirst("s\(seed)_".count)), index >= 0 else {
+        fail("ttfuzz: '\(name)' is not a graph of seed \(seed) (s\(seed)_<index>)")
+      }
+      return index
+    }
+    var draws = GraphCampaign.Draws(generator: GraphGenerator(), seed: seed)
+    do {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      while draws.index <= indices.max() ?? -1 {
+        let (graph, inputs) = draws.next()
+        guard indices.contains(draws.index - 1) else { continue }
+        let file = folder.appendingPathComponent(GraphFinding.fileName(seed: seed, graph: graph))
+        try GraphFinding(graph: graph, inputs: inputs).save(to: file)
+        print("graphs: \(graph.name) -> \(file.path)")
+      }
+    } catch {
+      fail("ttfuzz: \(error)")
+    }
+    exit(0)
+  }
+
+  /// Compares each finding (a graph with its inputs) compiled at -O0 and -O2 with the interpreter.
+  static func replayGraphs(_ files: [String]) -> Never {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ttfuzz-replay-\(getpid())")
+    let campaign = GraphCampaign(cacheDirectory: cache.path)
+    var disagreements = 0
+    for file in files {
+      for optimized in [false, true] {
+        do {
+          let finding = try GraphFinding(contentsOf: URL(fileURLWithPath: file))
+          try campaign.compare([finding], optimized: optimized, name: "replay")
+          print("\(file): \(optimized ? "-O2" : "-O0"): agrees")
+        } catch {
+          disagreements += 1
+          print("\(file): \(error)")
+        }
+      }
+    }
+    try? FileManager.default.removeItem(at: cache)
+    exit(disagreements == 0 ? 0 : 1)
   }
 
   static func option(_ name: String, in arguments: [String]) -> String? {

@@ -47,6 +47,7 @@ public final class BertModel: Module {
 
   /// Hidden states `[batch, length, hiddenSize]`.
   /// - Parameters:
+  ///   - ids: token ids `[batch, length]`.
   ///   - attentionMask: `[batch, length]`, 1 for tokens and 0 for padding (no key attends to padding).
   ///   - tokenTypes: `[batch, length]` segment ids; zeros when nil.
   public func callAsFunction(ids: Tensor, attentionMask: Tensor?, tokenTypes: Tensor? = nil) throws -> Tensor
