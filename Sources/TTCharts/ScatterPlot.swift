@@ -1,7 +1,8 @@
 import Foundation
 
 /// A scatter plot of labelled points, coloured by series, optionally with a front (e.g. a Pareto
-/// front) drawn as a line through some of them.
+/// front) drawn as a line through some of them. Labels are placed around their points so that
+/// they avoid the points and each other where the chart has room (`LabelPlacer`).
 ///
 /// ```swift
 /// var plot = ScatterPlot(
@@ -79,9 +80,12 @@ public struct ScatterPlot: Chart, Sendable {
           "stroke-dasharray": "6 3",
         ])
     }
+    let placed = points.compactMap { point in position(point).map { (point, $0) } }
+    var labels = LabelPlacer(
+      points: placed.map(\.1), radius: 4,
+      bounds: .init(minX: 0, minY: top, maxX: width, maxY: area.bottom), fontSize: 10)
     svg.group(["class": "points"]) { svg in
-      for point in points {
-        guard let (x, y) = position(point) else { continue }
+      for (point, (x, y)) in placed {
         let colourIndex = point.series.flatMap { seriesNames.firstIndex(of: $0) } ?? 0
         svg.element(
           "circle",
@@ -90,11 +94,13 @@ public struct ScatterPlot: Chart, Sendable {
             "fill": seriesPalette[colourIndex % seriesPalette.count],
           ],
           tooltip: "\(point.label): \(TickLabel.format(point.x)), \(TickLabel.format(point.y))")
+        let text = BarChart.shortened(point.label)
+        let label = labels.place(text, nextTo: x, y)
         svg.text(
-          BarChart.shortened(point.label),
+          text,
           [
-            "class": "point-label", "x": SVGWriter.number(x + 6), "y": SVGWriter.number(y - 6),
-            "font-size": "10",
+            "class": "point-label", "x": SVGWriter.number(label.x), "y": SVGWriter.number(label.y),
+            "text-anchor": label.anchor, "font-size": "10",
           ])
       }
     }

@@ -104,6 +104,39 @@ final class ChartTests: XCTestCase {
     XCTAssertTrue(svg.texts.contains("latency (µs, log scale)"))
   }
 
+  func testScatterPlotLabelsOfNearbyPointsDoNotOverlap() throws {
+    // Olympics-like data: several configurations within a few per cent of each other.
+    let names = ["fp32", "fp16", "int8 static", "pruned 50%", "pruned 50% + int8", "low-rank"]
+    let points =
+      names.enumerated().map { index, name in
+        ScatterPlot.Point(x: 10 + 0.2 * Double(index), y: 97 - 0.05 * Double(index), label: name)
+      } + [ScatterPlot.Point(x: 1, y: 90, label: "distilled")]
+    let plot = ScatterPlot(
+      title: "crowded", points: points, xAxis: Axis("latency", scale: .logarithmic), yAxis: Axis("accuracy"))
+    let labels = try SVGStructure(plot.svg()).elements("text", class: "point-label")
+    XCTAssertEqual(labels.map(\.text), names + ["distilled"])
+    let boxes = try labels.map { label -> (minX: Double, minY: Double, maxX: Double, maxY: Double) in
+      let x = try XCTUnwrap(Double(label.attributes["x"] ?? ""))
+      let y = try XCTUnwrap(Double(label.attributes["y"] ?? ""))
+      let width = Double(label.text.count) * 6
+      let minX =
+        switch label.attributes["text-anchor"] {
+        case "end": x - width
+        case "middle": x - width / 2
+        default: x
+        }
+      return (minX, y - 8, minX + width, y + 2.5)
+    }
+    for i in boxes.indices {
+      for j in boxes.indices where j > i {
+        let overlaps =
+          boxes[i].minX < boxes[j].maxX && boxes[j].minX < boxes[i].maxX && boxes[i].minY < boxes[j].maxY
+          && boxes[j].minY < boxes[i].maxY
+        XCTAssertFalse(overlaps, "labels '\(labels[i].text)' and '\(labels[j].text)' overlap")
+      }
+    }
+  }
+
   func testParetoFrontHandlesTiesAndNonFinitePoints() {
     let points: [(x: Double, y: Double)] = [(1, 1), (1, 2), (2, 2), (.nan, 0), (0.5, 3)]
     XCTAssertEqual(ParetoFront.indices(of: points, x: .lower, y: .lower), [4, 0])

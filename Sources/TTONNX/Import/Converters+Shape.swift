@@ -139,6 +139,49 @@ extension Converters {
       }
       return try c.emit(.gather, values: [c.value(0), indices], ["axis": .int(axis)])
     },
+    "GatherElements": .single(["axis"]) { (c) throws(ONNXError) in
+      // `output[i…] = data[i… with index[i…] along axis]`. The indices must be constant (as in
+      // exporters' position and token-type arithmetic); they become one flat `gather`.
+      let shape = try c.type(0).shape
+      let axis = try c.axis(c.int("axis", 0), rank: shape.count)
+      guard let given = try c.value(1).constant else {
+        throw c.fail("indices computed by the graph are not supported (only constant indices)")
+      }
+      guard given.shape.count == shape.count,
+        zip(given.shape, shape).enumerated().allSatisfy({ $0 == axis || $1.0 <= $1.1 })
+      else {
+        throw c.fail("indices shape \(given.shape) does not fit data shape \(shape) (axis \(axis))")
+      }
+      let indices = given.int64s()
+      let strides = ConstantFolding.strides(shape)
+      var sources: [Int] = []
+      sources.reserveCapacity(indices.count)
+      var outOfRange: Int64?
+      ConstantFolding.forEachIndex(given.shape) { position in
+        let raw = indices[sources.count]
+        let index = raw < 0 ? Int(raw) + shape[axis] : Int(raw)
+        guard (0..<shape[axis]).contains(index) else {
+          outOfRange = outOfRange ?? raw
+          sources.append(0)
+          return
+        }
+        var flat = 0
+        for dimension in shape.indices {
+          flat += (dimension == axis ? index : position[dimension]) * strides[dimension]
+        }
+        sources.append(flat)
+      }
+      if let outOfRange {
+        throw c.fail("index \(outOfRange) is out of range for dimension \(shape[axis])")
+      }
+      if let data = try c.value(0).constant {
+        return .constant(ConstantFolding.elements(of: data, at: sources, shape: given.shape))
+      }
+      let flat = try c.reshape(c.value(0), [shape.reduce(1, *)])
+      let flatIndices = ImportedValue.constant(
+        TensorData(int64s: sources.map(Int64.init), shape: given.shape))
+      return try c.emit(.gather, values: [flat, flatIndices], ["axis": .int(0)])
+    },
     "Expand": .single { (c) throws(ONNXError) in
       let input = try c.type(0)
       let target = try c.constantInts(1, "shape") ?? []
