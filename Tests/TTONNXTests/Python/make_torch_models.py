@@ -1,15 +1,14 @@
 """Exports PyTorch models with torch.onnx.export, as users do, and runs them in onnxruntime.
 
-python make_torch_models.py OUT_DIR [--torchvision]   (needs torch, onnx and onnxruntime; the
-image models also torchvision)
+python make_torch_models.py OUT_DIR   (needs torch, onnx, onnxscript and onnxruntime)
 
 Writes OUT_DIR/<name>/model.onnx (and model.onnx.data when the exporter keeps the weights
 outside), input_0.pb and output_0.pb (onnxruntime's result), the layout of the ONNX node tests,
 so `.build/debug/onnx-conformance OUT_DIR` runs them too. Models: a two-layer
 nn.TransformerEncoder (GELU, batch_first) exported by the TorchScript exporter (dynamo=False:
 Shape/Gather/Mod/Slice arithmetic on static shapes) and by the dynamo exporter (weights in
-external data); Tests/TTONNXTests/Fixtures/torch holds them. With --torchvision, also classic
-image models with random weights at small input sizes (too large to commit).
+external data); Tests/TTONNXTests/Fixtures/torch holds them. Larger models (torchvision,
+Hugging Face): Benchmarks/onnx-zoo.sh.
 """
 import os
 import sys
@@ -24,16 +23,6 @@ def encoder():
     torch.manual_seed(0)
     layer = torch.nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True, activation="gelu")
     return torch.nn.TransformerEncoder(layer, 2, enable_nested_tensor=False), torch.randn(2, 7, 32)
-
-
-def torchvision_models():
-    import torchvision
-
-    for name, size in [("squeezenet1_0", 96), ("resnet18", 64), ("densenet121", 64), ("shufflenet_v2_x1_0", 64),
-                       ("mobilenet_v2", 64), ("alexnet", 96), ("vgg11", 64), ("inception_v3", 96)]:
-        torch.manual_seed(0)
-        model = getattr(torchvision.models, name)(weights=None, **({"aux_logits": False, "init_weights": True} if name == "inception_v3" else {}))
-        yield name, model, torch.randn(1, 3, size, size)
 
 
 def write(out, name, model, x, dynamo):
@@ -57,9 +46,6 @@ def main():
     model, x = encoder()
     write(out, "encoder_torchscript", model, x, dynamo=False)
     write(out, "encoder_dynamo", model, x, dynamo=True)
-    if "--torchvision" in sys.argv:
-        for name, model, x in torchvision_models():
-            write(out, name, model, x, dynamo=False)
 
 
 if __name__ == "__main__":
