@@ -1,8 +1,13 @@
 /// A text label's place: its anchor point and SVG `text-anchor`.
-struct PlacedLabel: Equatable {
+struct PlacedLabel {
+  /// Which end of the text sits at the anchor point (SVG `text-anchor`).
+  enum Anchor: String {
+    case start, middle, end
+  }
+
   var x: Double
   var y: Double
-  var anchor: String
+  var anchor: Anchor
 }
 
 /// Places point labels one after another so that each avoids the points and the labels placed
@@ -55,19 +60,19 @@ struct LabelPlacer {
       let shift = Double(ring) * fontSize * 1.2
       let (above, below) = (y - gap - shift, y + gap + ascent + shift)
       return [
-        PlacedLabel(x: x + gap, y: above, anchor: "start"),
-        PlacedLabel(x: x + gap, y: below, anchor: "start"),
-        PlacedLabel(x: x - gap, y: above, anchor: "end"), PlacedLabel(x: x - gap, y: below, anchor: "end"),
-        PlacedLabel(x: x, y: above - descent - 2, anchor: "middle"),
-        PlacedLabel(x: x, y: below + 2, anchor: "middle"),
+        PlacedLabel(x: x + gap, y: above, anchor: .start),
+        PlacedLabel(x: x + gap, y: below, anchor: .start),
+        PlacedLabel(x: x - gap, y: above, anchor: .end), PlacedLabel(x: x - gap, y: below, anchor: .end),
+        PlacedLabel(x: x, y: above - descent - 2, anchor: .middle),
+        PlacedLabel(x: x, y: below + 2, anchor: .middle),
       ]
     }
     func box(_ label: PlacedLabel) -> Box {
       let minX =
         switch label.anchor {
-        case "end": label.x - width
-        case "middle": label.x - width / 2
-        default: label.x
+        case .start: label.x
+        case .middle: label.x - width / 2
+        case .end: label.x - width
         }
       return Box(minX: minX, minY: label.y - ascent, maxX: minX + width, maxY: label.y + descent)
     }

@@ -100,7 +100,7 @@ public struct ScatterPlot: Chart, Sendable {
           text,
           [
             "class": "point-label", "x": SVGWriter.number(label.x), "y": SVGWriter.number(label.y),
-            "text-anchor": label.anchor, "font-size": "10",
+            "text-anchor": label.anchor.rawValue, "font-size": "10",
           ])
       }
     }
