@@ -296,8 +296,9 @@ public struct GraphCampaign: Sendable {
     }
     let (a, b) = (actual.floats(), expected.floats())
     for (index, (x, y)) in zip(a, b).enumerated() {
-      // A NaN in either engine is not compared: which ops keep a NaN operand is unspecified
-      // (docs/IR.md, "NaN and overflow").
+      // A NaN in either engine is counted, not compared: rounding may decide between a finite
+      // value and NaN (an overflow in one engine only, then inf − inf; docs/IR.md, "NaN and
+      // overflow").
       let tolerance = 1e-4 * max(1, abs(y)) + (slack?[index] ?? 0)
       let agree = x.isNaN || y.isNaN || x == y || (y.isFinite && abs(x - y) <= tolerance)
       if !agree { return "element \(index): compiled \(x), interpreter \(y)" }
