@@ -28,7 +28,8 @@ SENTENCES = [
     "ONNX files carry models between runtimes, and TinyTorch reads them.",
     "Hello!",
 ]
-OUTPUTS = ["last_hidden_state", "embedding"]
+# ("embedding" clashes with a name inside the dynamo export.)
+OUTPUTS = ["last_hidden_state", "sentence_embedding"]
 
 
 class SentenceEncoder(torch.nn.Module):
