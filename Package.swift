@@ -11,9 +11,9 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// The files of Runtime/ that ttc embeds and compiles into every model library (RuntimeSources.swift
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
-  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c",
-  "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qconv.c",
-  "tt_qgemm.c", "tt_threads.c", "include/tt_qgemm.h",
+  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_channels.inc",
+  "tt_conv_kernel.inc", "tt_cpu.c", "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c",
+  "tt_sparse.c", "tt_qconv.c", "tt_qgemm.c", "tt_threads.c", "include/tt_qgemm.h",
 ]
 
 let package = Package(
@@ -41,7 +41,8 @@ let package = Package(
     // sources into every model library. Every instruction-set path is compiled in and chosen at run
     // time, so no -march flag here; -O3 even in debug builds, like the Swift kernels.
     .target(
-      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc", "tt_conv_kernel.inc"],
+      name: "TTRuntime", path: "Runtime",
+      exclude: ["README.md", "tt_gemm_kernel.inc", "tt_conv_kernel.inc", "tt_conv_channels.inc"],
       cSettings: [.define("TT_RUNTIME_LIBRARY"), .unsafeFlags(["-O3"])]),
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
     .target(name: "TTKernels", dependencies: ["TTRuntime"], swiftSettings: kernelFlags),
@@ -151,7 +152,7 @@ let package = Package(
     // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
     // comparison because kernel tolerances are set per kernel.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    // glibc's count of heap bytes in use (mallinfo2), for the profiler's memory tests.
+    // glibc's count of heap bytes in use (mallinfo2) and the thread's page faults, for memory tests.
     .target(name: "MallocStatistics", path: "Tests/MallocStatistics"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTChartsTests", dependencies: ["TTCharts"]),
@@ -162,7 +163,8 @@ let package = Package(
       name: "TTPassesTests",
       dependencies: ["TestSupport", "TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
     .testTarget(
-      name: "TTInterpreterTests", dependencies: ["TestSupport", "TTInterpreter", "TinyTorch", "TTPasses"]),
+      name: "TTInterpreterTests",
+      dependencies: ["TestSupport", "MallocStatistics", "TTInterpreter", "TinyTorch", "TTPasses"]),
     .testTarget(
       name: "TTCodegenTests",
       dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),

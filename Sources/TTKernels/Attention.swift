@@ -42,23 +42,34 @@ public enum Attention {
   /// With a `causalOffset` `c`, query `i` attends to key `j` only when `j ≤ i + c`: `0` is
   /// PyTorch's top-left alignment, `Sk − Sq` aligns the last query with the last key (as with a
   /// KV cache). A query whose keys are all blocked gets a zero output row.
+  ///
+  /// With `heads` `H` (packed heads), the shapes are the packed ones, `q[..., Sq, H·D]`,
+  /// `k[..., Sk, H·D]`, `v[..., Sk, H·Dv]` → `out[..., Sq, H·Dv]`, head `h` being columns
+  /// `h·D ..< (h+1)·D` of every row; each head is read and written in place (row stride `H·D`),
+  /// and the mask broadcasts to the heads-first scores `[batch..., H, Sq, Sk]`.
   /// Shapes must already be validated (see ``outputShape(q:k:v:)``).
   public static func forward(
     q: UnsafePointer<Float>, qShape: [Int], k: UnsafePointer<Float>, kShape: [Int],
     v: UnsafePointer<Float>, vShape: [Int], mask: Mask?, causalOffset: Int?, scale: Float,
-    _ out: UnsafeMutablePointer<Float>
+    heads: Int? = nil, _ out: UnsafeMutablePointer<Float>
   ) {
-    guard let outShape = outputShape(q: qShape, k: kShape, v: vShape) else { return }
-    let rank = outShape.count
-    let batch = Array(outShape.dropLast(2))
-    let (sq, d) = (qShape[qShape.count - 2], qShape[qShape.count - 1])
-    let sk = kShape[kShape.count - 2]
-    let dv = vShape[vShape.count - 1]
+    guard let packedShape = outputShape(q: qShape, k: kShape, v: vShape) else { return }
+    let h = heads ?? 1
+    let batch = Array(packedShape.dropLast(2)) + (heads == nil ? [] : [h])
+    let rank = batch.count + 2
+    let (sq, ldq) = (qShape[qShape.count - 2], qShape[qShape.count - 1])
+    let (sk, ldk) = (kShape[kShape.count - 2], kShape[kShape.count - 1])
+    let ldv = vShape[vShape.count - 1]
+    let (d, dv) = (ldq / h, ldv / h)
     let batchCount = ShapeMath.count(batch)
     let batchStrides = ShapeMath.strides(batch)
-    let strideQ = ShapeMath.broadcastStrides(Array(qShape.dropLast(2)), to: batch)
-    let strideK = ShapeMath.broadcastStrides(Array(kShape.dropLast(2)), to: batch)
-    let strideV = ShapeMath.broadcastStrides(Array(vShape.dropLast(2)), to: batch)
+    // Strides of the batch axes (heads included) in units of one head's block of rows; a head
+    // block is `S` rows of `H·D` columns, so head `h` starts `h·D` columns into its batch's rows.
+    func strides(_ shape: [Int]) -> [Int] {
+      let outer = ShapeMath.broadcastStrides(Array(shape.dropLast(2)), to: Array(packedShape.dropLast(2)))
+      return heads == nil ? outer : outer + [0]
+    }
+    let (strideQ, strideK, strideV) = (strides(qShape), strides(kShape), strides(vShape))
     let scoresShape = batch + [sq, sk]
     let strideMask = mask.map { ShapeMath.broadcastStrides($0.shape, to: scoresShape) }
     let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(sq * sk, 1))
@@ -74,9 +85,10 @@ public enum Attention {
         offV += index * strideV[axis]
         offMask += index * (strideMask?[axis] ?? 0)
       }
+      let head = t % h
       Gemm.multiply(
-        m: sq, n: sk, k: d, a: q + offQ * sq * d, lda: d, b: k + offK * sk * d, ldb: d,
-        transposeB: true, c: scores, ldc: sk)
+        m: sq, n: sk, k: d, a: q + offQ * sq * ldq + head * d, lda: ldq,
+        b: k + offK * sk * ldk + head * d, ldb: ldk, transposeB: true, c: scores, ldc: sk)
       for i in 0..<sq {
         let row = scores + i * sk
         for j in 0..<sk {
@@ -94,8 +106,8 @@ public enum Attention {
       }
       Softmax.forward(scores, shape: [sq, sk], axis: 1, scores)
       Gemm.multiply(
-        m: sq, n: dv, k: sk, a: scores, lda: sk, b: v + offV * sk * dv, ldb: dv,
-        c: out + t * sq * dv, ldc: dv)
+        m: sq, n: dv, k: sk, a: scores, lda: sk, b: v + offV * sk * ldv + head * dv, ldb: ldv,
+        c: out + (t / h) * sq * ldv + head * dv, ldc: ldv)
     }
   }
 }
