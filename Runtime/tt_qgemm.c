@@ -346,23 +346,163 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
   }
 }
 
+/* ---- AVX2 on packed weights: blocks of up to 4 rows × 16 columns ---- */
+
+/* The broadcast form of the AVX2 product (tt_qgemm.h): the four bytes of one k group of a row,
+ * broadcast to every lane, as |x| (unsigned) against the packed weights with x's sign applied, so
+ * that each int16 pair of vpmaddubsw stays within 2 · 128 · 127 = 32512 (exact, no saturation);
+ * vpmaddwd by ones widens the pairs into the int32 sums of each column's four products. */
+#define TT_QP2_MR 4
+
+/* acc[r][v] += Σ over one k group of x_r · w for 8 columns per v; words[r] holds row r's group of
+ * x, magnitudes[r] the same bytes' |x| (precomputed: one broadcast load instead of a vpabsb). */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(const int mr, const int32_t *words,
+                                                                              const int32_t *magnitudes,
+                                                                              const int8_t *w,
+                                                                              __m256i acc[TT_QP2_MR][2]) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+  for (int r = 0; r < mr; r++) {
+    __m256i xb = _mm256_set1_epi32(words[r]), magnitude = _mm256_set1_epi32(magnitudes[r]);
+    __m256i p0 = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(w0, xb));
+    __m256i p1 = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(w1, xb));
+    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(p0, ones));
+    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(p1, ones));
+  }
+}
+
+/* acc[r][v] = Σ_p x[r][p] · w[j][p] for `mr` rows of x and of their |x| (k apart) and the 16
+ * packed columns at `groups` (a group of 4 k positions every `columns` · 4 bytes). */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_block(const int mr, const int8_t *x,
+                                                                               const uint8_t *magnitudes, int64_t k,
+                                                                               const int8_t *groups, int64_t columns,
+                                                                               __m256i acc[TT_QP2_MR][2]) {
+  for (int r = 0; r < TT_QP2_MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  int32_t words[TT_QP2_MR], absolute[TT_QP2_MR];
+  int64_t g = 0, full = k / 4;
+  for (; g < full; g++) {
+    for (int r = 0; r < mr; r++) {
+      memcpy(&words[r], x + r * k + 4 * g, 4);
+      memcpy(&absolute[r], magnitudes + r * k + 4 * g, 4);
+    }
+    tt_qp2_step(mr, words, absolute, groups + g * columns * 4, acc);
+  }
+  if (4 * g < k) { /* the last, partial group: its missing positions are zero, adding nothing */
+    for (int r = 0; r < mr; r++) {
+      words[r] = absolute[r] = 0;
+      for (int64_t p = 4 * g; p < k; p++) {
+        words[r] |= (int32_t)(uint8_t)x[r * k + p] << (8 * (p - 4 * g));
+        absolute[r] |= (int32_t)magnitudes[r * k + p] << (8 * (p - 4 * g));
+      }
+    }
+    tt_qp2_step(mr, words, absolute, groups + g * columns * 4, acc);
+  }
+}
+
+/* tt_qlinear_epilogue for 8 columns of one row, lane by lane (the same operations in the same order:
+ * one rounding each, an IEEE division, round to nearest even, NaN to the zero point); `cols` ≤ 8
+ * of them are stored. correction = x_zero_point · Σ w, scale = x_scale · w_scale. */
+__attribute__((target("avx2"))) static inline void tt_qp2_epilogue(__m256i acc, __m256i correction, __m256 scale,
+                                                                   __m256 bias, int relu, int cols, float *out_f32,
+                                                                   int8_t *out_i8, float out_scale,
+                                                                   int32_t out_zero_point) {
+#pragma STDC FP_CONTRACT OFF
+  __m256 y = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc, correction)), scale), bias);
+  if (relu) y = _mm256_max_ps(y, _mm256_setzero_ps()); /* NaN and −0 become +0, as y > 0 ? y : 0 */
+  if (!out_i8) {
+    if (cols == 8) {
+      _mm256_storeu_ps(out_f32, y);
+    } else {
+      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+      _mm256_maskstore_ps(out_f32, lanes, y);
+    }
+    return;
+  }
+  __m256 q = _mm256_round_ps(_mm256_div_ps(y, _mm256_set1_ps(out_scale)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  q = _mm256_add_ps(q, _mm256_set1_ps((float)out_zero_point));
+  __m256 nan = _mm256_cmp_ps(q, q, _CMP_UNORD_Q);
+  q = _mm256_min_ps(_mm256_max_ps(q, _mm256_set1_ps(-128.0f)), _mm256_set1_ps(127.0f));
+  __m256i values = _mm256_castps_si256(
+      _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvtps_epi32(q)), _mm256_castsi256_ps(_mm256_set1_epi32(out_zero_point)), nan));
+  __m128i halves = _mm_packs_epi32(_mm256_castsi256_si128(values), _mm256_extracti128_si256(values, 1));
+  int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(halves, halves)); /* exact: each value is in [−128, 127] */
+  memcpy(out_i8, &bytes, (size_t)cols);
+}
+
+/* tt_qlinear_packed on AVX2: |x| into `magnitudes` (m·k bytes), then each panel of 16 packed
+ * columns (about 4·k bytes, kept in L1) against every block of up to 4 rows, the epilogue applied
+ * straight from the accumulators. */
+__attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, int64_t n, int64_t k, const int8_t *x,
+                                                                   uint8_t *magnitudes, const int32_t *sums,
+                                                                   const int8_t *groups,
+                                                                   int32_t x_zero_point, float x_scale,
+                                                                   const float *w_scale, const float *bias, int relu,
+                                                                   float *out_f32, int8_t *out_i8, float out_scale,
+                                                                   int32_t out_zero_point) {
+#pragma STDC FP_CONTRACT OFF
+  int64_t columns = tt_qpack_columns(n);
+  const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int64_t i = 0; i < m * k; i++) magnitudes[i] = (uint8_t)(x[i] < 0 ? -x[i] : x[i]); /* −128 → 128 */
+  for (int64_t j0 = 0; j0 < n; j0 += 16) {
+    int cols[2];
+    __m256i correction[2];
+    __m256 scale[2], offset[2];
+    for (int v = 0; v < 2; v++) {
+      int64_t left = n - j0 - 8 * v;
+      cols[v] = left < 0 ? 0 : left > 8 ? 8 : (int)left;
+      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols[v]), index);
+      correction[v] = _mm256_mullo_epi32(_mm256_set1_epi32(x_zero_point),
+                                         _mm256_loadu_si256((const __m256i *)(sums + j0 + 8 * v)));
+      scale[v] = _mm256_mul_ps(_mm256_set1_ps(x_scale), _mm256_maskload_ps(w_scale + j0 + 8 * v, lanes));
+      offset[v] = bias ? _mm256_maskload_ps(bias + j0 + 8 * v, lanes) : _mm256_setzero_ps();
+    }
+    const int8_t *panel = groups + j0 * 4;
+    for (int64_t i = 0; i < m; i += TT_QP2_MR) {
+      int mr = m - i < TT_QP2_MR ? (int)(m - i) : TT_QP2_MR;
+      __m256i acc[TT_QP2_MR][2];
+      /* Constant block heights, so that each case keeps its accumulators in registers. */
+      switch (mr) {
+      case 4: tt_qp2_block(4, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      case 3: tt_qp2_block(3, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      case 2: tt_qp2_block(2, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      default: tt_qp2_block(1, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      }
+      for (int r = 0; r < mr; r++) {
+        for (int v = 0; v < 2 && cols[v] > 0; v++) {
+          int64_t at = (i + r) * n + j0 + 8 * v;
+          tt_qp2_epilogue(acc[r][v], correction[v], scale[v], offset[v], relu, cols[v],
+                          out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_scale, out_zero_point);
+        }
+      }
+    }
+  }
+}
+
+TT_API int64_t tt_qlinear_packed_scratch(int64_t m, int64_t n, int64_t k) {
+  int64_t accumulators = 4 * m * n, magnitudes = m * k;
+  return accumulators > magnitudes ? accumulators : magnitudes;
+}
+
 TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
-                              const void *packed, int32_t *scratch, int32_t x_zero_point, float x_scale,
+                              const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
                               const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
                               float out_scale, int32_t out_zero_point) {
   const int32_t *sums = packed;
+  const int8_t *groups = (const int8_t *)(sums + tt_qpack_columns(n));
   kernel = tt_int8_kernel(kernel);
-  if (kernel != TT_INT8_AVX512_VNNI) {
+  if (kernel == TT_INT8_AVX2) {
+    tt_qlinear_packed_avx2(m, n, k, x, scratch, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32,
+                           out_i8, out_scale, out_zero_point);
+  } else if (kernel == TT_INT8_AVX512_VNNI) {
+    for (int64_t i = 0; i < m; i++) {
+      tt_qlinear_packed_row_vnni(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu,
+                                 out_f32 ? out_f32 + i * n : 0, out_i8 ? out_i8 + i * n : 0, out_scale,
+                                 out_zero_point);
+    }
+  } else { /* the dot-product GEMM on w, the row sums taken from the packed form */
     tt_qgemm(kernel, m, n, k, x, k, w, k, sums, scratch, n);
     tt_qlinear_epilogue(scratch, m, n, n, sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8,
                         out_scale, out_zero_point);
-    return;
-  }
-  const int8_t *groups = (const int8_t *)(sums + tt_qpack_columns(n));
-  for (int64_t i = 0; i < m; i++) {
-    tt_qlinear_packed_row_vnni(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu,
-                               out_f32 ? out_f32 + i * n : 0, out_i8 ? out_i8 + i * n : 0, out_scale,
-                               out_zero_point);
   }
 }
 

@@ -11,7 +11,7 @@ struct Emission {
   let scratch: String?
   /// Whether the output is a view of the input (reshape/flatten not copied).
   let isView: Bool
-  /// Where the `tt_qpack` form of a few-row `quantized_linear`'s weight lies, when the blob has it
+  /// Where the `tt_qpack` form of a `quantized_linear`'s weight lies, when the blob has it
   /// (embedded weights; see ``NodeContext/packedInt8Weight``).
   var packedWeights: String? = nil
 

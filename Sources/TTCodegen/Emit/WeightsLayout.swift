@@ -3,8 +3,8 @@ import TTRuntime
 
 /// How weights are packed into the blob a library embeds (or is given at run time): each tensor
 /// at a 64-byte-aligned offset, in name order, bytes exactly as in the graph (little-endian);
-/// then, for an embedded blob, the int8 weights that few-row `quantized_linear` layers read
-/// re-laid out by `tt_qpack` (Runtime/include/tt_qgemm.h), which the descriptor does not list.
+/// then, for an embedded blob, the int8 weights that `quantized_linear` layers read re-laid out
+/// by `tt_qpack` (Runtime/include/tt_qgemm.h), which the descriptor does not list.
 public struct WeightsLayout: Sendable, Hashable {
   /// One placed weight.
   public struct Entry: Sendable, Hashable {
