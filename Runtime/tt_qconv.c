@@ -1,4 +1,4 @@
-/* tt_qconv.c: int8 2-D convolution (NCHW) on the int8 GEMM of tt_qgemm.c.
+/* tt_qconv.c: int8 2-D convolution (NCHW) on the int8 GEMM of tt_qgemm.c, and int8 max pooling.
  *
  * Per image and group, a block of output pixels is unfolded into rows of int8 patches ("im2row":
  * one row per pixel, its columns the taps (c, ki, kj) in the weight's own order), the padding read
@@ -89,6 +89,29 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
         tt_qepilogue(acc, count, og, og, sums + g * og, x_zero_point, x_scale, w_scale + g * og,
                      bias ? bias + g * og : 0, relu, out_f32 ? out_f32 + first + p0 : 0,
                      out_i8 ? out_i8 + first + p0 : 0, 1, plane, out_scale, out_zero_point);
+      }
+    }
+  }
+}
+
+/* Max pooling commutes with quantization (rounding and clamping never reverse an order), so an
+ * int8 region keeps its scale and zero point through it. */
+TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  for (int64_t p = 0; p < nc; p++) {
+    const int8_t *plane = x + p * h * w;
+    for (int64_t oy = 0; oy < oh; oy++) {
+      for (int64_t ox = 0; ox < ow; ox++) {
+        int8_t best = -128; /* padding never wins: every window holds an input */
+        for (int64_t ki = 0; ki < kh; ki++) {
+          int64_t iy = oy * sh - ph + ki;
+          if (iy < 0 || iy >= h) continue;
+          for (int64_t kj = 0; kj < kw; kj++) {
+            int64_t ix = ox * sw - pw + kj;
+            if (ix >= 0 && ix < w && plane[iy * w + ix] > best) best = plane[iy * w + ix];
+          }
+        }
+        y[(p * oh + oy) * ow + ox] = best;
       }
     }
   }

@@ -90,6 +90,11 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *shape, const int8_t *x
                        float x_scale, const int8_t *w, const float *w_scale, const float *bias, int relu,
                        float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch);
 
+/* tt_max_pool2d on int8 values (the same windows; padding never wins). Exact on quantized values:
+ * quantizing is monotonic, so the max of the int8 values is the int8 value of the max. */
+TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
+
 /* Compiled quantized linear layers read their weights packed ahead of time (at compile time, into
  * the library's weights blob) by tt_qpack: n' = n rounded up to 16; first the row sums
  * Σ_p w[j][p] as n' int32 (zero past n), then for each group g of four k positions and each column

@@ -138,8 +138,8 @@ final class CompiledQuantizedTests: XCTestCase {
   }
 
   /// `quantized_conv2d` compiled: an int8 region (quantize → conv with padding, ReLU and an int8
-  /// output → grouped, strided conv with an f32 output) and a dynamic conv (f32 x, dilation, no
-  /// bias), at batch 1 and 3.
+  /// output → grouped, strided conv with an f32 output; the int8 output max-pooled with padding)
+  /// and a dynamic conv (f32 x, dilation, no bias), at batch 1 and 3.
   func testQuantizedConvolutionsStaticAndDynamic() throws {
     func convolution(_ b: inout GraphBuilder, _ name: String, _ shape: [Int], bias: Bool, seed: UInt64)
       -> [String]
@@ -175,6 +175,11 @@ final class CompiledQuantizedTests: XCTestCase {
             "stride": .ints([2, 1]), "groups": .int(2), "x_scale": .float(0.05), "x_zero_point": .int(-128),
           ], name: "c2"))
       b.output(h)
+      b.output(
+        b.add(
+          .maxPool2d, [h],
+          attributes: ["kernel": .ints([3, 2]), "stride": .ints([2, 1]), "padding": .ints([1, 1])],
+          name: "pool"))
       b.output(
         b.add(
           .quantizedConv2d, [x] + convolution(&b, "c3", [5, 3, 3, 3], bias: false, seed: 11),
