@@ -94,24 +94,52 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
   }
 }
 
+/* The output columns [first, end) whose tap at ox · stride + offset lies inside a row of w. */
+static inline void tt_qpool_columns(int64_t offset, int64_t stride, int64_t w, int64_t ow, int64_t *first,
+                                    int64_t *end) {
+  *first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t past = w - offset <= 0 ? 0 : (w - offset + stride - 1) / stride;
+  *end = past < ow ? past : ow;
+}
+
 /* Max pooling commutes with quantization (rounding and clamping never reverse an order), so an
- * int8 region keeps its scale and zero point through it. */
+ * int8 region keeps its scale and zero point through it. Each output row starts at −128 and takes
+ * the maximum with every tap's row of inputs in turn (loops the compiler vectorizes); padding is
+ * never read, and every window holds an input (padding ≤ kernel / 2). */
 TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
                            int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) { /* the common 2×2 window, in one pass */
+    for (int64_t p = 0; p < nc; p++) {
+      for (int64_t oy = 0; oy < oh; oy++) {
+        const int8_t *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
+        int8_t *dst = y + (p * oh + oy) * ow;
+        for (int64_t ox = 0; ox < ow; ox++) {
+          int8_t a = top[2 * ox] > top[2 * ox + 1] ? top[2 * ox] : top[2 * ox + 1];
+          int8_t b = bottom[2 * ox] > bottom[2 * ox + 1] ? bottom[2 * ox] : bottom[2 * ox + 1];
+          dst[ox] = a > b ? a : b;
+        }
+      }
+    }
+    return;
+  }
   for (int64_t p = 0; p < nc; p++) {
     const int8_t *plane = x + p * h * w;
     for (int64_t oy = 0; oy < oh; oy++) {
-      for (int64_t ox = 0; ox < ow; ox++) {
-        int8_t best = -128; /* padding never wins: every window holds an input */
-        for (int64_t ki = 0; ki < kh; ki++) {
-          int64_t iy = oy * sh - ph + ki;
-          if (iy < 0 || iy >= h) continue;
-          for (int64_t kj = 0; kj < kw; kj++) {
-            int64_t ix = ox * sw - pw + kj;
-            if (ix >= 0 && ix < w && plane[iy * w + ix] > best) best = plane[iy * w + ix];
+      int8_t *dst = y + (p * oh + oy) * ow;
+      memset(dst, -128, (size_t)ow);
+      for (int64_t ki = 0; ki < kh; ki++) {
+        int64_t iy = oy * sh - ph + ki;
+        if (iy < 0 || iy >= h) continue;
+        for (int64_t kj = 0; kj < kw; kj++) {
+          int64_t first, end;
+          tt_qpool_columns(kj - pw, sw, w, ow, &first, &end);
+          const int8_t *src = plane + iy * w + kj - pw;
+          if (sw == 2) {
+            for (int64_t ox = first; ox < end; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
+          } else {
+            for (int64_t ox = first; ox < end; ox++) dst[ox] = src[ox * sw] > dst[ox] ? src[ox * sw] : dst[ox];
           }
         }
-        y[(p * oh + oy) * ow + ox] = best;
       }
     }
   }

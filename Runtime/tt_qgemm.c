@@ -425,8 +425,13 @@ __attribute__((target("avx2"))) static inline void tt_qp2_epilogue(__m256i acc, 
   __m256i values = _mm256_castps_si256(
       _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvtps_epi32(q)), _mm256_castsi256_ps(_mm256_set1_epi32(out_zero_point)), nan));
   __m128i halves = _mm_packs_epi32(_mm256_castsi256_si128(values), _mm256_extracti128_si256(values, 1));
-  int64_t bytes = _mm_cvtsi128_si64(_mm_packs_epi16(halves, halves)); /* exact: each value is in [−128, 127] */
-  memcpy(out_i8, &bytes, (size_t)cols);
+  __m128i bytes = _mm_packs_epi16(halves, halves); /* exact: each value is in [−128, 127] */
+  if (cols == 8) {
+    _mm_storel_epi64((__m128i *)out_i8, bytes);
+  } else {
+    int64_t first = _mm_cvtsi128_si64(bytes);
+    memcpy(out_i8, &first, (size_t)cols);
+  }
 }
 
 /* tt_qlinear_packed on AVX2: |x| into `magnitudes` (m·k bytes), then each panel of 16 packed

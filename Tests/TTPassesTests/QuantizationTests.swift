@@ -1,6 +1,7 @@
 import TTIR
 import TTInterpreter
 import TTPasses
+import TinyTorch
 import XCTest
 
 /// A seeded 16→24→24→5 MLP (`fc1 → relu → fc2 → relu → fc3 → softmax`) at batch 8, and sample
@@ -386,5 +387,45 @@ final class ConvolutionQuantizationTests: XCTestCase {
     XCTAssertEqual(convolutions.map { $0.bool("relu") ?? false }, [true, true])
     let x = TinyCNN.samples(4)
     XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(try TinyCNN.graph(), x)), 0.03)
+  }
+}
+
+/// Eager `quantizeForEvaluation` on a model with a `Conv2d`: it runs the int8 convolution of the
+/// graph path, so int8-dynamic eager evaluation gives the bits of the interpreter running the
+/// traced graph after `Int8Quantizer` (dynamic).
+final class EagerConvolutionQuantizationTests: XCTestCase {
+  private func model() -> Sequential {
+    Sequential(
+      Conv2d(2, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
+      Linear(36, 3, seed: 2))
+  }
+
+  func testEagerInt8ConvolutionMatchesTheGraphPath() throws {
+    let net = model()
+    let x = Tensor.uniform([4, 2, 6, 6], low: -1, high: 1, seed: 3)
+    let graph = try trace(net, example: x)
+    net.eval()
+    let reference = try net(x).scalars
+    let report = net.quantizeForEvaluation(.int8Dynamic)
+    XCTAssertEqual(report.layers, 2)
+    XCTAssertEqual(report.bytesBefore, 4 * (4 * 2 * 9 + 4 + 36 * 3 + 3))
+    XCTAssertEqual(report.bytesAfter, (4 * 2 * 9 + 4 * 4) + 4 * 4 + (36 * 3 + 4 * 3) + 4 * 3)
+    let eager = try net(x).scalars
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: nil)
+    XCTAssertEqual(layers, 2)
+    let interpreted = try Interpreter(graph: quantized).run([
+      graph.inputs[0].name: InterpreterTensor(x.scalars, shape: x.shape)
+    ])[graph.outputs[0].name]!.floats()
+    XCTAssertEqual(eager, interpreted, "the same int8 kernels, the same bits")
+    XCTAssertNotEqual(eager, reference, "int8 arithmetic rounds")
+    XCTAssertLessThan(maxDifference(eager, reference), 0.05)
+    net.quantizeForEvaluation(.fp16)
+    XCTAssertLessThan(maxDifference(try net(x).scalars, reference), 1e-3)
+    let samples = Tensor.uniform([32, 2, 6, 6], low: -1, high: 1, seed: 4)
+    XCTAssertEqual(try net.quantizeForEvaluation(calibratingOn: samples).layers, 2)
+    XCTAssertLessThan(maxDifference(try net(x).scalars, reference), 0.05)
+    net.removeEvaluationQuantization()
+    XCTAssertEqual(try net(x).scalars, reference)
+    XCTAssertThrowsError(try net(Tensor.zeros([1, 3, 6, 6])), "a wrong channel count is refused")
   }
 }
