@@ -120,6 +120,14 @@ TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const
                               const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
                               float out_scale, int32_t out_zero_point);
 
+/* tt_qlinear_packed with y[i][j] stored at out[i · out_row + j · out_column] (tt_qconv2d: pixels
+ * by channel planes). */
+TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+                                      const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
+                                      const float *w_scale, const float *bias, int relu, float *out_f32,
+                                      int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                                      int32_t out_zero_point);
+
 /* roundEven(v) + zero_point clamped to [−128, 127]; NaN gives zero_point. `v` is x / scale. */
 static inline int8_t tt_quantize_one(float v, int32_t zero_point) {
   float q = rintf(v) + (float)zero_point;
