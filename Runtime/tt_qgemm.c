@@ -7,6 +7,11 @@
  * across its lanes once at the end. A k that is not a multiple of the vector width ends with one
  * zero-padded step (a masked load on AVX-512; on AVX2 masked loads of whole 4-byte words, then the
  * last k % 4 products one by one).
+ *
+ * tt_qlinear_packed (compiled layers, convolutions) reads weights packed by tt_qpack instead: a
+ * block of rows against a panel of packed columns, each k group of a row broadcast to every lane,
+ * so the accumulators hold whole columns and need no horizontal sums; the epilogue is applied to
+ * them in registers with the bits of tt_qepilogue.
  */
 #include "tt_qgemm.h"
 

@@ -83,8 +83,8 @@ TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *shape);
 /* The int8 NCHW convolution of docs/IR.md (quantized_conv2d): x [n, c, h, w] int8 with x_scale and
  * x_zero_point (padding reads x_zero_point, the value standing for 0), w [o, c/groups, kh, kw] int8
  * in [−127, 127] with per-output-channel w_scale [o], bias [o] (may be NULL), ReLU if relu. acc =
- * Σ over each output's taps of x · w in int32 (tt_qgemm on `kernel`'s path), then the epilogue of
- * tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is NULL, else
+ * Σ over each output's taps of x · w in int32 (tt_qlinear_packed_strided on `kernel`'s path,
+ * the weights packed per call), then the epilogue of tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is NULL, else
  * requantized into out_i8 (both [n, o, oh, ow]). scratch holds tt_qconv2d_scratch(shape) bytes. */
 TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *shape, const int8_t *x, int32_t x_zero_point,
                        float x_scale, const int8_t *w, const float *w_scale, const float *bias, int relu,
