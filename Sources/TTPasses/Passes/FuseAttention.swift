@@ -7,11 +7,11 @@ import TTIR
 /// optional multiplications or divisions by one-element constants, on `q`, on `kᵀ` or on the
 /// scores (they multiply into the node's `scale`), and the additive mask is optional; `kᵀ` may be
 /// a transpose that permutes more axes than the last two (then k is transposed first) or any
-/// other value (then k is kᵀ with its last two axes swapped). The scores and weights must be read by nothing else. A mask
-/// that is a constant holding exactly the causal pattern (0 where `j ≤ i + Sk − Sq`, −∞
-/// elsewhere) becomes `causal: true` instead of an input. Scores are then never written to
-/// memory. Then the head split and merge around an attention node fold into its `heads`
-/// attribute (see ``headsRule``).
+/// other value (then k is kᵀ with its last two axes swapped). The scores and weights must be
+/// read by nothing else. A mask that is a constant holding exactly the causal pattern (0 where
+/// `j ≤ i + Sk − Sq`, −∞ elsewhere) becomes `causal: true` instead of an input. Scores are then
+/// never written to memory. Then the head split and merge around an attention node fold into its
+/// `heads` attribute (see ``headsRule``).
 public struct FuseAttention: Pass {
   public static let name = "fuse-attention"
   public static let purpose =
