@@ -37,4 +37,5 @@ enum Converters {
     .merging(reduction) { $1 }
     .merging(conversion) { $1 }
     .merging(resize) { $1 }
+    .merging(gatherND) { $1 }
 }
