@@ -185,6 +185,12 @@ TT_API int tt_set_threads(int threads);
 /* The thread count in effect. */
 TT_API int tt_threads(void);
 
+/* Scratch for a kernel's `scratch` argument, for callers that keep no buffer of their own (eager mode
+ * and the interpreter, through TTKernels): the calling thread's buffer, grown to at least `floats`
+ * (64-byte aligned) and kept for the thread's lifetime, so repeated calls allocate nothing. Its
+ * contents are valid until the next tt_call_scratch on the same thread: one kernel call at a time. */
+TT_API float *tt_call_scratch(int64_t floats);
+
 /* Instruction-set features, as bits of tt_cpu_features(). */
 typedef enum {
   TT_CPU_AVX2 = 1 << 0,        /* AVX2, FMA and F16C, with the OS saving the YMM state */
