@@ -252,6 +252,38 @@ TT_API void tt_sgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const floa
                          int trans_a, const float *b, int64_t ldb, int trans_b, float *c, int64_t ldc,
                          const tt_epilogue *epilogue, float *scratch);
 
+/* ---- GEMM with B pre-packed (constant weights; tt_gemm.c) ----
+ * A constant B[k, n] (row-major, e.g. a linear layer's weight) can be packed once, into the layout the
+ * micro-kernels of one path read, and multiplied many times without touching B's original layout:
+ * the product is bitwise that of tt_sgemm on the original B (ldb = n, no transpose) on the same path.
+ * The blob records the path it was packed for; on another path the product is still correct (it is
+ * computed strip by strip, slower), and a blob of another shape is refused. */
+
+/* Floats of the packed form of B[k, n] on path `isa` (64-byte aligned storage recommended), or 0
+ * where this build does not compile that path (then there is nothing to pack for). */
+TT_API int64_t tt_sgemm_packed_b_floats_isa(tt_isa isa, int64_t k, int64_t n);
+
+/* Packs B[k, n] (row stride ldb) for path `isa` into `packed` (tt_sgemm_packed_b_floats_isa floats).
+ * The path need not run here (packing moves floats only). Returns 0, or -1 (nothing written) where
+ * the path is not compiled into this build. */
+TT_API int tt_sgemm_pack_b_isa(tt_isa isa, int64_t k, int64_t n, const float *b, int64_t ldb, float *packed);
+
+/* tt_sgemm_packed_b_floats_isa / tt_sgemm_pack_b_isa for tt_best_isa(). */
+TT_API int64_t tt_sgemm_packed_b_floats(int64_t k, int64_t n);
+TT_API int tt_sgemm_pack_b(int64_t k, int64_t n, const float *b, int64_t ldb, float *packed);
+
+/* tt_sgemm(m, n, k, a, lda, trans_a, B, n, 0, c, ldc, epilogue, scratch) with B given packed
+ * (tt_sgemm_pack_b): scratch holds tt_sgemm_scratch(m, n, k) floats. Returns 0, or -1 (C untouched)
+ * when `packed` is not a packed B of k × n. */
+TT_API int tt_sgemm_packed_b(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, int trans_a,
+                             const float *packed, float *c, int64_t ldc, const tt_epilogue *epilogue,
+                             float *scratch);
+
+/* tt_sgemm_packed_b on an explicit path (tests); isa must be tt_isa_available. */
+TT_API int tt_sgemm_packed_b_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                                 int trans_a, const float *packed, float *c, int64_t ldc,
+                                 const tt_epilogue *epilogue, float *scratch);
+
 /* x[i] = activation(x[i]) for n values with this path's vector instructions: the same functions
  * (tt_sigmoidf, tt_tanhf, tt_gelu_tanh, tt_gelu_erf, tt_expf) the GEMM epilogue and compiled models
  * apply, so eager mode and the interpreter compute every activation and `exp` with this one

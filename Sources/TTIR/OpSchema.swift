@@ -90,6 +90,9 @@ extension Op {
     let epilogue: [AttributeSpec] = [
       .optional("epilogue", .string), .optional("epilogue_inputs", .int, default: 0),
     ]
+    // An execution hint (pass `pack-weights`): the constant weight (input 1) may be kept in the
+    // GEMM's pre-packed layout; the result is the same.
+    let packWeight: [AttributeSpec] = [.optional("pack_weight", .bool, default: false)]
     let reduce: [AttributeSpec] = [
       .optional("axes", .ints), .optional("keepdims", .bool, default: false),
     ]
@@ -128,10 +131,10 @@ extension Op {
     case .where:
       return .fixed(["condition", "a", "b"])
     case .matmul:
-      return .fixed(["a", "b"], epilogue)
+      return .fixed(["a", "b"], epilogue + packWeight)
     case .linear:
       return OpSchema(
-        inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3, attributes: epilogue)
+        inputNames: ["x", "weight", "bias"], minInputs: 2, maxInputs: 3, attributes: epilogue + packWeight)
     case .sparseLinear:
       return OpSchema(
         inputNames: ["x", "values", "columns", "row_pointers", "bias"], minInputs: 4, maxInputs: 5,

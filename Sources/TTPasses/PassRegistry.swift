@@ -38,6 +38,7 @@ public enum PassRegistry {
     PassRegistration(FuseAttention.self) { _ in FuseAttention() },
     PassRegistration(FuseElementwise.self) { _ in FuseElementwise() },
     PassRegistration(FuseEpilogue.self) { _ in FuseEpilogue() },
+    PassRegistration(PackWeights.self) { _ in PackWeights() },
     PassRegistration(PruneMagnitude.self) { options throws(PassError) in
       guard let sparsity = options.pruneSparsity else {
         throw .missingOption(pass: PruneMagnitude.name, "a sparsity (--prune S)")

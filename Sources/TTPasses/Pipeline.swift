@@ -13,8 +13,8 @@ public enum OptimizationLevel: String, CaseIterable, Sendable {
   public var passNames: [String] {
     switch self {
     case .O0: []
-    case .O1: Pipeline.exactPasses
-    case .O2: Pipeline.exactPasses + Pipeline.fusionPasses
+    case .O1: Pipeline.exactPasses + Pipeline.layoutPasses
+    case .O2: Pipeline.exactPasses + Pipeline.fusionPasses + Pipeline.layoutPasses
     }
   }
 }
@@ -94,6 +94,10 @@ public struct Pipeline: Sendable {
   public static let fusionPasses: [String] = [
     "recompose-ops", "fuse-attention", "fuse-elementwise", "fuse-epilogue",
   ]
+
+  /// The passes both `-O1` and `-O2` end with: they choose how the final graph's weights are
+  /// stored for its kernels (exact: the same products), after every pass that rewrites nodes.
+  public static let layoutPasses: [String] = ["pack-weights"]
 
   /// A pipeline of the given passes.
   public init(name: String, passes: [any Pass], options: PassOptions = PassOptions()) {

@@ -1,5 +1,7 @@
 import TTIR
 import TTInterpreter
+import TTPasses
+import TestSupport
 import TinyTorch
 import XCTest
 
@@ -89,6 +91,40 @@ final class SparseLinearOpTests: XCTestCase {
         XCTAssertEqual(result.shape, expected.shape)
         assertClose(result.floats(), expected.scalars, "x \(xShape), out \(outFeatures), bias \(withBias)")
       }
+    }
+  }
+}
+
+final class PackedWeightOpTests: XCTestCase {
+  /// `linear`/`matmul` marked `pack_weight` (pass `pack-weights`) run with their weight packed once
+  /// (`tt_sgemm_packed_b`): bitwise the unmarked graph's outputs, at few rows and many, with a
+  /// bias, a fused activation and residual, batch axes folded into rows (linear), and one weight
+  /// read by two nodes.
+  func testPackedWeightsGiveBitwiseTheUnpackedOutputs() throws {
+    for rows in [1, 5, 64] {
+      var b = GraphBuilder(name: "packed")
+      let x = b.input("x", .f32, [2, rows, 33])
+      let w = b.weight("w", TensorData(randomFloats(33 * 65, seed: 1), shape: [33, 65]))
+      let bias = b.weight("b", TensorData(randomFloats(65, seed: 2), shape: [65]))
+      let square = b.weight("square", TensorData(randomFloats(65 * 65, seed: 3), shape: [65, 65]))
+      let h = b.add(.linear, [x, w, bias], attributes: ["epilogue": "gelu x0"], name: "fc1")
+      // The unpacked matmul multiplies per batch matrix, the packed one folds the batch into rows
+      // (as compiled code does): a rank-2 left operand keeps both to one product.
+      let flat = b.add(.reshape, [h], attributes: ["shape": .ints([2 * rows, 65])], name: "flat")
+      let g = b.add(.matmul, [flat, square], name: "mm")
+      b.output(
+        b.add(
+          .linear, [g, square, flat], attributes: ["epilogue": "add x0 x1", "epilogue_inputs": 1], name: "fc2"
+        ))
+      let plain = try b.build()
+      let packed = try PackWeights().applied(to: plain)
+      XCTAssertEqual(packed.nodes.filter { $0.bool("pack_weight") == true }.count, 3)
+      let input = TensorData(randomFloats(2 * rows * 33, seed: 4), shape: [2, rows, 33])
+      let expected = try Interpreter(graph: plain).run(["x": InterpreterTensor(input)])
+      let actual = try Interpreter(graph: packed).run(["x": InterpreterTensor(input)])
+      XCTAssertEqual(
+        actual["fc2"]!.floats().map(\.bitPattern), expected["fc2"]!.floats().map(\.bitPattern), "rows \(rows)"
+      )
     }
   }
 }

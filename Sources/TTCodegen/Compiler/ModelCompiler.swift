@@ -1,5 +1,6 @@
 import Glibc
 import TTIR
+import TTRuntime
 
 /// Compiles a graph to a shared library: C emission, libclang check, clang, compile cache.
 public enum ModelCompiler {
@@ -29,7 +30,8 @@ public enum ModelCompiler {
     let graphHash = graph.contentHash
     // The C is generated before the cache is asked: its hash is part of the key, so a library is
     // only reused for exactly the source it was compiled from.
-    let output = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights)
+    let output = try CEmitter.emit(
+      graph, graphHash: graphHash, weights: options.weights, packingPath: packingPath(compiler))
     if let path = options.emitCPath { try FileSystem.write(output.source.text, to: path) }
     let key = try cacheKey(
       graph: graph, graphHash: graphHash, source: output.source.text, options: options, compiler: compiler)
@@ -97,10 +99,19 @@ public enum ModelCompiler {
     -> CacheKey
   {
     let graphHash = graph.contentHash
-    let source = try CEmitter.emit(graph, graphHash: graphHash, weights: options.weights).source.text
+    let compiler = try resolvedCompiler(options)
+    let source = try CEmitter.emit(
+      graph, graphHash: graphHash, weights: options.weights, packingPath: packingPath(compiler)
+    ).source.text
     return try cacheKey(
-      graph: graph, graphHash: graphHash, source: source, options: options,
-      compiler: resolvedCompiler(options))
+      graph: graph, graphHash: graphHash, source: source, options: options, compiler: compiler)
+  }
+
+  /// The GEMM path the library will run, which pre-packed weights are laid out for: known for
+  /// `-march=native` (this CPU's widest, ``HostCPU/kernelPath``); nil for another target CPU, whose
+  /// weights stay unpacked.
+  static func packingPath(_ compiler: CCompiler) -> tt_isa? {
+    compiler.targetCPU == "native" ? HostCPU.kernelPath : nil
   }
 
   /// Everything that determines the library: the generated C itself (so no change of the code

@@ -1,4 +1,5 @@
 import Glibc
+import TTRuntime
 
 /// The CPU that `-march=native` compiles for, as the compile cache needs to know it: libraries
 /// built for one machine's instruction set would crash with SIGILL on another that shares the
@@ -21,6 +22,16 @@ enum HostCPU {
     }
     let flags = field("flags").split(separator: " ").sorted().joined(separator: " ")
     return "\(field("model name")) (flags \(SHA256.hex(Array(flags.utf8)).prefix(16)))"
+  }()
+
+  /// The GEMM path of a library built with `-march=native` here: the widest this CPU has, from
+  /// `tt_cpu_features` (not capped by the `TT_ISA` variable, which model libraries ignore: their
+  /// build flags pick the path).
+  static let kernelPath: tt_isa = {
+    let features = tt_cpu_features()
+    if features & UInt32(TT_CPU_AVX512.rawValue) != 0 { return TT_ISA_AVX512 }
+    if features & UInt32(TT_CPU_AVX2.rawValue) != 0 { return TT_ISA_AVX2 }
+    return TT_ISA_PORTABLE
   }()
 }
 

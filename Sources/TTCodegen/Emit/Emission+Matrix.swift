@@ -34,9 +34,7 @@ extension Emission {
           "tt_hgemm(\(m), \(n), \(k), \(inputs[0]), \(k), \(inputs[1]), \(n), \(output), \(n), \(epilogue), \(scratch));"
         ]
       }
-      return [
-        "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
-      ]
+      return [gemm(m: m, n: n, k: k, epilogue: epilogue, scratch: scratch)]
     }
     let a = context.inputTypes[0].shape
     let b = context.inputTypes[1].shape
@@ -45,9 +43,7 @@ extension Emission {
     let batchA = a.dropLast(2).reduce(1, *)
     if b.dropLast(2).reduce(1, *) == 1 && batchA == batch.reduce(1, *) {
       // b is one matrix shared by every batch: fold a's batch into the rows of one GEMM.
-      return [
-        "tt_sgemm(\(m * batchA), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), 0, \(scratch));"
-      ]
+      return [gemm(m: m * batchA, n: n, k: k, epilogue: "0", scratch: scratch)]
     }
     let variables = CSyntax.variables(batch.count, "b")
     let strideA = CSyntax.broadcastStrides(Array(a.dropLast(2)), to: batch).map { $0 * m * k }
@@ -58,6 +54,17 @@ extension Emission {
       + "\(inputs[1]) + \(CSyntax.index(strideB, variables: variables)), \(n), 0, "
       + "\(output) + \(CSyntax.index(strideY, variables: variables)), \(n), 0, \(scratch));"
     return CSyntax.loopNest(batch, body: [call], variable: "b")
+  }
+
+  /// `output[m, n] = epilogue(inputs[0][m, k] · inputs[1][k, n])`, row-major: `tt_sgemm`, or
+  /// `tt_sgemm_packed_b` (the same result) where the blob holds the weight pre-packed.
+  private func gemm(m: Int, n: Int, k: Int, epilogue: String, scratch: String) -> String {
+    if let packedWeights {
+      return
+        "tt_sgemm_packed_b(\(m), \(n), \(k), \(inputs[0]), \(k), 0, (const float *)\(packedWeights), \(output), \(n), \(epilogue), \(scratch));"
+    }
+    return
+      "tt_sgemm(\(m), \(n), \(k), \(inputs[0]), \(k), 0, \(inputs[1]), \(n), 0, \(output), \(n), \(epilogue), \(scratch));"
   }
 
   func spatial() throws(CodegenError) -> [String] {

@@ -83,6 +83,16 @@ extension NodeContext {
   /// batch 1 and other latency-bound calls; more rows amortize the GEMM's own blocking.
   static let packedInt8Rows = 4
 
+  /// The `[k, n]` f32 weight matrix of a `linear` or `matmul` marked `pack_weight` (pass
+  /// `pack-weights`), which an embedded weights blob holds packed for the library's GEMM path
+  /// (``WeightsLayout``, `tt_sgemm_pack_b_isa`) when it is a graph weight.
+  var packedF32Weight: String? {
+    guard node.op == .linear || node.op == .matmul, node.bool("pack_weight") == true,
+      inputTypes[1].dtype == .f32, inputTypes[1].rank == 2
+    else { return nil }
+    return node.inputs[1]
+  }
+
   /// The weight of a `quantized_linear` with at most ``packedInt8Rows`` rows, which the weights
   /// blob also holds packed when it is a graph weight and embedded (``WeightsLayout``).
   var packedInt8Weight: String? {

@@ -4,7 +4,10 @@ import TTRuntime
 /// How weights are packed into the blob a library embeds (or is given at run time): each tensor
 /// at a 64-byte-aligned offset, in name order, bytes exactly as in the graph (little-endian);
 /// then, for an embedded blob, the int8 weights that few-row `quantized_linear` layers read
-/// re-laid out by `tt_qpack` (Runtime/include/tt_qgemm.h), which the descriptor does not list.
+/// re-laid out by `tt_qpack` (Runtime/include/tt_qgemm.h), and the f32 weight matrices of
+/// `linear`/`matmul` nodes marked `pack_weight` in the layout of the library's GEMM path
+/// (`tt_sgemm_pack_b_isa`), which the descriptor does not list. A weight only read packed is
+/// stored packed only (its bytes grow by the padding of the packed layout).
 public struct WeightsLayout: Sendable, Hashable {
   /// One placed weight.
   public struct Entry: Sendable, Hashable {
@@ -20,15 +23,23 @@ public struct WeightsLayout: Sendable, Hashable {
   public var entries: [Entry]
   /// The offsets of the `tt_qpack` forms of int8 `[n, k]` weights, by weight name.
   public var packedInt8: [String: Int]
+  /// The offsets of the `tt_sgemm_pack_b_isa` forms of f32 `[k, n]` weights, by weight name.
+  public var packedF32: [String: Int]
+  /// The GEMM path the f32 weights are packed for.
+  public var packingPath: tt_isa
   /// The blob size in bytes.
   public var totalBytes: Int
 
-  /// Lays out every weight of `graph` (the `drop-unused-weights` pass removes unused ones first),
-  /// then the packed forms of the int8 weights named in `packingInt8`.
-  public init(_ graph: Graph, packingInt8: Set<String> = []) {
+  /// Lays out every weight of `graph` (the `drop-unused-weights` pass removes unused ones first)
+  /// but those in `onlyPacked`, then the packed forms of the int8 weights named in `packingInt8`
+  /// and of the f32 weights named in `packingF32` (for GEMM path `path`).
+  public init(
+    _ graph: Graph, packingInt8: Set<String> = [], packingF32: Set<String> = [], onlyPacked: Set<String> = [],
+    path: tt_isa = TT_ISA_PORTABLE
+  ) {
     var offset = 0
     entries = []
-    for name in graph.weights.keys.sorted() {
+    for name in graph.weights.keys.sorted() where !onlyPacked.contains(name) {
       let type = graph.weights[name]!.type
       entries.append(Entry(name: name, type: type, offset: offset))
       offset = MemoryPlanner.aligned(offset + type.byteCount)
@@ -38,6 +49,14 @@ public struct WeightsLayout: Sendable, Hashable {
       let shape = graph.weights[name]!.type.shape
       packedInt8[name] = offset
       offset = MemoryPlanner.aligned(offset + Int(tt_qpack_bytes(Int64(shape[0]), Int64(shape[1]))))
+    }
+    packedF32 = [:]
+    packingPath = path
+    for name in packingF32.sorted() {
+      let shape = graph.weights[name]!.type.shape
+      packedF32[name] = offset
+      offset = MemoryPlanner.aligned(
+        offset + 4 * Int(tt_sgemm_packed_b_floats_isa(path, Int64(shape[0]), Int64(shape[1]))))
     }
     totalBytes = offset
   }
@@ -58,6 +77,16 @@ public struct WeightsLayout: Sendable, Hashable {
             Int64(weight.type.shape[1]),
             blob.baseAddress! + offset)
         }
+      }
+      for (name, offset) in packedF32 {
+        let weight = graph.weights[name]!
+        let (k, n) = (Int64(weight.type.shape[0]), Int64(weight.type.shape[1]))
+        let packed = (blob.baseAddress! + offset).bindMemory(
+          to: Float.self, capacity: Int(tt_sgemm_packed_b_floats_isa(packingPath, k, n)))
+        let status = weight.floats().withUnsafeBufferPointer {
+          tt_sgemm_pack_b_isa(packingPath, k, n, $0.baseAddress!, n, packed)
+        }
+        precondition(status == 0, "weight '\(name)': path \(packingPath.rawValue) has no packed layout here")
       }
     }
     return bytes

@@ -1,4 +1,5 @@
 import TTIR
+import TTKernels
 
 /// A graph lowered for execution: every value gets a slot index, every node a step that knows
 /// its input and output slots, its types and cost, and which slots die after it.
@@ -22,6 +23,8 @@ struct ExecutionPlan: Sendable {
     /// The epilogue when the kernel applies it as it stores the output (then ``program`` is not
     /// run after the kernel).
     let kernelEpilogue: KernelEpilogue?
+    /// The weight (input 1) of a `linear`/`matmul` marked `pack_weight`, packed for the GEMM.
+    let packedWeight: PackedWeight?
     /// Slots whose last reader is this step (inputs and dead outputs), freed after it runs.
     let releases: [Int]
     /// How many of ``releases`` hold node outputs (graph inputs are not counted as live
@@ -68,6 +71,7 @@ struct ExecutionPlan: Sendable {
       releasesAt[last].append(slot(name))
     }
     var steps: [Step] = []
+    var packed: [String: PackedWeight] = [:]  // by weight name: packed once however many nodes read it
     var intermediateBytes: [Int: Int] = [:]  // by slot, for node outputs produced so far
     for (index, node) in graph.nodes.enumerated() {
       let output = node.outputs[0]
@@ -78,6 +82,11 @@ struct ExecutionPlan: Sendable {
       if lastUses[output] == nil { releases.append(slot(output)) }  // dead output
       let recycles = releases.filter { intermediateBytes[$0] != nil }.sorted()
       let released = recycles.map { intermediateBytes[$0]! }
+      var packedWeight: PackedWeight?
+      if let name = Self.packableWeight(node, graph) {
+        packedWeight = packed[name] ?? Self.pack(graph.weights[name]!)
+        packed[name] = packedWeight
+      }
       steps.append(
         Step(
           node: node, inputs: node.inputs.map(slot), output: slot(output),
@@ -85,7 +94,7 @@ struct ExecutionPlan: Sendable {
           cost: analysis.nodes[index],
           program: node.op == .fusedElementwise ? try node.program() : try node.epilogue(),
           kernelEpilogue: node.kernelEpilogue(inputTypes: inputTypes, outputType: outputType),
-          releases: releases.sorted(),
+          packedWeight: packedWeight, releases: releases.sorted(),
           releasedIntermediates: (released.count, released.reduce(0, +)), recycles: recycles))
     }
     self.steps = steps
@@ -93,5 +102,21 @@ struct ExecutionPlan: Sendable {
     liveBytes = analysis.liveBytes
     outputSlots = graph.outputs.map { slot($0.name) }
     slotCount = slotOf.count
+  }
+
+  /// The weight of `node` to pack: input 1 of a `linear`/`matmul` marked `pack_weight` (pass
+  /// `pack-weights`) when it is an `f32` weight matrix.
+  static func packableWeight(_ node: Node, _ graph: Graph) -> String? {
+    guard node.op == .linear || node.op == .matmul, node.bool("pack_weight") == true,
+      let weight = graph.weights[node.inputs[1]], weight.dtype == .f32, weight.shape.count == 2,
+      weight.type.elementCount > 0
+    else { return nil }
+    return node.inputs[1]
+  }
+
+  static func pack(_ weight: TensorData) -> PackedWeight {
+    weight.floats().withUnsafeBufferPointer {
+      PackedWeight($0.baseAddress!, k: weight.shape[0], n: weight.shape[1])
+    }
   }
 }

@@ -9,6 +9,16 @@ extension Kernels {
     -> InterpreterTensor
   {
     if step.node.op == .sparseLinear { return sparseLinear(step, arguments) }
+    if let packed = step.packedWeight {
+      // x[..., k] · the packed [k, n] weight (+ bias, epilogue): all leading axes are rows.
+      let hasBias = step.node.op == .linear && arguments.count == 3
+      let (residual, activation) = kernelEpilogue(step, all)
+      return compute(step.outputType, arguments + (residual.map { [$0] } ?? [])) { inputs, out in
+        packed.multiply(
+          m: arguments[0].type.rowCount, a: inputs[0], c: out, bias: hasBias ? inputs[2] : nil,
+          residual: residual == nil ? nil : inputs.last, activation: activation)
+      }
+    }
     if step.node.op == .matmul {
       return compute(step.outputType, arguments) { inputs, out in
         MatMul.batched(inputs[0], arguments[0].shape, inputs[1], arguments[1].shape, out)

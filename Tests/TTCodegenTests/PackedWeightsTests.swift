@@ -1,0 +1,65 @@
+import Foundation
+import TTCodegen
+import TTIR
+import TTLoader
+import TTPasses
+import TTRuntime
+import TestSupport
+import XCTest
+
+/// Weights of `linear`/`matmul` marked `pack_weight` (pass `pack-weights`) are embedded pre-packed
+/// for the library's GEMM path and multiplied by `tt_sgemm_packed_b`: the outputs are bitwise those
+/// of the same library without packing.
+final class PackedWeightsTests: XCTestCase {
+  var cache = ""
+  override func setUpWithError() throws { cache = try makeTemporaryDirectory("ttc-test-cache").path }
+  override func tearDown() { removeDirectory(URL(fileURLWithPath: cache)) }
+
+  /// x → linear(w1, b1) → relu → matmul(w2) → linear(shared), with `shared` also read by a `neg`
+  /// (so it stays listed and unpacked in the blob too).
+  func graph(rows: Int) throws -> Graph {
+    var b = GraphBuilder(name: "packed")
+    let x = b.input("x", .f32, [rows, 33])
+    let w1 = b.weight("w1", TensorData(randomFloats(33 * 65, seed: 1), shape: [33, 65]))
+    let b1 = b.weight("b1", TensorData(randomFloats(65, seed: 2), shape: [65]))
+    let w2 = b.weight("w2", TensorData(randomFloats(65 * 17, seed: 3), shape: [65, 17]))
+    let shared = b.weight("shared", TensorData(randomFloats(17 * 17, seed: 4), shape: [17, 17]))
+    let h = b.add(.relu, [b.add(.linear, [x, w1, b1], name: "fc1")], name: "relu")
+    let g = b.add(.matmul, [h, w2], name: "mm")
+    b.output(b.add(.linear, [g, shared], name: "fc2"))
+    b.output(b.add(.neg, [shared], name: "negated"))
+    return try b.build()
+  }
+
+  func testPackedLibraryIsBitwiseTheUnpackedOne() throws {
+    for rows in [1, 64] {  // the few-row and the blocked path
+      let plain = try graph(rows: rows)
+      let packed = try PackWeights().applied(to: plain)
+      let output = try CEmitter.emit(packed, graphHash: packed.contentHash, packingPath: tt_best_isa())
+      XCTAssertEqual(output.source.text.components(separatedBy: "tt_sgemm_packed_b(").count - 1, 3)
+      XCTAssertEqual(
+        output.weights.entries.map(\.name), ["b1", "shared"], "only-packed weights are not listed")
+      XCTAssertEqual(Set(output.weights.packedF32.keys), ["w1", "w2", "shared"])
+      let x = randomFloats(rows * 33, seed: 5)
+      let expected = try compileAndRun(plain, [x], cache: cache)
+      let artifact = try ModelCompiler.compile(packed, options: CompileOptions(cacheDirectory: cache))
+      let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
+      XCTAssertEqual(model.weights.map(\.info.name), ["b1", "shared"])
+      let actual = try model.run([x])
+      XCTAssertEqual(
+        actual.map { $0.map(\.bitPattern) }, expected.map { $0.map(\.bitPattern) }, "rows \(rows)")
+    }
+  }
+
+  /// External weights are the caller's, in their own layout: nothing is packed; nor without a path.
+  func testExternalWeightsAndUnknownPathsStayUnpacked() throws {
+    let packed = try PackWeights().applied(to: try graph(rows: 3))
+    let external = try CEmitter.emit(
+      packed, graphHash: packed.contentHash, weights: .external, packingPath: tt_best_isa())
+    let unknown = try CEmitter.emit(packed, graphHash: packed.contentHash, packingPath: nil)
+    for output in [external, unknown] {
+      XCTAssertFalse(output.source.text.contains("tt_sgemm_packed_b("))
+      XCTAssertEqual(output.weights.entries.map(\.name), ["b1", "shared", "w1", "w2"])
+    }
+  }
+}
