@@ -176,6 +176,8 @@ final class FusedOpTests: XCTestCase {
           .scaledDotProductAttention, operands, attributes: ["causal": .bool(causal), "heads": .int(heads)],
           name: "fused\(i)"))
     }
-    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases.count)
+    // The packed node reads each head in place (row stride heads·D), the unfused one a copy: the
+    // products may sum in another order (tt_sgemm picks its path by the operands' strides).
+    try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases.count, tolerance: Tolerance.interpreter)
   }
 }
