@@ -11,9 +11,9 @@ let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "
 /// The files of Runtime/ that ttc embeds and compiles into every model library (RuntimeSources.swift
 /// lists the same files; see Runtime/README.md).
 let runtimeFiles = [
-  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_kernel.inc", "tt_cpu.c",
-  "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c", "tt_sparse.c", "tt_qconv.c",
-  "tt_qgemm.c", "tt_threads.c", "include/tt_qgemm.h",
+  "include/tt_model.h", "include/tt_runtime.h", "tt_internal.h", "tt_conv.c", "tt_conv_channels.inc",
+  "tt_conv_kernel.inc", "tt_cpu.c", "tt_gemm.c", "tt_gemm_kernel.inc", "tt_hgemm.c", "tt_nn.c", "tt_peak.c",
+  "tt_sparse.c", "tt_qconv.c", "tt_qgemm.c", "tt_threads.c", "include/tt_qgemm.h",
 ]
 
 let package = Package(
@@ -41,7 +41,8 @@ let package = Package(
     // sources into every model library. Every instruction-set path is compiled in and chosen at run
     // time, so no -march flag here; -O3 even in debug builds, like the Swift kernels.
     .target(
-      name: "TTRuntime", path: "Runtime", exclude: ["README.md", "tt_gemm_kernel.inc", "tt_conv_kernel.inc"],
+      name: "TTRuntime", path: "Runtime",
+      exclude: ["README.md", "tt_gemm_kernel.inc", "tt_conv_kernel.inc", "tt_conv_channels.inc"],
       cSettings: [.define("TT_RUNTIME_LIBRARY"), .unsafeFlags(["-O3"])]),
     // Raw-buffer numeric kernels shared by the eager library and the interpreter.
     .target(name: "TTKernels", dependencies: ["TTRuntime"], swiftSettings: kernelFlags),

@@ -1,14 +1,19 @@
-/* tt_conv.c: 2-D convolution (NCHW), one entry point choosing between two algorithms.
+/* tt_conv.c: 2-D convolution (NCHW), one entry point choosing between three algorithms
+ * (tt_conv_choose).
  *
- * Direct (stride 1, the common case): each image's channels are copied once into a zero-padded
- * buffer of hp × wp planes (hp = h + 2·ph, wp = w + 2·pw). In that buffer the input of output pixel
- * (oy, ox) for weight tap (c, ki, kj) lies at offset[c, ki, kj] + q with q = oy·wp + ox: for a fixed
- * tap, consecutive q read consecutive floats. So the convolution is a GEMM whose B operand is never
- * built: a register tile of R output channels × V vectors of q reads, per tap, V vector loads
- * straight from the padded image and R weights (packed once per call, R per tap), with no im2col.
- * The price is that the q lanes with ox ≥ ow (the right padding columns) are computed and thrown
- * away, a fraction 1 − ow/wp of the work. The tile is stored row by row with the epilogue (bias,
- * residual, activation) applied; see tt_conv_kernel.inc.
+ * Direct on vectors of pixels (stride 1, the common case): each image's channels are copied once
+ * into a zero-padded buffer of hp × wp planes (hp = h + 2·ph, wp = w + 2·pw). In that buffer the
+ * input of output pixel (oy, ox) for weight tap (c, ki, kj) lies at offset[c, ki, kj] + q with q =
+ * oy·wp + ox: for a fixed tap, consecutive q read consecutive floats. So the convolution is a GEMM
+ * whose B operand is never built: a register tile of R output channels × V vectors of q reads, per
+ * tap, V vector loads straight from the padded image and R weights (packed once per call, R per
+ * tap), with no im2col. The price is that the q lanes with ox ≥ ow (the right padding columns) are
+ * computed and thrown away, a fraction 1 − ow/wp of the work. The tile is stored row by row with
+ * the epilogue (bias, residual, activation) applied; see tt_conv_kernel.inc.
+ *
+ * Direct on vectors of output channels (stride 1, when the group's channels fill whole vectors
+ * better than the image's rows do: LeNet's 16 channels of 10 × 10 pixels): the same padded image and
+ * tap offsets, a vector of channels per pixel; see tt_conv_channels.inc.
  *
  * im2col (other strides, or when the padding columns would waste more than a third of the work):
  * per image and group the patches are unfolded into a column matrix and multiplied by tt_sgemm,
@@ -20,25 +25,71 @@
 #include <immintrin.h>
 #endif
 
-/* Whether the direct algorithm serves this convolution. */
-static int tt_conv_is_direct(const tt_conv2d_shape *s) {
-  int64_t wp = s->w + 2 * s->pw;
-  return s->sh == 1 && s->sw == 1 && s->o / s->groups >= 2 && 3 * s->ow >= 2 * wp;
+/* The three algorithms (see the top of this file and tt_conv_channels.inc). */
+typedef enum { TT_CONV_IM2COL, TT_CONV_PIXELS, TT_CONV_CHANNELS } tt_conv_algorithm;
+
+/* The algorithm serving a convolution on a path of `lanes` floats per vector. Stride 1 runs
+ * directly: on vectors of output channels when these waste fewer lanes than vectors of pixels (a
+ * group's channels fill whole vectors, the image is small or narrow) and use at least two thirds of
+ * them, else on vectors of pixels unless the padding columns waste more than a third of the work.
+ * Other strides run as im2col + GEMM. */
+static tt_conv_algorithm tt_conv_choose(const tt_conv2d_shape *s, int64_t lanes) {
+  if (s->sh != 1 || s->sw != 1) return TT_CONV_IM2COL;
+  int64_t og = s->o / s->groups, wp = s->w + 2 * s->pw, q_end = (s->oh - 1) * wp + s->ow;
+  double channels = (double)og / (double)((og + lanes - 1) / lanes * lanes);
+  double pixels = (double)(s->oh * s->ow) / (double)((q_end + lanes - 1) / lanes * lanes);
+  if (3 * channels >= 2 && channels > pixels) return TT_CONV_CHANNELS;
+  if (og >= 2 && 3 * s->ow >= 2 * wp) return TT_CONV_PIXELS;
+  return TT_CONV_IM2COL;
+}
+
+/* Floats per vector of a path. */
+static int64_t tt_conv_lanes(tt_isa isa) {
+  switch (tt_runnable_isa(isa)) {
+  case TT_ISA_AVX512: return 16;
+  case TT_ISA_AVX2: return 8;
+  case TT_ISA_PORTABLE: return 4;
+  }
+  return 4;
 }
 
 /* Floats of the largest tile any path reads past the last valid q (see the padded buffer). */
 #define TT_CONV_SLACK 128
 
-/* The padded image's floats, the packed weights' floats (every output channel, each panel of R
- * channels padded to no more than R ≤ 8 rows: at most o·taps) and the tap offsets (int32). */
+/* The direct algorithms' scratch: the padded image, the packed weights (tt_conv_packed_floats) and
+ * the tap offsets (int32). */
 static int64_t tt_conv_padded_floats(const tt_conv2d_shape *s) {
   return s->c / s->groups * (s->h + 2 * s->ph) * (s->w + 2 * s->pw) + TT_CONV_SLACK;
 }
 
+/* Packed weights of either direct algorithm: every group's channels rounded up to whole vectors of
+ * the widest path (16 floats), which also holds the pixel algorithm's panels (o · taps). */
+static int64_t tt_conv_packed_floats(const tt_conv2d_shape *s) {
+  return s->groups * ((s->o / s->groups + 15) / 16 * 16) * (s->c / s->groups * s->kh * s->kw);
+}
+
 TT_API int64_t tt_conv2d_scratch(const tt_conv2d_shape *s) {
-  int64_t taps = s->c / s->groups * s->kh * s->kw;
-  if (tt_conv_is_direct(s)) return tt_conv_padded_floats(s) + s->o * taps + taps + 64;
-  return taps * s->oh * s->ow + tt_sgemm_scratch(s->o / s->groups, s->oh * s->ow, taps);
+  int64_t taps = s->c / s->groups * s->kh * s->kw, floats = 0;
+  for (int64_t lanes = 4; lanes <= 16; lanes *= 2) { /* whichever path runs */
+    int64_t need = tt_conv_choose(s, lanes) == TT_CONV_IM2COL
+                       ? taps * s->oh * s->ow + tt_sgemm_scratch(s->o / s->groups, s->oh * s->ow, taps)
+                       : tt_conv_padded_floats(s) + tt_conv_packed_floats(s) + taps + 64;
+    floats = need > floats ? need : floats;
+  }
+  return floats;
+}
+
+/* offsets[(ci · kh + ki) · kw + kj]: where tap (ci, ki, kj) of output pixel (0, 0) lies in the padded
+ * image; pixel (oy, ox) adds oy · sh · wp + ox · sw. */
+static void tt_conv_tap_offsets(const tt_conv2d_shape *s, int32_t *offsets) {
+  int64_t hp = s->h + 2 * s->ph, wp = s->w + 2 * s->pw;
+  for (int64_t ci = 0; ci < s->c / s->groups; ci++) {
+    for (int64_t ki = 0; ki < s->kh; ki++) {
+      for (int64_t kj = 0; kj < s->kw; kj++) {
+        offsets[(ci * s->kh + ki) * s->kw + kj] = (int32_t)((ci * hp + ki * s->dh) * wp + kj * s->dw);
+      }
+    }
+  }
 }
 
 /* What one direct convolution call shares between its tiles. */
@@ -101,14 +152,17 @@ static void tt_conv_pack_weights(const float *w, int64_t taps, int64_t rows, flo
 #define TT_W 16
 #define TT_CONV_MAXR 8
 #define TT_CONV_V(R) ((R) <= 6 ? 4 : 3) /* 24 accumulators of 32 registers */
+#define TT_CONVC_MAXP 16
 #define TT_CONV_LOAD_FIRST(p, n) ((tt_conv_vec_avx512)_mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1), p))
 #define TT_CONV_STORE_FIRST(p, v, n) _mm512_mask_storeu_ps(p, (__mmask16)((1u << (n)) - 1), (__m512)(v))
 #include "tt_conv_kernel.inc"
+#include "tt_conv_channels.inc"
 #undef TT_SUFFIX
 #undef TT_TARGET
 #undef TT_W
 #undef TT_CONV_MAXR
 #undef TT_CONV_V
+#undef TT_CONVC_MAXP
 #undef TT_CONV_LOAD_FIRST
 #undef TT_CONV_STORE_FIRST
 #endif
@@ -119,15 +173,18 @@ static void tt_conv_pack_weights(const float *w, int64_t taps, int64_t rows, flo
 #define TT_W 8
 #define TT_CONV_MAXR 6
 #define TT_CONV_V(R) ((R) <= 4 ? 3 : 2) /* at most 12 accumulators of 16 registers */
+#define TT_CONVC_MAXP 12
 #define TT_CONV_FIRST_MASK(n) ((__m256i)((tt_conv_ivec_avx2){0, 1, 2, 3, 4, 5, 6, 7} < (int32_t)(n)))
 #define TT_CONV_LOAD_FIRST(p, n) ((tt_conv_vec_avx2)_mm256_maskload_ps(p, TT_CONV_FIRST_MASK(n)))
 #define TT_CONV_STORE_FIRST(p, v, n) _mm256_maskstore_ps(p, TT_CONV_FIRST_MASK(n), (__m256)(v))
 #include "tt_conv_kernel.inc"
+#include "tt_conv_channels.inc"
 #undef TT_SUFFIX
 #undef TT_TARGET
 #undef TT_W
 #undef TT_CONV_MAXR
 #undef TT_CONV_V
+#undef TT_CONVC_MAXP
 #undef TT_CONV_LOAD_FIRST
 #undef TT_CONV_STORE_FIRST
 #undef TT_CONV_FIRST_MASK
@@ -139,12 +196,15 @@ static void tt_conv_pack_weights(const float *w, int64_t taps, int64_t rows, flo
 #define TT_W 4
 #define TT_CONV_MAXR 4
 #define TT_CONV_V(R) 2
+#define TT_CONVC_MAXP 8
 #include "tt_conv_kernel.inc"
+#include "tt_conv_channels.inc"
 #undef TT_SUFFIX
 #undef TT_TARGET
 #undef TT_W
 #undef TT_CONV_MAXR
 #undef TT_CONV_V
+#undef TT_CONVC_MAXP
 #endif
 
 /* Unfolds one group of one image into cols[(ci, ki, kj), (oy, ox)]. For each kernel offset the
@@ -217,11 +277,11 @@ TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *s, const float *x, 
                           const float *bias, const float *residual, int32_t activation, float *y,
                           float *scratch) {
   if (s->n <= 0 || s->o <= 0 || s->oh <= 0 || s->ow <= 0) return;
-  if (!tt_conv_is_direct(s)) {
-    tt_conv2d_im2col(s, x, w, bias, residual, activation, y, scratch);
-    return;
+  switch (tt_conv_choose(s, tt_conv_lanes(isa))) {
+  case TT_CONV_IM2COL: tt_conv2d_im2col(s, x, w, bias, residual, activation, y, scratch); break;
+  case TT_CONV_PIXELS: TT_DISPATCH(isa, tt_conv_direct, s, x, w, bias, residual, activation, y, scratch); break;
+  case TT_CONV_CHANNELS: TT_DISPATCH(isa, tt_conv_channels, s, x, w, bias, residual, activation, y, scratch); break;
   }
-  TT_DISPATCH(isa, tt_conv_direct, s, x, w, bias, residual, activation, y, scratch);
 }
 
 TT_API void tt_conv2d(const tt_conv2d_shape *s, const float *x, const float *w, const float *bias,

@@ -21,7 +21,9 @@ typedef float tt_pool_v8 __attribute__((vector_size(32), aligned(4)));
 typedef int32_t tt_pool_i8 __attribute__((vector_size(32), aligned(4)));
 typedef float tt_pool_v4 __attribute__((vector_size(16), aligned(4)));
 typedef int32_t tt_pool_i4 __attribute__((vector_size(16), aligned(4)));
-#define TT_MAX_INTO(I, acc, v) acc = (__typeof__(acc))(((I)(v) & ((v) > (acc))) | ((I)(acc) & ~((v) > (acc))))
+/* acc = v where v > acc or v is NaN (so a NaN, once in acc, stays: docs/IR.md). */
+#define TT_WINS(v, acc) (((v) > (acc)) | ((v) != (v)))
+#define TT_MAX_INTO(I, acc, v) acc = (__typeof__(acc))(((I)(v) & TT_WINS(v, acc)) | ((I)(acc) & ~TT_WINS(v, acc)))
 /* dst[0, L) = the maxima of the 2×2 windows starting at top[0] and bottom[0], L = 8 or 4. */
 #define TT_POOL_VECTOR(V, I, L, top, bottom, dst, EVEN, ODD)                                               \
   do {                                                                                                      \
@@ -38,6 +40,9 @@ typedef int32_t tt_pool_i4 __attribute__((vector_size(16), aligned(4)));
     TT_MAX_INTO(I, acc, v);                                                                                 \
     *(V *)(dst) = acc;                                                                                      \
   } while (0)
+/* The running maximum of one output: the tap when it is larger or NaN, so a NaN propagates
+ * (docs/IR.md; not a max instruction, which returns its second operand when either is NaN). */
+#define TT_POOL_MAX(v, acc) ((v) > (acc) || (v) != (v) ? (v) : (acc))
 #define TT_EVEN8 0, 2, 4, 6, 8, 10, 12, 14
 #define TT_ODD8 1, 3, 5, 7, 9, 11, 13, 15
 #define TT_EVEN4 0, 2, 4, 6
@@ -61,7 +66,7 @@ TT_ALWAYS_INLINE void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int6
         for (int64_t ox = 0; ox < ow; ox++) {
           float acc = -INFINITY;
           const float taps[4] = {top[2 * ox], top[2 * ox + 1], bottom[2 * ox], bottom[2 * ox + 1]};
-          for (int t = 0; t < 4; t++) acc = taps[t] > acc ? taps[t] : acc;
+          for (int t = 0; t < 4; t++) acc = TT_POOL_MAX(taps[t], acc);
           dst[ox] = acc;
         }
       }
@@ -69,6 +74,7 @@ TT_ALWAYS_INLINE void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int6
   }
 }
 #undef TT_MAX_INTO
+#undef TT_WINS
 #undef TT_POOL_VECTOR
 #undef TT_EVEN8
 #undef TT_ODD8
@@ -95,11 +101,11 @@ TT_ALWAYS_INLINE void tt_max_pool2d_body(const float *x, float *y, int64_t nc, i
           tt_valid_range(kj - pw, sw, w, ow, &lo, &hi);
           const float *src = plane + iy * w + kj - pw;
           if (sw == 1) {
-            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[ox] > dst[ox] ? src[ox] : dst[ox];
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = TT_POOL_MAX(src[ox], dst[ox]);
           } else if (sw == 2) {
-            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = TT_POOL_MAX(src[2 * ox], dst[ox]);
           } else {
-            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = src[ox * sw] > dst[ox] ? src[ox * sw] : dst[ox];
+            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = TT_POOL_MAX(src[ox * sw], dst[ox]);
           }
         }
       }

@@ -108,6 +108,9 @@ extension Rule {
     guard x[1] % groups == 0, w[0] % groups == 0 else {
       throw error("channels \(x[1]) in and \(w[0]) out must both be divisible by groups \(groups)")
     }
+    guard w[2] >= 1, w[3] >= 1 else {
+      throw error("kernel \(Array(w[2...])) of weight \(w) must be at least 1×1")
+    }
     guard w[1] == x[1] / groups else {
       let perGroup = groups > 1 ? " per group (\(groups) groups)" : ""
       throw error("weight \(w) expects \(w[1]) input channels\(perGroup), input has \(x[1])")

@@ -37,7 +37,10 @@ public enum UnaryOp: Hashable, Sendable {
     case .geluErf: return tt_gelu_erf(x)
     case .geluTanh: return tt_gelu_tanh(x)
     case .leakyRelu(let slope): return x > 0 ? x : slope * x
-    case .clamp(let lo, let hi): return Swift.min(Swift.max(x, lo), hi)
+    // `min(max(x, lo), hi)`: NaN stays NaN, crossing bounds give `hi` (docs/IR.md).
+    case .clamp(let lo, let hi):
+      let low = x < lo ? lo : x
+      return low > hi ? hi : low
     case .powScalar(let p):
       if p == 2 { return x * x }
       if p == 1 { return x }
@@ -112,8 +115,9 @@ public enum BinaryOp: String, CaseIterable, Sendable {
     case .mul: return a * b
     case .div: return a / b
     case .pow: return b == 2 ? a * a : Foundation.pow(a, b)
-    case .maximum: return Swift.max(a, b)
-    case .minimum: return Swift.min(a, b)
+    // NaN propagates (docs/IR.md): `a` when it is NaN or wins, else `b`, as the C backend writes it.
+    case .maximum: return a > b || a.isNaN ? a : b
+    case .minimum: return a < b || a.isNaN ? a : b
     case .equal: return a == b ? 1 : 0
     case .notEqual: return a != b ? 1 : 0
     case .less: return a < b ? 1 : 0

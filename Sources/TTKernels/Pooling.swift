@@ -64,9 +64,10 @@ public struct Pool2DGeometry: Sendable, Equatable {
 
 /// Max pooling on NCHW buffers. Padding acts as −∞, so it never wins.
 public enum MaxPool2D {
-  /// Writes each window's maximum to `out` and, when given, its position in `indices` (the flat
-  /// offset `row·width + column` inside the input plane; the first maximum in row-major order on
-  /// ties, so the backward pass routes the gradient to exactly one input).
+  /// Writes each window's maximum to `out` (NaN when the window holds a NaN) and, when given, its
+  /// position in `indices` (the flat offset `row·width + column` inside the input plane; the first
+  /// maximum, or the first NaN, in row-major order, so the backward pass routes the gradient to
+  /// exactly one input).
   ///
   /// Without `indices` this is the kernel library's vectorized `tt_max_pool2d` (the code compiled
   /// models run); with them, a loop that also records the positions.
@@ -91,7 +92,8 @@ public enum MaxPool2D {
       for r in rows {
         for c in columns {
           let v = src[r * g.width + c]
-          if v > best || at < 0 {  // strict: the first maximum wins ties
+          // Strict: the first maximum wins ties; the first NaN wins outright (docs/IR.md).
+          if v > best || at < 0 || (v.isNaN && !best.isNaN) {
             best = v
             at = r * g.width + c
           }

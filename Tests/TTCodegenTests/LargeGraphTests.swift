@@ -13,6 +13,17 @@ final class LargeGraphTests: XCTestCase {
     return try builder.build()
   }
 
+  /// The libclang parse holds the whole AST (gigabytes at 100,000 nodes), so graphs over its node
+  /// limit skip it with a note (compiling one takes too long for the suite: README, "100,000-node
+  /// chain").
+  func testTheLibclangCheckIsSkippedWithANoteOverItsNodeLimit() {
+    XCTAssertNil(CSourceChecker.skipNote(nodeCount: CSourceChecker.nodeLimit))
+    XCTAssertEqual(
+      CSourceChecker.skipNote(nodeCount: 100_000),
+      "libclang check skipped: 100000 nodes is over its limit of 10000 (its memory grows with the source); "
+        + "clang still checks everything")
+  }
+
   func testALongChainPlansInLinearTime() throws {
     let graph = try chain(25_000)
     let plan = MemoryPlanner.plan(graph, types: try graph.valueTypes()) { _ in 0 }

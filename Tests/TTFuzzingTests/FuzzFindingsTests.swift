@@ -64,6 +64,24 @@ final class FuzzFindingsTests: XCTestCase {
     }
   }
 
+  /// Finding s1_5915: `mod` by a computed divisor at its wrap point, where each engine's rounding
+  /// of the divisor picks a side. The comparison's slack moves remainders within 2⁻¹⁴·|dividend|
+  /// of 0 or of the divisor to the other side, and leaves the others (and zero dividends) alone.
+  func testModRemaindersAtTheirWrapPointMoveToTheOtherSide() throws {
+    let dividends = TensorData([0.13, 0.13, 0.13, 0, -7, 5], shape: [6])
+    let divisors = TensorData([-0.13 / 30, -0.13 / 30, -0.13 / 30, 2, 2, -2], shape: [6])
+    let remainders: [Float] = [-9.6e-8, -0.0043328, -0.002, 0, 1, -1]
+    let floored = try GraphCampaign.otherSideOfWrap(
+      TensorData(remainders, shape: [6]), dividend: dividends, divisor: divisors, floored: true)
+    let b = divisors.floats()[0]
+    XCTAssertEqual(floored.floats(), [-9.6e-8 + b, -0.0043328 - b, -0.002, 0, 1, -1])
+    // C's fmod: the remainder has the dividend's sign; -7 fmod 2 = -1 is not at its wrap point.
+    let truncated = try GraphCampaign.otherSideOfWrap(
+      TensorData([9.6e-8, -1, 2e-9], shape: [3]), dividend: TensorData([0.13, -7, -3], shape: [3]),
+      divisor: TensorData([-0.13 / 30, 2, 3], shape: [3]), floored: false)
+    XCTAssertEqual(truncated.floats(), [9.6e-8 + 0.13 / 30, -1, 2e-9 - 3])
+  }
+
   /// The graph fuzzer's third finding (seed 1, graph 1083): `clamp` to [1e30, 1e30], then
   /// `log_softmax`. The compiled kernel subtracted `max + log(sum)`, which is `max` for a huge max,
   /// and gave 0 where the interpreter gives −log(17). Now it subtracts `max`, then `log(sum)`.

@@ -78,6 +78,14 @@ final class MatrixShapeTests: XCTestCase {
     assertThrows("bias must have shape [4]") {
       _ = try infer(.conv2d, [x, t(.f32, 4, 3, 3, 3), t(.f32, 3)])
     }
+    // A kernel of size 0 (issue 13) is refused by the verifier, naming the node.
+    for kernel in [[0, 3], [3, 0], [0, 0]] {
+      assertThrows(
+        "node 'n' (conv2d): kernel \(kernel) of weight [4, 3, \(kernel[0]), \(kernel[1])] must be at least 1×1"
+      ) {
+        _ = try infer(.conv2d, [x, t(.f32, 4, 3, kernel[0], kernel[1])])
+      }
+    }
     assertThrows(
       "unknown attribute 'strides' (expected one of: stride, padding, dilation, groups, epilogue, epilogue_inputs)"
     ) {
@@ -103,6 +111,11 @@ final class MatrixShapeTests: XCTestCase {
     }
     assertThrows("kernel [9, 9] does not fit") {
       _ = try infer(.maxPool2d, [x], ["kernel": [9, 9]])
+    }
+    for op in [Op.maxPool2d, .avgPool2d] {
+      assertThrows("node 'n' (\(op.rawValue)): attribute 'kernel' values must be ≥ 1, got [0, 2]") {
+        _ = try infer(op, [x], ["kernel": [0, 2]])
+      }
     }
   }
 

@@ -17,6 +17,13 @@ final class QuantizedShapeTests: XCTestCase {
     XCTAssertEqual(try infer(.quantizedLinear, [t(.i8, 2, 4), weight, scales], requantized), t(.i8, 2, 3))
   }
 
+  /// A `quantized_conv2d` weight with a kernel of size 0 is refused (issue 13), as for `conv2d`.
+  func testConvolutionKernelOfSizeZeroIsRefused() {
+    assertThrows("node 'n' (quantized_conv2d): kernel [3, 0] of weight [2, 1, 3, 0] must be at least 1×1") {
+      _ = try infer(.quantizedConv2d, [t(.f32, 1, 1, 5, 5), t(.i8, 2, 1, 3, 0), t(.f32, 2)])
+    }
+  }
+
   func testErrorsNameTheProblem() {
     assertThrows("node 'n' (quantized_linear): an i8 x needs the attributes x_scale and x_zero_point") {
       _ = try infer(.quantizedLinear, [t(.i8, 2, 4), weight, scales])

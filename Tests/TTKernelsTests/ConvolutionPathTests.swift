@@ -94,6 +94,38 @@ final class ConvolutionPathTests: XCTestCase {
     }
   }
 
+  /// Shapes whose group's output channels fill whole vectors run on vectors of channels
+  /// (`tt_conv_channels.inc`): every tile width of every path (output rows of 1 to 37 pixels),
+  /// partial channel vectors, groups, dilation, and the epilogue with a residual and every activation.
+  func testChannelVectorTilesOnEveryPath() {
+    let activations = [
+      TT_ACT_NONE, TT_ACT_RELU, TT_ACT_SIGMOID, TT_ACT_TANH, TT_ACT_GELU_TANH, TT_ACT_GELU_ERF,
+    ]
+    for path in GemmPathTests.paths {
+      for width in [1, 3, 8, 13, 17, 37] {
+        run(
+          Case(channels: 3, height: 4, width: width, outChannels: 16, kernel: (3, 3), padding: (1, 1)),
+          path: path)
+      }
+      for outChannels in [8, 12, 24, 32, 48] {
+        run(
+          Case(batch: 2, channels: 5, height: 6, width: 6, outChannels: outChannels, kernel: (3, 3)),
+          path: path)
+      }
+      run(
+        Case(
+          channels: 4, height: 9, width: 11, outChannels: 32, kernel: (3, 3), padding: (2, 2),
+          dilation: (2, 2), groups: 2),
+        path: path)
+      for activation in activations {
+        run(
+          Case(
+            batch: 2, channels: 3, height: 5, width: 7, outChannels: 16, kernel: (3, 3), padding: (1, 1),
+            residual: true, activation: activation), path: path)
+      }
+    }
+  }
+
   func testIm2colShapesOnEveryPath() {
     for path in GemmPathTests.paths {
       run(

@@ -13,6 +13,14 @@ public enum CSourceChecker {
   /// rely on clang's own diagnostics.
   public static let nodeLimit = 10_000
 
+  /// The note ``ModelCompiler`` adds when it skips the check for a graph of `nodeCount` nodes
+  /// (more than ``nodeLimit``), or `nil` when it checks.
+  public static func skipNote(nodeCount: Int) -> String? {
+    guard nodeCount > nodeLimit else { return nil }
+    return "libclang check skipped: \(nodeCount) nodes is over its limit of \(nodeLimit) "
+      + "(its memory grows with the source); clang still checks everything"
+  }
+
   /// The virtual directory the generated file and runtime headers appear to live in.
   static let virtualDirectory = "/ttc-virtual"
 

@@ -54,10 +54,8 @@ public enum ModelCompiler {
       try FileSystem.write(output.weights.blob(graph), to: "\(build)/\(CEmitter.weightsFileName)")
     }
     var notes: [String] = []
-    if options.checkWithLibclang && graph.nodes.count > CSourceChecker.nodeLimit {
-      notes.append(
-        "libclang check skipped: \(graph.nodes.count) nodes is over its limit of \(CSourceChecker.nodeLimit) "
-          + "(its memory grows with the source); clang still checks everything")
+    if options.checkWithLibclang, let skipped = CSourceChecker.skipNote(nodeCount: graph.nodes.count) {
+      notes.append(skipped)
     } else if options.checkWithLibclang {
       try CSourceChecker.check(output.source, keptSource: sourcePath)
     }

@@ -25,7 +25,7 @@ extension Emission {
     case .erf: value = "erff(\(x))"
     case .gelu: value = node.string("approximate") == "tanh" ? "tt_gelu_tanh(\(x))" : "tt_gelu_erf(\(x))"
     case .leakyRelu:
-      value = "(\(x) >= 0.0f ? \(x) : \(CSyntax.float(node.float("alpha") ?? 0.01)) * \(x))"
+      value = "(\(x) > 0.0f ? \(x) : \(CSyntax.float(node.float("alpha") ?? 0.01)) * \(x))"
     default:  // clamp
       var clamped = x
       if let low = node.float("min") {
@@ -74,8 +74,11 @@ extension Emission {
       dtype.isFloatingPoint
         ? "powf(\(a), \(b))"
         : "(\(compute))tt_pow_int(\(a), \(b), \(CSyntax.integerBounds(dtype).low), \(CSyntax.integerBounds(dtype).high))"
-    case .maximum: "(\(a) > \(b) ? \(a) : \(b))"
-    case .minimum: "(\(a) < \(b) ? \(a) : \(b))"
+    // A NaN operand gives NaN (docs/IR.md): `a` when it wins or is NaN (`a != a`), else `b`.
+    case .maximum:
+      dtype.isFloatingPoint ? "(\(a) > \(b) || \(a) != \(a) ? \(a) : \(b))" : "(\(a) > \(b) ? \(a) : \(b))"
+    case .minimum:
+      dtype.isFloatingPoint ? "(\(a) < \(b) || \(a) != \(a) ? \(a) : \(b))" : "(\(a) < \(b) ? \(a) : \(b))"
     case .equal: "(\(a) == \(b) ? 1.0f : 0.0f)"
     case .less: "(\(a) < \(b) ? 1.0f : 0.0f)"
     case .mod:

@@ -5,6 +5,7 @@ enum RuntimeSources {
   /// every runtime header and source, sorted by name; the `.c` files are compiled in this order.
   static let files: [(name: String, contents: String)] = [
     ("tt_conv.c", PackageResources.tt_conv_c),
+    ("tt_conv_channels.inc", PackageResources.tt_conv_channels_inc),
     ("tt_conv_kernel.inc", PackageResources.tt_conv_kernel_inc),
     ("tt_cpu.c", PackageResources.tt_cpu_c),
     ("tt_gemm.c", PackageResources.tt_gemm_c),

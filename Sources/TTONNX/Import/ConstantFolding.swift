@@ -261,8 +261,8 @@ enum ConstantFolding {
     case .mod:
       // C's fmodf; without `fmod`, the divisor's sign. x mod 0 is NaN.
       { r in !fmod && r != 0 && (r < 0) != (y < 0) ? r + y : r }(x.truncatingRemainder(dividingBy: y))
-    case .maximum: max(x, y)
-    case .minimum: min(x, y)
+    case .maximum: x > y || x.isNaN ? x : y  // a NaN operand gives NaN
+    case .minimum: x < y || x.isNaN ? x : y
     case .equal: x == y ? 1 : 0
     case .less: x < y ? 1 : 0
     case .greater: x > y ? 1 : 0

@@ -203,41 +203,86 @@ public struct GraphCampaign: Sendable {
     return InterpreterTensor(values, shape: type.shape)
   }
 
-  /// How far the interpreter's own outputs of `part` move when every `f32` input and weight value
-  /// that is not an integer is scaled by 1 ± 2⁻²⁰ (random signs; three draws): per output, per
-  /// element, four times the largest move, 0 where an output or a move is not finite. Integers
-  /// (indices, masks, the generator's exact 0 and ±1) stay: both engines hold them exactly.
+  /// How far the interpreter's own outputs of `part` move when every `f32` value that is not an
+  /// integer, the inputs and weights and every node's output, is scaled by 1 ± 2⁻²⁰ (three draws:
+  /// all up, all down, random signs), and `mod` results at their wrap point take the other side
+  /// (``otherSideOfWrap(_:dividend:divisor:floored:)``): per output, per element, four times the
+  /// largest move, 0 where an output or a move is not finite. Integers (indices, masks,
+  /// comparison results, the generator's exact 0 and ±1) stay: both engines hold them exactly.
   ///
   /// The two engines round differently (summation order, fused multiply-adds, `libm` against the
   /// runtime's own functions), each by a few ulps per operation. A perturbation of 2⁻²⁰ (8 ulps)
-  /// at the leaves moves an output about as far as such rounding does, times the graph's
+  /// after every node moves an output about as far as such rounding does, times the graph's
   /// condition number there; so a difference within this slack is the graph's ill-conditioning
   /// (a quotient by a cancelling sum, `pow` with a large exponent), not an engine computing
-  /// something else. A well-conditioned element gets almost no slack. A discontinuity (`mod` at
-  /// its wrap point, a comparison at equality) is reached only if a perturbation crosses it.
+  /// something else. A well-conditioned element gets almost no slack. A discontinuity is reached
+  /// only if a perturbation crosses it, which scaling cannot be relied on to do for `mod` (whose
+  /// operands may scale together), hence its explicit wrap.
   static func sensitivity(of part: Part) -> [String: [Float]] {
-    var random = FuzzRandom(seed: 0x5EED)
-    func perturbed(_ data: TensorData) -> TensorData {
-      guard data.type.dtype == .f32 else { return data }
-      let values = data.floats().map { x in
-        x == x.rounded() ? x : x * (random.oneIn(2) ? 1 + 0x1p-20 : 1 - 0x1p-20)
-      }
-      return TensorData(values, shape: data.type.shape)
-    }
     var slack = part.expected.mapValues { [Float](repeating: 0, count: $0.count) }
-    for _ in 0..<3 {
-      var graph = part.graph
-      graph.weights = graph.weights.mapValues(perturbed)
-      let inputs = part.inputs.mapValues { InterpreterTensor(perturbed($0.tensorData)) }
-      guard let outputs = try? Interpreter(graph: graph).run(inputs) else { continue }
+    for draw in 0..<3 {
+      var random = FuzzRandom(seed: 0x5EED)
+      func perturbed(_ data: TensorData) -> TensorData {
+        guard data.type.dtype == .f32 else { return data }
+        let values = data.floats().map { x in
+          let up = draw == 0 || (draw == 2 && random.oneIn(2))
+          return x == x.rounded() ? x : x * (up ? 1 + 0x1p-20 : 1 - 0x1p-20)
+        }
+        return TensorData(values, shape: data.type.shape)
+      }
+      var values: [String: TensorData] = [:]
+      for name in part.graph.weights.keys.sorted() { values[name] = perturbed(part.graph.weights[name]!) }
+      for name in part.inputs.keys.sorted() { values[name] = perturbed(part.inputs[name]!.tensorData) }
+      do {
+        for node in part.graph.nodes {
+          let inputs = node.inputs.map { values[$0]! }
+          var output = try Interpreter.evaluate(node, inputs: inputs)
+          if node.op == .mod, output.type.dtype == .f32 {
+            output = try otherSideOfWrap(
+              output, dividend: inputs[0], divisor: inputs[1], floored: node.bool("fmod") != true)
+          }
+          values[node.outputs[0]] = perturbed(output)
+        }
+      } catch {
+        continue
+      }
       for (name, expected) in part.expected where expected.dtype == .f32 {
-        let (y, moved) = (expected.floats(), outputs[name]!.floats())
+        let (y, moved) = (expected.floats(), values[name]!.floats())
         for index in y.indices where y[index].isFinite && moved[index].isFinite {
           slack[name]![index] = max(slack[name]![index], 4 * abs(moved[index] - y[index]))
         }
       }
     }
     return slack
+  }
+
+  /// `remainder` (of `mod`) with each element at its wrap point moved to the other side: the
+  /// result lies between 0 and `s` (`s` = the divisor, or for C's `fmod` its magnitude with the
+  /// dividend's sign); within `2⁻¹⁴·|dividend|` of 0 it becomes `r + s`, within that of `s` it
+  /// becomes `r − s`. Both are right up to rounding: a divisor that the engines round apart by a
+  /// relative δ moves the remainder by about `|dividend|·δ` (docs/IR.md, "mod").
+  static func otherSideOfWrap(
+    _ remainder: TensorData, dividend: TensorData, divisor: TensorData, floored: Bool
+  )
+    throws -> TensorData
+  {
+    // The operands broadcast to the result's shape (by adding them to zeros).
+    let zeros = TensorData(
+      [Float](repeating: 0, count: remainder.type.elementCount), shape: remainder.type.shape)
+    let broadcast = Node(name: "broadcast", op: .add, inputs: ["zeros", "x"], outputs: ["y"])
+    let (a, b) = (
+      try Interpreter.evaluate(broadcast, inputs: [zeros, dividend]).floats(),
+      try Interpreter.evaluate(broadcast, inputs: [zeros, divisor]).floats()
+    )
+    let values = remainder.floats().enumerated().map { index, r -> Float in
+      let s = floored ? b[index] : a[index].sign == .minus ? -abs(b[index]) : abs(b[index])
+      let near = 0x1p-14 * abs(a[index])
+      guard r.isFinite, s.isFinite, s != 0, a[index] != 0 else { return r }
+      if abs(r) <= near { return r + s }
+      if abs(r - s) <= near { return r - s }
+      return r
+    }
+    return TensorData(values, shape: remainder.type.shape)
   }
 
   /// Why `actual` (compiled) does not match `expected` (interpreter), or `nil` when it does;
@@ -251,8 +296,9 @@ public struct GraphCampaign: Sendable {
     }
     let (a, b) = (actual.floats(), expected.floats())
     for (index, (x, y)) in zip(a, b).enumerated() {
-      // A NaN in either engine is not compared: which ops keep a NaN operand is unspecified
-      // (docs/IR.md, "NaN and overflow").
+      // A NaN in either engine is counted, not compared: rounding may decide between a finite
+      // value and NaN (an overflow in one engine only, then inf − inf; docs/IR.md, "NaN and
+      // overflow").
       let tolerance = 1e-4 * max(1, abs(y)) + (slack?[index] ?? 0)
       let agree = x.isNaN || y.isNaN || x == y || (y.isFinite && abs(x - y) <= tolerance)
       if !agree { return "element \(index): compiled \(x), interpreter \(y)" }
