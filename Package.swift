@@ -152,7 +152,7 @@ let package = Package(
     // temporary directories, child processes); TTKernelsTests keeps its own absolute/relative
     // comparison because kernel tolerances are set per kernel.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    // glibc's count of heap bytes in use (mallinfo2), for the profiler's memory tests.
+    // glibc's count of heap bytes in use (mallinfo2) and the thread's page faults, for memory tests.
     .target(name: "MallocStatistics", path: "Tests/MallocStatistics"),
     .testTarget(name: "TTKernelsTests", dependencies: ["TTKernels", "TTRuntime"]),
     .testTarget(name: "TTChartsTests", dependencies: ["TTCharts"]),
@@ -163,7 +163,8 @@ let package = Package(
       name: "TTPassesTests",
       dependencies: ["TestSupport", "TTPasses", "TTInterpreter", "TinyTorch", "MilestoneSupport"]),
     .testTarget(
-      name: "TTInterpreterTests", dependencies: ["TestSupport", "TTInterpreter", "TinyTorch", "TTPasses"]),
+      name: "TTInterpreterTests",
+      dependencies: ["TestSupport", "MallocStatistics", "TTInterpreter", "TinyTorch", "TTPasses"]),
     .testTarget(
       name: "TTCodegenTests",
       dependencies: ["TestSupport", "TTCodegen", "TTLoader", "TTInterpreter", "TinyTorch"]),

@@ -181,6 +181,8 @@ def models():
         ("MLP 64→128→10, batch 1", Model("mlp64-b1", (1, 64)).linear(64, 128, True).linear(128, 10, False)),
         ("MLP 64→128→10, batch 256",
          Model("mlp64-b256", (256, 64)).linear(64, 128, True).linear(128, 10, False)),
+        ("MLP 784→512→512→10, batch 1",
+         Model("mlp784-b1", (1, 784)).linear(784, 512, True).linear(512, 512, True).linear(512, 10, False)),
         ("MLP 784→512→512→10, batch 64",
          Model("mlp784-b64", (64, 784)).linear(784, 512, True).linear(512, 512, True).linear(512, 10, False)),
         ("LeNet-5 (1×28×28), batch 1", lenet(1)),

@@ -176,8 +176,8 @@ final class FusedOpTests: XCTestCase {
           .scaledDotProductAttention, operands, attributes: ["causal": .bool(causal), "heads": .int(heads)],
           name: "fused\(i)"))
     }
-    // The packed node reads each head in place (row stride heads·D), the unfused one a copy: the
-    // products may sum in another order (tt_sgemm picks its path by the operands' strides).
+    // The packed node reads each head in place (row stride H·D), so its products may round
+    // differently from those of the split copies.
     try assertFusedMatchesUnfused(try b.build(), inputs, cases: cases.count, tolerance: Tolerance.interpreter)
   }
 }

@@ -53,6 +53,29 @@ final class AttentionAndConversionTests: XCTestCase {
     }
   }
 
+  /// Packed heads (`heads: H`, q/k/v `[..., S, H·D]`) mean: split the last axis into `[H, D]`,
+  /// move the heads before the positions, attend, merge back. Checked against eager attention on
+  /// the split operands, with a per-head mask, `causal`, Sq ≠ Sk and a broadcast batch axis.
+  func testPackedHeadsMatchEagerAttentionOnSplitHeads() throws {
+    let (heads, depth, valueDepth) = (3, 4, 2)
+    let q = randn([2, 5, heads * depth], seed: 10)
+    let k = randn([1, 6, heads * depth], seed: 11)
+    let v = randn([1, 6, heads * valueDepth], seed: 12)
+    let keep: [Float] = (0..<heads * 5 * 6).map { $0 % 7 == 3 ? 0 : 1 }
+    let additive = try Tensor(shape: [heads, 5, 6], scalars: keep.map { $0 == 1 ? 0 : -.infinity })
+    func split(_ t: Tensor) throws -> Tensor {
+      try t.reshaped([t.shape[0], t.shape[1], heads, t.shape[2] / heads]).transposed(1, 2)
+    }
+    let graph = try singleNodeGraph(
+      .scaledDotProductAttention, [q, k, v, additive], attributes: ["heads": .int(heads), "causal": true])
+    let result = try interpret(graph, [q, k, v, additive])
+    let expected = try scaledDotProductAttention(
+      query: split(q), key: split(k), value: split(v), mask: Tensor(shape: [heads, 5, 6], scalars: keep),
+      isCausal: true)
+    XCTAssertEqual(result.shape, [2, 5, heads * valueDepth])
+    assertClose(result.floats(), try expected.transposed(1, 2).reshaped([2, 5, heads * valueDepth]).scalars)
+  }
+
   func testCastRoundTripsAndTruncates() throws {
     let x = try Tensor(shape: [5], scalars: [-2.7, -0.5, 0.5, 3.9, 1e10])
     let toInt = try interpret(singleNodeGraph(.cast, [x], attributes: ["to": "i32"]), [x])

@@ -177,6 +177,64 @@ final class FusionPassTests: XCTestCase {
     assertClose(try outputs(fused), try outputs(graph), "fused vs unfused", tolerance: Tolerance.interpreter)
   }
 
+  /// `torch.onnx.export` scales both sides by √scale before the product: `q·s` (or `q / d`) and
+  /// `kᵀ·s`, where kᵀ is a transpose (TorchScript exporter) or a reshape of a head split's
+  /// transpose (dynamo exporter). Every scale folds into the node's, and the key of a kᵀ that is
+  /// not a transpose is kᵀ with its last two axes swapped.
+  func testAttentionScaledOnBothSidesAsExportersWriteItIsFused() throws {
+    let s = Float(0.5).squareRoot()
+    func exported(dynamo: Bool) throws -> Graph {
+      var b = GraphBuilder(name: "exported")
+      let q = b.input("q", .f32, [2, 3, 5, 4])
+      let v = b.input("v", .f32, [2, 3, 6, 4])
+      let root = b.weight("root", TensorData([s], shape: []))
+      let keyT: String
+      if dynamo {  // k as [Sk, B·H, D], its transpose [B·H, D, Sk] reshaped to [B, H, D, Sk]
+        let x = b.input("x", .f32, [6, 6, 4])
+        let moved = b.add(.transpose, [x], attributes: ["perm": [1, 2, 0]], name: "kT")
+        keyT = b.add(.reshape, [moved], attributes: ["shape": .ints([2, 3, 4, 6])], name: "view")
+      } else {
+        let k = b.input("k", .f32, [2, 3, 6, 4])
+        keyT = b.add(.transpose, [k], attributes: ["perm": [0, 1, 3, 2]], name: "kT")
+      }
+      let depth = b.weight("depth", TensorData([1 / s], shape: []))
+      let scaledQ =
+        dynamo ? b.add(.div, [q, depth], name: "q_scaled") : b.add(.mul, [q, root], name: "q_scaled")
+      let scaledK = b.add(.mul, [root, keyT], name: "k_scaled")
+      let weights = b.add(
+        .softmax, [b.add(.matmul, [scaledQ, scaledK], name: "qk")], attributes: ["axis": -1], name: "softmax")
+      b.output(b.add(.matmul, [weights, v], name: "av", output: "out"))
+      return try b.build()
+    }
+    for dynamo in [false, true] {
+      let graph = try exported(dynamo: dynamo)
+      let (fused, _) = try run(FuseAttention(), on: graph)
+      let attention = try XCTUnwrap(fused.nodes.last)
+      XCTAssertEqual(attention.op, .scaledDotProductAttention, "dynamo: \(dynamo)")
+      XCTAssertEqual(try XCTUnwrap(attention.float("scale")), 0.5, accuracy: 1e-7)
+      XCTAssertEqual(attention.inputs[0], "q")
+      if dynamo {
+        XCTAssertEqual(fused.nodes.map(\.op), [.transpose, .reshape, .transpose, .scaledDotProductAttention])
+        XCTAssertEqual(fused.nodes[2].ints("perm"), [0, 1, 3, 2])
+      } else {
+        XCTAssertEqual(fused.nodes.map(\.op), [.scaledDotProductAttention])
+        XCTAssertEqual(attention.inputs, ["q", "k", "v"])
+      }
+      var feed = [
+        "q": InterpreterTensor(randomFloats(120, seed: 1), shape: [2, 3, 5, 4]),
+        "v": InterpreterTensor(randomFloats(144, seed: 3), shape: [2, 3, 6, 4]),
+      ]
+      if dynamo {
+        feed["x"] = InterpreterTensor(randomFloats(144, seed: 2), shape: [6, 6, 4])
+      } else {
+        feed["k"] = InterpreterTensor(randomFloats(144, seed: 2), shape: [2, 3, 6, 4])
+      }
+      func outputs(_ g: Graph) throws -> [Float] { try Interpreter(graph: g).run(feed)["out"]!.floats() }
+      assertClose(
+        try outputs(fused), try outputs(graph), "dynamo: \(dynamo)", tolerance: Tolerance.interpreter)
+    }
+  }
+
   func testAttentionWeightsThatAreAlsoAnOutputAreNotFused() throws {
     var graph = try tracedAttention(mask: nil)
     graph.outputs.append(ValueInfo("softmax", .f32, [2, 3, 5]))

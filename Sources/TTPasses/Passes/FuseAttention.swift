@@ -3,10 +3,11 @@ import TTIR
 /// Rewrites attention written out of small ops into one `scaled_dot_product_attention` node.
 ///
 /// The pattern is the one the tracer records for eager attention (and importers produce):
-/// `matmul(softmax(matmul(q·c, transpose(k)) + mask, axis: −1), v)`, where the scale `c` is an
-/// optional multiplication or division by a one-element constant, on `q` or on the scores, and
-/// the additive mask is optional; `transpose(k)` may permute more axes than the last two (then k
-/// is transposed first). The scores and weights must be read by nothing else. A mask
+/// `matmul(softmax(matmul(q·c, kᵀ·c′) + mask, axis: −1), v)`, where the scales `c`, `c′` are
+/// optional multiplications or divisions by one-element constants, on `q`, on `kᵀ` or on the
+/// scores (they multiply into the node's `scale`), and the additive mask is optional; `kᵀ` may be
+/// a transpose that permutes more axes than the last two (then k is transposed first) or any
+/// other value (then k is kᵀ with its last two axes swapped). The scores and weights must be read by nothing else. A mask
 /// that is a constant holding exactly the causal pattern (0 where `j ≤ i + Sk − Sq`, −∞
 /// elsewhere) becomes `causal: true` instead of an input. Scores are then never written to
 /// memory. Then the head split and merge around an attention node fold into its `heads`
@@ -59,28 +60,15 @@ public struct FuseAttention: Pass {
       return false
     }
 
-    // The product q·kᵀ, with an optional scale on q.
+    // The product q·kᵀ, with optional scales on q and on kᵀ (exporters scale both sides by
+    // √scale): every scale folds into the attention's.
     let qk = editor[product]
-    guard let transposeID = editor.producer(of: qk.inputs[1]), editor[transposeID].op == .transpose,
-      let kRank = editor.type(of: qk.inputs[1])?.rank, kRank >= 2,
-      let perm = editor[transposeID].ints("perm")?.map({ $0 < 0 ? $0 + kRank : $0 }), perm.count == kRank
-    else { return false }
-    // kᵀ is `transpose(x, perm)`, so k is x transposed by `perm` with its last two entries
-    // swapped: x itself for the plain kᵀ, else a new transpose (when `simplify` merged a head
-    // split with kᵀ; the heads rule then folds that transpose into the attention node).
-    var keyPerm = perm
-    keyPerm.swapAt(kRank - 2, kRank - 1)
-    var k = editor[transposeID].inputs[0]
-    if keyPerm != Array(0..<kRank) {
-      var (nodeNames, valueNames) = (editor.nodeNames, editor.valueNames)
-      let keyTranspose = Node(
-        name: nodeNames.fresh(editor[transposeID].name + ".key"), op: .transpose, inputs: [k],
-        outputs: [valueNames.fresh(k + ".key")], attributes: ["perm": .ints(keyPerm)])
-      try editor.insert(keyTranspose, before: id)
-      k = keyTranspose.outputs[0]
-    }
-    var (q, scale) = (qk.inputs[0], scoresScale)
+    var (q, keyT, scale) = (qk.inputs[0], qk.inputs[1], scoresScale)
     if let (source, factor) = scaled(q, editor) { (q, scale) = (source, scale * factor) }
+    if let (source, factor) = scaled(keyT, editor) { (keyT, scale) = (source, scale * factor) }
+    guard [q, keyT, v].allSatisfy({ (editor.type(of: $0)?.rank ?? 0) >= 2 }),
+      let k = try key(transposedAs: keyT, before: id, &editor)
+    else { return false }
 
     var attributes: [String: AttributeValue] = ["scale": .float(Double(scale))]
     var inputs = [q, k, v]
@@ -97,6 +85,32 @@ public struct FuseAttention: Pass {
       name: names.node, op: .scaledDotProductAttention, inputs: inputs, outputs: [names.value],
       attributes: attributes)
     return try editor.replace(id, with: attention)
+  }
+
+  /// The key `k` whose last two axes transposed are `keyT`. When `keyT` is `transpose(x, perm)`,
+  /// k is x transposed by `perm` with its last two entries swapped: x itself for the plain kᵀ,
+  /// else a new transpose (when `simplify` merged a head split with kᵀ; the heads rule then folds
+  /// that transpose into the attention node). Any other `keyT` (a reshape after the transpose, as
+  /// the dynamo exporter writes a head split of kᵀ) gets a transpose of its last two axes.
+  static func key(transposedAs keyT: String, before id: NodeID, _ editor: inout GraphEditor) throws -> String?
+  {
+    guard let rank = editor.type(of: keyT)?.rank else { return nil }
+    var (source, perm) = (keyT, Array(0..<rank))
+    if let transposeID = editor.producer(of: keyT), editor[transposeID].op == .transpose {
+      guard let inner = editor[transposeID].ints("perm")?.map({ $0 < 0 ? $0 + rank : $0 }),
+        inner.count == rank
+      else { return nil }
+      (source, perm) = (editor[transposeID].inputs[0], inner)
+    }
+    perm.swapAt(rank - 2, rank - 1)
+    if perm == Array(0..<rank) { return source }
+    var (nodeNames, valueNames) = (editor.nodeNames, editor.valueNames)
+    let scope = editor.producer(of: keyT).map { editor[$0].name } ?? keyT
+    let transpose = Node(
+      name: nodeNames.fresh(scope + ".key"), op: .transpose, inputs: [source],
+      outputs: [valueNames.fresh(source + ".key")], attributes: ["perm": .ints(perm)])
+    try editor.insert(transpose, before: id)
+    return transpose.outputs[0]
   }
 
   /// A matmul with no epilogue.
