@@ -1,12 +1,13 @@
-/* tt_qconv.c: int8 2-D convolution (NCHW) on the int8 GEMM of tt_qgemm.c.
+/* tt_qconv.c: int8 2-D convolution (NCHW) on the packed int8 kernels of tt_qgemm.c, and int8 max
+ * pooling.
  *
- * Per image and group, a block of output pixels is unfolded into rows of int8 patches ("im2row":
- * one row per pixel, its columns the taps (c, ki, kj) in the weight's own order), the padding read
- * as x_zero_point (the int8 value standing for 0). tt_qgemm multiplies the rows with the weight's
- * output channels, acc[pixel][channel], on the int8 path the CPU has; the epilogue is
- * tt_qlinear_epilogue's, stored into the channel planes of y. Rows are `row` = taps rounded up to
- * 32 bytes long, zero past the taps in both the patches and a copy of the weights, so the GEMM's
- * vector loops have no tail (0 · 0 adds nothing to acc, nor to the weight row sums).
+ * The weights of each group are packed once per call (tt_qpack: o/groups × taps bytes, with row
+ * sums). Per image and group, a block of output pixels is unfolded into rows of int8 patches
+ * ("im2row": one row per pixel, its columns the taps (c, ki, kj) in the weight's own order), the
+ * padding read as x_zero_point (the int8 value standing for 0), and tt_qlinear_packed_strided
+ * multiplies the rows with the packed weights on the int8 path the CPU has (no horizontal sums),
+ * applying the epilogue of tt_qlinear_epilogue as it stores each pixel's channels into their
+ * planes of y.
  */
 #include "tt_internal.h"
 #include "tt_qgemm.h"
@@ -19,35 +20,38 @@
 /* Bytes rounded up to whole cache lines, so that each scratch region stays 64-byte aligned. */
 static inline int64_t tt_qconv_lines(int64_t bytes) { return (bytes + 63) / 64 * 64; }
 
-/* The scratch regions: row sums (o int32), accumulators (pixels × o/groups int32), the padded
- * weights (o × row) and the patches (pixels × row). */
+/* The scratch regions: the packed weights of each group, the patches (pixels × taps) and the
+ * kernel's own scratch. */
 typedef struct {
-  int64_t taps, row, pixels, sums, acc, weights, patches, total;
+  int64_t taps, pixels, packed_group, packed, patches, kernel, total;
 } tt_qconv_layout;
 
 static tt_qconv_layout tt_qconv_layout_of(const tt_conv2d_shape *s) {
   tt_qconv_layout l;
+  int64_t og = s->o / s->groups;
   l.taps = s->c / s->groups * s->kh * s->kw;
-  l.row = (l.taps + 31) / 32 * 32;
   l.pixels = s->oh * s->ow < TT_QCONV_PIXELS ? s->oh * s->ow : TT_QCONV_PIXELS;
-  l.sums = 0;
-  l.acc = l.sums + tt_qconv_lines(4 * s->o);
-  l.weights = l.acc + tt_qconv_lines(4 * l.pixels * (s->o / s->groups));
-  l.patches = l.weights + tt_qconv_lines(s->o * l.row);
-  l.total = l.patches + tt_qconv_lines(l.pixels * l.row);
+  l.packed_group = tt_qconv_lines(tt_qpack_bytes(og, l.taps));
+  l.packed = 0;
+  l.patches = l.packed + s->groups * l.packed_group;
+  l.kernel = l.patches + tt_qconv_lines(l.pixels * l.taps);
+  l.total = l.kernel + tt_qconv_lines(tt_qlinear_packed_scratch(l.pixels, og, l.taps));
   return l;
 }
 
 TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *s) { return tt_qconv_layout_of(s).total; }
 
 /* Rows [0, count) of the patches of output pixels p0 … p0 + count − 1 of one image's group x
- * (cg planes of h × w); positions outside the image read zero_point. */
+ * (cg planes of h × w), `row` bytes apart; positions outside the image read zero_point. Pixels are
+ * walked in order (no division per pixel), and a window inside the image horizontally copies its
+ * taps without bounds checks. */
 static void tt_qconv_unfold(const tt_conv2d_shape *s, const int8_t *x, int64_t p0, int64_t count, int64_t row,
                             int8_t zero_point, int8_t *patches) {
-  int64_t cg = s->c / s->groups;
+  int64_t cg = s->c / s->groups, oy = p0 / s->ow, ox = p0 % s->ow;
   for (int64_t r = 0; r < count; r++) {
-    int64_t oy = (p0 + r) / s->ow, ox = (p0 + r) % s->ow;
     int8_t *dst = patches + r * row;
+    int64_t left = ox * s->sw - s->pw; /* the column of tap kj = 0 */
+    int inside = left >= 0 && left + (s->kw - 1) * s->dw < s->w;
     for (int64_t ci = 0; ci < cg; ci++) {
       for (int64_t ki = 0; ki < s->kh; ki++, dst += s->kw) {
         int64_t iy = oy * s->sh - s->ph + ki * s->dh;
@@ -56,12 +60,17 @@ static void tt_qconv_unfold(const tt_conv2d_shape *s, const int8_t *x, int64_t p
           continue;
         }
         const int8_t *line = x + (ci * s->h + iy) * s->w;
+        if (inside) {
+          for (int64_t kj = 0; kj < s->kw; kj++) dst[kj] = line[left + kj * s->dw];
+          continue;
+        }
         for (int64_t kj = 0; kj < s->kw; kj++) {
-          int64_t ix = ox * s->sw - s->pw + kj * s->dw;
+          int64_t ix = left + kj * s->dw;
           dst[kj] = ix >= 0 && ix < s->w ? line[ix] : zero_point;
         }
       }
     }
+    if (++ox == s->ow) ox = 0, oy++;
   }
 }
 
@@ -70,25 +79,71 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
                        int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch) {
   if (s->n <= 0 || s->o <= 0 || s->oh <= 0 || s->ow <= 0) return;
   tt_qconv_layout l = tt_qconv_layout_of(s);
-  int8_t *base = scratch;
-  int32_t *sums = (int32_t *)(base + l.sums), *acc = (int32_t *)(base + l.acc);
-  int8_t *weights = base + l.weights, *patches = base + l.patches;
+  int8_t *base = scratch, *packed = base + l.packed, *patches = base + l.patches;
   int64_t cg = s->c / s->groups, og = s->o / s->groups, plane = s->oh * s->ow;
-  memset(weights, 0, (size_t)(s->o * l.row));
-  for (int64_t j = 0; j < s->o; j++) memcpy(weights + j * l.row, w + j * l.taps, (size_t)l.taps);
-  tt_qgemm_row_sums(weights, s->o, l.row, l.row, sums);
-  memset(patches, 0, (size_t)(l.pixels * l.row)); /* the zero columns past the taps */
+  for (int64_t g = 0; g < s->groups; g++) tt_qpack(w + g * og * l.taps, og, l.taps, packed + g * l.packed_group);
   for (int64_t b = 0; b < s->n; b++) {
     for (int64_t g = 0; g < s->groups; g++) {
       const int8_t *image = x + (b * s->c + g * cg) * s->h * s->w;
       int64_t first = (b * s->o + g * og) * plane; /* y's element of channel g·og, pixel 0 */
       for (int64_t p0 = 0; p0 < plane; p0 += l.pixels) {
         int64_t count = plane - p0 < l.pixels ? plane - p0 : l.pixels;
-        tt_qconv_unfold(s, image, p0, count, l.row, (int8_t)x_zero_point, patches);
-        tt_qgemm(kernel, count, og, l.row, patches, l.row, weights + g * og * l.row, l.row, sums + g * og, acc, og);
-        tt_qepilogue(acc, count, og, og, sums + g * og, x_zero_point, x_scale, w_scale + g * og,
-                     bias ? bias + g * og : 0, relu, out_f32 ? out_f32 + first + p0 : 0,
-                     out_i8 ? out_i8 + first + p0 : 0, 1, plane, out_scale, out_zero_point);
+        tt_qconv_unfold(s, image, p0, count, l.taps, (int8_t)x_zero_point, patches);
+        tt_qlinear_packed_strided(kernel, count, og, l.taps, patches, w + g * og * l.taps, packed + g * l.packed_group,
+                                  base + l.kernel, x_zero_point, x_scale, w_scale + g * og, bias ? bias + g * og : 0,
+                                  relu, out_f32 ? out_f32 + first + p0 : 0, out_i8 ? out_i8 + first + p0 : 0, 1,
+                                  plane, out_scale, out_zero_point);
+      }
+    }
+  }
+}
+
+/* The output columns [first, end) whose tap at ox · stride + offset lies inside a row of w. */
+static inline void tt_qpool_columns(int64_t offset, int64_t stride, int64_t w, int64_t ow, int64_t *first,
+                                    int64_t *end) {
+  *first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  int64_t past = w - offset <= 0 ? 0 : (w - offset + stride - 1) / stride;
+  *end = past < ow ? past : ow;
+}
+
+/* Max pooling commutes with quantization (rounding and clamping never reverse an order), so an
+ * int8 region keeps its scale and zero point through it. Each output row starts at −128 and takes
+ * the maximum with every tap's row of inputs in turn (loops the compiler vectorizes); padding is
+ * never read, and every window holds an input (padding ≤ kernel / 2). */
+TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) { /* the common 2×2 window, in one pass */
+    for (int64_t p = 0; p < nc; p++) {
+      for (int64_t oy = 0; oy < oh; oy++) {
+        const int8_t *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
+        int8_t *dst = y + (p * oh + oy) * ow;
+        for (int64_t ox = 0; ox < ow; ox++) {
+          int8_t a = top[2 * ox] > top[2 * ox + 1] ? top[2 * ox] : top[2 * ox + 1];
+          int8_t b = bottom[2 * ox] > bottom[2 * ox + 1] ? bottom[2 * ox] : bottom[2 * ox + 1];
+          dst[ox] = a > b ? a : b;
+        }
+      }
+    }
+    return;
+  }
+  for (int64_t p = 0; p < nc; p++) {
+    const int8_t *plane = x + p * h * w;
+    for (int64_t oy = 0; oy < oh; oy++) {
+      int8_t *dst = y + (p * oh + oy) * ow;
+      memset(dst, -128, (size_t)ow);
+      for (int64_t ki = 0; ki < kh; ki++) {
+        int64_t iy = oy * sh - ph + ki;
+        if (iy < 0 || iy >= h) continue;
+        for (int64_t kj = 0; kj < kw; kj++) {
+          int64_t first, end;
+          tt_qpool_columns(kj - pw, sw, w, ow, &first, &end);
+          const int8_t *src = plane + iy * w + kj - pw;
+          if (sw == 2) {
+            for (int64_t ox = first; ox < end; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
+          } else {
+            for (int64_t ox = first; ox < end; ox++) dst[ox] = src[ox * sw] > dst[ox] ? src[ox * sw] : dst[ox];
+          }
+        }
       }
     }
   }

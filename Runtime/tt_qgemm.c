@@ -7,6 +7,11 @@
  * across its lanes once at the end. A k that is not a multiple of the vector width ends with one
  * zero-padded step (a masked load on AVX-512; on AVX2 masked loads of whole 4-byte words, then the
  * last k % 4 products one by one).
+ *
+ * tt_qlinear_packed (compiled layers, convolutions) reads weights packed by tt_qpack instead: a
+ * block of rows against a panel of packed columns, each k group of a row broadcast to every lane,
+ * so the accumulators hold whole columns and need no horizontal sums; the epilogue is applied to
+ * them in registers with the bits of tt_qepilogue.
  */
 #include "tt_qgemm.h"
 
@@ -302,14 +307,53 @@ __attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qpack
   for (int v = 0; v < vectors; v++) acc[v] = _mm512_add_epi32(part[0][v], part[1][v]);
 }
 
-/* One row with `vpdpbusd`, up to four vectors of 16 columns at a time. x is made unsigned (x + 128, see tt_qgemm.h) and
- * the correction (128 + x_zero_point) · Σ w folds the epilogue's zero point in. The epilogue is
- * tt_qlinear_epilogue's, lane by lane: the same operations in the same order (an IEEE division,
- * round to nearest even, NaN to the zero point). */
+/* tt_qlinear_epilogue for 16 columns j… of one row from acc = Σ (x + 128) · w, lane by lane: the
+ * same operations in the same order (an IEEE division, round to nearest even, NaN to the zero
+ * point). The correction (128 + x_zero_point) · Σ w folds the epilogue's zero point in; `cols` ≤ 16
+ * columns are stored, column c at out[c · out_column]. */
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static inline void tt_q5_epilogue(
+    __m512i acc, int64_t j, int cols, const int32_t *sums, int32_t x_zero_point, float x_scale,
+    const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8, int64_t out_column,
+    float out_scale, int32_t out_zero_point) {
+#pragma STDC FP_CONTRACT OFF
+  __mmask16 lanes = (__mmask16)((1u << cols) - 1);
+  __m512i correction = _mm512_mullo_epi32(_mm512_set1_epi32(128 + x_zero_point), _mm512_loadu_si512(sums + j));
+  __m512i exact = _mm512_sub_epi32(acc, correction);
+  __m512 scale = _mm512_mul_ps(_mm512_set1_ps(x_scale), _mm512_maskz_loadu_ps(lanes, w_scale + j));
+  __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(exact), scale);
+  if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(lanes, bias + j));
+  if (relu) y = _mm512_max_ps(y, _mm512_setzero_ps()); /* NaN and −0 become +0, as y > 0 ? y : 0 */
+  if (!out_i8 && out_column == 1) {
+    _mm512_mask_storeu_ps(out_f32, lanes, y);
+    return;
+  }
+  if (!out_i8) {
+    float values[16];
+    _mm512_storeu_ps(values, y);
+    for (int c = 0; c < cols; c++) out_f32[c * out_column] = values[c];
+    return;
+  }
+  __m512 q = _mm512_roundscale_ps(_mm512_div_ps(y, _mm512_set1_ps(out_scale)),
+                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  q = _mm512_add_ps(q, _mm512_set1_ps((float)out_zero_point));
+  __mmask16 nan = _mm512_cmp_ps_mask(q, q, _CMP_UNORD_Q);
+  q = _mm512_min_ps(_mm512_max_ps(q, _mm512_set1_ps(-128.0f)), _mm512_set1_ps(127.0f));
+  __m512i bytes = _mm512_mask_blend_epi32(nan, _mm512_cvtps_epi32(q), _mm512_set1_epi32(out_zero_point));
+  if (out_column == 1) {
+    _mm_mask_storeu_epi8(out_i8, lanes, _mm512_cvtepi32_epi8(bytes));
+  } else {
+    int8_t values[16];
+    _mm_storeu_si128((__m128i *)values, _mm512_cvtepi32_epi8(bytes));
+    for (int c = 0; c < cols; c++) out_i8[c * out_column] = values[c];
+  }
+}
+
+/* One row with `vpdpbusd`, up to four vectors of 16 columns at a time (x made unsigned, x + 128,
+ * see tt_qgemm.h), the epilogue per vector; column j goes to out[j · out_column]. */
 __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinear_packed_row_vnni(
     int64_t n, int64_t k, const int8_t *x, const int32_t *sums, const int8_t *groups, int32_t x_zero_point,
     float x_scale, const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
-    float out_scale, int32_t out_zero_point) {
+    int64_t out_column, float out_scale, int32_t out_zero_point) {
   int64_t columns = tt_qpack_columns(n);
   for (int64_t j0 = 0; j0 < columns; j0 += 64) {
     int vectors = columns - j0 < 64 ? (int)((columns - j0) / 16) : 4;
@@ -323,47 +367,274 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
     }
     for (int v = 0; v < vectors && j0 + v * 16 < n; v++) {
       int64_t j = j0 + v * 16;
-      int cols = n - j < 16 ? (int)(n - j) : 16;
-      __mmask16 lanes = (__mmask16)((1u << cols) - 1);
-      __m512i correction = _mm512_mullo_epi32(_mm512_set1_epi32(128 + x_zero_point), _mm512_loadu_si512(sums + j));
-      __m512i exact = _mm512_sub_epi32(acc[v], correction);
-      __m512 scale = _mm512_mul_ps(_mm512_set1_ps(x_scale), _mm512_maskz_loadu_ps(lanes, w_scale + j));
-      __m512 y = _mm512_mul_ps(_mm512_cvtepi32_ps(exact), scale);
-      if (bias) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(lanes, bias + j));
-      if (relu) y = _mm512_max_ps(y, _mm512_setzero_ps()); /* NaN and −0 become +0, as y > 0 ? y : 0 */
-      if (!out_i8) {
-        _mm512_mask_storeu_ps(out_f32 + j, lanes, y);
-        continue;
-      }
-      __m512 q = _mm512_roundscale_ps(_mm512_div_ps(y, _mm512_set1_ps(out_scale)),
-                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-      q = _mm512_add_ps(q, _mm512_set1_ps((float)out_zero_point));
-      __mmask16 nan = _mm512_cmp_ps_mask(q, q, _CMP_UNORD_Q);
-      q = _mm512_min_ps(_mm512_max_ps(q, _mm512_set1_ps(-128.0f)), _mm512_set1_ps(127.0f));
-      __m512i bytes = _mm512_mask_blend_epi32(nan, _mm512_cvtps_epi32(q), _mm512_set1_epi32(out_zero_point));
-      _mm_mask_storeu_epi8(out_i8 + j, lanes, _mm512_cvtepi32_epi8(bytes));
+      tt_q5_epilogue(acc[v], j, n - j < 16 ? (int)(n - j) : 16, sums, x_zero_point, x_scale, w_scale, bias, relu,
+                     out_f32 ? out_f32 + j * out_column : 0, out_i8 ? out_i8 + j * out_column : 0, out_column,
+                     out_scale, out_zero_point);
     }
   }
 }
 
-TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
-                              const void *packed, int32_t *scratch, int32_t x_zero_point, float x_scale,
-                              const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
-                              float out_scale, int32_t out_zero_point) {
-  const int32_t *sums = packed;
-  kernel = tt_int8_kernel(kernel);
-  if (kernel != TT_INT8_AVX512_VNNI) {
-    tt_qgemm(kernel, m, n, k, x, k, w, k, sums, scratch, n);
-    tt_qlinear_epilogue(scratch, m, n, n, sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8,
-                        out_scale, out_zero_point);
+/* Many rows with `vpdpbusd`: x + 128 into `flipped` (m·k bytes) once, then each panel of 64 packed
+ * columns (4·k bytes per 16) against every block of up to 4 rows: per k group, 4 weight vectors
+ * and 4 broadcasts feed 16 `vpdpbusd` (no horizontal sums); the epilogue from the registers. */
+#define TT_QP5_MR 4
+
+/* acc[r][v] += Σ over one k group of (x_r + 128) · w for 16 columns per v; words[r]: row r's group. */
+__attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qp5_step(const int mr, const int vectors,
+                                                                                   const int32_t *words,
+                                                                                   const int8_t *w,
+                                                                                   __m512i acc[TT_QP5_MR][4]) {
+  __m512i wv[4];
+  for (int v = 0; v < vectors; v++) wv[v] = _mm512_loadu_si512(w + v * 64);
+  for (int r = 0; r < mr; r++) {
+    __m512i xb = _mm512_set1_epi32(words[r]);
+    for (int v = 0; v < vectors; v++) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], xb, wv[v]);
+  }
+}
+
+__attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qp5_block(
+    const int mr, const int vectors, const uint8_t *flipped, int64_t k, const int8_t *groups, int64_t columns,
+    __m512i acc[TT_QP5_MR][4]) {
+  for (int r = 0; r < TT_QP5_MR; r++) {
+    for (int v = 0; v < 4; v++) acc[r][v] = _mm512_setzero_si512();
+  }
+  int32_t words[TT_QP5_MR];
+  int64_t g = 0, full = k / 4;
+  for (; g < full; g++) {
+    for (int r = 0; r < mr; r++) memcpy(&words[r], flipped + r * k + 4 * g, 4);
+    tt_qp5_step(mr, vectors, words, groups + g * columns * 4, acc);
+  }
+  if (4 * g < k) { /* the last, partial group: its missing positions meet zero weights */
+    for (int r = 0; r < mr; r++) {
+      words[r] = 0;
+      for (int64_t p = 4 * g; p < k; p++) words[r] |= (int32_t)flipped[r * k + p] << (8 * (p - 4 * g));
+    }
+    tt_qp5_step(mr, vectors, words, groups + g * columns * 4, acc);
+  }
+}
+
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinear_packed_vnni(
+    int64_t m, int64_t n, int64_t k, const int8_t *x, uint8_t *flipped, const int32_t *sums,
+    const int8_t *groups, int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu,
+    float *out_f32, int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+    int32_t out_zero_point) {
+  int64_t columns = tt_qpack_columns(n);
+  for (int64_t i = 0; i < m * k; i++) flipped[i] = (uint8_t)(x[i] ^ 0x80); /* x + 128 */
+  for (int64_t j0 = 0; j0 < columns; j0 += 64) {
+    int vectors = columns - j0 < 64 ? (int)((columns - j0) / 16) : 4;
+    for (int64_t i = 0; i < m; i += TT_QP5_MR) {
+      int mr = m - i < TT_QP5_MR ? (int)(m - i) : TT_QP5_MR;
+      __m512i acc[TT_QP5_MR][4];
+      const uint8_t *rows = flipped + i * k;
+      /* Constant block shapes, so that each case keeps its accumulators in registers. */
+      switch (mr * 8 + vectors) {
+#define TT_QP5_CASE(R, V) \
+  case R * 8 + V: tt_qp5_block(R, V, rows, k, groups + j0 * 4, columns, acc); break;
+        TT_QP5_CASE(4, 4) TT_QP5_CASE(4, 3) TT_QP5_CASE(4, 2) TT_QP5_CASE(4, 1)
+        TT_QP5_CASE(3, 4) TT_QP5_CASE(3, 3) TT_QP5_CASE(3, 2) TT_QP5_CASE(3, 1)
+        TT_QP5_CASE(2, 4) TT_QP5_CASE(2, 3) TT_QP5_CASE(2, 2) TT_QP5_CASE(2, 1)
+        TT_QP5_CASE(1, 4) TT_QP5_CASE(1, 3) TT_QP5_CASE(1, 2)
+#undef TT_QP5_CASE
+      default: tt_qp5_block(1, 1, rows, k, groups + j0 * 4, columns, acc); break;
+      }
+      for (int r = 0; r < mr; r++) {
+        for (int v = 0; v < vectors && j0 + v * 16 < n; v++) {
+          int64_t j = j0 + v * 16, at = (i + r) * out_row + j * out_column;
+          tt_q5_epilogue(acc[r][v], j, n - j < 16 ? (int)(n - j) : 16, sums, x_zero_point, x_scale, w_scale, bias,
+                         relu, out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_column, out_scale,
+                         out_zero_point);
+        }
+      }
+    }
+  }
+}
+
+/* ---- AVX2 on packed weights: blocks of up to 4 rows × 16 columns ---- */
+
+/* The broadcast form of the AVX2 product (tt_qgemm.h): the four bytes of one k group of a row,
+ * broadcast to every lane, as |x| (unsigned) against the packed weights with x's sign applied, so
+ * that each int16 pair of vpmaddubsw stays within 2 · 128 · 127 = 32512 (exact, no saturation);
+ * vpmaddwd by ones widens the pairs into the int32 sums of each column's four products. */
+#define TT_QP2_MR 4
+
+/* acc[r][v] += Σ over one k group of x_r · w for 8 columns per v; words[r] holds row r's group of
+ * x, magnitudes[r] the same bytes' |x| (precomputed: one broadcast load instead of a vpabsb). */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(const int mr, const int32_t *words,
+                                                                              const int32_t *magnitudes,
+                                                                              const int8_t *w,
+                                                                              __m256i acc[TT_QP2_MR][2]) {
+  const __m256i ones = _mm256_set1_epi16(1);
+  __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+  for (int r = 0; r < mr; r++) {
+    __m256i xb = _mm256_set1_epi32(words[r]), magnitude = _mm256_set1_epi32(magnitudes[r]);
+    __m256i p0 = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(w0, xb));
+    __m256i p1 = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(w1, xb));
+    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(p0, ones));
+    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(p1, ones));
+  }
+}
+
+/* acc[r][v] = Σ_p x[r][p] · w[j][p] for `mr` rows of x and of their |x| (k apart) and the 16
+ * packed columns at `groups` (a group of 4 k positions every `columns` · 4 bytes). */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_block(const int mr, const int8_t *x,
+                                                                               const uint8_t *magnitudes, int64_t k,
+                                                                               const int8_t *groups, int64_t columns,
+                                                                               __m256i acc[TT_QP2_MR][2]) {
+  for (int r = 0; r < TT_QP2_MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  int32_t words[TT_QP2_MR], absolute[TT_QP2_MR];
+  int64_t g = 0, full = k / 4;
+  for (; g < full; g++) {
+    for (int r = 0; r < mr; r++) {
+      memcpy(&words[r], x + r * k + 4 * g, 4);
+      memcpy(&absolute[r], magnitudes + r * k + 4 * g, 4);
+    }
+    tt_qp2_step(mr, words, absolute, groups + g * columns * 4, acc);
+  }
+  if (4 * g < k) { /* the last, partial group: its missing positions are zero, adding nothing */
+    for (int r = 0; r < mr; r++) {
+      words[r] = absolute[r] = 0;
+      for (int64_t p = 4 * g; p < k; p++) {
+        words[r] |= (int32_t)(uint8_t)x[r * k + p] << (8 * (p - 4 * g));
+        absolute[r] |= (int32_t)magnitudes[r * k + p] << (8 * (p - 4 * g));
+      }
+    }
+    tt_qp2_step(mr, words, absolute, groups + g * columns * 4, acc);
+  }
+}
+
+/* tt_qlinear_epilogue for 8 columns of one row, lane by lane (the same operations in the same order:
+ * one rounding each, an IEEE division, round to nearest even, NaN to the zero point); `cols` ≤ 8
+ * of them are stored, column c at out[c · out_column]. correction = x_zero_point · Σ w,
+ * scale = x_scale · w_scale. */
+__attribute__((target("avx2"))) static inline void tt_qp2_epilogue(__m256i acc, __m256i correction, __m256 scale,
+                                                                   __m256 bias, int relu, int cols, float *out_f32,
+                                                                   int8_t *out_i8, int64_t out_column,
+                                                                   float out_scale, int32_t out_zero_point) {
+#pragma STDC FP_CONTRACT OFF
+  __m256 y = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc, correction)), scale), bias);
+  if (relu) y = _mm256_max_ps(y, _mm256_setzero_ps()); /* NaN and −0 become +0, as y > 0 ? y : 0 */
+  if (!out_i8) {
+    if (out_column != 1) {
+      float values[8];
+      _mm256_storeu_ps(values, y);
+      for (int c = 0; c < cols; c++) out_f32[c * out_column] = values[c];
+    } else if (cols == 8) {
+      _mm256_storeu_ps(out_f32, y);
+    } else {
+      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+      _mm256_maskstore_ps(out_f32, lanes, y);
+    }
     return;
   }
-  const int8_t *groups = (const int8_t *)(sums + tt_qpack_columns(n));
-  for (int64_t i = 0; i < m; i++) {
-    tt_qlinear_packed_row_vnni(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu,
-                               out_f32 ? out_f32 + i * n : 0, out_i8 ? out_i8 + i * n : 0, out_scale,
-                               out_zero_point);
+  __m256 q = _mm256_round_ps(_mm256_div_ps(y, _mm256_set1_ps(out_scale)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  q = _mm256_add_ps(q, _mm256_set1_ps((float)out_zero_point));
+  __m256 nan = _mm256_cmp_ps(q, q, _CMP_UNORD_Q);
+  q = _mm256_min_ps(_mm256_max_ps(q, _mm256_set1_ps(-128.0f)), _mm256_set1_ps(127.0f));
+  __m256i values = _mm256_castps_si256(
+      _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvtps_epi32(q)), _mm256_castsi256_ps(_mm256_set1_epi32(out_zero_point)), nan));
+  __m128i halves = _mm_packs_epi32(_mm256_castsi256_si128(values), _mm256_extracti128_si256(values, 1));
+  __m128i bytes = _mm_packs_epi16(halves, halves); /* exact: each value is in [−128, 127] */
+  if (out_column != 1) {
+    int8_t values[16];
+    _mm_storeu_si128((__m128i *)values, bytes);
+    for (int c = 0; c < cols; c++) out_i8[c * out_column] = values[c];
+  } else if (cols == 8) {
+    _mm_storel_epi64((__m128i *)out_i8, bytes);
+  } else {
+    int64_t first = _mm_cvtsi128_si64(bytes);
+    memcpy(out_i8, &first, (size_t)cols);
   }
+}
+
+/* tt_qlinear_packed on AVX2: |x| into `magnitudes` (m·k bytes), then each panel of 16 packed
+ * columns (about 4·k bytes, kept in L1) against every block of up to 4 rows, the epilogue applied
+ * straight from the accumulators; y[i][j] goes to out[i · out_row + j · out_column]. */
+__attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, int64_t n, int64_t k, const int8_t *x,
+                                                                   uint8_t *magnitudes, const int32_t *sums,
+                                                                   const int8_t *groups,
+                                                                   int32_t x_zero_point, float x_scale,
+                                                                   const float *w_scale, const float *bias, int relu,
+                                                                   float *out_f32, int8_t *out_i8, int64_t out_row,
+                                                                   int64_t out_column, float out_scale,
+                                                                   int32_t out_zero_point) {
+#pragma STDC FP_CONTRACT OFF
+  int64_t columns = tt_qpack_columns(n);
+  const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int64_t i = 0; i < m * k; i++) magnitudes[i] = (uint8_t)(x[i] < 0 ? -x[i] : x[i]); /* −128 → 128 */
+  for (int64_t j0 = 0; j0 < n; j0 += 16) {
+    int cols[2];
+    __m256i correction[2];
+    __m256 scale[2], offset[2];
+    for (int v = 0; v < 2; v++) {
+      int64_t left = n - j0 - 8 * v;
+      cols[v] = left < 0 ? 0 : left > 8 ? 8 : (int)left;
+      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols[v]), index);
+      correction[v] = _mm256_mullo_epi32(_mm256_set1_epi32(x_zero_point),
+                                         _mm256_loadu_si256((const __m256i *)(sums + j0 + 8 * v)));
+      scale[v] = _mm256_mul_ps(_mm256_set1_ps(x_scale), _mm256_maskload_ps(w_scale + j0 + 8 * v, lanes));
+      offset[v] = bias ? _mm256_maskload_ps(bias + j0 + 8 * v, lanes) : _mm256_setzero_ps();
+    }
+    const int8_t *panel = groups + j0 * 4;
+    for (int64_t i = 0; i < m; i += TT_QP2_MR) {
+      int mr = m - i < TT_QP2_MR ? (int)(m - i) : TT_QP2_MR;
+      __m256i acc[TT_QP2_MR][2];
+      /* Constant block heights, so that each case keeps its accumulators in registers. */
+      switch (mr) {
+      case 4: tt_qp2_block(4, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      case 3: tt_qp2_block(3, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      case 2: tt_qp2_block(2, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      default: tt_qp2_block(1, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+      }
+      for (int r = 0; r < mr; r++) {
+        for (int v = 0; v < 2 && cols[v] > 0; v++) {
+          int64_t at = (i + r) * out_row + (j0 + 8 * v) * out_column;
+          tt_qp2_epilogue(acc[r][v], correction[v], scale[v], offset[v], relu, cols[v],
+                          out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_column, out_scale,
+                          out_zero_point);
+        }
+      }
+    }
+  }
+}
+
+TT_API int64_t tt_qlinear_packed_scratch(int64_t m, int64_t n, int64_t k) {
+  int64_t accumulators = 4 * m * n, magnitudes = m * k;
+  return accumulators > magnitudes ? accumulators : magnitudes;
+}
+
+TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+                                      const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
+                                      const float *w_scale, const float *bias, int relu, float *out_f32,
+                                      int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                                      int32_t out_zero_point) {
+  const int32_t *sums = packed;
+  const int8_t *groups = (const int8_t *)(sums + tt_qpack_columns(n));
+  kernel = tt_int8_kernel(kernel);
+  if (kernel == TT_INT8_AVX2) {
+    tt_qlinear_packed_avx2(m, n, k, x, scratch, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32,
+                           out_i8, out_row, out_column, out_scale, out_zero_point);
+  } else if (kernel == TT_INT8_AVX512_VNNI && m > TT_QP5_MR) {
+    tt_qlinear_packed_vnni(m, n, k, x, scratch, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32,
+                           out_i8, out_row, out_column, out_scale, out_zero_point);
+  } else if (kernel == TT_INT8_AVX512_VNNI) { /* few rows: each reads the weights once anyway */
+    for (int64_t i = 0; i < m; i++) {
+      tt_qlinear_packed_row_vnni(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu,
+                                 out_f32 ? out_f32 + i * out_row : 0, out_i8 ? out_i8 + i * out_row : 0, out_column,
+                                 out_scale, out_zero_point);
+    }
+  } else { /* the dot-product GEMM on w, the row sums taken from the packed form */
+    tt_qgemm(kernel, m, n, k, x, k, w, k, sums, scratch, n);
+    tt_qepilogue(scratch, m, n, n, sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8, out_row,
+                 out_column, out_scale, out_zero_point);
+  }
+}
+
+TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+                              const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
+                              const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
+                              float out_scale, int32_t out_zero_point) {
+  tt_qlinear_packed_strided(kernel, m, n, k, x, w, packed, scratch, x_zero_point, x_scale, w_scale, bias, relu,
+                            out_f32, out_i8, n, 1, out_scale, out_zero_point);
 }
 
 /* ---- Entry points ---- */

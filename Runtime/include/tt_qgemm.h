@@ -83,30 +83,50 @@ TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *shape);
 /* The int8 NCHW convolution of docs/IR.md (quantized_conv2d): x [n, c, h, w] int8 with x_scale and
  * x_zero_point (padding reads x_zero_point, the value standing for 0), w [o, c/groups, kh, kw] int8
  * in [−127, 127] with per-output-channel w_scale [o], bias [o] (may be NULL), ReLU if relu. acc =
- * Σ over each output's taps of x · w in int32 (tt_qgemm on `kernel`'s path), then the epilogue of
- * tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is NULL, else
+ * Σ over each output's taps of x · w in int32 (tt_qlinear_packed_strided on `kernel`'s path,
+ * the weights packed per call), then the epilogue of tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is NULL, else
  * requantized into out_i8 (both [n, o, oh, ow]). scratch holds tt_qconv2d_scratch(shape) bytes. */
 TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *shape, const int8_t *x, int32_t x_zero_point,
                        float x_scale, const int8_t *w, const float *w_scale, const float *bias, int relu,
                        float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch);
 
-/* Few-row quantized linear layers (batch 1 and other small m) read their weights packed ahead of
- * time (at compile time, into the library's weights blob) by tt_qpack: n' = n rounded up to 16;
- * first the row sums Σ_p w[j][p] as n' int32 (zero past n), then for each group g of four k
- * positions and each column j < n' the four bytes w[j][4g..4g+3] (zero past n and k). One
- * `vpdpbusd` then multiplies four k positions of x, broadcast, by 16 columns at once, with no
- * horizontal sums. tt_qpack_bytes(n, k) is the packed size (a multiple of 64). */
+/* tt_max_pool2d on int8 values (the same windows; padding never wins). Exact on quantized values:
+ * quantizing is monotonic, so the max of the int8 values is the int8 value of the max. */
+TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
+
+/* Compiled quantized linear layers read their weights packed ahead of time (at compile time, into
+ * the library's weights blob) by tt_qpack: n' = n rounded up to 16; first the row sums
+ * Σ_p w[j][p] as n' int32 (zero past n), then for each group g of four k positions and each column
+ * j < n' the four bytes w[j][4g..4g+3] (zero past n and k). One `vpdpbusd` (or, on AVX2, one
+ * vpsignb + vpmaddubsw + vpmaddwd per 8 columns) then multiplies four k positions of x, broadcast,
+ * by 16 columns at once, with no horizontal sums. tt_qpack_bytes(n, k) is the packed size (a
+ * multiple of 64). */
 TT_API int64_t tt_qpack_bytes(int64_t n, int64_t k);
 TT_API void tt_qpack(const int8_t *w, int64_t n, int64_t k, void *packed);
 
 /* tt_qgemm plus tt_qlinear_epilogue for x[m][k] against the weights w[n][k] and their packed form
- * (tt_qpack): the VNNI path multiplies the packed weights row by row (with the epilogue's exact
- * arithmetic, so every path gives the same bits); the others run tt_qgemm on w with the packed row
- * sums (none computed per call) and scratch for m·n accumulators. `kernel`: as tt_qgemm. */
+ * (tt_qpack), with the epilogue's exact arithmetic on every path (the same bits):
+ *  - AVX2: blocks of 4 rows × 16 packed columns, each k group of a row broadcast (|x| against w
+ *    with x's sign, as tt_qgemm's AVX2 path), the epilogue applied to the accumulators in registers;
+ *  - VNNI: row by row, each packed group one `vpdpbusd` per 16 columns (no horizontal sums; at
+ *    64 rows still faster than tt_qgemm's dot products, 240 against 280 µs for 64×512×784);
+ *  - portable: tt_qgemm on w.
+ * No path computes row sums: they come packed. `kernel`: as tt_qgemm. scratch holds
+ * tt_qlinear_packed_scratch(m, n, k) bytes (the accumulators, or AVX2's |x|). */
+TT_API int64_t tt_qlinear_packed_scratch(int64_t m, int64_t n, int64_t k);
 TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
-                              const void *packed, int32_t *scratch, int32_t x_zero_point, float x_scale,
+                              const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
                               const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
                               float out_scale, int32_t out_zero_point);
+
+/* tt_qlinear_packed with y[i][j] stored at out[i · out_row + j · out_column] (tt_qconv2d: pixels
+ * by channel planes). */
+TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+                                      const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
+                                      const float *w_scale, const float *bias, int relu, float *out_f32,
+                                      int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                                      int32_t out_zero_point);
 
 /* roundEven(v) + zero_point clamped to [−128, 127]; NaN gives zero_point. `v` is x / scale. */
 static inline int8_t tt_quantize_one(float v, int32_t zero_point) {

@@ -343,8 +343,8 @@ TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *shape, const float 
 /* Every kernel of this section has an `_isa` form taking the path first (tests and benchmarks; a
  * path that does not run here falls back to tt_best_isa()). */
 
-/* NCHW pooling; padding never wins a max, a NaN in the window does (docs/IR.md); average divides by the full window when
- * count_include_pad, else by the in-bounds count. */
+/* NCHW pooling; padding never wins a max, a NaN in the window does (docs/IR.md); average divides
+ * by the full window when count_include_pad, else by the in-bounds count. */
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
 TT_API void tt_max_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,

@@ -58,16 +58,19 @@ public struct SafeTensors: Hashable, Sendable {
     SafeTensorsWriter.encode(self)
   }
 
-  /// Writes the encoded file to `url` atomically (temporary file, then rename).
+  /// Writes the encoded file to `url` atomically (temporary file, then rename), each tensor's
+  /// bytes as they are (the file is not assembled in memory first).
   public func write(to url: URL) throws(SafeTensorsError) {
+    let (header, ordered) = SafeTensorsWriter.layout(self)
     do {
-      try AtomicFile.write(encoded(), to: url)
+      try AtomicFile.write(chunks: [header] + ordered.map(\.bytes), to: url)
     } catch {
       throw SafeTensorsError(path: url.path, "cannot write file (\(Self.reason(error)))")
     }
   }
 
   static func reason(_ error: any Error) -> String {
+    if let problem = error as? FileWriteProblem { return problem.reason }
     let nsError = error as NSError
     if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
       return underlying.localizedDescription

@@ -1,6 +1,16 @@
 /// Encodes ``SafeTensors`` exactly as the reference implementation does.
 enum SafeTensorsWriter {
   static func encode(_ file: SafeTensors) -> [UInt8] {
+    let (header, ordered) = layout(file)
+    var bytes = header
+    bytes.reserveCapacity(header.count + ordered.reduce(0) { $0 + $1.bytes.count })
+    for tensor in ordered { bytes += tensor.bytes }
+    return bytes
+  }
+
+  /// The file's start (length and JSON header) and its tensors in file order: the file is the
+  /// start followed by each tensor's bytes.
+  static func layout(_ file: SafeTensors) -> (start: [UInt8], tensors: [TensorData]) {
     let ordered = file.tensors.sorted { left, right in
       let (l, r) = (
         SafeTensorsDType(left.value.dtype).sortRank, SafeTensorsDType(right.value.dtype).sortRank
@@ -27,11 +37,9 @@ enum SafeTensorsWriter {
     var header = Array(JSONWriter.string(.object(members), style: .compact).utf8)
     header += Array(repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
 
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(8 + header.count + offset)
-    withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
-    bytes += header
-    for (_, tensor) in ordered { bytes += tensor.bytes }
-    return bytes
+    var start: [UInt8] = []
+    start.reserveCapacity(8 + header.count)
+    withUnsafeBytes(of: UInt64(header.count).littleEndian) { start.append(contentsOf: $0) }
+    return (start + header, ordered.map(\.value))
   }
 }

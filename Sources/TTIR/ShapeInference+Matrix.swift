@@ -133,8 +133,10 @@ extension Rule {
   }
 
   /// NCHW max/average pooling; `stride` defaults to `kernel`; padding at most half the kernel.
+  /// `max_pool2d` also takes quantized `i8` values (an int8 region's scale and zero point carry
+  /// through, since quantizing keeps order).
   func inferPool2d() throws(GraphError) -> TensorType {
-    try requireFloat(0)
+    if !(node.op == .maxPool2d && inputs[0].dtype == .i8) { try requireFloat(0) }
     try requireRank(0, exactly: 4)
     let kernel = try pair("kernel", minimum: 1)
     let stride = node.attributes["stride"] == nil ? kernel : try pair("stride", minimum: 1)

@@ -37,7 +37,7 @@ public enum UnaryOp: Hashable, Sendable {
     case .geluErf: return tt_gelu_erf(x)
     case .geluTanh: return tt_gelu_tanh(x)
     case .leakyRelu(let slope): return x > 0 ? x : slope * x
-    // `min(max(x, lo), hi)`: NaN stays NaN, crossing bounds give `hi` (docs/IR.md).
+    // As the C backend writes it (docs/IR.md): NaN stays NaN.
     case .clamp(let lo, let hi):
       let low = x < lo ? lo : x
       return low > hi ? hi : low

@@ -105,6 +105,19 @@ public enum MaxPool2D {
     }
   }
 
+  /// Each window's maximum of int8 values (`tt_qmax_pool2d`, the code compiled models run): the
+  /// quantized form of the f32 maximum, since quantizing keeps order, so an int8 region keeps its
+  /// scale and zero point through max pooling.
+  public static func forward(
+    _ x: UnsafePointer<Int8>, geometry g: Pool2DGeometry, _ out: UnsafeMutablePointer<Int8>
+  ) {
+    let w = g.window
+    tt_qmax_pool2d(
+      x, out, Int64(g.batch * g.channels), Int64(g.height), Int64(g.width), Int64(w.kernelHeight),
+      Int64(w.kernelWidth), Int64(w.strideHeight), Int64(w.strideWidth), Int64(w.paddingHeight),
+      Int64(w.paddingWidth), Int64(g.outputHeight), Int64(g.outputWidth))
+  }
+
   /// Routes each output gradient to the input position recorded in `indices`; `dx` is
   /// overwritten (positions that were never a maximum get zero).
   public static func backward(

@@ -105,8 +105,9 @@ final class CompiledQuantizedTests: XCTestCase {
     }
   }
 
-  /// At 1 and 3 rows the compiled layers read their weights packed (`tt_qlinear_packed`), at 5
-  /// rows unpacked (`tt_qgemm`); both agree with the interpreter.
+  /// With embedded weights the compiled layers read them packed (`tt_qlinear_packed`: 4-row
+  /// blocks on AVX2, so 1, 3 and 5 rows cover full and partial blocks), with external weights
+  /// unpacked (`tt_qgemm`); both agree with the interpreter.
   func testStaticInt8RegionWithReLUAndInt8Output() throws {
     for rows in [1, 3, 5] {
       var b = GraphBuilder(name: "static")
@@ -129,13 +130,16 @@ final class CompiledQuantizedTests: XCTestCase {
           .dequantizeLinear, [h], attributes: ["scale": .float(0.05), "zero_point": .int(-128)], name: "h"))
       b.output(h)
       let graph = try b.build()
-      try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([rows, 33], seed: 3)], cache: cache)
+      for weights in [CEmitter.WeightsMode.embedded, .external] {
+        try assertCompiledMatchesInterpreter(
+          graph, ["x": randomTensor([rows, 33], seed: 3)], cache: cache, weights: weights)
+      }
     }
   }
 
   /// `quantized_conv2d` compiled: an int8 region (quantize → conv with padding, ReLU and an int8
-  /// output → grouped, strided conv with an f32 output) and a dynamic conv (f32 x, dilation, no
-  /// bias), at batch 1 and 3.
+  /// output → grouped, strided conv with an f32 output; the int8 output max-pooled with padding)
+  /// and a dynamic conv (f32 x, dilation, no bias), at batch 1 and 3.
   func testQuantizedConvolutionsStaticAndDynamic() throws {
     func convolution(_ b: inout GraphBuilder, _ name: String, _ shape: [Int], bias: Bool, seed: UInt64)
       -> [String]
@@ -171,6 +175,11 @@ final class CompiledQuantizedTests: XCTestCase {
             "stride": .ints([2, 1]), "groups": .int(2), "x_scale": .float(0.05), "x_zero_point": .int(-128),
           ], name: "c2"))
       b.output(h)
+      b.output(
+        b.add(
+          .maxPool2d, [h],
+          attributes: ["kernel": .ints([3, 2]), "stride": .ints([2, 1]), "padding": .ints([1, 1])],
+          name: "pool"))
       b.output(
         b.add(
           .quantizedConv2d, [x] + convolution(&b, "c3", [5, 3, 3, 3], bias: false, seed: 11),

@@ -12,14 +12,17 @@ func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1
 
 /// Compiles `graph`, runs it and the interpreter on `inputs`, and checks every graph output:
 /// integer outputs must be equal, float outputs within `|c − i| ≤ tolerance · max(1, |i|)`
-/// (the documented fp32 tolerance, 1e-4).
+/// (the documented fp32 tolerance, 1e-4). `weights: .external` loads the weights at run time.
 func assertCompiledMatchesInterpreter(
   _ graph: Graph, _ inputs: [String: InterpreterTensor], cache: String, tolerance: Float = 1e-4,
-  file: StaticString = #filePath, line: UInt = #line
+  weights: CEmitter.WeightsMode = .embedded, file: StaticString = #filePath, line: UInt = #line
 ) throws {
   let expected = try Interpreter(graph: graph).run(inputs)
-  let artifact = try ModelCompiler.compile(graph, options: CompileOptions(cacheDirectory: cache))
-  let model = try CompiledModel(path: artifact.libraryPath, expecting: artifact.graphHash)
+  let artifact = try ModelCompiler.compile(
+    graph, options: CompileOptions(cacheDirectory: cache, weights: weights))
+  let model = try CompiledModel(
+    path: artifact.libraryPath, expecting: artifact.graphHash,
+    weights: weights == .external ? graph.weights : [:])
   let actual = try model.run(graph.inputs.map { inputs[$0.name]!.tensorData })
   XCTAssertEqual(actual.count, graph.outputs.count, file: file, line: line)
   for (info, value) in zip(graph.outputs, actual) {

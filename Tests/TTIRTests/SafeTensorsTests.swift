@@ -151,6 +151,24 @@ final class SafeTensorsTests: XCTestCase {
     }
   }
 
+  /// `write(to:)` streams the header and each tensor's bytes: the file is `encoded()` exactly, it
+  /// replaces an existing file, and no temporary file stays behind, on success or failure.
+  func testWrittenFileIsTheEncodingAndLeavesNoTemporaryFile() throws {
+    let directory = try temporaryDirectory(for: self)
+    let url = directory.appendingPathComponent("w.safetensors")
+    try Data("old".utf8).write(to: url)
+    let file = SafeTensors(tensors: expected, metadata: ["format": "np"])
+    try file.write(to: url)
+    XCTAssertEqual([UInt8](try Data(contentsOf: url)), file.encoded())
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["w.safetensors"])
+    assertThrows(
+      "safetensors '\(directory.path)/none/w.safetensors': cannot write file (No such file or directory)"
+    ) {
+      try file.write(to: directory.appendingPathComponent("none/w.safetensors"))
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["w.safetensors"])
+  }
+
   func testErrorsNameTheFile() throws {
     let directory = try temporaryDirectory(for: self)
     let url = directory.appendingPathComponent("bad.safetensors")

@@ -130,4 +130,26 @@ final class QuantizedConvolutionTests: XCTestCase {
       }
     }
   }
+
+  /// `tt_qmax_pool2d` takes the same windows as the f32 `tt_max_pool2d` (padding never wins): on
+  /// int8 values it returns exactly the f32 kernel's maximum of the same values, −128 included.
+  func testInt8MaxPoolingMatchesTheFloatKernel() {
+    var bytes = QuantizedLinearTests.Bytes(state: 9)
+    for (kernel, stride, padding) in [
+      ((2, 2), (2, 2), (0, 0)), ((3, 2), (2, 1), (1, 1)), ((3, 3), (1, 3), (1, 0)),
+    ] {
+      let g = Pool2DGeometry(
+        batch: 2, channels: 3, height: 7, width: 5,
+        window: Window2D(kernel: kernel, stride: stride, padding: padding))
+      let x = (0..<2 * 3 * 7 * 5).map { _ in
+        bytes.next() & 3 == 0 ? Int8.min : Int8(bitPattern: bytes.next())
+      }
+      let count = g.batch * g.channels * g.outputHeight * g.outputWidth
+      var pooled = [Int8](repeating: 0, count: count)
+      var expected = [Float](repeating: 0, count: count)
+      MaxPool2D.forward(x, geometry: g, &pooled)
+      MaxPool2D.forward(x.map(Float.init), geometry: g, &expected, indices: nil)
+      XCTAssertEqual(pooled.map(Float.init), expected, "kernel \(kernel) stride \(stride) padding \(padding)")
+    }
+  }
 }

@@ -51,17 +51,29 @@ final class QuantizedLinearTests: XCTestCase {
   }
 
   /// The corner where AVX2's vpmaddubsw would saturate int16 if fed a + 128: extreme values of
-  /// equal sign in neighbouring pairs (|a| = 128 with w = ∓127, a = 127 with w = 127).
+  /// equal sign in neighbouring pairs (|a| = 128 with w = ∓127, a = 127 with w = 127), through
+  /// `tt_qgemm` and through `tt_qlinear_packed` (unit scales and zero point 0, so its f32 output
+  /// is the integer sum itself: |sum| ≤ 128 · 127 · 257 < 2²⁴ is exact in a float).
   func testExtremeValuesDoNotSaturate() {
     var bytes = Bytes(state: 2)
-    for (m, n, k) in [(4, 4, 64), (5, 3, 97), (1, 1, 32), (3, 17, 257)] {
+    for (m, n, k) in [(4, 4, 64), (5, 3, 97), (1, 1, 32), (3, 17, 257), (17, 65, 63)] {
       let a = (0..<m * k).map { _ in bytes.next() & 1 == 0 ? Int8(-128) : 127 }
       let w = (0..<n * k).map { _ in bytes.next() & 1 == 0 ? Int8(-127) : 127 }
       let expected = reference(a, w, m: m, n: n, k: k)
+      var packed = [UInt8](repeating: 0, count: Int(tt_qpack_bytes(Int64(n), Int64(k))))
+      tt_qpack(w, Int64(n), Int64(k), &packed)
+      let ones = [Float](repeating: 1, count: n)
       for path in Self.runnablePaths {
         var c = [Int32](repeating: 0, count: m * n)
         QuantizedLinear.gemm(a, w, m: m, n: n, k: k, &c, path: path)
         XCTAssertEqual(c, expected, "\(path.name) m=\(m) n=\(n) k=\(k)")
+        var y = [Float](repeating: 0, count: m * n)
+        var scratch = [UInt8](
+          repeating: 0, count: Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))))
+        tt_qlinear_packed(
+          path.rawValue, Int64(m), Int64(n), Int64(k), a, w, packed, &scratch, 0, 1, ones, nil, 0, &y, nil, 1,
+          0)
+        XCTAssertEqual(y, expected.map(Float.init), "packed \(path.name) m=\(m) n=\(n) k=\(k)")
       }
       // All −128 against all −127: the largest products, every pair.
       let worst = reference(
@@ -168,13 +180,19 @@ final class QuantizedLinearTests: XCTestCase {
     }
   }
 
-  /// `tt_qlinear_packed` (the few-row layers of compiled models, weights packed by `tt_qpack`)
-  /// gives the bits of `tt_qgemm` + `tt_qlinear_epilogue` on every path: odd shapes (k not a
-  /// multiple of 4, n not of 16 or 64), zero points that do and do not cancel the VNNI offset,
-  /// with and without bias and ReLU, f32 and int8 outputs, a zero output scale (NaN and ±inf).
+  /// `tt_qlinear_packed` (the layers of compiled models, weights packed by `tt_qpack`) gives the
+  /// bits of `tt_qgemm` + `tt_qlinear_epilogue` on every path: odd shapes (1, 3, 17, 63, 65, 257:
+  /// k not a multiple of 4, n not of 8, 16 or 64, m not of AVX2's 4-row blocks), zero points that
+  /// do and do not cancel the VNNI offset, with and without bias and ReLU, f32 and int8 outputs, a
+  /// zero output scale (NaN and ±inf).
   func testPackedWeightsGiveTheBitsOfTheUnpackedPath() {
     var bytes = Bytes(state: 3)
-    for (m, n, k) in [(1, 1, 1), (1, 10, 128), (1, 128, 64), (2, 17, 33), (3, 65, 7), (4, 130, 257)] {
+    let shapes = [
+      (1, 1, 1), (1, 10, 128), (1, 128, 64), (2, 17, 33), (3, 65, 7), (4, 130, 257), (17, 63, 65),
+      (63, 3, 257),
+      (65, 257, 17), (257, 17, 3),
+    ]
+    for (m, n, k) in shapes {
       let x = (0..<m * k).map { _ in Int8(bitPattern: bytes.next()) }
       let w = (0..<n * k).map { _ in Int8(Int(bytes.next() % 255) - 127) }
       let scales = (0..<n).map { Float(1 + $0 % 7) * 0.003 }
@@ -201,7 +219,8 @@ final class QuantizedLinearTests: XCTestCase {
         for path in Self.runnablePaths {
           var f32 = [Float](repeating: -1, count: m * n)
           var i8 = [Int8](repeating: -1, count: m * n)
-          var scratch = [Int32](repeating: 0, count: m * n)
+          var scratch = [UInt8](
+            repeating: 0, count: Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))))
           tt_qlinear_packed(
             path.rawValue, Int64(m), Int64(n), Int64(k), x, w, packed, &scratch, Int32(xZero), 0.04, scales,
             b, Int32(relu), &f32, nil, 1, 0)

@@ -19,6 +19,22 @@ final class ConstantFoldingTests: XCTestCase {
     XCTAssertEqual(graph.weights.values.map { $0.int64s() }, [[Int64(Int32.max), Int64(Int32.min), 0]])
   }
 
+  /// `Max` and `Min` of constants fold as the IR's `maximum`/`minimum`: a NaN operand gives NaN.
+  func testFoldedMaxAndMinPropagateNaN() throws {
+    for op in ["Max", "Min"] {
+      var model = ONNXModelBuilder()
+      model.input("x", [3])
+      model.initializer("a", TensorData([.nan, 1, 2], shape: [3]))
+      model.initializer("b", TensorData([1, .nan, 3], shape: [3]))
+      model.node(op, ["a", "b"], ["c"])
+      model.node("Add", ["x", "c"], ["y"])
+      model.output("y")
+      let folded = try XCTUnwrap(try model.importGraph().weights.values.first).floats()
+      XCTAssertTrue(folded[0].isNaN && folded[1].isNaN, "\(op): \(folded)")
+      XCTAssertEqual(folded[2], op == "Max" ? 3 : 2)
+    }
+  }
+
   /// `Mod` and integer `Div` of constants fold at import to what the interpreter computes.
   func testFoldedModAndDivAgreeWithTheInterpreter() throws {
     let a: [Int64] = [7, -7, 7, -7, .min, 5]

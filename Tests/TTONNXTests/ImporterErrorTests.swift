@@ -30,13 +30,21 @@ final class ImporterErrorTests: XCTestCase {
     }
   }
 
-  func testUnknownDomainAndOldOpset() {
+  /// Runs `body` with a fresh temporary folder, removed afterwards.
+  private func withFolder(_ body: (URL) throws -> Void) throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try body(folder)
+  }
+
+  func testUnknownDomainAndOldOpset() throws {
     var model = relu()
     model.domains = ["com.microsoft": 1]
     model.node("FusedGemm", ["y"], ["z"], name: "fused", domain: "com.microsoft")
     assertFails("node 'fused' (FusedGemm): domain 'com.microsoft' is not supported") {
       _ = try model.importGraph()
     }
+    try withFolder { try assertImportCommandFails(model, in: $0, "domain 'com.microsoft' is not supported") }
     var old = relu()
     old.opset = 9
     assertFails("opset 9 is older than the oldest supported, 11") { _ = try old.importGraph() }
@@ -67,19 +75,21 @@ final class ImporterErrorTests: XCTestCase {
     }
   }
 
-  func testCycleAndDanglingNames() {
+  func testCycleAndDanglingNames() throws {
     var cycle = ONNXModelBuilder()
     cycle.input("x", [2])
     cycle.node("Add", ["x", "b"], ["a"], name: "first")
     cycle.node("Relu", ["a"], ["b"], name: "second")
     cycle.output("b")
     assertFails("(Add): the graph has a cycle through this node") { _ = try cycle.importGraph() }
+    try withFolder { try assertImportCommandFails(cycle, in: $0, "the graph has a cycle through this node") }
 
     var dangling = relu()
     dangling.node("Add", ["y", "ghost"], ["z"], name: "sum")
     assertFails("node 'sum' (Add): input 'ghost' is not defined by any node, graph input or initializer") {
       _ = try dangling.importGraph()
     }
+    try withFolder { try assertImportCommandFails(dangling, in: $0, "input 'ghost' is not defined") }
     var missingOutput = relu()
     missingOutput.output("nowhere")
     assertFails("graph output 'nowhere' is not produced") { _ = try missingOutput.importGraph() }
@@ -93,6 +103,7 @@ final class ImporterErrorTests: XCTestCase {
     assertFails("input 'x': dimension 0 ('N') is dynamic; bind it with --batch N or --input-shape x=") {
       _ = try model.importGraph()
     }
+    try withFolder { try assertImportCommandFails(model, in: $0, "dimension 0 ('N') is dynamic") }
     XCTAssertEqual(try model.importGraph(.init(batchSize: 5)).inputs[0].type.shape, [5, 3])
     XCTAssertEqual(try model.importGraph(.init(inputShapes: ["x": [7, 3]])).inputs[0].type.shape, [7, 3])
     assertFails("input 'x': dimension 1 is 3 in the model, 4 given") {
@@ -120,6 +131,8 @@ final class ImporterErrorTests: XCTestCase {
     assertFails("tensor 'w': external data path '../../etc/passwd' leaves the model's folder") {
       _ = try ONNXImporter().importModel(from: url)
     }
+    try assertImportCommandFails(
+      model, in: folder, "external data path '../../etc/passwd' leaves the model's folder")
 
     // Inside the folder it is read, from the given offset.
     var bytes = Data([0xFF, 0xFF])

@@ -225,3 +225,87 @@ final class UInt8QuantizationTests: XCTestCase {
     assertFails("output_dtype INT8 differs from the zero point's type") { _ = try conflicting.importGraph() }
   }
 }
+
+/// `INT16` and `UINT16` are held as `i32` (exact): initializers, inputs and `DequantizeLinear`
+/// are supported; `QuantizeLinear` and `Cast` to them are refused with one line.
+final class Int16TensorTests: XCTestCase {
+  private let int16s: [Int16] = [-32768, -1, 0, 32767]
+  private let uint16s: [UInt16] = [0, 1, 40000, 65535]
+
+  func testInitializersFromRawDataAndTypedFields() throws {
+    let cases: [(Onnx_TensorProto, [Int64])] = [
+      (
+        tensor("i_raw", ONNXDataType.int16, [4]) { $0.rawData = littleEndian(int16s) }, int16s.map(Int64.init)
+      ),
+      (
+        tensor("i_typed", ONNXDataType.int16, [4]) { $0.int32Data = int16s.map(Int32.init) },
+        int16s.map(Int64.init)
+      ),
+      (
+        tensor("u_raw", ONNXDataType.uint16, [4]) { $0.rawData = littleEndian(uint16s) },
+        uint16s.map(Int64.init)
+      ),
+      (
+        tensor("u_typed", ONNXDataType.uint16, [4]) { $0.int32Data = uint16s.map(Int32.init) },
+        uint16s.map(Int64.init)
+      ),
+    ]
+    for (proto, expected) in cases {
+      let data = try proto.tensorData(directory: nil)
+      XCTAssertEqual(data.type, TensorType(.i32, [4]), proto.name)
+      XCTAssertEqual(data.int64s(), expected, proto.name)
+    }
+    let short = tensor("i_short", ONNXDataType.int16, [4]) { $0.rawData = Data(count: 6) }
+    XCTAssertThrowsError(try short.tensorData(directory: nil)) {
+      XCTAssertEqual("\($0)", "tensor 'i_short': INT16[4] needs 8 bytes of data but has 6")
+    }
+  }
+
+  /// `(x − zero_point) · scale` per tensor on an INT16 input, and per axis on UINT16 weights
+  /// (which fold to a constant).
+  func testDequantizeFollowsTheFormula() throws {
+    var model = ONNXModelBuilder(opset: 21)
+    model.input("x", [4], type: ONNXDataType.int16)
+    model.initializer("s", TensorData([0.5], shape: []))
+    model.graph.initializer.append(
+      tensor("z", ONNXDataType.int16, []) { $0.rawData = littleEndian([Int16(-7)]) })
+    model.graph.initializer.append(
+      tensor("wq", ONNXDataType.uint16, [2, 2]) { $0.rawData = littleEndian(uint16s) })
+    model.initializer("ws", TensorData([0.25, 2], shape: [2]))
+    model.graph.initializer.append(
+      tensor("wz", ONNXDataType.uint16, [2]) { $0.rawData = littleEndian([UInt16(1), 65535]) })
+    model.node("DequantizeLinear", ["x", "s", "z"], ["y"])
+    model.node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], attributes: [Attribute.int("axis", 1)])
+    model.node("Identity", ["w"], ["wo"])
+    model.output("y")
+    model.output("wo")
+    let graph = try model.importGraph()
+    XCTAssertEqual(graph.inputs[0].type, TensorType(.i32, [4]))
+    let outputs = try Interpreter(graph: graph).run([
+      "x": try InterpreterTensor(shape: [4], storage: .i32(int16s.map(Int32.init)))
+    ])
+    XCTAssertEqual(outputs["y"]?.floats(), int16s.map { (Float($0) + 7) * 0.5 })
+    // w = [[(0 − 1) · 0.25, (1 − 65535) · 2], [(40000 − 1) · 0.25, (65535 − 65535) · 2]]
+    XCTAssertEqual(outputs["wo"]?.floats(), [-0.25, -131_068, 9999.75, 0])
+  }
+
+  func testQuantizeAndCastToThemAreRefused() {
+    var model = ONNXModelBuilder(opset: 21)
+    model.input("x", [2])
+    model.initializer("s", TensorData([0.5], shape: []))
+    model.graph.initializer.append(
+      tensor("z", ONNXDataType.uint16, []) { $0.rawData = littleEndian([UInt16(3)]) })
+    var quantize = model
+    quantize.node("QuantizeLinear", ["x", "s", "z"], ["q"], name: "q16")
+    quantize.output("q")
+    assertFails(
+      "node 'q16' (QuantizeLinear, opset 21): quantization to UINT16 is not supported (INT8, UINT8)"
+    ) {
+      _ = try quantize.importGraph()
+    }
+    var cast = model
+    cast.node("Cast", ["x"], ["c"], name: "c16", attributes: [Attribute.int("to", Int(ONNXDataType.int16))])
+    cast.output("c")
+    assertFails("node 'c16' (Cast, opset 21): cast to INT16 is not supported") { _ = try cast.importGraph() }
+  }
+}

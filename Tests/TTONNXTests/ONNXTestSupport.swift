@@ -95,6 +95,27 @@ func assertFails(
   }
 }
 
+/// Writes `model` as `bad.onnx` into `folder` and runs `ttc import bad.onnx -o out.json` there:
+/// it must fail with one `error:` line containing `fragment`, and leave the folder's files as
+/// they were (nothing written). Fails when `ttc` is not built.
+func assertImportCommandFails(
+  _ model: ONNXModelBuilder, in folder: URL, _ fragment: String, file: StaticString = #filePath,
+  line: UInt = #line
+) throws {
+  let executable = try XCTUnwrap(ttcExecutable(), "build the ttc product first", file: file, line: line)
+  try model.data.write(to: folder.appendingPathComponent("bad.onnx"))
+  let before = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+  let result = try runProcess(executable, ["import", "bad.onnx", "-o", "out.json"], in: folder)
+  XCTAssertNotEqual(result.status, 0, file: file, line: line)
+  XCTAssertTrue(
+    result.stderr.hasPrefix("error: ") && result.stderr.contains(fragment),
+    "'\(result.stderr)' does not contain '\(fragment)'", file: file, line: line)
+  XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr, file: file, line: line)
+  XCTAssertEqual(
+    try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(), before, "nothing written",
+    file: file, line: line)
+}
+
 /// A fresh temporary folder, removed by the caller.
 func temporaryFolder() throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("ttc-onnx-\(UUID().uuidString)")

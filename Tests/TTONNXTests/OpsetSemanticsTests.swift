@@ -59,6 +59,36 @@ final class OpsetSemanticsTests: XCTestCase {
     XCTAssertEqual(meanOld, meanNew)
   }
 
+  /// ONNX defines `ReduceMax`/`ReduceMin` over an empty axis as the element type's lowest/highest
+  /// value; the IR refuses them, so they fold to that constant at import.
+  func testReduceMaxAndMinOverAnEmptyAxisAreTheTypesBounds() throws {
+    let cases: [(Int32, String, Double)] = [
+      (ONNXDataType.float, "ReduceMax", -.infinity), (ONNXDataType.float, "ReduceMin", .infinity),
+      (ONNXDataType.bool, "ReduceMax", 0), (ONNXDataType.bool, "ReduceMin", 1),
+      (ONNXDataType.uint8, "ReduceMax", 0), (ONNXDataType.uint8, "ReduceMin", 255),
+      (ONNXDataType.int32, "ReduceMax", Double(Int32.min)), (ONNXDataType.int64, "ReduceMin", 0x1p63),
+    ]
+    for (type, op, bound) in cases {
+      var model = ONNXModelBuilder(opset: 17)
+      model.input("x", [2, 0, 3], type: type)
+      model.node(op, ["x"], ["y"], attributes: [Attribute.ints("axes", [1])])
+      model.output("y")
+      let graph = try model.importGraph()
+      XCTAssertEqual(graph.outputs[0].type.shape, [2, 1, 3])
+      let empty = try TensorData(type: graph.inputs[0].type, bytes: [])
+      let y = try Interpreter(graph: graph).run(["x": InterpreterTensor(empty)])[graph.outputs[0].name]!
+        .tensorData
+      // Int64.max is 2^63 as a Double.
+      let values = y.dtype.isInteger ? y.int64s().map(Double.init) : y.floats().map(Double.init)
+      XCTAssertEqual(values, Array(repeating: bound, count: 6), "\(op) of \(ONNXDataType.name(type))")
+    }
+    var all = ONNXModelBuilder(opset: 20)
+    all.input("x", [2, 0])
+    all.node("ReduceMin", ["x"], ["y"], attributes: [Attribute.int("keepdims", 0)])
+    all.output("y")
+    XCTAssertEqual(try all.importGraph().outputs[0].type.shape, [])
+  }
+
   func testSqueezeUnsqueezeAndSplitAxesByOpset() throws {
     let old = try run(single("Unsqueeze", opset: 11, attributes: [Attribute.ints("axes", [0, 4])]))
     let new = try run(

@@ -1,6 +1,7 @@
 import TTIR
 import TTInterpreter
 import TTPasses
+import TinyTorch
 import XCTest
 
 /// A seeded 16→24→24→5 MLP (`fc1 → relu → fc2 → relu → fc3 → softmax`) at batch 8, and sample
@@ -270,9 +271,10 @@ final class QuantizationAfterFusionTests: XCTestCase {
 }
 
 /// A seeded CNN on [batch, 2, 6, 6]: `conv1 (2→4, 3×3, pad 1) → relu → conv2 (4→6, 3×3, stride 2)
-/// → relu → flatten → fc (24→3)`.
+/// → relu → flatten → fc (24→3)`; `pooling` adds a `max_pool2d` (3×3, stride 1, pad 1) after the
+/// first relu, `poolOutput` makes its result a graph output too.
 private enum TinyCNN {
-  static func graph(batch: Int = 4) throws -> Graph {
+  static func graph(batch: Int = 4, pooling: Bool = false, poolOutput: Bool = false) throws -> Graph {
     var random = SeededValues(seed: 5)
     var b = GraphBuilder(name: "tiny-cnn")
     var h = b.input("x", .f32, [batch, 2, 6, 6])
@@ -289,6 +291,13 @@ private enum TinyCNN {
         attributes: ["stride": .ints([stride, stride]), "padding": .ints([padding, padding])],
         name: layer)
       h = b.add(.relu, [h], name: "relu\(index + 1)")
+      if pooling && index == 0 {
+        h = b.add(
+          .maxPool2d, [h],
+          attributes: ["kernel": .ints([3, 3]), "stride": .ints([1, 1]), "padding": .ints([1, 1])],
+          name: "pool")
+        if poolOutput { b.output(h) }
+      }
     }
     h = b.add(.flatten, [h], name: "flatten")
     let w = b.weight("fc.weight", TensorData(random.next(24 * 3, scale: 0.4), shape: [24, 3]))
@@ -299,6 +308,12 @@ private enum TinyCNN {
   static func samples(_ count: Int) -> [Float] {
     var random = SeededValues(seed: 13)
     return random.next(count * 72, scale: 1)
+  }
+
+  /// Min/max ranges of `graph`'s values over 32 samples.
+  static func ranges(of graph: Graph) throws -> [String: ClosedRange<Float>] {
+    let samples = try NumpyFile(shape: [32, 2, 6, 6], elements: .float32(samples(32)))
+    return try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
   }
 }
 
@@ -318,21 +333,49 @@ final class ConvolutionQuantizationTests: XCTestCase {
     XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.03)
   }
 
-  /// conv1 feeds conv2 only: it writes int8 (requantized in its epilogue); conv2 feeds `flatten`,
-  /// so it writes f32, and the linear layer quantizes its input again.
+  /// conv1 feeds conv2 only: it writes int8 (requantized in its epilogue); conv2 feeds the linear
+  /// layer through `flatten`, which moves int8 values: conv2 writes int8 too, and the linear layer
+  /// reads conv2's scale and zero point.
   func testStaticInt8KeepsInt8BetweenConvolutions() throws {
     let graph = try TinyCNN.graph()
-    let samples = try NumpyFile(shape: [32, 2, 6, 6], elements: .float32(TinyCNN.samples(32)))
-    let ranges = try Calibration.ranges(of: graph, samples: samples, observer: .minMax)
-    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: ranges)
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: try TinyCNN.ranges(of: graph))
     XCTAssertEqual(layers, 3)
     XCTAssertEqual(
       quantized.nodes.map(\.op),
-      [.quantizeLinear, .quantizedConv2d, .quantizedConv2d, .flatten, .quantizeLinear, .quantizedLinear])
+      [.quantizeLinear, .quantizedConv2d, .quantizedConv2d, .flatten, .quantizedLinear])
     let types = try quantized.valueTypes()
-    XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .f32, .f32, .i8, .f32])
+    XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .i8, .i8, .f32])
+    XCTAssertEqual(quantized.nodes[4].float("x_scale"), quantized.nodes[2].float("out_scale"))
+    XCTAssertEqual(quantized.nodes[4].int("x_zero_point"), quantized.nodes[2].int("out_zero_point"))
     let x = TinyCNN.samples(4)
     XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.05)
+  }
+
+  /// `max_pool2d` between the convolutions moves int8 values (exact: quantizing keeps order), so
+  /// the whole network is one int8 region; when the pooled value is also a graph output, the
+  /// region ends before it (conv1 writes f32, conv2 quantizes the pooled value again).
+  func testStaticInt8ContinuesThroughMaxPooling() throws {
+    let graph = try TinyCNN.graph(pooling: true)
+    let (quantized, _) = try Int8Quantizer.quantize(graph, ranges: try TinyCNN.ranges(of: graph))
+    XCTAssertEqual(
+      quantized.nodes.map(\.op),
+      [.quantizeLinear, .quantizedConv2d, .maxPool2d, .quantizedConv2d, .flatten, .quantizedLinear])
+    let types = try quantized.valueTypes()
+    XCTAssertEqual(quantized.nodes.map { types[$0.outputs[0]]!.dtype }, [.i8, .i8, .i8, .i8, .i8, .f32])
+    XCTAssertEqual(quantized.nodes[3].float("x_scale"), quantized.nodes[1].float("out_scale"))
+    let x = TinyCNN.samples(4)
+    XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(graph, x)), 0.05)
+
+    let exposed = try TinyCNN.graph(pooling: true, poolOutput: true)
+    let (split, _) = try Int8Quantizer.quantize(exposed, ranges: try TinyCNN.ranges(of: exposed))
+    XCTAssertEqual(
+      split.nodes.map(\.op),
+      [
+        .quantizeLinear, .quantizedConv2d, .maxPool2d, .quantizeLinear, .quantizedConv2d, .flatten,
+        .quantizedLinear,
+      ])
+    let splitTypes = try split.valueTypes()
+    XCTAssertEqual(splitTypes["pool"]?.dtype, .f32, "a graph output stays f32")
   }
 
   /// After `-O2` a convolution's ReLU is its epilogue; it becomes the `relu` flag.
@@ -344,5 +387,45 @@ final class ConvolutionQuantizationTests: XCTestCase {
     XCTAssertEqual(convolutions.map { $0.bool("relu") ?? false }, [true, true])
     let x = TinyCNN.samples(4)
     XCTAssertLessThan(maxDifference(try interpret(quantized, x), try interpret(try TinyCNN.graph(), x)), 0.03)
+  }
+}
+
+/// Eager `quantizeForEvaluation` on a model with a `Conv2d`: it runs the int8 convolution of the
+/// graph path, so int8-dynamic eager evaluation gives the bits of the interpreter running the
+/// traced graph after `Int8Quantizer` (dynamic).
+final class EagerConvolutionQuantizationTests: XCTestCase {
+  private func model() -> Sequential {
+    Sequential(
+      Conv2d(2, 4, kernelSize: 3, padding: 1, seed: 1), ReLU(), MaxPool2d(2), Flatten(),
+      Linear(36, 3, seed: 2))
+  }
+
+  func testEagerInt8ConvolutionMatchesTheGraphPath() throws {
+    let net = model()
+    let x = Tensor.uniform([4, 2, 6, 6], low: -1, high: 1, seed: 3)
+    let graph = try trace(net, example: x)
+    net.eval()
+    let reference = try net(x).scalars
+    let report = net.quantizeForEvaluation(.int8Dynamic)
+    XCTAssertEqual(report.layers, 2)
+    XCTAssertEqual(report.bytesBefore, 4 * (4 * 2 * 9 + 4 + 36 * 3 + 3))
+    XCTAssertEqual(report.bytesAfter, (4 * 2 * 9 + 4 * 4) + 4 * 4 + (36 * 3 + 4 * 3) + 4 * 3)
+    let eager = try net(x).scalars
+    let (quantized, layers) = try Int8Quantizer.quantize(graph, ranges: nil)
+    XCTAssertEqual(layers, 2)
+    let interpreted = try Interpreter(graph: quantized).run([
+      graph.inputs[0].name: InterpreterTensor(x.scalars, shape: x.shape)
+    ])[graph.outputs[0].name]!.floats()
+    XCTAssertEqual(eager, interpreted, "the same int8 kernels, the same bits")
+    XCTAssertNotEqual(eager, reference, "int8 arithmetic rounds")
+    XCTAssertLessThan(maxDifference(eager, reference), 0.05)
+    net.quantizeForEvaluation(.fp16)
+    XCTAssertLessThan(maxDifference(try net(x).scalars, reference), 1e-3)
+    let samples = Tensor.uniform([32, 2, 6, 6], low: -1, high: 1, seed: 4)
+    XCTAssertEqual(try net.quantizeForEvaluation(calibratingOn: samples).layers, 2)
+    XCTAssertLessThan(maxDifference(try net(x).scalars, reference), 0.05)
+    net.removeEvaluationQuantization()
+    XCTAssertEqual(try net(x).scalars, reference)
+    XCTAssertThrowsError(try net(Tensor.zeros([1, 3, 6, 6])), "a wrong channel count is refused")
   }
 }

@@ -59,3 +59,19 @@ private final class DrainedPipe: @unchecked Sendable {
     return data
   }
 }
+
+/// The built `ttc` executable: beside the test bundle (the build products folder), else
+/// `.build/debug/ttc` under the package root; `nil` when it has not been built.
+public func ttcExecutable() -> URL? {
+  let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  let candidates = [
+    Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ttc"),
+    Bundle(for: BundleMarker.self).bundleURL.deletingLastPathComponent().appendingPathComponent("ttc"),
+    packageRoot.appendingPathComponent(".build/debug/ttc"),
+  ]
+  return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}
+
+/// A class of this module, whose bundle is the test bundle it is linked into.
+private final class BundleMarker {}

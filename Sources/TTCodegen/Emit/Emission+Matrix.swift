@@ -68,7 +68,8 @@ extension Emission {
   }
 
   func spatial() throws(CodegenError) -> [String] {
-    try context.requireF32()
+    let quantized = node.op == .maxPool2d && context.inputTypes[0].dtype == .i8
+    if !quantized { try context.requireF32() }
     let x = context.inputTypes[0].shape
     let pair: (String, [Int]) -> [Int] = { name, fallback in
       let values = node.ints(name) ?? fallback
@@ -89,7 +90,7 @@ extension Emission {
     let common =
       "\(inputs[0]), \(output), \(x[0] * x[1]), \(x[2]), \(x[3]), \(kernel[0]), \(kernel[1]), "
       + "\(stride[0]), \(stride[1]), \(padding[0]), \(padding[1]), \(outShape[2]), \(outShape[3])"
-    if node.op == .maxPool2d { return ["tt_max_pool2d(\(common));"] }
+    if node.op == .maxPool2d { return ["\(quantized ? "tt_qmax_pool2d" : "tt_max_pool2d")(\(common));"] }
     let includePad = (node.bool("count_include_pad") ?? true) ? 1 : 0
     return ["tt_avg_pool2d(\(common), \(includePad));"]
   }

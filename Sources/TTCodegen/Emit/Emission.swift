@@ -12,7 +12,7 @@ struct Emission {
   /// Whether the output is a view of the input (reshape/flatten not copied).
   let isView: Bool
   /// Where the packed form of the node's weight lies, when the blob has it (embedded weights): the
-  /// `tt_qpack` form of a few-row `quantized_linear`'s (``NodeContext/packedInt8Weight``), the
+  /// `tt_qpack` form of a `quantized_linear`'s (``NodeContext/packedInt8Weight``), the
   /// `tt_sgemm_pack_b_isa` form of a `linear`/`matmul`'s (``NodeContext/packedF32Weight``).
   var packedWeights: String? = nil
 

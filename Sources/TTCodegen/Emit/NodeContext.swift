@@ -67,21 +67,18 @@ struct NodeContext {
 }
 
 extension NodeContext {
-  /// The 4-byte units of scratch the int8 kernel of a `quantized_linear` (accumulators m·n and
-  /// weight row sums n) or `quantized_conv2d` (`tt_qconv2d_scratch`) needs.
+  /// The 4-byte units of scratch the int8 kernel of a `quantized_linear` (the accumulators m·n and
+  /// weight row sums n, or `tt_qlinear_packed_scratch`) or `quantized_conv2d`
+  /// (`tt_qconv2d_scratch`) needs.
   var quantizedKernelScratch: Int {
     if node.op == .quantizedConv2d {
       var shape = node.convolutionShape(
         x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
       return (Int(tt_qconv2d_scratch(&shape)) + 3) / 4
     }
-    let n = inputTypes[1].shape[0]
-    return inputTypes[0].rowCount * n + n
+    let (m, n, k) = (inputTypes[0].rowCount, inputTypes[1].shape[0], inputTypes[1].shape[1])
+    return max(m * n + n, (Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))) + 3) / 4)
   }
-
-  /// The most rows of x a `quantized_linear` multiplies with packed weights (`tt_qlinear_packed`):
-  /// batch 1 and other latency-bound calls; more rows amortize the GEMM's own blocking.
-  static let packedInt8Rows = 4
 
   /// The `[k, n]` f32 weight matrix of a `linear` or `matmul` marked `pack_weight` (pass
   /// `pack-weights`), which an embedded weights blob holds packed for the library's GEMM path
@@ -93,11 +90,11 @@ extension NodeContext {
     return node.inputs[1]
   }
 
-  /// The weight of a `quantized_linear` with at most ``packedInt8Rows`` rows, which the weights
-  /// blob also holds packed when it is a graph weight and embedded (``WeightsLayout``).
+  /// The weight of a `quantized_linear`, which an embedded weights blob also holds packed
+  /// (``WeightsLayout``) when it is a graph weight: `tt_qlinear_packed` multiplies it without
+  /// computing row sums per call, in register blocks that need no horizontal sums.
   var packedInt8Weight: String? {
-    guard node.op == .quantizedLinear else { return nil }
-    return inputTypes[0].rowCount <= Self.packedInt8Rows ? node.inputs[1] : nil
+    node.op == .quantizedLinear ? node.inputs[1] : nil
   }
 }
 

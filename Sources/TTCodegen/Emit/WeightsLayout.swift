@@ -3,8 +3,8 @@ import TTRuntime
 
 /// How weights are packed into the blob a library embeds (or is given at run time): each tensor
 /// at a 64-byte-aligned offset, in name order, bytes exactly as in the graph (little-endian);
-/// then, for an embedded blob, the int8 weights that few-row `quantized_linear` layers read
-/// re-laid out by `tt_qpack` (Runtime/include/tt_qgemm.h), and the f32 weight matrices of
+/// then, for an embedded blob, the int8 weights that `quantized_linear` layers read re-laid out
+/// by `tt_qpack` (Runtime/include/tt_qgemm.h), and the f32 weight matrices of
 /// `linear`/`matmul` nodes marked `pack_weight` in the layout of the library's GEMM path
 /// (`tt_sgemm_pack_b_isa`), which the descriptor does not list. A weight only read packed is
 /// stored packed only (its bytes grow by the padding of the packed layout).

@@ -36,6 +36,16 @@ extension Kernels {
       batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
       window: Window2D(kernel: kernel, stride: stride, padding: pair(node, "padding", default: 0)))
     let countIncludePad = node.bool("count_include_pad") ?? true
+    if case .i8(let values) = x.storage {  // max_pool2d of quantized values
+      var pooled = [Int8](repeating: 0, count: step.outputType.elementCount)
+      values.withUnsafeBufferPointer { input in
+        pooled.withUnsafeMutableBufferPointer { output in
+          guard let source = input.baseAddress, let destination = output.baseAddress else { return }
+          MaxPool2D.forward(source, geometry: geometry, destination)
+        }
+      }
+      return InterpreterTensor(unchecked: step.outputType.shape, .i8(pooled))
+    }
     return compute(step.outputType, [x]) { inputs, out in
       if node.op == .maxPool2d {
         MaxPool2D.forward(inputs[0], geometry: geometry, out, indices: nil)

@@ -27,8 +27,8 @@ enum Kernels {
       try requireFloat([0])
     case .where:
       try requireFloat([1, 2])  // any condition dtype
-    case .dequantizeLinear, .quantizedLinear, .quantizedConv2d:
-      return  // shape inference checks every dtype
+    case .dequantizeLinear, .quantizedLinear, .quantizedConv2d, .maxPool2d:
+      return  // shape inference checks every dtype (max_pool2d: f32, f16 or i8)
     case .scaledDotProductAttention:
       try requireFloat(0..<3)
     case .sparseLinear:

@@ -1,7 +1,7 @@
 import TTIR
 
-/// `Cast`, `CastLike` and `QuantizeLinear`/`DequantizeLinear` (INT8 or UINT8, per tensor or per
-/// axis).
+/// `Cast`, `CastLike`, `QuantizeLinear` (to INT8 or UINT8) and `DequantizeLinear` (of INT8, UINT8,
+/// INT16, UINT16 or INT32), per tensor or per axis.
 extension Converters {
   static let conversion: [String: Converter] = [
     "Cast": .single(["to", "saturate", "round_mode"]) { (c) throws(ONNXError) in
@@ -112,8 +112,8 @@ extension NodeContext {
     return result
   }
 
-  /// `DequantizeLinear` of INT8, or of UINT8 or INT32 (held as `i32`): `(x − zero_point) ·
-  /// scale` in `f32`. INT8 per tensor is one `dequantize_linear`; otherwise the difference is
+  /// `DequantizeLinear` of INT8, or of UINT8, INT16, UINT16 or INT32 (held as `i32`):
+  /// `(x − zero_point) · scale` in `f32`. INT8 per tensor is one `dequantize_linear`; otherwise the difference is
   /// taken exactly (in `f32` for INT8, whose differences overflow `i8`; in `i32` otherwise), then
   /// converted and multiplied by the scale, broadcast along the axis: one rounding, as the op.
   /// Everything folds when `x` is a constant.
@@ -122,7 +122,7 @@ extension NodeContext {
     let dtype = session.type(of: x).dtype
     let name = ONNXDataType.name(try elementType(0))
     guard dtype == .i8 || dtype == .i32 else {
-      throw fail("dequantization of \(name) is not supported (INT8, UINT8, INT32)")
+      throw fail("dequantization of \(name) is not supported (INT8, UINT8, INT16, UINT16, INT32)")
     }
     if has(2), try type(2).dtype != dtype {
       throw fail(

@@ -33,9 +33,16 @@ extension Converters {
       var x = try c.value(0)
       if (given ?? []).isEmpty, c.int("noop_with_empty_axes", 0) != 0 { return x }
       let axes = try c.axes(given ?? [], rank: rank)
+      let keepDims = c.int("keepdims", 1) != 0
+      if op == .reduceMax || op == .reduceMin,
+        let empty = try c.emptyExtreme(
+          op == .reduceMax, axes: axes.isEmpty ? Array(0..<rank) : axes, keepDims)
+      {
+        return empty
+      }
       if let before { x = try before(c, x) }
       let y = try c.emit(
-        op, values: [x], ["axes": .ints(axes.sorted()), "keepdims": .bool(c.int("keepdims", 1) != 0)])
+        op, values: [x], ["axes": .ints(axes.sorted()), "keepdims": .bool(keepDims)])
       return try after.map { (step) throws(ONNXError) in try step(c, y) } ?? y
     }
   }
@@ -62,5 +69,27 @@ extension Converters {
       let reversed = try c.binary(.sub, c.scalar(Double(shape[axis] - 1), .f32), c.cast(index, to: .f32))
       return try c.cast(reversed, to: .i64)
     }
+  }
+}
+
+extension NodeContext {
+  /// ONNX's `ReduceMax`/`ReduceMin` of input 0 over `axes` when one of them is empty: the lowest
+  /// (for a maximum) or highest value of the ONNX element type everywhere (−∞/+∞ for floats,
+  /// false/true for booleans), as a constant; `nil` when no reduced axis is empty. The IR's
+  /// reductions have no value there (docs/IR.md), so this folds at import.
+  fileprivate func emptyExtreme(_ maximum: Bool, axes: [Int], _ keepDims: Bool) throws(ONNXError)
+    -> ImportedValue?
+  {
+    let input = try type(0)
+    guard axes.contains(where: { input.shape[$0] == 0 }) else { return nil }
+    let shape = input.shape.indices.compactMap { axes.contains($0) ? (keepDims ? 1 : nil) : input.shape[$0] }
+    try checkCreatedConstant(shape, "the empty reduction's output")
+    let bounds: [Int32: ClosedRange<Double>] = [
+      ONNXDataType.bool: 0...1, ONNXDataType.uint8: 0...255, ONNXDataType.int16: -32768...32767,
+      ONNXDataType.uint16: 0...65535,
+    ]
+    var value = maximum ? -Double.infinity : .infinity
+    if let range = bounds[try elementType(0)] { value = min(max(value, range.lowerBound), range.upperBound) }
+    return .constant(ConstantFolding.filled(value, dtype: input.dtype, shape: shape))
   }
 }

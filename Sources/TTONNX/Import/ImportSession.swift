@@ -10,9 +10,9 @@ final class ImportSession {
   let opset: Int
   /// The ONNX values by name.
   var values: [String: ImportedValue] = [:]
-  /// The ONNX element type of values held in a wider IR dtype (`UINT8` in `i32`, `DOUBLE` and
-  /// `BFLOAT16` in `f32`), by ONNX name: initializers, graph inputs, `Constant` outputs and
-  /// `UINT8` `QuantizeLinear` outputs. Values computed from them by other ops are not tracked.
+  /// The ONNX element type of values held in a wider IR dtype (`UINT8`, `INT16` and `UINT16` in
+  /// `i32`; `BOOL`, `DOUBLE` and `BFLOAT16` in `f32`), by ONNX name: initializers, graph inputs,
+  /// `Constant` outputs and `UINT8` `QuantizeLinear` outputs. Values computed from them by other ops are not tracked.
   var widenedTypes: [String: Int32] = [:]
   private(set) var nodes: [Node] = []
   private(set) var weights: [String: TensorData] = [:]
@@ -30,9 +30,12 @@ final class ImportSession {
     self.taken = reserved
   }
 
-  /// Records the ONNX element type `code` of the value `name` when its IR dtype is wider.
+  /// Records the ONNX element type `code` of the value `name` when its IR dtype is wider (or,
+  /// for `BOOL`, a float).
   func recordElementType(_ code: Int32, of name: String) {
-    if ONNXDataType.dtype(code) == nil, ONNXDataType.storedDType(code) != nil { widenedTypes[name] = code }
+    if code == ONNXDataType.bool || ONNXDataType.dtype(code) == nil && ONNXDataType.storedDType(code) != nil {
+      widenedTypes[name] = code
+    }
   }
 
   /// Declares a graph input.

@@ -52,16 +52,31 @@ public struct ONNXImporter: Sendable {
   ///
   /// - Throws: ``ONNXError`` whose message starts with the file's path.
   public func importModel(from url: URL) throws(ONNXError) -> Graph {
+    try importModelAndDataFiles(from: url).graph
+  }
+
+  /// Imports the model file at `url`, as ``importModel(from:)``, and also returns the external
+  /// data files its initializers name (resolved against its folder, each once, sorted), so that
+  /// a caller can avoid writing over them. The file is read and decoded once.
+  public func importModelAndDataFiles(from url: URL) throws(ONNXError)
+    -> (graph: Graph, externalDataFiles: [URL])
+  {
     let data: Data
     do {
-      data = try Data(contentsOf: url)
+      // Mapped, not copied: the weights are copied out of the protobuf fields, not the whole file.
+      data = try InputFile.read(url, mapped: true)
     } catch {
-      throw ONNXError("\(url.path): cannot read file (\(error.localizedDescription))")
+      throw ONNXError("\(url.path): \(error.reason)")
     }
     do {
-      return try importModel(
-        data: data, directory: url.deletingLastPathComponent(),
-        name: url.deletingPathExtension().lastPathComponent)
+      let model = try Self.decode(data)
+      let directory = url.deletingLastPathComponent()
+      let graph = try importModel(
+        model, directory: directory, name: url.deletingPathExtension().lastPathComponent)
+      let locations = Set(
+        model.graph.initializer.filter { $0.dataLocation == .external }
+          .compactMap { $0.externalData.first { $0.key == "location" }?.value })
+      return (graph, locations.sorted().map { directory.appendingPathComponent($0) })
     } catch {
       throw error.located(url.path)
     }
@@ -73,6 +88,19 @@ public struct ONNXImporter: Sendable {
   ///   - directory: The folder external data paths are relative to (`nil`: none allowed).
   ///   - name: The graph's name.
   public func importModel(data: Data, directory: URL?, name: String) throws(ONNXError) -> Graph {
+    try importModel(Self.decode(data), directory: directory, name: name)
+  }
+
+  private func importModel(_ model: Onnx_ModelProto, directory: URL?, name: String) throws(ONNXError) -> Graph
+  {
+    let opset = try Self.defaultOpset(model)
+    return try GraphImport(
+      graph: model.graph, opset: opset, options: options, directory: directory, name: name
+    ).run()
+  }
+
+  /// The `ModelProto` in `data`.
+  static func decode(_ data: Data) throws(ONNXError) -> Onnx_ModelProto {
     let model: Onnx_ModelProto
     do {
       model = try Onnx_ModelProto(serializedBytes: data)
@@ -82,10 +110,7 @@ public struct ONNXImporter: Sendable {
     guard model.hasGraph, model.irVersion > 0 else {
       throw ONNXError("not an ONNX model (no ir_version or graph)")
     }
-    let opset = try Self.defaultOpset(model)
-    return try GraphImport(
-      graph: model.graph, opset: opset, options: options, directory: directory, name: name
-    ).run()
+    return model
   }
 
   /// The `ai.onnx` opset version the model imports.

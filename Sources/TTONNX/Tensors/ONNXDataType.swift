@@ -5,13 +5,15 @@ import TTIR
 /// `BOOL` has no IR dtype: booleans become `f32` 0/1, exactly what the IR's comparisons
 /// produce, so `Equal` → `Where` chains and boolean constants keep their meaning.
 ///
-/// Initializers and graph inputs of three more element types are stored as the nearest IR dtype
+/// Initializers and graph inputs of five more element types are stored as the nearest IR dtype
 /// (``storedDType(_:)``): `DOUBLE` → `f32` (rounded to nearest), `BFLOAT16` → `f32` (exact),
-/// `UINT8` → `i32` (exact). `Cast` to those types stays unsupported.
+/// `UINT8`, `INT16` and `UINT16` → `i32` (exact). `Cast` to those types stays unsupported.
 enum ONNXDataType {
   static let float: Int32 = 1
   static let uint8: Int32 = 2
   static let int8: Int32 = 3
+  static let uint16: Int32 = 4
+  static let int16: Int32 = 5
   static let int32: Int32 = 6
   static let int64: Int32 = 7
   static let bool: Int32 = 9
@@ -32,11 +34,11 @@ enum ONNXDataType {
   }
 
   /// The IR dtype that holds initializers and graph inputs of an ONNX element type: ``dtype(_:)``,
-  /// and also `DOUBLE` and `BFLOAT16` as `f32`, `UINT8` as `i32`.
+  /// and also `DOUBLE` and `BFLOAT16` as `f32`, `UINT8`, `INT16` and `UINT16` as `i32`.
   static func storedDType(_ code: Int32) -> DType? {
     switch code {
     case double, bfloat16: .f32
-    case uint8: .i32
+    case uint8, int16, uint16: .i32
     default: dtype(code)
     }
   }
@@ -45,7 +47,7 @@ enum ONNXDataType {
   static func byteSize(_ code: Int32) -> Int? {
     switch code {
     case double: 8
-    case bfloat16: 2
+    case bfloat16, int16, uint16: 2
     case uint8: 1
     case bool: 1
     default: dtype(code)?.byteSize
@@ -53,7 +55,8 @@ enum ONNXDataType {
   }
 
   /// The names of the element types ``storedDType(_:)`` accepts, for error messages.
-  static let storedNames = "FLOAT, FLOAT16, BFLOAT16, DOUBLE, INT8, UINT8, INT32, INT64, BOOL"
+  static let storedNames =
+    "FLOAT, FLOAT16, BFLOAT16, DOUBLE, INT8, UINT8, INT16, UINT16, INT32, INT64, BOOL"
 
   /// The ONNX element type of an IR dtype.
   static func code(_ dtype: DType) -> Int32 {

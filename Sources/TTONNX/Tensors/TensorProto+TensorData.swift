@@ -5,7 +5,7 @@ extension Onnx_TensorProto {
   /// The tensor as IR data: raw bytes are copied in one piece, typed fields (`float_data`,
   /// `double_data`, `int32_data`, `int64_data`) are converted, and external data is read from a
   /// file inside `directory` (the model's folder). `BOOL` becomes `f32` 0/1, `DOUBLE` `f32`
-  /// (rounded to nearest), `BFLOAT16` `f32` (exact), `UINT8` `i32` (exact).
+  /// (rounded to nearest), `BFLOAT16` `f32` (exact), `UINT8`, `INT16` and `UINT16` `i32` (exact).
   ///
   /// - Throws: ``ONNXError`` for an element type the IR lacks, a size mismatch, or an external
   ///   file that is missing, too short or outside `directory`.
@@ -43,6 +43,10 @@ extension Onnx_TensorProto {
         bytes = Self.littleEndianBytes(int32Data.map { UInt32(UInt16(truncatingIfNeeded: $0)) << 16 })
       case ONNXDataType.uint8:
         bytes = Self.littleEndianBytes(int32Data.map { Int32(UInt8(truncatingIfNeeded: $0)) })
+      case ONNXDataType.int16:
+        bytes = Self.littleEndianBytes(int32Data.map { Int32(Int16(truncatingIfNeeded: $0)) })
+      case ONNXDataType.uint16:
+        bytes = Self.littleEndianBytes(int32Data.map { Int32(UInt16(truncatingIfNeeded: $0)) })
       default:
         switch dtype {
         case .f32: bytes = Self.littleEndianBytes(floatData.map(\.bitPattern))
@@ -127,6 +131,8 @@ extension Onnx_TensorProto {
       return littleEndianBytes(words(UInt64.self).map { Float(Double(bitPattern: $0)).bitPattern })
     case ONNXDataType.bfloat16: return littleEndianBytes(words(UInt16.self).map { UInt32($0) << 16 })
     case ONNXDataType.uint8: return littleEndianBytes(raw.map { Int32($0) })
+    case ONNXDataType.int16: return littleEndianBytes(words(UInt16.self).map { Int32(Int16(bitPattern: $0)) })
+    case ONNXDataType.uint16: return littleEndianBytes(words(UInt16.self).map { Int32($0) })
     default: return raw
     }
   }

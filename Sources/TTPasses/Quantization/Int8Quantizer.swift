@@ -7,7 +7,10 @@ import TTIR
 /// - Static: activation parameters come from calibrated `ranges` (per tensor, asymmetric). A
 ///   layer whose result only feeds other quantized layers writes int8 directly (requantized in its
 ///   epilogue), so int8 regions have a `quantize_linear` only where they start and are
-///   dequantized only where they end, inside the last layer's epilogue.
+///   dequantized only where they end, inside the last layer's epilogue. The result may reach
+///   those layers through `max_pool2d`, `reshape` and `flatten`, which then move int8 values:
+///   exact, since quantizing keeps order (a max of int8 values is the int8 value of the max), and
+///   the layers after them read the region's scale and zero point.
 ///
 /// A `relu` that alone reads a layer's output is fused into the layer. A layer is quantizable
 /// when its weight is a stored f32 weight, its input and bias are f32, and its epilogue (from
@@ -49,21 +52,40 @@ public enum Int8Quantizer {
         result[index] = output
       }
     }
-    // Layers that write int8: every reader is a quantized layer reading it as x.
+    // Whether `value` can be int8: not a graph output, read at least once, and each reader a
+    // quantized layer reading it as x or an op that moves int8 values (whose result can be int8
+    // too). Memoized, so each value is visited once.
+    var int8Capable: [String: Bool] = [:]
+    func canBeInt8(_ value: String) -> Bool {
+      if let known = int8Capable[value] { return known }
+      int8Capable[value] = false  // a graph is acyclic; this only guards the recursion
+      guard !outputs.contains(value), let users = readers[value], !users.isEmpty else { return false }
+      let capable = users.allSatisfy { user in
+        let node = graph.nodes[user]
+        guard node.inputs.firstIndex(of: value) == 0, node.inputs.dropFirst().allSatisfy({ $0 != value })
+        else {
+          return false
+        }
+        return quantizable.contains(user) || (movesInt8(node.op) && canBeInt8(node.outputs[0]))
+      }
+      int8Capable[value] = capable
+      return capable
+    }
+    // Layers that write int8, and for each int8 value the layer result whose range quantizes it.
     var writesInt8: Set<Int> = []
+    var regionOf: [String: String] = [:]
     if ranges != nil {
-      for index in quantizable {
-        let value = result[index]!
-        guard !outputs.contains(value), let users = readers[value], !users.isEmpty else { continue }
-        if users.allSatisfy({
-          quantizable.contains($0) && graph.nodes[$0].inputs[1...].allSatisfy { $0 != value }
-        }) {
-          writesInt8.insert(index)
+      for index in quantizable where canBeInt8(result[index]!) {
+        writesInt8.insert(index)
+        var pending = [result[index]!]
+        while let value = pending.popLast() {
+          regionOf[value] = result[index]!
+          for user in readers[value] ?? [] where movesInt8(graph.nodes[user].op) {
+            pending.append(graph.nodes[user].outputs[0])
+          }
         }
       }
     }
-    var producer: [String: Int] = [:]
-    for index in quantizable { producer[result[index]!] = index }
 
     func parameters(_ value: String, _ role: String, _ node: Node) throws -> QuantizationParameters {
       guard let range = ranges?[value] else {
@@ -96,10 +118,10 @@ public enum Int8Quantizer {
         ["stride", "padding", "dilation", "groups"].contains($0.key)
       }
       if ranges != nil {
-        let input = try parameters(x, "read by", node)
+        let input = try parameters(regionOf[x] ?? x, "read by", node)
         attributes["x_scale"] = .float(Double(input.scale))
         attributes["x_zero_point"] = .int(input.zeroPoint)
-        if !(producer[x].map(writesInt8.contains) ?? false) {
+        if regionOf[x] == nil {
           if let existing = quantizedValues[x] {
             x = existing
           } else {
@@ -131,6 +153,12 @@ public enum Int8Quantizer {
     }
     try rewritten.verify()
     return (rewritten, quantizable.count)
+  }
+
+  /// Ops that move int8 values unchanged in meaning (docs/IR.md): an int8 region continues
+  /// through them.
+  static func movesInt8(_ op: Op) -> Bool {
+    op == .maxPool2d || op == .reshape || op == .flatten
   }
 
   /// Whether `node` has no epilogue (docs/IR.md, `fuse-epilogue`) or one that is exactly a ReLU of

@@ -1,7 +1,8 @@
 import TTIR
 import TTKernels
 
-/// How ``Module/quantizeForEvaluation(_:)`` stores the weights of every ``Linear`` layer.
+/// How ``Module/quantizeForEvaluation(_:)`` stores the weights of every ``Linear`` and ``Conv2d``
+/// layer.
 public enum EvaluationQuantization: Sendable {
   /// float16 weights (half the bytes), computed in float32.
   case fp16
@@ -12,7 +13,7 @@ public enum EvaluationQuantization: Sendable {
 
 /// What ``Module/quantizeForEvaluation(_:)`` did.
 public struct QuantizationReport: Sendable, CustomStringConvertible {
-  /// The `Linear` layers quantized.
+  /// The `Linear` and `Conv2d` layers quantized.
   public var layers: Int
   /// Bytes of all the model's tensors before.
   public var bytesBefore: Int
@@ -20,19 +21,21 @@ public struct QuantizationReport: Sendable, CustomStringConvertible {
   /// their float32 originals).
   public var bytesAfter: Int
 
-  /// E.g. `2 linear layers quantized: 34.1 KB → 9.2 KB`.
+  /// E.g. `2 linear/conv2d layers quantized: 34.1 KB → 9.2 KB`.
   public var description: String {
     func kilobytes(_ bytes: Int) -> String { String(Float(bytes) / 1000) + " KB" }
-    return "\(layers) linear layers quantized: \(kilobytes(bytesBefore)) → \(kilobytes(bytesAfter))"
+    return "\(layers) linear/conv2d layers quantized: \(kilobytes(bytesBefore)) → \(kilobytes(bytesAfter))"
   }
 }
 
-/// A `Linear` layer's weights as stored for evaluation.
+/// A layer's weights as stored for evaluation.
 enum EvaluationWeights {
-  /// `[out, in]` int8 values and `[out]` scales (`TTIR.QuantizedWeights`), and the calibrated
-  /// per-tensor parameters of the input (static), or nil (dynamic: taken from each input).
+  /// int8 values in the int8 kernel's layout (`TTIR.QuantizedWeights`: `[out, in]` for a linear
+  /// layer, the weight's own `[out, in/groups, kh, kw]` for a convolution) and `[out]` scales, and
+  /// the calibrated per-tensor parameters of the input (static), or nil (dynamic: taken from each
+  /// input).
   case int8(values: [Int8], scales: [Float], input: QuantizationParameters?)
-  /// The weight `[in, out]` rounded to float16 and widened back (what is computed with).
+  /// The weight rounded to float16 and widened back (what is computed with).
   case fp16(Tensor)
 
   var byteCount: Int {
@@ -43,43 +46,163 @@ enum EvaluationWeights {
   }
 }
 
+/// A layer ``Module/quantizeForEvaluation(_:)`` quantizes (``Linear``, ``Conv2d``): it keeps its
+/// float32 weight for training and tracing, and computes from ``evaluationWeights`` in evaluation
+/// mode.
+protocol EvaluationQuantizable: Module {
+  /// The float32 weight.
+  var weight: Tensor { get }
+  /// Weights stored by ``Module/quantizeForEvaluation(_:)``, used in evaluation mode.
+  var evaluationWeights: EvaluationWeights? { get set }
+  /// While ``Module/quantizeForEvaluation(calibratingOn:batchSize:observer:)`` runs: the inputs
+  /// seen so far; nil otherwise.
+  var inputObserver: RangeObserver? { get set }
+  /// The weight quantized per output channel, in the int8 kernel's layout.
+  func quantizedWeight() -> QuantizedWeights
+  /// The float32 output with `weight` in place of the layer's own (its float16 rounding).
+  func forward(_ input: Tensor, weight: Tensor) throws -> Tensor
+  /// The output of the int8 kernel on `input` (f32 quantized per call, or int8) with the stored
+  /// int8 `weight` and its `scales`.
+  func int8Forward(_ input: Tensor, _ x: QuantizedLinear.Input, weight: [Int8], scales: [Float]) throws
+    -> Tensor
+}
+
+extension EvaluationQuantizable {
+  /// The layer's output from its evaluation weights, or nil when it computes in float32 (training,
+  /// tracing, or not quantized).
+  func quantizedForward(_ input: Tensor) throws -> Tensor? {
+    inputObserver?.record(input.scalars)
+    guard !isTraining, Tracer.current == nil, let stored = evaluationWeights else { return nil }
+    switch stored {
+    case .fp16(let weight):
+      return try forward(input, weight: weight)
+    case .int8(let values, let scales, let parameters):
+      return try input.scalars.withUnsafeBufferPointer { x throws -> Tensor in
+        let xs = x.baseAddress ?? UnsafePointer(bitPattern: 4)!
+        guard let parameters else {
+          return try int8Forward(input, .float(xs), weight: values, scales: scales)
+        }
+        var quantized = [Int8](repeating: 0, count: Swift.max(input.count, 1))
+        Quantization.quantize(
+          xs, count: input.count, scale: parameters.scale, zeroPoint: parameters.zeroPoint, &quantized)
+        return try quantized.withUnsafeBufferPointer { q in
+          try int8Forward(
+            input, .int8(q.baseAddress!, scale: parameters.scale, zeroPoint: parameters.zeroPoint),
+            weight: values,
+            scales: scales)
+        }
+      }
+    }
+  }
+
+  /// Stores the weights `mode` asks for; returns how many bytes they add over the float32 weight's.
+  fileprivate func storeEvaluationWeights(_ mode: EvaluationQuantization) -> Int {
+    switch mode {
+    case .fp16:
+      let halves = weight.scalars.map { Float(Float16($0)) }
+      evaluationWeights = .fp16(Tensor(uncheckedShape: weight.shape, scalars: halves))
+    case .int8Dynamic:
+      let quantized = quantizedWeight()
+      evaluationWeights = .int8(
+        values: quantized.values.bytes.map { Int8(bitPattern: $0) }, scales: quantized.scales.floats(),
+        input: nil)
+    }
+    return evaluationWeights!.byteCount - 4 * weight.count
+  }
+}
+
+extension Linear: EvaluationQuantizable {
+  func quantizedWeight() -> QuantizedWeights {
+    QuantizedWeights(linearWeight: TensorData(weight.scalars, shape: weight.shape))
+  }
+
+  func forward(_ input: Tensor, weight: Tensor) throws -> Tensor {
+    try input.linear(weight: weight, bias: bias)
+  }
+
+  func int8Forward(_ input: Tensor, _ x: QuantizedLinear.Input, weight: [Int8], scales: [Float]) throws
+    -> Tensor
+  {
+    guard input.rank >= 1, input.shape[input.rank - 1] == inFeatures else {
+      throw TensorError.invalidArgument(
+        "linear: input shape \(input.shape) does not match weight shape \(self.weight.shape) (expected [..., \(inFeatures)])"
+      )
+    }
+    let (k, n) = (inFeatures, outFeatures)
+    let rows = TensorType(.f32, input.shape).rowCount
+    var out = [Float](repeating: 0, count: rows * n)
+    out.withUnsafeMutableBufferPointer { y in
+      guard let ys = y.baseAddress else { return }
+      (bias?.scalars).withOptionalPointer { b in
+        QuantizedLinear.run(
+          x, rows: rows, inFeatures: k, weight: weight, outFeatures: n, weightScales: scales, bias: b,
+          relu: false,
+          .float(ys))
+      }
+    }
+    return Tensor(uncheckedShape: Array(input.shape.dropLast()) + [n], scalars: out)
+  }
+}
+
+extension Conv2d: EvaluationQuantizable {
+  func quantizedWeight() -> QuantizedWeights {
+    QuantizedWeights(convolutionWeight: TensorData(weight.scalars, shape: weight.shape))
+  }
+
+  func forward(_ input: Tensor, weight: Tensor) throws -> Tensor {
+    try input.conv2d(
+      weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
+  }
+
+  func int8Forward(_ input: Tensor, _ x: QuantizedLinear.Input, weight: [Int8], scales: [Float]) throws
+    -> Tensor
+  {
+    let geometry = Conv2DGeometry(
+      batch: input.shape[0], inChannels: input.shape[1], height: input.shape[2], width: input.shape[3],
+      outChannels: outChannels, groups: groups,
+      window: Window2D(
+        kernel: (kernelSize.height, kernelSize.width), stride: stride.tuple, padding: padding.tuple,
+        dilation: dilation.tuple))
+    if let problem = geometry.problem {
+      throw TensorError.invalidArgument(
+        "conv2d: \(problem) (input \(input.shape), weight \(self.weight.shape))")
+    }
+    var out = [Float](repeating: 0, count: ShapeMath.count(geometry.outputShape))
+    out.withUnsafeMutableBufferPointer { y in
+      guard let ys = y.baseAddress else { return }
+      (bias?.scalars).withOptionalPointer { b in
+        QuantizedConvolution.run(
+          x, weight: weight, weightScales: scales, bias: b, relu: false, geometry: geometry, .float(ys))
+      }
+    }
+    return Tensor(uncheckedShape: geometry.outputShape, scalars: out)
+  }
+}
+
 extension Module {
-  /// Quantizes every ``Linear`` layer for evaluation, TinyTorch style: in evaluation mode
-  /// (``eval()``) the layers compute with the stored int8 or float16 weights; in training mode,
+  /// Quantizes every ``Linear`` and ``Conv2d`` layer for evaluation, TinyTorch style: in
+  /// evaluation mode (``eval()``) the layers compute with the stored int8 or float16 weights (a
+  /// convolution runs the int8 kernel of compiled `quantized_conv2d` layers); in training mode,
   /// and while tracing, they keep using (and training) their float32 weights, which are kept.
   /// Quantizing again replaces the stored weights with ones made from the current float32 weights.
   ///
   /// ```swift
   /// model.eval()
-  /// print(model.quantizeForEvaluation(.int8Dynamic))   // 2 linear layers quantized: … → …
+  /// print(model.quantizeForEvaluation(.int8Dynamic))   // 4 linear/conv2d layers quantized: … → …
   /// let accuracy = try trainer.evaluate(test).accuracy
   /// ```
   @discardableResult
   public func quantizeForEvaluation(_ mode: EvaluationQuantization) -> QuantizationReport {
     let before = namedTensors().reduce(0) { $0 + 4 * $1.1.count }
-    var after = before
-    let layers = modules().compactMap { $0 as? Linear }
-    for layer in layers {
-      let weight = layer.weight
-      switch mode {
-      case .fp16:
-        let halves = weight.scalars.map { Float(Float16($0)) }
-        layer.evaluationWeights = .fp16(Tensor(uncheckedShape: weight.shape, scalars: halves))
-      case .int8Dynamic:
-        let quantized = QuantizedWeights(linearWeight: TensorData(weight.scalars, shape: weight.shape))
-        layer.evaluationWeights = .int8(
-          values: quantized.values.bytes.map { Int8(bitPattern: $0) }, scales: quantized.scales.floats(),
-          input: nil)
-      }
-      after += layer.evaluationWeights!.byteCount - 4 * weight.count
-    }
+    let layers = modules().compactMap { $0 as? EvaluationQuantizable }
+    let after = layers.reduce(before) { $0 + $1.storeEvaluationWeights(mode) }
     return QuantizationReport(layers: layers.count, bytesBefore: before, bytesAfter: after)
   }
 
-  /// Quantizes every ``Linear`` layer to int8 for evaluation with *static* activation
-  /// quantization: runs `samples` (`[N, …]`, the model's input with N samples) through the model
-  /// in float32, in batches of `batchSize`, recording the values each layer receives and taking
-  /// their range by `observer` (`TTIR.RangeObserver`, as `ttc --observer`: the smallest and
+  /// Quantizes every ``Linear`` and ``Conv2d`` layer to int8 for evaluation with *static*
+  /// activation quantization: runs `samples` (`[N, …]`, the model's input with N samples) through
+  /// the model in float32, in batches of `batchSize`, recording the values each layer receives and
+  /// taking their range by `observer` (`TTIR.RangeObserver`, as `ttc --observer`: the smallest and
   /// largest, or `.percentile(99.99)` to clip outliers); each layer then stores int8 weights (as
   /// ``EvaluationQuantization/int8Dynamic``) and quantizes its input with the fixed per-tensor
   /// parameters of that range (`TTIR.QuantizationParameters(covering:)`, the rule of
@@ -101,7 +224,7 @@ extension Module {
         "quantizeForEvaluation(calibratingOn:): samples \(samples.shape) need N ≥ 1 along axis 0, batch size \(batchSize) ≥ 1"
       )
     }
-    let layers = modules().compactMap { $0 as? Linear }
+    let layers = modules().compactMap { $0 as? EvaluationQuantizable }
     removeEvaluationQuantization()
     for layer in layers { layer.inputObserver = RangeObserver(observer) }
     defer { for layer in layers { layer.inputObserver = nil } }
@@ -124,50 +247,7 @@ extension Module {
 
   /// Drops the weights stored by ``quantizeForEvaluation(_:)``: evaluation uses float32 again.
   public func removeEvaluationQuantization() {
-    for case let layer as Linear in modules() { layer.evaluationWeights = nil }
-  }
-}
-
-extension Linear {
-  /// The layer's output from its evaluation weights, or nil when it computes in float32 (training,
-  /// tracing, or not quantized).
-  func quantizedForward(_ input: Tensor) throws -> Tensor? {
-    inputObserver?.record(input.scalars)
-    guard !isTraining, Tracer.current == nil, let stored = evaluationWeights else { return nil }
-    switch stored {
-    case .fp16(let weight):
-      return try input.linear(weight: weight, bias: bias)
-    case .int8(let values, let scales, let parameters):
-      guard input.rank >= 1, input.shape[input.rank - 1] == inFeatures else {
-        throw TensorError.invalidArgument(
-          "linear: input shape \(input.shape) does not match weight shape \(weight.shape) (expected [..., \(inFeatures)])"
-        )
-      }
-      let (k, n) = (inFeatures, outFeatures)
-      let rows = TensorType(.f32, input.shape).rowCount
-      var out = [Float](repeating: 0, count: rows * n)
-      let biasValues = bias?.scalars
-      input.scalars.withUnsafeBufferPointer { x in
-        out.withUnsafeMutableBufferPointer { y in
-          guard let xs = x.baseAddress, let ys = y.baseAddress else { return }
-          biasValues.withOptionalPointer { b in
-            func run(_ x: QuantizedLinear.Input) {
-              QuantizedLinear.run(
-                x, rows: rows, inFeatures: k, weight: values, outFeatures: n, weightScales: scales, bias: b,
-                relu: false, .float(ys))
-            }
-            guard let parameters else { return run(.float(xs)) }
-            var quantized = [Int8](repeating: 0, count: Swift.max(rows * k, 1))
-            Quantization.quantize(
-              xs, count: rows * k, scale: parameters.scale, zeroPoint: parameters.zeroPoint, &quantized)
-            quantized.withUnsafeBufferPointer { q in
-              run(.int8(q.baseAddress!, scale: parameters.scale, zeroPoint: parameters.zeroPoint))
-            }
-          }
-        }
-      }
-      return Tensor(uncheckedShape: Array(input.shape.dropLast()) + [n], scalars: out)
-    }
+    for case let layer as EvaluationQuantizable in modules() { layer.evaluationWeights = nil }
   }
 }
 

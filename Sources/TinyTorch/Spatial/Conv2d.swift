@@ -1,3 +1,5 @@
+import TTIR
+
 /// A 2-D convolution layer over NCHW inputs, like PyTorch's `nn.Conv2d`.
 ///
 /// ```swift
@@ -17,6 +19,12 @@ public final class Conv2d: Module {
   public let dilation: Size2D
   /// The number of independent channel groups.
   public let groups: Int
+
+  /// Weights stored by ``Module/quantizeForEvaluation(_:)``, used in evaluation mode.
+  var evaluationWeights: EvaluationWeights?
+  /// While ``Module/quantizeForEvaluation(calibratingOn:batchSize:observer:)`` runs: the inputs
+  /// seen so far; nil otherwise.
+  var inputObserver: RangeObserver?
 
   /// Input channel count.
   public var inChannels: Int { weight.shape[1] * groups }
@@ -105,6 +113,7 @@ public final class Conv2d: Module {
         "Conv2d(\(inChannels) → \(outChannels), kernel \(kernelSize)): expected input of shape "
           + "[batch, \(inChannels), height, width], got \(input.shape)")
     }
+    if let quantized = try quantizedForward(input) { return quantized }
     return try input.conv2d(
       weight: weight, bias: bias, stride: stride, padding: padding, dilation: dilation, groups: groups)
   }

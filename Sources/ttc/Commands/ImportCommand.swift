@@ -54,8 +54,8 @@ struct ImportCommand: ParsableCommand {
             "\(path) already exists; pass -o \(destination.path) to replace it, or -o another path")
         }
       }
-      let graph = try ONNXImporter(options: options).importModel(from: source)
-      let inputs = [source] + ((try? ONNXModelInputs.externalDataFiles(of: source)) ?? [])
+      let (graph, dataFiles) = try ONNXImporter(options: options).importModelAndDataFiles(from: source)
+      let inputs = [source] + dataFiles
       try OutputPaths.check(
         [("-o", destination.path), ("-o (weights)", ModelFile.weightsURL(for: destination).path)],
         reading: inputs.map(\.path))

@@ -16,16 +16,6 @@ func ttc(_ arguments: [String], in directory: URL) throws -> ProcessResult {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-private func ttcExecutable() -> URL? {
-  let candidates = [
-    Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ttc"),
-    Bundle(for: CommandLineTestCase.self).bundleURL.deletingLastPathComponent()
-      .appendingPathComponent("ttc"),
-    packageRoot.appendingPathComponent(".build/debug/ttc"),
-  ]
-  return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}
-
 /// A test case with a fresh temporary folder and fixture models.
 class CommandLineTestCase: XCTestCase {
   var directory: URL!
