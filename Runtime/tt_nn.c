@@ -1,4 +1,9 @@
-/* tt_nn.c: pooling, softmax, layer norm and attention kernels. */
+/* tt_nn.c: pooling, softmax, layer norm and attention kernels.
+ *
+ * Each kernel is written once (the always-inline *_body functions and their helpers) and compiled
+ * per instruction-set path at the end of the file, like tt_sparse.c: the TTRuntime library that eager
+ * mode and the interpreter call is built without -march, so without per-path functions its vector
+ * loops would only use SSE. */
 #include "tt_internal.h"
 
 #include <float.h>
@@ -42,7 +47,7 @@ typedef int32_t tt_pool_i4 __attribute__((vector_size(16), aligned(4)));
 #define TT_ODD8 1, 3, 5, 7, 9, 11, 13, 15
 #define TT_EVEN4 0, 2, 4, 6
 #define TT_ODD4 1, 3, 5, 7
-static void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t oh, int64_t ow) {
+TT_ALWAYS_INLINE void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t oh, int64_t ow) {
   for (int64_t p = 0; p < nc; p++) {
     for (int64_t oy = 0; oy < oh; oy++) {
       const float *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
@@ -76,8 +81,9 @@ static void tt_max_pool_2x2(const float *x, float *y, int64_t nc, int64_t h, int
 #undef TT_EVEN4
 #undef TT_ODD4
 
-TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
-                          int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+TT_ALWAYS_INLINE void tt_max_pool2d_body(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                                         int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh,
+                                         int64_t ow) {
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w) {
     tt_max_pool_2x2(x, y, nc, h, w, oh, ow);
     return;
@@ -107,9 +113,9 @@ TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64
   }
 }
 
-TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
-                          int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
-                          int count_include_pad) {
+TT_ALWAYS_INLINE void tt_avg_pool2d_body(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                                         int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh,
+                                         int64_t ow, int count_include_pad) {
   for (int64_t p = 0; p < nc; p++) {
     const float *plane = x + p * h * w;
     for (int64_t oy = 0; oy < oh; oy++) {
@@ -144,7 +150,7 @@ TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64
 
 /* tt_expf for x in [-87, 0] (a score minus its row's largest), with the same steps and so the same
  * result, minus the overflow and underflow cases, which cannot occur there; NaN stays NaN. */
-static inline float tt_expf_softmax(float x) {
+TT_ALWAYS_INLINE float tt_expf_softmax(float x) {
   float n = floorf(x * 1.44269504088896341f + 0.5f);
   float y = tt_expf_reduced(x, n);
   int32_t m = x == x ? (int32_t)n : 0;
@@ -152,10 +158,10 @@ static inline float tt_expf_softmax(float x) {
   return x == x ? y * scale.f : x;
 }
 
-static float tt_row_max(const float *row, int64_t n);
-static float tt_row_moment(const float *row, int64_t n, float center, int power);
+TT_ALWAYS_INLINE float tt_row_max(const float *row, int64_t n);
+TT_ALWAYS_INLINE float tt_row_moment(const float *row, int64_t n, float center, int power);
 
-TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+TT_ALWAYS_INLINE void tt_softmax_body(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
   if (inner == 1 && !log) {
     /* Contiguous rows: every step is a vectorized loop, the exponentials as the attention's (terms
      * below e^-87 of the largest are 0, not subnormals). */
@@ -214,7 +220,7 @@ TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int
 
 /* The additive term of mask element `offset` for float masks; an integer mask element of 0 clears
  * *keep (it never sets it, so a causally blocked position stays blocked). */
-static float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *keep) {
+TT_ALWAYS_INLINE float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *keep) {
   switch (dtype) {
   case TT_F32: return ((const float *)mask)[offset];
   case TT_I8: *keep = *keep && ((const int8_t *)mask)[offset] != 0; return 0.0f;
@@ -234,7 +240,7 @@ typedef int32_t tt_nn_i16 __attribute__((vector_size(64), aligned(4)));
 
 /* The largest of the 16 lanes of *v (which hold no NaN) and their sum, in four halving steps (a loop
  * over the lanes would be one chain of 15 dependent operations). */
-static inline float tt_lanes_max(const tt_nn_v16 *v) {
+TT_ALWAYS_INLINE float tt_lanes_max(const tt_nn_v16 *v) {
   tt_nn_v16 x = *v, y;
   y = __builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
   x = TT_LANES_MAX(x, y);
@@ -247,7 +253,7 @@ static inline float tt_lanes_max(const tt_nn_v16 *v) {
   return x[0];
 }
 
-static inline float tt_lanes_sum(const tt_nn_v16 *v) {
+TT_ALWAYS_INLINE float tt_lanes_sum(const tt_nn_v16 *v) {
   tt_nn_v16 x = *v;
   x += __builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
   x += __builtin_shufflevector(x, x, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
@@ -258,7 +264,7 @@ static inline float tt_lanes_sum(const tt_nn_v16 *v) {
 
 /* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
  * long chain of dependent additions). */
-static float tt_row_moment(const float *row, int64_t n, float center, int power) {
+TT_ALWAYS_INLINE float tt_row_moment(const float *row, int64_t n, float center, int power) {
   tt_nn_v16 lanes = {0};
   int64_t j = 0;
   for (; j + 16 <= n; j += 16) {
@@ -270,14 +276,16 @@ static float tt_row_moment(const float *row, int64_t n, float center, int power)
   return sum;
 }
 
-TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
-                             int64_t len, float eps) {
+TT_ALWAYS_INLINE void tt_layer_norm_body(const float *x, const float *gamma, const float *beta, float *y,
+                                         int64_t rows, int64_t len, float eps, float *mean_out, float *rstd_out) {
   for (int64_t r = 0; r < rows; r++) {
     const float *src = x + r * len;
     float *dst = y + r * len;
     float mean = tt_row_moment(src, len, 0.0f, 1) / (float)len;
     float var = tt_row_moment(src, len, mean, 2) / (float)len;
     float rstd = 1.0f / sqrtf(var + eps);
+    if (mean_out) mean_out[r] = mean;
+    if (rstd_out) rstd_out[r] = rstd;
     for (int64_t j = 0; j < len; j++) {
       float v = (src[j] - mean) * rstd;
       if (gamma) v *= gamma[j];
@@ -288,7 +296,7 @@ TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta,
 }
 
 /* The largest element of row[0, n) (−inf for an empty or all −inf row), over 16 lanes. */
-static float tt_row_max(const float *row, int64_t n) {
+TT_ALWAYS_INLINE float tt_row_max(const float *row, int64_t n) {
   tt_nn_v16 lanes = {0};
   lanes -= INFINITY;
   int64_t j = 0;
@@ -307,7 +315,7 @@ static float tt_row_max(const float *row, int64_t n) {
 /* row[j] = e^(row[j] − max) / Σ e^(row[j] − max) for a row whose largest element is the finite
  * `max`; blocked positions (−inf) get exactly 0. The exponentials are one vectorizable loop and
  * the sum runs over 16 lanes, so the row costs a few instructions per element. */
-static void tt_normalized_exponentials(float *row, int64_t n, float max) {
+TT_ALWAYS_INLINE void tt_normalized_exponentials(float *row, int64_t n, float max) {
   for (int64_t j = 0; j < n; j++) {
     float d = row[j] - max;
     row[j] = d < -87.0f ? 0.0f : tt_expf(d);
@@ -341,7 +349,7 @@ TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t d
  * `keys` (or past the causal limit) are blocked. Returns 0 when every key is blocked (the row is
  * then all zeros: a zero output row, never NaN). A NaN score makes the whole row NaN (tt_row_max
  * keeps it), as in TTKernels. */
-static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
+TT_ALWAYS_INLINE int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t last, const void *mask,
                                 int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float scale) {
   /* Keys up to `last` (and below `keys`) are scaled and masked, one loop per mask kind so that each
    * vectorizes; the rest are blocked. */
@@ -378,7 +386,7 @@ static int tt_attention_weights(float *row, int64_t keys, int64_t i, int64_t las
  * blocked. Every loop runs whole 16-lane vectors, and each step runs over all rows before the next
  * (the rows are independent, so their dependency chains overlap). Returns nothing: a row whose
  * keys are all blocked is all zeros. */
-static void tt_attention_block_weights(float *scores, int64_t width, int64_t rows, int64_t padded, int64_t last0,
+TT_ALWAYS_INLINE void tt_attention_block_weights(float *scores, int64_t width, int64_t rows, int64_t padded, int64_t last0,
                                        int causal, float scale) {
   enum { R = TT_ATTENTION_ROWS };
   const tt_nn_v16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -420,7 +428,7 @@ enum { TT_CAUSAL_BLOCK = 32 };
 /* The keys a block of `rows` queries from query i0 sees (causal: queries are the last sq of the sk
  * positions, so the block's last query sees keys j <= i0 + rows - 1 + sk - sq); 0 when it sees
  * none, after zeroing the block's output rows. */
-static int64_t tt_attention_block_keys(float *y, int64_t ldy, int64_t dv, int64_t i0, int64_t rows, int64_t sq,
+TT_ALWAYS_INLINE int64_t tt_attention_block_keys(float *y, int64_t ldy, int64_t dv, int64_t i0, int64_t rows, int64_t sq,
                                        int64_t sk, int causal) {
   int64_t keys = causal ? i0 + rows + sk - sq : sk;
   keys = keys > sk ? sk : keys;
@@ -434,7 +442,7 @@ static int64_t tt_attention_block_keys(float *y, int64_t ldy, int64_t dv, int64_
  * vector each, one broadcast query element per multiply-add; the weighted values accumulate 16
  * output columns per vector the same way, reading v in place. Causal blocks compute only the keys
  * their last query sees. */
-static void tt_attention_small(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+TT_ALWAYS_INLINE void tt_attention_small(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
                                int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
                                int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
                                int64_t dv, float scale, int causal, float *scratch) {
@@ -494,10 +502,11 @@ static void tt_attention_small(const float *q, int64_t ldq, const float *k, int6
   }
 }
 
-TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
-                                 int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
-                                 int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
-                                 int64_t dv, float scale, int causal, float *scratch) {
+TT_ALWAYS_INLINE void tt_attention_head_body(const float *q, int64_t ldq, const float *k, int64_t ldk,
+                                             const float *v, int64_t ldv, const void *mask, int32_t mask_dtype,
+                                             int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq,
+                                             int64_t sk, int64_t d, int64_t dv, float scale, int causal,
+                                             float *scratch) {
   /* Scores and weighted values as GEMMs. Causal: queries are the last sq of the sk positions, so
    * query i sees keys j <= i + sk - sq; the queries go in blocks of TT_CAUSAL_BLOCK rows, each
    * computing only the keys its last query sees (about half the work of the full square). */
@@ -520,4 +529,101 @@ TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64
     }
     tt_sgemm(rows, dv, keys, scores, keys, 0, v, ldv, 0, y + i0 * ldy, ldy, 0, gemm_scratch);
   }
+}
+
+/* ---- One function per path (tt_internal.h): each inlines the kernels above, so their vector loops
+ * get that path's instructions (the TTRuntime library is compiled without -march), and the public
+ * entry points dispatch on tt_best_isa(). ---- */
+#define TT_NN_PATH(suffix, target)                                                                            \
+  static target void tt_max_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h, int64_t w,       \
+                                            int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph,       \
+                                            int64_t pw, int64_t oh, int64_t ow) {                             \
+    tt_max_pool2d_body(x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);                                       \
+  }                                                                                                           \
+  static target void tt_avg_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h, int64_t w,       \
+                                            int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph,       \
+                                            int64_t pw, int64_t oh, int64_t ow, int count_include_pad) {      \
+    tt_avg_pool2d_body(x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow, count_include_pad);                    \
+  }                                                                                                           \
+  static target void tt_softmax_##suffix(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, \
+                                         int log) {                                                           \
+    tt_softmax_body(x, y, outer, len, inner, log);                                                            \
+  }                                                                                                           \
+  static target void tt_layer_norm_##suffix(const float *x, const float *gamma, const float *beta, float *y,  \
+                                            int64_t rows, int64_t len, float eps, float *mean, float *rstd) { \
+    tt_layer_norm_body(x, gamma, beta, y, rows, len, eps, mean, rstd);                                        \
+  }                                                                                                           \
+  static target void tt_attention_head_##suffix(                                                              \
+      const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v, int64_t ldv, const void *mask, \
+      int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk,    \
+      int64_t d, int64_t dv, float scale, int causal, float *scratch) {                                       \
+    tt_attention_head_body(q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk, d, dv, \
+                           scale, causal, scratch);                                                           \
+  }
+#if TT_COMPILE_AVX512
+TT_NN_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))))
+#endif
+#if TT_COMPILE_AVX2
+TT_NN_PATH(avx2, __attribute__((target("avx2,fma"))))
+#endif
+#if TT_COMPILE_PORTABLE
+TT_NN_PATH(portable, )
+#endif
+#undef TT_NN_PATH
+
+TT_API void tt_max_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  TT_DISPATCH(isa, tt_max_pool2d, x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+}
+
+TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                          int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
+  tt_max_pool2d_isa(tt_best_isa(), x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
+}
+
+TT_API void tt_avg_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                              int count_include_pad) {
+  TT_DISPATCH(isa, tt_avg_pool2d, x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow, count_include_pad);
+}
+
+TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
+                          int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                          int count_include_pad) {
+  tt_avg_pool2d_isa(tt_best_isa(), x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow, count_include_pad);
+}
+
+TT_API void tt_softmax_isa(tt_isa isa, const float *x, float *y, int64_t outer, int64_t len, int64_t inner,
+                           int log) {
+  TT_DISPATCH(isa, tt_softmax, x, y, outer, len, inner, log);
+}
+
+TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+  tt_softmax_isa(tt_best_isa(), x, y, outer, len, inner, log);
+}
+
+TT_API void tt_layer_norm_isa(tt_isa isa, const float *x, const float *gamma, const float *beta, float *y,
+                              int64_t rows, int64_t len, float eps, float *mean, float *rstd) {
+  TT_DISPATCH(isa, tt_layer_norm, x, gamma, beta, y, rows, len, eps, mean, rstd);
+}
+
+TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
+                          int64_t len, float eps, float *mean, float *rstd) {
+  tt_layer_norm_isa(tt_best_isa(), x, gamma, beta, y, rows, len, eps, mean, rstd);
+}
+
+TT_API void tt_attention_head_isa(tt_isa isa, const float *q, int64_t ldq, const float *k, int64_t ldk,
+                                  const float *v, int64_t ldv, const void *mask, int32_t mask_dtype,
+                                  int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk,
+                                  int64_t d, int64_t dv, float scale, int causal, float *scratch) {
+  TT_DISPATCH(isa, tt_attention_head, q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk,
+              d, dv, scale, causal, scratch);
+}
+
+TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                              int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs,
+                              float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d, int64_t dv, float scale,
+                              int causal, float *scratch) {
+  tt_attention_head_isa(tt_best_isa(), q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk,
+                        d, dv, scale, causal, scratch);
 }

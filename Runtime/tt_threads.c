@@ -138,21 +138,32 @@ TT_API void tt_parallel_for(int64_t tasks, void (*task)(void *context, int64_t i
   pthread_mutex_unlock(&pool->lock);
 }
 
-/* The calling thread's scratch buffer, grown to at least `floats` (64-byte aligned; kept for the
- * thread's lifetime). Kernels have no error channel: running out of memory here aborts. */
-static __thread float *tt_scratch_buffer;
-static __thread int64_t tt_scratch_capacity;
-
-TT_API float *tt_thread_scratch(int64_t floats) {
-  if (floats > tt_scratch_capacity) {
+/* *buffer grown to at least `floats` (64-byte aligned; the old contents are not kept). Kernels have
+ * no error channel: running out of memory here aborts. */
+static float *tt_grow_scratch(float **buffer, int64_t *capacity, int64_t floats) {
+  if (floats > *capacity) {
     void *grown = 0;
     if (posix_memalign(&grown, 64, (size_t)floats * sizeof(float)) != 0) {
-      fputs("TinyTorch runtime: out of memory for a worker thread's scratch\n", stderr);
+      fputs("TinyTorch runtime: out of memory for a thread's scratch\n", stderr);
       abort();
     }
-    free(tt_scratch_buffer);
-    tt_scratch_buffer = grown;
-    tt_scratch_capacity = floats;
+    free(*buffer);
+    *buffer = grown;
+    *capacity = floats;
   }
-  return tt_scratch_buffer;
+  return *buffer;
+}
+
+/* The calling thread's scratch buffers, kept for the thread's lifetime: one for the kernels'
+ * insides (tt_thread_scratch), one for their callers' scratch arguments (tt_call_scratch), so a
+ * kernel given the caller's buffer can still take its own. */
+static __thread float *tt_scratch_buffer, *tt_call_buffer;
+static __thread int64_t tt_scratch_capacity, tt_call_capacity;
+
+TT_API float *tt_thread_scratch(int64_t floats) {
+  return tt_grow_scratch(&tt_scratch_buffer, &tt_scratch_capacity, floats);
+}
+
+TT_API float *tt_call_scratch(int64_t floats) {
+  return tt_grow_scratch(&tt_call_buffer, &tt_call_capacity, floats > 0 ? floats : 1);
 }

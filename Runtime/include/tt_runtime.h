@@ -185,6 +185,12 @@ TT_API int tt_set_threads(int threads);
 /* The thread count in effect. */
 TT_API int tt_threads(void);
 
+/* Scratch for a kernel's `scratch` argument, for callers that keep no buffer of their own (eager mode
+ * and the interpreter, through TTKernels): the calling thread's buffer, grown to at least `floats`
+ * (64-byte aligned) and kept for the thread's lifetime, so repeated calls allocate nothing. Its
+ * contents are valid until the next tt_call_scratch on the same thread: one kernel call at a time. */
+TT_API float *tt_call_scratch(int64_t floats);
+
 /* Instruction-set features, as bits of tt_cpu_features(). */
 typedef enum {
   TT_CPU_AVX2 = 1 << 0,        /* AVX2, FMA and F16C, with the OS saving the YMM state */
@@ -334,20 +340,34 @@ TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *shape, const float 
 
 /* ---- Pooling, normalization, attention (tt_nn.c) ---- */
 
+/* Every kernel of this section has an `_isa` form taking the path first (tests and benchmarks; a
+ * path that does not run here falls back to tt_best_isa()). */
+
 /* NCHW pooling; padding never wins a max, a NaN in the window does (docs/IR.md); average divides
  * by the full window when count_include_pad, else by the in-bounds count. */
 TT_API void tt_max_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
+TT_API void tt_max_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
 TT_API void tt_avg_pool2d(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
                              int count_include_pad);
+TT_API void tt_avg_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
+                              int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow,
+                              int count_include_pad);
 
 /* Softmax (or log-softmax) over the middle axis of [outer, len, inner]. */
 TT_API void tt_softmax(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log);
+TT_API void tt_softmax_isa(tt_isa isa, const float *x, float *y, int64_t outer, int64_t len, int64_t inner,
+                           int log);
 
-/* Layer norm over the last axis of [rows, len]; gamma/beta may be NULL. */
+/* Layer norm over the last axis of [rows, len]; gamma/beta may be NULL. mean and rstd (NULL or rows
+ * floats) receive each row's mean and 1/sqrt(variance + eps), which eager mode's backward pass
+ * reads. */
 TT_API void tt_layer_norm(const float *x, const float *gamma, const float *beta, float *y, int64_t rows,
-                             int64_t len, float eps);
+                          int64_t len, float eps, float *mean, float *rstd);
+TT_API void tt_layer_norm_isa(tt_isa isa, const float *x, const float *gamma, const float *beta, float *y,
+                              int64_t rows, int64_t len, float eps, float *mean, float *rstd);
 
 /* Floats of scratch tt_attention_head needs. */
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv);
@@ -362,6 +382,10 @@ TT_API void tt_attention_head(const float *q, int64_t ldq, const float *k, int64
                                  int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
                                  int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
                                  int64_t dv, float scale, int causal, float *scratch);
+TT_API void tt_attention_head_isa(tt_isa isa, const float *q, int64_t ldq, const float *k, int64_t ldk,
+                                  const float *v, int64_t ldv, const void *mask, int32_t mask_dtype,
+                                  int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk,
+                                  int64_t d, int64_t dv, float scale, int causal, float *scratch);
 
 /* ---- Sparse weights (tt_sparse.c) ---- */
 

@@ -1,5 +1,8 @@
+import TTRuntime
+
 /// Scaled dot-product attention on row-major buffers:
-/// `out = softmax(q·kᵀ·scale + mask)·v` over the last axis of the scores.
+/// `out = softmax(q·kᵀ·scale + mask)·v` over the last axis of the scores: the kernel library's
+/// `tt_attention_head` (Runtime/tt_nn.c), the code compiled models run, one call per head.
 ///
 /// Shapes: `q[..., Sq, D]`, `k[..., Sk, D]`, `v[..., Sk, Dv]`, `out[batch..., Sq, Dv]`, where
 /// the leading (batch and head) axes broadcast NumPy-style.
@@ -39,75 +42,61 @@ public enum Attention {
 
   /// Writes `softmax(q·kᵀ·scale + mask)·v` to `out`.
   ///
-  /// With a `causalOffset` `c`, query `i` attends to key `j` only when `j ≤ i + c`: `0` is
-  /// PyTorch's top-left alignment, `Sk − Sq` aligns the last query with the last key (as with a
-  /// KV cache). A query whose keys are all blocked gets a zero output row.
-  ///
-  /// With `heads` `H` (packed heads), the shapes are the packed ones, `q[..., Sq, H·D]`,
-  /// `k[..., Sk, H·D]`, `v[..., Sk, H·Dv]` → `out[..., Sq, H·Dv]`, head `h` being columns
-  /// `h·D ..< (h+1)·D` of every row; each head is read and written in place (row stride `H·D`),
-  /// and the mask broadcasts to the heads-first scores `[batch..., H, Sq, Sk]`.
-  /// Shapes must already be validated (see ``outputShape(q:k:v:)``).
+  /// With `heads` (packed heads, the `heads` attribute of docs/IR.md), the last axis of q, k, v and
+  /// `out` holds `heads` heads side by side (`[..., S, heads·D]`): head `h` is read and written in
+  /// place at columns `h·D ..< (h+1)·D`, and the mask broadcasts to `[batch..., heads, Sq, Sk]`.
+  /// `causal` keeps key `j` for query `i` when `j ≤ i + Sk − Sq` (queries aligned with the last
+  /// keys, as with a KV cache). A query whose keys are all blocked gets a zero output row. Shapes
+  /// must already be validated (see ``outputShape(q:k:v:)``; with `heads`, of the split shapes).
   public static func forward(
     q: UnsafePointer<Float>, qShape: [Int], k: UnsafePointer<Float>, kShape: [Int],
-    v: UnsafePointer<Float>, vShape: [Int], mask: Mask?, causalOffset: Int?, scale: Float,
-    heads: Int? = nil, _ out: UnsafeMutablePointer<Float>
+    v: UnsafePointer<Float>, vShape: [Int], heads: Int? = nil, mask: Mask?, causal: Bool, scale: Float,
+    _ out: UnsafeMutablePointer<Float>
   ) {
-    guard let packedShape = outputShape(q: qShape, k: kShape, v: vShape) else { return }
-    let h = heads ?? 1
-    let batch = Array(packedShape.dropLast(2)) + (heads == nil ? [] : [h])
-    let rank = batch.count + 2
-    let (sq, ldq) = (qShape[qShape.count - 2], qShape[qShape.count - 1])
-    let (sk, ldk) = (kShape[kShape.count - 2], kShape[kShape.count - 1])
-    let ldv = vShape[vShape.count - 1]
-    let (d, dv) = (ldq / h, ldv / h)
-    let batchCount = ShapeMath.count(batch)
-    let batchStrides = ShapeMath.strides(batch)
-    // Strides of the batch axes (heads included) in units of one head's block of rows; a head
-    // block is `S` rows of `H·D` columns, so head `h` starts `h·D` columns into its batch's rows.
-    func strides(_ shape: [Int]) -> [Int] {
-      let outer = ShapeMath.broadcastStrides(Array(shape.dropLast(2)), to: Array(packedShape.dropLast(2)))
-      return heads == nil ? outer : outer + [0]
+    let headCount = heads ?? 1
+    let (sq, qWidth) = (qShape[qShape.count - 2], qShape[qShape.count - 1])
+    let (sk, kWidth, vWidth) = (kShape[kShape.count - 2], kShape[kShape.count - 1], vShape[vShape.count - 1])
+    let (d, dv) = (qWidth / headCount, vWidth / headCount)
+    guard let outer = outputShape(q: qShape, k: kShape, v: vShape)?.dropLast(2) else { return }
+    let batch = Array(outer) + (heads == nil ? [] : [headCount])
+    let strideQ = ShapeMath.broadcastStrides(Array(qShape.dropLast(2)), to: Array(outer))
+    let strideK = ShapeMath.broadcastStrides(Array(kShape.dropLast(2)), to: Array(outer))
+    let strideV = ShapeMath.broadcastStrides(Array(vShape.dropLast(2)), to: Array(outer))
+    let strideMask = mask.map { ShapeMath.broadcastStrides($0.shape, to: batch + [sq, sk]) }
+    // tt_attention_head reads an additive mask as floats and a keep-mask as integers.
+    let keep: [Int32]? = mask.flatMap { mask in
+      mask.kind == .keep ? (0..<ShapeMath.count(mask.shape)).map { mask.values[$0] != 0 ? 1 : 0 } : nil
     }
-    let (strideQ, strideK, strideV) = (strides(qShape), strides(kShape), strides(vShape))
-    let scoresShape = batch + [sq, sk]
-    let strideMask = mask.map { ShapeMath.broadcastStrides($0.shape, to: scoresShape) }
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(sq * sk, 1))
-    defer { scores.deallocate() }
-    for t in 0..<batchCount {
-      var (offQ, offK, offV, offMask) = (0, 0, 0, 0)
-      var rem = t
-      for axis in 0..<batch.count {
-        let index = rem / batchStrides[axis]
-        rem -= index * batchStrides[axis]
-        offQ += index * strideQ[axis]
-        offK += index * strideK[axis]
-        offV += index * strideV[axis]
-        offMask += index * (strideMask?[axis] ?? 0)
-      }
-      let head = t % h
-      Gemm.multiply(
-        m: sq, n: sk, k: d, a: q + offQ * sq * ldq + head * d, lda: ldq,
-        b: k + offK * sk * ldk + head * d, ldb: ldk, transposeB: true, c: scores, ldc: sk)
-      for i in 0..<sq {
-        let row = scores + i * sk
-        for j in 0..<sk {
-          var score = row[j] * scale
-          if let causalOffset, j > i + causalOffset { score = -.infinity }
-          if let mask, let st = strideMask {
-            let m = mask.values[offMask + i * st[rank - 2] + j * st[rank - 1]]
-            switch mask.kind {
-            case .additive: score += m
-            case .keep: if m == 0 { score = -.infinity }
-            }
+    let scratch = tt_call_scratch(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
+    let batchStrides = ShapeMath.strides(batch)
+    (keep ?? []).withUnsafeBufferPointer { keepValues in
+      for t in 0..<ShapeMath.count(batch) {
+        var (offQ, offK, offV, offMask, head) = (0, 0, 0, 0, 0)
+        var rem = t
+        for axis in 0..<batch.count {
+          let index = rem / batchStrides[axis]
+          rem -= index * batchStrides[axis]
+          if axis < outer.count {
+            offQ += index * strideQ[axis]
+            offK += index * strideK[axis]
+            offV += index * strideV[axis]
+          } else {
+            head = index
           }
-          row[j] = score
+          offMask += index * (strideMask?[axis] ?? 0)
         }
+        let outIndex = t / headCount
+        let maskPointer: UnsafeRawPointer? =
+          keep != nil
+          ? keepValues.baseAddress.map { UnsafeRawPointer($0 + offMask) }
+          : mask.map { UnsafeRawPointer($0.values + offMask) }
+        tt_attention_head(
+          q + offQ * sq * qWidth + head * d, Int64(qWidth), k + offK * sk * kWidth + head * d, Int64(kWidth),
+          v + offV * sk * vWidth + head * dv, Int64(vWidth), maskPointer,
+          Int32(keep == nil ? TT_F32.rawValue : TT_I32.rawValue), Int64(strideMask?[batch.count] ?? 0),
+          Int64(strideMask?[batch.count + 1] ?? 0), out + outIndex * sq * vWidth + head * dv, Int64(vWidth),
+          Int64(sq), Int64(sk), Int64(d), Int64(dv), scale, causal ? 1 : 0, scratch)
       }
-      Softmax.forward(scores, shape: [sq, sk], axis: 1, scores)
-      Gemm.multiply(
-        m: sq, n: dv, k: sk, a: scores, lda: sk, b: v + offV * sk * ldv + head * dv, ldb: ldv,
-        c: out + (t / h) * sq * ldv + head * dv, ldc: ldv)
     }
   }
 }

@@ -106,8 +106,7 @@ public enum Convolution {
     geometry g: Conv2DGeometry, _ out: UnsafeMutablePointer<Float>
   ) {
     var shape = g.runtimeShape
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Int(tt_conv2d_scratch(&shape)))
-    defer { scratch.deallocate() }
+    let scratch = tt_call_scratch(tt_conv2d_scratch(&shape))  // the thread's reused buffer
     tt_conv2d(&shape, x, weight, bias, residual, activation.runtimeValue, out, scratch)
   }
 

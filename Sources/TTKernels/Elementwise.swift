@@ -71,14 +71,14 @@ extension UnaryOp {
     case .relu: return x > 0 ? 1 : 0
     case .sigmoid: return y * (1 - y)
     case .tanh: return 1 - y * y
-    case .erf: return 1.12837916709551257 * Foundation.exp(-x * x)
+    case .erf: return 1.12837916709551257 * tt_expf(-x * x)
     case .geluErf:
       let cdf = 0.5 * (1 + Foundation.erf(x * 0.70710678118654752))
-      let pdf = Foundation.exp(-0.5 * x * x) * 0.39894228040143268
+      let pdf = tt_expf(-0.5 * x * x) * 0.39894228040143268
       return cdf + x * pdf
     case .geluTanh:
       let c: Float = 0.79788456080286536
-      let t = Activation.fastTanh(c * (x + 0.044715 * x * x * x))
+      let t = tt_tanhf(c * (x + 0.044715 * x * x * x))
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
     case .leakyRelu(let slope): return x > 0 ? 1 : slope
     case .clamp(let lo, let hi): return x >= lo && x <= hi ? 1 : 0
@@ -95,14 +95,6 @@ public enum Activation {
   /// implementation every engine uses.
   @inlinable
   public static func sigmoid(_ x: Float) -> Float { tt_sigmoidf(x) }
-
-  /// `tanh` as `1 − 2/(1 + e^{2x})`: about 3× faster than libm's `tanhf`, with an absolute
-  /// error below 1e-7 (so a poor *relative* error for |x| < 1e-4). Used by the tanh form of
-  /// GELU, where only the absolute error matters.
-  @inlinable
-  public static func fastTanh(_ x: Float) -> Float {
-    1 - 2 / (1 + Foundation.exp(2 * x))
-  }
 }
 
 /// Elementwise functions of two tensors (NumPy broadcasting). Comparisons give 1 or 0.

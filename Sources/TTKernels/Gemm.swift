@@ -47,9 +47,8 @@ public enum Gemm {
   ) {
     if m <= 0 || n <= 0 { return }
     let bias = accumulate ? nil : bias
-    let scratch = UnsafeMutablePointer<Float>.allocate(
-      capacity: Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k))))
-    defer { scratch.deallocate() }
+    // The thread's reused buffer (tt_call_scratch), sized by the library itself.
+    let scratch = tt_call_scratch(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k)))
     var epilogue = tt_epilogue(
       bias: bias, row_bias: nil, residual: accumulate ? UnsafePointer(c) : residual, ldr: Int64(ldc),
       activation: activation.runtimeValue)

@@ -1,6 +1,9 @@
+import TTRuntime
+
 /// Layer normalization over the last axis: `y = (x - mean) / sqrt(var + eps) · γ + β`.
 public enum LayerNorm {
-  /// Normalizes `rows` rows of `width` values. `gamma`/`beta` may be nil (no affine).
+  /// Normalizes `rows` rows of `width` values: the kernel library's `tt_layer_norm`
+  /// (Runtime/tt_nn.c), the code compiled models run. `gamma`/`beta` may be nil (no affine).
   /// When given, `mean` and `rstd` receive each row's statistics for the backward pass.
   public static func forward(
     _ x: UnsafePointer<Float>, rows: Int, width: Int, eps: Float,
@@ -8,28 +11,7 @@ public enum LayerNorm {
     _ out: UnsafeMutablePointer<Float>,
     mean: UnsafeMutablePointer<Float>? = nil, rstd: UnsafeMutablePointer<Float>? = nil
   ) {
-    let inv = 1 / Float(width)
-    for r in 0..<rows {
-      let src = x + r * width
-      let dst = out + r * width
-      var mu: Float = 0
-      for i in 0..<width { mu += src[i] }
-      mu *= inv
-      var v: Float = 0
-      for i in 0..<width {
-        let d = src[i] - mu
-        v += d * d
-      }
-      let rs = 1 / (v * inv + eps).squareRoot()
-      mean?[r] = mu
-      rstd?[r] = rs
-      for i in 0..<width {
-        var y = (src[i] - mu) * rs
-        if let gamma { y *= gamma[i] }
-        if let beta { y += beta[i] }
-        dst[i] = y
-      }
-    }
+    tt_layer_norm(x, gamma, beta, out, Int64(rows), Int64(width), eps, mean, rstd)
   }
 
   /// Gradients of ``forward``: writes `dx`, and adds into `dgamma`/`dbeta` when given.

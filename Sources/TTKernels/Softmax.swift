@@ -1,29 +1,17 @@
 import Foundation
+import TTRuntime
 
 /// Numerically stable softmax and log-softmax along one axis (max-subtracted).
 public enum Softmax {
-  /// `out = softmax(x)` along `axis`; with `log: true`, `out = log_softmax(x)`.
+  /// `out = softmax(x)` along `axis`; with `log: true`, `out = log_softmax(x)`: the kernel
+  /// library's `tt_softmax` (Runtime/tt_nn.c), the code compiled models run. A row of all −∞
+  /// gives zeros (NaN for log-softmax); a NaN in a row makes the whole row NaN. `out` may be `x`.
   public static func forward(
     _ x: UnsafePointer<Float>, shape: [Int], axis: Int, log: Bool = false,
     _ out: UnsafeMutablePointer<Float>
   ) {
     let (outer, length, inner) = ShapeMath.split(shape, axis: axis)
-    for o in 0..<outer {
-      for i in 0..<inner {
-        let base = o * length * inner + i
-        let (m, s) = shiftedExponentials(x + base, stride: inner, count: length, out + base)
-        if log {
-          // (x − m) − log s, not x − (m + log s): the latter rounds log s away for large m.
-          let logS = Foundation.log(s)
-          for l in 0..<length { out[base + l * inner] = (x[base + l * inner] - m) - logS }
-        } else {
-          // s is 0 only for a fully masked row (every element −inf: zeros); a NaN sum (a NaN in
-          // the row) makes every output NaN, as in compiled models.
-          let r = s == 0 ? 0 : 1 / s
-          for l in 0..<length { out[base + l * inner] *= r }
-        }
-      }
-    }
+    tt_softmax(x, out, Int64(outer), Int64(length), Int64(inner), log ? 1 : 0)
   }
 
   /// Gradient of softmax (or log-softmax) given its output `y` and upstream gradient `dy`.
@@ -40,7 +28,7 @@ public enum Softmax {
           var s: Float = 0
           for l in 0..<length { s += dy[base + l * inner] }
           for l in 0..<length {
-            let p = Foundation.exp(y[base + l * inner])
+            let p = tt_expf(y[base + l * inner])
             dx[base + l * inner] = dy[base + l * inner] - p * s
           }
         } else {
@@ -67,7 +55,7 @@ public enum Softmax {
     for r in 0..<rows {
       let row = x + r * classes
       let p = probabilities + r * classes
-      let (m, s) = shiftedExponentials(row, stride: 1, count: classes, p)
+      let (m, s) = shiftedExponentials(row, count: classes, p)
       let inverse = s > 0 ? 1 / s : 0
       for j in 0..<classes { p[j] *= inverse }
       total += Double(Foundation.log(s) - (row[targets[r]] - m))
@@ -75,22 +63,19 @@ public enum Softmax {
     return total
   }
 
-  /// Writes `e^(x[l·stride] − m)` to `out[l·stride]` for `l < count`, with `m` the largest
-  /// `x[l·stride]` (0 when all are −∞, so a fully masked row stays finite); returns `m` and the
-  /// sum of the exponentials.
-  @inline(__always)
+  /// Writes `e^(x[l] − m)` to `out[l]` for `l < count`, with `m` the largest `x[l]` (0 when all
+  /// are −∞, so a fully masked row stays finite), by the kernel library's vectorized `exp`
+  /// (`tt_activate`); returns `m` and the sum of the exponentials.
   static func shiftedExponentials(
-    _ x: UnsafePointer<Float>, stride: Int, count: Int, _ out: UnsafeMutablePointer<Float>
+    _ x: UnsafePointer<Float>, count: Int, _ out: UnsafeMutablePointer<Float>
   ) -> (max: Float, sum: Float) {
     var m = -Float.infinity
-    for l in 0..<count { m = max(m, x[l * stride]) }
+    for l in 0..<count { m = max(m, x[l]) }
     if m == -.infinity { m = 0 }
+    for l in 0..<count { out[l] = x[l] - m }
+    tt_activate(out, Int64(count), Gemm.Activation.exp.runtimeValue)
     var s: Float = 0
-    for l in 0..<count {
-      let e = Foundation.exp(x[l * stride] - m)
-      out[l * stride] = e
-      s += e
-    }
+    for l in 0..<count { s += out[l] }
     return (m, s)
   }
 }

@@ -29,7 +29,8 @@ public enum CSourceChecker {
   /// - Parameters:
   ///   - source: The generated C and its line → node map.
   ///   - keptSource: Where the C file was written, mentioned in the error.
-  /// - Throws: ``CodegenError/invalidGeneratedC(node:diagnostic:keptSource:)``.
+  /// - Throws: ``CodegenError/invalidGeneratedC(node:diagnostic:keptSource:)``;
+  ///   ``CodegenError/toolFailed(_:)`` when libclang cannot be opened (it is opened on first use).
   @discardableResult
   public static func check(_ source: GeneratedSource, keptSource: String? = nil) throws(CodegenError)
     -> [String]
@@ -39,8 +40,12 @@ public enum CSourceChecker {
     for file in RuntimeSources.files {
       files.append(("\(virtualDirectory)/\(file.name)", file.contents))
     }
+    var loadError: UnsafePointer<CChar>?
+    guard let api = cclang_api(&loadError) else {
+      throw .toolFailed(loadError.map { String(cString: $0) } ?? "libclang could not be opened")
+    }
     let diagnostics = parse(
-      files: files,
+      api.pointee, files: files,
       arguments: ["-std=c11", "-I\(virtualDirectory)", "-Wall", CCompiler.runtimeObjectDefine])
     var warnings: [String] = []
     for diagnostic in diagnostics {
@@ -61,9 +66,11 @@ public enum CSourceChecker {
   }
 
   /// Parses the first of `files` with the others available for `#include`.
-  private static func parse(files: [(name: String, contents: String)], arguments: [String]) -> [Diagnostic] {
-    let index = clang_createIndex(0, 0)
-    defer { clang_disposeIndex(index) }
+  private static func parse(_ api: CClangAPI, files: [(name: String, contents: String)], arguments: [String])
+    -> [Diagnostic]
+  {
+    let index = api.createIndex(0, 0)
+    defer { api.disposeIndex(index) }
     let names = files.map { strdup($0.name)! }
     let contents = files.map { strdup($0.contents)! }
     let cArguments: [UnsafePointer<CChar>?] = arguments.map { UnsafePointer(strdup($0)) }
@@ -76,7 +83,7 @@ public enum CSourceChecker {
     }
     var unit: CXTranslationUnit?
     let status = cArguments.withUnsafeBufferPointer { args in
-      clang_parseTranslationUnit2(
+      api.parseTranslationUnit2(
         index, names[0], args.baseAddress, Int32(args.count), &unsaved, UInt32(unsaved.count),
         CXTranslationUnit_None.rawValue, &unit)
     }
@@ -87,28 +94,28 @@ public enum CSourceChecker {
           file: "", line: 0, isError: true)
       ]
     }
-    defer { clang_disposeTranslationUnit(unit) }
+    defer { api.disposeTranslationUnit(unit) }
     var diagnostics: [Diagnostic] = []
-    for i in 0..<clang_getNumDiagnostics(unit) {
-      let diagnostic = clang_getDiagnostic(unit, i)
-      defer { clang_disposeDiagnostic(diagnostic) }
-      let severity = clang_getDiagnosticSeverity(diagnostic)
+    for i in 0..<api.getNumDiagnostics(unit) {
+      let diagnostic = api.getDiagnostic(unit, i)
+      defer { api.disposeDiagnostic(diagnostic) }
+      let severity = api.getDiagnosticSeverity(diagnostic)
       guard severity.rawValue >= CXDiagnostic_Warning.rawValue else { continue }
       var file: CXFile?
       var line: UInt32 = 0
-      clang_getSpellingLocation(clang_getDiagnosticLocation(diagnostic), &file, &line, nil, nil)
+      api.getSpellingLocation(api.getDiagnosticLocation(diagnostic), &file, &line, nil, nil)
       diagnostics.append(
         Diagnostic(
-          text: consume(clang_formatDiagnostic(diagnostic, clang_defaultDiagnosticDisplayOptions())),
-          file: file.map { consume(clang_getFileName($0)) } ?? "", line: Int(line),
+          text: consume(api.formatDiagnostic(diagnostic, api.defaultDiagnosticDisplayOptions()), api),
+          file: file.map { consume(api.getFileName($0), api) } ?? "", line: Int(line),
           isError: severity.rawValue >= CXDiagnostic_Error.rawValue))
     }
     return diagnostics
   }
 
   /// The Swift string of a libclang string, which is then disposed.
-  private static func consume(_ string: CXString) -> String {
-    defer { clang_disposeString(string) }
-    return clang_getCString(string).map { String(cString: $0) } ?? ""
+  private static func consume(_ string: CXString, _ api: CClangAPI) -> String {
+    defer { api.disposeString(string) }
+    return api.getCString(string).map { String(cString: $0) } ?? ""
   }
 }

@@ -134,7 +134,7 @@ extension Emission {
       let beta = inputs.count > 2 ? inputs[2] : "0"
       let eps = CSyntax.float(node.float("eps") ?? 1e-5)
       return [
-        "tt_layer_norm(\(inputs[0]), \(gamma), \(beta), \(output), \(count / max(length, 1)), \(length), \(eps));"
+        "tt_layer_norm(\(inputs[0]), \(gamma), \(beta), \(output), \(count / max(length, 1)), \(length), \(eps), 0, 0);"
       ]
     }
   }
