@@ -131,6 +131,24 @@ static void tt_conv_pad(const tt_conv2d_shape *s, const float *x, float *padded,
   }
 }
 
+/* The job of task `index` of a direct convolution (image-group index / chunks, either algorithm):
+ * the image's group is padded into the caller's buffer on one thread, into the worker's own
+ * scratch on several. */
+static tt_conv_job tt_conv_task_job(const tt_conv_region *r, int64_t index) {
+  const tt_conv2d_shape *s = r->s;
+  int64_t cg = s->c / s->groups, og = s->o / s->groups, plane = s->oh * s->ow;
+  int64_t b = index / r->chunks / s->groups, g = index / r->chunks % s->groups;
+  tt_conv_job j = {.s = s, .taps = cg * s->kh * s->kw, .hp = s->h + 2 * s->ph, .wp = s->w + 2 * s->pw,
+                   .padded = r->padded ? r->padded : tt_thread_scratch(tt_conv_padded_floats(s)),
+                   .offsets = r->offsets, .activation = r->activation};
+  j.q_end = (s->oh - 1) * j.wp + s->ow;
+  tt_conv_pad(s, r->x + (b * s->c + g * cg) * s->h * s->w, (float *)j.padded, j.hp, j.wp);
+  j.bias = r->bias ? r->bias + g * og : 0;
+  j.residual = r->residual ? r->residual + (b * s->o + g * og) * plane : 0;
+  j.y = r->y + (b * s->o + g * og) * plane;
+  return j;
+}
+
 /* The panels of a group's og output channels: the fewest panels of at most max_rows channels, as
  * equal as possible (16 channels on a path of 6 give 6, 5, 5). Panel p starts at channel
  * tt_conv_panel_start(p) and has the next start minus that rows. */
