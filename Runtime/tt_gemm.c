@@ -201,7 +201,7 @@ TT_API void tt_sgemm(int64_t m, int64_t n, int64_t k, const float *a, int64_t ld
 
 /* ---- Pre-packed B ----
  * The blob: a 64-byte header, then B as the strips of the path it was packed for (the layout is
- * defined once, in tt_gemm_kernel.inc: strips of TT_W columns, padded to TT_PACK_COLUMNS). The
+ * defined once, in tt_gemm_kernel.inc: strips of TT_W columns, the last padded to a vector). The
  * header records the path and its strip width, so a blob read by another path is still multiplied
  * correctly (strip by strip, below), and one of another shape is refused. */
 typedef struct {

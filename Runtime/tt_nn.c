@@ -158,66 +158,6 @@ TT_ALWAYS_INLINE float tt_expf_softmax(float x) {
   return x == x ? y * scale.f : x;
 }
 
-TT_ALWAYS_INLINE float tt_row_max(const float *row, int64_t n);
-TT_ALWAYS_INLINE float tt_row_moment(const float *row, int64_t n, float center, int power);
-
-TT_ALWAYS_INLINE void tt_softmax_body(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
-  if (inner == 1 && !log) {
-    /* Contiguous rows: every step is a vectorized loop, the exponentials as the attention's (terms
-     * below e^-87 of the largest are 0, not subnormals). */
-    for (int64_t o = 0; o < outer; o++) {
-      const float *src = x + o * len;
-      float *dst = y + o * len;
-      float max = tt_row_max(src, len);
-      if (max == -INFINITY) { /* a fully masked row: all zeros */
-        memset(dst, 0, (size_t)len * sizeof(float));
-        continue;
-      }
-      for (int64_t j = 0; j < len; j++) {
-        float d = src[j] - max;
-        dst[j] = d < -87.0f ? 0.0f : tt_expf_softmax(d);
-      }
-      float scale = 1.0f / tt_row_moment(dst, len, 0.0f, 1);
-      for (int64_t j = 0; j < len; j++) dst[j] *= scale;
-    }
-    return;
-  }
-  for (int64_t o = 0; o < outer; o++) {
-    for (int64_t i = 0; i < inner; i++) {
-      const float *src = x + o * len * inner + i;
-      float *dst = y + o * len * inner + i;
-      float max = -INFINITY;
-      /* A NaN is kept (then every output of the row is NaN, as in TTKernels), not mistaken for a
-       * fully masked row. */
-      for (int64_t j = 0; j < len; j++) {
-        float v = src[j * inner];
-        max = v > max || v != v ? v : max;
-      }
-      if (max == -INFINITY) {
-        /* Every element is -inf (a fully masked row): softmax is all zeros, as in TTKernels. */
-        for (int64_t j = 0; j < len; j++) dst[j * inner] = log ? NAN : 0.0f;
-        continue;
-      }
-      float sum = 0.0f;
-      for (int64_t j = 0; j < len; j++) {
-        float e = tt_expf(src[j * inner] - max);
-        sum += e;
-        if (!log) dst[j * inner] = e;
-      }
-      if (log) {
-        /* (x - max) - log(sum), in that order: max + log(sum) first would lose log(sum) against a
-         * huge max (a row of 1e30s gave 0 instead of -log(len); found by the graph fuzzer). */
-        float log_sum = logf(sum);
-        for (int64_t j = 0; j < len; j++) dst[j * inner] = (src[j * inner] - max) - log_sum;
-      } else {
-        float scale = 1.0f / sum;
-        for (int64_t j = 0; j < len; j++) dst[j * inner] *= scale;
-      }
-    }
-  }
-}
-
-
 /* The additive term of mask element `offset` for float masks; an integer mask element of 0 clears
  * *keep (it never sets it, so a causally blocked position stays blocked). */
 TT_ALWAYS_INLINE float tt_mask_term(const void *mask, int32_t dtype, int64_t offset, int *keep) {
@@ -310,6 +250,93 @@ TT_ALWAYS_INLINE float tt_row_max(const float *row, int64_t n) {
   for (int l = 0; l < 16; l++) max = lanes[l] != lanes[l] ? lanes[l] : max;
   for (; j < n; j++) max = row[j] > max || row[j] != row[j] ? row[j] : max;
   return max;
+}
+
+/* e^d for d = x − max of a softmax row: exactly 0 below e^-87 (never a subnormal), NaN for NaN. */
+TT_ALWAYS_INLINE float tt_softmax_term(float d) { return d < -87.0f ? 0.0f : tt_expf_softmax(d); }
+
+/* Σ e^(row[j] − max) over j < n, 16 terms per vector (NaN if max or an element is NaN). */
+TT_ALWAYS_INLINE float tt_row_exp_sum(const float *row, int64_t n, float max) {
+  tt_nn_v16 lanes = {0};
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    float terms[16];
+    for (int l = 0; l < 16; l++) terms[l] = tt_softmax_term(row[j + l] - max);
+    tt_nn_v16 v;
+    memcpy(&v, terms, sizeof v);
+    lanes += v;
+  }
+  float sum = tt_lanes_sum(&lanes);
+  for (; j < n; j++) sum += tt_softmax_term(row[j] - max);
+  return sum;
+}
+
+/* Softmax along rows of `len` elements `inner` apart, for `width` ≤ 16 neighbouring rows at once
+ * (x and y point at the first row's first element): every step is a loop over the rows, which are
+ * neighbours in memory, so it vectorizes. The same results per row as tt_softmax_body's contiguous
+ * case: a NaN anywhere makes the row NaN, a fully masked (all −∞) row is 0 (NaN for log). */
+TT_ALWAYS_INLINE void tt_softmax_columns(const float *x, float *y, int64_t len, int64_t inner, int64_t width,
+                                         int log) {
+  float max[16], sum[16], shift[16];
+  for (int64_t l = 0; l < width; l++) max[l] = -INFINITY;
+  for (int64_t j = 0; j < len; j++) {
+    const float *src = x + j * inner;
+    for (int64_t l = 0; l < width; l++) max[l] = src[l] > max[l] || src[l] != src[l] ? src[l] : max[l];
+  }
+  for (int64_t l = 0; l < width; l++) sum[l] = 0.0f;
+  for (int64_t j = 0; j < len; j++) {
+    const float *src = x + j * inner;
+    float *dst = y + j * inner;
+    for (int64_t l = 0; l < width; l++) {
+      float e = tt_softmax_term(src[l] - max[l]);
+      sum[l] += e;
+      if (!log) dst[l] = e;
+    }
+  }
+  /* log: y = (x − max) − log(sum), in that order (max + log(sum) first would lose log(sum) next to
+   * a huge max: a row of 1e30s gave 0 instead of −log(len)); softmax: y = e · (1 / sum). */
+  for (int64_t l = 0; l < width; l++) shift[l] = log ? logf(sum[l]) : 1.0f / sum[l];
+  for (int64_t j = 0; j < len; j++) {
+    const float *src = x + j * inner;
+    float *dst = y + j * inner;
+    for (int64_t l = 0; l < width; l++) {
+      float value = log ? (src[l] - max[l]) - shift[l] : dst[l] * shift[l];
+      dst[l] = max[l] == -INFINITY ? (log ? NAN : 0.0f) : value;
+    }
+  }
+}
+
+TT_ALWAYS_INLINE void tt_softmax_body(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, int log) {
+  if (inner == 1) {
+    /* Contiguous rows: every step is a vectorized loop. */
+    for (int64_t o = 0; o < outer; o++) {
+      const float *src = x + o * len;
+      float *dst = y + o * len;
+      /* A NaN is kept (then every output of the row is NaN), not mistaken for a fully masked row. */
+      float max = tt_row_max(src, len);
+      if (max == -INFINITY) { /* a fully masked row: all zeros (log: NaN, the log of 0/0) */
+        for (int64_t j = 0; j < len; j++) dst[j] = log ? NAN : 0.0f;
+        continue;
+      }
+      if (log) {
+        /* (x − max) − log(sum), in that order (see tt_softmax_columns). */
+        float log_sum = logf(tt_row_exp_sum(src, len, max));
+        for (int64_t j = 0; j < len; j++) dst[j] = (src[j] - max) - log_sum;
+        continue;
+      }
+      for (int64_t j = 0; j < len; j++) dst[j] = tt_softmax_term(src[j] - max);
+      float scale = 1.0f / tt_row_moment(dst, len, 0.0f, 1);
+      for (int64_t j = 0; j < len; j++) dst[j] *= scale;
+    }
+    return;
+  }
+  /* Rows `inner` apart: 16 neighbouring rows at a time. */
+  for (int64_t o = 0; o < outer; o++) {
+    for (int64_t i = 0; i < inner; i += 16) {
+      tt_softmax_columns(x + o * len * inner + i, y + o * len * inner + i, len, inner,
+                         inner - i < 16 ? inner - i : 16, log);
+    }
+  }
 }
 
 /* row[j] = e^(row[j] − max) / Σ e^(row[j] − max) for a row whose largest element is the finite

@@ -62,4 +62,24 @@ final class PackedWeightsTests: XCTestCase {
       XCTAssertEqual(output.weights.entries.map(\.name), ["b1", "shared", "w1", "w2"])
     }
   }
+
+  /// Which weight is packed is one decision (`Graph.packedF32Weight(of:)`, used by the pass, the
+  /// interpreter and the emitter): an empty weight matrix marked `pack_weight` by hand is packed by
+  /// no engine, and the compiled product is the bias.
+  func testEmptyWeightMarkedPackWeightIsNotPacked() throws {
+    var b = GraphBuilder(name: "empty")
+    let x = b.input("x", .f32, [3, 0])
+    let w = b.weight("w", TensorData([], shape: [0, 5]))
+    let bias = b.weight("bias", TensorData(randomFloats(5, seed: 1), shape: [5]))
+    let fc = b.add(.linear, [x, w, bias], attributes: ["pack_weight": .bool(true)], name: "fc")
+    b.output(fc)
+    let graph = try b.build()
+    XCTAssertNil(graph.packedF32Weight(of: graph.nodes[0]))
+    XCTAssertEqual(try PackWeights().applied(to: graph).nodes, graph.nodes, "the pass marks nothing new")
+    let output = try CEmitter.emit(graph, graphHash: graph.contentHash, packingPath: tt_best_isa())
+    XCTAssertFalse(output.source.text.contains("tt_sgemm_packed_b("))
+    XCTAssertTrue(output.weights.packedF32.isEmpty)
+    let y = try compileAndRun(graph, [[]], cache: cache)
+    XCTAssertEqual(y, [Array(repeating: graph.weights["bias"]!.floats(), count: 3).flatMap { $0 }])
+  }
 }

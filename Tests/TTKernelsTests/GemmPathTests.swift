@@ -122,9 +122,10 @@ final class GemmPathTests: XCTestCase {
       TT_ACT_NONE, TT_ACT_RELU, TT_ACT_SIGMOID, TT_ACT_TANH, TT_ACT_GELU_TANH, TT_ACT_GELU_ERF,
     ]
     for path in Self.paths {
-      for (index, (m, n, k)) in [(1, 17, 3), (3, 65, 63), (17, 63, 257), (65, 17, 300), (63, 3, 17)]
-        .enumerated()
-      {
+      for (index, (m, n, k)) in [
+        (1, 17, 3), (3, 65, 63), (2, 40, 9), (17, 63, 257), (65, 17, 300), (63, 3, 17), (29, 10, 33),
+      ]
+      .enumerated() {
         for activation in activations {
           run(Case(m: m, n: n, k: k, bias: true, activation: activation), path: path)
         }

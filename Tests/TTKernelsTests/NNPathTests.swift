@@ -12,7 +12,7 @@ final class NNPathTests: XCTestCase {
 
   func testSoftmaxOnEveryPath() {
     for length in [1, 3, 17, 63, 65, 257] {
-      for inner in [1, 3] {
+      for inner in [1, 3, 17] {
         let outer = 3
         var random = TestRandom(seed: UInt64(length * 10 + inner))
         var x = random.values(outer * length * inner).map { $0 * 20 }
@@ -40,6 +40,32 @@ final class NNPathTests: XCTestCase {
             tt_softmax_isa(path, x, &y, Int64(outer), Int64(length), Int64(inner), log ? 1 : 0)
             assertCloseOrBothNaN(
               y, expected, "softmax path \(path.rawValue) length \(length) inner \(inner) log \(log)")
+          }
+        }
+      }
+    }
+  }
+
+  /// A row holding a NaN, or +∞ (∞ − ∞ is NaN), is all NaN in softmax and log_softmax (docs/IR.md),
+  /// whether its elements are contiguous or `inner` apart; the other rows are untouched by it.
+  func testSoftmaxOfNaNAndInfiniteRowsOnEveryPath() {
+    for inner in [1, 3, 17] {
+      for length in [3, 17, 40] {
+        var random = TestRandom(seed: UInt64(length * 7 + inner))
+        var x = random.values(3 * length * inner)
+        x[(0 * length + length / 2) * inner] = .nan
+        x[(1 * length + length - 1) * inner] = .infinity
+        for log in [false, true] {
+          for path in Self.paths {
+            var y = [Float](repeating: 0, count: x.count)
+            tt_softmax_isa(path, x, &y, 3, Int64(length), Int64(inner), log ? 1 : 0)
+            let message = "path \(path.rawValue) length \(length) inner \(inner) log \(log)"
+            for j in 0..<length {
+              XCTAssertTrue(y[j * inner].isNaN, "NaN row, element \(j): \(y[j * inner]) \(message)")
+              XCTAssertTrue(y[(length + j) * inner].isNaN, "∞ row, element \(j) \(message)")
+              XCTAssertTrue(y[(2 * length + j) * inner].isFinite, "plain row, element \(j) \(message)")
+              if inner > 1 { XCTAssertTrue(y[j * inner + 1].isFinite, "neighbour row \(j) \(message)") }
+            }
           }
         }
       }

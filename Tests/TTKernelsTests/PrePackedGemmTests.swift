@@ -76,7 +76,10 @@ final class PrePackedGemmTests: XCTestCase {
     ]
     // Few rows (the small path, partial panels split in place) and many (the blocked path, K slices).
     for path in GemmPathTests.paths {
-      for (m, n, k) in [(1, 65, 17), (3, 69, 128), (8, 10, 512), (17, 63, 257), (65, 257, 3), (96, 69, 600)] {
+      for (m, n, k) in [
+        (1, 65, 17), (3, 69, 128), (2, 40, 33), (8, 10, 512), (17, 63, 257), (65, 257, 3), (96, 69, 600),
+        (256, 10, 128),
+      ] {
         for activation in activations {
           assertBitwise(Case(m: m, n: n, k: k, bias: true, activation: activation), path: path)
         }
@@ -121,14 +124,17 @@ final class PrePackedGemmTests: XCTestCase {
     XCTAssertEqual(c, [Float](repeating: 3, count: 8))
   }
 
-  /// The packed form grows B by padding only: k × (n rounded up to the widest tile) floats and a
-  /// 64-byte header.
-  func testPackedFormIsBPaddedAndAHeader() {
-    for path in GemmPathTests.paths {
-      for (k, n) in [(1, 1), (128, 69), (784, 512), (512, 10)] {
+  /// The packed form grows B by padding only: k × (n rounded up to one vector of the path: 16
+  /// floats on AVX-512, 8 on AVX2, 4 portable) floats and a 64-byte header, so a narrow layer
+  /// (n = 10) is not stored as wide as a register tile.
+  func testPackedFormIsBPaddedToOneVectorAndAHeader() {
+    let widths = [TT_ISA_PORTABLE: 4, TT_ISA_AVX2: 8, TT_ISA_AVX512: 16]
+    for path in Self.allPaths where tt_sgemm_packed_b_floats_isa(path, 1, 1) > 0 {
+      let width = widths[path]!
+      for (k, n) in [(1, 1), (128, 69), (784, 512), (512, 10), (128, 10), (3, 40)] {
         let floats = Int(tt_sgemm_packed_b_floats_isa(path, Int64(k), Int64(n)))
-        XCTAssertGreaterThanOrEqual(floats, 16 + k * n)
-        XCTAssertLessThan(floats, 16 + k * (n + 64), "path \(path.rawValue), k \(k), n \(n)")
+        XCTAssertEqual(
+          floats, 16 + k * ((n + width - 1) / width * width), "path \(path.rawValue), k \(k), n \(n)")
       }
     }
   }

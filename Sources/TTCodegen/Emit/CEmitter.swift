@@ -77,7 +77,9 @@ extension CEmitter {
   {
     guard let path else { return ([], []) }
     func packs(_ context: NodeContext) -> String? {
-      guard let name = context.packedF32Weight, let weight = graph.weights[name] else { return nil }
+      guard let name = graph.packedF32Weight(of: context.node), let weight = graph.weights[name] else {
+        return nil
+      }
       let (k, n) = (Int64(weight.type.shape[0]), Int64(weight.type.shape[1]))
       return tt_sgemm_packed_b_floats_isa(path, k, n) > 0 ? name : nil
     }
@@ -280,7 +282,7 @@ private struct Writer {
       scratch: plan.scratch[context.index].map { "(float *)(arena + \($0.offset))" },
       isView: plan.aliases[node.outputs[0]] != nil,
       packedWeights: (context.packedInt8Weight.flatMap { layout.packedInt8[$0] }
-        ?? context.packedF32Weight.flatMap { layout.packedF32[$0] }).map { "(w + \($0))" })
+        ?? graph.packedF32Weight(of: node).flatMap { layout.packedF32[$0] }).map { "(w + \($0))" })
     let body = try emission.body()
     lines.append("  {")
     lines += body.map { "    " + $0 }

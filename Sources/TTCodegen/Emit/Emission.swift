@@ -13,7 +13,7 @@ struct Emission {
   let isView: Bool
   /// Where the packed form of the node's weight lies, when the blob has it (embedded weights): the
   /// `tt_qpack` form of a `quantized_linear`'s (``NodeContext/packedInt8Weight``), the
-  /// `tt_sgemm_pack_b_isa` form of a `linear`/`matmul`'s (``NodeContext/packedF32Weight``).
+  /// `tt_sgemm_pack_b_isa` form of a `linear`/`matmul`'s (`Graph.packedF32Weight(of:)`).
   var packedWeights: String? = nil
 
   var node: Node { context.node }

@@ -80,16 +80,6 @@ extension NodeContext {
     return max(m * n + n, (Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))) + 3) / 4)
   }
 
-  /// The `[k, n]` f32 weight matrix of a `linear` or `matmul` marked `pack_weight` (pass
-  /// `pack-weights`), which an embedded weights blob holds packed for the library's GEMM path
-  /// (``WeightsLayout``, `tt_sgemm_pack_b_isa`) when it is a graph weight.
-  var packedF32Weight: String? {
-    guard node.op == .linear || node.op == .matmul, node.bool("pack_weight") == true,
-      inputTypes[1].dtype == .f32, inputTypes[1].rank == 2
-    else { return nil }
-    return node.inputs[1]
-  }
-
   /// The weight of a `quantized_linear`, which an embedded weights blob also holds packed
   /// (``WeightsLayout``) when it is a graph weight: `tt_qlinear_packed` multiplies it without
   /// computing row sums per call, in register blocks that need no horizontal sums.

@@ -83,7 +83,7 @@ struct ExecutionPlan: Sendable {
       let recycles = releases.filter { intermediateBytes[$0] != nil }.sorted()
       let released = recycles.map { intermediateBytes[$0]! }
       var packedWeight: PackedWeight?
-      if let name = Self.packableWeight(node, graph) {
+      if let name = graph.packedF32Weight(of: node) {
         packedWeight = packed[name] ?? Self.pack(graph.weights[name]!)
         packed[name] = packedWeight
       }
@@ -102,16 +102,6 @@ struct ExecutionPlan: Sendable {
     liveBytes = analysis.liveBytes
     outputSlots = graph.outputs.map { slot($0.name) }
     slotCount = slotOf.count
-  }
-
-  /// The weight of `node` to pack: input 1 of a `linear`/`matmul` marked `pack_weight` (pass
-  /// `pack-weights`) when it is an `f32` weight matrix.
-  static func packableWeight(_ node: Node, _ graph: Graph) -> String? {
-    guard node.op == .linear || node.op == .matmul, node.bool("pack_weight") == true,
-      let weight = graph.weights[node.inputs[1]], weight.dtype == .f32, weight.shape.count == 2,
-      weight.type.elementCount > 0
-    else { return nil }
-    return node.inputs[1]
   }
 
   static func pack(_ weight: TensorData) -> PackedWeight {

@@ -19,7 +19,7 @@ public struct PackWeights: Pass {
     for id in editor.nodeIDs where editor[id].op == .linear || editor[id].op == .matmul {
       let node = editor[id]
       guard node.bool("pack_weight") != true, let weight = editor.constant(node.inputs[1]),
-        weight.dtype == .f32, weight.shape.count == 2, weight.type.elementCount > 0
+        weight.isPackableF32Matrix
       else { continue }
       var attributes = node.attributes
       attributes["pack_weight"] = .bool(true)
