@@ -449,7 +449,7 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
   }
 }
 
-/* ---- AVX2 on packed weights: blocks of up to 6 rows × 8 columns, int16 products ---- */
+/* ---- AVX2 on packed weights: int16 products ---- */
 
 /* The packed AVX2 product multiplies int16 values with `vpmaddwd`, which adds each pair of int32
  * products without saturation, so it is exact for every int8 input. x is widened to int16 once per
@@ -459,46 +459,52 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
  * k positions {0, 1} and {2, 3}, added together in the epilogue. One `vpmaddwd` per 16 products
  * (and one `vpaddd`), where the `vpmaddubsw` form needs a `vpsignb` (|x| against w with x's sign,
  * to stay clear of int16 saturation) and a `vpmaddwd` per 32: three operations on the two ports
- * that multiply, against two. 6 rows × 2 widened weight vectors keep 12 accumulators, the two
- * weights and one broadcast in the 16 registers. */
+ * that multiply, against two.
+ *
+ * Many rows (more than TT_QP2_MR): each panel of 8 columns is first widened into scratch, contiguous
+ * (in place its groups lie a whole packed row apart, 4·n' bytes, and would fall into few L1 sets),
+ * then blocks of 6 rows × 8 columns keep 12 accumulators, the two weight vectors and a broadcast in
+ * the 16 registers. Few rows read the weights once anyway: blocks of 2 rows × 16 columns (whole
+ * 64-byte groups) widen them as they load. */
 #define TT_QP2_MR 6
 
 /* acc[r][v] += Σ over one k group of x_r · w for the 4 columns of v (two partial sums each);
- * rows[r] points at row r's group of 4 int16 values, w at the group's 8 packed columns: 32 int8
- * bytes, or (`widened`) the same 32 values as int16. */
-__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(const int mr, const int widened,
+ * rows[r] points at row r's group of 4 int16 values, w at the group's `vectors` · 4 packed columns:
+ * int8 bytes, or (`widened`) the same values as int16. */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(const int mr, const int vectors,
+                                                                              const int widened,
                                                                               const int16_t *rows[],
                                                                               const void *w,
-                                                                              __m256i acc[TT_QP2_MR][2]) {
-  __m256i w0, w1;
-  if (widened) {
-    w0 = _mm256_loadu_si256((const __m256i *)w);
-    w1 = _mm256_loadu_si256((const __m256i *)w + 1);
-  } else {
-    w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w));
-    w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w + 1));
+                                                                              __m256i acc[TT_QP2_MR][4]) {
+  __m256i wv[4];
+  for (int v = 0; v < vectors; v++) {
+    wv[v] = widened ? _mm256_loadu_si256((const __m256i *)w + v)
+                    : _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w + v));
   }
   for (int r = 0; r < mr; r++) {
     int64_t word;
     memcpy(&word, rows[r], 8);
     __m256i xb = _mm256_set1_epi64x(word);
-    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(xb, w0));
-    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(xb, w1));
+    for (int v = 0; v < vectors; v++) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(xb, wv[v]));
   }
 }
 
 /* acc[r][v] = the partial sums of row r of x16 (`k4` int16 values a row, k rounded up to whole
- * groups, zero past k) against 8 packed columns: the groups of 4 k positions lie `stride` bytes
- * apart from `panel` on. */
-__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_block(const int mr, const int widened,
+ * groups, zero past k) against `vectors` · 4 packed columns: the groups of 4 k positions lie
+ * `stride` bytes apart from `panel` on (64 for a widened panel). */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_block(const int mr, const int vectors,
+                                                                               const int widened,
                                                                                const int16_t *x16, int64_t k4,
                                                                                const int8_t *panel, int64_t stride,
-                                                                               __m256i acc[TT_QP2_MR][2]) {
-  for (int r = 0; r < TT_QP2_MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+                                                                               __m256i acc[TT_QP2_MR][4]) {
+  for (int r = 0; r < mr; r++) {
+    for (int v = 0; v < vectors; v++) acc[r][v] = _mm256_setzero_si256();
+  }
   const int16_t *rows[TT_QP2_MR];
   for (int r = 0; r < mr; r++) rows[r] = x16 + r * k4;
+  if (widened) stride = 64; /* a constant: one register less in the loop */
   for (int64_t p = 0; p < k4; p += 4, panel += stride) {
-    tt_qp2_step(mr, widened, rows, panel, acc);
+    tt_qp2_step(mr, vectors, widened, rows, panel, acc);
     for (int r = 0; r < mr; r++) rows[r] += 4;
   }
 }
@@ -568,9 +574,8 @@ __attribute__((target("avx2"))) static inline void tt_qp2_epilogue(__m256i acc, 
 }
 
 /* tt_qlinear_packed on AVX2: x widened to int16 into `x16` (m rows of k rounded up to 4), then
- * each panel of 8 packed columns (about 4·k bytes, kept in L1) against every block of up to 6 rows,
- * the epilogue applied straight from the accumulators; y[i][j] goes to out[i · out_row + j ·
- * out_column]. */
+ * each panel of packed columns against every block of rows (see above), the epilogue applied
+ * straight from the accumulators; y[i][j] goes to out[i · out_row + j · out_column]. */
 __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, int64_t n, int64_t k, const int8_t *x,
                                                                    int16_t *x16, const int32_t *sums,
                                                                    const int8_t *groups,
@@ -591,45 +596,54 @@ __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, in
     }
     for (; p < k4; p++) x16[i * k4 + p] = p < k ? x[i * k + p] : 0;
   }
-  for (int64_t j0 = 0; j0 < n; j0 += 8) {
-    int cols = n - j0 < 8 ? (int)(n - j0) : 8;
-    __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols), index);
-    __m256i correction = _mm256_mullo_epi32(_mm256_set1_epi32(x_zero_point),
-                                            _mm256_loadu_si256((const __m256i *)(sums + j0)));
-    __m256 scale = _mm256_mul_ps(_mm256_set1_ps(x_scale), _mm256_maskload_ps(w_scale + j0, lanes));
-    __m256 offset = bias ? _mm256_maskload_ps(bias + j0, lanes) : _mm256_setzero_ps();
+  int widened = m > TT_QP2_MR, width = widened ? 8 : 16, height = widened ? TT_QP2_MR : 2;
+  for (int64_t j0 = 0; j0 < n; j0 += width) {
+    int cols[2];
+    __m256i correction[2];
+    __m256 scale[2], offset[2];
+    for (int h = 0; h < width / 8; h++) {
+      int64_t left = n - j0 - 8 * h;
+      cols[h] = left < 0 ? 0 : left > 8 ? 8 : (int)left;
+      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols[h]), index);
+      correction[h] = _mm256_mullo_epi32(_mm256_set1_epi32(x_zero_point),
+                                         _mm256_loadu_si256((const __m256i *)(sums + j0 + 8 * h)));
+      scale[h] = _mm256_mul_ps(_mm256_set1_ps(x_scale), _mm256_maskload_ps(w_scale + j0 + 8 * h, lanes));
+      offset[h] = bias ? _mm256_maskload_ps(bias + j0 + 8 * h, lanes) : _mm256_setzero_ps();
+    }
     const int8_t *panel = groups + j0 * 4;
     int64_t stride = columns * 4;
-    int widened = m > TT_QP2_MR;
     if (widened) { /* the panel as int16, contiguous: read from L1 by every block of rows */
       for (int64_t g = 0; g < k4 / 4; g++) {
         for (int h = 0; h < 2; h++) {
           _mm256_storeu_si256((__m256i *)(wide + 32 * g + 16 * h),
-                             _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(panel + g * stride + 16 * h))));
+                              _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(panel + g * stride) + h)));
         }
       }
       panel = (const int8_t *)wide;
       stride = 64;
     }
-    for (int64_t i = 0; i < m; i += TT_QP2_MR) {
-      int mr = m - i < TT_QP2_MR ? (int)(m - i) : TT_QP2_MR;
-      __m256i acc[TT_QP2_MR][2];
+    for (int64_t i = 0; i < m; i += height) {
+      int mr = m - i < height ? (int)(m - i) : height;
+      __m256i acc[TT_QP2_MR][4];
       const int16_t *rows = x16 + i * k4;
       /* Constant block shapes, so that each case keeps its accumulators in registers. */
-      switch (mr * 2 + widened) {
-#define TT_QP2_CASE(R)                                                  \
-  case R * 2: tt_qp2_block(R, 0, rows, k4, panel, stride, acc); break; \
-  case R * 2 + 1: tt_qp2_block(R, 1, rows, k4, panel, stride, acc); break;
-        TT_QP2_CASE(6) TT_QP2_CASE(5) TT_QP2_CASE(4) TT_QP2_CASE(3) TT_QP2_CASE(2)
-#undef TT_QP2_CASE
-      case 3: tt_qp2_block(1, 1, rows, k4, panel, stride, acc); break;
-      default: tt_qp2_block(1, 0, rows, k4, panel, stride, acc); break;
+      switch (widened ? mr : -mr) {
+      case 6: tt_qp2_block(6, 2, 1, rows, k4, panel, stride, acc); break;
+      case 5: tt_qp2_block(5, 2, 1, rows, k4, panel, stride, acc); break;
+      case 4: tt_qp2_block(4, 2, 1, rows, k4, panel, stride, acc); break;
+      case 3: tt_qp2_block(3, 2, 1, rows, k4, panel, stride, acc); break;
+      case 2: tt_qp2_block(2, 2, 1, rows, k4, panel, stride, acc); break;
+      case 1: tt_qp2_block(1, 2, 1, rows, k4, panel, stride, acc); break;
+      case -2: tt_qp2_block(2, 4, 0, rows, k4, panel, stride, acc); break;
+      default: tt_qp2_block(1, 4, 0, rows, k4, panel, stride, acc); break;
       }
       for (int r = 0; r < mr; r++) {
-        int64_t at = (i + r) * out_row + j0 * out_column;
-        tt_qp2_epilogue(tt_qp2_columns(acc[r][0], acc[r][1]), correction, scale, offset, relu, cols,
-                        out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_column, out_scale,
-                        out_zero_point);
+        for (int h = 0; h < width / 8 && cols[h] > 0; h++) {
+          int64_t at = (i + r) * out_row + (j0 + 8 * h) * out_column;
+          tt_qp2_epilogue(tt_qp2_columns(acc[r][2 * h], acc[r][2 * h + 1]), correction[h], scale[h], offset[h],
+                          relu, cols[h], out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_column,
+                          out_scale, out_zero_point);
+        }
       }
     }
   }
