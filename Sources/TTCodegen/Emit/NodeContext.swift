@@ -80,9 +80,10 @@ extension NodeContext {
     return max(m * n + n, (Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))) + 3) / 4)
   }
 
-  /// The weight of a `quantized_linear`, which an embedded weights blob also holds packed
-  /// (``WeightsLayout``) when it is a graph weight: `tt_qlinear_packed` multiplies it without
-  /// computing row sums per call, in register blocks that need no horizontal sums.
+  /// The weight of a `quantized_linear`, which an embedded weights blob holds packed
+  /// (``WeightsLayout``; only packed, unless another node or an output reads it) when it is a
+  /// graph weight: `tt_qlinear_packed` multiplies it without computing row sums per call, in
+  /// register blocks that need no horizontal sums.
   var packedInt8Weight: String? {
     node.op == .quantizedLinear ? node.inputs[1] : nil
   }
