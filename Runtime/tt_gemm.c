@@ -41,6 +41,9 @@ typedef struct {
   int64_t panels, chunks; /* column panels of the slice; column chunks per row block */
 } tt_gemm_region;
 
+/* 8 floats: the blocks tt_gemm_kernel.inc transposes A in. */
+typedef float tt_v8f __attribute__((vector_size(32), aligned(4)));
+
 /* Multiply-adds below which a product runs on one thread (~10 µs: waking workers costs more). */
 #define TT_PARALLEL_WORK (1 << 20)
 

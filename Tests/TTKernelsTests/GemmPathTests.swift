@@ -124,6 +124,7 @@ final class GemmPathTests: XCTestCase {
     for path in Self.paths {
       for (index, (m, n, k)) in [
         (1, 17, 3), (3, 65, 63), (2, 40, 9), (17, 63, 257), (65, 17, 300), (63, 3, 17), (29, 10, 33),
+        (40, 5, 600),
       ]
       .enumerated() {
         for activation in activations {

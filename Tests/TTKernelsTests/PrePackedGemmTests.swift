@@ -78,7 +78,7 @@ final class PrePackedGemmTests: XCTestCase {
     for path in GemmPathTests.paths {
       for (m, n, k) in [
         (1, 65, 17), (3, 69, 128), (2, 40, 33), (8, 10, 512), (17, 63, 257), (65, 257, 3), (96, 69, 600),
-        (256, 10, 128),
+        (256, 10, 128), (40, 5, 600), (33, 12, 65),
       ] {
         for activation in activations {
           assertBitwise(Case(m: m, n: n, k: k, bias: true, activation: activation), path: path)
