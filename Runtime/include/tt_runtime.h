@@ -114,7 +114,7 @@ static inline float tt_expf_sum(float hi, float lo) {
 
 /* GELU, tanh form 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), computed as x / (1 + e^(−2u))
  * (the same function; one exponential and a division, no cancellation in 1 + tanh for x < 0).
- * Within 3·max(1, 2|u|) ulp of the formula in double (the rounding of 2u in float is amplified by
+ * Within 4·max(1, 2|u|) ulp of the formula in double (the rounding of 2u in float is amplified by
  * e^(−2u)); results below ~1e-37 in magnitude (x < −10) are −0, −∞ gives NaN (0·−∞) as
  * 0.5·x·(1 + tanh(u)) does, +∞ gives +∞, NaN stays NaN. */
 static inline float tt_gelu_tanh(float x) {
@@ -126,7 +126,7 @@ static inline float tt_gelu_tanh(float x) {
 /* GELU, exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)), computed as x·(1 − h) for x ≥ 0 and x·h for x < 0
  * with h = 0.5·erfc(|x|/√2) = 0.5·t·e^(−x²/2 − 1.26551223 + P(t)), t = 1/(1 + |x|/(2√2))
  * (Numerical Recipes' erfcc, relative error < 1.2e-7), x² carried as an exact sum (fmaf) into the
- * exponential: within 8 ulp of 0.5·x·erfc(−x/√2) in double over the whole range (no cancellation
+ * exponential: within 10 ulp of 0.5·x·erfc(−x/√2) in double over the whole range (no cancellation
  * in 1 + erf for x < 0). Results below ~1e-37 in magnitude (x < −13) are −0; ±∞ and NaN as in
  * the tanh form. */
 static inline float tt_gelu_erf(float x) {
