@@ -17,37 +17,42 @@ extension MultiHeadAttention {
   /// written into the cache's preallocated buffers and attended to there (no copy of the cached
   /// positions per step).
   func inferenceForward(_ input: Tensor, isCausal: Bool, cache: KVCache?, layerIndex: Int) throws -> Tensor {
-    let (batch, length) = (input.shape[0], input.shape[1])
-    let (heads, depth) = (headCount, headDimension)
+    let (batch, length, depth) = (input.shape[0], input.shape[1], headDimension)
     let projected = try inputProjection!(input)  // [B, S, 3D]: queries, keys, values
     var merged = [Float](repeating: 0, count: batch * length * dimension)
-    let scale = AttentionScale.defaultScale(depth: depth)
-    let rowWidth = 3 * dimension
-    try projected.scalars.withUnsafeBufferPointer { projection in
-      try merged.withUnsafeMutableBufferPointer { merged in
-        let (source, out) = (projection.baseAddress!, merged.baseAddress!)
-        func attend(keys: (Int, Int) -> UnsafePointer<Float>, values: (Int, Int) -> UnsafePointer<Float>, ld: Int, keyCount: Int) {
+    // Runs every head of every sequence: sequence b, head h reads its keys and values `keyCount`
+    // rows of `ld` floats from `keys(b, h)` and `values(b, h)`.
+    func attend(
+      keyCount: Int, ld: Int, keys: (Int, Int) -> UnsafePointer<Float>,
+      values: (Int, Int) -> UnsafePointer<Float>
+    ) {
+      projected.scalars.withUnsafeBufferPointer { projected in
+        merged.withUnsafeMutableBufferPointer { merged in
           for b in 0..<batch {
-            for h in 0..<heads {
+            for h in 0..<headCount {
               Attention.head(
-                q: source + b * length * rowWidth + h * depth, ldq: rowWidth, k: keys(b, h), ldk: ld,
-                v: values(b, h), ldv: ld, sq: length, sk: keyCount, d: depth, dv: depth, causal: isCausal,
-                scale: scale, out + b * length * dimension + h * depth, ldOut: dimension)
+                q: projected.baseAddress! + b * length * 3 * dimension + h * depth, ldq: 3 * dimension,
+                k: keys(b, h), ldk: ld, v: values(b, h), ldv: ld, sq: length, sk: keyCount, d: depth,
+                dv: depth,
+                causal: isCausal, scale: AttentionScale.defaultScale(depth: depth),
+                merged.baseAddress! + b * length * dimension + h * depth, ldOut: dimension)
             }
           }
         }
-        if let cache {
-          let keyCount = cache.length + length
-          try cache.withAppended(layer: layerIndex, projected: projected) { keys, values in
-            let row = { (b: Int, h: Int) in (b * heads + h) * cache.maxLength * depth }
-            attend(keys: { keys + row($0, $1) }, values: { values + row($0, $1) }, ld: depth, keyCount: keyCount)
-          }
-        } else {
-          let row = { (b: Int, h: Int) in b * length * rowWidth + h * depth }
-          attend(
-            keys: { source + self.dimension + row($0, $1) }, values: { source + 2 * self.dimension + row($0, $1) },
-            ld: rowWidth, keyCount: length)
-        }
+      }
+    }
+    if let cache {
+      let (keyCount, slots) = (cache.length + length, cache.maxLength)
+      try cache.withAppended(layer: layerIndex, projected: projected) { keys, values in
+        let row = { (b: Int, h: Int) in (b * self.headCount + h) * slots * depth }
+        attend(keyCount: keyCount, ld: depth, keys: { keys + row($0, $1) }, values: { values + row($0, $1) })
+      }
+    } else {
+      projected.scalars.withUnsafeBufferPointer { projected in
+        let row = { (b: Int, h: Int) in projected.baseAddress! + b * length * 3 * self.dimension + h * depth }
+        attend(
+          keyCount: length, ld: 3 * dimension, keys: { row($0, $1) + self.dimension },
+          values: { row($0, $1) + 2 * self.dimension })
       }
     }
     return try outputProjection(Tensor(uncheckedShape: [batch, length, dimension], scalars: merged))
