@@ -26,7 +26,8 @@ typedef struct {
   int activation;
 } tt_tile_job;
 
-/* One K slice of a packed product, shared by the tasks that compute it (tt_gemm_block). */
+/* One column block of a packed product and its current K slice, shared by the tasks that compute it
+ * (tt_gemm_block). */
 typedef struct {
   int64_t m, k, jc, nc, pc, kc;
   const float *a;
@@ -38,7 +39,8 @@ typedef struct {
   int64_t ldc;
   const tt_epilogue *e;
   int a_in_place, first, last;
-  int64_t panels, chunks; /* column panels of the slice; column chunks per row block */
+  int64_t panels, chunks; /* column panels of the block; column chunks per row block of a task */
+  int64_t tiles, blocks;  /* register tiles of rows (TT_MR each) and row blocks of the tasks */
 } tt_gemm_region;
 
 /* 8 floats: the blocks tt_gemm_kernel.inc transposes A in. */
@@ -106,7 +108,7 @@ typedef float tt_v8f __attribute__((vector_size(32), aligned(4)));
 #define TT_MR 6
 #define TT_NV 2
 #define TT_KC 256
-#define TT_MC 64
+#define TT_MC 60
 #define TT_NC 1024
 #define TT_SMALL_M 3
 #define TT_SMALL_MR 4
