@@ -10,7 +10,8 @@ The compiled outputs are checked against ONNX Runtime's (|a − b| ≤ 1e-4 · m
 
 With --threads N (N > 1) every round also runs `ttc bench --threads N --thread-speedup`: the
 compiled library on N kernel threads and on 1 thread, taking turns in the same process; the table
-gains its N-thread median and the median over the rounds of its speedup over 1 thread.
+gains its N-thread median and the median over the rounds of its speedup over 1 thread, with the
+cores the N-thread calls kept busy (CPU over wall time: below N where other jobs held the cores).
 
 Usage (Benchmarks/peers.sh sets up the venv): python peers.py --ttc PATH [--rounds N]
        [--seconds S] [--work DIR] [--only NAME] [--threads N]
@@ -283,7 +284,8 @@ def main():
         request = openvino_request(core, onnx_model)
         x = np.random.default_rng(1).standard_normal(model.input_shape).astype(np.float32)
         feed = {"x": x}
-        times = {"compiled": [], "interpreter": [], "ort": [], "ov": [], "threaded": [], "thread_speedup": []}
+        times = {"compiled": [], "interpreter": [], "ort": [], "ov": [], "threaded": [], "thread_speedup": [],
+                 "cores_busy": []}
         flops = None
         for _ in range(args.rounds):
             report = ttc_bench(args.ttc, path, args.seconds)
@@ -294,6 +296,7 @@ def main():
                 scaling = ttc_bench(args.ttc, path, args.seconds, args.threads)
                 times["threaded"].append(scaling["compiled"]["median"])
                 times["thread_speedup"].append(scaling["thread_speedup"])
+                times["cores_busy"].append(scaling["threaded_cores_busy"])
             times["ort"].append(median_latency(lambda: session.run(None, feed), args.seconds))
             times["ov"].append(median_latency(lambda: request.infer(feed), args.seconds))
             floors["ort"].append(median_latency(lambda: ort_floor_session.run(None, floor_input), 0.05))
@@ -337,7 +340,8 @@ def main():
               f"| **{fmt(t['compiled'])}** | {fmt(t['interpreter'])} "
               f"| {gflops:.1f} ({100 * gflops / peak['fp32_gflops']:.0f}%) | {t['compiled'] / best:.2f}× "
               f"| {'yes' if agree else 'NO'}"
-              + (f" | {fmt(t['threaded'])} | {t['thread_speedup']:.2f}×" if threads > 1 else "") + " |")
+              + (f" | {fmt(t['threaded'])} | {t['thread_speedup']:.2f}× ({t['cores_busy']:.2f} cores busy)"
+                 if threads > 1 else "") + " |")
 
 
 if __name__ == "__main__":
