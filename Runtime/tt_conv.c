@@ -112,6 +112,7 @@ typedef struct {
   float *padded; /* the caller's buffer on one thread; NULL: each worker's own scratch */
   int64_t chunks; /* q-block chunks per image-group */
   int activation;
+  int in_place; /* no padding: tiles read the input itself (the channel-vector kernel reads no slack) */
 } tt_conv_region;
 
 /* Multiply-adds below which a convolution runs on one thread. */
@@ -133,16 +134,22 @@ static void tt_conv_pad(const tt_conv2d_shape *s, const float *x, float *padded,
 
 /* The job of task `index` of a direct convolution (image-group index / chunks, either algorithm):
  * the image's group is padded into the caller's buffer on one thread, into the worker's own
- * scratch on several. */
+ * scratch on several, or read in place (r->in_place). */
 static tt_conv_job tt_conv_task_job(const tt_conv_region *r, int64_t index) {
   const tt_conv2d_shape *s = r->s;
   int64_t cg = s->c / s->groups, og = s->o / s->groups, plane = s->oh * s->ow;
   int64_t b = index / r->chunks / s->groups, g = index / r->chunks % s->groups;
   tt_conv_job j = {.s = s, .taps = cg * s->kh * s->kw, .hp = s->h + 2 * s->ph, .wp = s->w + 2 * s->pw,
-                   .padded = r->padded ? r->padded : tt_thread_scratch(tt_conv_padded_floats(s)),
                    .offsets = r->offsets, .activation = r->activation};
   j.q_end = (s->oh - 1) * j.wp + s->ow;
-  tt_conv_pad(s, r->x + (b * s->c + g * cg) * s->h * s->w, (float *)j.padded, j.hp, j.wp);
+  const float *x = r->x + (b * s->c + g * cg) * s->h * s->w;
+  if (r->in_place) {
+    j.padded = x;
+  } else {
+    float *padded = r->padded ? r->padded : tt_thread_scratch(tt_conv_padded_floats(s));
+    tt_conv_pad(s, x, padded, j.hp, j.wp);
+    j.padded = padded;
+  }
   j.bias = r->bias ? r->bias + g * og : 0;
   j.residual = r->residual ? r->residual + (b * s->o + g * og) * plane : 0;
   j.y = r->y + (b * s->o + g * og) * plane;
