@@ -118,6 +118,9 @@ typedef struct {
 /* Multiply-adds below which a convolution runs on one thread. */
 #define TT_CONV_PARALLEL_WORK (1 << 20)
 
+/* Bytes of input rows one band of the channel-vector kernel reads (half of a 1 MiB L2). */
+#define TT_CONVC_BAND_BYTES (512 * 1024)
+
 /* Floats between the rows of a tile in its store buffer (at least the widest tile, 4 · 16). */
 #define TT_CONV_TILE_STRIDE 64
 
