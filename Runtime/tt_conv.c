@@ -11,13 +11,14 @@
  * computed and thrown away, a fraction 1 − ow/wp of the work. The tile is stored row by row with
  * the epilogue (bias, residual, activation) applied; see tt_conv_kernel.inc.
  *
- * Direct on vectors of output channels (stride 1, when the group's channels fill whole vectors
- * better than the image's rows do: LeNet's 16 channels of 10 × 10 pixels): the same padded image and
- * tap offsets, a vector of channels per pixel; see tt_conv_channels.inc.
+ * Direct on vectors of output channels (any stride, when the group's channels fill whole vectors
+ * better than the image's rows do: LeNet's 16 channels of 10 × 10 pixels, ResNet's 64 channels):
+ * the same padded image (read in place when there is no padding) and tap offsets, a vector of
+ * channels per pixel; see tt_conv_channels.inc.
  *
- * im2col (other strides, or when the padding columns would waste more than a third of the work):
- * per image and group the patches are unfolded into a column matrix and multiplied by tt_sgemm,
- * whose epilogue adds the bias, the residual and the activation.
+ * im2col (the rest: few channels with strides, wide padding, or small images with megabytes of
+ * weights): per image and group the patches are unfolded into a column matrix and multiplied by
+ * tt_sgemm, whose epilogue adds the bias, the residual and the activation.
  */
 #include "tt_internal.h"
 
@@ -28,18 +29,28 @@
 /* The three algorithms (see the top of this file and tt_conv_channels.inc). */
 typedef enum { TT_CONV_IM2COL, TT_CONV_PIXELS, TT_CONV_CHANNELS } tt_conv_algorithm;
 
-/* The algorithm serving a convolution on a path of `lanes` floats per vector. Stride 1 runs
- * directly: on vectors of output channels when these waste fewer lanes than vectors of pixels (a
- * group's channels fill whole vectors, the image is small or narrow) and use at least two thirds of
- * them, else on vectors of pixels unless the padding columns waste more than a third of the work.
- * Other strides run as im2col + GEMM. */
+/* The algorithm serving a convolution on a path of `lanes` floats per vector, from measurements on
+ * this project's machines (Benchmarks/conv_peers.py; 1 thread, AVX-512):
+ * - vectors of output channels when a group's channels fill at least two thirds of whole vectors
+ *   (any stride: 3→64 7×7 stride 2 at 224×224 ran at 97 GFLOP/s against im2col's 67) and either a
+ *   tile has at least 12 pixels (enough accumulators) or a block's packed weights fit in L1
+ *   (taps · lanes ≤ 8192 floats): a tile of 7 pixels reading 512 · 3 · 3 taps of weights per vector
+ *   of pixels ran at 56 GFLOP/s against im2col's 79; with stride 1 only when they also waste fewer
+ *   lanes than vectors of pixels would;
+ * - else, stride 1, vectors of pixels unless the padding columns waste more than a third of the work
+ *   or the panels' weights leave L1 (more than 1024 taps · 16 lanes);
+ * - else im2col + GEMM. */
 static tt_conv_algorithm tt_conv_choose(const tt_conv2d_shape *s, int64_t lanes) {
-  if (s->sh != 1 || s->sw != 1) return TT_CONV_IM2COL;
-  int64_t og = s->o / s->groups, wp = s->w + 2 * s->pw, q_end = (s->oh - 1) * wp + s->ow;
+  int64_t og = s->o / s->groups, taps = s->c / s->groups * s->kh * s->kw;
+  int64_t most_pixels = lanes == 16 ? 16 : lanes == 8 ? 12 : 8; /* TT_CONVC_MAXP of the path */
+  int64_t tile_pixels = s->ow < most_pixels ? s->ow : most_pixels;
   double channels = (double)og / (double)((og + lanes - 1) / lanes * lanes);
+  int channels_fit = 3 * channels >= 2 && (tile_pixels >= 12 || taps * lanes <= 8192);
+  if (s->sh != 1 || s->sw != 1) return channels_fit ? TT_CONV_CHANNELS : TT_CONV_IM2COL;
+  int64_t wp = s->w + 2 * s->pw, q_end = (s->oh - 1) * wp + s->ow;
   double pixels = (double)(s->oh * s->ow) / (double)((q_end + lanes - 1) / lanes * lanes);
-  if (3 * channels >= 2 && channels > pixels) return TT_CONV_CHANNELS;
-  if (og >= 2 && 3 * s->ow >= 2 * wp) return TT_CONV_PIXELS;
+  if (channels_fit && channels > pixels) return TT_CONV_CHANNELS;
+  if (og >= 2 && 3 * s->ow >= 2 * wp && taps * lanes <= 16384) return TT_CONV_PIXELS;
   return TT_CONV_IM2COL;
 }
 
