@@ -30,15 +30,16 @@
 typedef enum { TT_CONV_IM2COL, TT_CONV_PIXELS, TT_CONV_CHANNELS } tt_conv_algorithm;
 
 /* The algorithm serving a convolution on a path of `lanes` floats per vector, from measurements on
- * this project's machines (Benchmarks/conv_peers.py; 1 thread, AVX-512):
+ * this project's machines (C microbenchmarks of each algorithm; 1 thread, AVX-512 unless said):
  * - vectors of output channels when a group's channels fill at least two thirds of whole vectors
  *   (any stride: 3→64 7×7 stride 2 at 224×224 ran at 97 GFLOP/s against im2col's 67) and either a
  *   tile has at least 12 pixels (enough accumulators) or a block's packed weights fit in L1
  *   (taps · lanes ≤ 8192 floats): a tile of 7 pixels reading 512 · 3 · 3 taps of weights per vector
  *   of pixels ran at 56 GFLOP/s against im2col's 79; with stride 1 only when they also waste fewer
- *   lanes than vectors of pixels would;
+ *   lanes than vectors of pixels would (by 15% of the lanes on paths without AVX-512);
  * - else, stride 1, vectors of pixels unless the padding columns waste more than a third of the work
- *   or the panels' weights leave L1 (more than 1024 taps · 16 lanes);
+ *   or the weights are many (taps · lanes > 16384: 256→256 3×3 at 8×8 ran at 60 GFLOP/s on pixels,
+ *   102 as im2col);
  * - else im2col + GEMM. */
 static tt_conv_algorithm tt_conv_choose(const tt_conv2d_shape *s, int64_t lanes) {
   int64_t og = s->o / s->groups, taps = s->c / s->groups * s->kh * s->kw;
@@ -49,7 +50,11 @@ static tt_conv_algorithm tt_conv_choose(const tt_conv2d_shape *s, int64_t lanes)
   if (s->sh != 1 || s->sw != 1) return channels_fit ? TT_CONV_CHANNELS : TT_CONV_IM2COL;
   int64_t wp = s->w + 2 * s->pw, q_end = (s->oh - 1) * wp + s->ow;
   double pixels = (double)(s->oh * s->ow) / (double)((q_end + lanes - 1) / lanes * lanes);
-  if (channels_fit && channels > pixels) return TT_CONV_CHANNELS;
+  /* Without AVX-512's broadcasting multiply-add, a channel tile pays one broadcast per pixel per tap
+   * (AVX2: 64→64 3×3 at 56×56 ran at 76 GFLOP/s on channels, 91 on pixels; 256→256 at 14×14, 61
+   * and 78). */
+  double margin = lanes == 16 ? 0.0 : 0.15;
+  if (channels_fit && channels > pixels + margin) return TT_CONV_CHANNELS;
   if (og >= 2 && 3 * s->ow >= 2 * wp && taps * lanes <= 16384) return TT_CONV_PIXELS;
   return TT_CONV_IM2COL;
 }
