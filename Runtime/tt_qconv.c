@@ -89,7 +89,7 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
       for (int64_t p0 = 0; p0 < plane; p0 += l.pixels) {
         int64_t count = plane - p0 < l.pixels ? plane - p0 : l.pixels;
         tt_qconv_unfold(s, image, p0, count, l.taps, (int8_t)x_zero_point, patches);
-        tt_qlinear_packed_strided(kernel, count, og, l.taps, patches, w + g * og * l.taps, packed + g * l.packed_group,
+        tt_qlinear_packed_strided(kernel, count, og, l.taps, patches, packed + g * l.packed_group,
                                   base + l.kernel, x_zero_point, x_scale, w_scale + g * og, bias ? bias + g * og : 0,
                                   relu, out_f32 ? out_f32 + first + p0 : 0, out_i8 ? out_i8 + first + p0 : 0, 1,
                                   plane, out_scale, out_zero_point);

@@ -449,57 +449,91 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
   }
 }
 
-/* ---- AVX2 on packed weights: blocks of up to 4 rows × 16 columns ---- */
+/* ---- AVX2 on packed weights: int16 products ---- */
 
-/* The broadcast form of the AVX2 product (tt_qgemm.h): the four bytes of one k group of a row,
- * broadcast to every lane, as |x| (unsigned) against the packed weights with x's sign applied, so
- * that each int16 pair of vpmaddubsw stays within 2 · 128 · 127 = 32512 (exact, no saturation);
- * vpmaddwd by ones widens the pairs into the int32 sums of each column's four products. */
-#define TT_QP2_MR 4
+/* The packed AVX2 product multiplies int16 values with `vpmaddwd`, which adds each pair of int32
+ * products without saturation, so it is exact for every int8 input. x is widened to int16 once per
+ * call (rows padded with zeros to whole k groups); each load of 16 packed weight bytes (4 columns ×
+ * one k group of 4) is widened by `vpmovsxbw` and multiplied against a broadcast of a row's 4
+ * int16 values of that group: lane pair (2c, 2c + 1) of the int32 result holds column c's sums over
+ * k positions {0, 1} and {2, 3}, added together in the epilogue. One `vpmaddwd` per 16 products
+ * (and one `vpaddd`), where the `vpmaddubsw` form needs a `vpsignb` (|x| against w with x's sign,
+ * to stay clear of int16 saturation) and a `vpmaddwd` per 32: three operations on the two ports
+ * that multiply, against two.
+ *
+ * Many rows (more than TT_QP2_MR): each panel of 8 columns is first widened into scratch, contiguous
+ * (in place its groups lie a whole packed row apart, 4·n' bytes, and would fall into few L1 sets),
+ * then blocks of 6 rows × 8 columns keep 12 accumulators, the two weight vectors and a broadcast in
+ * the 16 registers. Few rows read the weights once anyway: blocks of 2 rows × 16 columns (whole
+ * 64-byte groups) widen them as they load. */
+#define TT_QP2_MR 6
 
-/* acc[r][v] += Σ over one k group of x_r · w for 8 columns per v; words[r] holds row r's group of
- * x, magnitudes[r] the same bytes' |x| (precomputed: one broadcast load instead of a vpabsb). */
-__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(const int mr, const int32_t *words,
-                                                                              const int32_t *magnitudes,
-                                                                              const int8_t *w,
-                                                                              __m256i acc[TT_QP2_MR][2]) {
-  const __m256i ones = _mm256_set1_epi16(1);
-  __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+/* acc[r][v] += Σ over one k group of x_r · w for the 4 columns of v (two partial sums each);
+ * rows[r] points at row r's group of 4 int16 values, w at the group's `vectors` · 4 packed columns:
+ * int8 bytes, or (`widened`) the same values as int16. */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(const int mr, const int vectors,
+                                                                              const int widened,
+                                                                              const int16_t *rows[],
+                                                                              const void *w,
+                                                                              __m256i acc[TT_QP2_MR][4]) {
+  __m256i wv[4];
+  for (int v = 0; v < vectors; v++) {
+    wv[v] = widened ? _mm256_loadu_si256((const __m256i *)w + v)
+                    : _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w + v));
+  }
   for (int r = 0; r < mr; r++) {
-    __m256i xb = _mm256_set1_epi32(words[r]), magnitude = _mm256_set1_epi32(magnitudes[r]);
-    __m256i p0 = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(w0, xb));
-    __m256i p1 = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(w1, xb));
-    acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(p0, ones));
-    acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(p1, ones));
+    int64_t word;
+    memcpy(&word, rows[r], 8);
+    __m256i xb = _mm256_set1_epi64x(word);
+    for (int v = 0; v < vectors; v++) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(xb, wv[v]));
   }
 }
 
-/* acc[r][v] = Σ_p x[r][p] · w[j][p] for `mr` rows of x and of their |x| (k apart) and the 16
- * packed columns at `groups` (a group of 4 k positions every `columns` · 4 bytes). */
-__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_block(const int mr, const int8_t *x,
-                                                                               const uint8_t *magnitudes, int64_t k,
-                                                                               const int8_t *groups, int64_t columns,
-                                                                               __m256i acc[TT_QP2_MR][2]) {
-  for (int r = 0; r < TT_QP2_MR; r++) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
-  int32_t words[TT_QP2_MR], absolute[TT_QP2_MR];
-  int64_t g = 0, full = k / 4;
-  for (; g < full; g++) {
-    for (int r = 0; r < mr; r++) {
-      memcpy(&words[r], x + r * k + 4 * g, 4);
-      memcpy(&absolute[r], magnitudes + r * k + 4 * g, 4);
-    }
-    tt_qp2_step(mr, words, absolute, groups + g * columns * 4, acc);
+/* acc[r][v] = the partial sums of row r of x16 (`k4` int16 values a row, k rounded up to whole
+ * groups, zero past k) against `vectors` · 4 packed columns: the groups of 4 k positions lie
+ * `stride` bytes apart from `panel` on (64 for a widened panel). */
+__attribute__((target("avx2"), always_inline)) static inline void tt_qp2_block(const int mr, const int vectors,
+                                                                               const int widened,
+                                                                               const int16_t *x16, int64_t k4,
+                                                                               const int8_t *panel, int64_t stride,
+                                                                               __m256i acc[TT_QP2_MR][4]) {
+  for (int r = 0; r < mr; r++) {
+    for (int v = 0; v < vectors; v++) acc[r][v] = _mm256_setzero_si256();
   }
-  if (4 * g < k) { /* the last, partial group: its missing positions are zero, adding nothing */
-    for (int r = 0; r < mr; r++) {
-      words[r] = absolute[r] = 0;
-      for (int64_t p = 4 * g; p < k; p++) {
-        words[r] |= (int32_t)(uint8_t)x[r * k + p] << (8 * (p - 4 * g));
-        absolute[r] |= (int32_t)magnitudes[r * k + p] << (8 * (p - 4 * g));
-      }
-    }
-    tt_qp2_step(mr, words, absolute, groups + g * columns * 4, acc);
+  const int16_t *rows[TT_QP2_MR];
+  for (int r = 0; r < mr; r++) rows[r] = x16 + r * k4;
+  if (widened) stride = 64; /* a constant: one register less in the loop */
+  for (int64_t p = 0; p < k4; p += 4, panel += stride) {
+    tt_qp2_step(mr, vectors, widened, rows, panel, acc);
+    for (int r = 0; r < mr; r++) rows[r] += 4;
   }
+}
+
+/* The sums of 8 columns from two accumulators of 4 columns × 2 partial sums (tt_qp2_step). */
+__attribute__((target("avx2"))) static inline __m256i tt_qp2_columns(__m256i low, __m256i high) {
+  /* vphaddd per 128-bit lane gives columns (0, 1, 4, 5 | 2, 3, 6, 7); vpermq puts them in order. */
+  return _mm256_permute4x64_epi64(_mm256_hadd_epi32(low, high), 0xD8);
+}
+
+/* tt_quantize_one(y / scale, zero_point) for 8 lanes (an IEEE division, round to nearest even, NaN
+ * to the zero point), in the low 8 bytes of the result. */
+__attribute__((target("avx2"))) static inline __m128i tt_qp2_quantize(__m256 y, float scale, int32_t zero_point) {
+  __m256 q = _mm256_round_ps(_mm256_div_ps(y, _mm256_set1_ps(scale)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  q = _mm256_add_ps(q, _mm256_set1_ps((float)zero_point));
+  __m256 nan = _mm256_cmp_ps(q, q, _CMP_UNORD_Q);
+  q = _mm256_min_ps(_mm256_max_ps(q, _mm256_set1_ps(-128.0f)), _mm256_set1_ps(127.0f));
+  __m256i values = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvtps_epi32(q)),
+                                                        _mm256_castsi256_ps(_mm256_set1_epi32(zero_point)), nan));
+  __m128i halves = _mm_packs_epi32(_mm256_castsi256_si128(values), _mm256_extracti128_si256(values, 1));
+  return _mm_packs_epi16(halves, halves); /* exact: each value is in [−128, 127] */
+}
+
+/* tt_quantize, 8 values at a time. */
+__attribute__((target("avx2"))) static void tt_quantize_avx2(const float *x, int64_t count, float scale,
+                                                             int32_t zero_point, int8_t *out) {
+  int64_t i = 0;
+  for (; i + 8 <= count; i += 8) _mm_storel_epi64((__m128i *)(out + i), tt_qp2_quantize(_mm256_loadu_ps(x + i), scale, zero_point));
+  for (; i < count; i++) out[i] = tt_quantize_one(x[i] / scale, zero_point);
 }
 
 /* tt_qlinear_epilogue for 8 columns of one row, lane by lane (the same operations in the same order:
@@ -526,14 +560,7 @@ __attribute__((target("avx2"))) static inline void tt_qp2_epilogue(__m256i acc, 
     }
     return;
   }
-  __m256 q = _mm256_round_ps(_mm256_div_ps(y, _mm256_set1_ps(out_scale)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  q = _mm256_add_ps(q, _mm256_set1_ps((float)out_zero_point));
-  __m256 nan = _mm256_cmp_ps(q, q, _CMP_UNORD_Q);
-  q = _mm256_min_ps(_mm256_max_ps(q, _mm256_set1_ps(-128.0f)), _mm256_set1_ps(127.0f));
-  __m256i values = _mm256_castps_si256(
-      _mm256_blendv_ps(_mm256_castsi256_ps(_mm256_cvtps_epi32(q)), _mm256_castsi256_ps(_mm256_set1_epi32(out_zero_point)), nan));
-  __m128i halves = _mm_packs_epi32(_mm256_castsi256_si128(values), _mm256_extracti128_si256(values, 1));
-  __m128i bytes = _mm_packs_epi16(halves, halves); /* exact: each value is in [−128, 127] */
+  __m128i bytes = tt_qp2_quantize(y, out_scale, out_zero_point);
   if (out_column != 1) {
     int8_t values[16];
     _mm_storeu_si128((__m128i *)values, bytes);
@@ -546,11 +573,11 @@ __attribute__((target("avx2"))) static inline void tt_qp2_epilogue(__m256i acc, 
   }
 }
 
-/* tt_qlinear_packed on AVX2: |x| into `magnitudes` (m·k bytes), then each panel of 16 packed
- * columns (about 4·k bytes, kept in L1) against every block of up to 4 rows, the epilogue applied
+/* tt_qlinear_packed on AVX2: x widened to int16 into `x16` (m rows of k rounded up to 4), then
+ * each panel of packed columns against every block of rows (see above), the epilogue applied
  * straight from the accumulators; y[i][j] goes to out[i · out_row + j · out_column]. */
 __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, int64_t n, int64_t k, const int8_t *x,
-                                                                   uint8_t *magnitudes, const int32_t *sums,
+                                                                   int16_t *x16, const int32_t *sums,
                                                                    const int8_t *groups,
                                                                    int32_t x_zero_point, float x_scale,
                                                                    const float *w_scale, const float *bias, int relu,
@@ -558,39 +585,64 @@ __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, in
                                                                    int64_t out_column, float out_scale,
                                                                    int32_t out_zero_point) {
 #pragma STDC FP_CONTRACT OFF
-  int64_t columns = tt_qpack_columns(n);
+  int64_t columns = tt_qpack_columns(n), k4 = (k + 3) / 4 * 4;
+  int16_t *wide = x16 + (m * k4 + 31) / 32 * 32; /* the widened panel, on its own cache lines */
   const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  for (int64_t i = 0; i < m * k; i++) magnitudes[i] = (uint8_t)(x[i] < 0 ? -x[i] : x[i]); /* −128 → 128 */
-  for (int64_t j0 = 0; j0 < n; j0 += 16) {
+  for (int64_t i = 0; i < m; i++) {
+    int64_t p = 0;
+    for (; p + 16 <= k; p += 16) {
+      _mm256_storeu_si256((__m256i *)(x16 + i * k4 + p),
+                          _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + i * k + p))));
+    }
+    for (; p < k4; p++) x16[i * k4 + p] = p < k ? x[i * k + p] : 0;
+  }
+  int widened = m > TT_QP2_MR, width = widened ? 8 : 16, height = widened ? TT_QP2_MR : 2;
+  for (int64_t j0 = 0; j0 < n; j0 += width) {
     int cols[2];
     __m256i correction[2];
     __m256 scale[2], offset[2];
-    for (int v = 0; v < 2; v++) {
-      int64_t left = n - j0 - 8 * v;
-      cols[v] = left < 0 ? 0 : left > 8 ? 8 : (int)left;
-      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols[v]), index);
-      correction[v] = _mm256_mullo_epi32(_mm256_set1_epi32(x_zero_point),
-                                         _mm256_loadu_si256((const __m256i *)(sums + j0 + 8 * v)));
-      scale[v] = _mm256_mul_ps(_mm256_set1_ps(x_scale), _mm256_maskload_ps(w_scale + j0 + 8 * v, lanes));
-      offset[v] = bias ? _mm256_maskload_ps(bias + j0 + 8 * v, lanes) : _mm256_setzero_ps();
+    for (int h = 0; h < width / 8; h++) {
+      int64_t left = n - j0 - 8 * h;
+      cols[h] = left < 0 ? 0 : left > 8 ? 8 : (int)left;
+      __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols[h]), index);
+      correction[h] = _mm256_mullo_epi32(_mm256_set1_epi32(x_zero_point),
+                                         _mm256_loadu_si256((const __m256i *)(sums + j0 + 8 * h)));
+      scale[h] = _mm256_mul_ps(_mm256_set1_ps(x_scale), _mm256_maskload_ps(w_scale + j0 + 8 * h, lanes));
+      offset[h] = bias ? _mm256_maskload_ps(bias + j0 + 8 * h, lanes) : _mm256_setzero_ps();
     }
     const int8_t *panel = groups + j0 * 4;
-    for (int64_t i = 0; i < m; i += TT_QP2_MR) {
-      int mr = m - i < TT_QP2_MR ? (int)(m - i) : TT_QP2_MR;
-      __m256i acc[TT_QP2_MR][2];
-      /* Constant block heights, so that each case keeps its accumulators in registers. */
-      switch (mr) {
-      case 4: tt_qp2_block(4, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
-      case 3: tt_qp2_block(3, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
-      case 2: tt_qp2_block(2, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
-      default: tt_qp2_block(1, x + i * k, magnitudes + i * k, k, panel, columns, acc); break;
+    int64_t stride = columns * 4;
+    if (widened) { /* the panel as int16, contiguous: read from L1 by every block of rows */
+      for (int64_t g = 0; g < k4 / 4; g++) {
+        for (int h = 0; h < 2; h++) {
+          _mm256_storeu_si256((__m256i *)(wide + 32 * g + 16 * h),
+                              _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(panel + g * stride) + h)));
+        }
+      }
+      panel = (const int8_t *)wide;
+      stride = 64;
+    }
+    for (int64_t i = 0; i < m; i += height) {
+      int mr = m - i < height ? (int)(m - i) : height;
+      __m256i acc[TT_QP2_MR][4];
+      const int16_t *rows = x16 + i * k4;
+      /* Constant block shapes, so that each case keeps its accumulators in registers. */
+      switch (widened ? mr : -mr) {
+      case 6: tt_qp2_block(6, 2, 1, rows, k4, panel, stride, acc); break;
+      case 5: tt_qp2_block(5, 2, 1, rows, k4, panel, stride, acc); break;
+      case 4: tt_qp2_block(4, 2, 1, rows, k4, panel, stride, acc); break;
+      case 3: tt_qp2_block(3, 2, 1, rows, k4, panel, stride, acc); break;
+      case 2: tt_qp2_block(2, 2, 1, rows, k4, panel, stride, acc); break;
+      case 1: tt_qp2_block(1, 2, 1, rows, k4, panel, stride, acc); break;
+      case -2: tt_qp2_block(2, 4, 0, rows, k4, panel, stride, acc); break;
+      default: tt_qp2_block(1, 4, 0, rows, k4, panel, stride, acc); break;
       }
       for (int r = 0; r < mr; r++) {
-        for (int v = 0; v < 2 && cols[v] > 0; v++) {
-          int64_t at = (i + r) * out_row + (j0 + 8 * v) * out_column;
-          tt_qp2_epilogue(acc[r][v], correction[v], scale[v], offset[v], relu, cols[v],
-                          out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_column, out_scale,
-                          out_zero_point);
+        for (int h = 0; h < width / 8 && cols[h] > 0; h++) {
+          int64_t at = (i + r) * out_row + (j0 + 8 * h) * out_column;
+          tt_qp2_epilogue(tt_qp2_columns(acc[r][2 * h], acc[r][2 * h + 1]), correction[h], scale[h], offset[h],
+                          relu, cols[h], out_f32 ? out_f32 + at : 0, out_i8 ? out_i8 + at : 0, out_column,
+                          out_scale, out_zero_point);
         }
       }
     }
@@ -598,11 +650,27 @@ __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, in
 }
 
 TT_API int64_t tt_qlinear_packed_scratch(int64_t m, int64_t n, int64_t k) {
-  int64_t accumulators = 4 * m * n, magnitudes = m * k;
-  return accumulators > magnitudes ? accumulators : magnitudes;
+  /* AVX2: x and one panel of 8 columns as int16, k rounded up to whole groups of 4 */
+  int64_t k4 = (k + 3) / 4 * 4, accumulators = 4 * m * n, widened = 2 * ((m * k4 + 31) / 32 * 32 + 8 * k4);
+  return accumulators > widened ? accumulators : widened;
 }
 
-TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+/* acc[i][j] = Σ_p x[i][p] · w[j][p] from the packed weights, one product at a time (the portable
+ * path; the reference the vector paths are tested against goes through tt_qgemm on w). */
+static void tt_qlinear_packed_portable(int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *groups,
+                                       int32_t *acc) {
+  int64_t columns = tt_qpack_columns(n);
+  for (int64_t i = 0; i < m; i++) {
+    int32_t *row = acc + i * n;
+    for (int64_t j = 0; j < n; j++) row[j] = 0;
+    for (int64_t p = 0; p < k; p++) {
+      const int8_t *w = groups + (p / 4 * columns) * 4 + p % 4;
+      for (int64_t j = 0; j < n; j++) row[j] += (int32_t)x[i * k + p] * (int32_t)w[4 * j];
+    }
+  }
+}
+
+TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x,
                                       const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
                                       const float *w_scale, const float *bias, int relu, float *out_f32,
                                       int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
@@ -622,18 +690,18 @@ TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t 
                                  out_f32 ? out_f32 + i * out_row : 0, out_i8 ? out_i8 + i * out_row : 0, out_column,
                                  out_scale, out_zero_point);
     }
-  } else { /* the dot-product GEMM on w, the row sums taken from the packed form */
-    tt_qgemm(kernel, m, n, k, x, k, w, k, sums, scratch, n);
+  } else {
+    tt_qlinear_packed_portable(m, n, k, x, groups, scratch);
     tt_qepilogue(scratch, m, n, n, sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8, out_row,
                  out_column, out_scale, out_zero_point);
   }
 }
 
-TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
-                              const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
-                              const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
-                              float out_scale, int32_t out_zero_point) {
-  tt_qlinear_packed_strided(kernel, m, n, k, x, w, packed, scratch, x_zero_point, x_scale, w_scale, bias, relu,
+TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const void *packed,
+                              void *scratch, int32_t x_zero_point, float x_scale, const float *w_scale,
+                              const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
+                              int32_t out_zero_point) {
+  tt_qlinear_packed_strided(kernel, m, n, k, x, packed, scratch, x_zero_point, x_scale, w_scale, bias, relu,
                             out_f32, out_i8, n, 1, out_scale, out_zero_point);
 }
 
@@ -656,8 +724,17 @@ TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw
   }
 }
 
-TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out) {
+TT_API void tt_quantize_path(int kernel, const float *x, int64_t count, float scale, int32_t zero_point,
+                             int8_t *out) {
+  if (tt_int8_kernel(kernel) != TT_INT8_PORTABLE) { /* every int8 path but the portable one has AVX2 */
+    tt_quantize_avx2(x, count, scale, zero_point, out);
+    return;
+  }
   for (int64_t i = 0; i < count; i++) out[i] = tt_quantize_one(x[i] / scale, zero_point);
+}
+
+TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out) {
+  tt_quantize_path(TT_INT8_AUTO, x, count, scale, zero_point, out);
 }
 
 TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out) {

@@ -11,7 +11,8 @@
  *  - AVX-512 VNNI: `vpdpbusd` multiplies unsigned by signed bytes, four at a time, straight into
  *    int32 (no intermediate saturation). The signed activations are made unsigned by flipping
  *    their sign bit (a + 128), and 128 · Σ_p w[j][p] is subtracted at the end.
- *  - AVX2: `vpmaddubsw` multiplies unsigned by signed bytes and adds neighbouring pairs into
+ *  - AVX2 (tt_qgemm; the packed path below multiplies int16 with `vpmaddwd` instead):
+ *    `vpmaddubsw` multiplies unsigned by signed bytes and adds neighbouring pairs into
  *    int16 *with saturation*; `vpmaddwd` by ones then widens pairs to int32. Feeding it
  *    (a + 128) would overflow int16 (255·127·2 > 32767). Instead it is fed |a| (at most 128) and
  *    w with a's sign applied (`vpsignb`, at most 127 in magnitude because weights stay in
@@ -50,8 +51,13 @@ TT_API void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *
 /* sums[j] = Σ_p w[j][p] over the n rows of k values (leading dimension ldw). */
 TT_API void tt_qgemm_row_sums(const int8_t *w, int64_t n, int64_t k, int64_t ldw, int32_t *sums);
 
-/* out[i] = clamp(roundEven(x[i] / scale) + zero_point, −128, 127); NaN becomes zero_point. */
+/* out[i] = clamp(roundEven(x[i] / scale) + zero_point, −128, 127); NaN becomes zero_point. Eight
+ * values at a time with AVX2 where the int8 path is not the portable one. */
 TT_API void tt_quantize(const float *x, int64_t count, float scale, int32_t zero_point, int8_t *out);
+
+/* tt_quantize on the int8 path `kernel` (resolved with tt_int8_kernel; tests). */
+TT_API void tt_quantize_path(int kernel, const float *x, int64_t count, float scale, int32_t zero_point,
+                             int8_t *out);
 
 /* out[i] = (q[i] − zero_point) · scale. */
 TT_API void tt_dequantize(const int8_t *q, int64_t count, float scale, int32_t zero_point, float *out);
@@ -96,33 +102,35 @@ TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, in
                            int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow);
 
 /* Compiled quantized linear layers read their weights packed ahead of time (at compile time, into
- * the library's weights blob) by tt_qpack: n' = n rounded up to 16; first the row sums
- * Σ_p w[j][p] as n' int32 (zero past n), then for each group g of four k positions and each column
- * j < n' the four bytes w[j][4g..4g+3] (zero past n and k). One `vpdpbusd` (or, on AVX2, one
- * vpsignb + vpmaddubsw + vpmaddwd per 8 columns) then multiplies four k positions of x, broadcast,
- * by 16 columns at once, with no horizontal sums. tt_qpack_bytes(n, k) is the packed size (a
- * multiple of 64). */
+ * the library's weights blob, which then holds only this form) by tt_qpack: n' = n rounded up to
+ * 16; first the row sums Σ_p w[j][p] as n' int32 (zero past n), then for each group g of four k
+ * positions and each column j < n' the four bytes w[j][4g..4g+3] (zero past n and k). One
+ * `vpdpbusd` then multiplies four k positions of x, broadcast, by 16 columns at once, with no
+ * horizontal sums; on AVX2, one `vpmaddwd` multiplies them, widened to int16, by 4 columns.
+ * tt_qpack_bytes(n, k) is the packed size (a multiple of 64). */
 TT_API int64_t tt_qpack_bytes(int64_t n, int64_t k);
 TT_API void tt_qpack(const int8_t *w, int64_t n, int64_t k, void *packed);
 
-/* tt_qgemm plus tt_qlinear_epilogue for x[m][k] against the weights w[n][k] and their packed form
- * (tt_qpack), with the epilogue's exact arithmetic on every path (the same bits):
- *  - AVX2: blocks of 4 rows × 16 packed columns, each k group of a row broadcast (|x| against w
- *    with x's sign, as tt_qgemm's AVX2 path), the epilogue applied to the accumulators in registers;
+/* tt_qgemm plus tt_qlinear_epilogue for x[m][k] against the weights w[n][k] given only in their
+ * packed form (tt_qpack), with the epilogue's exact arithmetic on every path (the same bits):
+ *  - AVX2: x widened to int16 once; blocks of 6 rows × 8 columns, each k group of a row broadcast
+ *    against 4 columns' groups widened to int16 (`vpmaddwd`: exact, no int16 saturation), the
+ *    columns' panel widened once per call into scratch when more than 6 rows read it; the epilogue
+ *    applied to the accumulators in registers;
  *  - VNNI: row by row, each packed group one `vpdpbusd` per 16 columns (no horizontal sums; at
  *    64 rows still faster than tt_qgemm's dot products, 240 against 280 µs for 64×512×784);
- *  - portable: tt_qgemm on w.
+ *  - portable: a plain loop over the packed bytes.
  * No path computes row sums: they come packed. `kernel`: as tt_qgemm. scratch holds
- * tt_qlinear_packed_scratch(m, n, k) bytes (the accumulators, or AVX2's |x|). */
+ * tt_qlinear_packed_scratch(m, n, k) bytes (the accumulators, or AVX2's int16 x and panel). */
 TT_API int64_t tt_qlinear_packed_scratch(int64_t m, int64_t n, int64_t k);
-TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
-                              const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
-                              const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
-                              float out_scale, int32_t out_zero_point);
+TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const void *packed,
+                              void *scratch, int32_t x_zero_point, float x_scale, const float *w_scale,
+                              const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
+                              int32_t out_zero_point);
 
 /* tt_qlinear_packed with y[i][j] stored at out[i · out_row + j · out_column] (tt_qconv2d: pixels
  * by channel planes). */
-TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const int8_t *w,
+TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x,
                                       const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
                                       const float *w_scale, const float *bias, int relu, float *out_f32,
                                       int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,

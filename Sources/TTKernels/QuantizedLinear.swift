@@ -10,7 +10,8 @@ public enum QuantizedLinear {
     case automatic = 0
     /// A plain loop.
     case portable = 1
-    /// AVX2 `vpmaddubsw`/`vpmaddwd` on |a| and sign-adjusted weights.
+    /// AVX2: `vpmaddwd` on int16 (packed weights), `vpmaddubsw`/`vpmaddwd` on |a| and
+    /// sign-adjusted weights (`tt_qgemm`).
     case avx2 = 2
     /// AVX-512 VNNI `vpdpbusd`.
     case avx512VNNI = 3

@@ -137,6 +137,23 @@ final class CompiledQuantizedTests: XCTestCase {
     }
   }
 
+  /// An embedded int8 weight read only by `tt_qlinear_packed` is stored packed only (not listed,
+  /// not kept as it is); one also returned as an output stays listed, and both run as the
+  /// interpreter does.
+  func testInt8WeightsReadOnlyPackedAreStoredOnce() throws {
+    var b = GraphBuilder(name: "once")
+    let x = b.input("x", .f32, [9, 33])
+    let fc1 = layer(&b, "fc1", 33, 65, seed: 9), fc2 = layer(&b, "fc2", 65, 7, seed: 19)
+    let h = b.add(.quantizedLinear, [x] + fc1, attributes: ["relu": .bool(true)], name: "fc1")
+    b.output(b.add(.quantizedLinear, [h] + fc2, name: "fc2"))
+    b.output(fc2[0])
+    let graph = try b.build()
+    let output = try CEmitter.emit(graph, graphHash: graph.contentHash)
+    XCTAssertEqual(Set(output.weights.packedInt8.keys), ["fc1.w", "fc2.w"])
+    XCTAssertEqual(output.weights.entries.map(\.name), ["fc1.b", "fc1.s", "fc2.b", "fc2.s", "fc2.w"])
+    try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([9, 33], seed: 3)], cache: cache)
+  }
+
   /// `quantized_conv2d` compiled: an int8 region (quantize → conv with padding, ReLU and an int8
   /// output → grouped, strided conv with an f32 output; the int8 output max-pooled with padding)
   /// and a dynamic conv (f32 x, dilation, no bias), at batch 1 and 3.

@@ -71,8 +71,7 @@ final class QuantizedLinearTests: XCTestCase {
         var scratch = [UInt8](
           repeating: 0, count: Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))))
         tt_qlinear_packed(
-          path.rawValue, Int64(m), Int64(n), Int64(k), a, w, packed, &scratch, 0, 1, ones, nil, 0, &y, nil, 1,
-          0)
+          path.rawValue, Int64(m), Int64(n), Int64(k), a, packed, &scratch, 0, 1, ones, nil, 0, &y, nil, 1, 0)
         XCTAssertEqual(y, expected.map(Float.init), "packed \(path.name) m=\(m) n=\(n) k=\(k)")
       }
       // All −128 against all −127: the largest products, every pair.
@@ -122,14 +121,25 @@ final class QuantizedLinearTests: XCTestCase {
     }
   }
 
-  /// quantize rounds x / scale half to even, adds the zero point, clamps; NaN gives the zero point.
+  /// quantize rounds x / scale half to even, adds the zero point, clamps; NaN gives the zero point;
+  /// on every path, each value both in a vector of 8 and in the scalar tail.
   func testQuantizeRoundsTiesToEvenAndDequantizeInverts() {
     let scale: Float = 0.5
     let x: [Float] = [0.25, 0.75, 1.25, -0.25, -0.75, 100, -100, .nan, 0]
+    // x / scale = 0.5, 1.5, 2.5, −0.5, −1.5 → 0, 2, 2, −0, −2 (ties to even), then + 3.
+    let expected: [Int8] = [3, 5, 5, 3, 1, 127, -128, 3, 3]
+    for path in Self.runnablePaths {
+      for shift in 0..<x.count {
+        let rotated = Array(x[shift...] + x[..<shift]), long = rotated + rotated + [.infinity, -.infinity]
+        var q = [Int8](repeating: 0, count: long.count)
+        Quantization.quantize(long, count: long.count, scale: scale, zeroPoint: 3, &q, path: path)
+        let rotatedExpected = Array(expected[shift...] + expected[..<shift])
+        XCTAssertEqual(q, rotatedExpected + rotatedExpected + [127, -128], "\(path.name), shift \(shift)")
+      }
+    }
     var q = [Int8](repeating: 0, count: x.count)
     Quantization.quantize(x, count: x.count, scale: scale, zeroPoint: 3, &q)
-    // x / scale = 0.5, 1.5, 2.5, −0.5, −1.5 → 0, 2, 2, −0, −2 (ties to even), then + 3.
-    XCTAssertEqual(q, [3, 5, 5, 3, 1, 127, -128, 3, 3])
+    XCTAssertEqual(q, expected)
     var back = [Float](repeating: 0, count: q.count)
     Quantization.dequantize(q, count: q.count, scale: scale, zeroPoint: 3, &back)
     XCTAssertEqual(back, [0, 1, 1, 0, -1, 62, -65.5, 0, 0])
@@ -182,7 +192,7 @@ final class QuantizedLinearTests: XCTestCase {
 
   /// `tt_qlinear_packed` (the layers of compiled models, weights packed by `tt_qpack`) gives the
   /// bits of `tt_qgemm` + `tt_qlinear_epilogue` on every path: odd shapes (1, 3, 17, 63, 65, 257:
-  /// k not a multiple of 4, n not of 8, 16 or 64, m not of AVX2's 4-row blocks), zero points that
+  /// k not a multiple of 4, n not of 8, 16 or 64, m not of AVX2's 6-row blocks), zero points that
   /// do and do not cancel the VNNI offset, with and without bias and ReLU, f32 and int8 outputs, a
   /// zero output scale (NaN and ±inf).
   func testPackedWeightsGiveTheBitsOfTheUnpackedPath() {
@@ -191,6 +201,8 @@ final class QuantizedLinearTests: XCTestCase {
       (1, 1, 1), (1, 10, 128), (1, 128, 64), (2, 17, 33), (3, 65, 7), (4, 130, 257), (17, 63, 65),
       (63, 3, 257),
       (65, 257, 17), (257, 17, 3),
+      // AVX2 blocks of 6 rows over a widened panel: each remainder height (1, 2, 4) once.
+      (7, 9, 13), (8, 24, 5), (64, 20, 19),
     ]
     for (m, n, k) in shapes {
       let x = (0..<m * k).map { _ in Int8(bitPattern: bytes.next()) }
@@ -222,10 +234,10 @@ final class QuantizedLinearTests: XCTestCase {
           var scratch = [UInt8](
             repeating: 0, count: Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))))
           tt_qlinear_packed(
-            path.rawValue, Int64(m), Int64(n), Int64(k), x, w, packed, &scratch, Int32(xZero), 0.04, scales,
+            path.rawValue, Int64(m), Int64(n), Int64(k), x, packed, &scratch, Int32(xZero), 0.04, scales,
             b, Int32(relu), &f32, nil, 1, 0)
           tt_qlinear_packed(
-            path.rawValue, Int64(m), Int64(n), Int64(k), x, w, packed, &scratch, Int32(xZero), 0.04, scales,
+            path.rawValue, Int64(m), Int64(n), Int64(k), x, packed, &scratch, Int32(xZero), 0.04, scales,
             b, Int32(relu), nil, &i8, outScale, 3)
           let context = "\(path.name) m=\(m) n=\(n) k=\(k) x_zero=\(xZero) relu=\(relu) bias=\(hasBias)"
           XCTAssertEqual(f32.map(\.bitPattern), expected.0.map(\.bitPattern), context)

@@ -55,12 +55,13 @@ public struct CEmitter {
     for context in contexts { scratchSizes.append(try context.scratchFloats() * 4) }
     let plan = MemoryPlanner.plan(graph, types: types) { scratchSizes[$0] }
     let packingF32 = f32Packing(graph, contexts, path: mode == .embedded ? packingPath : nil)
-    let packing =
+    let packingInt8 =
       mode == .embedded
       ? Set(contexts.compactMap(\.packedInt8Weight).filter { graph.weights[$0] != nil }) : []
+    let packed = packingF32.union(packingInt8)
     let layout = WeightsLayout(
-      graph, packingInt8: packing, packingF32: packingF32.packed, onlyPacked: packingF32.onlyPacked,
-      path: packingPath ?? TT_ISA_PORTABLE)
+      graph, packingInt8: packingInt8, packingF32: packingF32,
+      onlyPacked: onlyPacked(graph, contexts, packed: packed), path: packingPath ?? TT_ISA_PORTABLE)
     var writer = Writer(graph: graph, types: types, plan: plan, layout: layout)
     try writer.write(contexts: contexts, graphHash: graphHash, mode: mode)
     return Output(
@@ -69,28 +70,32 @@ public struct CEmitter {
 }
 
 extension CEmitter {
-  /// The f32 weights embedded pre-packed for `path` (those of nodes marked `pack_weight` that the
-  /// path has a packed layout for), and those of them read packed only (not kept as they are:
-  /// no other node reads them and no output returns them). Nothing without a path.
-  static func f32Packing(_ graph: Graph, _ contexts: [NodeContext], path: tt_isa?)
-    -> (packed: Set<String>, onlyPacked: Set<String>)
-  {
-    guard let path else { return ([], []) }
-    func packs(_ context: NodeContext) -> String? {
-      guard let name = context.packedF32Weight, let weight = graph.weights[name] else { return nil }
-      let (k, n) = (Int64(weight.type.shape[0]), Int64(weight.type.shape[1]))
-      return tt_sgemm_packed_b_floats_isa(path, k, n) > 0 ? name : nil
-    }
-    var packed: Set<String> = []
+  /// The f32 weights embedded pre-packed for `path`: those of nodes marked `pack_weight` that the
+  /// path has a packed layout for. Nothing without a path.
+  static func f32Packing(_ graph: Graph, _ contexts: [NodeContext], path: tt_isa?) -> Set<String> {
+    guard let path else { return [] }
+    return Set(
+      contexts.compactMap { context in
+        guard let name = context.packedF32Weight, let weight = graph.weights[name] else { return nil }
+        let (k, n) = (Int64(weight.type.shape[0]), Int64(weight.type.shape[1]))
+        return tt_sgemm_packed_b_floats_isa(path, k, n) > 0 ? name : nil
+      })
+  }
+
+  /// The weights of `packed` that are read packed only, so the blob need not keep them as they
+  /// are: no node reads them other than as its packed weight (input 1 of a `linear`, `matmul`
+  /// or `quantized_linear` whose weight is packed) and no output returns them.
+  static func onlyPacked(_ graph: Graph, _ contexts: [NodeContext], packed: Set<String>) -> Set<String> {
     var readPlain = Set(graph.outputs.map(\.name))
     for context in contexts {
-      let name = packs(context)
-      if let name { packed.insert(name) }
-      for (index, input) in context.node.inputs.enumerated() where !(index == 1 && input == name) {
+      let weight = [context.packedF32Weight, context.packedInt8Weight].compactMap { $0 }.first {
+        packed.contains($0)
+      }
+      for (index, input) in context.node.inputs.enumerated() where !(index == 1 && input == weight) {
         readPlain.insert(input)
       }
     }
-    return (packed, packed.subtracting(readPlain))
+    return packed.subtracting(readPlain)
   }
 }
 

@@ -4,7 +4,8 @@ extension Emission {
   /// `quantized_linear` and `quantized_conv2d`: quantizes an `f32` x per tensor (dynamic), then
   /// multiplies with the int8 kernel the CPU supports and applies the epilogue: `tt_qgemm` and
   /// `tt_qlinear_epilogue` (Runtime/tt_qgemm.c), or `tt_qlinear_packed` for a linear layer with
-  /// ``packedWeights`` (embedded weights; the row sums come packed), or `tt_qconv2d` (Runtime/tt_qconv.c).
+  /// ``packedWeights`` (embedded weights, which then hold only the packed form, the row sums with
+  /// it), or `tt_qconv2d` (Runtime/tt_qconv.c).
   /// Scratch (see ``NodeContext/scratchFloats()``) holds, in 4-byte units, the kernel's own
   /// scratch (a linear layer: the accumulators m·n and weight row sums n; a convolution:
   /// `tt_qconv2d_scratch`), then the quantized x.
@@ -46,7 +47,7 @@ extension Emission {
     let m = x.rowCount
     if let packedWeights {
       lines.append(
-        "tt_qlinear_packed(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(inputs[1]), \(packedWeights), acc, x_zero, "
+        "tt_qlinear_packed(TT_INT8_AUTO, \(m), \(n), \(k), \(xq), \(packedWeights), acc, x_zero, "
           + "x_scale, \(inputs[2]), \(bias), \(relu), \(destination));")
       return lines
     }

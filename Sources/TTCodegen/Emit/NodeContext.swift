@@ -90,9 +90,10 @@ extension NodeContext {
     return node.inputs[1]
   }
 
-  /// The weight of a `quantized_linear`, which an embedded weights blob also holds packed
-  /// (``WeightsLayout``) when it is a graph weight: `tt_qlinear_packed` multiplies it without
-  /// computing row sums per call, in register blocks that need no horizontal sums.
+  /// The weight of a `quantized_linear`, which an embedded weights blob holds packed
+  /// (``WeightsLayout``; only packed, unless another node or an output reads it) when it is a
+  /// graph weight: `tt_qlinear_packed` multiplies it without computing row sums per call, in
+  /// register blocks that need no horizontal sums.
   var packedInt8Weight: String? {
     node.op == .quantizedLinear ? node.inputs[1] : nil
   }
