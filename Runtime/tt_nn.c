@@ -262,6 +262,29 @@ TT_ALWAYS_INLINE float tt_lanes_sum(const tt_nn_v16 *v) {
   return x[0];
 }
 
+/* Transposes the 16×16 block whose rows are m[0..15], in four stages: the stage of size b swaps the
+ * off-diagonal b×b blocks of every 2b×2b block (rows i and i + b exchange their halves). */
+#define TT_TRANSPOSE_STAGE(b, lo, hi)                                                                        \
+  for (int i = 0; i < 16; i++) {                                                                             \
+    if (i & b) continue;                                                                                     \
+    tt_nn_v16 x = m[i], y = m[i + b];                                                                        \
+    m[i] = __builtin_shufflevector(x, y, lo);                                                                \
+    m[i + b] = __builtin_shufflevector(x, y, hi);                                                            \
+  }
+#define TT_LANES(...) __VA_ARGS__
+TT_ALWAYS_INLINE void tt_transpose16(tt_nn_v16 m[16]) {
+  TT_TRANSPOSE_STAGE(8, TT_LANES(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
+                     TT_LANES(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
+  TT_TRANSPOSE_STAGE(4, TT_LANES(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
+                     TT_LANES(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31))
+  TT_TRANSPOSE_STAGE(2, TT_LANES(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
+                     TT_LANES(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31))
+  TT_TRANSPOSE_STAGE(1, TT_LANES(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
+                     TT_LANES(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31))
+}
+#undef TT_LANES
+#undef TT_TRANSPOSE_STAGE
+
 /* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
  * long chain of dependent additions). */
 TT_ALWAYS_INLINE float tt_row_moment(const float *row, int64_t n, float center, int power) {
@@ -449,9 +472,19 @@ TT_ALWAYS_INLINE void tt_attention_small(const float *q, int64_t ldq, const floa
   enum { R = TT_ATTENTION_ROWS };
   int64_t width = (sk + 15) / 16 * 16;
   float *kt = scratch, *scores = scratch + d * width;
-  /* Row c of kᵀ is written in order (a vectorized loop over c would scatter, microcoded on some
-   * CPUs): each key row is read once and its columns go to d rows. */
-  for (int64_t c = 0; c < d; c++) {
+  /* kᵀ, 16 columns × 16 keys at a time: 16 key rows (zero vectors past sk, so the padding costs
+   * nothing) transposed in registers. The last d % 16 columns go one by one, each row c of kᵀ in
+   * order (a vectorized loop over c would scatter, microcoded on some CPUs). */
+  int64_t c = 0;
+  for (; c + 16 <= d; c += 16) {
+    for (int64_t j0 = 0; j0 < width; j0 += 16) {
+      tt_nn_v16 block[16];
+      for (int i = 0; i < 16; i++) block[i] = j0 + i < sk ? *(const tt_nn_v16 *)(k + (j0 + i) * ldk + c) : (tt_nn_v16){0};
+      tt_transpose16(block);
+      for (int i = 0; i < 16; i++) *(tt_nn_v16 *)(kt + (c + i) * width + j0) = block[i];
+    }
+  }
+  for (; c < d; c++) {
     float *dst = kt + c * width;
 #pragma clang loop vectorize(disable)
     for (int64_t j = 0; j < sk; j++) dst[j] = k[j * ldk + c];
@@ -534,41 +567,36 @@ TT_ALWAYS_INLINE void tt_attention_head_body(const float *q, int64_t ldq, const 
 /* ---- One function per path (tt_internal.h): each inlines the kernels above, so their vector loops
  * get that path's instructions (the TTRuntime library is compiled without -march), and the public
  * entry points dispatch on tt_best_isa(). ---- */
-#define TT_NN_PATH(suffix, target)                                                                            \
-  static target void tt_max_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h, int64_t w,       \
-                                            int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph,       \
-                                            int64_t pw, int64_t oh, int64_t ow) {                             \
+#define TT_NN_PATH(suffix)                                                                                    \
+  static TT_TARGET_##suffix void tt_max_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h,      \
+                                                        int64_t w, int64_t kh, int64_t kw, int64_t sh,        \
+                                                        int64_t sw, int64_t ph, int64_t pw, int64_t oh,       \
+                                                        int64_t ow) {                                         \
     tt_max_pool2d_body(x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);                                       \
   }                                                                                                           \
-  static target void tt_avg_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h, int64_t w,       \
-                                            int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph,       \
-                                            int64_t pw, int64_t oh, int64_t ow, int count_include_pad) {      \
+  static TT_TARGET_##suffix void tt_avg_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h,      \
+                                                        int64_t w, int64_t kh, int64_t kw, int64_t sh,        \
+                                                        int64_t sw, int64_t ph, int64_t pw, int64_t oh,       \
+                                                        int64_t ow, int count_include_pad) {                  \
     tt_avg_pool2d_body(x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow, count_include_pad);                    \
   }                                                                                                           \
-  static target void tt_softmax_##suffix(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, \
-                                         int log) {                                                           \
+  static TT_TARGET_##suffix void tt_softmax_##suffix(const float *x, float *y, int64_t outer, int64_t len,    \
+                                                     int64_t inner, int log) {                                \
     tt_softmax_body(x, y, outer, len, inner, log);                                                            \
   }                                                                                                           \
-  static target void tt_layer_norm_##suffix(const float *x, const float *gamma, const float *beta, float *y,  \
-                                            int64_t rows, int64_t len, float eps, float *mean, float *rstd) { \
+  static TT_TARGET_##suffix void tt_layer_norm_##suffix(const float *x, const float *gamma, const float *beta,\
+                                                        float *y, int64_t rows, int64_t len, float eps,       \
+                                                        float *mean, float *rstd) {                           \
     tt_layer_norm_body(x, gamma, beta, y, rows, len, eps, mean, rstd);                                        \
   }                                                                                                           \
-  static target void tt_attention_head_##suffix(                                                              \
-      const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v, int64_t ldv, const void *mask, \
+  static TT_TARGET_##suffix void tt_attention_head_##suffix(                                                  \
+      const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v, int64_t ldv, const void *mask,\
       int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk,    \
       int64_t d, int64_t dv, float scale, int causal, float *scratch) {                                       \
     tt_attention_head_body(q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk, d, dv, \
                            scale, causal, scratch);                                                           \
   }
-#if TT_COMPILE_AVX512
-TT_NN_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))))
-#endif
-#if TT_COMPILE_AVX2
-TT_NN_PATH(avx2, __attribute__((target("avx2,fma"))))
-#endif
-#if TT_COMPILE_PORTABLE
-TT_NN_PATH(portable, )
-#endif
+TT_FOR_EACH_PATH(TT_NN_PATH)
 #undef TT_NN_PATH
 
 TT_API void tt_max_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,
