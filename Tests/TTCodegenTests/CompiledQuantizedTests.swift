@@ -149,7 +149,7 @@ final class CompiledQuantizedTests: XCTestCase {
     b.output(fc2[0])
     let graph = try b.build()
     let output = try CEmitter.emit(graph, graphHash: graph.contentHash)
-    XCTAssertEqual(Set(output.weights.packedInt8.keys), ["fc1.w", "fc2.w"])
+    XCTAssertEqual(Set(output.weights.packedInt8.keys.map(\.weight)), ["fc1.w", "fc2.w"])
     XCTAssertEqual(output.weights.entries.map(\.name), ["fc1.b", "fc1.s", "fc2.b", "fc2.s", "fc2.w"])
     try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([9, 33], seed: 3)], cache: cache)
   }
