@@ -9,6 +9,12 @@ public struct Int8WeightPacking: Sendable, Hashable {
   /// The blocks of rows packed separately (a grouped convolution's `groups`; 1 for a linear layer).
   public var groups: Int
 
+  /// The packing of `weight` in `groups` blocks of rows.
+  public init(weight: String, groups: Int) {
+    self.weight = weight
+    self.groups = groups
+  }
+
   /// The packed matrix of a weight of `shape`: output channels as rows, the rest as columns.
   public static func matrix(_ shape: [Int]) -> (rows: Int, columns: Int) {
     (shape.first ?? 0, shape.dropFirst().reduce(1, *))

@@ -30,13 +30,16 @@ public enum QuantizedConvolution {
     let count = geometry.batch * geometry.inChannels * geometry.height * geometry.width
     x.withInt8(count: count) { values, scale, zeroPoint in
       if let packed {
-        precondition(Int64(packed.rows) == shape.o && Int64(packed.groups) == shape.groups, "packed weight of another shape")
+        precondition(
+          Int64(packed.rows) == shape.o && Int64(packed.groups) == shape.groups,
+          "packed weight of another shape")
         tt_qconv2d_packed(
           path.rawValue, &shape, values, zeroPoint, scale, packed.bytes, weightScales, bias, relu ? 1 : 0,
           out.floats, out.int8s, out.scale, out.zeroPoint, scratch)
       } else {
         tt_qconv2d(
-          path.rawValue, &shape, values, zeroPoint, scale, weight, weightScales, bias, relu ? 1 : 0, out.floats,
+          path.rawValue, &shape, values, zeroPoint, scale, weight, weightScales, bias, relu ? 1 : 0,
+          out.floats,
           out.int8s, out.scale, out.zeroPoint, scratch)
       }
     }

@@ -50,7 +50,8 @@ public enum QuantizedLinear {
   ) {
     let (m64, n64, k64) = (Int64(m), Int64(n), Int64(k))
     if let packed {
-      precondition(packed.rows == n && packed.columns == k && packed.groups == 1, "packed weight of another shape")
+      precondition(
+        packed.rows == n && packed.columns == k && packed.groups == 1, "packed weight of another shape")
       let scratch = UnsafeMutableRawPointer.allocate(
         byteCount: max(Int(tt_qlinear_packed_scratch(m64, n64, k64)), 64), alignment: 64)
       defer { scratch.deallocate() }

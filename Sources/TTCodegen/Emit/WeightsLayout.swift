@@ -34,7 +34,8 @@ public struct WeightsLayout: Sendable, Hashable {
   /// but those in `onlyPacked`, then the packed forms of the int8 weights in `packingInt8`
   /// and of the f32 weights named in `packingF32` (for GEMM path `path`).
   public init(
-    _ graph: Graph, packingInt8: Set<Int8WeightPacking> = [], packingF32: Set<String> = [], onlyPacked: Set<String> = [],
+    _ graph: Graph, packingInt8: Set<Int8WeightPacking> = [], packingF32: Set<String> = [],
+    onlyPacked: Set<String> = [],
     path: tt_isa = TT_ISA_PORTABLE
   ) {
     var offset = 0

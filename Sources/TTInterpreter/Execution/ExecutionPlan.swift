@@ -93,7 +93,8 @@ struct ExecutionPlan: Sendable {
       }
       var packedInt8Weight: PackedInt8Weight?
       if let packing = node.int8WeightPacking(in: graph) {
-        packedInt8Weight = packedInt8[packing] ?? Self.pack(graph.weights[packing.weight]!, groups: packing.groups)
+        packedInt8Weight =
+          packedInt8[packing] ?? Self.pack(graph.weights[packing.weight]!, groups: packing.groups)
         packedInt8[packing] = packedInt8Weight
       }
       steps.append(
@@ -135,7 +136,8 @@ struct ExecutionPlan: Sendable {
     let (rows, columns) = Int8WeightPacking.matrix(weight.shape)
     guard weight.dtype == .i8, rows > 0, columns > 0, groups > 0, rows % groups == 0 else { return nil }
     return weight.bytes.withUnsafeBytes {
-      PackedInt8Weight($0.bindMemory(to: Int8.self).baseAddress!, rows: rows, columns: columns, groups: groups)
+      PackedInt8Weight(
+        $0.bindMemory(to: Int8.self).baseAddress!, rows: rows, columns: columns, groups: groups)
     }
   }
 }
