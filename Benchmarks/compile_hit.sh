@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `ttc compile` from the compile cache, whole process: per model, one compile fills a fresh cache,
 # then N cache hits, the given ttc binaries taking turns (so load affects them alike); prints the
-# median wall time and the median CPU time (user + system) of each.
-# Usage: Benchmarks/compile_hit.sh 20 .build/release/ttc[,other/ttc] out/ms/*.json
+# median wall time and the median CPU time (user + system) of each. With --cold the N timed
+# compiles pass --no-cache: clang compiles the model's C each time (the runtime object stays cached).
+# Usage: Benchmarks/compile_hit.sh [--cold] 20 .build/release/ttc[,other/ttc] out/ms/*.json
 set -euo pipefail
+cold=()
+if [ "${1:-}" = "--cold" ]; then cold=(--no-cache); shift; fi
 n=$1; IFS=, read -r -a binaries <<< "$2"; shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,7 +20,8 @@ for model in "$@"; do
   done
   for _ in $(seq "$n"); do
     for b in "${!binaries[@]}"; do
-      { time "${binaries[$b]}" compile "$model" -o "$work/model.so" --cache-dir "$work/cache-$b" > /dev/null; } \
+      { time "${binaries[$b]}" compile "$model" -o "$work/model.so" --cache-dir "$work/cache-$b" "${cold[@]}" \
+        > /dev/null; } \
         2>> "$work/times-$b"
     done
   done

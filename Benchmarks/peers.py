@@ -8,8 +8,12 @@ floor, measured on a one-add model. The engines take turns in rounds (ttc, ORT, 
 ...) so that background load affects all alike; each figure is the median of the rounds' medians.
 The compiled outputs are checked against ONNX Runtime's (|a − b| ≤ 1e-4 · max(1, |b|)).
 
+With --threads N (N > 1) every round also runs `ttc bench --threads N --thread-speedup`: the
+compiled library on N kernel threads and on 1 thread, taking turns in the same process; the table
+gains its N-thread median and the median over the rounds of its speedup over 1 thread.
+
 Usage (Benchmarks/peers.sh sets up the venv): python peers.py --ttc PATH [--rounds N]
-       [--seconds S] [--work DIR] [--only NAME]
+       [--seconds S] [--work DIR] [--only NAME] [--threads N]
 """
 import argparse
 import json
@@ -231,8 +235,9 @@ def one_add_model():
     return model
 
 
-def ttc_bench(ttc, path, seconds):
-    out = subprocess.run([ttc, "bench", path, "--seconds", str(seconds), "--json"], check=True,
+def ttc_bench(ttc, path, seconds, threads=1):
+    scaling = ["--threads", str(threads), "--thread-speedup"] if threads > 1 else []
+    out = subprocess.run([ttc, "bench", path, "--seconds", str(seconds), "--json"] + scaling, check=True,
                          capture_output=True, text=True).stdout
     report = json.loads(out)
     return report
@@ -253,6 +258,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=0.3)
     parser.add_argument("--work", default="/tmp/ttc-peers")
     parser.add_argument("--only", default=None)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="also time ttc compiled on this many kernel threads against 1 (same run)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -276,13 +283,17 @@ def main():
         request = openvino_request(core, onnx_model)
         x = np.random.default_rng(1).standard_normal(model.input_shape).astype(np.float32)
         feed = {"x": x}
-        times = {"compiled": [], "interpreter": [], "ort": [], "ov": []}
+        times = {"compiled": [], "interpreter": [], "ort": [], "ov": [], "threaded": [], "thread_speedup": []}
         flops = None
         for _ in range(args.rounds):
             report = ttc_bench(args.ttc, path, args.seconds)
             times["compiled"].append(report["compiled"]["median"])
             times["interpreter"].append(report["interpreter"]["median"])
             flops = report["flops"]
+            if args.threads > 1:
+                scaling = ttc_bench(args.ttc, path, args.seconds, args.threads)
+                times["threaded"].append(scaling["compiled"]["median"])
+                times["thread_speedup"].append(scaling["thread_speedup"])
             times["ort"].append(median_latency(lambda: session.run(None, feed), args.seconds))
             times["ov"].append(median_latency(lambda: request.infer(feed), args.seconds))
             floors["ort"].append(median_latency(lambda: ort_floor_session.run(None, floor_input), 0.05))
@@ -295,7 +306,7 @@ def main():
         ours = np.load(os.path.join(args.work, "y.npy"))
         theirs = session.run(None, feed)[0]
         agree = bool(np.all(np.abs(ours - theirs) <= 1e-4 * np.maximum(1, np.abs(theirs))))
-        rows.append((label, {k: float(np.median(v)) for k, v in times.items()}, flops, agree))
+        rows.append((label, {k: float(np.median(v)) if v else None for k, v in times.items()}, flops, agree))
 
     ort_floor, ov_floor = float(np.median(floors["ort"])), float(np.median(floors["ov"]))
     cpu = platform.processor() or platform.machine()
@@ -306,12 +317,17 @@ def main():
         pass
     print(f"machine: {cpu} ({os.cpu_count()} cores), fp32 peak 1 thread {peak['fp32_gflops']:.1f} GFLOP/s "
           f"({peak['path']}, ttc peak); 1 thread; medians of {args.rounds} interleaved rounds")
+    threads = args.threads
+    if threads > 1:
+        print(f"ttc compiled also on {threads} kernel threads against 1 thread, taking turns in one process "
+              f"(ttc bench --threads {threads} --thread-speedup); load average {os.getloadavg()[0]:.1f}")
     print(f"onnxruntime {ort.__version__}, openvino {ov.__version__}; per-call floors (one-add model): "
           f"ORT {fmt(ort_floor)}, OpenVINO {fmt(ov_floor)}")
     print()
+    scaling_header = f" | ttc compiled, {threads} threads | {threads} threads / 1 thread" if threads > 1 else ""
     print("| model | ORT | ORT native | OpenVINO | OpenVINO native | **ttc compiled** | ttc interpreter "
-          "| compiled GFLOP/s (% of peak) | compiled / best native peer | agrees with ORT |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          f"| compiled GFLOP/s (% of peak) | compiled / best native peer | agrees with ORT{scaling_header} |")
+    print("| --- " * (10 + (2 if threads > 1 else 0)) + "|")
     for label, t, flops, agree in rows:
         ort_native = max(t["ort"] - ort_floor, 1e-9)
         ov_native = max(t["ov"] - ov_floor, 1e-9)
@@ -320,7 +336,8 @@ def main():
         print(f"| {label} | {fmt(t['ort'])} | {fmt(ort_native)} | {fmt(t['ov'])} | {fmt(ov_native)} "
               f"| **{fmt(t['compiled'])}** | {fmt(t['interpreter'])} "
               f"| {gflops:.1f} ({100 * gflops / peak['fp32_gflops']:.0f}%) | {t['compiled'] / best:.2f}× "
-              f"| {'yes' if agree else 'NO'} |")
+              f"| {'yes' if agree else 'NO'}"
+              + (f" | {fmt(t['threaded'])} | {t['thread_speedup']:.2f}×" if threads > 1 else "") + " |")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # ttc against ONNX Runtime and OpenVINO (1 thread, same models, same weights, interleaved rounds);
 # prints the performance table of README's Performance section. See Benchmarks/peers.py.
 #
-# Usage: Benchmarks/peers.sh [--rounds N] [--seconds S] [--only NAME]
+# Usage: Benchmarks/peers.sh [--rounds N] [--seconds S] [--only NAME] [--threads N]
+# (--threads N: also ttc compiled on N kernel threads against 1, e.g. --only gemm1024 --threads 2)
 # Python packages (onnx, onnxruntime, openvino, numpy) go into a private venv, $TTC_BENCH_VENV or
 # .venv-bench (git-ignored); nothing is installed system-wide.
 set -euo pipefail

@@ -26,7 +26,8 @@ typedef struct {
   int activation;
 } tt_tile_job;
 
-/* One K slice of a packed product, shared by the tasks that compute it (tt_gemm_block). */
+/* One column block of a packed product and its current K slice, shared by the tasks that compute it
+ * (tt_gemm_block). */
 typedef struct {
   int64_t m, k, jc, nc, pc, kc;
   const float *a;
@@ -38,7 +39,8 @@ typedef struct {
   int64_t ldc;
   const tt_epilogue *e;
   int a_in_place, first, last;
-  int64_t panels, chunks; /* column panels of the slice; column chunks per row block */
+  int64_t panels, chunks; /* column panels of the block; column chunks per row block of a task */
+  int64_t tiles, blocks;  /* register tiles of rows (TT_MR each) and row blocks of the tasks */
 } tt_gemm_region;
 
 /* Multiply-adds below which a product runs on one thread (~10 µs: waking workers costs more). */
@@ -103,7 +105,7 @@ typedef struct {
 #define TT_MR 6
 #define TT_NV 2
 #define TT_KC 256
-#define TT_MC 64
+#define TT_MC 60
 #define TT_NC 1024
 #define TT_SMALL_M 3
 #define TT_SMALL_MR 4

@@ -534,41 +534,36 @@ TT_ALWAYS_INLINE void tt_attention_head_body(const float *q, int64_t ldq, const 
 /* ---- One function per path (tt_internal.h): each inlines the kernels above, so their vector loops
  * get that path's instructions (the TTRuntime library is compiled without -march), and the public
  * entry points dispatch on tt_best_isa(). ---- */
-#define TT_NN_PATH(suffix, target)                                                                            \
-  static target void tt_max_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h, int64_t w,       \
-                                            int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph,       \
-                                            int64_t pw, int64_t oh, int64_t ow) {                             \
+#define TT_NN_PATH(suffix)                                                                                    \
+  static TT_TARGET_##suffix void tt_max_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h,      \
+                                                        int64_t w, int64_t kh, int64_t kw, int64_t sh,        \
+                                                        int64_t sw, int64_t ph, int64_t pw, int64_t oh,       \
+                                                        int64_t ow) {                                         \
     tt_max_pool2d_body(x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);                                       \
   }                                                                                                           \
-  static target void tt_avg_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h, int64_t w,       \
-                                            int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t ph,       \
-                                            int64_t pw, int64_t oh, int64_t ow, int count_include_pad) {      \
+  static TT_TARGET_##suffix void tt_avg_pool2d_##suffix(const float *x, float *y, int64_t nc, int64_t h,      \
+                                                        int64_t w, int64_t kh, int64_t kw, int64_t sh,        \
+                                                        int64_t sw, int64_t ph, int64_t pw, int64_t oh,       \
+                                                        int64_t ow, int count_include_pad) {                  \
     tt_avg_pool2d_body(x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow, count_include_pad);                    \
   }                                                                                                           \
-  static target void tt_softmax_##suffix(const float *x, float *y, int64_t outer, int64_t len, int64_t inner, \
-                                         int log) {                                                           \
+  static TT_TARGET_##suffix void tt_softmax_##suffix(const float *x, float *y, int64_t outer, int64_t len,    \
+                                                     int64_t inner, int log) {                                \
     tt_softmax_body(x, y, outer, len, inner, log);                                                            \
   }                                                                                                           \
-  static target void tt_layer_norm_##suffix(const float *x, const float *gamma, const float *beta, float *y,  \
-                                            int64_t rows, int64_t len, float eps, float *mean, float *rstd) { \
+  static TT_TARGET_##suffix void tt_layer_norm_##suffix(const float *x, const float *gamma, const float *beta,\
+                                                        float *y, int64_t rows, int64_t len, float eps,       \
+                                                        float *mean, float *rstd) {                           \
     tt_layer_norm_body(x, gamma, beta, y, rows, len, eps, mean, rstd);                                        \
   }                                                                                                           \
-  static target void tt_attention_head_##suffix(                                                              \
-      const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v, int64_t ldv, const void *mask, \
+  static TT_TARGET_##suffix void tt_attention_head_##suffix(                                                  \
+      const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v, int64_t ldv, const void *mask,\
       int32_t mask_dtype, int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk,    \
       int64_t d, int64_t dv, float scale, int causal, float *scratch) {                                       \
     tt_attention_head_body(q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk, d, dv, \
                            scale, causal, scratch);                                                           \
   }
-#if TT_COMPILE_AVX512
-TT_NN_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))))
-#endif
-#if TT_COMPILE_AVX2
-TT_NN_PATH(avx2, __attribute__((target("avx2,fma"))))
-#endif
-#if TT_COMPILE_PORTABLE
-TT_NN_PATH(portable, )
-#endif
+TT_FOR_EACH_PATH(TT_NN_PATH)
 #undef TT_NN_PATH
 
 TT_API void tt_max_pool2d_isa(tt_isa isa, const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,

@@ -85,26 +85,18 @@ TT_ALWAYS_INLINE void tt_sparse_tiles(int64_t m, int64_t in, int64_t out, const 
   }
 }
 
-#define TT_SPARSE_PATH(suffix, target)                                                                         \
-  static target void tt_sparse_linear_##suffix(int64_t m, int64_t in, int64_t out, const float *x,             \
-                                               const float *values, const int32_t *columns,                    \
-                                               const int32_t *row_pointers, const float *bias, float *y,       \
-                                               float *scratch) {                                               \
+#define TT_SPARSE_PATH(suffix)                                                                                 \
+  static TT_TARGET_##suffix void tt_sparse_linear_##suffix(int64_t m, int64_t in, int64_t out, const float *x, \
+                                                           const float *values, const int32_t *columns,        \
+                                                           const int32_t *row_pointers, const float *bias,     \
+                                                           float *y, float *scratch) {                         \
     if (m < 4) {                                                                                               \
       tt_sparse_rows(m, in, out, x, values, columns, row_pointers, bias, y);                                   \
     } else {                                                                                                   \
       tt_sparse_tiles(m, in, out, x, values, columns, row_pointers, bias, y, scratch);                         \
     }                                                                                                          \
   }
-#if TT_COMPILE_AVX512
-TT_SPARSE_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))))
-#endif
-#if TT_COMPILE_AVX2
-TT_SPARSE_PATH(avx2, __attribute__((target("avx2,fma"))))
-#endif
-#if TT_COMPILE_PORTABLE
-TT_SPARSE_PATH(portable, )
-#endif
+TT_FOR_EACH_PATH(TT_SPARSE_PATH)
 #undef TT_SPARSE_PATH
 
 TT_API void tt_sparse_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
@@ -138,11 +130,13 @@ TT_API void tt_sparse_linear(int64_t m, int64_t in, int64_t out, const float *x,
 /* Floats of scratch: one row of x zero-padded to whole chunks. */
 TT_API int64_t tt_sparse_sliced_scratch(int64_t in) { return (in + 31) / 32 * 32; }
 
-/* The 16 lanes of a step, x[columns[l]], from the chunk's 32 floats: lane by lane (GATHER_LANES), or
- * with one two-register permute of the chunk loaded once (PERMUTE_SETUP, GATHER_PERMUTE; AVX-512). */
-#define TT_SLICED_GATHER_LANES(columns, out) \
+/* The 16 lanes of a step, x[columns[l]], from the chunk's 32 floats, per path: TT_SLICED_SETUP_<path>
+ * once per chunk, then TT_SLICED_GATHER_<path>(columns, out) per step: lane by lane (portable), four
+ * registers permuted and blended (AVX2), or one two-register permute of the chunk (AVX-512). */
+#define TT_SLICED_SETUP_portable
+#define TT_SLICED_GATHER_portable(columns, out) \
   for (int l = 0; l < 16; l++) (out)[l] = chunk[(columns)[l] & 31]
-#define TT_SLICED_AVX2_SETUP                                                                                   \
+#define TT_SLICED_SETUP_avx2                                                                                   \
   __m256 q0 = _mm256_loadu_ps(chunk), q1 = _mm256_loadu_ps(chunk + 8), q2 = _mm256_loadu_ps(chunk + 16),       \
          q3 = _mm256_loadu_ps(chunk + 24);
 /* 8 lanes from the chunk's four registers: one vpermps each, then blends on bits 3 and 4. */
@@ -154,23 +148,22 @@ TT_API int64_t tt_sparse_sliced_scratch(int64_t in) { return (in + 31) / 32 * 32
     __m256 high = _mm256_blendv_ps(_mm256_permutevar8x32_ps(q2, index), _mm256_permutevar8x32_ps(q3, index), bit3); \
     _mm256_blendv_ps(low, high, _mm256_castsi256_ps(_mm256_slli_epi32(index, 27)));                            \
   })
-#define TT_SLICED_GATHER_AVX2(columns, out)                                                                    \
+#define TT_SLICED_GATHER_avx2(columns, out)                                                                    \
   (out) = __builtin_shufflevector((tt_sparse_v8)TT_SLICED_AVX2_8(columns), (tt_sparse_v8)TT_SLICED_AVX2_8((columns) + 8), 0, 1, 2, \
                                   3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-#define TT_SLICED_PERMUTE_SETUP                                                                                \
+#define TT_SLICED_SETUP_avx512                                                                                 \
   __m512 low = _mm512_loadu_ps(chunk), high = _mm512_loadu_ps(chunk + 16);
-#define TT_SLICED_GATHER_PERMUTE(columns, out)                                                                 \
+#define TT_SLICED_GATHER_avx512(columns, out)                                                                  \
   (out) = (tt_sparse_v16)_mm512_permutex2var_ps(                                                               \
       low, _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(columns))), high)
 
 /* y[m, out] = x[m, in] · W + bias for one path: each row is copied zero-padded to whole chunks into
  * scratch, then every block of 16 outputs runs its steps with two accumulators taking turns (so
  * that consecutive multiply-adds do not wait for each other). */
-#define TT_SLICED_PATH(suffix, target, SETUP, GATHER)                                                          \
-  static target void tt_sparse_sliced_linear_##suffix(int64_t m, int64_t in, int64_t out, const float *x,      \
-                                                      const float *all_values, const int8_t *all_columns,      \
-                                                      const int32_t *all_steps, const float *bias, float *y,   \
-                                                      float *padded) {                                         \
+#define TT_SLICED_PATH(suffix)                                                                                 \
+  static TT_TARGET_##suffix void tt_sparse_sliced_linear_##suffix(                                             \
+      int64_t m, int64_t in, int64_t out, const float *x, const float *all_values, const int8_t *all_columns,  \
+      const int32_t *all_steps, const float *bias, float *y, float *padded) {                                  \
     int64_t chunks = (in + 31) / 32, blocks = (out + 15) / 16;                                                 \
     for (int64_t r = 0; r < m; r++) {                                                                          \
       memcpy(padded, x + r * in, (size_t)in * sizeof(float));                                                  \
@@ -183,17 +176,17 @@ TT_API int64_t tt_sparse_sliced_scratch(int64_t in) { return (in + 31) / 32 * 32
         for (int64_t c = 0; c < chunks; c++) {                                                                 \
           const float *chunk = padded + 32 * c;                                                                \
           int32_t count = *steps++, s = 0;                                                                     \
-          SETUP                                                                                                \
+          TT_SLICED_SETUP_##suffix                                                                             \
           for (; s + 2 <= count; s += 2) {                                                                     \
-            GATHER(columns, x0);                                                                               \
-            GATHER(columns + 16, x1);                                                                          \
+            TT_SLICED_GATHER_##suffix(columns, x0);                                                            \
+            TT_SLICED_GATHER_##suffix(columns + 16, x1);                                                       \
             even += *(const tt_sparse_v16 *)values * x0;                                                       \
             odd += *(const tt_sparse_v16 *)(values + 16) * x1;                                                 \
             values += 32;                                                                                      \
             columns += 32;                                                                                     \
           }                                                                                                    \
           if (s < count) {                                                                                     \
-            GATHER(columns, x0);                                                                               \
+            TT_SLICED_GATHER_##suffix(columns, x0);                                                            \
             even += *(const tt_sparse_v16 *)values * x0;                                                       \
             values += 16;                                                                                      \
             columns += 16;                                                                                     \
@@ -205,20 +198,14 @@ TT_API int64_t tt_sparse_sliced_scratch(int64_t in) { return (in + 31) / 32 * 32
       }                                                                                                        \
     }                                                                                                          \
   }
-#if TT_COMPILE_AVX512
-TT_SLICED_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))),
-               TT_SLICED_PERMUTE_SETUP, TT_SLICED_GATHER_PERMUTE)
-#endif
-#if TT_COMPILE_AVX2
-TT_SLICED_PATH(avx2, __attribute__((target("avx2,fma"))), TT_SLICED_AVX2_SETUP, TT_SLICED_GATHER_AVX2)
-#endif
-#if TT_COMPILE_PORTABLE
-TT_SLICED_PATH(portable, , , TT_SLICED_GATHER_LANES)
-#endif
+TT_FOR_EACH_PATH(TT_SLICED_PATH)
 #undef TT_SLICED_PATH
-#undef TT_SLICED_GATHER_LANES
-#undef TT_SLICED_PERMUTE_SETUP
-#undef TT_SLICED_GATHER_PERMUTE
+#undef TT_SLICED_SETUP_portable
+#undef TT_SLICED_GATHER_portable
+#undef TT_SLICED_SETUP_avx2
+#undef TT_SLICED_GATHER_avx2
+#undef TT_SLICED_SETUP_avx512
+#undef TT_SLICED_GATHER_avx512
 
 TT_API void tt_sparse_sliced_linear_isa(tt_isa isa, int64_t m, int64_t in, int64_t out, const float *x,
                                         const float *values, const int8_t *columns, const int32_t *steps,

@@ -2,10 +2,10 @@ import TTKernels
 import TTRuntime
 import XCTest
 
-/// The runtime's worker threads: GEMM and both convolution algorithms give bitwise the same outputs
-/// on 1 to 4 threads, on every instruction-set path this machine runs (the shapes are above the
-/// work threshold, so the tasks really are split: over row blocks and column chunks, images and
-/// q blocks).
+/// The runtime's worker threads: GEMM (B in place and pre-packed) and both convolution algorithms
+/// give bitwise the same outputs on 1 to 4 threads, on every instruction-set path this machine runs
+/// (the shapes are above the work threshold, so the tasks really are split: over row blocks and
+/// column chunks, images and q blocks).
 final class KernelThreadsTests: XCTestCase {
   override func tearDown() {
     KernelThreads.set(1)
@@ -41,6 +41,34 @@ final class KernelThreadsTests: XCTestCase {
             tt_sgemm_isa(
               path, Int64(m), Int64(n), Int64(k), a, Int64(k), 0, b, Int64(n), 0, &c, Int64(n), &epilogue,
               &scratch)
+          }
+          return c
+        }
+      }
+    }
+  }
+
+  /// Products with B pre-packed as strips (compiled models' constant weights), where one parallel
+  /// region runs every K slice of a task's block: several K slices, row counts that split into
+  /// uneven tiles, and the small-M path.
+  func testPrePackedProductsAreBitwiseIdenticalForEveryThreadCount() {
+    for path in GemmPathTests.paths {
+      for (m, n, k) in [(300, 257, 1100), (1030, 64, 40), (7, 3000, 300)] {
+        var random = TestRandom(seed: UInt64(m * n + k + 1))
+        let (a, b, residual) = (random.values(m * k), random.values(k * n), random.values(m * n))
+        var packed = [Float](
+          repeating: .nan, count: Int(tt_sgemm_packed_b_floats_isa(path, Int64(k), Int64(n))))
+        XCTAssertEqual(tt_sgemm_pack_b_isa(path, Int64(k), Int64(n), b, Int64(n), &packed), 0)
+        var scratch = [Float](repeating: 0, count: Int(tt_sgemm_scratch(Int64(m), Int64(n), Int64(k))))
+        assertSameForEveryThreadCount("path \(path.rawValue) \(m)×\(n)×\(k), pre-packed B") {
+          var c = [Float](repeating: .nan, count: m * n)
+          residual.withUnsafeBufferPointer { residualPointer in
+            var epilogue = tt_epilogue(
+              bias: nil, row_bias: nil, residual: residualPointer.baseAddress, ldr: Int64(n),
+              activation: Int32(TT_ACT_RELU.rawValue))
+            let status = tt_sgemm_packed_b_isa(
+              path, Int64(m), Int64(n), Int64(k), a, Int64(k), 0, packed, &c, Int64(n), &epilogue, &scratch)
+            XCTAssertEqual(status, 0)
           }
           return c
         }

@@ -18,7 +18,7 @@ enum RuntimeObject {
     var hasher = SHA256()
     hasher.update(ModelCompiler.runtimeHash)
     hasher.update("\n\(compiler.executable): \(try cache.identity(of: compiler))")
-    hasher.update("\n\(compiler.compileFlags.joined(separator: " "))")
+    hasher.update("\n\(compiler.runtimeObjectFlags.joined(separator: " "))")
     let folder = cache.runtimeObjectsFolder
     let path = "\(folder)/\(hasher.finalize().prefix(32)).o"
     if let recorded = try? FileSystem.readText(path + checksumSuffix), let actual = try? checksum(of: path),

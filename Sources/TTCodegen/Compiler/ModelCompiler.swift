@@ -128,7 +128,7 @@ public enum ModelCompiler {
     key.add("weights", options.weights.rawValue)
     let cache = CompileCache(root: options.cacheDirectory ?? CompileCache.defaultRoot)
     key.add("compiler", "\(compiler.executable): \(try cache.identity(of: compiler))")
-    key.add("flags", compiler.compileFlags.joined(separator: " "))
+    key.add("flags", (compiler.compileFlags + CCompiler.linkFlags).joined(separator: " "))
     if compiler.targetCPU == "native" { key.add("cpu", HostCPU.signature) }
     return key
   }

@@ -4,7 +4,7 @@ import Glibc
 ///
 /// The executable is `$TTC_CC` if set, else `clang` on `PATH`, else the Swift toolchain's
 /// `/opt/swift/usr/bin/clang`. Default flags: `-O3 -march=native -fPIC -fvisibility=hidden`
-/// (plus `-shared` when linking). No `-ffast-math`: compiled results should stay within the
+/// (plus ``linkFlags`` when linking). No `-ffast-math`: compiled results should stay within the
 /// 1e-4 tolerance of the interpreter, and the runtime's own vectorizable `tt_expf`/`tt_tanhf`
 /// give the speed `-ffast-math` would otherwise be wanted for.
 public struct CCompiler: Sendable, Hashable {
@@ -116,6 +116,19 @@ public struct CCompiler: Sendable, Hashable {
   /// only includes the header.
   static let runtimeObjectDefine = "-DTT_RUNTIME_OBJECT"
 
+  /// The flags of the runtime object: ``compileFlags``, the define above, and every function and
+  /// datum in a section of its own, so that linking a model library with ``linkFlags`` keeps only
+  /// the kernels the model reaches from its exported entry points (a perceptron does not carry the
+  /// convolution, attention or int8 kernels).
+  var runtimeObjectFlags: [String] {
+    compileFlags + [Self.runtimeObjectDefine, "-ffunction-sections", "-fdata-sections"]
+  }
+
+  /// The flags of linking a model library: a shared library from which the linker drops every
+  /// section of the runtime object that no exported function (`tt_describe`, `tt_run`, …, the roots
+  /// of a shared library with hidden kernels) reaches.
+  public static let linkFlags = ["-shared", "-Wl,--gc-sections"]
+
   /// A C file that includes every runtime `.c` file (all in the same directory), in order.
   static var runtimeTranslationUnit: String {
     RuntimeSources.files.filter { $0.name.hasSuffix(".c") }.map { "#include \"\($0.name)\"\n" }.joined()
@@ -127,7 +140,7 @@ public struct CCompiler: Sendable, Hashable {
   /// - Throws: ``CodegenError/compilationFailed(command:diagnostics:keptSource:)`` with clang's output.
   func compileRuntimeObject(source: String, output: String, in directory: String) throws(CodegenError) {
     try invoke(
-      compileFlags + [Self.runtimeObjectDefine, "-c", "-o", output, source], in: directory,
+      runtimeObjectFlags + ["-c", "-o", output, source], in: directory,
       keptSource: directory + "/" + source)
   }
 
@@ -140,7 +153,9 @@ public struct CCompiler: Sendable, Hashable {
     throws(CodegenError)
   {
     try invoke(
-      compileFlags + [Self.runtimeObjectDefine, "-shared", "-o", output, source, runtimeObject, "-lm"],
+      compileFlags + [Self.runtimeObjectDefine] + Self.linkFlags + [
+        "-o", output, source, runtimeObject, "-lm",
+      ],
       in: directory, keptSource: directory + "/" + source)
   }
 

@@ -16,11 +16,16 @@ struct BenchReport: Encodable {
   let inputs: [String]
   let interpreter: Latency
   let compiled: Latency
+  /// The compiled library on 1 kernel thread, timed in turns with `compiled` (`--thread-speedup`).
+  let compiledOneThread: Latency?
   let concurrent: Latency?
   let difference: Difference
 
   /// Median interpreter latency over median compiled latency.
   var speedup: Double { interpreter.median / compiled.median }
+
+  /// Median compiled latency on 1 thread over that on `threads` (`--thread-speedup`).
+  var threadSpeedup: Double? { compiledOneThread.map { $0.median / compiled.median } }
 
   /// GFLOP/s at the median latency.
   func gflops(_ latency: Latency) -> Double { Double(flops) / latency.median * 1e-9 }
@@ -30,6 +35,8 @@ struct BenchReport: Encodable {
 
   enum CodingKeys: String, CodingKey {
     case machine, model, batch, threads, callers, inputs, interpreter, compiled, concurrent, speedup, flops
+    case compiledOneThread = "compiled_one_thread"
+    case threadSpeedup = "thread_speedup"
     case interpreterGFLOPS = "interpreter_gflops"
     case compiledGFLOPS = "compiled_gflops"
     case peakGFLOPS = "peak_gflops"
@@ -48,6 +55,8 @@ struct BenchReport: Encodable {
     try container.encode(inputs, forKey: .inputs)
     try container.encode(interpreter, forKey: .interpreter)
     try container.encode(compiled, forKey: .compiled)
+    try container.encodeIfPresent(compiledOneThread, forKey: .compiledOneThread)
+    try container.encodeIfPresent(threadSpeedup, forKey: .threadSpeedup)
     try container.encodeIfPresent(concurrent, forKey: .concurrent)
     try container.encode(speedup, forKey: .speedup)
     try container.encode(flops, forKey: .flops)
@@ -62,6 +71,7 @@ struct BenchReport: Encodable {
   /// Latency per engine (median and 90th percentile) and the speedup over the interpreter.
   var figure: Figure {
     var engines = [("interpreter", interpreter), ("compiled", compiled)]
+    if let compiledOneThread { engines.append(("compiled, 1 thread", compiledOneThread)) }
     if let concurrent { engines.append(("compiled ×\(callers) callers", concurrent)) }
     let latency = BarChart(
       title: "ttc bench \(model), batch \(batch): latency per call", categories: engines.map(\.0),
@@ -96,10 +106,17 @@ struct BenchReport: Encodable {
       ])
     }
     row("interpreter", interpreter)
-    row("compiled", compiled)
+    row(compiledOneThread == nil ? "compiled" : "compiled, \(threads) threads", compiled)
+    if let compiledOneThread { row("compiled, 1 thread", compiledOneThread) }
     if let concurrent { row("compiled ×\(callers) callers", concurrent) }
     print(table.rendered, terminator: "")
     print(String(format: "speedup: %.1f× (median latency)", speedup))
+    if let threadSpeedup {
+      print(
+        String(
+          format: "threads: %d threads %.2f× 1 thread (compiled, median latency, same run)", threads,
+          threadSpeedup))
+    }
     if let peak {
       print(String(format: "peak (ttc peak, 1 thread, %@): %.1f GFLOP/s", peak.path, peak.fp32GFLOPS))
     } else {

@@ -66,11 +66,14 @@ struct Latency: Encodable {
   /// Times several engines fairly on a shared, noisy machine: after `warmUp` untimed calls of
   /// each, the engines take turns in `rounds` rounds, each round giving every engine its share of
   /// the calls (`runs`) or of the time (`budget` seconds per engine), so that a change in
-  /// background load affects all of them alike. Returns the per-call seconds of each engine.
+  /// background load affects all of them alike. `prepare(index)` runs untimed before each turn of
+  /// engine `index` (e.g. to set its thread count). Returns the per-call seconds of each engine.
   static func interleave(
-    _ bodies: [() throws -> Void], runs: Int?, budget: Double, warmUp: Int, rounds: Int = 20
+    _ bodies: [() throws -> Void], runs: Int?, budget: Double, warmUp: Int, rounds: Int = 20,
+    prepare: (Int) throws -> Void = { _ in }
   ) throws -> [[Double]] {
-    for body in bodies {
+    for (index, body) in bodies.enumerated() {
+      try prepare(index)
       for _ in 0..<warmUp { try body() }
     }
     var samples = bodies.map { _ in [Double]() }
@@ -78,6 +81,7 @@ struct Latency: Encodable {
       for (index, body) in bodies.enumerated() {
         let quota = runs.map { ($0 * (round + 1)) / rounds - ($0 * round) / rounds }
         if quota == 0 { continue }
+        try prepare(index)
         let slice = budget / Double(rounds)
         let start = now()
         var count = 0

@@ -19,7 +19,9 @@ struct BenchCommand: ParsableCommand {
       gives the median and 90th-percentile latency per call, the throughput in samples (batch \
       rows) per second, the speedup of the median, and the largest absolute and relative \
       difference between the two engines' outputs. --threads N runs each call's kernels (GEMM, \
-      convolution) on N threads in both engines. --callers N also runs N compiled calls \
+      convolution) on N threads in both engines; --thread-speedup also times the compiled library \
+      on 1 thread, taking turns with N threads in the same run, and reports the speedup of N \
+      threads over 1. --callers N also runs N compiled calls \
       concurrently (each with its own workspace) and reports their aggregate throughput. \
       Compiles through the compile cache (see ttc compile for the compiler options). --plot draws \
       the latencies and the speedup as an SVG bar chart.
@@ -35,6 +37,7 @@ struct BenchCommand: ParsableCommand {
       Examples:
         ttc bench mlp.json
         ttc bench cnn.json --batch 64 --threads 2
+        ttc bench gemm.json --threads 2 --thread-speedup --seconds 5
         ttc bench cnn.json --batch 64 --callers 2
         ttc bench mlp.json --runs 1000 --json
         ttc bench mlp.json --batch 64 --quantize int8-dynamic --plot bench.svg
@@ -61,6 +64,12 @@ struct BenchCommand: ParsableCommand {
   var callers = 1
 
   @OptionGroup(title: "Threads") var threading: ThreadFlags
+
+  @Flag(
+    help:
+      "Also time the compiled library on 1 kernel thread, taking turns with --threads N, and report the speedup of N threads."
+  )
+  var threadSpeedup = false
 
   @Option(
     name: [.customLong("runs"), .customLong("repeats")], parsing: .unconditional,
@@ -102,8 +111,12 @@ struct BenchCommand: ParsableCommand {
       throw ValidationError("--callers must be between 1 and \(BenchCommand.maxCallers) (got \(callers))")
     }
     guard seconds > 0 else { throw ValidationError("--seconds must be positive (got \(seconds))") }
+    if threadSpeedup && threading.threads == 1 {
+      throw ValidationError("--thread-speedup compares --threads N (N > 1) with 1 thread; give --threads")
+    }
     if suite.suite {
       if model != nil { throw ValidationError("give either a model file or --suite, not both") }
+      if threadSpeedup { throw ValidationError("--thread-speedup measures one model; drop --suite") }
       if batch != nil {
         throw ValidationError("--suite runs every model at its own batch sizes; drop --batch")
       }
@@ -194,10 +207,15 @@ struct BenchCommand: ParsableCommand {
     var native: [TensorData] = []
     let warmUp = runs.map { min($0, 10) } ?? 10
     let session = compiled.makeSession()
-    let samples = try Latency.interleave(
-      [{ interpreted = try interpreter.run(inputs) }, { native = try session.run(ordered) }], runs: runs,
-      budget: seconds, warmUp: warmUp)
+    var engines = [{ interpreted = try interpreter.run(inputs) }, { native = try session.run(ordered) }]
+    // The library's thread count is its own (the interpreter's stays at --threads): N for the
+    // second engine, 1 for the third.
+    if threadSpeedup { engines.append { _ = try session.run(ordered) } }
+    let samples = try Latency.interleave(engines, runs: runs, budget: seconds, warmUp: warmUp) { engine in
+      if threadSpeedup && engine > 0 { _ = try compiled.setThreads(engine == 1 ? threading.threads : 1) }
+    }
     let (interpreterSamples, compiledSamples) = (samples[0], samples[1])
+    try threading.apply(to: compiled)
     var difference = Difference()
     for (info, value) in zip(graph.outputs, native) {
       difference.add(value.floats(), interpreted[info.name]!.floats())
@@ -208,6 +226,7 @@ struct BenchCommand: ParsableCommand {
       peak: MachinePeak.cached(root: compiler.cacheDirectory ?? CompileCache.defaultRoot),
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
+      compiledOneThread: threadSpeedup ? Latency(samples: samples[2], batch: rows) : nil,
       concurrent: callers > 1
         ? try Latency.concurrent(
           compiled, ordered, threads: callers, runs: runs, budget: seconds, batch: rows) : nil,

@@ -141,6 +141,7 @@ final class CompilerCommandTests: CommandLineTestCase {
     let cases = [
       (["bench", model, "--threads", "100000"], "--threads must be between 1 and 256 (got 100000)"),
       (["bench", model, "--callers", "0"], "--callers must be between 1 and 256 (got 0)"),
+      (["bench", model, "--thread-speedup"], "--thread-speedup compares --threads N (N > 1) with 1 thread"),
       (["bench", model, "--batch", "-3"], "--batch must be positive (got -3)"),
       (["compile", model, "--batch", "-1"], "--batch must be positive (got -1)"),
       (["diff", model, "--tolerance", "-1e-3"], "--tolerance must not be negative"),
@@ -214,16 +215,17 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertTrue(marked[1].contains("first divergence at node 1 'log'"), diverge.stdout)
   }
 
-  func testBenchReportsBothEnginesAsJSON() throws {
+  func testBenchReportsBothEnginesAndThreadCountsAsJSON() throws {
     let model = try writeSmallModel("small", in: directory)
     let result = try ttc(
-      ["bench", model, "--runs", "5", "--callers", "2", "--threads", "2", "--json"], in: directory)
+      ["bench", model, "--runs", "5", "--callers", "2", "--threads", "2", "--thread-speedup", "--json"],
+      in: directory)
     XCTAssertEqual(result.status, 0, result.stderr)
     let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let machine = try XCTUnwrap(object["machine"] as? [String: Any])
     XCTAssertFalse((machine["cpu"] as? String ?? "").isEmpty)
     XCTAssertGreaterThan(machine["cores"] as? Int ?? 0, 0)
-    for engine in ["interpreter", "compiled"] {
+    for engine in ["interpreter", "compiled", "compiled_one_thread"] {
       let stats = try XCTUnwrap(object[engine] as? [String: Any], engine)
       XCTAssertEqual(stats["runs"] as? Int, 5)
       XCTAssertGreaterThan(stats["median"] as? Double ?? 0, 0)
@@ -231,6 +233,7 @@ final class CompilerCommandTests: CommandLineTestCase {
     }
     XCTAssertEqual((object["concurrent"] as? [String: Any])?["runs"] as? Int, 10)
     XCTAssertGreaterThan(object["speedup"] as? Double ?? 0, 0)
+    XCTAssertGreaterThan(object["thread_speedup"] as? Double ?? 0, 0)
     XCTAssertLessThanOrEqual(try XCTUnwrap(object["max_abs_diff"] as? Double), 1e-4)
     XCTAssertEqual(object["batch"] as? Int, 2)
     XCTAssertEqual(object["threads"] as? Int, 2)
