@@ -262,6 +262,29 @@ TT_ALWAYS_INLINE float tt_lanes_sum(const tt_nn_v16 *v) {
   return x[0];
 }
 
+/* Transposes the 16×16 block whose rows are m[0..15], in four stages: the stage of size b swaps the
+ * off-diagonal b×b blocks of every 2b×2b block (rows i and i + b exchange their halves). */
+#define TT_TRANSPOSE_STAGE(b, lo, hi)                                                                        \
+  for (int i = 0; i < 16; i++) {                                                                             \
+    if (i & b) continue;                                                                                     \
+    tt_nn_v16 x = m[i], y = m[i + b];                                                                        \
+    m[i] = __builtin_shufflevector(x, y, lo);                                                                \
+    m[i + b] = __builtin_shufflevector(x, y, hi);                                                            \
+  }
+#define TT_LANES(...) __VA_ARGS__
+TT_ALWAYS_INLINE void tt_transpose16(tt_nn_v16 m[16]) {
+  TT_TRANSPOSE_STAGE(8, TT_LANES(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
+                     TT_LANES(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
+  TT_TRANSPOSE_STAGE(4, TT_LANES(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
+                     TT_LANES(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31))
+  TT_TRANSPOSE_STAGE(2, TT_LANES(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
+                     TT_LANES(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31))
+  TT_TRANSPOSE_STAGE(1, TT_LANES(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
+                     TT_LANES(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31))
+}
+#undef TT_LANES
+#undef TT_TRANSPOSE_STAGE
+
 /* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
  * long chain of dependent additions). */
 TT_ALWAYS_INLINE float tt_row_moment(const float *row, int64_t n, float center, int power) {
@@ -449,9 +472,19 @@ TT_ALWAYS_INLINE void tt_attention_small(const float *q, int64_t ldq, const floa
   enum { R = TT_ATTENTION_ROWS };
   int64_t width = (sk + 15) / 16 * 16;
   float *kt = scratch, *scores = scratch + d * width;
-  /* Row c of kᵀ is written in order (a vectorized loop over c would scatter, microcoded on some
-   * CPUs): each key row is read once and its columns go to d rows. */
-  for (int64_t c = 0; c < d; c++) {
+  /* kᵀ, 16 columns × 16 keys at a time: 16 key rows (zero vectors past sk, so the padding costs
+   * nothing) transposed in registers. The last d % 16 columns go one by one, each row c of kᵀ in
+   * order (a vectorized loop over c would scatter, microcoded on some CPUs). */
+  int64_t c = 0;
+  for (; c + 16 <= d; c += 16) {
+    for (int64_t j0 = 0; j0 < width; j0 += 16) {
+      tt_nn_v16 block[16];
+      for (int i = 0; i < 16; i++) block[i] = j0 + i < sk ? *(const tt_nn_v16 *)(k + (j0 + i) * ldk + c) : (tt_nn_v16){0};
+      tt_transpose16(block);
+      for (int i = 0; i < 16; i++) *(tt_nn_v16 *)(kt + (c + i) * width + j0) = block[i];
+    }
+  }
+  for (; c < d; c++) {
     float *dst = kt + c * width;
 #pragma clang loop vectorize(disable)
     for (int64_t j = 0; j < sk; j++) dst[j] = k[j * ldk + c];

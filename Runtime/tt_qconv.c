@@ -2,9 +2,10 @@
  * pooling.
  *
  * The weights of each group are packed once per call (tt_qpack: o/groups × taps bytes, with row
- * sums). Per image and group, a block of output pixels is unfolded into rows of int8 patches
- * ("im2row": one row per pixel, its columns the taps (c, ki, kj) in the weight's own order), the
- * padding read as x_zero_point (the int8 value standing for 0), and tt_qlinear_packed_strided
+ * sums). Per image and group, the group's planes are copied into a padded image (the border holding
+ * x_zero_point, the int8 value standing for 0), and a block of output pixels is unfolded from it
+ * into rows of int8 patches ("im2row": one row per pixel, its columns the taps (c, ki, kj) in the
+ * weight's own order); then tt_qlinear_packed_strided
  * multiplies the rows with the packed weights on the int8 path the CPU has (no horizontal sums),
  * applying the epilogue of tt_qlinear_epilogue as it stores each pixel's channels into their
  * planes of y.
@@ -20,53 +21,59 @@
 /* Bytes rounded up to whole cache lines, so that each scratch region stays 64-byte aligned. */
 static inline int64_t tt_qconv_lines(int64_t bytes) { return (bytes + 63) / 64 * 64; }
 
-/* The scratch regions: the packed weights of each group, the patches (pixels × taps) and the
- * kernel's own scratch. */
+/* The scratch regions: the packed weights of each group, one group of an image padded with the
+ * zero point, the patches (pixels × taps) and the kernel's own scratch. The padded image and the
+ * patches have 8 bytes to spare: the unfolding moves 8 bytes at a time. */
 typedef struct {
-  int64_t taps, pixels, packed_group, packed, patches, kernel, total;
+  int64_t taps, pixels, packed_group, packed, padded, patches, kernel, total;
 } tt_qconv_layout;
 
 static tt_qconv_layout tt_qconv_layout_of(const tt_conv2d_shape *s) {
   tt_qconv_layout l;
-  int64_t og = s->o / s->groups;
-  l.taps = s->c / s->groups * s->kh * s->kw;
+  int64_t og = s->o / s->groups, cg = s->c / s->groups;
+  l.taps = cg * s->kh * s->kw;
   l.pixels = s->oh * s->ow < TT_QCONV_PIXELS ? s->oh * s->ow : TT_QCONV_PIXELS;
   l.packed_group = tt_qconv_lines(tt_qpack_bytes(og, l.taps));
   l.packed = 0;
-  l.patches = l.packed + s->groups * l.packed_group;
-  l.kernel = l.patches + tt_qconv_lines(l.pixels * l.taps);
+  l.padded = l.packed + s->groups * l.packed_group;
+  l.patches = l.padded + tt_qconv_lines(cg * (s->h + 2 * s->ph) * (s->w + 2 * s->pw) + 8);
+  l.kernel = l.patches + tt_qconv_lines(l.pixels * l.taps + 8);
   l.total = l.kernel + tt_qconv_lines(tt_qlinear_packed_scratch(l.pixels, og, l.taps));
   return l;
 }
 
 TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *s) { return tt_qconv_layout_of(s).total; }
 
-/* Rows [0, count) of the patches of output pixels p0 … p0 + count − 1 of one image's group x
- * (cg planes of h × w), `row` bytes apart; positions outside the image read zero_point. Pixels are
- * walked in order (no division per pixel), and a window inside the image horizontally copies its
- * taps without bounds checks. */
-static void tt_qconv_unfold(const tt_conv2d_shape *s, const int8_t *x, int64_t p0, int64_t count, int64_t row,
-                            int8_t zero_point, int8_t *patches) {
-  int64_t cg = s->c / s->groups, oy = p0 / s->ow, ox = p0 % s->ow;
+/* One group's cg planes of x (h × w) into `padded` ((h + 2·ph) × (w + 2·pw) each), the border
+ * holding zero_point (the int8 value standing for 0). */
+static void tt_qconv_pad(const tt_conv2d_shape *s, const int8_t *x, int8_t zero_point, int8_t *padded) {
+  int64_t cg = s->c / s->groups, hp = s->h + 2 * s->ph, wp = s->w + 2 * s->pw;
+  if (s->ph > 0 || s->pw > 0) memset(padded, zero_point, (size_t)(cg * hp * wp));
+  for (int64_t ci = 0; ci < cg; ci++) {
+    for (int64_t iy = 0; iy < s->h; iy++) {
+      memcpy(padded + (ci * hp + iy + s->ph) * wp + s->pw, x + (ci * s->h + iy) * s->w, (size_t)s->w);
+    }
+  }
+}
+
+/* Rows [0, count) of the patches of output pixels p0 … p0 + count − 1 from the padded image, `row`
+ * bytes apart. Pixels are walked in order (no division per pixel) and nothing is bounds-checked;
+ * kernel rows of at most 8 adjacent taps move as one 8-byte copy whose excess the next one
+ * overwrites (the last spills into the spare bytes). */
+static void tt_qconv_unfold(const tt_conv2d_shape *s, const int8_t *padded, int64_t p0, int64_t count, int64_t row,
+                            int8_t *patches) {
+  int64_t cg = s->c / s->groups, hp = s->h + 2 * s->ph, wp = s->w + 2 * s->pw, oy = p0 / s->ow, ox = p0 % s->ow;
+  int word = s->dw == 1 && s->kw <= 8;
   for (int64_t r = 0; r < count; r++) {
     int8_t *dst = patches + r * row;
-    int64_t left = ox * s->sw - s->pw; /* the column of tap kj = 0 */
-    int inside = left >= 0 && left + (s->kw - 1) * s->dw < s->w;
+    const int8_t *corner = padded + oy * s->sh * wp + ox * s->sw;
     for (int64_t ci = 0; ci < cg; ci++) {
       for (int64_t ki = 0; ki < s->kh; ki++, dst += s->kw) {
-        int64_t iy = oy * s->sh - s->ph + ki * s->dh;
-        if (iy < 0 || iy >= s->h) {
-          memset(dst, zero_point, (size_t)s->kw);
-          continue;
-        }
-        const int8_t *line = x + (ci * s->h + iy) * s->w;
-        if (inside) {
-          for (int64_t kj = 0; kj < s->kw; kj++) dst[kj] = line[left + kj * s->dw];
-          continue;
-        }
-        for (int64_t kj = 0; kj < s->kw; kj++) {
-          int64_t ix = left + kj * s->dw;
-          dst[kj] = ix >= 0 && ix < s->w ? line[ix] : zero_point;
+        const int8_t *src = corner + (ci * hp + ki * s->dh) * wp;
+        if (word) {
+          memcpy(dst, src, 8);
+        } else {
+          for (int64_t kj = 0; kj < s->kw; kj++) dst[kj] = src[kj * s->dw];
         }
       }
     }
@@ -79,16 +86,16 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
                        int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch) {
   if (s->n <= 0 || s->o <= 0 || s->oh <= 0 || s->ow <= 0) return;
   tt_qconv_layout l = tt_qconv_layout_of(s);
-  int8_t *base = scratch, *packed = base + l.packed, *patches = base + l.patches;
+  int8_t *base = scratch, *packed = base + l.packed, *padded = base + l.padded, *patches = base + l.patches;
   int64_t cg = s->c / s->groups, og = s->o / s->groups, plane = s->oh * s->ow;
   for (int64_t g = 0; g < s->groups; g++) tt_qpack(w + g * og * l.taps, og, l.taps, packed + g * l.packed_group);
   for (int64_t b = 0; b < s->n; b++) {
     for (int64_t g = 0; g < s->groups; g++) {
-      const int8_t *image = x + (b * s->c + g * cg) * s->h * s->w;
+      tt_qconv_pad(s, x + (b * s->c + g * cg) * s->h * s->w, (int8_t)x_zero_point, padded);
       int64_t first = (b * s->o + g * og) * plane; /* y's element of channel g·og, pixel 0 */
       for (int64_t p0 = 0; p0 < plane; p0 += l.pixels) {
         int64_t count = plane - p0 < l.pixels ? plane - p0 : l.pixels;
-        tt_qconv_unfold(s, image, p0, count, l.taps, (int8_t)x_zero_point, patches);
+        tt_qconv_unfold(s, padded, p0, count, l.taps, patches);
         tt_qlinear_packed_strided(kernel, count, og, l.taps, patches, packed + g * l.packed_group,
                                   base + l.kernel, x_zero_point, x_scale, w_scale + g * og, bias ? bias + g * og : 0,
                                   relu, out_f32 ? out_f32 + first + p0 : 0, out_i8 ? out_i8 + first + p0 : 0, 1,

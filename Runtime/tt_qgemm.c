@@ -311,7 +311,7 @@ __attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qpack
  * same operations in the same order (an IEEE division, round to nearest even, NaN to the zero
  * point). The correction (128 + x_zero_point) · Σ w folds the epilogue's zero point in; `cols` ≤ 16
  * columns are stored, column c at out[c · out_column]. */
-__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static inline void tt_q5_epilogue(
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"), always_inline)) static inline void tt_q5_epilogue(
     __m512i acc, int64_t j, int cols, const int32_t *sums, int32_t x_zero_point, float x_scale,
     const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8, int64_t out_column,
     float out_scale, int32_t out_zero_point) {
@@ -350,7 +350,7 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static inline void tt
 
 /* One row with `vpdpbusd`, up to four vectors of 16 columns at a time (x made unsigned, x + 128,
  * see tt_qgemm.h), the epilogue per vector; column j goes to out[j · out_column]. */
-__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinear_packed_row_vnni(
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"), always_inline)) static inline void tt_qlinear_packed_row_vnni(
     int64_t n, int64_t k, const int8_t *x, const int32_t *sums, const int8_t *groups, int32_t x_zero_point,
     float x_scale, const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
     int64_t out_column, float out_scale, int32_t out_zero_point) {
@@ -372,6 +372,25 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
                      out_scale, out_zero_point);
     }
   }
+}
+
+/* The row kernel inlined twice: for out_column = 1 as a constant (every linear layer), where the
+ * epilogue stores whole vectors without the strided store's branches (at batch 1 those cost about
+ * a fifth of the layer), and for any out_column (convolutions). */
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"), noinline)) static void tt_qrow_vnni_contiguous(
+    int64_t n, int64_t k, const int8_t *x, const int32_t *sums, const int8_t *groups, int32_t x_zero_point,
+    float x_scale, const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
+    int32_t out_zero_point) {
+  tt_qlinear_packed_row_vnni(n, k, x, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8, 1,
+                             out_scale, out_zero_point);
+}
+
+__attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"), noinline)) static void tt_qrow_vnni_strided(
+    int64_t n, int64_t k, const int8_t *x, const int32_t *sums, const int8_t *groups, int32_t x_zero_point,
+    float x_scale, const float *w_scale, const float *bias, int relu, float *out_f32, int8_t *out_i8,
+    int64_t out_column, float out_scale, int32_t out_zero_point) {
+  tt_qlinear_packed_row_vnni(n, k, x, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8,
+                             out_column, out_scale, out_zero_point);
 }
 
 /* Many rows with `vpdpbusd`: x + 128 into `flipped` (m·k bytes) once, then each panel of 64 packed
@@ -670,26 +689,34 @@ static void tt_qlinear_packed_portable(int64_t m, int64_t n, int64_t k, const in
   }
 }
 
-TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x,
-                                      const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
-                                      const float *w_scale, const float *bias, int relu, float *out_f32,
-                                      int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
-                                      int32_t out_zero_point) {
+/* The path for the shape and the CPU (tt_qlinear_packed_strided), inlined into both entry points:
+ * tt_qlinear_packed calling tt_qlinear_packed_strided would pass its 16 arguments on once more,
+ * which costs more than a batch-1 layer's epilogue. */
+__attribute__((always_inline)) static inline void tt_qlinear_packed_dispatch(
+    int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const void *packed, void *scratch,
+    int32_t x_zero_point, float x_scale, const float *w_scale, const float *bias, int relu, float *out_f32,
+    int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale, int32_t out_zero_point) {
   const int32_t *sums = packed;
   const int8_t *groups = (const int8_t *)(sums + tt_qpack_columns(n));
   kernel = tt_int8_kernel(kernel);
-  if (kernel == TT_INT8_AVX2) {
-    tt_qlinear_packed_avx2(m, n, k, x, scratch, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32,
-                           out_i8, out_row, out_column, out_scale, out_zero_point);
-  } else if (kernel == TT_INT8_AVX512_VNNI && m > TT_QP5_MR) {
+  if (kernel == TT_INT8_AVX512_VNNI && m <= TT_QP5_MR) { /* few rows: each reads the weights once anyway */
+    for (int64_t i = 0; i < m; i++) {
+      float *yf = out_f32 ? out_f32 + i * out_row : 0;
+      int8_t *yq = out_i8 ? out_i8 + i * out_row : 0;
+      if (out_column == 1) {
+        tt_qrow_vnni_contiguous(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, yf, yq,
+                                out_scale, out_zero_point);
+      } else {
+        tt_qrow_vnni_strided(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, yf, yq,
+                             out_column, out_scale, out_zero_point);
+      }
+    }
+  } else if (kernel == TT_INT8_AVX512_VNNI) {
     tt_qlinear_packed_vnni(m, n, k, x, scratch, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32,
                            out_i8, out_row, out_column, out_scale, out_zero_point);
-  } else if (kernel == TT_INT8_AVX512_VNNI) { /* few rows: each reads the weights once anyway */
-    for (int64_t i = 0; i < m; i++) {
-      tt_qlinear_packed_row_vnni(n, k, x + i * k, sums, groups, x_zero_point, x_scale, w_scale, bias, relu,
-                                 out_f32 ? out_f32 + i * out_row : 0, out_i8 ? out_i8 + i * out_row : 0, out_column,
-                                 out_scale, out_zero_point);
-    }
+  } else if (kernel == TT_INT8_AVX2) {
+    tt_qlinear_packed_avx2(m, n, k, x, scratch, sums, groups, x_zero_point, x_scale, w_scale, bias, relu, out_f32,
+                           out_i8, out_row, out_column, out_scale, out_zero_point);
   } else {
     tt_qlinear_packed_portable(m, n, k, x, groups, scratch);
     tt_qepilogue(scratch, m, n, n, sums, x_zero_point, x_scale, w_scale, bias, relu, out_f32, out_i8, out_row,
@@ -697,12 +724,21 @@ TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t 
   }
 }
 
+TT_API void tt_qlinear_packed_strided(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x,
+                                      const void *packed, void *scratch, int32_t x_zero_point, float x_scale,
+                                      const float *w_scale, const float *bias, int relu, float *out_f32,
+                                      int8_t *out_i8, int64_t out_row, int64_t out_column, float out_scale,
+                                      int32_t out_zero_point) {
+  tt_qlinear_packed_dispatch(kernel, m, n, k, x, packed, scratch, x_zero_point, x_scale, w_scale, bias, relu,
+                             out_f32, out_i8, out_row, out_column, out_scale, out_zero_point);
+}
+
 TT_API void tt_qlinear_packed(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *x, const void *packed,
                               void *scratch, int32_t x_zero_point, float x_scale, const float *w_scale,
                               const float *bias, int relu, float *out_f32, int8_t *out_i8, float out_scale,
                               int32_t out_zero_point) {
-  tt_qlinear_packed_strided(kernel, m, n, k, x, packed, scratch, x_zero_point, x_scale, w_scale, bias, relu,
-                            out_f32, out_i8, n, 1, out_scale, out_zero_point);
+  tt_qlinear_packed_dispatch(kernel, m, n, k, x, packed, scratch, x_zero_point, x_scale, w_scale, bias, relu,
+                             out_f32, out_i8, n, 1, out_scale, out_zero_point);
 }
 
 /* ---- Entry points ---- */

@@ -101,10 +101,45 @@ static inline float tt_erff(float x) {
   return ax < 0.5f ? small : big;
 }
 
-/* GELU, exact form 0.5·x·(1 + erf(x/√2)) and tanh form. */
-static inline float tt_gelu_erf(float x) { return 0.5f * x * (1.0f + tt_erff(x * 0.70710678118654752f)); }
+/* e^(hi + lo) for hi + lo in [-87, 88] (the caller clamps: no overflow, no subnormal, no NaN): the
+ * reduction and polynomial of tt_expf without its edge cases. A value known as an unevaluated sum
+ * hi + lo (lo ≪ hi, e.g. the rounding error of a product from fmaf) keeps lo's bits through the
+ * reduction, which is exact for hi (Cody–Waite: n·0.693359375 has at most 16 bits). */
+static inline float tt_expf_sum(float hi, float lo) {
+  float n = floorf((hi + lo) * 1.44269504088896341f + 0.5f); /* in [-126, 127] */
+  float y = tt_expf_reduced((hi - n * 0.693359375f) + (lo + n * 2.12194440e-4f), 0.0f);
+  union { int32_t i; float f; } scale = {((int32_t)n + 127) << 23};
+  return y * scale.f;
+}
+
+/* GELU, tanh form 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), computed as x / (1 + e^(−2u))
+ * (the same function; one exponential and a division, no cancellation in 1 + tanh for x < 0).
+ * Within 4·max(1, 2|u|) ulp of the formula in double (the rounding of 2u in float is amplified by
+ * e^(−2u)); results below ~1e-37 in magnitude (x < −10) are −0, −∞ gives NaN (0·−∞) as
+ * 0.5·x·(1 + tanh(u)) does, +∞ gives +∞, NaN stays NaN. */
 static inline float tt_gelu_tanh(float x) {
-  return 0.5f * x * (1.0f + tt_tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+  float t = x * (-1.59576912160573072f - 0.0713548162726008f * x * x); /* −2u */
+  float r = x / (1.0f + tt_expf_sum(fminf(fmaxf(t, -87.0f), 88.0f), 0.0f));
+  return t > 88.0f ? 0.0f * x : r;
+}
+
+/* GELU, exact form x·Φ(x) = 0.5·x·(1 + erf(x/√2)), computed as x·(1 − h) for x ≥ 0 and x·h for x < 0
+ * with h = 0.5·erfc(|x|/√2) = 0.5·t·e^(−x²/2 − 1.26551223 + P(t)), t = 1/(1 + |x|/(2√2))
+ * (Numerical Recipes' erfcc, relative error < 1.2e-7), x² carried as an exact sum (fmaf) into the
+ * exponential: within 10 ulp of 0.5·x·erfc(−x/√2) in double over the whole range (no cancellation
+ * in 1 + erf for x < 0). Results below ~1e-37 in magnitude (x < −13) are −0; ±∞ and NaN as in
+ * the tanh form. */
+static inline float tt_gelu_erf(float x) {
+  float z = fabsf(x) * 0.70710678118654752f;
+  float t = 1.0f / (1.0f + 0.5f * z);
+  float p = t * (1.00002368f + t * (0.37409196f + t * (0.09678418f + t * (-0.18628806f + t * (0.27886807f +
+            t * (-1.13520398f + t * (1.48851587f + t * (-0.82215223f + t * 0.17087277f))))))));
+  float square = x * x, squareError = fmaf(x, x, -square);
+  /* −x²/2 − 1.26551223 + P(t) = hi + lo; both clamped so that ±∞ and NaN reach no conversion. */
+  float hi = fmaxf(-0.5f * square, -86.0f);
+  float lo = fminf(fmaxf(-0.5f * squareError + (p - 1.26551223f), -2.0f), 2.0f);
+  float h = -0.5f * square > -86.0f ? 0.5f * t * tt_expf_sum(hi, lo) : 0.0f;
+  return x * (x < 0.0f ? h : 1.0f - h);
 }
 
 /* Integer a^b (docs/IR.md): computed in double, then converted like a cast: NaN -> 0, truncated

@@ -100,3 +100,22 @@ public enum Attention {
     }
   }
 }
+
+extension Attention {
+  /// One head, `out = softmax(q·kᵀ·scale)·v`, on rows that lie a stride apart (`tt_attention_head`
+  /// without a mask): `sq` query rows of `d` floats `ldq` apart, `sk` key rows `ldk` apart, `sk`
+  /// value rows of `dv` floats `ldv` apart, `sq` output rows `ldOut` apart. Heads packed side by
+  /// side, a fused query/key/value projection's output or a KV cache's buffer are read in place.
+  /// `causal` keeps key `j` for query `i` when `j ≤ i + sk − sq` (queries aligned with the last keys).
+  public static func head(
+    q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int, v: UnsafePointer<Float>, ldv: Int,
+    sq: Int, sk: Int, d: Int, dv: Int, causal: Bool, scale: Float, _ out: UnsafeMutablePointer<Float>,
+    ldOut: Int
+  ) {
+    let scratch = tt_call_scratch(tt_attention_scratch(Int64(sq), Int64(sk), Int64(d), Int64(dv)))
+    tt_attention_head(
+      q, Int64(ldq), k, Int64(ldk), v, Int64(ldv), nil, Int32(TT_F32.rawValue), 0, 0, out, Int64(ldOut),
+      Int64(sq),
+      Int64(sk), Int64(d), Int64(dv), scale, causal ? 1 : 0, scratch)
+  }
+}

@@ -91,6 +91,12 @@ final class QuantizedConvolutionTests: XCTestCase {
       Case(
         geometry: geometry(1, 2, 20, 20, 3, kernel: (5, 5), padding: (2, 2)), xZero: 100, bias: false,
         relu: false),
+      // Kernel rows the unfolding cannot move as one 8-byte word: dilated along x, wider than 8.
+      Case(
+        geometry: geometry(1, 2, 7, 13, 4, kernel: (2, 3), stride: (1, 2), padding: (1, 2), dilation: (1, 2)),
+        xZero: -50, bias: true, relu: false),
+      Case(
+        geometry: geometry(2, 1, 3, 12, 5, kernel: (1, 9), padding: (0, 4)), xZero: 9, bias: true, relu: true),
     ]
     var bytes = QuantizedLinearTests.Bytes(state: 9)
     for c in cases {

@@ -194,7 +194,8 @@ final class QuantizedLinearTests: XCTestCase {
   /// bits of `tt_qgemm` + `tt_qlinear_epilogue` on every path: odd shapes (1, 3, 17, 63, 65, 257:
   /// k not a multiple of 4, n not of 8, 16 or 64, m not of AVX2's 6-row blocks), zero points that
   /// do and do not cancel the VNNI offset, with and without bias and ReLU, f32 and int8 outputs, a
-  /// zero output scale (NaN and ±inf).
+  /// zero output scale (NaN and ±inf); contiguous rows (`tt_qlinear_packed`) and strided outputs
+  /// (`tt_qlinear_packed_strided`, which few rows run through another kernel).
   func testPackedWeightsGiveTheBitsOfTheUnpackedPath() {
     var bytes = Bytes(state: 3)
     let shapes = [
@@ -242,6 +243,20 @@ final class QuantizedLinearTests: XCTestCase {
           let context = "\(path.name) m=\(m) n=\(n) k=\(k) x_zero=\(xZero) relu=\(relu) bias=\(hasBias)"
           XCTAssertEqual(f32.map(\.bitPattern), expected.0.map(\.bitPattern), context)
           XCTAssertEqual(i8, expected.1, context)
+          // Strided outputs (as convolutions store them: y[i][j] at j · m + i) take the other
+          // few-row kernel, whose stores are not contiguous.
+          var stridedF32 = [Float](repeating: -1, count: m * n)
+          var stridedI8 = [Int8](repeating: -1, count: m * n)
+          tt_qlinear_packed_strided(
+            path.rawValue, Int64(m), Int64(n), Int64(k), x, packed, &scratch, Int32(xZero), 0.04, scales,
+            b, Int32(relu), &stridedF32, nil, 1, Int64(m), 1, 0)
+          tt_qlinear_packed_strided(
+            path.rawValue, Int64(m), Int64(n), Int64(k), x, packed, &scratch, Int32(xZero), 0.04, scales,
+            b, Int32(relu), nil, &stridedI8, 1, Int64(m), outScale, 3)
+          let transposed = (0..<m * n).map { ($0 % m) * n + $0 / m }
+          XCTAssertEqual(
+            stridedF32.map(\.bitPattern), transposed.map { expected.0[$0].bitPattern }, "strided " + context)
+          XCTAssertEqual(stridedI8, transposed.map { expected.1[$0] }, "strided " + context)
         }
       }
     }

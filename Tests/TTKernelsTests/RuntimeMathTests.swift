@@ -62,13 +62,49 @@ final class RuntimeMathTests: XCTestCase {
     XCTAssertEqual(tt_tanhf(-100), -1)
   }
 
-  func testGELUFormsMatchTheirDefinitions() {
-    for x in Self.sweep where abs(x) < 20 {
-      let v = Double(x)
-      let exact = 0.5 * v * (1 + Foundation.erf(v / 2.0.squareRoot()))
-      XCTAssertEqual(Double(tt_gelu_erf(x)), exact, accuracy: 3e-7 * max(1, abs(v)), "gelu(\(x))")
-      let tanhForm = 0.5 * v * (1 + Foundation.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
-      XCTAssertEqual(Double(tt_gelu_tanh(x)), tanhForm, accuracy: 3e-7 * max(1, abs(v)), "gelu_tanh(\(x))")
+  /// The worst error of `f` over every 1/4096 in [−16, 16] (beyond, GELU is x or flushed), in ulps
+  /// of `reference` (in Double) divided by `conditioning(x)`; results of `reference` below 1e-37
+  /// must come out below 1.2e-37 (flushed to 0).
+  func worstGELUError(
+    _ f: (Float) -> Float, _ reference: (Double) -> Double, conditioning: (Double) -> Double
+  ) -> (ulps: Double, at: Float) {
+    var worst = (ulps: 0.0, at: Float(0))
+    for i in -65536...65536 {
+      let x = Float(i) / 4096
+      let exact = reference(Double(x))
+      guard abs(exact) >= 1e-37 else {
+        XCTAssertLessThanOrEqual(abs(f(x)), 1.2e-37, "\(x)")
+        continue
+      }
+      let ulp = Double(Float(abs(exact)).nextUp - Float(abs(exact)))
+      let error = abs(Double(f(x)) - exact) / ulp / conditioning(Double(x))
+      if error > worst.ulps { worst = (error, x) }
+    }
+    return worst
+  }
+
+  func testGELUFormsAreWithinAFewUlpsOfTheirDefinitions() {
+    // Erf form: 0.5·x·erfc(−x/√2) (no cancellation for x < 0), within 10 ulp everywhere.
+    let erfForm = worstGELUError(
+      tt_gelu_erf, { 0.5 * $0 * Foundation.erfc(-$0 / 2.0.squareRoot()) }, conditioning: { _ in 1 })
+    XCTAssertLessThanOrEqual(erfForm.ulps, 10, "gelu_erf at \(erfForm.at)")
+    // Tanh form: 0.5·x·(1 + tanh(u)) = x / (1 + e^(−2u)); the rounding of 2u in float is
+    // amplified by the exponential, so the bound is 4 ulp per unit of max(1, |2u|).
+    func twoU(_ v: Double) -> Double { 2 * 0.7978845608028654 * (v + 0.044715 * v * v * v) }
+    let tanhForm = worstGELUError(
+      tt_gelu_tanh, { $0 / (1 + Foundation.exp(-twoU($0))) }, conditioning: { max(1, abs(twoU($0))) })
+    XCTAssertLessThanOrEqual(tanhForm.ulps, 4, "gelu_tanh at \(tanhForm.at)")
+    // Special values, as 0.5·x·(1 + …) gives them: −∞ → NaN (0·−∞), +∞ → +∞, NaN → NaN, signed 0.
+    for gelu in [tt_gelu_erf, tt_gelu_tanh] as [(Float) -> Float] {
+      XCTAssertEqual(gelu(.infinity), .infinity)
+      XCTAssertTrue(gelu(-.infinity).isNaN)
+      XCTAssertTrue(gelu(.nan).isNaN)
+      XCTAssertEqual(gelu(0).bitPattern, Float(0).bitPattern)
+      XCTAssertEqual(gelu(-0.0).bitPattern, Float(-0.0).bitPattern)
+      XCTAssertEqual(gelu(-100).bitPattern, Float(-0.0).bitPattern)
+      XCTAssertEqual(gelu(3e38), 3e38)
+      XCTAssertEqual(gelu(-3e38).bitPattern, Float(-0.0).bitPattern)
+      XCTAssertEqual(gelu(1e-30), 5e-31)
     }
   }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 @testable import TinyTorch
@@ -27,6 +28,32 @@ final class KVCacheTests: XCTestCase {
     XCTAssertEqual(cache.length, 7)
     let incremental = try Tensor.concat(steps, axis: 1)
     for (a, b) in zip(full.scalars, incremental.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+  }
+
+  /// Without gradient tracking, attention takes the inference path (the fused kernel on the
+  /// projection's output, the cache's buffers read in place): the same logits as the
+  /// differentiable path, for a whole sequence and step by step through the cache, two sequences
+  /// side by side; and causal or not on a lone attention layer.
+  func testInferencePathMatchesTheDifferentiablePath() throws {
+    let gpt = try model()
+    gpt.eval()
+    let ids = [[3, 1, 4, 1, 5, 9, 2], [6, 5, 3, 5, 8, 9, 7]]
+    let reference = try gpt(Tensor.tokenIDs(ids))
+    XCTAssertTrue(reference.requiresGrad, "the reference must take the differentiable path")
+    try withNoGrad {
+      assertClose(try gpt(Tensor.tokenIDs(ids)).scalars, reference.scalars, "whole sequence")
+      let cache = gpt.makeCache(batchSize: 2)
+      var steps = [try gpt.forward(Tensor.tokenIDs(ids.map { Array($0[0..<3]) }), cache: cache)]
+      for t in 3..<7 { steps.append(try gpt.forward(Tensor.tokenIDs(ids.map { [$0[t]] }), cache: cache)) }
+      assertClose(try Tensor.concat(steps, axis: 1).scalars, reference.scalars, "step by step")
+    }
+    let attention = MultiHeadAttention(dimension: 8, headCount: 2, seed: 4)
+    let x = Tensor.randn([2, 5, 8], seed: 6)
+    for causal in [false, true] {
+      let expected = try attention.forward(x, mask: nil, isCausal: causal)
+      let actual = try withNoGrad { try attention.forward(x, mask: nil, isCausal: causal) }
+      assertClose(actual.scalars, expected.scalars, "causal \(causal)")
+    }
   }
 
   func testCachedAndUncachedGenerationAgree() throws {
@@ -70,6 +97,9 @@ final class KVCacheTests: XCTestCase {
     XCTAssertThrowsError(
       try cache.append(layer: 0, key: Tensor.zeros([1, 4, 1, 3]), value: Tensor.zeros([1, 4, 1, 3])))
     XCTAssertThrowsError(try cache.advance(by: 3))
+    // The inference path checks the same capacity, and writes nothing when it throws.
+    XCTAssertThrowsError(try withNoGrad { try gpt.forward(Tensor.tokenIDs([[1, 2, 3]]), cache: cache) })
+    XCTAssertEqual(cache.length, 8)
     cache.reset()
     XCTAssertEqual(cache.length, 0)
   }

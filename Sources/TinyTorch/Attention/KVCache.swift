@@ -68,11 +68,7 @@ public final class KVCache {
         "KVCache: key \(key.shape) and value \(value.shape) must both be "
           + "[\(batchSize), \(headCount), new, \(headDimension)]")
     }
-    guard newLength <= remaining else {
-      throw TensorError.invalidArgument(
-        "KVCache: \(newLength) new positions do not fit (\(length) of \(maxLength) used); "
-          + "crop the context or reset the cache")
-    }
+    try checkFits(newLength)
     let total = length + newLength
     return (
       Self.write(
@@ -80,6 +76,59 @@ public final class KVCache {
       Self.write(
         value, into: &values[layer], at: length, total: total, maxLength: maxLength, depth: headDimension)
     )
+  }
+
+  /// Throws unless `newLength` more positions fit.
+  private func checkFits(_ newLength: Int) throws {
+    guard newLength <= remaining else {
+      throw TensorError.invalidArgument(
+        "KVCache: \(newLength) new positions do not fit (\(length) of \(maxLength) used); "
+          + "crop the context or reset the cache")
+    }
+  }
+
+  /// Writes the keys and values of `newLength` new positions of every sequence at positions
+  /// `length..<length + newLength` of `layer`, read in place from a fused query/key/value
+  /// projection's output `projected` (`[batchSize, newLength, 3 · headCount · headDimension]`:
+  /// queries, keys, values), then calls `body` with the layer's key and value buffers: sequence
+  /// `b`, head `h` holds its positions at rows `(b · headCount + h) · maxLength …`, one row of
+  /// `headDimension` floats each. The inference path of ``MultiHeadAttention`` attends to them
+  /// there, without the copies of ``append(layer:key:value:)``.
+  /// - Throws: for a wrong layer index or width, or when the new positions do not fit.
+  func withAppended<Result>(
+    layer: Int, projected: Tensor, body: (UnsafePointer<Float>, UnsafePointer<Float>) throws -> Result
+  ) throws -> Result {
+    guard (0..<layerCount).contains(layer) else {
+      throw TensorError.indexOutOfRange(op: "KVCache layer", index: layer, bound: layerCount)
+    }
+    let width = headCount * headDimension
+    guard projected.rank == 3, projected.shape[0] == batchSize, projected.shape[2] == 3 * width else {
+      throw TensorError.invalidArgument(
+        "KVCache: projected \(projected.shape) must be [\(batchSize), new, \(3 * width)]")
+    }
+    let newLength = projected.shape[1]
+    try checkFits(newLength)
+    let (depth, heads, start, capacity) = (headDimension, headCount, length, maxLength)
+    func write(_ buffer: inout [Float], from offset: Int) {
+      buffer.withUnsafeMutableBufferPointer { buffer in
+        projected.scalars.withUnsafeBufferPointer { source in
+          for b in 0..<batchSize {
+            for s in 0..<newLength {
+              let row = source.baseAddress! + (b * newLength + s) * 3 * width + offset
+              for h in 0..<heads {
+                (buffer.baseAddress! + ((b * heads + h) * capacity + start + s) * depth)
+                  .update(from: row + h * depth, count: depth)
+              }
+            }
+          }
+        }
+      }
+    }
+    write(&keys[layer], from: width)
+    write(&values[layer], from: 2 * width)
+    return try keys[layer].withUnsafeBufferPointer { keys in
+      try values[layer].withUnsafeBufferPointer { values in try body(keys.baseAddress!, values.baseAddress!) }
+    }
   }
 
   /// Marks `count` more positions as stored (after every layer has appended them).

@@ -81,12 +81,19 @@ public final class MultiHeadAttention: Module {
   ///     the cache and the queries attend to every cached position as well (positions are
   ///     aligned so that causal masking stays correct). The caller advances the cache.
   ///   - layerIndex: the layer of `cache` this attention reads and extends.
+  ///
+  /// Without gradient tracking (``withNoGrad(_:)``), fused projections and no mask, the call takes
+  /// an inference path with the same result that attends in place (in the cache's buffers, with a
+  /// cache): see `inferenceForward`.
   public func forward(
     _ input: Tensor, mask: Tensor?, isCausal: Bool = false, cache: KVCache? = nil, layerIndex: Int = 0
   ) throws -> Tensor {
     guard input.rank == 3, input.shape[2] == dimension else {
       throw TensorError.invalidArgument(
         "MultiHeadAttention: input shape \(input.shape) must be [batch, length, \(dimension)]")
+    }
+    if canRunInference(mask: mask) {
+      return try inferenceForward(input, isCausal: isCausal, cache: cache, layerIndex: layerIndex)
     }
     let (batch, length) = (input.shape[0], input.shape[1])
     var query: Tensor
