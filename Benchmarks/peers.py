@@ -10,10 +10,11 @@ The compiled outputs are checked against ONNX Runtime's (|a − b| ≤ 1e-4 · m
 
 With --threads N (N > 1) every round also runs `ttc bench --threads N --thread-speedup`: the
 compiled library on N kernel threads and on 1 thread, taking turns in the same process; the table
-gains its N-thread median and the median over the rounds of its speedup over 1 thread.
+gains its N-thread median and the median over the rounds of its speedup over 1 thread, with the
+cores the N-thread calls kept busy (CPU over wall time: below N where other jobs held the cores).
 
 Usage (Benchmarks/peers.sh sets up the venv): python peers.py --ttc PATH [--rounds N]
-       [--seconds S] [--work DIR] [--only NAME] [--threads N]
+       [--seconds S] [--work DIR] [--only NAME] [--threads N] [--set models|convs]
 """
 import argparse
 import json
@@ -60,13 +61,15 @@ class Model:
             self.layers.append(("relu", {}))
         return self
 
-    def conv(self, c, o, k, pad):
+    def conv(self, c, o, k, pad, stride=1, pool=True):
+        """A k × k convolution with bias, then ReLU, then (pool) 2 × 2 max pooling."""
         i = len(self.layers)
         self.layers.append(
             ("conv", {"w": self.weight(f"conv{i}.weight", (o, c, k, k), 1 / np.sqrt(c * k * k)),
-                      "b": self.weight(f"conv{i}.bias", (o,), 0.1), "pad": pad}))
+                      "b": self.weight(f"conv{i}.bias", (o,), 0.1), "pad": pad, "stride": stride}))
         self.layers.append(("relu", {}))
-        self.layers.append(("maxpool", {}))
+        if pool:
+            self.layers.append(("maxpool", {}))
         return self
 
     def flatten(self):
@@ -87,7 +90,8 @@ class Model:
                 nodes.append({"name": f"n{index}", "op": "relu", "inputs": [value], "outputs": [out]})
             elif kind == "conv":
                 nodes.append({"name": f"n{index}", "op": "conv2d", "inputs": [value, p["w"], p["b"]],
-                              "outputs": [out], "attrs": {"padding": [p["pad"], p["pad"]]}})
+                              "outputs": [out], "attrs": {"padding": [p["pad"], p["pad"]],
+                                                          "stride": [p["stride"], p["stride"]]}})
             elif kind == "maxpool":
                 nodes.append({"name": f"n{index}", "op": "max_pool2d", "inputs": [value], "outputs": [out],
                               "attrs": {"kernel": [2, 2]}})
@@ -133,7 +137,8 @@ class Model:
                 nodes.append(helper.make_node("Relu", [value], [out]))
             elif kind == "conv":
                 pad = p["pad"]
-                nodes.append(helper.make_node("Conv", [value, p["w"], p["b"]], [out], pads=[pad] * 4))
+                nodes.append(helper.make_node("Conv", [value, p["w"], p["b"]], [out], pads=[pad] * 4,
+                                              strides=[p["stride"]] * 2))
             elif kind == "maxpool":
                 nodes.append(helper.make_node("MaxPool", [value], [out], kernel_shape=[2, 2], strides=[2, 2]))
             elif kind == "flatten":
@@ -164,8 +169,8 @@ class Model:
             elif kind == "conv":
                 o, _, k, _ = self.weights[p["w"]].shape
                 n, _, h, w = x.shape
-                pad = p["pad"]
-                x = np.zeros((n, o, h + 2 * pad - k + 1, w + 2 * pad - k + 1), np.float32)
+                pad, stride = p["pad"], p["stride"]
+                x = np.zeros((n, o, (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1), np.float32)
             elif kind == "maxpool":
                 x = x[:, :, : x.shape[2] // 2 * 2 : 2, : x.shape[3] // 2 * 2 : 2]
             elif kind == "flatten":
@@ -176,6 +181,18 @@ class Model:
 def lenet(batch):
     return (Model(f"lenet5-b{batch}", (batch, 1, 28, 28)).conv(1, 6, 5, 2).conv(6, 16, 5, 0).flatten()
             .linear(400, 120, True).linear(120, 84, True).linear(84, 10, False))
+
+
+def convolutions():
+    """Single convolutions (bias, ReLU fused) of ResNet-like shapes, batch 1 (`--set convs`)."""
+    return [
+        ("conv 3→64 7×7 stride 2, 224×224", Model("conv3-64-7s2", (1, 3, 224, 224)).conv(3, 64, 7, 3, 2, False)),
+        ("conv 64→64 3×3, 56×56", Model("conv64-3", (1, 64, 56, 56)).conv(64, 64, 3, 1, 1, False)),
+        ("conv 64→128 3×3 stride 2, 56×56", Model("conv64-128-3s2", (1, 64, 56, 56)).conv(64, 128, 3, 1, 2, False)),
+        ("conv 128→128 3×3, 28×28", Model("conv128-3", (1, 128, 28, 28)).conv(128, 128, 3, 1, 1, False)),
+        ("conv 256→256 3×3, 14×14", Model("conv256-3", (1, 256, 14, 14)).conv(256, 256, 3, 1, 1, False)),
+        ("conv 512→512 3×3, 7×7", Model("conv512-3", (1, 512, 7, 7)).conv(512, 512, 3, 1, 1, False)),
+    ]
 
 
 def models():
@@ -260,6 +277,8 @@ def main():
     parser.add_argument("--only", default=None)
     parser.add_argument("--threads", type=int, default=1,
                         help="also time ttc compiled on this many kernel threads against 1 (same run)")
+    parser.add_argument("--set", choices=["models", "convs"], default="models",
+                        help="the performance table's models, or single convolutions")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
@@ -272,7 +291,7 @@ def main():
     peak = json.loads(subprocess.run([args.ttc, "peak", "--json"], check=True, capture_output=True,
                                      text=True).stdout)
     rows = []
-    for label, model in models():
+    for label, model in (models() if args.set == "models" else convolutions()):
         if args.only and args.only not in model.name:
             continue
         path = model.write_ttc(args.work)
@@ -283,7 +302,8 @@ def main():
         request = openvino_request(core, onnx_model)
         x = np.random.default_rng(1).standard_normal(model.input_shape).astype(np.float32)
         feed = {"x": x}
-        times = {"compiled": [], "interpreter": [], "ort": [], "ov": [], "threaded": [], "thread_speedup": []}
+        times = {"compiled": [], "interpreter": [], "ort": [], "ov": [], "threaded": [], "thread_speedup": [],
+                 "cores_busy": []}
         flops = None
         for _ in range(args.rounds):
             report = ttc_bench(args.ttc, path, args.seconds)
@@ -294,6 +314,7 @@ def main():
                 scaling = ttc_bench(args.ttc, path, args.seconds, args.threads)
                 times["threaded"].append(scaling["compiled"]["median"])
                 times["thread_speedup"].append(scaling["thread_speedup"])
+                times["cores_busy"].append(scaling["threaded_cores_busy"])
             times["ort"].append(median_latency(lambda: session.run(None, feed), args.seconds))
             times["ov"].append(median_latency(lambda: request.infer(feed), args.seconds))
             floors["ort"].append(median_latency(lambda: ort_floor_session.run(None, floor_input), 0.05))
@@ -337,7 +358,8 @@ def main():
               f"| **{fmt(t['compiled'])}** | {fmt(t['interpreter'])} "
               f"| {gflops:.1f} ({100 * gflops / peak['fp32_gflops']:.0f}%) | {t['compiled'] / best:.2f}× "
               f"| {'yes' if agree else 'NO'}"
-              + (f" | {fmt(t['threaded'])} | {t['thread_speedup']:.2f}×" if threads > 1 else "") + " |")
+              + (f" | {fmt(t['threaded'])} | {t['thread_speedup']:.2f}× ({t['cores_busy']:.2f} cores busy)"
+                 if threads > 1 else "") + " |")
 
 
 if __name__ == "__main__":

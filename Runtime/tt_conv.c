@@ -11,13 +11,14 @@
  * computed and thrown away, a fraction 1 − ow/wp of the work. The tile is stored row by row with
  * the epilogue (bias, residual, activation) applied; see tt_conv_kernel.inc.
  *
- * Direct on vectors of output channels (stride 1, when the group's channels fill whole vectors
- * better than the image's rows do: LeNet's 16 channels of 10 × 10 pixels): the same padded image and
- * tap offsets, a vector of channels per pixel; see tt_conv_channels.inc.
+ * Direct on vectors of output channels (any stride, when the group's channels fill whole vectors
+ * better than the image's rows do: LeNet's 16 channels of 10 × 10 pixels, ResNet's 64 channels):
+ * the same padded image (read in place when there is no padding) and tap offsets, a vector of
+ * channels per pixel; see tt_conv_channels.inc.
  *
- * im2col (other strides, or when the padding columns would waste more than a third of the work):
- * per image and group the patches are unfolded into a column matrix and multiplied by tt_sgemm,
- * whose epilogue adds the bias, the residual and the activation.
+ * im2col (the rest: few channels with strides, wide padding, or small images with megabytes of
+ * weights): per image and group the patches are unfolded into a column matrix and multiplied by
+ * tt_sgemm, whose epilogue adds the bias, the residual and the activation.
  */
 #include "tt_internal.h"
 
@@ -28,18 +29,33 @@
 /* The three algorithms (see the top of this file and tt_conv_channels.inc). */
 typedef enum { TT_CONV_IM2COL, TT_CONV_PIXELS, TT_CONV_CHANNELS } tt_conv_algorithm;
 
-/* The algorithm serving a convolution on a path of `lanes` floats per vector. Stride 1 runs
- * directly: on vectors of output channels when these waste fewer lanes than vectors of pixels (a
- * group's channels fill whole vectors, the image is small or narrow) and use at least two thirds of
- * them, else on vectors of pixels unless the padding columns waste more than a third of the work.
- * Other strides run as im2col + GEMM. */
+/* The algorithm serving a convolution on a path of `lanes` floats per vector, from measurements on
+ * this project's machines (C microbenchmarks of each algorithm; 1 thread, AVX-512 unless said):
+ * - vectors of output channels when a group's channels fill at least two thirds of whole vectors
+ *   (any stride: 3→64 7×7 stride 2 at 224×224 ran at 97 GFLOP/s against im2col's 67) and either a
+ *   tile has at least 12 pixels (enough accumulators) or a block's packed weights fit in L1
+ *   (taps · lanes ≤ 8192 floats): a tile of 7 pixels reading 512 · 3 · 3 taps of weights per vector
+ *   of pixels ran at 56 GFLOP/s against im2col's 79; with stride 1 only when they also waste fewer
+ *   lanes than vectors of pixels would (by 15% of the lanes on paths without AVX-512);
+ * - else, stride 1, vectors of pixels unless the padding columns waste more than a third of the work
+ *   or the weights are many (taps · lanes > 16384: 256→256 3×3 at 8×8 ran at 60 GFLOP/s on pixels,
+ *   102 as im2col);
+ * - else im2col + GEMM. */
 static tt_conv_algorithm tt_conv_choose(const tt_conv2d_shape *s, int64_t lanes) {
-  if (s->sh != 1 || s->sw != 1) return TT_CONV_IM2COL;
-  int64_t og = s->o / s->groups, wp = s->w + 2 * s->pw, q_end = (s->oh - 1) * wp + s->ow;
+  int64_t og = s->o / s->groups, taps = s->c / s->groups * s->kh * s->kw;
+  int64_t most_pixels = lanes == 16 ? 16 : lanes == 8 ? 12 : 8; /* TT_CONVC_MAXP of the path */
+  int64_t tile_pixels = s->ow < most_pixels ? s->ow : most_pixels;
   double channels = (double)og / (double)((og + lanes - 1) / lanes * lanes);
+  int channels_fit = 3 * channels >= 2 && (tile_pixels >= 12 || taps * lanes <= 8192);
+  if (s->sh != 1 || s->sw != 1) return channels_fit ? TT_CONV_CHANNELS : TT_CONV_IM2COL;
+  int64_t wp = s->w + 2 * s->pw, q_end = (s->oh - 1) * wp + s->ow;
   double pixels = (double)(s->oh * s->ow) / (double)((q_end + lanes - 1) / lanes * lanes);
-  if (3 * channels >= 2 && channels > pixels) return TT_CONV_CHANNELS;
-  if (og >= 2 && 3 * s->ow >= 2 * wp) return TT_CONV_PIXELS;
+  /* Without AVX-512's broadcasting multiply-add, a channel tile pays one broadcast per pixel per tap
+   * (AVX2: 64→64 3×3 at 56×56 ran at 76 GFLOP/s on channels, 91 on pixels; 256→256 at 14×14, 61
+   * and 78). */
+  double margin = lanes == 16 ? 0.0 : 0.15;
+  if (channels_fit && channels > pixels + margin) return TT_CONV_CHANNELS;
+  if (og >= 2 && 3 * s->ow >= 2 * wp && taps * lanes <= 16384) return TT_CONV_PIXELS;
   return TT_CONV_IM2COL;
 }
 
@@ -112,10 +128,14 @@ typedef struct {
   float *padded; /* the caller's buffer on one thread; NULL: each worker's own scratch */
   int64_t chunks; /* q-block chunks per image-group */
   int activation;
+  int in_place; /* no padding: tiles read the input itself (the channel-vector kernel reads no slack) */
 } tt_conv_region;
 
 /* Multiply-adds below which a convolution runs on one thread. */
 #define TT_CONV_PARALLEL_WORK (1 << 20)
+
+/* Bytes of input rows one band of the channel-vector kernel reads (half of a 1 MiB L2). */
+#define TT_CONVC_BAND_BYTES (512 * 1024)
 
 /* Floats between the rows of a tile in its store buffer (at least the widest tile, 4 · 16). */
 #define TT_CONV_TILE_STRIDE 64
@@ -133,16 +153,22 @@ static void tt_conv_pad(const tt_conv2d_shape *s, const float *x, float *padded,
 
 /* The job of task `index` of a direct convolution (image-group index / chunks, either algorithm):
  * the image's group is padded into the caller's buffer on one thread, into the worker's own
- * scratch on several. */
+ * scratch on several, or read in place (r->in_place). */
 static tt_conv_job tt_conv_task_job(const tt_conv_region *r, int64_t index) {
   const tt_conv2d_shape *s = r->s;
   int64_t cg = s->c / s->groups, og = s->o / s->groups, plane = s->oh * s->ow;
   int64_t b = index / r->chunks / s->groups, g = index / r->chunks % s->groups;
   tt_conv_job j = {.s = s, .taps = cg * s->kh * s->kw, .hp = s->h + 2 * s->ph, .wp = s->w + 2 * s->pw,
-                   .padded = r->padded ? r->padded : tt_thread_scratch(tt_conv_padded_floats(s)),
                    .offsets = r->offsets, .activation = r->activation};
   j.q_end = (s->oh - 1) * j.wp + s->ow;
-  tt_conv_pad(s, r->x + (b * s->c + g * cg) * s->h * s->w, (float *)j.padded, j.hp, j.wp);
+  const float *x = r->x + (b * s->c + g * cg) * s->h * s->w;
+  if (r->in_place) {
+    j.padded = x;
+  } else {
+    float *padded = r->padded ? r->padded : tt_thread_scratch(tt_conv_padded_floats(s));
+    tt_conv_pad(s, x, padded, j.hp, j.wp);
+    j.padded = padded;
+  }
   j.bias = r->bias ? r->bias + g * og : 0;
   j.residual = r->residual ? r->residual + (b * s->o + g * og) * plane : 0;
   j.y = r->y + (b * s->o + g * og) * plane;

@@ -1,8 +1,8 @@
 /* tt_qconv.c: int8 2-D convolution (NCHW) on the packed int8 kernels of tt_qgemm.c, and int8 max
  * pooling.
  *
- * The weights of each group are packed once per call (tt_qpack: o/groups × taps bytes, with row
- * sums). Per image and group, the group's planes are copied into a padded image (the border holding
+ * The weights of each group come packed (tt_qpack_grouped: o/groups × taps bytes per group, with
+ * row sums), ahead of time for tt_qconv2d_packed, per call for tt_qconv2d. Per image and group, the group's planes are copied into a padded image (the border holding
  * x_zero_point, the int8 value standing for 0), and a block of output pixels is unfolded from it
  * into rows of int8 patches ("im2row": one row per pixel, its columns the taps (c, ki, kj) in the
  * weight's own order); then tt_qlinear_packed_strided
@@ -21,11 +21,11 @@
 /* Bytes rounded up to whole cache lines, so that each scratch region stays 64-byte aligned. */
 static inline int64_t tt_qconv_lines(int64_t bytes) { return (bytes + 63) / 64 * 64; }
 
-/* The scratch regions: the packed weights of each group, one group of an image padded with the
- * zero point, the patches (pixels × taps) and the kernel's own scratch. The padded image and the
- * patches have 8 bytes to spare: the unfolding moves 8 bytes at a time. */
+/* The scratch regions of tt_qconv2d_packed: one group of an image padded with the zero point, the
+ * patches (pixels × taps) and the kernel's own scratch. The padded image and the patches have 8
+ * bytes to spare: the unfolding moves 8 bytes at a time. */
 typedef struct {
-  int64_t taps, pixels, packed_group, packed, padded, patches, kernel, total;
+  int64_t taps, pixels, packed_group, padded, patches, kernel, total;
 } tt_qconv_layout;
 
 static tt_qconv_layout tt_qconv_layout_of(const tt_conv2d_shape *s) {
@@ -33,16 +33,24 @@ static tt_qconv_layout tt_qconv_layout_of(const tt_conv2d_shape *s) {
   int64_t og = s->o / s->groups, cg = s->c / s->groups;
   l.taps = cg * s->kh * s->kw;
   l.pixels = s->oh * s->ow < TT_QCONV_PIXELS ? s->oh * s->ow : TT_QCONV_PIXELS;
-  l.packed_group = tt_qconv_lines(tt_qpack_bytes(og, l.taps));
-  l.packed = 0;
-  l.padded = l.packed + s->groups * l.packed_group;
+  l.packed_group = tt_qpack_bytes(og, l.taps);
+  l.padded = 0;
   l.patches = l.padded + tt_qconv_lines(cg * (s->h + 2 * s->ph) * (s->w + 2 * s->pw) + 8);
   l.kernel = l.patches + tt_qconv_lines(l.pixels * l.taps + 8);
   l.total = l.kernel + tt_qconv_lines(tt_qlinear_packed_scratch(l.pixels, og, l.taps));
   return l;
 }
 
-TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *s) { return tt_qconv_layout_of(s).total; }
+/* The bytes of the grouped packed weights, a multiple of 64 (tt_qpack_bytes is). */
+static int64_t tt_qconv_packed_bytes(const tt_conv2d_shape *s) {
+  return tt_qpack_grouped_bytes(s->groups, s->o, s->c / s->groups * s->kh * s->kw);
+}
+
+TT_API int64_t tt_qconv2d_packed_scratch(const tt_conv2d_shape *s) { return tt_qconv_layout_of(s).total; }
+
+TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *s) {
+  return tt_qconv_packed_bytes(s) + tt_qconv_layout_of(s).total;
+}
 
 /* One group's cg planes of x (h × w) into `padded` ((h + 2·ph) × (w + 2·pw) each), the border
  * holding zero_point (the int8 value standing for 0). */
@@ -81,14 +89,15 @@ static void tt_qconv_unfold(const tt_conv2d_shape *s, const int8_t *padded, int6
   }
 }
 
-TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, int32_t x_zero_point, float x_scale,
-                       const int8_t *w, const float *w_scale, const float *bias, int relu, float *out_f32,
-                       int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch) {
+TT_API void tt_qconv2d_packed(int kernel, const tt_conv2d_shape *s, const int8_t *x, int32_t x_zero_point,
+                              float x_scale, const void *packed_weights, const float *w_scale, const float *bias,
+                              int relu, float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point,
+                              void *scratch) {
   if (s->n <= 0 || s->o <= 0 || s->oh <= 0 || s->ow <= 0) return;
   tt_qconv_layout l = tt_qconv_layout_of(s);
-  int8_t *base = scratch, *packed = base + l.packed, *padded = base + l.padded, *patches = base + l.patches;
+  int8_t *base = scratch, *padded = base + l.padded, *patches = base + l.patches;
+  const int8_t *packed = packed_weights;
   int64_t cg = s->c / s->groups, og = s->o / s->groups, plane = s->oh * s->ow;
-  for (int64_t g = 0; g < s->groups; g++) tt_qpack(w + g * og * l.taps, og, l.taps, packed + g * l.packed_group);
   for (int64_t b = 0; b < s->n; b++) {
     for (int64_t g = 0; g < s->groups; g++) {
       tt_qconv_pad(s, x + (b * s->c + g * cg) * s->h * s->w, (int8_t)x_zero_point, padded);
@@ -103,6 +112,16 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
       }
     }
   }
+}
+
+TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, int32_t x_zero_point, float x_scale,
+                       const int8_t *w, const float *w_scale, const float *bias, int relu, float *out_f32,
+                       int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch) {
+  if (s->n <= 0 || s->o <= 0 || s->oh <= 0 || s->ow <= 0) return;
+  int64_t packed_bytes = tt_qconv_packed_bytes(s);
+  tt_qpack_grouped(w, s->groups, s->o, s->c / s->groups * s->kh * s->kw, scratch);
+  tt_qconv2d_packed(kernel, s, x, x_zero_point, x_scale, scratch, w_scale, bias, relu, out_f32, out_i8, out_scale,
+                    out_zero_point, (int8_t *)scratch + packed_bytes);
 }
 
 /* The output columns [first, end) whose tap at ox · stride + offset lies inside a row of w. */

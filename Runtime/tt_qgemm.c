@@ -270,6 +270,15 @@ TT_API void tt_qpack(const int8_t *w, int64_t n, int64_t k, void *packed) {
   }
 }
 
+TT_API int64_t tt_qpack_grouped_bytes(int64_t groups, int64_t n, int64_t k) {
+  return groups * tt_qpack_bytes(n / groups, k);
+}
+
+TT_API void tt_qpack_grouped(const int8_t *w, int64_t groups, int64_t n, int64_t k, void *packed) {
+  int64_t rows = n / groups, stride = tt_qpack_bytes(rows, k);
+  for (int64_t g = 0; g < groups; g++) tt_qpack(w + g * rows * k, rows, k, (int8_t *)packed + g * stride);
+}
+
 /* part += (x + 128) · w for one group of four k positions (`word`: their bytes) and `vectors`
  * vectors of 16 columns. Padding positions of x become 128 after the flip, against zero weights. */
 __attribute__((target(TT_Q5_TARGET), always_inline)) static inline void tt_qpack_step(const int vectors,

@@ -83,18 +83,26 @@ TT_API void tt_qepilogue(const int32_t *acc, int64_t m, int64_t n, int64_t ldc, 
 
 /* ---- int8 convolution (tt_qconv.c) ---- */
 
-/* Bytes of scratch tt_qconv2d needs for this geometry. */
+/* Bytes of scratch tt_qconv2d and tt_qconv2d_packed need for this geometry. */
 TT_API int64_t tt_qconv2d_scratch(const tt_conv2d_shape *shape);
+TT_API int64_t tt_qconv2d_packed_scratch(const tt_conv2d_shape *shape);
 
 /* The int8 NCHW convolution of docs/IR.md (quantized_conv2d): x [n, c, h, w] int8 with x_scale and
  * x_zero_point (padding reads x_zero_point, the value standing for 0), w [o, c/groups, kh, kw] int8
  * in [−127, 127] with per-output-channel w_scale [o], bias [o] (may be NULL), ReLU if relu. acc =
- * Σ over each output's taps of x · w in int32 (tt_qlinear_packed_strided on `kernel`'s path,
- * the weights packed per call), then the epilogue of tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is NULL, else
- * requantized into out_i8 (both [n, o, oh, ow]). scratch holds tt_qconv2d_scratch(shape) bytes. */
+ * Σ over each output's taps of x · w in int32 (tt_qlinear_packed_strided on `kernel`'s path), then
+ * the epilogue of tt_qlinear_epilogue per output channel j: y as f32 into out_f32 when out_i8 is
+ * NULL, else requantized into out_i8 (both [n, o, oh, ow]). tt_qconv2d packs w per call into its
+ * scratch (tt_qconv2d_scratch(shape) bytes); tt_qconv2d_packed reads w packed ahead of time by
+ * tt_qpack_grouped(w, groups, o, c/groups · kh · kw) (compiled models: in the weights blob; the
+ * interpreter: at plan time), scratch holding tt_qconv2d_packed_scratch(shape) bytes. */
 TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *shape, const int8_t *x, int32_t x_zero_point,
                        float x_scale, const int8_t *w, const float *w_scale, const float *bias, int relu,
                        float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point, void *scratch);
+TT_API void tt_qconv2d_packed(int kernel, const tt_conv2d_shape *shape, const int8_t *x, int32_t x_zero_point,
+                              float x_scale, const void *packed, const float *w_scale, const float *bias, int relu,
+                              float *out_f32, int8_t *out_i8, float out_scale, int32_t out_zero_point,
+                              void *scratch);
 
 /* tt_max_pool2d on int8 values (the same windows; padding never wins). Exact on quantized values:
  * quantizing is monotonic, so the max of the int8 values is the int8 value of the max. */
@@ -110,6 +118,12 @@ TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, in
  * tt_qpack_bytes(n, k) is the packed size (a multiple of 64). */
 TT_API int64_t tt_qpack_bytes(int64_t n, int64_t k);
 TT_API void tt_qpack(const int8_t *w, int64_t n, int64_t k, void *packed);
+
+/* w [n][k] as `groups` consecutive blocks of n / groups rows (a grouped convolution's weights, one
+ * block per group; groups = 1 is tt_qpack), each packed by tt_qpack at tt_qpack_bytes(n / groups, k)
+ * bytes from the previous one. n is a multiple of groups. */
+TT_API int64_t tt_qpack_grouped_bytes(int64_t groups, int64_t n, int64_t k);
+TT_API void tt_qpack_grouped(const int8_t *w, int64_t groups, int64_t n, int64_t k, void *packed);
 
 /* tt_qgemm plus tt_qlinear_epilogue for x[m][k] against the weights w[n][k] given only in their
  * packed form (tt_qpack), with the epilogue's exact arithmetic on every path (the same bits):

@@ -362,8 +362,8 @@ typedef struct {
 TT_API int64_t tt_conv2d_scratch(const tt_conv2d_shape *shape);
 
 /* y = activation(conv(x, weight) + bias + residual). bias ([o]) and residual (y's shape; it may be y
- * itself) may be NULL; activation is a tt_activation. Stride 1 convolutions run directly on a padded
- * copy of each image, others as im2col + tt_sgemm (see tt_conv.c). scratch holds
+ * itself) may be NULL; activation is a tt_activation. Most convolutions run directly on a padded
+ * copy of each image, the rest as im2col + tt_sgemm (tt_conv_choose in tt_conv.c). scratch holds
  * tt_conv2d_scratch(shape) floats. */
 TT_API void tt_conv2d(const tt_conv2d_shape *shape, const float *x, const float *weight, const float *bias,
                       const float *residual, int32_t activation, float *y, float *scratch);

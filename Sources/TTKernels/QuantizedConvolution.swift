@@ -15,21 +15,33 @@ public enum QuantizedConvolution {
   ///   - weight: `geometry.weightShape`, values in −127...127.
   ///   - weightScales, bias: `[outChannels]` (bias may be nil).
   ///   - out: `geometry.outputShape`, overwritten.
+  ///   - packed: `weight` packed ahead of time (`geometry.outChannels` rows in `geometry.groups`
+  ///     blocks), read instead of packing it per call.
   ///   - path: the int8 GEMM path (``QuantizedLinear/KernelPath``).
   public static func run(
     _ x: QuantizedLinear.Input, weight: UnsafePointer<Int8>, weightScales: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, relu: Bool, geometry: Conv2DGeometry, _ out: QuantizedLinear.Output,
-    path: QuantizedLinear.KernelPath = .automatic
+    packed: PackedInt8Weight? = nil, path: QuantizedLinear.KernelPath = .automatic
   ) {
     var shape = geometry.runtimeShape
-    let scratch = UnsafeMutableRawPointer.allocate(
-      byteCount: Int(tt_qconv2d_scratch(&shape)), alignment: 64)
+    let bytes = packed == nil ? tt_qconv2d_scratch(&shape) : tt_qconv2d_packed_scratch(&shape)
+    let scratch = UnsafeMutableRawPointer.allocate(byteCount: Int(bytes), alignment: 64)
     defer { scratch.deallocate() }
     let count = geometry.batch * geometry.inChannels * geometry.height * geometry.width
     x.withInt8(count: count) { values, scale, zeroPoint in
-      tt_qconv2d(
-        path.rawValue, &shape, values, zeroPoint, scale, weight, weightScales, bias, relu ? 1 : 0, out.floats,
-        out.int8s, out.scale, out.zeroPoint, scratch)
+      if let packed {
+        precondition(
+          Int64(packed.rows) == shape.o && Int64(packed.groups) == shape.groups,
+          "packed weight of another shape")
+        tt_qconv2d_packed(
+          path.rawValue, &shape, values, zeroPoint, scale, packed.bytes, weightScales, bias, relu ? 1 : 0,
+          out.floats, out.int8s, out.scale, out.zeroPoint, scratch)
+      } else {
+        tt_qconv2d(
+          path.rawValue, &shape, values, zeroPoint, scale, weight, weightScales, bias, relu ? 1 : 0,
+          out.floats,
+          out.int8s, out.scale, out.zeroPoint, scratch)
+      }
     }
   }
 }

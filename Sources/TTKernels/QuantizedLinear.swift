@@ -41,13 +41,27 @@ public enum QuantizedLinear {
 
   /// `out[rows, n] = epilogue(x[rows, k] · weight[n, k]ᵀ)`: int8 products accumulated in int32,
   /// then `(acc − x_zero_point · Σ weight[j, :]) · x_scale · weightScales[j] + bias[j]`, ReLU if
-  /// asked, requantized for an int8 output.
+  /// asked, requantized for an int8 output. With `packed` (`weight` packed ahead of time, one
+  /// block) it runs `tt_qlinear_packed` on it instead: the same bits, no row sums per call.
   public static func run(
     _ x: Input, rows m: Int, inFeatures k: Int, weight: UnsafePointer<Int8>, outFeatures n: Int,
     weightScales: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool, _ out: Output,
-    path: KernelPath = .automatic
+    packed: PackedInt8Weight? = nil, path: KernelPath = .automatic
   ) {
     let (m64, n64, k64) = (Int64(m), Int64(n), Int64(k))
+    if let packed {
+      precondition(
+        packed.rows == n && packed.columns == k && packed.groups == 1, "packed weight of another shape")
+      let scratch = UnsafeMutableRawPointer.allocate(
+        byteCount: max(Int(tt_qlinear_packed_scratch(m64, n64, k64)), 64), alignment: 64)
+      defer { scratch.deallocate() }
+      x.withInt8(count: m * k) { a, scale, zeroPoint in
+        tt_qlinear_packed(
+          path.rawValue, m64, n64, k64, a, packed.bytes, scratch, zeroPoint, scale, weightScales, bias,
+          relu ? 1 : 0, out.floats, out.int8s, out.scale, out.zeroPoint)
+      }
+      return
+    }
     var sums = [Int32](repeating: 0, count: max(n, 1))
     var accumulators = [Int32](repeating: 0, count: max(m * n, 1))
     tt_qgemm_row_sums(weight, n64, k64, k64, &sums)

@@ -149,7 +149,7 @@ final class CompiledQuantizedTests: XCTestCase {
     b.output(fc2[0])
     let graph = try b.build()
     let output = try CEmitter.emit(graph, graphHash: graph.contentHash)
-    XCTAssertEqual(Set(output.weights.packedInt8.keys), ["fc1.w", "fc2.w"])
+    XCTAssertEqual(Set(output.weights.packedInt8.keys.map(\.weight)), ["fc1.w", "fc2.w"])
     XCTAssertEqual(output.weights.entries.map(\.name), ["fc1.b", "fc1.s", "fc2.b", "fc2.s", "fc2.w"])
     try assertCompiledMatchesInterpreter(graph, ["x": randomTensor([9, 33], seed: 3)], cache: cache)
   }
@@ -205,5 +205,35 @@ final class CompiledQuantizedTests: XCTestCase {
       try assertCompiledMatchesInterpreter(
         graph, ["x": randomTensor([batch, 3, 9, 7], seed: 4, low: -2, high: 3)], cache: cache)
     }
+  }
+
+  /// An embedded convolution weight is stored packed only, once per grouping that reads it (here
+  /// one `[4, 2, 3, 3]` weight read by a convolution of 2 channels and by one of 4 in 2 groups, at
+  /// odd sizes), and both compiled convolutions agree with the interpreter's, which packs the same
+  /// forms when it plans the graph.
+  func testConvolutionWeightsArePackedOncePerGrouping() throws {
+    var b = GraphBuilder(name: "shared")
+    let x = b.input("x", .f32, [3, 2, 7, 5]), wide = b.input("wide", .f32, [1, 4, 5, 9])
+    let weights = randomFloats(72, seed: 5).map { Int8(($0 * 127).rounded()) }
+    let w = b.weight("c.w", TensorData(int8s: weights, shape: [4, 2, 3, 3]))
+    let s = b.weight("c.s", TensorData(randomFloats(4, seed: 6).map { 0.01 + abs($0) * 0.02 }, shape: [4]))
+    b.output(b.add(.quantizedConv2d, [x, w, s], attributes: ["padding": .ints([1, 1])], name: "one"))
+    b.output(
+      b.add(
+        .quantizedConv2d, [wide, w, s], attributes: ["groups": .int(2), "stride": .ints([2, 1])], name: "two")
+    )
+    let graph = try b.build()
+    let output = try CEmitter.emit(graph, graphHash: graph.contentHash)
+    XCTAssertEqual(
+      Set(output.weights.packedInt8.keys),
+      [Int8WeightPacking(weight: "c.w", groups: 1), Int8WeightPacking(weight: "c.w", groups: 2)])
+    XCTAssertEqual(output.weights.entries.map(\.name), ["c.s"])
+    try assertCompiledMatchesInterpreter(
+      graph,
+      [
+        "x": randomTensor([3, 2, 7, 5], seed: 3, low: -2, high: 3),
+        "wide": randomTensor([1, 4, 5, 9], seed: 4),
+      ],
+      cache: cache)
   }
 }

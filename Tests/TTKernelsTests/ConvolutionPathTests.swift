@@ -126,6 +126,42 @@ final class ConvolutionPathTests: XCTestCase {
     }
   }
 
+  /// The channel-vector kernel with strides (it reads strided inputs in place), channel counts of
+  /// 1, 3, 17, 63, 65 (a last vector of one channel), spatial sizes 1, 3, 17, 63, 65, an unpadded
+  /// input read in place, groups, and rows in several cache bands (an input row of 520 channels
+  /// fills a band); then layers with many taps on small images, which run as im2col.
+  func testChannelVectorStridesAndOddShapesOnEveryPath() {
+    for path in GemmPathTests.paths {
+      run(
+        Case(
+          channels: 3, height: 17, width: 35, outChannels: 16, kernel: (7, 7), stride: (2, 2),
+          padding: (3, 3),
+          residual: true, activation: TT_ACT_RELU), path: path)
+      run(
+        Case(
+          batch: 2, channels: 6, height: 9, width: 63, outChannels: 32, kernel: (3, 3), stride: (2, 1),
+          padding: (1, 1), groups: 2), path: path)
+      run(
+        Case(channels: 1, height: 65, width: 63, outChannels: 16, kernel: (3, 3), padding: (1, 1)), path: path
+      )
+      run(
+        Case(channels: 17, height: 3, width: 17, outChannels: 63, kernel: (3, 3), padding: (1, 1)), path: path
+      )
+      run(Case(channels: 65, height: 1, width: 65, outChannels: 65, kernel: (1, 3)), path: path)
+      run(
+        Case(
+          channels: 3, height: 17, width: 33, outChannels: 65, kernel: (5, 5), stride: (2, 2),
+          padding: (2, 2),
+          dilation: (1, 2)), path: path)
+      run(Case(channels: 520, height: 2, width: 128, outChannels: 16, kernel: (1, 1)), path: path)
+      run(
+        Case(channels: 160, height: 5, width: 5, outChannels: 16, kernel: (3, 3), padding: (1, 1)), path: path
+      )
+      run(
+        Case(channels: 64, height: 3, width: 3, outChannels: 65, kernel: (3, 3), padding: (1, 1)), path: path)
+    }
+  }
+
   func testIm2colShapesOnEveryPath() {
     for path in GemmPathTests.paths {
       run(

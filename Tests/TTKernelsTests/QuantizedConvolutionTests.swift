@@ -61,7 +61,8 @@ final class QuantizedConvolutionTests: XCTestCase {
 
   /// Odd channel counts, kernels, strides, paddings, dilations, groups and batches (taps from 1
   /// to past 32, pixels past one 256-pixel block), zero points that make the padding matter;
-  /// x holds −128, weights ±127.
+  /// x holds −128, weights ±127. Each path runs with the weights packed per call and packed ahead
+  /// of time (``PackedInt8Weight``, as compiled models and the interpreter read them).
   func testEveryPathFollowsTheDocumentedArithmetic() {
     func geometry(
       _ batch: Int, _ c: Int, _ h: Int, _ w: Int, _ o: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
@@ -112,7 +113,12 @@ final class QuantizedConvolutionTests: XCTestCase {
         c, x: x, w: w, xScale: xScale, scales: scales, bias: bias, outScale: outScale, outZero: outZero)
       let count = expectedF32.count
       XCTAssertEqual(count, g.outputShape.reduce(1, *))
-      for path in QuantizedLinearTests.runnablePaths {
+      let packed = PackedInt8Weight(w, rows: g.outChannels, columns: g.patchSize, groups: g.groups)
+      let runs: [(QuantizedLinear.KernelPath, PackedInt8Weight?)] = QuantizedLinearTests.runnablePaths.flatMap
+      {
+        [($0, nil), ($0, packed)]
+      }
+      for (path, packed) in runs {
         var f32 = [Float](repeating: .nan, count: count)
         var i8 = [Int8](repeating: 0, count: count)
         x.withUnsafeBufferPointer { xs in
@@ -122,17 +128,18 @@ final class QuantizedConvolutionTests: XCTestCase {
             f32.withUnsafeMutableBufferPointer { out in
               QuantizedConvolution.run(
                 input, weight: w, weightScales: scales, bias: biasPointer, relu: c.relu, geometry: g,
-                .float(out.baseAddress!), path: path)
+                .float(out.baseAddress!), packed: packed, path: path)
             }
             i8.withUnsafeMutableBufferPointer { out in
               QuantizedConvolution.run(
                 input, weight: w, weightScales: scales, bias: biasPointer, relu: c.relu, geometry: g,
-                .int8(out.baseAddress!, scale: outScale, zeroPoint: outZero), path: path)
+                .int8(out.baseAddress!, scale: outScale, zeroPoint: outZero), packed: packed,
+                path: path)
             }
           }
         }
-        XCTAssertEqual(f32, expectedF32, "\(path.name) \(g)")
-        XCTAssertEqual(i8, expectedI8, "\(path.name) \(g)")
+        XCTAssertEqual(f32, expectedF32, "\(path.name) packed: \(packed != nil) \(g)")
+        XCTAssertEqual(i8, expectedI8, "\(path.name) packed: \(packed != nil) \(g)")
       }
     }
   }

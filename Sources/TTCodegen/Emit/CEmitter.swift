@@ -49,7 +49,7 @@ public struct CEmitter {
     let contexts = graph.nodes.enumerated().map { index, node in
       NodeContext(
         node: node, index: index, inputTypes: node.inputs.map { types[$0]! },
-        outputType: types[node.outputs[0]]!)
+        outputType: types[node.outputs[0]]!, int8Packing: node.int8WeightPacking(in: graph))
     }
     var scratchSizes: [Int] = []
     for context in contexts { scratchSizes.append(try context.scratchFloats() * 4) }
@@ -57,8 +57,8 @@ public struct CEmitter {
     let packingF32 = f32Packing(graph, contexts, path: mode == .embedded ? packingPath : nil)
     let packingInt8 =
       mode == .embedded
-      ? Set(contexts.compactMap(\.packedInt8Weight).filter { graph.weights[$0] != nil }) : []
-    let packed = packingF32.union(packingInt8)
+      ? Set(contexts.compactMap(\.int8Packing)) : []
+    let packed = packingF32.union(packingInt8.map(\.weight))
     let layout = WeightsLayout(
       graph, packingInt8: packingInt8, packingF32: packingF32,
       onlyPacked: onlyPacked(graph, contexts, packed: packed), path: packingPath ?? TT_ISA_PORTABLE)
@@ -90,7 +90,7 @@ extension CEmitter {
   static func onlyPacked(_ graph: Graph, _ contexts: [NodeContext], packed: Set<String>) -> Set<String> {
     var readPlain = Set(graph.outputs.map(\.name))
     for context in contexts {
-      let candidates = [graph.packedF32Weight(of: context.node), context.packedInt8Weight]
+      let candidates = [graph.packedF32Weight(of: context.node), context.int8Packing?.weight]
       let weight = candidates.compactMap { $0 }.first { packed.contains($0) }
       for (index, input) in context.node.inputs.enumerated() where !(index == 1 && input == weight) {
         readPlain.insert(input)
@@ -285,7 +285,7 @@ private struct Writer {
       context: context, inputs: node.inputs.map { names[$0]! }, output: names[node.outputs[0]]!,
       scratch: plan.scratch[context.index].map { "(float *)(arena + \($0.offset))" },
       isView: plan.aliases[node.outputs[0]] != nil,
-      packedWeights: (context.packedInt8Weight.flatMap { layout.packedInt8[$0] }
+      packedWeights: (context.int8Packing.flatMap { layout.packedInt8[$0] }
         ?? graph.packedF32Weight(of: node).flatMap { layout.packedF32[$0] }).map { "(w + \($0))" })
     let body = try emission.body()
     lines.append("  {")

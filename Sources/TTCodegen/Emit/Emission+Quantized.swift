@@ -3,9 +3,9 @@ import TTIR
 extension Emission {
   /// `quantized_linear` and `quantized_conv2d`: quantizes an `f32` x per tensor (dynamic), then
   /// multiplies with the int8 kernel the CPU supports and applies the epilogue: `tt_qgemm` and
-  /// `tt_qlinear_epilogue` (Runtime/tt_qgemm.c), or `tt_qlinear_packed` for a linear layer with
+  /// `tt_qlinear_epilogue` (Runtime/tt_qgemm.c), or `tt_qconv2d` (Runtime/tt_qconv.c); with
   /// ``packedWeights`` (embedded weights, which then hold only the packed form, the row sums with
-  /// it), or `tt_qconv2d` (Runtime/tt_qconv.c).
+  /// it) `tt_qlinear_packed` or `tt_qconv2d_packed`.
   /// Scratch (see ``NodeContext/scratchFloats()``) holds, in 4-byte units, the kernel's own
   /// scratch (a linear layer: the accumulators m·n and weight row sums n; a convolution:
   /// `tt_qconv2d_scratch`), then the quantized x.
@@ -36,6 +36,12 @@ extension Emission {
       outType == .i8
       ? "0, \(output), \(CSyntax.float(node.float("out_scale") ?? 1)), \(node.int("out_zero_point") ?? 0)"
       : "\(output), 0, 1.0f, 0"
+    if node.op == .quantizedConv2d, let packedWeights {
+      lines.append(
+        "tt_qconv2d_packed(TT_INT8_AUTO, \(convolutionShape), \(xq), x_zero, x_scale, \(packedWeights), "
+          + "\(inputs[2]), \(bias), \(relu), \(destination), acc);")
+      return lines
+    }
     if node.op == .quantizedConv2d {
       lines.append(
         "tt_qconv2d(TT_INT8_AUTO, \(convolutionShape), \(xq), x_zero, x_scale, \(inputs[1]), \(inputs[2]), "

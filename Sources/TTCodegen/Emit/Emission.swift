@@ -12,7 +12,8 @@ struct Emission {
   /// Whether the output is a view of the input (reshape/flatten not copied).
   let isView: Bool
   /// Where the packed form of the node's weight lies, when the blob has it (embedded weights): the
-  /// `tt_qpack` form of a `quantized_linear`'s (``NodeContext/packedInt8Weight``), the
+  /// `tt_qpack_grouped` form of a `quantized_linear`'s or `quantized_conv2d`'s
+  /// (``NodeContext/int8Packing``), the
   /// `tt_sgemm_pack_b_isa` form of a `linear`/`matmul`'s (`Graph.packedF32Weight(of:)`).
   var packedWeights: String? = nil
 

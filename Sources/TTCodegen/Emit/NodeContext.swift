@@ -7,6 +7,11 @@ struct NodeContext {
   let index: Int
   let inputTypes: [TensorType]
   let outputType: TensorType
+  /// The weight an int8 layer reads packed (``TTIR/Node/int8WeightPacking(in:)``), which an
+  /// embedded weights blob holds packed (``WeightsLayout``; only packed, unless another node or an
+  /// output reads it): `tt_qlinear_packed` and `tt_qconv2d_packed` multiply it without packing it
+  /// or computing row sums per call, in register blocks that need no horizontal sums.
+  let int8Packing: Int8WeightPacking?
 
   /// An error naming this node, e.g. `node 'fc1' (linear): f16 is not supported by the C backend`.
   func unsupported(_ message: String) -> CodegenError {
@@ -80,13 +85,6 @@ extension NodeContext {
     return max(m * n + n, (Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))) + 3) / 4)
   }
 
-  /// The weight of a `quantized_linear`, which an embedded weights blob holds packed
-  /// (``WeightsLayout``; only packed, unless another node or an output reads it) when it is a
-  /// graph weight: `tt_qlinear_packed` multiplies it without computing row sums per call, in
-  /// register blocks that need no horizontal sums.
-  var packedInt8Weight: String? {
-    node.op == .quantizedLinear ? node.inputs[1] : nil
-  }
 }
 
 extension Node {

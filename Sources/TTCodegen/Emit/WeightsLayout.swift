@@ -3,8 +3,8 @@ import TTRuntime
 
 /// How weights are packed into the blob a library embeds (or is given at run time): each tensor
 /// at a 64-byte-aligned offset, in name order, bytes exactly as in the graph (little-endian);
-/// then, for an embedded blob, the int8 weights that `quantized_linear` layers read re-laid out
-/// by `tt_qpack` (Runtime/include/tt_qgemm.h), and the f32 weight matrices of
+/// then, for an embedded blob, the int8 weights that `quantized_linear` and `quantized_conv2d`
+/// layers read re-laid out by `tt_qpack_grouped` (Runtime/include/tt_qgemm.h; ``TTIR/Int8WeightPacking``), and the f32 weight matrices of
 /// `linear`/`matmul` nodes marked `pack_weight` in the layout of the library's GEMM path
 /// (`tt_sgemm_pack_b_isa`), which the descriptor does not list. A weight only read packed is
 /// stored packed only (its bytes grow by the padding of the packed layout).
@@ -21,8 +21,8 @@ public struct WeightsLayout: Sendable, Hashable {
 
   /// The weights, in name order.
   public var entries: [Entry]
-  /// The offsets of the `tt_qpack` forms of int8 `[n, k]` weights, by weight name.
-  public var packedInt8: [String: Int]
+  /// The offsets of the `tt_qpack_grouped` forms of int8 weights, by weight and grouping.
+  public var packedInt8: [Int8WeightPacking: Int]
   /// The offsets of the `tt_sgemm_pack_b_isa` forms of f32 `[k, n]` weights, by weight name.
   public var packedF32: [String: Int]
   /// The GEMM path the f32 weights are packed for.
@@ -31,10 +31,11 @@ public struct WeightsLayout: Sendable, Hashable {
   public var totalBytes: Int
 
   /// Lays out every weight of `graph` (the `drop-unused-weights` pass removes unused ones first)
-  /// but those in `onlyPacked`, then the packed forms of the int8 weights named in `packingInt8`
+  /// but those in `onlyPacked`, then the packed forms of the int8 weights in `packingInt8`
   /// and of the f32 weights named in `packingF32` (for GEMM path `path`).
   public init(
-    _ graph: Graph, packingInt8: Set<String> = [], packingF32: Set<String> = [], onlyPacked: Set<String> = [],
+    _ graph: Graph, packingInt8: Set<Int8WeightPacking> = [], packingF32: Set<String> = [],
+    onlyPacked: Set<String> = [],
     path: tt_isa = TT_ISA_PORTABLE
   ) {
     var offset = 0
@@ -45,10 +46,11 @@ public struct WeightsLayout: Sendable, Hashable {
       offset = MemoryPlanner.aligned(offset + type.byteCount)
     }
     packedInt8 = [:]
-    for name in packingInt8.sorted() {
-      let shape = graph.weights[name]!.type.shape
-      packedInt8[name] = offset
-      offset = MemoryPlanner.aligned(offset + Int(tt_qpack_bytes(Int64(shape[0]), Int64(shape[1]))))
+    for packing in packingInt8.sorted(by: { ($0.weight, $0.groups) < ($1.weight, $1.groups) }) {
+      let (rows, columns) = Int8WeightPacking.matrix(graph.weights[packing.weight]!.type.shape)
+      packedInt8[packing] = offset
+      offset = MemoryPlanner.aligned(
+        offset + Int(tt_qpack_grouped_bytes(Int64(packing.groups), Int64(rows), Int64(columns))))
     }
     packedF32 = [:]
     packingPath = path
@@ -69,12 +71,12 @@ public struct WeightsLayout: Sendable, Hashable {
       bytes.replaceSubrange(entry.offset..<entry.offset + data.count, with: data)
     }
     bytes.withUnsafeMutableBytes { blob in
-      for (name, offset) in packedInt8 {
-        let weight = graph.weights[name]!
+      for (packing, offset) in packedInt8 {
+        let weight = graph.weights[packing.weight]!
+        let (rows, columns) = Int8WeightPacking.matrix(weight.type.shape)
         weight.bytes.withUnsafeBytes {
-          tt_qpack(
-            $0.bindMemory(to: Int8.self).baseAddress!, Int64(weight.type.shape[0]),
-            Int64(weight.type.shape[1]),
+          tt_qpack_grouped(
+            $0.bindMemory(to: Int8.self).baseAddress!, Int64(packing.groups), Int64(rows), Int64(columns),
             blob.baseAddress! + offset)
         }
       }

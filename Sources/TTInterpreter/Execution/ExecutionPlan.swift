@@ -25,6 +25,9 @@ struct ExecutionPlan: Sendable {
     let kernelEpilogue: KernelEpilogue?
     /// The weight (input 1) of a `linear`/`matmul` marked `pack_weight`, packed for the GEMM.
     let packedWeight: PackedWeight?
+    /// The int8 weight (input 1) of a `quantized_linear`/`quantized_conv2d`, packed
+    /// (``TTIR/Node/int8WeightPacking(in:)``).
+    let packedInt8Weight: PackedInt8Weight?
     /// Slots whose last reader is this step (inputs and dead outputs), freed after it runs.
     let releases: [Int]
     /// How many of ``releases`` hold node outputs (graph inputs are not counted as live
@@ -72,6 +75,7 @@ struct ExecutionPlan: Sendable {
     }
     var steps: [Step] = []
     var packed: [String: PackedWeight] = [:]  // by weight name: packed once however many nodes read it
+    var packedInt8: [Int8WeightPacking: PackedInt8Weight] = [:]
     var intermediateBytes: [Int: Int] = [:]  // by slot, for node outputs produced so far
     for (index, node) in graph.nodes.enumerated() {
       let output = node.outputs[0]
@@ -87,6 +91,12 @@ struct ExecutionPlan: Sendable {
         packedWeight = packed[name] ?? Self.pack(graph.weights[name]!)
         packed[name] = packedWeight
       }
+      var packedInt8Weight: PackedInt8Weight?
+      if let packing = node.int8WeightPacking(in: graph) {
+        packedInt8Weight =
+          packedInt8[packing] ?? Self.pack(graph.weights[packing.weight]!, groups: packing.groups)
+        packedInt8[packing] = packedInt8Weight
+      }
       steps.append(
         Step(
           node: node, inputs: node.inputs.map(slot), output: slot(output),
@@ -94,7 +104,7 @@ struct ExecutionPlan: Sendable {
           cost: analysis.nodes[index],
           program: node.op == .fusedElementwise ? try node.program() : try node.epilogue(),
           kernelEpilogue: node.kernelEpilogue(inputTypes: inputTypes, outputType: outputType),
-          packedWeight: packedWeight, releases: releases.sorted(),
+          packedWeight: packedWeight, packedInt8Weight: packedInt8Weight, releases: releases.sorted(),
           releasedIntermediates: (released.count, released.reduce(0, +)), recycles: recycles))
     }
     self.steps = steps
@@ -107,6 +117,17 @@ struct ExecutionPlan: Sendable {
   static func pack(_ weight: TensorData) -> PackedWeight {
     weight.floats().withUnsafeBufferPointer {
       PackedWeight($0.baseAddress!, k: weight.shape[0], n: weight.shape[1])
+    }
+  }
+
+  /// `weight` (int8) packed by `tt_qpack_grouped`; nil for a weight of another dtype (the verifier
+  /// rejects those later) or without elements.
+  static func pack(_ weight: TensorData, groups: Int) -> PackedInt8Weight? {
+    let (rows, columns) = Int8WeightPacking.matrix(weight.shape)
+    guard weight.dtype == .i8, rows > 0, columns > 0, groups > 0, rows % groups == 0 else { return nil }
+    return weight.bytes.withUnsafeBytes {
+      PackedInt8Weight(
+        $0.bindMemory(to: Int8.self).baseAddress!, rows: rows, columns: columns, groups: groups)
     }
   }
 }

@@ -21,12 +21,13 @@ extension Kernels {
         case .quantizedConv2d:
           let geometry = convolutionGeometry(node, x: x, weight: w)
           QuantizedConvolution.run(
-            input, weight: weight, weightScales: floats[0], bias: bias, relu: relu, geometry: geometry, out)
+            input, weight: weight, weightScales: floats[0], bias: bias, relu: relu, geometry: geometry, out,
+            packed: step.packedInt8Weight)
         default:
           let (n, k) = (w[0], w[1])
           QuantizedLinear.run(
             input, rows: arguments[0].type.rowCount, inFeatures: k, weight: weight, outFeatures: n,
-            weightScales: floats[0], bias: bias, relu: relu, out)
+            weightScales: floats[0], bias: bias, relu: relu, out, packed: step.packedInt8Weight)
         }
       }
     }

@@ -18,6 +18,9 @@ struct BenchReport: Encodable {
   let compiled: Latency
   /// The compiled library on 1 kernel thread, timed in turns with `compiled` (`--thread-speedup`).
   let compiledOneThread: Latency?
+  /// With `--thread-speedup`: the CPU time of the compiled calls on `threads` threads over their wall
+  /// time, the cores they kept busy (below `threads` where other jobs held the cores).
+  let threadedCoresBusy: Double?
   let concurrent: Latency?
   let difference: Difference
 
@@ -37,6 +40,7 @@ struct BenchReport: Encodable {
     case machine, model, batch, threads, callers, inputs, interpreter, compiled, concurrent, speedup, flops
     case compiledOneThread = "compiled_one_thread"
     case threadSpeedup = "thread_speedup"
+    case threadedCoresBusy = "threaded_cores_busy"
     case interpreterGFLOPS = "interpreter_gflops"
     case compiledGFLOPS = "compiled_gflops"
     case peakGFLOPS = "peak_gflops"
@@ -57,6 +61,7 @@ struct BenchReport: Encodable {
     try container.encode(compiled, forKey: .compiled)
     try container.encodeIfPresent(compiledOneThread, forKey: .compiledOneThread)
     try container.encodeIfPresent(threadSpeedup, forKey: .threadSpeedup)
+    try container.encodeIfPresent(threadedCoresBusy, forKey: .threadedCoresBusy)
     try container.encodeIfPresent(concurrent, forKey: .concurrent)
     try container.encode(speedup, forKey: .speedup)
     try container.encode(flops, forKey: .flops)
@@ -111,11 +116,12 @@ struct BenchReport: Encodable {
     if let concurrent { row("compiled ×\(callers) callers", concurrent) }
     print(table.rendered, terminator: "")
     print(String(format: "speedup: %.1f× (median latency)", speedup))
-    if let threadSpeedup {
+    if let threadSpeedup, let threadedCoresBusy {
       print(
         String(
-          format: "threads: %d threads %.2f× 1 thread (compiled, median latency, same run)", threads,
-          threadSpeedup))
+          format:
+            "threads: %d threads %.2f× 1 thread (compiled, median latency, same run); they kept %.2f cores busy",
+          threads, threadSpeedup, threadedCoresBusy))
     }
     if let peak {
       print(String(format: "peak (ttc peak, 1 thread, %@): %.1f GFLOP/s", peak.path, peak.fp32GFLOPS))

@@ -103,6 +103,13 @@ struct Latency: Encodable {
     return samples
   }
 
+  /// Seconds of CPU time this process has used, all its threads together.
+  static func processCPUTime() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+
   /// Monotonic seconds.
   static func now() -> Double {
     var time = timespec()

@@ -209,8 +209,18 @@ struct BenchCommand: ParsableCommand {
     let session = compiled.makeSession()
     var engines = [{ interpreted = try interpreter.run(inputs) }, { native = try session.run(ordered) }]
     // The library's thread count is its own (the interpreter's stays at --threads): N for the
-    // second engine, 1 for the third.
-    if threadSpeedup { engines.append { _ = try session.run(ordered) } }
+    // second engine, 1 for the third. The CPU time of the N-thread calls over their wall time is
+    // how many cores they kept busy: fewer than N where other jobs held the cores.
+    var threaded = (cpu: 0.0, wall: 0.0)
+    if threadSpeedup {
+      engines[1] = {
+        let (cpu, wall) = (Latency.processCPUTime(), Latency.now())
+        native = try session.run(ordered)
+        threaded.cpu += Latency.processCPUTime() - cpu
+        threaded.wall += Latency.now() - wall
+      }
+      engines.append { _ = try session.run(ordered) }
+    }
     let samples = try Latency.interleave(engines, runs: runs, budget: seconds, warmUp: warmUp) { engine in
       if threadSpeedup && engine > 0 { _ = try compiled.setThreads(engine == 1 ? threading.threads : 1) }
     }
@@ -227,6 +237,7 @@ struct BenchCommand: ParsableCommand {
       inputs: graph.inputs.map(\.description), interpreter: Latency(samples: interpreterSamples, batch: rows),
       compiled: Latency(samples: compiledSamples, batch: rows),
       compiledOneThread: threadSpeedup ? Latency(samples: samples[2], batch: rows) : nil,
+      threadedCoresBusy: threadSpeedup ? threaded.cpu / threaded.wall : nil,
       concurrent: callers > 1
         ? try Latency.concurrent(
           compiled, ordered, threads: callers, runs: runs, budget: seconds, batch: rows) : nil,

@@ -234,6 +234,7 @@ final class CompilerCommandTests: CommandLineTestCase {
     XCTAssertEqual((object["concurrent"] as? [String: Any])?["runs"] as? Int, 10)
     XCTAssertGreaterThan(object["speedup"] as? Double ?? 0, 0)
     XCTAssertGreaterThan(object["thread_speedup"] as? Double ?? 0, 0)
+    XCTAssertGreaterThan(object["threaded_cores_busy"] as? Double ?? 0, 0)
     XCTAssertLessThanOrEqual(try XCTUnwrap(object["max_abs_diff"] as? Double), 1e-4)
     XCTAssertEqual(object["batch"] as? Int, 2)
     XCTAssertEqual(object["threads"] as? Int, 2)
