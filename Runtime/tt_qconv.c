@@ -124,14 +124,6 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
                     out_zero_point, (int8_t *)scratch + packed_bytes);
 }
 
-/* The output columns [first, end) whose tap at ox · stride + offset lies inside a row of w. */
-static inline void tt_qpool_columns(int64_t offset, int64_t stride, int64_t w, int64_t ow, int64_t *first,
-                                    int64_t *end) {
-  *first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-  int64_t past = w - offset <= 0 ? 0 : (w - offset + stride - 1) / stride;
-  *end = past < ow ? past : ow;
-}
-
 /* Max pooling commutes with quantization (rounding and clamping never reverse an order), so an
  * int8 region keeps its scale and zero point through it. Each output row starts at −128 and takes
  * the maximum with every tap's row of inputs in turn (loops the compiler vectorizes); padding is
@@ -162,7 +154,7 @@ TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, in
         if (iy < 0 || iy >= h) continue;
         for (int64_t kj = 0; kj < kw; kj++) {
           int64_t first, end;
-          tt_qpool_columns(kj - pw, sw, w, ow, &first, &end);
+          tt_valid_range(kj - pw, sw, w, ow, &first, &end);
           const int8_t *src = plane + iy * w + kj - pw;
           if (sw == 2) {
             for (int64_t ox = first; ox < end; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
