@@ -17,7 +17,7 @@
  *    every int8 input and needs no correction term. (The `vpmaddubsw` form, |a| against w with a's
  *    sign through `vpsignb`, multiplies as often, `vpmaddubsw` and `vpmaddwd` by ones per 32
  *    products against two `vpmaddwd`, but widens nothing; its int16 pair sums stay unsaturated
- *    only for w in [−127, 127]. On a Zen 4 it ran 0–17% faster on unpacked weights, 1-row
+ *    only for w in [−127, 127]. On a Zen 4 it ran 0–18% faster on unpacked weights, 1-row
  *    products the most (Benchmarks/qgemm_avx2.sh); one arithmetic for both paths was preferred.)
  *  - Portable: a plain loop (also the reference the tests compare against).
  *
