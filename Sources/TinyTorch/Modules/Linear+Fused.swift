@@ -1,4 +1,3 @@
-import TTIR
 import TTKernels
 
 /// Whether eager code may take an inference path that fuses several operations into one kernel
@@ -47,20 +46,8 @@ extension Tensor {
       if let residual { y = try residual + y }
       return activation?.apply(to: y) ?? y
     }
-    let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
-    let rows = TensorType(.f32, shape).rowCount
-    let out = Tensor.gemm(count: rows * outFeatures) { o in
-      Tensor.withOptionalPointers(bias, residual) { b, r in
-        scalars.withUnsafeBufferPointer { x in
-          weight.scalars.withUnsafeBufferPointer { w in
-            MatMul.linear(
-              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
-              outFeatures: outFeatures, bias: b, residual: r,
-              activation: activation?.kernelActivation ?? .none, o)
-          }
-        }
-      }
-    }
+    let out = linearValues(
+      weight: weight, bias: bias, residual: residual, activation: activation?.kernelActivation ?? .none)
     return Tensor(uncheckedShape: outShape, scalars: out)
   }
 }

@@ -74,17 +74,7 @@ extension Tensor {
     let outShape = try linearOutputShape(weight: weight, bias: bias)
     let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
     let rows = TensorType(.f32, shape).rowCount
-    let out = Tensor.gemm(count: rows * outFeatures) { o in
-      Tensor.withOptionalPointers(bias, nil) { b, _ in
-        scalars.withUnsafeBufferPointer { x in
-          weight.scalars.withUnsafeBufferPointer { w in
-            MatMul.linear(
-              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
-              outFeatures: outFeatures, bias: b, o)
-          }
-        }
-      }
-    }
+    let out = linearValues(weight: weight, bias: bias)
     let x = self
     func inputs() -> [Tensor] { bias.map { [x, weight, $0] } ?? [x, weight] }
     guard Tensor.recordsGradient(x, weight, bias) else {
@@ -129,6 +119,26 @@ extension Tensor {
         }
       }
       return bias == nil ? [dx, dw] : [dx, dw, db]
+    }
+  }
+
+  /// The values of `activation(self·W + b + residual)`, `[rows, out]` row-major, from one GEMM
+  /// call (the sum and the activation applied as it stores the product); shapes already checked.
+  func linearValues(
+    weight: Tensor, bias: Tensor?, residual: Tensor? = nil, activation: Gemm.Activation = .none
+  ) -> [Float] {
+    let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
+    let rows = TensorType(.f32, shape).rowCount
+    return Tensor.gemm(count: rows * outFeatures) { o in
+      Tensor.withOptionalPointers(bias, residual) { b, r in
+        scalars.withUnsafeBufferPointer { x in
+          weight.scalars.withUnsafeBufferPointer { w in
+            MatMul.linear(
+              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
+              outFeatures: outFeatures, bias: b, residual: r, activation: activation, o)
+          }
+        }
+      }
     }
   }
 
