@@ -133,7 +133,7 @@ open class Module: CustomStringConvertible {
 
   static func flatten(_ value: Any, name: String, into members: inout [(String, Any)]) {
     // Plain values (sizes, flags, probabilities: most stored properties) hold no tensors; a
-    // metatype comparison rules them out before the costlier casts and mirrors below.
+    // metatype comparison rules them out before the costlier casts below.
     let type = type(of: value)
     if type == Int.self || type == Float.self || type == Bool.self || type == Double.self
       || type == String.self
