@@ -699,10 +699,12 @@ TT_ALWAYS_INLINE void tt_lane_scores(const float *qt, const float *k, int64_t ld
   }
 }
 
-/* Turns st (keys vectors of 8 queries' scores) into attention weights: scaled; key j blocked for lane
- * l when j > last0 + l (causal) ; softmax over the keys, lane by lane. A lane whose keys are all
- * blocked gets weights 0, a NaN score makes its lane NaN (as tt_attention_block_weights). */
-TT_ALWAYS_INLINE void tt_lane_weights(float *st, int64_t keys, int64_t last0, int causal, float scale) {
+/* Turns st (keys vectors of 8 queries' scores) into unnormalized attention weights, lane by lane:
+ * scaled; key j blocked for lane l when j > last0 + l (causal); e^(s − the lane's largest score).
+ * Returns 1 / the sum of each lane's weights, which tt_lane_values applies to the outputs (one
+ * multiply per output instead of one per weight). A lane whose keys are all blocked gets weights
+ * and factor 0, a NaN score makes its lane NaN (as tt_attention_block_weights). */
+TT_ALWAYS_INLINE tt_nn_v8 tt_lane_weights(float *st, int64_t keys, int64_t last0, int causal, float scale) {
   const tt_nn_i8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
   const tt_nn_v8 blocked = (tt_nn_v8){0} - INFINITY;
   tt_nn_v8 max = blocked;
@@ -731,13 +733,13 @@ TT_ALWAYS_INLINE void tt_lane_weights(float *st, int64_t keys, int64_t last0, in
   for (int64_t j = 0; j < keys; j++) sum += *(const tt_nn_v8 *)(st + j * 8);
   tt_nn_v8 inv = 1.0f / sum;
   tt_nn_i8 zero = sum == (tt_nn_v8){0}; /* NaN stays NaN */
-  inv = (tt_nn_v8)((tt_nn_i8)inv & ~zero);
-  for (int64_t j = 0; j < keys; j++) *(tt_nn_v8 *)(st + j * 8) *= inv;
+  return (tt_nn_v8)((tt_nn_i8)inv & ~zero);
 }
 
-/* y rows [0, rows) = Σ_j st[j·8 + r]·v[j], 16 (then 8, then 1) columns at a time, 8 rows together. */
+/* y rows [0, rows) = inv[r]·Σ_j st[j·8 + r]·v[j], 16 (then 8, then 1) columns at a time, 8 rows
+ * together. */
 TT_ALWAYS_INLINE void tt_lane_values(const float *st, const float *v, int64_t ldv, int64_t keys, int64_t dv,
-                                     float *y, int64_t ldy, int64_t rows) {
+                                     float *y, int64_t ldy, int64_t rows, tt_nn_v8 inv) {
   enum { R = TT_QUERY_LANES };
   int64_t c0 = 0;
   for (; c0 + 16 <= dv; c0 += 16) {
@@ -747,7 +749,7 @@ TT_ALWAYS_INLINE void tt_lane_values(const float *st, const float *v, int64_t ld
       tt_nn_v16 vv = *(const tt_nn_v16 *)(v + j * ldv + c0);
       for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;
     }
-    for (int64_t r = 0; r < rows; r++) *(tt_nn_v16 *)(y + r * ldy + c0) = acc[r];
+    for (int64_t r = 0; r < rows; r++) *(tt_nn_v16 *)(y + r * ldy + c0) = acc[r] * inv[r];
   }
   for (; c0 + 8 <= dv; c0 += 8) {
     tt_nn_v8 acc[R];
@@ -756,13 +758,13 @@ TT_ALWAYS_INLINE void tt_lane_values(const float *st, const float *v, int64_t ld
       tt_nn_v8 vv = *(const tt_nn_v8 *)(v + j * ldv + c0);
       for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;
     }
-    for (int64_t r = 0; r < rows; r++) *(tt_nn_v8 *)(y + r * ldy + c0) = acc[r];
+    for (int64_t r = 0; r < rows; r++) *(tt_nn_v8 *)(y + r * ldy + c0) = acc[r] * inv[r];
   }
   for (; c0 < dv; c0++) {
     for (int64_t r = 0; r < rows; r++) {
       float sum = 0.0f;
       for (int64_t j = 0; j < keys; j++) sum += st[j * 8 + r] * v[j * ldv + c0];
-      y[r * ldy + c0] = sum;
+      y[r * ldy + c0] = sum * inv[r];
     }
   }
 }
@@ -780,8 +782,8 @@ TT_ALWAYS_INLINE void tt_attention_lanes(const float *q, int64_t ldq, const floa
     if (keys == 0) continue;
     tt_transpose_queries(q + i0 * ldq, ldq, rows, d, qt);
     tt_lane_scores(qt, k, ldk, keys, d, st);
-    tt_lane_weights(st, keys, causal ? i0 + sk - sq : sk - 1, causal, scale);
-    tt_lane_values(st, v, ldv, keys, dv, y + i0 * ldy, ldy, rows);
+    tt_nn_v8 inv = tt_lane_weights(st, keys, causal ? i0 + sk - sq : sk - 1, causal, scale);
+    tt_lane_values(st, v, ldv, keys, dv, y + i0 * ldy, ldy, rows, inv);
   }
 }
 
