@@ -65,11 +65,18 @@ TT_ALWAYS_INLINE void tt_hgemm_store(const int rows, const int nv, tt_hgemm_f16v
         *(tt_hgemm_f16v *)(row + 16 * q) = x;
       }
     } else {
+      /* A partial panel: each term is its own loop, entered only when the term exists (as in
+       * tt_gemm_kernel.inc's tt_store: a test inside the loop becomes a load masked by the
+       * pointer, which from a null pointer costs a microcode assist per vector on AMD Zen). */
       float out[64];
       for (int q = 0; q < nv; q++) *(tt_hgemm_f16v *)(out + 16 * q) = acc[r][q];
-      for (int64_t j = 0; j < cols; j++) {
-        float x = out[j] + (bias ? bias[j] : 0.0f) + (row_bias ? row_bias[r] : 0.0f) + (res ? res[j] : 0.0f);
-        row[j] = e->activation == TT_ACT_RELU ? (x > 0.0f ? x : 0.0f) : x;
+      if (bias) for (int64_t j = 0; j < cols; j++) out[j] += bias[j];
+      if (row_bias) for (int64_t j = 0; j < cols; j++) out[j] += row_bias[r];
+      if (res) for (int64_t j = 0; j < cols; j++) out[j] += res[j];
+      if (e->activation == TT_ACT_RELU) {
+        for (int64_t j = 0; j < cols; j++) row[j] = out[j] > 0.0f ? out[j] : 0.0f;
+      } else {
+        for (int64_t j = 0; j < cols; j++) row[j] = out[j];
       }
     }
     if (e->activation > TT_ACT_RELU) tt_activate_row(row, cols, e->activation);
@@ -208,29 +215,32 @@ TT_ALWAYS_INLINE void tt_hgemm_blocks(tt_isa isa, int64_t m, int64_t n, int64_t 
   }
 }
 
-#define TT_HGEMM_PATH(suffix, target, isa, mr, nv, hardware)                                                 \
-  static target void tt_hgemm_##suffix(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,        \
-                                       const uint16_t *b, int64_t ldb, float *c, int64_t ldc,               \
-                                       const tt_epilogue *e, float *scratch) {                              \
-    if (m < TT_HGEMM_DIRECT_M) {                                                                            \
-      tt_hgemm_direct(mr, nv, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);                       \
-    } else {                                                                                                \
-      tt_hgemm_blocks(isa, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);                       \
-    }                                                                                                       \
-  }                                                                                                         \
-  static target void tt_half_to_float_##suffix(const uint16_t *h, int64_t count, float *out) {             \
-    tt_hgemm_widen_row(h, count, out, hardware);                                                            \
+/* tt_hgemm on path `isa` (a constant in each path's function): the widened blocks run tt_sgemm on
+ * that path; the few-row kernel keeps a register panel of 4 rows × 4 vectors of 16 columns on
+ * AVX-512 (16 of 32 registers), 2 × 2 elsewhere, and converts float16 in hardware (F16C or
+ * AVX-512 `vcvtph2ps`) on every path but the portable one. */
+TT_ALWAYS_INLINE void tt_hgemm_body(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                                    const uint16_t *b, int64_t ldb, float *c, int64_t ldc, const tt_epilogue *e,
+                                    float *scratch) {
+  const int panel = isa == TT_ISA_AVX512 ? 4 : 2, hardware = isa != TT_ISA_PORTABLE;
+  if (m < TT_HGEMM_DIRECT_M) {
+    tt_hgemm_direct(panel, panel, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);
+  } else {
+    tt_hgemm_blocks(isa, m, n, k, a, lda, b, ldb, c, ldc, e, scratch, hardware);
   }
-#if TT_COMPILE_AVX512
-TT_HGEMM_PATH(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c"))),
-              TT_ISA_AVX512, 4, 4, 1)
-#endif
-#if TT_COMPILE_AVX2
-TT_HGEMM_PATH(avx2, __attribute__((target("avx2,fma,f16c"))), TT_ISA_AVX2, 2, 2, 1)
-#endif
-#if TT_COMPILE_PORTABLE
-TT_HGEMM_PATH(portable, , TT_ISA_PORTABLE, 2, 2, 0)
-#endif
+}
+
+/* One function per path (tt_internal.h), each inlining the kernels above for its instructions. */
+#define TT_HGEMM_PATH(suffix)                                                                                 \
+  static TT_TARGET_##suffix void tt_hgemm_##suffix(int64_t m, int64_t n, int64_t k, const float *a,          \
+                                                   int64_t lda, const uint16_t *b, int64_t ldb, float *c,    \
+                                                   int64_t ldc, const tt_epilogue *e, float *scratch) {      \
+    tt_hgemm_body(TT_PATH_ISA_##suffix, m, n, k, a, lda, b, ldb, c, ldc, e, scratch);                         \
+  }                                                                                                           \
+  static TT_TARGET_##suffix void tt_half_to_float_##suffix(const uint16_t *h, int64_t count, float *out) {   \
+    tt_hgemm_widen_row(h, count, out, TT_PATH_ISA_##suffix != TT_ISA_PORTABLE);                               \
+  }
+TT_FOR_EACH_PATH(TT_HGEMM_PATH)
 #undef TT_HGEMM_PATH
 
 TT_API void tt_hgemm_isa(tt_isa isa, int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,

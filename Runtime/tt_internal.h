@@ -48,15 +48,21 @@
 #endif
 
 /* TT_TARGET_avx512, TT_TARGET_avx2, TT_TARGET_portable: the function attribute that enables a path's
- * instructions (none for the portable path). */
-#define TT_TARGET_avx512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")))
-#define TT_TARGET_avx2 __attribute__((target("avx2,fma")))
+ * instructions (none for the portable path). F16C (float16 conversions) comes with both: the AVX2
+ * path runs only where tt_cpu_features finds it, and AVX-512F implies it. */
+#define TT_TARGET_avx512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,f16c")))
+#define TT_TARGET_avx2 __attribute__((target("avx2,fma,f16c")))
 #define TT_TARGET_portable
 
 /* TT_FOR_EACH_PATH(DEFINE): DEFINE(avx512) DEFINE(avx2) DEFINE(portable), each only where this build
  * compiles that path. DEFINE(suffix) defines a kernel's functions for one path: named
  * <kernel>_##suffix, with the attribute TT_TARGET_##suffix, so that TT_DISPATCH finds them. */
 #define TT_FOR_EACH_PATH(DEFINE) TT_IF_AVX512(DEFINE(avx512)) TT_IF_AVX2(DEFINE(avx2)) TT_IF_PORTABLE(DEFINE(portable))
+
+/* TT_PATH_ISA_##suffix: the tt_isa of a path's suffix, for a DEFINE that needs it as a value. */
+#define TT_PATH_ISA_avx512 TT_ISA_AVX512
+#define TT_PATH_ISA_avx2 TT_ISA_AVX2
+#define TT_PATH_ISA_portable TT_ISA_PORTABLE
 
 /* `isa` where it runs in this process, tt_best_isa() otherwise. */
 static inline tt_isa tt_runnable_isa(tt_isa isa) { return tt_isa_available(isa) ? isa : tt_best_isa(); }

@@ -5,8 +5,8 @@
  * channel each, contiguous along k, as quantized_linear stores them), and a block of MR rows of a
  * times NR rows of w keeps MR·NR vector accumulators that run along k; each accumulator is summed
  * across its lanes once at the end. A k that is not a multiple of the vector width ends with one
- * zero-padded step (a masked load on AVX-512; on AVX2 masked loads of whole 4-byte words, then the
- * last k % 4 products one by one).
+ * zero-padded step (a masked load on AVX-512; on AVX2 the 16 bytes that end at k, the lanes of a
+ * already counted masked out, or zero-padded copies where k < 16).
  *
  * tt_qlinear_packed (compiled layers, convolutions) reads weights packed by tt_qpack instead: a
  * block of rows against a panel of packed columns, each k group of a row broadcast to every lane,
@@ -84,10 +84,27 @@ static void tt_qgemm_portable(int64_t m, int64_t n, int64_t k, const int8_t *a, 
   }
 }
 
-/* ---- AVX2: |a| · (w with a's sign) through vpmaddubsw + vpmaddwd (see tt_qgemm.h) ---- */
+/* ---- AVX2: int16 products through `vpmaddwd` (see tt_qgemm.h) ---- */
 
+/* The arithmetic of both AVX2 paths (this one and tt_qlinear_packed_avx2): int8 values widened to
+ * int16, then multiplied and added in pairs into int32 lanes. */
+
+/* 16 int8 values at p widened to int16 (`vpmovsxbw`). */
+__attribute__((target("avx2"), always_inline)) static inline __m256i tt_q2_widen(const int8_t *p) {
+  return _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)p));
+}
+
+/* acc + the products of the 16 int16 lanes of x and w, neighbouring pairs added into 8 int32 lanes.
+ * Exact for int8 values: a pair is at most 2 · 128² = 2¹⁵ in magnitude, and `vpmaddwd` adds it
+ * in int32 without saturation. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i tt_q2_madd(__m256i acc, __m256i x, __m256i w) {
+  return _mm256_add_epi32(acc, _mm256_madd_epi16(x, w));
+}
+
+/* Unpacked weights: blocks of 2 rows of a × 6 rows of w, 12 accumulators along k (with the two
+ * rows of a and a row of w, 15 of the 16 registers). */
 #define TT_Q2_MR 2
-#define TT_Q2_NR 4
+#define TT_Q2_NR 6
 
 __attribute__((target("avx2"))) static inline int32_t tt_q2_sum(__m256i v) {
   __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
@@ -96,47 +113,24 @@ __attribute__((target("avx2"))) static inline int32_t tt_q2_sum(__m256i v) {
   return _mm_cvtsi128_si32(s);
 }
 
-/* acc[r][q] += Σ over 32 bytes of a_r · w_q; a rows lie lda apart, w rows ldw apart. */
+/* acc[r][q] += Σ over 16 k positions of a_r · w_q (a rows lie lda apart, w rows ldw apart), a's
+ * lanes outside `fresh` (int16 lanes, all ones or zeros) counted as zero. */
 __attribute__((target("avx2"), always_inline)) static inline void tt_q2_step(int mr, int nr, const int8_t *a,
                                                                              int64_t lda, const int8_t *w,
-                                                                             int64_t ldw,
+                                                                             int64_t ldw, __m256i fresh,
                                                                              __m256i acc[TT_Q2_MR][TT_Q2_NR]) {
-  const __m256i ones = _mm256_set1_epi16(1);
-  __m256i av[TT_Q2_MR], magnitude[TT_Q2_MR];
-  for (int r = 0; r < mr; r++) {
-    av[r] = _mm256_loadu_si256((const __m256i *)(a + r * lda));
-    magnitude[r] = _mm256_abs_epi8(av[r]);
-  }
+  __m256i av[TT_Q2_MR];
+  for (int r = 0; r < mr; r++) av[r] = _mm256_and_si256(tt_q2_widen(a + r * lda), fresh);
   for (int q = 0; q < nr; q++) {
-    __m256i wv = _mm256_loadu_si256((const __m256i *)(w + q * ldw));
-    for (int r = 0; r < mr; r++) {
-      __m256i pairs = _mm256_maddubs_epi16(magnitude[r], _mm256_sign_epi8(wv, av[r]));
-      acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(pairs, ones));
-    }
+    __m256i wv = tt_q2_widen(w + q * ldw);
+    for (int r = 0; r < mr; r++) acc[r][q] = tt_q2_madd(acc[r][q], av[r], wv);
   }
 }
 
-/* tt_q2_step over the first `words` 4-byte words of 32 bytes (fewer than 8): the rest loads as zero
- * (|0| = 0 and sign(w, 0) = 0, so it adds nothing) and is never read. */
-__attribute__((target("avx2"), always_inline)) static inline void tt_q2_masked_step(
-    int mr, int nr, int words, const int8_t *a, int64_t lda, const int8_t *w, int64_t ldw,
-    __m256i acc[TT_Q2_MR][TT_Q2_NR]) {
-  const __m256i ones = _mm256_set1_epi16(1);
-  const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(words), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  __m256i av[TT_Q2_MR], magnitude[TT_Q2_MR];
-  for (int r = 0; r < mr; r++) {
-    av[r] = _mm256_maskload_epi32((const int *)(a + r * lda), mask);
-    magnitude[r] = _mm256_abs_epi8(av[r]);
-  }
-  for (int q = 0; q < nr; q++) {
-    __m256i wv = _mm256_maskload_epi32((const int *)(w + q * ldw), mask);
-    for (int r = 0; r < mr; r++) {
-      __m256i pairs = _mm256_maddubs_epi16(magnitude[r], _mm256_sign_epi8(wv, av[r]));
-      acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(pairs, ones));
-    }
-  }
-}
-
+/* c[r][q] = Σ_p a_r · w_q for an mr × nr block: steps of 16 k positions, then the last k % 16
+ * from the 16 bytes that end at k with a's lanes before them masked out (they were counted), or,
+ * for k < 16, from zero-padded copies (zeros add nothing). Each accumulator is summed across its
+ * lanes at the end. */
 __attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(int mr, int nr, int64_t k,
                                                                               const int8_t *a, int64_t lda,
                                                                               const int8_t *w, int64_t ldw,
@@ -145,19 +139,21 @@ __attribute__((target("avx2"), always_inline)) static inline void tt_q2_block(in
   for (int r = 0; r < TT_Q2_MR; r++) {
     for (int q = 0; q < TT_Q2_NR; q++) acc[r][q] = _mm256_setzero_si256();
   }
+  const __m256i every = _mm256_set1_epi16(-1);
   int64_t p = 0;
-  for (; p + 32 <= k; p += 32) tt_q2_step(mr, nr, a + p, lda, w + p, ldw, acc);
-  /* The tail: whole 4-byte words through masked loads (bytes past them load as zero), then the
-   * last k % 4 products one by one. */
-  int64_t words = (k - p) / 4;
-  if (words > 0) tt_q2_masked_step(mr, nr, (int)words, a + p, lda, w + p, ldw, acc);
-  p += 4 * words;
+  for (; p + 16 <= k; p += 16) tt_q2_step(mr, nr, a + p, lda, w + p, ldw, every, acc);
+  if (p < k && k >= 16) {
+    __m256i lane = _mm256_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m256i fresh = _mm256_cmpgt_epi16(lane, _mm256_set1_epi16((short)(15 - (k - p))));
+    tt_q2_step(mr, nr, a + k - 16, lda, w + k - 16, ldw, fresh, acc);
+  } else if (p < k) {
+    int8_t rows[TT_Q2_MR + TT_Q2_NR][16] = {{0}};
+    for (int r = 0; r < mr; r++) memcpy(rows[r], a + r * lda, (size_t)k);
+    for (int q = 0; q < nr; q++) memcpy(rows[TT_Q2_MR + q], w + q * ldw, (size_t)k);
+    tt_q2_step(mr, nr, rows[0], 16, rows[TT_Q2_MR], 16, every, acc);
+  }
   for (int r = 0; r < mr; r++) {
-    for (int q = 0; q < nr; q++) {
-      int32_t sum = tt_q2_sum(acc[r][q]);
-      for (int64_t t = p; t < k; t++) sum += (int32_t)a[r * lda + t] * (int32_t)w[q * ldw + t];
-      c[r * ldc + q] = sum;
-    }
+    for (int q = 0; q < nr; q++) c[r * ldc + q] = tt_q2_sum(acc[r][q]);
   }
 }
 
@@ -172,13 +168,11 @@ __attribute__((target("avx2"))) static void tt_qgemm_avx2(int64_t m, int64_t n, 
       int32_t *cij = c + i * ldc + j;
       /* Constant block shapes, so each case is unrolled into registers. */
       switch (mr * 8 + nr) {
-      case 2 * 8 + 4: tt_q2_block(2, 4, k, ai, lda, wj, ldw, cij, ldc); break;
-      case 2 * 8 + 3: tt_q2_block(2, 3, k, ai, lda, wj, ldw, cij, ldc); break;
-      case 2 * 8 + 2: tt_q2_block(2, 2, k, ai, lda, wj, ldw, cij, ldc); break;
-      case 2 * 8 + 1: tt_q2_block(2, 1, k, ai, lda, wj, ldw, cij, ldc); break;
-      case 1 * 8 + 4: tt_q2_block(1, 4, k, ai, lda, wj, ldw, cij, ldc); break;
-      case 1 * 8 + 3: tt_q2_block(1, 3, k, ai, lda, wj, ldw, cij, ldc); break;
-      case 1 * 8 + 2: tt_q2_block(1, 2, k, ai, lda, wj, ldw, cij, ldc); break;
+#define TT_Q2_CASE(R, Q) \
+  case R * 8 + Q: tt_q2_block(R, Q, k, ai, lda, wj, ldw, cij, ldc); break;
+        TT_Q2_CASE(2, 6) TT_Q2_CASE(2, 5) TT_Q2_CASE(2, 4) TT_Q2_CASE(2, 3) TT_Q2_CASE(2, 2) TT_Q2_CASE(2, 1)
+        TT_Q2_CASE(1, 6) TT_Q2_CASE(1, 5) TT_Q2_CASE(1, 4) TT_Q2_CASE(1, 3) TT_Q2_CASE(1, 2)
+#undef TT_Q2_CASE
       default: tt_q2_block(1, 1, k, ai, lda, wj, ldw, cij, ldc); break;
       }
     }
@@ -479,15 +473,13 @@ __attribute__((target(TT_Q5_TARGET ",avx512dq,avx512vl"))) static void tt_qlinea
 
 /* ---- AVX2 on packed weights: int16 products ---- */
 
-/* The packed AVX2 product multiplies int16 values with `vpmaddwd`, which adds each pair of int32
- * products without saturation, so it is exact for every int8 input. x is widened to int16 once per
- * call (rows padded with zeros to whole k groups); each load of 16 packed weight bytes (4 columns ×
- * one k group of 4) is widened by `vpmovsxbw` and multiplied against a broadcast of a row's 4
- * int16 values of that group: lane pair (2c, 2c + 1) of the int32 result holds column c's sums over
- * k positions {0, 1} and {2, 3}, added together in the epilogue. One `vpmaddwd` per 16 products
- * (and one `vpaddd`), where the `vpmaddubsw` form needs a `vpsignb` (|x| against w with x's sign,
- * to stay clear of int16 saturation) and a `vpmaddwd` per 32: three operations on the two ports
- * that multiply, against two.
+/* The packed AVX2 product has the arithmetic of the unpacked one (tt_q2_widen, tt_q2_madd: int16
+ * products through `vpmaddwd`, exact for every int8 input) in another layout. x is widened to int16
+ * once per call (rows padded with zeros to whole k groups); each load of 16 packed weight bytes (4
+ * columns × one k group of 4) is widened and multiplied against a broadcast of a row's 4 int16
+ * values of that group: lane pair (2c, 2c + 1) of the int32 result holds column c's sums over k
+ * positions {0, 1} and {2, 3}, added together in the epilogue, so no accumulator needs the
+ * horizontal sum of the unpacked blocks.
  *
  * Many rows (more than TT_QP2_MR): each panel of 8 columns is first widened into scratch, contiguous
  * (in place its groups lie a whole packed row apart, 4·n' bytes, and would fall into few L1 sets),
@@ -506,14 +498,13 @@ __attribute__((target("avx2"), always_inline)) static inline void tt_qp2_step(co
                                                                               __m256i acc[TT_QP2_MR][4]) {
   __m256i wv[4];
   for (int v = 0; v < vectors; v++) {
-    wv[v] = widened ? _mm256_loadu_si256((const __m256i *)w + v)
-                    : _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w + v));
+    wv[v] = widened ? _mm256_loadu_si256((const __m256i *)w + v) : tt_q2_widen((const int8_t *)w + 16 * v);
   }
   for (int r = 0; r < mr; r++) {
     int64_t word;
     memcpy(&word, rows[r], 8);
     __m256i xb = _mm256_set1_epi64x(word);
-    for (int v = 0; v < vectors; v++) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(xb, wv[v]));
+    for (int v = 0; v < vectors; v++) acc[r][v] = tt_q2_madd(acc[r][v], xb, wv[v]);
   }
 }
 
@@ -619,8 +610,7 @@ __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, in
   for (int64_t i = 0; i < m; i++) {
     int64_t p = 0;
     for (; p + 16 <= k; p += 16) {
-      _mm256_storeu_si256((__m256i *)(x16 + i * k4 + p),
-                          _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + i * k + p))));
+      _mm256_storeu_si256((__m256i *)(x16 + i * k4 + p), tt_q2_widen(x + i * k + p));
     }
     for (; p < k4; p++) x16[i * k4 + p] = p < k ? x[i * k + p] : 0;
   }
@@ -643,8 +633,7 @@ __attribute__((target("avx2"))) static void tt_qlinear_packed_avx2(int64_t m, in
     if (widened) { /* the panel as int16, contiguous: read from L1 by every block of rows */
       for (int64_t g = 0; g < k4 / 4; g++) {
         for (int h = 0; h < 2; h++) {
-          _mm256_storeu_si256((__m256i *)(wide + 32 * g + 16 * h),
-                              _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(panel + g * stride) + h)));
+          _mm256_storeu_si256((__m256i *)(wide + 32 * g + 16 * h), tt_q2_widen(panel + g * stride + 16 * h));
         }
       }
       panel = (const int8_t *)wide;

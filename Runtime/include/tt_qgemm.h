@@ -11,14 +11,14 @@
  *  - AVX-512 VNNI: `vpdpbusd` multiplies unsigned by signed bytes, four at a time, straight into
  *    int32 (no intermediate saturation). The signed activations are made unsigned by flipping
  *    their sign bit (a + 128), and 128 · Σ_p w[j][p] is subtracted at the end.
- *  - AVX2 (tt_qgemm; the packed path below multiplies int16 with `vpmaddwd` instead):
- *    `vpmaddubsw` multiplies unsigned by signed bytes and adds neighbouring pairs into
- *    int16 *with saturation*; `vpmaddwd` by ones then widens pairs to int32. Feeding it
- *    (a + 128) would overflow int16 (255·127·2 > 32767). Instead it is fed |a| (at most 128) and
- *    w with a's sign applied (`vpsignb`, at most 127 in magnitude because weights stay in
- *    [−127, 127]): each pair is at most 2·128·127 = 32512 < 32767, so nothing saturates and the
- *    result is exact for every input. The same trick as llama.cpp's q8 dot products; it costs one
- *    `vpsignb` per product vector and needs no correction term.
+ *  - AVX2 (tt_qgemm and the packed path below alike): a and w are widened to int16
+ *    (`vpmovsxbw`) and multiplied by `vpmaddwd`, which adds each pair of int32 products into an
+ *    int32 lane without saturation (a pair is at most 2 · 128² = 2¹⁵), so the result is exact for
+ *    every int8 input and needs no correction term. (The `vpmaddubsw` form, |a| against w with a's
+ *    sign through `vpsignb`, multiplies as often, `vpmaddubsw` and `vpmaddwd` by ones per 32
+ *    products against two `vpmaddwd`, but widens nothing; its int16 pair sums stay unsaturated
+ *    only for w in [−127, 127]. On a Zen 4 it ran 0–18% faster on unpacked weights, 1-row
+ *    products the most (Benchmarks/qgemm_avx2.sh); one arithmetic for both paths was preferred.)
  *  - Portable: a plain loop (also the reference the tests compare against).
  *
  * Setting the environment variable TT_INT8_KERNEL to `portable`, `avx2` or `avx512-vnni` makes
@@ -43,7 +43,8 @@ TT_API int tt_int8_kernel(int requested);
 TT_API const char *tt_int8_kernel_name(int kernel);
 
 /* c[i][j] = Σ_p a[i][p] · w[j][p] for i < m, j < n, p < k (row-major with leading dimensions
- * lda, ldw, ldc). a holds any int8; w must lie in [−127, 127]; w_sums[j] = Σ_p w[j][p]
+ * lda, ldw, ldc), exact for any int8 a and w (docs/IR.md keeps weights in [−127, 127], the
+ * symmetric range); w_sums[j] = Σ_p w[j][p]
  * (tt_qgemm_row_sums). `kernel` is resolved with tt_int8_kernel. */
 TT_API void tt_qgemm(int kernel, int64_t m, int64_t n, int64_t k, const int8_t *a, int64_t lda, const int8_t *w,
               int64_t ldw, const int32_t *w_sums, int32_t *c, int64_t ldc);

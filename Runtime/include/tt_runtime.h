@@ -240,11 +240,12 @@ TT_API unsigned tt_cpu_features(void);
 /* ---- Machine limits (tt_peak.c; defined in the TTRuntime library only) ---- */
 
 /* fp32 multiply-add peak of one thread on path `isa`, GFLOP/s: the best of repeated runs over
- * `seconds`. */
+ * `seconds` (wall-clock), each timed by the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so that
+ * time spent descheduled on a busy machine does not count. */
 TT_API double tt_peak_fma_gflops(tt_isa isa, double seconds);
 
 /* Memory read bandwidth of one thread, GB/s: the best of repeated sums of a 256 MiB buffer over
- * `seconds`. */
+ * `seconds`, timed like tt_peak_fma_gflops. */
 TT_API double tt_peak_read_gbs(double seconds);
 
 /* ---- GEMM (tt_gemm.c, tt_gemm_kernel.inc) ---- */

@@ -10,8 +10,7 @@ public enum QuantizedLinear {
     case automatic = 0
     /// A plain loop.
     case portable = 1
-    /// AVX2: `vpmaddwd` on int16 (packed weights), `vpmaddubsw`/`vpmaddwd` on |a| and
-    /// sign-adjusted weights (`tt_qgemm`).
+    /// AVX2: `vpmaddwd` on values widened to int16 (packed weights and `tt_qgemm` alike).
     case avx2 = 2
     /// AVX-512 VNNI `vpdpbusd`.
     case avx512VNNI = 3
@@ -74,7 +73,7 @@ public enum QuantizedLinear {
   }
 
   /// `c[i, j] = Σ_p a[i, p] · w[j, p]` exactly, on `path` (for tests and benchmarks of each
-  /// path); `w` must lie in −127...127.
+  /// path), for any `Int8` values.
   public static func gemm(
     _ a: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, m: Int, n: Int, k: Int,
     _ c: UnsafeMutablePointer<Int32>,

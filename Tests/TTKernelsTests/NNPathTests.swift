@@ -46,6 +46,35 @@ final class NNPathTests: XCTestCase {
     }
   }
 
+  /// docs/IR.md: a term `exp(x − m)` with `x − m < −87` is exactly 0, on rows of contiguous
+  /// elements and on rows `inner` apart alike; log_softmax's outputs are never flushed.
+  func testSoftmaxTermsBelowEToTheMinus87AreZeroOnEveryAxisAndPath() {
+    let row: [Float] = [0, -87.5, -86.5, -200, 0]
+    let e = Foundation.exp(-86.5)
+    let sum = 2 + e
+    let expected = [1 / sum, 0, e / sum, 0, 1 / sum].map { Float($0) }
+    let expectedLog = row.map { $0 - Float(Foundation.log(sum)) }
+    for inner in [1, 3, 17] {
+      // Element j of row i lies at j · inner + i: every one of the `inner` rows is `row`.
+      let x = row.flatMap { [Float](repeating: $0, count: inner) }
+      for path in Self.paths {
+        var y = [Float](repeating: .nan, count: x.count)
+        tt_softmax_isa(path, x, &y, 1, Int64(row.count), Int64(inner), 0)
+        var logY = y
+        tt_softmax_isa(path, x, &logY, 1, Int64(row.count), Int64(inner), 1)
+        for i in 0..<inner {
+          let column = (0..<row.count).map { y[$0 * inner + i] }
+          XCTAssertEqual(column[1], 0, "path \(path.rawValue) inner \(inner)")
+          XCTAssertEqual(column[3], 0, "path \(path.rawValue) inner \(inner)")
+          XCTAssertGreaterThan(column[2], 0, "path \(path.rawValue) inner \(inner)")
+          assertClose(column, expected, absolute: 0, relative: 1e-6, "path \(path.rawValue) inner \(inner)")
+          let logColumn = (0..<row.count).map { logY[$0 * inner + i] }
+          assertClose(logColumn, expectedLog, relative: 1e-6, "log, path \(path.rawValue) inner \(inner)")
+        }
+      }
+    }
+  }
+
   /// A row holding a NaN, or +∞ (∞ − ∞ is NaN), is all NaN in softmax and log_softmax (docs/IR.md),
   /// whether its elements are contiguous or `inner` apart; the other rows are untouched by it.
   func testSoftmaxOfNaNAndInfiniteRowsOnEveryPath() {

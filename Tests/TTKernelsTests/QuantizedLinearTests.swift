@@ -31,12 +31,17 @@ final class QuantizedLinearTests: XCTestCase {
     [.portable, .avx2, .avx512VNNI].filter { $0.resolved == $0 }
   }
 
-  /// Odd sizes (1, 3, 17, 63, 65, 257) in every dimension, each path equal to the integer loop.
+  /// Odd sizes (1, 3, 17, 63, 65, 257) in every dimension, each path equal to the integer loop;
+  /// then every block remainder of the AVX2 path (2 rows × 6 weight rows, k in steps of 16) and
+  /// of the VNNI one (4 × 4, steps of 64).
   func testEveryPathMatchesTheIntegerLoopOnOddShapes() {
     let sizes = [1, 3, 17, 63, 65, 257]
     var shapes: [(Int, Int, Int)] = []
     for size in sizes { shapes += [(size, 3, 17), (3, size, 63), (17, 65, size)] }
     shapes += [(65, 63, 257), (257, 17, 65), (63, 257, 3)]
+    for m in 1...4 {
+      for n in 1...7 { shapes += [(m, n, [15, 16, 33, 64][(m + n) % 4])] }
+    }
     var bytes = Bytes(state: 1)
     for (m, n, k) in shapes {
       let a = (0..<m * k).map { _ in Int8(bitPattern: bytes.next()) }
@@ -50,15 +55,20 @@ final class QuantizedLinearTests: XCTestCase {
     }
   }
 
-  /// The corner where AVX2's vpmaddubsw would saturate int16 if fed a + 128: extreme values of
-  /// equal sign in neighbouring pairs (|a| = 128 with w = ∓127, a = 127 with w = 127), through
-  /// `tt_qgemm` and through `tt_qlinear_packed` (unit scales and zero point 0, so its f32 output
-  /// is the integer sum itself: |sum| ≤ 128 · 127 · 257 < 2²⁴ is exact in a float).
+  /// The corners where a product of int8 values would saturate int16 lanes: extreme values of
+  /// equal sign in neighbouring pairs (a = −128 with w = −128 or −127, a = 127 with w = 127; a
+  /// pair of −128 · −128 is 2¹⁵, one more than int16 holds), through `tt_qgemm` and through
+  /// `tt_qlinear_packed` (unit scales and zero point 0, so its f32 output is the integer sum
+  /// itself: |sum| ≤ 128 · 128 · 257 < 2²⁴ is exact in a float). The shapes end k with every kind
+  /// of AVX2 tail (none, k < 16, a partial last step) and n with partial blocks.
   func testExtremeValuesDoNotSaturate() {
     var bytes = Bytes(state: 2)
-    for (m, n, k) in [(4, 4, 64), (5, 3, 97), (1, 1, 32), (3, 17, 257), (17, 65, 63)] {
+    for (m, n, k) in [
+      (4, 4, 64), (5, 3, 97), (1, 1, 32), (3, 17, 257), (17, 65, 63), (2, 6, 16), (3, 7, 15), (1, 5, 31),
+      (2, 12, 33), (4, 2, 1),
+    ] {
       let a = (0..<m * k).map { _ in bytes.next() & 1 == 0 ? Int8(-128) : 127 }
-      let w = (0..<n * k).map { _ in bytes.next() & 1 == 0 ? Int8(-127) : 127 }
+      let w = (0..<n * k).map { _ in [Int8(-128), -127, 127][Int(bytes.next() % 3)] }
       let expected = reference(a, w, m: m, n: n, k: k)
       var packed = [UInt8](repeating: 0, count: Int(tt_qpack_bytes(Int64(n), Int64(k))))
       tt_qpack(w, Int64(n), Int64(k), &packed)
@@ -74,16 +84,20 @@ final class QuantizedLinearTests: XCTestCase {
           path.rawValue, Int64(m), Int64(n), Int64(k), a, packed, &scratch, 0, 1, ones, nil, 0, &y, nil, 1, 0)
         XCTAssertEqual(y, expected.map(Float.init), "packed \(path.name) m=\(m) n=\(n) k=\(k)")
       }
-      // All −128 against all −127: the largest products, every pair.
-      let worst = reference(
-        [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k)
-      XCTAssertEqual(worst[0], Int32(128 * 127 * k))
-      for path in Self.runnablePaths {
-        var c = [Int32](repeating: 0, count: m * n)
-        QuantizedLinear.gemm(
-          [Int8](repeating: -128, count: m * k), [Int8](repeating: -127, count: n * k), m: m, n: n, k: k, &c,
-          path: path)
-        XCTAssertEqual(c, worst, "\(path.name) all extreme, k=\(k)")
+      // All −128 against all −128 (and −127, the weights docs/IR.md allows): the largest
+      // products, every pair.
+      for weight in [Int8(-128), -127] {
+        let worst = reference(
+          [Int8](repeating: -128, count: m * k), [Int8](repeating: weight, count: n * k), m: m, n: n, k: k)
+        XCTAssertEqual(worst[0], Int32(-128 * Int(weight) * k))
+        for path in Self.runnablePaths {
+          var c = [Int32](repeating: 0, count: m * n)
+          QuantizedLinear.gemm(
+            [Int8](repeating: -128, count: m * k), [Int8](repeating: weight, count: n * k), m: m, n: n, k: k,
+            &c,
+            path: path)
+          XCTAssertEqual(c, worst, "\(path.name) all extreme (w = \(weight)), m=\(m) n=\(n) k=\(k)")
+        }
       }
     }
   }

@@ -13,10 +13,14 @@ struct PeakCommand: ParsableCommand {
       fp32 peak: one thread running independent chains of vector multiply-adds on the widest \
       instruction-set path the CPU runs (AVX-512, AVX2+FMA or portable C; --isa picks another, \
       e.g. portable for the figure of a CPU without AVX2); memory: one thread summing a 256 MiB \
-      buffer. Each is the best of repeated runs, so interruptions on a busy machine do not \
-      count. The result is cached per machine (CPU model, cores, CPU features, path) under the \
-      compile cache and reused by later calls, by `ttc bench` (GFLOP/s as a share of the peak) \
-      and by `ttc profile` (the roofline); --remeasure measures again.
+      buffer. Each repetition is timed by the thread's CPU time \
+      (clock_gettime(CLOCK_THREAD_CPUTIME_ID)), so time spent waiting for a core on a busy \
+      machine does not count, and each figure is the best of the repetitions that fit in \
+      --seconds. The result is cached per machine (CPU model, cores, CPU features, path) in \
+      <cache>/peak/<machine>-<path>-<hash>.json, where <cache> is --cache-dir, else \
+      $XDG_CACHE_HOME/ttc, else ~/.cache/ttc (the compile cache), and reused by later calls, by \
+      `ttc bench` (GFLOP/s as a share of the peak) and by `ttc profile` (the roofline); \
+      --remeasure measures again and replaces the cached file (so does deleting it).
 
       Examples:
         ttc peak
