@@ -787,17 +787,65 @@ TT_ALWAYS_INLINE void tt_attention_lanes(const float *q, int64_t ldq, const floa
   }
 }
 
+/* Fewer than TT_ATTENTION_ROWS queries (a decode step: one new query against the cached keys): each
+ * query's scores are dot products with the key rows read in place, 16 lanes at a time, then its
+ * weights (tt_attention_weights), then the weighted sum of the value rows, up to 64 output columns
+ * (four vectors) per pass over the keys. No kᵀ copy and no GEMM calls: at one query, the GEMM's
+ * dispatch and one-column dot products cost more than these products. scores: sk floats. */
+TT_ALWAYS_INLINE void tt_attention_few(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                                       int64_t ldv, const void *mask, int32_t mask_dtype, int64_t mask_rs,
+                                       int64_t mask_cs, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                                       int64_t dv, float scale, int causal, float *scores) {
+  for (int64_t i = 0; i < sq; i++) {
+    int64_t keys = tt_attention_block_keys(y, ldy, dv, i, 1, sq, sk, causal);
+    if (keys == 0) continue;
+    const float *qi = q + i * ldq;
+    float *yi = y + i * ldy;
+    for (int64_t j = 0; j < keys; j++) {
+      const float *kj = k + j * ldk;
+      tt_nn_v16 lanes = {0};
+      int64_t c = 0;
+      for (; c + 16 <= d; c += 16) lanes += *(const tt_nn_v16 *)(qi + c) * *(const tt_nn_v16 *)(kj + c);
+      float dot = tt_lanes_sum(&lanes);
+      for (; c < d; c++) dot += qi[c] * kj[c];
+      scores[j] = dot;
+    }
+    tt_attention_weights(scores, keys, i, causal ? i + sk - sq : sk - 1, mask, mask_dtype, mask_rs, mask_cs, scale);
+    int64_t whole = dv / 16 * 16, c0 = 0;
+    for (; c0 < whole; c0 += 64) {
+      int64_t vectors = (whole - c0) / 16 < 4 ? (whole - c0) / 16 : 4;
+      tt_nn_v16 acc[4] = {{0}, {0}, {0}, {0}};
+      for (int64_t j = 0; j < keys; j++) {
+        const float *row = v + j * ldv + c0;
+        for (int64_t u = 0; u < vectors; u++) acc[u] += scores[j] * *(const tt_nn_v16 *)(row + 16 * u);
+      }
+      for (int64_t u = 0; u < vectors; u++) *(tt_nn_v16 *)(yi + c0 + 16 * u) = acc[u];
+    }
+    for (c0 = whole; c0 < dv; c0++) { /* the last dv % 16 columns */
+      float sum = 0.0f;
+      for (int64_t j = 0; j < keys; j++) sum += scores[j] * v[j * ldv + c0];
+      yi[c0] = sum;
+    }
+  }
+}
+
 TT_ALWAYS_INLINE void tt_attention_head_body(const float *q, int64_t ldq, const float *k, int64_t ldk,
                                              const float *v, int64_t ldv, const void *mask, int32_t mask_dtype,
                                              int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq,
                                              int64_t sk, int64_t d, int64_t dv, float scale, int causal,
                                              float *scratch) {
-  /* Few keys: by query lanes; small heads: tt_attention_small; else scores and weighted values as
-   * GEMMs. Causal: queries are the last sq of the sk positions, so query i sees keys j <= i + sk -
-   * sq; the queries go in blocks of TT_CAUSAL_BLOCK rows, each computing only the keys its last
-   * query sees (about half the work of the full square). */
+  /* Few keys: by query lanes; fewer than 8 queries: tt_attention_few; small heads:
+   * tt_attention_small; else scores and weighted values as GEMMs. Causal: queries are the last sq
+   * of the sk positions, so query i sees keys j <= i + sk - sq; the queries go in blocks of
+   * TT_CAUSAL_BLOCK rows, each computing only the keys its last query sees (about half the work of
+   * the full square). */
   if (!mask && tt_attention_by_lanes(sq, sk)) {
     tt_attention_lanes(q, ldq, k, ldk, v, ldv, y, ldy, sq, sk, d, dv, scale, causal, scratch);
+    return;
+  }
+  if (sq < TT_ATTENTION_ROWS) {
+    tt_attention_few(q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk, d, dv, scale, causal,
+                     scratch);
     return;
   }
   if (tt_attention_is_small(sq, d, dv)) {

@@ -6,8 +6,7 @@ extension MultiHeadAttention {
   /// fused projections, no mask, and nothing to record: gradient tracking off, no trace being
   /// recorded, and no dropout on the attention weights.
   func canRunInference(mask: Tensor?) -> Bool {
-    inputProjection != nil && mask == nil && !GradMode.isEnabled && Tracer.current == nil
-      && (!attentionDropout.isTraining || attentionDropout.probability == 0)
+    inputProjection != nil && mask == nil && InferenceFusion.isAllowed && attentionDropout.isIdentity
   }
 
   /// Self-attention for inference, the function of the differentiable path with fewer steps: each
@@ -15,8 +14,11 @@ extension MultiHeadAttention {
   /// and compiled models run too) on the fused projection's output in place, with no head
   /// split, transposed copy, score tensor or mask; with a cache, the new keys and values are
   /// written into the cache's preallocated buffers and attended to there (no copy of the cached
-  /// positions per step).
-  func inferenceForward(_ input: Tensor, isCausal: Bool, cache: KVCache?, layerIndex: Int) throws -> Tensor {
+  /// positions per step). A `residual` (the input's shape) is added by the output projection as it
+  /// stores its product.
+  func inferenceForward(
+    _ input: Tensor, isCausal: Bool, cache: KVCache?, layerIndex: Int, residual: Tensor? = nil
+  ) throws -> Tensor {
     let (batch, length, depth) = (input.shape[0], input.shape[1], headDimension)
     let projected = try inputProjection!(input)  // [B, S, 3D]: queries, keys, values
     var merged = [Float](repeating: 0, count: batch * length * dimension)
@@ -55,6 +57,6 @@ extension MultiHeadAttention {
           values: { row($0, $1) + 2 * self.dimension })
       }
     }
-    return try outputProjection(Tensor(uncheckedShape: [batch, length, dimension], scalars: merged))
+    return try outputProjection(Tensor(uncheckedShape: input.shape, scalars: merged), adding: residual)
   }
 }

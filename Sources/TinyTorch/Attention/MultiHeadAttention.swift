@@ -88,12 +88,22 @@ public final class MultiHeadAttention: Module {
   public func forward(
     _ input: Tensor, mask: Tensor?, isCausal: Bool = false, cache: KVCache? = nil, layerIndex: Int = 0
   ) throws -> Tensor {
+    try forward(input, mask: mask, isCausal: isCausal, cache: cache, layerIndex: layerIndex, adding: nil)
+  }
+
+  /// `residual + attention(input)` (just the attention when `residual` is nil): the inference path
+  /// adds the residual in the output projection's GEMM (see `inferenceForward`), the other path
+  /// adds it afterwards.
+  func forward(
+    _ input: Tensor, mask: Tensor?, isCausal: Bool, cache: KVCache?, layerIndex: Int, adding residual: Tensor?
+  ) throws -> Tensor {
     guard input.rank == 3, input.shape[2] == dimension else {
       throw TensorError.invalidArgument(
         "MultiHeadAttention: input shape \(input.shape) must be [batch, length, \(dimension)]")
     }
     if canRunInference(mask: mask) {
-      return try inferenceForward(input, isCausal: isCausal, cache: cache, layerIndex: layerIndex)
+      return try inferenceForward(
+        input, isCausal: isCausal, cache: cache, layerIndex: layerIndex, residual: residual)
     }
     let (batch, length) = (input.shape[0], input.shape[1])
     var query: Tensor
@@ -116,6 +126,8 @@ public final class MultiHeadAttention: Module {
     let weights = try attentionWeights(query: query, key: key, mask: mask, isCausal: isCausal)
     let attended = try attentionDropout(weights).matmul(value)
     let merged = try attended.permuted([0, 2, 1, 3]).reshaped([batch, length, dimension])
-    return try outputProjection(merged)
+    let output = try outputProjection(merged)
+    guard let residual else { return output }
+    return try residual + output
   }
 }

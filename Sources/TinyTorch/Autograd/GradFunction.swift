@@ -33,18 +33,30 @@ extension Tensor {
   ///
   /// Every operation funnels through here, so this is also the one place where a trace of the
   /// operation is recorded (see ``Tracer``). A `nil` backward rule marks a non-differentiable
-  /// operation (comparisons, argmax): its result never requires grad, as in PyTorch.
+  /// operation (comparisons, argmax): its result never requires grad, as in PyTorch. `op` and
+  /// `inputs` are only evaluated when something is recorded (a backward rule or a trace), so an
+  /// operation run without gradient tracking and without a trace builds neither.
   static func result(
-    _ scalars: [Float], shape: [Int], op: TracedOp, inputs: [Tensor],
+    _ scalars: [Float], shape: [Int], op: @autoclosure () -> TracedOp, inputs: @autoclosure () -> [Tensor],
     backward: ((Tensor) throws -> [Tensor?])?
   ) -> Tensor {
     let out = Tensor(uncheckedShape: shape, scalars: scalars)
-    if let backward, GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+    let tracksGradients = backward != nil && GradMode.isEnabled
+    let tracer = Tracer.current
+    guard tracksGradients || tracer != nil else { return out }
+    let (op, inputs) = (op(), inputs())
+    if let backward, tracksGradients && inputs.contains(where: { $0.requiresGrad }) {
       out.requiresGrad = true
       out.gradFunction = GradFunction(name: op.name, inputs: inputs, backward: backward)
     }
-    Tracer.current?.record(op, inputs: inputs, output: out)
+    tracer?.record(op, inputs: inputs, output: out)
     return out
+  }
+
+  /// Whether an operation on these inputs records a backward rule now: gradient tracking is on
+  /// and one of them requires grad. Operations check it to skip what only backward needs.
+  static func recordsGradient(_ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) -> Bool {
+    GradMode.isEnabled && (a.requiresGrad || b?.requiresGrad == true || c?.requiresGrad == true)
   }
 
   /// Runs reverse-mode differentiation from this tensor.

@@ -146,8 +146,12 @@ public final class Dropout: Module {
       (0...1).contains(probability), "Dropout(\(probability)): the probability must be in [0, 1]")
   }
 
+  /// Whether the layer passes its input through unchanged: in evaluation mode, or with
+  /// probability 0.
+  public var isIdentity: Bool { !isTraining || probability == 0 }
+
   public override func forward(_ input: Tensor) throws -> Tensor {
-    guard isTraining, probability > 0 else { return input }
+    guard !isIdentity else { return input }
     if probability == 1 { return input * 0 }
     let keep = 1 - probability
     func draw(_ g: inout RandomGenerator) -> [Float] {

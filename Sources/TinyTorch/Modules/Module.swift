@@ -40,15 +40,21 @@ open class Module: CustomStringConvertible {
   /// Runs ``forward(_:)`` (inside this module's naming scope while a trace is recorded, and
   /// reported to the task's ``ModuleCallObserver`` when one is installed).
   public func callAsFunction(_ input: Tensor) throws -> Tensor {
-    if let observer = ModuleCallObservation.current {
-      return try observer.observe(self) { try scopedForward(input) }
-    }
-    return try scopedForward(input)
+    try observedCall { try forward(input) }
   }
 
-  private func scopedForward(_ input: Tensor) throws -> Tensor {
-    guard let tracer = Tracer.current else { return try forward(input) }
-    return try tracer.withScope(self) { try forward(input) }
+  /// Runs `body` as a call of this module, as ``callAsFunction(_:)`` runs ``forward(_:)``: the
+  /// entry point for a module's other forward functions (e.g. a fused inference path).
+  func observedCall(_ body: () throws -> Tensor) throws -> Tensor {
+    if let observer = ModuleCallObservation.current {
+      return try observer.observe(self) { try scoped(body) }
+    }
+    return try scoped(body)
+  }
+
+  private func scoped(_ body: () throws -> Tensor) throws -> Tensor {
+    guard let tracer = Tracer.current else { return try body() }
+    return try tracer.withScope(self, body)
   }
 
   /// Direct submodules with their property names, in declaration order.
@@ -98,7 +104,7 @@ open class Module: CustomStringConvertible {
   /// them back in the mode it had before (also when `body` throws).
   public func withEvaluationMode<T>(_ body: () throws -> T) rethrows -> T {
     let modes = modules().map { ($0, $0.isTraining) }
-    eval()
+    for (module, _) in modes { module.isTraining = false }  // eval() without a second walk
     defer { for (module, wasTraining) in modes { module.isTraining = wasTraining } }
     return try body()
   }

@@ -4,7 +4,8 @@ import TTKernels
 extension Tensor {
   /// Applies a broadcasting binary kernel and records its backward rule.
   func binary(_ op: BinaryOp, _ other: Tensor) throws -> Tensor {
-    guard let outShape = ShapeMath.broadcast(shape, other.shape) else {
+    // Equal shapes share the input's shape array (no broadcast computed, nothing allocated).
+    guard let outShape = shape == other.shape ? shape : ShapeMath.broadcast(shape, other.shape) else {
       throw TensorError.shapeMismatch(op: op.rawValue, shape, other.shape)
     }
     var out = [Float](repeating: 0, count: ShapeMath.count(outShape))
@@ -16,9 +17,17 @@ extension Tensor {
       }
     }
     let (a, b) = (self, other)
-    let differentiable = ![.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .mod, .fmod]
-      .contains(op)
-    let rule: (Tensor) throws -> [Tensor?] = { g in
+    let backward =
+      op.isDifferentiable && Tensor.recordsGradient(a, b)
+      ? Tensor.binaryBackward(op, a, b, out: out, outShape: outShape) : nil
+    return Tensor.result(out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b], backward: backward)
+  }
+
+  /// The backward rule of `a op b` (whose result `out` has shape `outShape`).
+  private static func binaryBackward(
+    _ op: BinaryOp, _ a: Tensor, _ b: Tensor, out: [Float], outShape: [Int]
+  ) -> (Tensor) throws -> [Tensor?] {
+    { g in
       switch op {
       case .add:
         return [try g.sumToShape(a.shape), try g.sumToShape(b.shape)]
@@ -56,12 +65,10 @@ extension Tensor {
           try (g * pickA).sumToShape(a.shape),
           try (g * (1 - pickA)).sumToShape(b.shape),
         ]
-      default:
-        return [nil, nil]  // comparisons are piecewise constant and have no backward rule
+      case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .mod, .fmod:
+        return [nil, nil]  // piecewise constant: no backward rule is recorded (isDifferentiable)
       }
     }
-    return Tensor.result(
-      out, shape: outShape, op: TracedOp(op.rawValue), inputs: [a, b], backward: differentiable ? rule : nil)
   }
 
   /// Sums a gradient over broadcast axes so it matches `target` (the inverse of broadcasting).
@@ -142,3 +149,13 @@ precedencegroup PowerPrecedence {
   associativity: right
 }
 infix operator ** : PowerPrecedence
+
+extension BinaryOp {
+  /// Whether the operation has a gradient (comparisons and remainders are piecewise constant).
+  var isDifferentiable: Bool {
+    switch self {
+    case .add, .sub, .mul, .div, .pow, .maximum, .minimum: true
+    case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .mod, .fmod: false
+    }
+  }
+}

@@ -71,31 +71,16 @@ extension Tensor {
   ///   - bias: shape `[out]`, optional.
   /// `x` has shape `[..., in]`; the result has shape `[..., out]`.
   public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
-    guard weight.rank == 2, rank >= 1, shape[rank - 1] == weight.shape[0] else {
-      throw TensorError.invalidArgument(
-        "linear: input shape \(shape) does not match weight shape \(weight.shape) (expected [..., \(weight.rank == 2 ? weight.shape[0] : 0)])"
-      )
-    }
+    let outShape = try linearOutputShape(weight: weight, bias: bias)
     let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
-    if let bias, bias.shape != [outFeatures] {
-      throw TensorError.shapeMismatch(op: "linear bias", bias.shape, [outFeatures])
-    }
     let rows = TensorType(.f32, shape).rowCount
-    let outShape = Array(shape.dropLast()) + [outFeatures]
-    let out = Tensor.gemm(count: rows * outFeatures) { o in
-      Tensor.withOptionalPointers(bias, nil) { b, _ in
-        scalars.withUnsafeBufferPointer { x in
-          weight.scalars.withUnsafeBufferPointer { w in
-            MatMul.linear(
-              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
-              outFeatures: outFeatures, bias: b, o)
-          }
-        }
-      }
-    }
+    let out = linearValues(weight: weight, bias: bias)
     let x = self
-    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tensor.result(out, shape: outShape, op: TracedOp("linear"), inputs: inputs) { g in
+    func inputs() -> [Tensor] { bias.map { [x, weight, $0] } ?? [x, weight] }
+    guard Tensor.recordsGradient(x, weight, bias) else {
+      return Tensor.result(out, shape: outShape, op: TracedOp("linear"), inputs: inputs(), backward: nil)
+    }
+    return Tensor.result(out, shape: outShape, op: TracedOp("linear"), inputs: inputs()) { g in
       var dx: Tensor? = nil
       var dw: Tensor? = nil
       var db: Tensor? = nil
@@ -135,5 +120,42 @@ extension Tensor {
       }
       return bias == nil ? [dx, dw] : [dx, dw, db]
     }
+  }
+
+  /// The values of `activation(self·W + b + residual)`, `[rows, out]` row-major, from one GEMM
+  /// call (the sum and the activation applied as it stores the product); shapes already checked.
+  func linearValues(
+    weight: Tensor, bias: Tensor?, residual: Tensor? = nil, activation: Gemm.Activation = .none
+  ) -> [Float] {
+    let (inFeatures, outFeatures) = (weight.shape[0], weight.shape[1])
+    let rows = TensorType(.f32, shape).rowCount
+    return Tensor.gemm(count: rows * outFeatures) { o in
+      Tensor.withOptionalPointers(bias, residual) { b, r in
+        scalars.withUnsafeBufferPointer { x in
+          weight.scalars.withUnsafeBufferPointer { w in
+            MatMul.linear(
+              x.baseAddress!, rows: rows, inFeatures: inFeatures, weight: w.baseAddress!,
+              outFeatures: outFeatures, bias: b, residual: r, activation: activation, o)
+          }
+        }
+      }
+    }
+  }
+
+  /// The output shape `[..., out]` of ``linear(weight:bias:)`` on this input, after checking the
+  /// weight `[in, out]` and bias `[out]` against it.
+  func linearOutputShape(weight: Tensor, bias: Tensor?) throws -> [Int] {
+    guard weight.rank == 2, rank >= 1, shape[rank - 1] == weight.shape[0] else {
+      throw TensorError.invalidArgument(
+        "linear: input shape \(shape) does not match weight shape \(weight.shape) (expected [..., \(weight.rank == 2 ? weight.shape[0] : 0)])"
+      )
+    }
+    let outFeatures = weight.shape[1]
+    if let bias, bias.rank != 1 || bias.shape[0] != outFeatures {
+      throw TensorError.shapeMismatch(op: "linear bias", bias.shape, [outFeatures])
+    }
+    var outShape = shape
+    outShape[rank - 1] = outFeatures
+    return outShape
   }
 }

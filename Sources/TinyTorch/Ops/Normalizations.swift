@@ -35,30 +35,40 @@ extension Tensor {
   public func layerNorm(gamma: Tensor? = nil, beta: Tensor? = nil, eps: Float = 1e-5) throws -> Tensor {
     guard rank >= 1 else { throw TensorError.invalidArgument("layer_norm: input must have rank ≥ 1") }
     let width = shape[rank - 1]
-    for p in [gamma, beta].compactMap({ $0 }) where p.shape != [width] {
-      throw TensorError.shapeMismatch(op: "layer_norm", shape, p.shape)
+    func check(_ parameter: Tensor?) throws {
+      guard let parameter, parameter.shape.count != 1 || parameter.shape[0] != width else { return }
+      throw TensorError.shapeMismatch(op: "layer_norm", shape, parameter.shape)
     }
+    try check(gamma)
+    try check(beta)
     let rows = width == 0 ? 0 : count / width
-    var out = [Float](repeating: 0, count: count)
-    var mean = [Float](repeating: 0, count: rows)
-    var rstd = [Float](repeating: 0, count: rows)
-    Tensor.withOptionalPointers(gamma, beta) { pg, pb in
-      scalars.withUnsafeBufferPointer { x in
-        out.withUnsafeMutableBufferPointer { o in
+    // The per-row statistics are kept only for the backward rule.
+    let recording = Tensor.recordsGradient(self, gamma, beta)
+    var mean = recording ? [Float](repeating: 0, count: rows) : []
+    var rstd = mean
+    let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
+      Tensor.withOptionalPointers(gamma, beta) { pg, pb in
+        scalars.withUnsafeBufferPointer { x in
           mean.withUnsafeMutableBufferPointer { m in
             rstd.withUnsafeMutableBufferPointer { r in
-              TTKernels.LayerNorm.forward(
-                x.baseAddress!, rows: rows, width: width, eps: eps, gamma: pg, beta: pb,
-                o.baseAddress!, mean: m.baseAddress!, rstd: r.baseAddress!)
+              if let base = x.baseAddress {
+                TTKernels.LayerNorm.forward(
+                  base, rows: rows, width: width, eps: eps, gamma: pg, beta: pb, o.baseAddress!,
+                  mean: recording ? m.baseAddress : nil, rstd: recording ? r.baseAddress : nil)
+              }
             }
           }
         }
       }
+      initialized = count
     }
     let x = self
-    let inputs = [x] + [gamma, beta].compactMap { $0 }
-    let traced = TracedOp("layer_norm", ["eps": .float(Double(eps))])
-    return Tensor.result(out, shape: shape, op: traced, inputs: inputs) { g in
+    func inputs() -> [Tensor] { [x] + [gamma, beta].compactMap { $0 } }
+    func traced() -> TracedOp { TracedOp("layer_norm", ["eps": .float(Double(eps))]) }
+    guard recording else {
+      return Tensor.result(out, shape: shape, op: traced(), inputs: inputs(), backward: nil)
+    }
+    return Tensor.result(out, shape: shape, op: traced(), inputs: inputs()) { g in
       var dx = [Float](repeating: 0, count: x.count)
       var dgamma = [Float](repeating: 0, count: width)
       var dbeta = [Float](repeating: 0, count: width)

@@ -30,4 +30,16 @@ public final class FeedForward: Module {
   public override func forward(_ input: Tensor) throws -> Tensor {
     try dropout(contract(expand(input).gelu(approximation: approximation)))
   }
+
+  /// `residual + forward(input)`, called as this module (observed like
+  /// ``Module/callAsFunction(_:)``). When ``InferenceFusion/isAllowed`` and the dropout is the
+  /// identity, the GELU and the residual sum are applied by the two layers' GEMMs as they store
+  /// their products (see ``Linear/callAsFunction(_:adding:activation:)``).
+  func callAsFunction(_ input: Tensor, adding residual: Tensor) throws -> Tensor {
+    try observedCall {
+      guard InferenceFusion.isAllowed, dropout.isIdentity else { return try residual + forward(input) }
+      let hidden = try expand(input, adding: nil, activation: .gelu(approximation))
+      return try contract(hidden, adding: residual)
+    }
+  }
 }

@@ -50,6 +50,13 @@ public final class TransformerBlock: Module {
   public func forward(
     _ input: Tensor, mask: Tensor?, isCausal: Bool, cache: KVCache? = nil, layerIndex: Int = 0
   ) throws -> Tensor {
+    if InferenceFusion.isAllowed && residualDropout.isIdentity {
+      // Inference: each residual sum is done by the GEMM of the branch's last projection.
+      let x = try attention.forward(
+        attentionNorm(input), mask: mask, isCausal: isCausal, cache: cache, layerIndex: layerIndex,
+        adding: input)
+      return try feedForward(feedForwardNorm(x), adding: x)
+    }
     let attended = try attention.forward(
       attentionNorm(input), mask: mask, isCausal: isCausal, cache: cache, layerIndex: layerIndex)
     let x = try input + residualDropout(attended)
