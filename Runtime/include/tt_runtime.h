@@ -374,6 +374,39 @@ TT_API void tt_conv2d_isa(tt_isa isa, const tt_conv2d_shape *shape, const float 
                           const float *bias, const float *residual, int32_t activation, float *y,
                           float *scratch);
 
+/* ---- Convolution with pre-packed weights (tt_conv.c) ----
+ * A constant weight can be packed once (at compile time, or when the interpreter plans a graph) into
+ * the layout the algorithm tt_conv2d chooses for the shape on one path reads, with the tap offsets
+ * into the padded image; tt_conv2d itself packs into its scratch on every call and runs the packed
+ * form, so tt_conv2d_packed gives the same bits as tt_conv2d on the path packed for, except for
+ * im2col shapes (few channels with strides, small images with many weights: tt_conv2d multiplies
+ * the weight unpacked, in another order, within the GEMM's rounding). The form records the shape
+ * (all but the batch), the path and the algorithm. */
+
+/* Floats of the packed form of a weight for `shape` on path `isa` (64-byte aligned storage
+ * recommended), or 0 where this build does not compile that path or the shape is invalid. */
+TT_API int64_t tt_conv2d_packed_floats_isa(tt_isa isa, const tt_conv2d_shape *shape);
+
+/* Packs weight ([o, c/groups, kh, kw]) for path `isa` into `packed` (tt_conv2d_packed_floats_isa
+ * floats). The path need not run here. Returns 0, or -1 (nothing written) where
+ * tt_conv2d_packed_floats_isa is 0 or memory for a transpose ran out. */
+TT_API int tt_conv2d_pack_isa(tt_isa isa, const tt_conv2d_shape *shape, const float *weight, float *packed);
+
+/* tt_conv2d_packed_floats_isa / tt_conv2d_pack_isa for tt_best_isa(). */
+TT_API int64_t tt_conv2d_packed_floats(const tt_conv2d_shape *shape);
+TT_API int tt_conv2d_pack(const tt_conv2d_shape *shape, const float *weight, float *packed);
+
+/* Floats of scratch tt_conv2d_packed needs (less than tt_conv2d_scratch, which also holds the packed
+ * weights). */
+TT_API int64_t tt_conv2d_packed_scratch(const tt_conv2d_shape *shape);
+
+/* tt_conv2d with the weight packed by tt_conv2d_pack_isa for this shape (any batch), on the path it
+ * was packed for: scratch holds tt_conv2d_packed_scratch(shape) floats. Returns 0, or -1 (y untouched)
+ * when `packed` is not a packed weight of this shape, or was packed for a direct algorithm of a path
+ * that does not run here (an im2col form runs on any path). */
+TT_API int tt_conv2d_packed(const tt_conv2d_shape *shape, const float *x, const float *packed, const float *bias,
+                            const float *residual, int32_t activation, float *y, float *scratch);
+
 /* ---- Pooling, normalization, attention (tt_nn.c) ---- */
 
 /* Every kernel of this section has an `_isa` form taking the path first (tests and benchmarks; a

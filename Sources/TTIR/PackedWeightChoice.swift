@@ -20,3 +20,17 @@ extension Graph {
     return node.inputs[1]
   }
 }
+
+extension Graph {
+  /// The weight of `node` an engine reads pre-packed for its convolution: input 1 of a `conv2d`
+  /// when it is a non-empty `f32` weight of this graph (`tt_conv2d_pack`, Runtime/tt_conv.c: the
+  /// layout the convolution algorithm chosen for the node's shape reads, so no call re-packs it).
+  /// The interpreter packs it when it plans the graph; a compiled library with embedded weights
+  /// stores it packed for its path. No hint is needed: every such weight is read that way.
+  public func packedConvolutionWeight(of node: Node) -> String? {
+    guard node.op == .conv2d, node.inputs.count > 1, let weight = weights[node.inputs[1]],
+      weight.dtype == .f32, weight.shape.count == 4, weight.type.elementCount > 0
+    else { return nil }
+    return node.inputs[1]
+  }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import TTCodegen
 import TTIR
+import TTInterpreter
 import TTLoader
 import TTPasses
 import TTRuntime
@@ -81,5 +82,42 @@ final class PackedWeightsTests: XCTestCase {
     XCTAssertTrue(output.weights.packedF32.isEmpty)
     let y = try compileAndRun(graph, [[]], cache: cache)
     XCTAssertEqual(y, [Array(repeating: graph.weights["bias"]!.floats(), count: 3).flatMap { $0 }])
+  }
+
+  /// Convolution weights are embedded packed for their geometry (`tt_conv2d_pack_isa`) whatever the
+  /// passes marked, once per weight and geometry, and run by `tt_conv2d_packed`: vectors of pixels,
+  /// vectors of channels and im2col shapes, a weight read by two convolutions of different geometry
+  /// (packed twice, listed nowhere), one also returned as an output (listed as it is). The compiled
+  /// outputs match the interpreter's (which packs the same forms when it plans the graph); external
+  /// weights stay unpacked.
+  func testConvolutionWeightsArePackedPerGeometry() throws {
+    var b = GraphBuilder(name: "convs")
+    let x = b.input("x", .f32, [1, 6, 14, 14])
+    let w1 = b.weight("w1", TensorData(randomFloats(16 * 6 * 25, seed: 1), shape: [16, 6, 5, 5]))
+    let w2 = b.weight("w2", TensorData(randomFloats(6 * 6 * 9, seed: 2), shape: [6, 6, 3, 3]))
+    let w3 = b.weight("w3", TensorData(randomFloats(8 * 6 * 9, seed: 3), shape: [8, 6, 3, 3]))
+    b.output(b.add(.conv2d, [x, w1], attributes: ["epilogue": "relu x0"], name: "channels"))
+    let same = b.add(.conv2d, [x, w2], attributes: ["padding": [1, 1]], name: "pixels")
+    b.output(b.add(.conv2d, [same, w2], attributes: ["stride": [2, 2]], name: "strided"))
+    b.output(b.add(.conv2d, [x, w3], attributes: ["stride": [2, 2]], name: "im2col"))
+    b.output(w3)
+    let graph = try b.build()
+    let output = try CEmitter.emit(graph, graphHash: graph.contentHash, packingPath: tt_best_isa())
+    XCTAssertEqual(output.source.text.components(separatedBy: "tt_conv2d_packed(").count - 1, 4)
+    XCTAssertFalse(output.source.text.contains("tt_conv2d("))
+    XCTAssertEqual(output.weights.packedConvolution.keys.map(\.weight).sorted(), ["w1", "w2", "w2", "w3"])
+    XCTAssertEqual(output.weights.entries.map(\.name), ["w3"], "only-packed weights are not listed")
+    let input = randomFloats(6 * 14 * 14, seed: 4)
+    let compiled = try compileAndRun(graph, [input], cache: cache)
+    let interpreted = try Interpreter(graph: graph).run(
+      ["x": InterpreterTensor(TensorData(input, shape: [1, 6, 14, 14]))])
+    for (index, value) in graph.outputs.enumerated() {
+      assertClose(
+        compiled[index], interpreted[value.name]!.floats(), value.name, tolerance: Tolerance.compiled)
+    }
+    let external = try CEmitter.emit(
+      graph, graphHash: graph.contentHash, weights: .external, packingPath: tt_best_isa())
+    XCTAssertFalse(external.source.text.contains("tt_conv2d_packed("))
+    XCTAssertTrue(external.weights.packedConvolution.isEmpty)
   }
 }

@@ -128,3 +128,48 @@ final class PackedWeightOpTests: XCTestCase {
     }
   }
 }
+
+final class PackedConvolutionOpTests: XCTestCase {
+  /// A `conv2d` whose weight is a graph weight runs with it packed once for its geometry when the
+  /// plan is made (`tt_conv2d_packed`): bitwise the outputs of the same graph taking the weight as
+  /// an input (packed per call by `tt_conv2d`) for the direct algorithms (vectors of pixels, vectors
+  /// of channels), with a fused ReLU and one weight read by two convolutions of different geometry;
+  /// within the interpreter's tolerance for im2col (the packed product runs in the other order).
+  func testPackedConvolutionWeightsGiveBitwiseTheUnpackedOutputs() throws {
+    func graph(weightsAsInputs: Bool) throws -> Graph {
+      var b = GraphBuilder(name: "convs")
+      let small = b.input("small", .f32, [2, 1, 28, 28])
+      let large = b.input("large", .f32, [1, 6, 14, 14])
+      let values: [(String, [Int])] = [("w1", [6, 1, 5, 5]), ("w2", [16, 6, 5, 5]), ("w3", [8, 6, 3, 3])]
+      var weights: [String: String] = [:]
+      for (index, (name, shape)) in values.enumerated() {
+        let data = TensorData(randomFloats(shape.reduce(1, *), seed: UInt64(index + 1)), shape: shape)
+        weights[name] = weightsAsInputs ? b.input(name, .f32, shape) : b.weight(name, data)
+      }
+      let bias = b.weight("b", TensorData(randomFloats(6, seed: 9), shape: [6]))
+      let c1 = b.add(
+        .conv2d, [small, weights["w1"]!, bias], attributes: ["padding": [2, 2], "epilogue": "relu x0"],
+        name: "pixels")
+      b.output(c1)
+      b.output(b.add(.conv2d, [large, weights["w2"]!], name: "channels"))
+      b.output(b.add(.conv2d, [large, weights["w3"]!], attributes: ["stride": [2, 2]], name: "im2col"))
+      // w3 again on 14 × 14 images of 6 channels from c1's pooling: another geometry, another packing.
+      let pooled = b.add(.maxPool2d, [c1], attributes: ["kernel": [2, 2]], name: "pool")
+      b.output(b.add(.conv2d, [pooled, weights["w3"]!], attributes: ["padding": [1, 1]], name: "shared"))
+      return try b.build()
+    }
+    var inputs: [String: InterpreterTensor] = [
+      "small": InterpreterTensor(TensorData(randomFloats(2 * 784, seed: 10), shape: [2, 1, 28, 28])),
+      "large": InterpreterTensor(TensorData(randomFloats(6 * 196, seed: 11), shape: [1, 6, 14, 14])),
+    ]
+    let packed = try graph(weightsAsInputs: false)
+    let actual = try Interpreter(graph: packed).run(inputs)
+    for name in ["w1", "w2", "w3"] { inputs[name] = InterpreterTensor(packed.weights[name]!) }
+    let expected = try Interpreter(graph: try graph(weightsAsInputs: true)).run(inputs)
+    for output in ["pixels", "channels", "shared"] {
+      XCTAssertEqual(
+        actual[output]!.floats().map(\.bitPattern), expected[output]!.floats().map(\.bitPattern), output)
+    }
+    assertClose(actual["im2col"]!.floats(), expected["im2col"]!.floats(), "im2col")
+  }
+}

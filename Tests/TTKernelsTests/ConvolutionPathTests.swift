@@ -68,6 +68,74 @@ final class ConvolutionPathTests: XCTestCase {
     assertClose(
       out, expected, absolute: 2e-6 * Float(taps + 1), relative: 1e-5, "path \(path.rawValue) \(t)",
       file: file, line: line)
+    // The weight packed once and run twice: the same bits each time, as close to the reference.
+    let packed = runPacked(
+      shape, x, weight, bias: t.bias ? bias : nil, residual: t.residual ? residual : nil,
+      activation: t.activation, path: path, outputs: 2)
+    XCTAssertEqual(packed[0], packed[1], "packed weights, path \(path.rawValue) \(t)", file: file, line: line)
+    assertClose(
+      packed[0], expected, absolute: 2e-6 * Float(taps + 1), relative: 1e-5,
+      "packed weights, path \(path.rawValue) \(t)", file: file, line: line)
+  }
+
+  /// The convolution with its weight packed once for `path` (`tt_conv2d_pack_isa`), run `outputs`
+  /// times from that one packing (`tt_conv2d_packed`).
+  func runPacked(
+    _ shape: tt_conv2d_shape, _ x: [Float], _ weight: [Float], bias: [Float]?, residual: [Float]?,
+    activation: tt_activation, path: tt_isa, outputs: Int
+  ) -> [[Float]] {
+    var shape = shape
+    var packed = [Float](repeating: .nan, count: Int(tt_conv2d_packed_floats_isa(path, &shape)))
+    XCTAssertEqual(tt_conv2d_pack_isa(path, &shape, weight, &packed), 0)
+    var scratch = [Float](repeating: .nan, count: Int(tt_conv2d_packed_scratch(&shape)))
+    XCTAssertLessThanOrEqual(scratch.count, Int(tt_conv2d_scratch(&shape)))
+    let count = Int(shape.n * shape.o * shape.oh * shape.ow)
+    let (biasValues, residualValues) = (bias ?? [], residual ?? [])
+    return (0..<outputs).map { _ in
+      var out = [Float](repeating: .nan, count: count)
+      biasValues.withUnsafeBufferPointer { biasPointer in
+        residualValues.withUnsafeBufferPointer { residualPointer in
+          XCTAssertEqual(
+            tt_conv2d_packed(
+              &shape, x, packed, bias == nil ? nil : biasPointer.baseAddress,
+              residual == nil ? nil : residualPointer.baseAddress, Int32(activation.rawValue), &out, &scratch),
+            0)
+        }
+      }
+      return out
+    }
+  }
+
+  /// A packed weight is refused (-1, output untouched) by a convolution of another geometry, and
+  /// serves any batch: LeNet-5's second layer (vectors of channels) gives the bits of `tt_conv2d`,
+  /// which packs per call.
+  func testPackedWeightsCheckTheirGeometry() {
+    var shape = tt_conv2d_shape(
+      n: 1, c: 6, h: 14, w: 14, o: 16, kh: 5, kw: 5, sh: 1, sw: 1, ph: 0, pw: 0, dh: 1, dw: 1, groups: 1,
+      oh: 10,
+      ow: 10)
+    var random = TestRandom(seed: 7)
+    let weight = random.values(16 * 6 * 25)
+    var packed = [Float](repeating: 0, count: Int(tt_conv2d_packed_floats(&shape)))
+    XCTAssertEqual(tt_conv2d_pack(&shape, weight, &packed), 0)
+    var other = shape
+    other.h = 15
+    other.oh = 11
+    var scratch = [Float](repeating: 0, count: Int(tt_conv2d_packed_scratch(&other)))
+    let x = random.values(6 * 15 * 14)
+    var out = [Float](repeating: 42, count: 16 * 11 * 10)
+    XCTAssertEqual(tt_conv2d_packed(&other, x, packed, nil, nil, 0, &out, &scratch), -1)
+    XCTAssertEqual(out, [Float](repeating: 42, count: out.count))
+    var batch = shape
+    batch.n = 3
+    let images = random.values(3 * 6 * 14 * 14)
+    var expected = [Float](repeating: 0, count: 3 * 1600)
+    var unpackedScratch = [Float](repeating: 0, count: Int(tt_conv2d_scratch(&batch)))
+    tt_conv2d(&batch, images, weight, nil, nil, 0, &expected, &unpackedScratch)
+    XCTAssertEqual(
+      runPacked(
+        batch, images, weight, bias: nil, residual: nil, activation: TT_ACT_NONE, path: tt_best_isa(),
+        outputs: 1)[0], expected)
   }
 
   func testDirectTilesOnEveryPath() {

@@ -46,10 +46,13 @@ public struct CEmitter {
   ) throws(CodegenError) -> Output {
     let types: [String: TensorType]
     do { types = try graph.valueTypes() } catch { throw .unsupported("\(error)") }
+    let convolutionPath = mode == .embedded ? packingPath : nil
     let contexts = graph.nodes.enumerated().map { index, node in
-      NodeContext(
+      var context = NodeContext(
         node: node, index: index, inputTypes: node.inputs.map { types[$0]! },
         outputType: types[node.outputs[0]]!, int8Packing: node.int8WeightPacking(in: graph))
+      context.convolutionPacking = convolutionPacking(graph, context, path: convolutionPath)
+      return context
     }
     var scratchSizes: [Int] = []
     for context in contexts { scratchSizes.append(try context.scratchFloats() * 4) }
@@ -58,9 +61,10 @@ public struct CEmitter {
     let packingInt8 =
       mode == .embedded
       ? Set(contexts.compactMap(\.int8Packing)) : []
-    let packed = packingF32.union(packingInt8.map(\.weight))
+    let packingConvolution = Set(contexts.compactMap(\.convolutionPacking))
+    let packed = packingF32.union(packingInt8.map(\.weight)).union(packingConvolution.map(\.weight))
     let layout = WeightsLayout(
-      graph, packingInt8: packingInt8, packingF32: packingF32,
+      graph, packingInt8: packingInt8, packingF32: packingF32, packingConvolution: packingConvolution,
       onlyPacked: onlyPacked(graph, contexts, packed: packed), path: packingPath ?? TT_ISA_PORTABLE)
     var writer = Writer(graph: graph, types: types, plan: plan, layout: layout)
     try writer.write(contexts: contexts, graphHash: graphHash, mode: mode)
@@ -84,13 +88,28 @@ extension CEmitter {
       })
   }
 
+  /// The packing of a `conv2d`'s weight for `path` (``TTIR/Graph/packedConvolutionWeight(of:)``), where
+  /// the path has a packed form for the node's geometry. Nothing without a path.
+  static func convolutionPacking(_ graph: Graph, _ context: NodeContext, path: tt_isa?) -> ConvolutionPacking?
+  {
+    guard let path, let weight = graph.packedConvolutionWeight(of: context.node) else { return nil }
+    var shape = context.node.convolutionShape(
+      x: context.inputTypes[0].shape, weight: context.inputTypes[1].shape, y: context.outputType.shape)
+    return tt_conv2d_packed_floats_isa(path, &shape) > 0
+      ? ConvolutionPacking(weight: weight, shape: shape) : nil
+  }
+
   /// The weights of `packed` that are read packed only, so the blob need not keep them as they
-  /// are: no node reads them other than as its packed weight (input 1 of a `linear`, `matmul`
-  /// or `quantized_linear` whose weight is packed) and no output returns them.
+  /// are: no node reads them other than as its packed weight (input 1 of a `linear`, `matmul`,
+  /// `conv2d`, `quantized_linear` or `quantized_conv2d` whose weight is packed) and no output
+  /// returns them.
   static func onlyPacked(_ graph: Graph, _ contexts: [NodeContext], packed: Set<String>) -> Set<String> {
     var readPlain = Set(graph.outputs.map(\.name))
     for context in contexts {
-      let candidates = [graph.packedF32Weight(of: context.node), context.int8Packing?.weight]
+      let candidates = [
+        graph.packedF32Weight(of: context.node), context.int8Packing?.weight,
+        context.convolutionPacking?.weight,
+      ]
       let weight = candidates.compactMap { $0 }.first { packed.contains($0) }
       for (index, input) in context.node.inputs.enumerated() where !(index == 1 && input == weight) {
         readPlain.insert(input)
@@ -211,9 +230,12 @@ private struct Writer {
   /// Which GEMM path the blob's pre-packed weights are laid out for (tt_sgemm_packed_b multiplies
   /// them on any path, fastest on this one).
   var packingNote: String {
-    guard !layout.packedF32.isEmpty else { return "" }
+    let counts = [(layout.packedF32.count, "GEMM"), (layout.packedConvolution.count, "convolution")]
+      .filter { $0.0 > 0 }
+    guard !counts.isEmpty else { return "" }
     let path = [TT_ISA_AVX512: "avx512", TT_ISA_AVX2: "avx2"][layout.packingPath] ?? "portable"
-    return "; \(layout.packedF32.count) GEMM weights pre-packed for the \(path) path"
+    let weights = counts.map { "\($0.0) \($0.1)" }.joined(separator: " and ")
+    return "; \(weights) weights pre-packed for the \(path) path"
   }
 
   mutating func writePrologue(graphHash: String, mode: CEmitter.WeightsMode) {
@@ -286,6 +308,7 @@ private struct Writer {
       scratch: plan.scratch[context.index].map { "(float *)(arena + \($0.offset))" },
       isView: plan.aliases[node.outputs[0]] != nil,
       packedWeights: (context.int8Packing.flatMap { layout.packedInt8[$0] }
+        ?? context.convolutionPacking.flatMap { layout.packedConvolution[$0] }
         ?? graph.packedF32Weight(of: node).flatMap { layout.packedF32[$0] }).map { "(w + \($0))" })
     let body = try emission.body()
     lines.append("  {")

@@ -80,6 +80,13 @@ extension Emission {
       let bias = node.ownInputs.count > 2 ? inputs[2] : "0"
       let residual = gemmEpilogue?.residual ?? "0"
       let activation = gemmEpilogue?.activation ?? "TT_ACT_NONE"
+      // With the weight pre-packed in the blob (tt_conv2d_pack_isa for this geometry and path).
+      if let packedWeights {
+        return [
+          "tt_conv2d_packed(\(convolutionShape), \(inputs[0]), (const float *)\(packedWeights), \(bias), "
+            + "\(residual), \(activation), \(output), \(scratch ?? "0"));"
+        ]
+      }
       return [
         "tt_conv2d(\(convolutionShape), \(inputs[0]), \(inputs[1]), \(bias), \(residual), \(activation), "
           + "\(output), \(scratch ?? "0"));"

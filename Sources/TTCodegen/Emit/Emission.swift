@@ -14,7 +14,8 @@ struct Emission {
   /// Where the packed form of the node's weight lies, when the blob has it (embedded weights): the
   /// `tt_qpack_grouped` form of a `quantized_linear`'s or `quantized_conv2d`'s
   /// (``NodeContext/int8Packing``), the
-  /// `tt_sgemm_pack_b_isa` form of a `linear`/`matmul`'s (`Graph.packedF32Weight(of:)`).
+  /// `tt_sgemm_pack_b_isa` form of a `linear`/`matmul`'s (`Graph.packedF32Weight(of:)`), the
+  /// `tt_conv2d_pack_isa` form of a `conv2d`'s (``NodeContext/convolutionPacking``).
   var packedWeights: String? = nil
 
   var node: Node { context.node }

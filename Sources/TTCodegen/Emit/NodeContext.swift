@@ -12,6 +12,10 @@ struct NodeContext {
   /// output reads it): `tt_qlinear_packed` and `tt_qconv2d_packed` multiply it without packing it
   /// or computing row sums per call, in register blocks that need no horizontal sums.
   let int8Packing: Int8WeightPacking?
+  /// The f32 weight a `conv2d` reads packed for its geometry (``TTIR/Graph/packedConvolutionWeight(of:)``),
+  /// when the library embeds its weights pre-packed (``CEmitter/emit(_:graphHash:weights:packingPath:)``
+  /// with a path): `tt_conv2d_packed` then needs only `tt_conv2d_packed_scratch`.
+  var convolutionPacking: ConvolutionPacking? = nil
 
   /// An error naming this node, e.g. `node 'fc1' (linear): f16 is not supported by the C backend`.
   func unsupported(_ message: String) -> CodegenError {
@@ -56,7 +60,7 @@ struct NodeContext {
     case .conv2d:
       var shape = node.convolutionShape(
         x: inputTypes[0].shape, weight: inputTypes[1].shape, y: outputType.shape)
-      return Int(tt_conv2d_scratch(&shape))
+      return Int(convolutionPacking == nil ? tt_conv2d_scratch(&shape) : tt_conv2d_packed_scratch(&shape))
     case .scaledDotProductAttention:
       let (q, k, v) = (inputTypes[0].shape, inputTypes[1].shape, inputTypes[2].shape)
       let heads = node.int("heads") ?? 1
@@ -85,6 +89,36 @@ extension NodeContext {
     return max(m * n + n, (Int(tt_qlinear_packed_scratch(Int64(m), Int64(n), Int64(k))) + 3) / 4)
   }
 
+}
+
+/// A `conv2d` weight packed by `tt_conv2d_pack_isa` for one geometry (the packed form depends on it,
+/// so a weight two convolutions of different shapes read is packed once for each).
+public struct ConvolutionPacking: Sendable, Hashable {
+  /// The weight's value name.
+  public var weight: String
+  /// The geometry's fields in `tt_conv2d_shape` order, the batch (not part of the packed form) as 0.
+  public var geometry: [Int64]
+
+  /// The packing of `weight` for the geometry of `shape` (its batch ignored).
+  public init(weight: String, shape: tt_conv2d_shape) {
+    self.weight = weight
+    let s = shape
+    geometry = [0, s.c, s.h, s.w, s.o, s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw, s.groups, s.oh, s.ow]
+  }
+
+  /// Name order, then geometry order (the blob's order).
+  static func precedes(_ a: Self, _ b: Self) -> Bool {
+    a.weight != b.weight ? a.weight < b.weight : a.geometry.lexicographicallyPrecedes(b.geometry)
+  }
+
+  /// The geometry as the runtime's shape (batch 0).
+  public var shape: tt_conv2d_shape {
+    let g = geometry
+    return tt_conv2d_shape(
+      n: g[0], c: g[1], h: g[2], w: g[3], o: g[4], kh: g[5], kw: g[6], sh: g[7], sw: g[8], ph: g[9],
+      pw: g[10],
+      dh: g[11], dw: g[12], groups: g[13], oh: g[14], ow: g[15])
+  }
 }
 
 extension Node {

@@ -6,7 +6,8 @@ import TTRuntime
 /// then, for an embedded blob, the int8 weights that `quantized_linear` and `quantized_conv2d`
 /// layers read re-laid out by `tt_qpack_grouped` (Runtime/include/tt_qgemm.h; ``TTIR/Int8WeightPacking``), and the f32 weight matrices of
 /// `linear`/`matmul` nodes marked `pack_weight` in the layout of the library's GEMM path
-/// (`tt_sgemm_pack_b_isa`), which the descriptor does not list. A weight only read packed is
+/// (`tt_sgemm_pack_b_isa`), and the f32 weights of `conv2d` nodes in the layout their geometry's
+/// convolution algorithm reads on that path (`tt_conv2d_pack_isa`), which the descriptor does not list. A weight only read packed is
 /// stored packed only (its bytes grow by the padding of the packed layout).
 public struct WeightsLayout: Sendable, Hashable {
   /// One placed weight.
@@ -25,6 +26,8 @@ public struct WeightsLayout: Sendable, Hashable {
   public var packedInt8: [Int8WeightPacking: Int]
   /// The offsets of the `tt_sgemm_pack_b_isa` forms of f32 `[k, n]` weights, by weight name.
   public var packedF32: [String: Int]
+  /// The offsets of the `tt_conv2d_pack_isa` forms of `conv2d` weights, by weight and geometry.
+  public var packedConvolution: [ConvolutionPacking: Int]
   /// The GEMM path the f32 weights are packed for.
   public var packingPath: tt_isa
   /// The blob size in bytes.
@@ -32,10 +35,10 @@ public struct WeightsLayout: Sendable, Hashable {
 
   /// Lays out every weight of `graph` (the `drop-unused-weights` pass removes unused ones first)
   /// but those in `onlyPacked`, then the packed forms of the int8 weights in `packingInt8`
-  /// and of the f32 weights named in `packingF32` (for GEMM path `path`).
+  /// and of the f32 weights named in `packingF32` and `packingConvolution` (for path `path`).
   public init(
     _ graph: Graph, packingInt8: Set<Int8WeightPacking> = [], packingF32: Set<String> = [],
-    onlyPacked: Set<String> = [],
+    packingConvolution: Set<ConvolutionPacking> = [], onlyPacked: Set<String> = [],
     path: tt_isa = TT_ISA_PORTABLE
   ) {
     var offset = 0
@@ -59,6 +62,12 @@ public struct WeightsLayout: Sendable, Hashable {
       packedF32[name] = offset
       offset = MemoryPlanner.aligned(
         offset + 4 * Int(tt_sgemm_packed_b_floats_isa(path, Int64(shape[0]), Int64(shape[1]))))
+    }
+    packedConvolution = [:]
+    for packing in packingConvolution.sorted(by: ConvolutionPacking.precedes) {
+      var shape = packing.shape
+      packedConvolution[packing] = offset
+      offset = MemoryPlanner.aligned(offset + 4 * Int(tt_conv2d_packed_floats_isa(path, &shape)))
     }
     totalBytes = offset
   }
@@ -89,6 +98,15 @@ public struct WeightsLayout: Sendable, Hashable {
           tt_sgemm_pack_b_isa(packingPath, k, n, $0.baseAddress!, n, packed)
         }
         precondition(status == 0, "weight '\(name)': path \(packingPath.rawValue) has no packed layout here")
+      }
+      for (packing, offset) in packedConvolution {
+        var shape = packing.shape
+        let packed = (blob.baseAddress! + offset).bindMemory(
+          to: Float.self, capacity: Int(tt_conv2d_packed_floats_isa(packingPath, &shape)))
+        let status = graph.weights[packing.weight]!.floats().withUnsafeBufferPointer {
+          tt_conv2d_pack_isa(packingPath, &shape, $0.baseAddress!, packed)
+        }
+        precondition(status == 0, "weight '\(packing.weight)': no packed convolution layout for its geometry")
       }
     }
     return bytes

@@ -28,6 +28,9 @@ struct ExecutionPlan: Sendable {
     /// The int8 weight (input 1) of a `quantized_linear`/`quantized_conv2d`, packed
     /// (``TTIR/Node/int8WeightPacking(in:)``).
     let packedInt8Weight: PackedInt8Weight?
+    /// The weight (input 1) of a `conv2d`, packed for the node's geometry
+    /// (``TTIR/Graph/packedConvolutionWeight(of:)``).
+    let packedConvolution: PackedConvolutionWeight?
     /// Slots whose last reader is this step (inputs and dead outputs), freed after it runs.
     let releases: [Int]
     /// How many of ``releases`` hold node outputs (graph inputs are not counted as live
@@ -97,6 +100,13 @@ struct ExecutionPlan: Sendable {
           packedInt8[packing] ?? Self.pack(graph.weights[packing.weight]!, groups: packing.groups)
         packedInt8[packing] = packedInt8Weight
       }
+      var packedConvolution: PackedConvolutionWeight?
+      if let name = graph.packedConvolutionWeight(of: node) {
+        let geometry = Kernels.convolutionGeometry(node, x: inputTypes[0].shape, weight: inputTypes[1].shape)
+        packedConvolution = graph.weights[name]!.floats().withUnsafeBufferPointer {
+          PackedConvolutionWeight($0.baseAddress!, geometry: geometry)
+        }
+      }
       steps.append(
         Step(
           node: node, inputs: node.inputs.map(slot), output: slot(output),
@@ -104,7 +114,9 @@ struct ExecutionPlan: Sendable {
           cost: analysis.nodes[index],
           program: node.op == .fusedElementwise ? try node.program() : try node.epilogue(),
           kernelEpilogue: node.kernelEpilogue(inputTypes: inputTypes, outputType: outputType),
-          packedWeight: packedWeight, packedInt8Weight: packedInt8Weight, releases: releases.sorted(),
+          packedWeight: packedWeight, packedInt8Weight: packedInt8Weight,
+          packedConvolution: packedConvolution,
+          releases: releases.sorted(),
           releasedIntermediates: (released.count, released.reduce(0, +)), recycles: recycles))
     }
     self.steps = steps

@@ -3,7 +3,9 @@ import TTKernels
 
 extension Kernels {
   /// `conv2d` with ``TTKernels/Convolution/forward(_:weight:bias:residual:activation:geometry:_:)``
-  /// on the node's own `arguments`, applying the step's kernel epilogue (residual from `all`).
+  /// on the node's own `arguments`, applying the step's kernel epilogue (residual from `all`); with
+  /// the weight the plan packed (``ExecutionPlan/Step/packedConvolution``) when the geometry is the
+  /// one it was packed for.
   static func convolution(_ step: Step, _ arguments: [InterpreterTensor], fusing all: [InterpreterTensor])
     -> InterpreterTensor
   {
@@ -11,9 +13,16 @@ extension Kernels {
     let hasBias = arguments.count == 3
     let (residual, activation) = kernelEpilogue(step, all)
     return compute(step.outputType, arguments + (residual.map { [$0] } ?? [])) { inputs, out in
+      let bias = hasBias ? inputs[2] : nil, residual = residual == nil ? nil : inputs.last
+      if let packed = step.packedConvolution,
+        packed.forward(
+          inputs[0], bias: bias, residual: residual, activation: activation, geometry: geometry, out)
+      {
+        return
+      }
       Convolution.forward(
-        inputs[0], weight: inputs[1], bias: hasBias ? inputs[2] : nil,
-        residual: residual == nil ? nil : inputs.last, activation: activation, geometry: geometry, out)
+        inputs[0], weight: inputs[1], bias: bias, residual: residual, activation: activation,
+        geometry: geometry, out)
     }
   }
 
