@@ -217,21 +217,86 @@ TT_ALWAYS_INLINE float tt_row_moment(const float *row, int64_t n, float center, 
   return sum;
 }
 
+/* Lane r of the result = the sum of the 16 lanes of v[r], in four halving stages (15 additions for
+ * 16 rows, where one tt_lanes_sum per row would be 4 dependent steps each). */
+TT_ALWAYS_INLINE tt_nn_v16 tt_row_sums16(const tt_nn_v16 v[16]) {
+  tt_nn_v16 w[8], x[4], y[2];
+  for (int r = 0; r < 8; r++) {
+    w[r] = __builtin_shufflevector(v[r], v[r + 8], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
+           __builtin_shufflevector(v[r], v[r + 8], 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  }
+  for (int r = 0; r < 4; r++) {
+    x[r] = __builtin_shufflevector(w[r], w[r + 4], 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27) +
+           __builtin_shufflevector(w[r], w[r + 4], 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+  }
+  for (int r = 0; r < 2; r++) {
+    y[r] = __builtin_shufflevector(x[r], x[r + 2], 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29) +
+           __builtin_shufflevector(x[r], x[r + 2], 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+  }
+  return __builtin_shufflevector(y[0], y[1], 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30) +
+         __builtin_shufflevector(y[0], y[1], 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+}
+
+/* Lane r = Σ_j (src[r][j] − center[r])^power over j < len, power 1 or 2, for 16 rows at once: 16
+ * lanes per row, reduced by tt_row_sums16 (the rows' chains overlap). */
+TT_ALWAYS_INLINE tt_nn_v16 tt_row_moments16(const float *const src[16], int64_t len, const float center[16],
+                                            int power) {
+  tt_nn_v16 part[16];
+  float tail[16];
+  int64_t full = len / 16 * 16;
+  for (int r = 0; r < 16; r++) part[r] = (tt_nn_v16){0};
+  for (int64_t j = 0; j < full; j += 16) { /* the rows innermost: 16 independent chains */
+    for (int r = 0; r < 16; r++) {
+      tt_nn_v16 d = *(const tt_nn_v16 *)(src[r] + j) - center[r];
+      part[r] += power == 2 ? d * d : d;
+    }
+  }
+  tt_nn_v16 sums = tt_row_sums16(part);
+  if (full == len) return sums;
+  for (int r = 0; r < 16; r++) {
+    float t = 0.0f;
+    for (int64_t j = full; j < len; j++) {
+      float d = src[r][j] - center[r];
+      t += power == 2 ? d * d : d;
+    }
+    tail[r] = t;
+  }
+  tt_nn_v16 tails;
+  memcpy(&tails, tail, sizeof tails);
+  return sums + tails;
+}
+
+/* Rows of len values normalized to mean 0 and variance 1 (two passes: the mean, then the squared
+ * deviations from it), then scaled by gamma and shifted by beta where given; 16 rows at a time, so
+ * the reductions of different rows overlap (a last block short of 16 repeats its last row,
+ * computed and not stored). */
 TT_ALWAYS_INLINE void tt_layer_norm_body(const float *x, const float *gamma, const float *beta, float *y,
                                          int64_t rows, int64_t len, float eps, float *mean_out, float *rstd_out) {
-  for (int64_t r = 0; r < rows; r++) {
-    const float *src = x + r * len;
-    float *dst = y + r * len;
-    float mean = tt_row_moment(src, len, 0.0f, 1) / (float)len;
-    float var = tt_row_moment(src, len, mean, 2) / (float)len;
-    float rstd = 1.0f / sqrtf(var + eps);
-    if (mean_out) mean_out[r] = mean;
-    if (rstd_out) rstd_out[r] = rstd;
-    for (int64_t j = 0; j < len; j++) {
-      float v = (src[j] - mean) * rstd;
-      if (gamma) v *= gamma[j];
-      if (beta) v += beta[j];
-      dst[j] = v;
+  for (int64_t r0 = 0; r0 < rows; r0 += 16) {
+    int64_t block = rows - r0 < 16 ? rows - r0 : 16;
+    const float *src[16];
+    for (int r = 0; r < 16; r++) src[r] = x + (r0 + (r < block ? r : block - 1)) * len;
+    float zero[16] = {0}, mean[16], rstd[16];
+    tt_nn_v16 m = tt_row_moments16(src, len, zero, 1) / (float)len;
+    memcpy(mean, &m, sizeof mean);
+    tt_nn_v16 var = tt_row_moments16(src, len, mean, 2) / (float)len;
+    /* One vector square root (sqrtf per lane is a call with an errno branch under -fmath-errno). */
+#if defined(__has_builtin) && __has_builtin(__builtin_elementwise_sqrt)
+    tt_nn_v16 r = 1.0f / __builtin_elementwise_sqrt(var + eps);
+    memcpy(rstd, &r, sizeof rstd);
+#else
+    for (int r = 0; r < 16; r++) rstd[r] = 1.0f / sqrtf(var[r] + eps);
+#endif
+    for (int64_t r = 0; r < block; r++) {
+      if (mean_out) mean_out[r0 + r] = mean[r];
+      if (rstd_out) rstd_out[r0 + r] = rstd[r];
+      float *dst = y + (r0 + r) * len;
+      for (int64_t j = 0; j < len; j++) {
+        float v = (src[r][j] - mean[r]) * rstd[r];
+        if (gamma) v *= gamma[j];
+        if (beta) v += beta[j];
+        dst[j] = v;
+      }
     }
   }
 }
@@ -367,10 +432,23 @@ static int tt_attention_is_small(int64_t sq, int64_t d, int64_t dv) {
   return sq >= TT_ATTENTION_ROWS && d <= TT_ATTENTION_SMALL && dv <= TT_ATTENTION_SMALL;
 }
 
+/* Heads without a mask with at least 8 queries and at most TT_LANE_KEYS keys run by query lanes
+ * (see tt_attention_lanes; with more keys the small path's per-row softmax costs less than the
+ * lanes' extra passes over the scores: 96 keys × 32 columns took 24% longer by lanes). */
+enum { TT_QUERY_LANES = 8, TT_LANE_KEYS = 16 };
+
+static int tt_attention_by_lanes(int64_t sq, int64_t sk) { return sq >= TT_QUERY_LANES && sk <= TT_LANE_KEYS; }
+
 TT_API int64_t tt_attention_scratch(int64_t sq, int64_t sk, int64_t d, int64_t dv) {
-  if (tt_attention_is_small(sq, d, dv)) return (d + TT_ATTENTION_ROWS) * ((sk + 15) / 16 * 16);
-  int64_t scores = tt_sgemm_scratch(sq, sk, d), output = tt_sgemm_scratch(sq, dv, sk);
-  return sq * sk + (scores > output ? scores : output);
+  /* Whichever form a call takes (a mask decides between lanes and the others). */
+  int64_t lanes = tt_attention_by_lanes(sq, sk) ? (d + sk) * 8 : 0, other;
+  if (tt_attention_is_small(sq, d, dv)) {
+    other = (d + TT_ATTENTION_ROWS) * ((sk + 15) / 16 * 16);
+  } else {
+    int64_t scores = tt_sgemm_scratch(sq, sk, d), output = tt_sgemm_scratch(sq, dv, sk);
+    other = sq * sk + (scores > output ? scores : output);
+  }
+  return lanes > other ? lanes : other;
 }
 
 /* Turns row[0, keys) of query i's scores into attention weights: scaled, masked, softmax; keys past
@@ -540,6 +618,153 @@ TT_ALWAYS_INLINE void tt_attention_small(const float *q, int64_t ldq, const floa
   }
 }
 
+/* ---- Heads by query lanes ----
+ * The scores of 8 queries live in the 8 lanes of one vector per key (sᵀ), so every step of the
+ * softmax is a lane-wise operation over the keys' vectors: no horizontal reductions, and a short
+ * row (8 keys) fills whole vectors. The queries are transposed once per block (qᵀ, 8 × 8 blocks in
+ * registers); k and v are read in place, each key's row broadcast into the multiply-adds. */
+typedef float tt_nn_v8 __attribute__((vector_size(32), aligned(4)));
+typedef int32_t tt_nn_i8 __attribute__((vector_size(32), aligned(4)));
+
+/* m[0..7] = its transpose, in three stages (as tt_transpose16). */
+#define TT_TRANSPOSE8_STAGE(b, lo, hi)                                                                       \
+  for (int i = 0; i < 8; i++) {                                                                              \
+    if (i & b) continue;                                                                                     \
+    tt_nn_v8 x = m[i], y = m[i + b];                                                                         \
+    m[i] = __builtin_shufflevector(x, y, lo);                                                                \
+    m[i + b] = __builtin_shufflevector(x, y, hi);                                                            \
+  }
+#define TT_LANES(...) __VA_ARGS__
+TT_ALWAYS_INLINE void tt_transpose8(tt_nn_v8 m[8]) {
+  TT_TRANSPOSE8_STAGE(4, TT_LANES(0, 1, 2, 3, 8, 9, 10, 11), TT_LANES(4, 5, 6, 7, 12, 13, 14, 15))
+  TT_TRANSPOSE8_STAGE(2, TT_LANES(0, 1, 8, 9, 4, 5, 12, 13), TT_LANES(2, 3, 10, 11, 6, 7, 14, 15))
+  TT_TRANSPOSE8_STAGE(1, TT_LANES(0, 8, 2, 10, 4, 12, 6, 14), TT_LANES(1, 9, 3, 11, 5, 13, 7, 15))
+}
+#undef TT_LANES
+#undef TT_TRANSPOSE8_STAGE
+
+/* qt[c·8 + l] = q[l·ldq + c] for c < d and the block's rows l < rows (lanes past them repeat row 0:
+ * computed, never stored). */
+TT_ALWAYS_INLINE void tt_transpose_queries(const float *q, int64_t ldq, int64_t rows, int64_t d, float *qt) {
+  const float *src[TT_QUERY_LANES];
+  for (int l = 0; l < TT_QUERY_LANES; l++) src[l] = q + (l < rows ? l : 0) * ldq;
+  int64_t c = 0;
+  for (; c + 8 <= d; c += 8) {
+    tt_nn_v8 m[8];
+    for (int l = 0; l < 8; l++) memcpy(&m[l], src[l] + c, sizeof m[l]);
+    tt_transpose8(m);
+    for (int u = 0; u < 8; u++) *(tt_nn_v8 *)(qt + (c + u) * 8) = m[u];
+  }
+  for (; c < d; c++) {
+    for (int l = 0; l < TT_QUERY_LANES; l++) qt[c * 8 + l] = src[l][c];
+  }
+}
+
+/* st[j·8 + l] = Σ_c q_l[c]·k[j][c] for keys j < keys, 8 keys at a time (8 independent sums; a
+ * last group short of 8 repeats its last key, whose sums are not stored). */
+TT_ALWAYS_INLINE void tt_lane_scores(const float *qt, const float *k, int64_t ldk, int64_t keys, int64_t d,
+                                     float *st) {
+  for (int64_t j0 = 0; j0 < keys; j0 += 8) {
+    const float *kr[8];
+    for (int u = 0; u < 8; u++) kr[u] = k + (j0 + u < keys ? j0 + u : keys - 1) * ldk;
+    tt_nn_v8 acc[8];
+    for (int u = 0; u < 8; u++) acc[u] = (tt_nn_v8){0};
+    for (int64_t c = 0; c < d; c++) {
+      tt_nn_v8 qv = *(const tt_nn_v8 *)(qt + c * 8);
+      for (int u = 0; u < 8; u++) acc[u] += kr[u][c] * qv;
+    }
+    for (int u = 0; u < 8 && j0 + u < keys; u++) *(tt_nn_v8 *)(st + (j0 + u) * 8) = acc[u];
+  }
+}
+
+/* Turns st (keys vectors of 8 queries' scores) into unnormalized attention weights, lane by lane:
+ * scaled; key j blocked for lane l when j > last0 + l (causal); e^(s − the lane's largest score).
+ * Returns 1 / the sum of each lane's weights, which tt_lane_values applies to the outputs (one
+ * multiply per output instead of one per weight). A lane whose keys are all blocked gets weights
+ * and factor 0, a NaN score makes its lane NaN (as tt_attention_block_weights). */
+TT_ALWAYS_INLINE tt_nn_v8 tt_lane_weights(float *st, int64_t keys, int64_t last0, int causal, float scale) {
+  const tt_nn_i8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
+  const tt_nn_v8 blocked = (tt_nn_v8){0} - INFINITY;
+  tt_nn_v8 max = blocked;
+  for (int64_t j = 0; j < keys; j++) {
+    tt_nn_v8 s = *(tt_nn_v8 *)(st + j * 8) * scale;
+    if (causal) {
+      /* Lane l sees key j when l ≥ j − last0 (clamped to [0, 8], so it fits an int32). */
+      int64_t first = j - last0;
+      first = first < 0 ? 0 : first > 8 ? 8 : first;
+      tt_nn_i8 keep = lane >= (int32_t)first;
+      s = (tt_nn_v8)(((tt_nn_i8)s & keep) | ((tt_nn_i8)blocked & ~keep));
+    }
+    *(tt_nn_v8 *)(st + j * 8) = s;
+    tt_nn_i8 greater = s > max;
+    max = (tt_nn_v8)(((tt_nn_i8)s & greater) | ((tt_nn_i8)max & ~greater));
+  }
+  tt_nn_i8 none = max == blocked; /* every key blocked: every exponential is 0 */
+  max = (tt_nn_v8)(((tt_nn_i8)((tt_nn_v8){0} + INFINITY) & none) | ((tt_nn_i8)max & ~none));
+  for (int64_t j = 0; j < keys; j++) *(tt_nn_v8 *)(st + j * 8) -= max;
+#pragma clang loop vectorize_width(8) interleave_count(1)
+  for (int64_t i = 0; i < keys * 8; i++) {
+    float x = st[i];
+    st[i] = x < -87.0f ? 0.0f : tt_expf_softmax(x);
+  }
+  tt_nn_v8 sum = {0};
+  for (int64_t j = 0; j < keys; j++) sum += *(const tt_nn_v8 *)(st + j * 8);
+  tt_nn_v8 inv = 1.0f / sum;
+  tt_nn_i8 zero = sum == (tt_nn_v8){0}; /* NaN stays NaN */
+  return (tt_nn_v8)((tt_nn_i8)inv & ~zero);
+}
+
+/* y rows [0, rows) = inv[r]·Σ_j st[j·8 + r]·v[j], 16 (then 8, then 1) columns at a time, 8 rows
+ * together. */
+TT_ALWAYS_INLINE void tt_lane_values(const float *st, const float *v, int64_t ldv, int64_t keys, int64_t dv,
+                                     float *y, int64_t ldy, int64_t rows, tt_nn_v8 inv) {
+  enum { R = TT_QUERY_LANES };
+  int64_t c0 = 0;
+  for (; c0 + 16 <= dv; c0 += 16) {
+    tt_nn_v16 acc[R];
+    for (int r = 0; r < R; r++) acc[r] = (tt_nn_v16){0};
+    for (int64_t j = 0; j < keys; j++) {
+      tt_nn_v16 vv = *(const tt_nn_v16 *)(v + j * ldv + c0);
+      for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;
+    }
+    for (int64_t r = 0; r < rows; r++) *(tt_nn_v16 *)(y + r * ldy + c0) = acc[r] * inv[r];
+  }
+  for (; c0 + 8 <= dv; c0 += 8) {
+    tt_nn_v8 acc[R];
+    for (int r = 0; r < R; r++) acc[r] = (tt_nn_v8){0};
+    for (int64_t j = 0; j < keys; j++) {
+      tt_nn_v8 vv = *(const tt_nn_v8 *)(v + j * ldv + c0);
+      for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;
+    }
+    for (int64_t r = 0; r < rows; r++) *(tt_nn_v8 *)(y + r * ldy + c0) = acc[r] * inv[r];
+  }
+  for (; c0 < dv; c0++) {
+    for (int64_t r = 0; r < rows; r++) {
+      float sum = 0.0f;
+      for (int64_t j = 0; j < keys; j++) sum += st[j * 8 + r] * v[j * ldv + c0];
+      y[r * ldy + c0] = sum * inv[r];
+    }
+  }
+}
+
+/* One head without a mask, 8 queries at a time (see "Heads by query lanes"); causal blocks compute
+ * only the keys their last query sees. scratch: d·8 + sk·8 floats. */
+TT_ALWAYS_INLINE void tt_attention_lanes(const float *q, int64_t ldq, const float *k, int64_t ldk, const float *v,
+                                         int64_t ldv, float *y, int64_t ldy, int64_t sq, int64_t sk, int64_t d,
+                                         int64_t dv, float scale, int causal, float *scratch) {
+  enum { R = TT_QUERY_LANES };
+  float *qt = scratch, *st = scratch + d * R;
+  for (int64_t i0 = 0; i0 < sq; i0 += R) {
+    int64_t rows = sq - i0 < R ? sq - i0 : R;
+    int64_t keys = tt_attention_block_keys(y, ldy, dv, i0, rows, sq, sk, causal);
+    if (keys == 0) continue;
+    tt_transpose_queries(q + i0 * ldq, ldq, rows, d, qt);
+    tt_lane_scores(qt, k, ldk, keys, d, st);
+    tt_nn_v8 inv = tt_lane_weights(st, keys, causal ? i0 + sk - sq : sk - 1, causal, scale);
+    tt_lane_values(st, v, ldv, keys, dv, y + i0 * ldy, ldy, rows, inv);
+  }
+}
+
 /* Fewer than TT_ATTENTION_ROWS queries (a decode step: one new query against the cached keys): each
  * query's scores are dot products with the key rows read in place, 16 lanes at a time, then its
  * weights (tt_attention_weights), then the weighted sum of the value rows, up to 64 output columns
@@ -587,9 +812,15 @@ TT_ALWAYS_INLINE void tt_attention_head_body(const float *q, int64_t ldq, const 
                                              int64_t mask_rs, int64_t mask_cs, float *y, int64_t ldy, int64_t sq,
                                              int64_t sk, int64_t d, int64_t dv, float scale, int causal,
                                              float *scratch) {
-  /* Scores and weighted values as GEMMs. Causal: queries are the last sq of the sk positions, so
-   * query i sees keys j <= i + sk - sq; the queries go in blocks of TT_CAUSAL_BLOCK rows, each
-   * computing only the keys its last query sees (about half the work of the full square). */
+  /* Few keys: by query lanes; fewer than 8 queries: tt_attention_few; small heads:
+   * tt_attention_small; else scores and weighted values as GEMMs. Causal: queries are the last sq
+   * of the sk positions, so query i sees keys j <= i + sk - sq; the queries go in blocks of
+   * TT_CAUSAL_BLOCK rows, each computing only the keys its last query sees (about half the work of
+   * the full square). */
+  if (!mask && tt_attention_by_lanes(sq, sk)) {
+    tt_attention_lanes(q, ldq, k, ldk, v, ldv, y, ldy, sq, sk, d, dv, scale, causal, scratch);
+    return;
+  }
   if (sq < TT_ATTENTION_ROWS) {
     tt_attention_few(q, ldq, k, ldk, v, ldv, mask, mask_dtype, mask_rs, mask_cs, y, ldy, sq, sk, d, dv, scale, causal,
                      scratch);

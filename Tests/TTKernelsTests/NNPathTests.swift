@@ -101,9 +101,10 @@ final class NNPathTests: XCTestCase {
     }
   }
 
+  /// Layer norm runs 16 rows at a time, 16 lanes per row: whole and partial blocks of rows (1, 3,
+  /// 16, 17, 33) and rows with and without a tail past the last 16 values.
   func testLayerNormOnEveryPath() {
-    for length in [1, 3, 17, 63, 65, 257] {
-      let rows = 3
+    for (length, rows) in zip([1, 3, 17, 63, 64, 65, 257], [3, 17, 1, 33, 16, 5, 3]) {
       var random = TestRandom(seed: UInt64(length))
       let x = random.values(rows * length).map { $0 * 4 + 1 }
       let gamma = random.values(length), beta = random.values(length)
@@ -137,17 +138,21 @@ final class NNPathTests: XCTestCase {
     }
   }
 
-  /// All three attention forms (fewer than 8 queries; heads of at most 64 columns with 8+ queries;
-  /// the GEMM form), causal and not, without a mask, with a float mask (one row fully −∞) and with
-  /// an integer keep-mask; q, k, v and y are heads packed in wider rows (row strides larger than
-  /// the head). The small form's kᵀ goes 16 columns × 16 keys at a time: heads of 16, 17 and 33
-  /// columns with 8, 17 and 65 keys cover whole blocks, column tails and key tails. The few-query
-  /// form's weighted sum goes 64 columns at a time: value heads of 32 (a decode step of the
-  /// TinyTalks GPT), 80 and 3 columns cover whole, partial and no vectors.
+  /// Every attention form (by query lanes: 8+ queries, at most 16 keys, no mask; fewer than 8
+  /// queries; heads of at most 64 columns with 8+ queries; the GEMM form), causal and not, without
+  /// a mask, with a float mask (one row fully −∞) and with an integer keep-mask; q, k, v and y are
+  /// heads packed in wider rows (row strides larger than the head). The small form's kᵀ goes 16
+  /// columns × 16 keys at a time: heads of 16, 17 and 33 columns with 8, 17 and 65 keys cover whole
+  /// blocks, column tails and key tails. The few-query form's weighted sum goes 64 columns at a
+  /// time: value heads of 32 (a decode step of the TinyTalks GPT), 80 and 3 columns cover whole,
+  /// partial and no vectors. The lanes form takes 8 queries and 8 keys at a time and 16, 8, then 1
+  /// value columns: 9, 17 and 65 queries with 1, 3, 9 and 16 keys and 1 to 65 columns cover its
+  /// tails.
   func testAttentionOnEveryPath() {
     let shapes = [
       (1, 3, 17, 17), (17, 17, 3, 65), (63, 65, 17, 1), (9, 1, 65, 3), (3, 257, 65, 17), (8, 8, 16, 16),
-      (17, 65, 33, 32), (1, 96, 32, 32), (2, 20, 16, 80), (7, 9, 8, 3),
+      (17, 65, 33, 32), (1, 96, 32, 32), (2, 20, 16, 80), (7, 9, 8, 3), (17, 3, 17, 25), (65, 16, 33, 1),
+      (9, 9, 7, 65),
     ]
     for (sq, sk, d, dv) in shapes {
       for causal in [false, true] {
