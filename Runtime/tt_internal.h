@@ -129,4 +129,36 @@ static inline void tt_valid_range(int64_t offset, int64_t stride, int64_t size, 
   *hi = end;
 }
 
+/* TT_MAX_POOL_PLANES(T, LOWEST, MAX, x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow): max pooling of
+ * nc planes of T (NCHW), the one loop of the f32 (tt_nn.c) and int8 (tt_qconv.c) kernels: each output
+ * row starts at LOWEST (padding never wins) and takes acc = MAX(tap, acc) with every tap's row of
+ * inputs in turn, over the output columns whose input exists (tt_valid_range), in loops the
+ * compiler vectorizes (strides 1 and 2 apart). */
+#define TT_MAX_POOL_PLANES(T, LOWEST, MAX, x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow)                     \
+  do {                                                                                                       \
+    for (int64_t p_ = 0; p_ < (nc); p_++) {                                                                  \
+      const T *plane_ = (x) + p_ * (h) * (w);                                                                \
+      for (int64_t oy_ = 0; oy_ < (oh); oy_++) {                                                             \
+        T *dst_ = (y) + (p_ * (oh) + oy_) * (ow);                                                            \
+        for (int64_t ox_ = 0; ox_ < (ow); ox_++) dst_[ox_] = (LOWEST);                                       \
+        for (int64_t ki_ = 0; ki_ < (kh); ki_++) {                                                           \
+          int64_t iy_ = oy_ * (sh) - (ph) + ki_;                                                             \
+          if (iy_ < 0 || iy_ >= (h)) continue;                                                               \
+          for (int64_t kj_ = 0; kj_ < (kw); kj_++) {                                                         \
+            int64_t lo_, hi_;                                                                                \
+            tt_valid_range(kj_ - (pw), (sw), (w), (ow), &lo_, &hi_);                                         \
+            const T *src_ = plane_ + iy_ * (w) + kj_ - (pw);                                                 \
+            if ((sw) == 1) {                                                                                 \
+              for (int64_t ox_ = lo_; ox_ < hi_; ox_++) dst_[ox_] = MAX(src_[ox_], dst_[ox_]);               \
+            } else if ((sw) == 2) {                                                                          \
+              for (int64_t ox_ = lo_; ox_ < hi_; ox_++) dst_[ox_] = MAX(src_[2 * ox_], dst_[ox_]);           \
+            } else {                                                                                         \
+              for (int64_t ox_ = lo_; ox_ < hi_; ox_++) dst_[ox_] = MAX(src_[ox_ * (sw)], dst_[ox_]);        \
+            }                                                                                                \
+          }                                                                                                  \
+        }                                                                                                    \
+      }                                                                                                      \
+    }                                                                                                        \
+  } while (0)
+
 #endif /* TT_INTERNAL_H */

@@ -88,29 +88,7 @@ TT_ALWAYS_INLINE void tt_max_pool2d_body(const float *x, float *y, int64_t nc, i
     tt_max_pool_2x2(x, y, nc, h, w, oh, ow);
     return;
   }
-  for (int64_t p = 0; p < nc; p++) {
-    const float *plane = x + p * h * w;
-    for (int64_t oy = 0; oy < oh; oy++) {
-      float *dst = y + (p * oh + oy) * ow;
-      for (int64_t ox = 0; ox < ow; ox++) dst[ox] = -INFINITY; /* padding never wins */
-      for (int64_t ki = 0; ki < kh; ki++) {
-        int64_t iy = oy * sh - ph + ki;
-        if (iy < 0 || iy >= h) continue;
-        for (int64_t kj = 0; kj < kw; kj++) {
-          int64_t lo, hi;
-          tt_valid_range(kj - pw, sw, w, ow, &lo, &hi);
-          const float *src = plane + iy * w + kj - pw;
-          if (sw == 1) {
-            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = TT_POOL_MAX(src[ox], dst[ox]);
-          } else if (sw == 2) {
-            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = TT_POOL_MAX(src[2 * ox], dst[ox]);
-          } else {
-            for (int64_t ox = lo; ox < hi; ox++) dst[ox] = TT_POOL_MAX(src[ox * sw], dst[ox]);
-          }
-        }
-      }
-    }
-  }
+  TT_MAX_POOL_PLANES(float, -INFINITY, TT_POOL_MAX, x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
 }
 
 TT_ALWAYS_INLINE void tt_avg_pool2d_body(const float *x, float *y, int64_t nc, int64_t h, int64_t w, int64_t kh,

@@ -125,44 +125,25 @@ TT_API void tt_qconv2d(int kernel, const tt_conv2d_shape *s, const int8_t *x, in
 }
 
 /* Max pooling commutes with quantization (rounding and clamping never reverse an order), so an
- * int8 region keeps its scale and zero point through it. Each output row starts at −128 and takes
- * the maximum with every tap's row of inputs in turn (loops the compiler vectorizes); padding is
- * never read, and every window holds an input (padding ≤ kernel / 2). */
+ * int8 region keeps its scale and zero point through it: the f32 kernel's loop (TT_MAX_POOL_PLANES)
+ * on int8 values, each output row starting at −128; padding is never read, and every window holds an
+ * input (padding ≤ kernel / 2). The common 2×2 window runs in one pass. */
+#define TT_QPOOL_MAX(v, acc) ((v) > (acc) ? (v) : (acc))
 TT_API void tt_qmax_pool2d(const int8_t *x, int8_t *y, int64_t nc, int64_t h, int64_t w, int64_t kh, int64_t kw,
                            int64_t sh, int64_t sw, int64_t ph, int64_t pw, int64_t oh, int64_t ow) {
-  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) { /* the common 2×2 window, in one pass */
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0) {
     for (int64_t p = 0; p < nc; p++) {
       for (int64_t oy = 0; oy < oh; oy++) {
         const int8_t *top = x + (p * h + 2 * oy) * w, *bottom = top + w;
         int8_t *dst = y + (p * oh + oy) * ow;
         for (int64_t ox = 0; ox < ow; ox++) {
-          int8_t a = top[2 * ox] > top[2 * ox + 1] ? top[2 * ox] : top[2 * ox + 1];
-          int8_t b = bottom[2 * ox] > bottom[2 * ox + 1] ? bottom[2 * ox] : bottom[2 * ox + 1];
-          dst[ox] = a > b ? a : b;
+          int8_t a = TT_QPOOL_MAX(top[2 * ox + 1], top[2 * ox]), b = TT_QPOOL_MAX(bottom[2 * ox + 1], bottom[2 * ox]);
+          dst[ox] = TT_QPOOL_MAX(b, a);
         }
       }
     }
     return;
   }
-  for (int64_t p = 0; p < nc; p++) {
-    const int8_t *plane = x + p * h * w;
-    for (int64_t oy = 0; oy < oh; oy++) {
-      int8_t *dst = y + (p * oh + oy) * ow;
-      memset(dst, -128, (size_t)ow);
-      for (int64_t ki = 0; ki < kh; ki++) {
-        int64_t iy = oy * sh - ph + ki;
-        if (iy < 0 || iy >= h) continue;
-        for (int64_t kj = 0; kj < kw; kj++) {
-          int64_t first, end;
-          tt_valid_range(kj - pw, sw, w, ow, &first, &end);
-          const int8_t *src = plane + iy * w + kj - pw;
-          if (sw == 2) {
-            for (int64_t ox = first; ox < end; ox++) dst[ox] = src[2 * ox] > dst[ox] ? src[2 * ox] : dst[ox];
-          } else {
-            for (int64_t ox = first; ox < end; ox++) dst[ox] = src[ox * sw] > dst[ox] ? src[ox * sw] : dst[ox];
-          }
-        }
-      }
-    }
-  }
+  TT_MAX_POOL_PLANES(int8_t, -128, TT_QPOOL_MAX, x, y, nc, h, w, kh, kw, sh, sw, ph, pw, oh, ow);
 }
+#undef TT_QPOOL_MAX
