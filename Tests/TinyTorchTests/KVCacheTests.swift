@@ -81,9 +81,9 @@ final class KVCacheTests: XCTestCase {
   func testTopKRestrictsSampling() {
     var rng = RandomGenerator(seed: 5)
     let logits: [Float] = [0, 3, 2.9, -1, 2.8]
-    let draws = (0..<200).map { _ in GPT.sample(logits, temperature: 1, topK: 2, using: &rng) }
+    let draws = (0..<200).map { _ in GPT.sample(logits[...], temperature: 1, topK: 2, using: &rng) }
     XCTAssertEqual(Set(draws), [1, 2])
-    XCTAssertEqual(GPT.sample(logits, temperature: 0, topK: nil, using: &rng), 1)
+    XCTAssertEqual(GPT.sample(logits[...], temperature: 0, topK: nil, using: &rng), 1)
   }
 
   func testOverflowAndBadShapesThrow() throws {

@@ -132,16 +132,33 @@ open class Module: CustomStringConvertible {
   }
 
   static func flatten(_ value: Any, name: String, into members: inout [(String, Any)]) {
+    // Plain values (sizes, flags, probabilities: most stored properties) hold no tensors; a
+    // metatype comparison rules them out before the costlier casts below.
+    let type = type(of: value)
+    if type == Int.self || type == Float.self || type == Bool.self || type == Double.self
+      || type == String.self
+    {
+      return
+    }
     switch value {
     case let tensor as Tensor: members.append((name, tensor))
     case let module as Module: members.append((name, module))
+    case let optional as any OptionalMember:
+      if let wrapped = optional.wrappedMember { flatten(wrapped, name: name, into: &members) }
     case let array as [Any]:
       for (i, element) in array.enumerated() { flatten(element, name: "\(name).\(i)", into: &members) }
-    default:
-      let mirror = Mirror(reflecting: value)
-      if mirror.displayStyle == .optional, let wrapped = mirror.children.first {
-        flatten(wrapped.value, name: name, into: &members)
-      }
+    default: break
     }
   }
+}
+
+/// An optional stored property of a module, unwrapped by ``Module/flatten(_:name:into:)`` without
+/// a `Mirror`.
+protocol OptionalMember {
+  /// The wrapped value, or nil.
+  var wrappedMember: Any? { get }
+}
+
+extension Optional: OptionalMember {
+  var wrappedMember: Any? { self.map { $0 as Any } }
 }

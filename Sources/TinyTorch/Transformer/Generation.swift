@@ -48,7 +48,7 @@ extension GPT {
         var generated: [Int] = []
         generated.reserveCapacity(maxNewTokens)
         while generated.count < maxNewTokens {
-          let last = Array(logits.scalars.suffix(configuration.vocabularySize))
+          let last = logits.scalars[(logits.count - configuration.vocabularySize)...]
           let token = Self.sample(last, temperature: temperature, topK: topK, using: &generator)
           generated.append(token)
           context.append(token)
@@ -60,7 +60,7 @@ extension GPT {
               cache.reset()
               logits = try forward(Tensor.tokenIDs([context]), cache: cache)
             } else {
-              logits = try forward(Tensor.tokenIDs([[token]]), cache: cache)
+              logits = try forward(Tensor(uncheckedShape: [1, 1], scalars: [Float(token)]), cache: cache)
             }
           } else {
             logits = try forward(Tensor.tokenIDs([context]))
@@ -74,30 +74,34 @@ extension GPT {
   /// Draws a token from `logits` (argmax when `temperature` is 0), restricted to the `topK`
   /// largest logits when given. Uses one uniform draw per token.
   static func sample(
-    _ logits: [Float], temperature: Float, topK: Int?, using generator: inout RandomGenerator
+    _ logits: ArraySlice<Float>, temperature: Float, topK: Int?, using generator: inout RandomGenerator
   ) -> Int {
-    if temperature == 0 {
-      var best = 0
-      for i in logits.indices where logits[i] > logits[best] { best = i }
-      return best
+    logits.withUnsafeBufferPointer { logits in  // indices from 0
+      if temperature == 0 {
+        var best = 0
+        for i in logits.indices where logits[i] > logits[best] { best = i }
+        return best
+      }
+      var allowed: [Int]? = nil  // nil: every token
+      if let topK, topK < logits.count {
+        allowed = Array(
+          logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+            .prefix(topK)
+        ).sorted()
+      }
+      let count = allowed?.count ?? logits.count
+      func scaled(_ i: Int) -> Double { Double(logits[allowed?[i] ?? i]) / Double(temperature) }
+      var m = -Double.infinity
+      for i in 0..<count { m = Swift.max(m, scaled(i)) }
+      var total = 0.0
+      for i in 0..<count { total += Foundation.exp(scaled(i) - m) }
+      let u = Double(generator.nextUniform()) * total
+      var cumulative = 0.0
+      for i in 0..<count {
+        cumulative += Foundation.exp(scaled(i) - m)
+        if u < cumulative { return allowed?[i] ?? i }
+      }
+      return allowed?[count - 1] ?? count - 1
     }
-    var allowed = Array(logits.indices)
-    if let topK, topK < logits.count {
-      allowed = Array(
-        logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
-          .prefix(topK)
-      ).sorted()
-    }
-    let scaled = allowed.map { Double(logits[$0]) / Double(temperature) }
-    let m = scaled.max()!
-    let weights = scaled.map { Foundation.exp($0 - m) }
-    let total = weights.reduce(0, +)
-    let u = Double(generator.nextUniform()) * total
-    var cumulative = 0.0
-    for (i, w) in weights.enumerated() {
-      cumulative += w
-      if u < cumulative { return allowed[i] }
-    }
-    return allowed[allowed.count - 1]
   }
 }
