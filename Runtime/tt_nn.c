@@ -660,10 +660,14 @@ TT_ALWAYS_INLINE void tt_transpose_queries(const float *q, int64_t ldq, int64_t 
   }
 }
 
-/* st[j·8 + l] = Σ_c q_l[c]·k[j][c] for keys j < keys, 8 keys at a time (8 independent sums; a
- * last group short of 8 repeats its last key, whose sums are not stored). */
-TT_ALWAYS_INLINE void tt_lane_scores(const float *qt, const float *k, int64_t ldk, int64_t keys, int64_t d,
-                                     float *st) {
+/* st[j·8 + l] = scale·Σ_c q_l[c]·k[j][c] for keys j < keys, 8 keys at a time (8 independent sums; a
+ * last group short of 8 repeats its last key, whose sums are not stored), −∞ where key j is blocked
+ * for lane l (causal: j > last0 + l). Returns each lane's largest score (NaN scores are not taken). */
+TT_ALWAYS_INLINE tt_nn_v8 tt_lane_scores(const float *qt, const float *k, int64_t ldk, int64_t keys, int64_t d,
+                                         int64_t last0, int causal, float scale, float *st) {
+  const tt_nn_i8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
+  const tt_nn_v8 blocked = (tt_nn_v8){0} - INFINITY;
+  tt_nn_v8 max = blocked;
   for (int64_t j0 = 0; j0 < keys; j0 += 8) {
     const float *kr[8];
     for (int u = 0; u < 8; u++) kr[u] = k + (j0 + u < keys ? j0 + u : keys - 1) * ldk;
@@ -673,33 +677,30 @@ TT_ALWAYS_INLINE void tt_lane_scores(const float *qt, const float *k, int64_t ld
       tt_nn_v8 qv = *(const tt_nn_v8 *)(qt + c * 8);
       for (int u = 0; u < 8; u++) acc[u] += kr[u][c] * qv;
     }
-    for (int u = 0; u < 8 && j0 + u < keys; u++) *(tt_nn_v8 *)(st + (j0 + u) * 8) = acc[u];
+    for (int u = 0; u < 8 && j0 + u < keys; u++) {
+      tt_nn_v8 s = acc[u] * scale;
+      if (causal) {
+        /* Lane l sees key j when l ≥ j − last0 (clamped to [0, 8], so it fits an int32). */
+        int64_t first = j0 + u - last0;
+        first = first < 0 ? 0 : first > 8 ? 8 : first;
+        tt_nn_i8 keep = lane >= (int32_t)first;
+        s = (tt_nn_v8)(((tt_nn_i8)s & keep) | ((tt_nn_i8)blocked & ~keep));
+      }
+      *(tt_nn_v8 *)(st + (j0 + u) * 8) = s;
+      tt_nn_i8 greater = s > max;
+      max = (tt_nn_v8)(((tt_nn_i8)s & greater) | ((tt_nn_i8)max & ~greater));
+    }
   }
+  return max;
 }
 
-/* Turns st (keys vectors of 8 queries' scores) into unnormalized attention weights, lane by lane:
- * scaled; key j blocked for lane l when j > last0 + l (causal); e^(s − the lane's largest score).
- * Returns 1 / the sum of each lane's weights, which tt_lane_values applies to the outputs (one
- * multiply per output instead of one per weight). A lane whose keys are all blocked gets weights
- * and factor 0, a NaN score makes its lane NaN (as tt_attention_block_weights). */
-TT_ALWAYS_INLINE tt_nn_v8 tt_lane_weights(float *st, int64_t keys, int64_t last0, int causal, float scale) {
-  const tt_nn_i8 lane = {0, 1, 2, 3, 4, 5, 6, 7};
-  const tt_nn_v8 blocked = (tt_nn_v8){0} - INFINITY;
-  tt_nn_v8 max = blocked;
-  for (int64_t j = 0; j < keys; j++) {
-    tt_nn_v8 s = *(tt_nn_v8 *)(st + j * 8) * scale;
-    if (causal) {
-      /* Lane l sees key j when l ≥ j − last0 (clamped to [0, 8], so it fits an int32). */
-      int64_t first = j - last0;
-      first = first < 0 ? 0 : first > 8 ? 8 : first;
-      tt_nn_i8 keep = lane >= (int32_t)first;
-      s = (tt_nn_v8)(((tt_nn_i8)s & keep) | ((tt_nn_i8)blocked & ~keep));
-    }
-    *(tt_nn_v8 *)(st + j * 8) = s;
-    tt_nn_i8 greater = s > max;
-    max = (tt_nn_v8)(((tt_nn_i8)s & greater) | ((tt_nn_i8)max & ~greater));
-  }
-  tt_nn_i8 none = max == blocked; /* every key blocked: every exponential is 0 */
+/* Turns st (keys vectors of 8 queries' scores, the largest of each lane in max) into unnormalized
+ * attention weights, lane by lane: e^(s − max). Returns 1 / the sum of each lane's weights, which
+ * tt_lane_values applies to the outputs (one multiply per output instead of one per weight). A
+ * lane whose keys are all blocked gets weights and factor 0, a NaN score makes its lane NaN (as
+ * tt_attention_block_weights). */
+TT_ALWAYS_INLINE tt_nn_v8 tt_lane_weights(float *st, int64_t keys, tt_nn_v8 max) {
+  tt_nn_i8 none = max == (tt_nn_v8){0} - INFINITY; /* every key blocked: every exponential is 0 */
   max = (tt_nn_v8)(((tt_nn_i8)((tt_nn_v8){0} + INFINITY) & none) | ((tt_nn_i8)max & ~none));
   for (int64_t j = 0; j < keys; j++) *(tt_nn_v8 *)(st + j * 8) -= max;
 #pragma clang loop vectorize_width(8) interleave_count(1)
@@ -759,8 +760,8 @@ TT_ALWAYS_INLINE void tt_attention_lanes(const float *q, int64_t ldq, const floa
     int64_t keys = tt_attention_block_keys(y, ldy, dv, i0, rows, sq, sk, causal);
     if (keys == 0) continue;
     tt_transpose_queries(q + i0 * ldq, ldq, rows, d, qt);
-    tt_lane_scores(qt, k, ldk, keys, d, st);
-    tt_nn_v8 inv = tt_lane_weights(st, keys, causal ? i0 + sk - sq : sk - 1, causal, scale);
+    tt_nn_v8 max = tt_lane_scores(qt, k, ldk, keys, d, causal ? i0 + sk - sq : sk - 1, causal, scale, st);
+    tt_nn_v8 inv = tt_lane_weights(st, keys, max);
     tt_lane_values(st, v, ldv, keys, dv, y + i0 * ldy, ldy, rows, inv);
   }
 }
