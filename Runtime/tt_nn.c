@@ -180,28 +180,28 @@ TT_ALWAYS_INLINE float tt_lanes_sum(const tt_nn_v16 *v) {
   return x[0];
 }
 
-/* Transposes the 16×16 block whose rows are m[0..15], in four stages: the stage of size b swaps the
- * off-diagonal b×b blocks of every 2b×2b block (rows i and i + b exchange their halves). */
-#define TT_TRANSPOSE_STAGE(b, lo, hi)                                                                        \
-  for (int i = 0; i < 16; i++) {                                                                             \
+/* One stage of transposing the n×n block whose rows (vectors of type T) are m[0, n): the stage of
+ * size b swaps the off-diagonal b×b blocks of every 2b×2b block (rows i and i + b exchange their
+ * halves). */
+#define TT_TRANSPOSE_STAGE(T, n, b, lo, hi)                                                                  \
+  for (int i = 0; i < n; i++) {                                                                              \
     if (i & b) continue;                                                                                     \
-    tt_nn_v16 x = m[i], y = m[i + b];                                                                        \
+    T x = m[i], y = m[i + b];                                                                                \
     m[i] = __builtin_shufflevector(x, y, lo);                                                                \
     m[i + b] = __builtin_shufflevector(x, y, hi);                                                            \
   }
 #define TT_LANES(...) __VA_ARGS__
+/* Transposes the 16×16 block whose rows are m[0..15], in four stages. */
 TT_ALWAYS_INLINE void tt_transpose16(tt_nn_v16 m[16]) {
-  TT_TRANSPOSE_STAGE(8, TT_LANES(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
+  TT_TRANSPOSE_STAGE(tt_nn_v16, 16, 8, TT_LANES(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23),
                      TT_LANES(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31))
-  TT_TRANSPOSE_STAGE(4, TT_LANES(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
+  TT_TRANSPOSE_STAGE(tt_nn_v16, 16, 4, TT_LANES(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27),
                      TT_LANES(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31))
-  TT_TRANSPOSE_STAGE(2, TT_LANES(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
+  TT_TRANSPOSE_STAGE(tt_nn_v16, 16, 2, TT_LANES(0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29),
                      TT_LANES(2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31))
-  TT_TRANSPOSE_STAGE(1, TT_LANES(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
+  TT_TRANSPOSE_STAGE(tt_nn_v16, 16, 1, TT_LANES(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30),
                      TT_LANES(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31))
 }
-#undef TT_LANES
-#undef TT_TRANSPOSE_STAGE
 
 /* Σ (row[j] − center)^power for power 1 or 2, over 16 lanes (a sequential float sum would be one
  * long chain of dependent additions). */
@@ -626,22 +626,14 @@ TT_ALWAYS_INLINE void tt_attention_small(const float *q, int64_t ldq, const floa
 typedef float tt_nn_v8 __attribute__((vector_size(32), aligned(4)));
 typedef int32_t tt_nn_i8 __attribute__((vector_size(32), aligned(4)));
 
-/* m[0..7] = its transpose, in three stages (as tt_transpose16). */
-#define TT_TRANSPOSE8_STAGE(b, lo, hi)                                                                       \
-  for (int i = 0; i < 8; i++) {                                                                              \
-    if (i & b) continue;                                                                                     \
-    tt_nn_v8 x = m[i], y = m[i + b];                                                                         \
-    m[i] = __builtin_shufflevector(x, y, lo);                                                                \
-    m[i + b] = __builtin_shufflevector(x, y, hi);                                                            \
-  }
-#define TT_LANES(...) __VA_ARGS__
+/* Transposes the 8×8 block whose rows are m[0..7], in three stages. */
 TT_ALWAYS_INLINE void tt_transpose8(tt_nn_v8 m[8]) {
-  TT_TRANSPOSE8_STAGE(4, TT_LANES(0, 1, 2, 3, 8, 9, 10, 11), TT_LANES(4, 5, 6, 7, 12, 13, 14, 15))
-  TT_TRANSPOSE8_STAGE(2, TT_LANES(0, 1, 8, 9, 4, 5, 12, 13), TT_LANES(2, 3, 10, 11, 6, 7, 14, 15))
-  TT_TRANSPOSE8_STAGE(1, TT_LANES(0, 8, 2, 10, 4, 12, 6, 14), TT_LANES(1, 9, 3, 11, 5, 13, 7, 15))
+  TT_TRANSPOSE_STAGE(tt_nn_v8, 8, 4, TT_LANES(0, 1, 2, 3, 8, 9, 10, 11), TT_LANES(4, 5, 6, 7, 12, 13, 14, 15))
+  TT_TRANSPOSE_STAGE(tt_nn_v8, 8, 2, TT_LANES(0, 1, 8, 9, 4, 5, 12, 13), TT_LANES(2, 3, 10, 11, 6, 7, 14, 15))
+  TT_TRANSPOSE_STAGE(tt_nn_v8, 8, 1, TT_LANES(0, 8, 2, 10, 4, 12, 6, 14), TT_LANES(1, 9, 3, 11, 5, 13, 7, 15))
 }
 #undef TT_LANES
-#undef TT_TRANSPOSE8_STAGE
+#undef TT_TRANSPOSE_STAGE
 
 /* qt[c·8 + l] = q[l·ldq + c] for c < d and the block's rows l < rows (lanes past them repeat row 0:
  * computed, never stored). */
