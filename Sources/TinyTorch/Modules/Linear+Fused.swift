@@ -42,13 +42,21 @@ extension Tensor {
   ) throws -> Tensor {
     let outShape = try linearOutputShape(weight: weight, bias: bias)
     guard InferenceFusion.isAllowed, residual == nil || residual!.shape == outShape else {
-      var y = try linear(weight: weight, bias: bias)
-      if let residual { y = try residual + y }
-      return activation?.apply(to: y) ?? y
+      return try linear(weight: weight, bias: bias).adding(residual, thenApplying: activation)
     }
     let out = linearValues(
       weight: weight, bias: bias, residual: residual, activation: activation?.kernelActivation ?? .none)
     return Tensor(uncheckedShape: outShape, scalars: out)
+  }
+}
+
+extension Tensor {
+  /// `activation(residual + self)` with eager operations (each step optional): the composed form
+  /// of a fused linear's epilogue, used where the fused path is not taken.
+  fileprivate func adding(_ residual: Tensor?, thenApplying activation: LinearActivation?) throws -> Tensor {
+    var y = self
+    if let residual { y = try residual + y }
+    return activation?.apply(to: y) ?? y
   }
 }
 
@@ -63,9 +71,7 @@ extension Linear {
   ) throws -> Tensor {
     try observedCall {
       guard evaluationWeights == nil, inputObserver == nil else {
-        var y = try forward(input)
-        if let residual { y = try residual + y }
-        return activation?.apply(to: y) ?? y
+        return try forward(input).adding(residual, thenApplying: activation)
       }
       return try input.linear(weight: weight, bias: bias, residual: residual, activation: activation)
     }
