@@ -713,24 +713,20 @@ TT_ALWAYS_INLINE void tt_lane_values(const float *st, const float *v, int64_t ld
                                      float *y, int64_t ldy, int64_t rows, tt_nn_v8 inv) {
   enum { R = TT_QUERY_LANES };
   int64_t c0 = 0;
-  for (; c0 + 16 <= dv; c0 += 16) {
-    tt_nn_v16 acc[R];
-    for (int r = 0; r < R; r++) acc[r] = (tt_nn_v16){0};
-    for (int64_t j = 0; j < keys; j++) {
-      tt_nn_v16 vv = *(const tt_nn_v16 *)(v + j * ldv + c0);
-      for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;
-    }
-    for (int64_t r = 0; r < rows; r++) *(tt_nn_v16 *)(y + r * ldy + c0) = acc[r] * inv[r];
+/* One block of WIDTH columns (vector type V) for every row: the same loop at 16 and at 8 columns. */
+#define TT_LANE_VALUES_BLOCK(V, WIDTH)                                                            \
+  for (; c0 + (WIDTH) <= dv; c0 += (WIDTH)) {                                                     \
+    V acc[R];                                                                                     \
+    for (int r = 0; r < R; r++) acc[r] = (V){0};                                                  \
+    for (int64_t j = 0; j < keys; j++) {                                                          \
+      V vv = *(const V *)(v + j * ldv + c0);                                                      \
+      for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;                                   \
+    }                                                                                             \
+    for (int64_t r = 0; r < rows; r++) *(V *)(y + r * ldy + c0) = acc[r] * inv[r];                \
   }
-  for (; c0 + 8 <= dv; c0 += 8) {
-    tt_nn_v8 acc[R];
-    for (int r = 0; r < R; r++) acc[r] = (tt_nn_v8){0};
-    for (int64_t j = 0; j < keys; j++) {
-      tt_nn_v8 vv = *(const tt_nn_v8 *)(v + j * ldv + c0);
-      for (int r = 0; r < R; r++) acc[r] += st[j * 8 + r] * vv;
-    }
-    for (int64_t r = 0; r < rows; r++) *(tt_nn_v8 *)(y + r * ldy + c0) = acc[r] * inv[r];
-  }
+  TT_LANE_VALUES_BLOCK(tt_nn_v16, 16)
+  TT_LANE_VALUES_BLOCK(tt_nn_v8, 8)
+#undef TT_LANE_VALUES_BLOCK
   for (; c0 < dv; c0++) {
     for (int64_t r = 0; r < rows; r++) {
       float sum = 0.0f;
