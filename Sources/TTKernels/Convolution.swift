@@ -3,7 +3,7 @@ import TTRuntime
 /// The shapes of a 2-D convolution: input `[batch, inChannels, height, width]`, weight
 /// `[outChannels, inChannels / groups, kernelHeight, kernelWidth]`, output
 /// `[batch, outChannels, outputHeight, outputWidth]`.
-public struct Conv2DGeometry: Sendable, Equatable {
+public struct Conv2DGeometry: Sendable, Hashable {
   /// Images in the batch.
   public var batch: Int
   /// Input channels.

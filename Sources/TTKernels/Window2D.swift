@@ -1,6 +1,6 @@
 /// The sliding window of a 2-D convolution or pooling over the last two axes of an NCHW tensor:
 /// kernel extent, stride, symmetric zero padding and dilation, each as (height, width).
-public struct Window2D: Sendable, Equatable {
+public struct Window2D: Sendable, Hashable {
   /// Kernel rows.
   public var kernelHeight: Int
   /// Kernel columns.

@@ -79,6 +79,7 @@ struct ExecutionPlan: Sendable {
     var steps: [Step] = []
     var packed: [String: PackedWeight] = [:]  // by weight name: packed once however many nodes read it
     var packedInt8: [Int8WeightPacking: PackedInt8Weight] = [:]
+    var packedConvolutions: [ConvolutionPackingKey: PackedConvolutionWeight] = [:]  // a form per geometry
     var intermediateBytes: [Int: Int] = [:]  // by slot, for node outputs produced so far
     for (index, node) in graph.nodes.enumerated() {
       let output = node.outputs[0]
@@ -103,9 +104,13 @@ struct ExecutionPlan: Sendable {
       var packedConvolution: PackedConvolutionWeight?
       if let name = graph.packedConvolutionWeight(of: node) {
         let geometry = Kernels.convolutionGeometry(node, x: inputTypes[0].shape, weight: inputTypes[1].shape)
-        packedConvolution = graph.weights[name]!.floats().withUnsafeBufferPointer {
-          PackedConvolutionWeight($0.baseAddress!, geometry: geometry)
-        }
+        let key = ConvolutionPackingKey(weight: name, geometry: geometry)
+        packedConvolution =
+          packedConvolutions[key]
+          ?? graph.weights[name]!.floats().withUnsafeBufferPointer {
+            PackedConvolutionWeight($0.baseAddress!, geometry: geometry)
+          }
+        packedConvolutions[key] = packedConvolution
       }
       steps.append(
         Step(
@@ -142,4 +147,11 @@ struct ExecutionPlan: Sendable {
         $0.bindMemory(to: Int8.self).baseAddress!, rows: rows, columns: columns, groups: groups)
     }
   }
+}
+
+/// A convolution weight packed for one geometry: convolutions reading the same weight with the same
+/// geometry share one packed form, as compiled libraries store one per weight and geometry.
+private struct ConvolutionPackingKey: Hashable {
+  let weight: String
+  let geometry: Conv2DGeometry
 }
