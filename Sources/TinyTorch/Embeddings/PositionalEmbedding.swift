@@ -1,3 +1,5 @@
+import TTKernels
+
 /// Learned absolute positions: adds row `offset + i` of a trainable table to position `i` of
 /// the input (like GPT-2's position embedding).
 public final class PositionalEmbedding: Module {
@@ -49,18 +51,19 @@ extension Tensor {
     guard InferenceFusion.isAllowed else {
       return try self + table.slice(axis: 0, start: offset, end: offset + length)
     }
-    // Nothing records: the same sums, row by row, without the sliced copy of the table.
+    // Nothing records: the same broadcasting add, reading the table's rows in place (no sliced copy).
     let width = table.shape[1]
-    let out = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+    var out = [Float](repeating: 0, count: count)
+    if count > 0 {
       scalars.withUnsafeBufferPointer { x in
         table.scalars.withUnsafeBufferPointer { positions in
-          for row in 0..<(width == 0 ? 0 : count / width) {
-            let position = positions.baseAddress! + (offset + row % length) * width
-            for j in 0..<width { out[row * width + j] = x[row * width + j] + position[j] }
+          out.withUnsafeMutableBufferPointer { o in
+            Elementwise.binary(
+              .add, x.baseAddress!, shape, positions.baseAddress! + offset * width, [length, width],
+              o.baseAddress!, shape)
           }
         }
       }
-      initialized = count
     }
     return Tensor(uncheckedShape: shape, scalars: out)
   }
