@@ -39,9 +39,12 @@ public func interleavedMedianTimes(
       wall[k].append(seconds / Double(calls[k]))
     }
   }
-  func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
   return bodies.indices.map { (wall: median(wall[$0]), cpu: median(cpu[$0])) }
 }
+
+/// The median of timing samples (the upper middle value for an even count); `values` must not be
+/// empty.
+public func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// CPU seconds the calling thread has used (`CLOCK_THREAD_CPUTIME_ID`).
 public func threadCPUSeconds() -> Double {

@@ -54,7 +54,6 @@ func generationSpeed(_ model: GPT, prompt: [Int], count: Int, rounds: Int) throw
       tokens[way] = generated
     }
   }
-  func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
   return ((median(times[0]), tokens[0]), (median(times[1]), tokens[1]))
 }
 
